@@ -1,0 +1,43 @@
+# Reelboard: `make run` serves the app, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+
+.PHONY: run serve test test-slow lint format clean
+
+run: $(VENV)/.installed ## set up .venv and serve the app (demo data on first run)
+	$(PY) dashboard_app.py
+
+serve: $(VENV)/.installed ## production: gunicorn with WORKERS workers on HOST:PORT
+	$(BIN)/flask --app dashboard_app ensure-db
+	$(BIN)/gunicorn -c gunicorn.conf.py dashboard_app:server
+
+test: $(VENV)/.dev-installed ## set up .venv with the test tools and run the suite (all but the long runs)
+	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+
+test-slow: $(VENV)/.dev-installed ## the long reliability runs (CI runs them too)
+	$(PY) -m pytest -m slow $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+$(VENV)/.created:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Reelboard needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	@touch $@
+
+$(VENV)/.installed: $(VENV)/.created requirements.txt
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

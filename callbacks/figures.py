@@ -1,0 +1,289 @@
+"""Plotly figures for the dashboard as plain dicts: time series, toplist, empty/error states."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+EMPTY_MESSAGE = "No views in this range"
+TITLE_CHARS = 34  # longer titles are cut on the axis and shown whole on hover
+
+_FONT = (
+    'Inter, system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "Noto Sans", '
+    '"Liberation Sans", Arial, sans-serif'
+)
+
+# Colours per theme; they match assets/dashboard.css so charts sit in the cards seamlessly.
+THEMES = {
+    "light": {
+        "text": "#0f172a",
+        "muted": "#64748b",
+        "grid": "rgba(15, 23, 42, 0.07)",
+        "axis": "rgba(15, 23, 42, 0.18)",
+        "hover_bg": "#ffffff",
+        "hover_border": "rgba(15, 23, 42, 0.12)",
+        "users": "#4f46e5",
+        "minutes": "#0d9488",
+        "bars": "#6366f1",
+        "error": "#b91c1c",
+    },
+    "dark": {
+        "text": "#e2e8f0",
+        "muted": "#94a3b8",
+        "grid": "rgba(148, 163, 184, 0.12)",
+        "axis": "rgba(148, 163, 184, 0.3)",
+        "hover_bg": "#1e293b",
+        "hover_border": "rgba(148, 163, 184, 0.3)",
+        "users": "#818cf8",
+        "minutes": "#2dd4bf",
+        "bars": "#818cf8",
+        "error": "#fca5a5",
+    },
+}
+
+_PERIOD_HOVER = {
+    "daily": "%{x|%a %d %b %Y}",
+    "weekly": "Week of %{x|%d %b %Y}",
+    "monthly": "%{x|%B %Y}",
+}
+_PERIOD_AXIS = {"daily": "Day", "weekly": "Week (starting Monday)", "monthly": "Month"}
+
+
+def palette(dark: bool) -> dict:
+    """The colour set for the light or dark theme."""
+    return THEMES["dark" if dark else "light"]
+
+
+def base_layout(dark: bool, **overrides) -> dict:
+    """Layout shared by every chart: transparent background, theme fonts, quiet grid."""
+    colors = palette(dark)
+    layout = {
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "font": {"family": _FONT, "size": 12, "color": colors["text"]},
+        "margin": {"l": 8, "r": 16, "t": 12, "b": 8},
+        "hovermode": "closest",
+        "hoverlabel": {
+            "bgcolor": colors["hover_bg"],
+            "bordercolor": colors["hover_border"],
+            "font": {"family": _FONT, "size": 12, "color": colors["text"]},
+        },
+        "showlegend": False,
+        "separators": ".,",
+        "xaxis": _axis(colors),
+        "yaxis": _axis(colors),
+    }
+    layout.update(overrides)
+    return layout
+
+
+def _axis(colors: dict, **extra) -> dict:
+    axis = {
+        "gridcolor": colors["grid"],
+        "linecolor": colors["axis"],
+        "zerolinecolor": colors["axis"],
+        "tickfont": {"color": colors["muted"]},
+        "title": {"font": {"color": colors["muted"], "size": 12}, "standoff": 8},
+        "automargin": True,
+        "fixedrange": False,
+    }
+    axis.update(extra)
+    return axis
+
+
+def message_figure(message: str, dark: bool, *, error: bool = False, height: int | None = None):
+    """A figure without axes that only says `message` (empty state, or a short error)."""
+    colors = palette(dark)
+    layout = base_layout(
+        dark,
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        annotations=[
+            {
+                "text": message,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.5,
+                "y": 0.5,
+                "showarrow": False,
+                "font": {"size": 15, "color": colors["error" if error else "muted"]},
+            }
+        ],
+    )
+    if height is not None:
+        layout["height"] = height
+    return {"data": [], "layout": layout}
+
+
+def _is_empty(rows: list[dict]) -> bool:
+    return not rows or all(not row["values"] for row in rows)
+
+
+def hours_read_better(minutes: list[float]) -> bool:
+    """Show hours once a period reaches 10 hours: '1,234 h' reads better than '74,040 min'."""
+    return bool(minutes) and max(minutes) >= 600
+
+
+def period_end(start: dt.date, resolution: str) -> dt.date:
+    """Last day of the period that starts on `start`."""
+    if resolution == "weekly":
+        return start + dt.timedelta(days=6)
+    if resolution == "monthly":
+        following = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return following - dt.timedelta(days=1)
+    return start
+
+
+def partial_periods(
+    rows: list[dict], resolution: str, first: dt.date | None, last: dt.date | None
+) -> list[bool]:
+    """Which periods the shown days cover only in part (a week cut by the range or the data)."""
+    flags = []
+    for row in rows:
+        start = dt.date.fromisoformat(row["date"])
+        end = period_end(start, resolution)
+        flags.append(bool((first and start < first) or (last and end > last)))
+    return flags
+
+
+def timeseries_figure(
+    rows: list[dict],
+    metric: str,
+    resolution: str,
+    dark: bool,
+    partial: list[bool] | None = None,
+) -> dict:
+    """A line per period of unique users or watch time (hours when that reads better).
+
+    `partial` flags periods only partly inside the data or the chosen range: they are drawn
+    as open markers and say so on hover, so a short last week does not read as a collapse.
+    """
+    if _is_empty(rows):
+        return message_figure(EMPTY_MESSAGE, dark)
+    colors = palette(dark)
+    dates = [row["date"] for row in rows]
+    values = [row["values"] for row in rows]
+    period = _PERIOD_HOVER.get(resolution, "%{x|%d %b %Y}")
+    if metric == "unique_users":
+        color = colors["users"]
+        y, y_title = values, "Unique users"
+        hover = f"{period}<br><b>%{{y:,}}</b> unique users<extra></extra>"
+        customdata = None
+    elif hours_read_better(values):
+        color = colors["minutes"]
+        y, y_title = [round(v / 60, 1) for v in values], "Hours watched (h)"
+        hover = f"{period}<br><b>%{{y:,.1f}} h</b> (%{{customdata:,}} min)<extra></extra>"
+        customdata = values
+    else:
+        color = colors["minutes"]
+        y, y_title = values, "Minutes watched (min)"
+        hover = f"{period}<br><b>%{{y:,}} min</b><extra></extra>"
+        customdata = None
+    partial = partial if partial and len(partial) == len(rows) else [False] * len(rows)
+    hover = hover.replace("<extra></extra>", "%{text}<extra></extra>")
+    trace = {
+        "type": "scatter",
+        "mode": "lines+markers" if len(rows) <= 60 else "lines",
+        "x": dates,
+        "y": y,
+        "text": ["<br><i>partial period</i>" if flag else "" for flag in partial],
+        "line": {"color": color, "width": 2.2 if len(rows) <= 60 else 1.6, "shape": "linear"},
+        "marker": {
+            "color": color,
+            "size": [8 if flag else 6 for flag in partial],
+            "symbol": ["circle-open" if flag else "circle" for flag in partial],
+            "line": {"width": 2, "color": color},
+        },
+        "fill": "tozeroy",
+        "fillcolor": _alpha(color, 0.12),
+        "hovertemplate": hover,
+        "name": y_title,
+    }
+    if customdata is not None:
+        trace["customdata"] = customdata
+    layout = base_layout(
+        dark,
+        hovermode="x",
+        xaxis=_axis(
+            colors,
+            type="date",
+            showgrid=False,
+            title={"text": _PERIOD_AXIS.get(resolution, ""), "font": {"color": colors["muted"]}},
+            showspikes=True,
+            spikemode="across",
+            spikethickness=1,
+            spikecolor=colors["axis"],
+            spikedash="dot",
+        ),
+        yaxis=_axis(
+            colors,
+            title={"text": y_title, "font": {"color": colors["muted"]}},
+            rangemode="tozero",
+            tickformat="~s" if max(y) >= 10_000 else ",",
+        ),
+    )
+    return {"data": [trace], "layout": layout}
+
+
+def short_title(title: str, limit: int = TITLE_CHARS) -> str:
+    """Cut a long title to `limit` characters with an ellipsis, for the axis."""
+    title = " ".join(str(title).split())
+    return title if len(title) <= limit else title[: limit - 1].rstrip(" ,:;-") + "…"
+
+
+def toplist_height(count: int) -> int:
+    """Bars stay readable: about 26 px each, never a cramped chart."""
+    return max(220, 56 + 26 * count)
+
+
+def toplist_figure(rows: list[dict], dark: bool) -> dict:
+    """Horizontal bars, most viewed on top; short titles on the axis, whole titles on hover."""
+    if _is_empty(rows):
+        return message_figure(EMPTY_MESSAGE, dark, height=toplist_height(0))
+    colors = palette(dark)
+    positions = list(range(len(rows)))  # positions, not titles: two titles may cut to the same text
+    trace = {
+        "type": "bar",
+        "orientation": "h",
+        "x": [row["values"] for row in rows],
+        "y": positions,
+        "customdata": [[row["title"], rank + 1] for rank, row in enumerate(rows)],
+        "text": [f"{row['values']:,}" for row in rows],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "textfont": {"color": colors["muted"], "size": 11},
+        "marker": {"color": colors["bars"], "line": {"width": 0}, "cornerradius": 4},
+        "hovertemplate": "#%{customdata[1]} %{customdata[0]}<br><b>%{x:,}</b> views<extra></extra>",
+        "name": "Views",
+    }
+    layout = base_layout(
+        dark,
+        height=toplist_height(len(rows)),
+        bargap=0.28,
+        margin={"l": 8, "r": 48, "t": 8, "b": 8},
+        xaxis=_axis(
+            colors,
+            title={"text": "Views", "font": {"color": colors["muted"]}},
+            # Room on the right for the value printed after the longest bar.
+            range=[0, max(row["values"] for row in rows) * 1.12],
+            tickformat=",",
+        ),
+        yaxis=_axis(
+            colors,
+            autorange="reversed",
+            tickmode="array",
+            tickvals=positions,
+            ticktext=[short_title(row["title"]) for row in rows],
+            tickfont={"color": colors["text"], "size": 12},
+            showgrid=False,
+            zeroline=False,  # y=0 is the first bar's centre here, not a baseline
+            ticks="",
+            ticklabelstandoff=6,
+        ),
+    )
+    return {"data": [trace], "layout": layout}
+
+
+def _alpha(hex_color: str, alpha: float) -> str:
+    """'#rrggbb' -> 'rgba(r, g, b, alpha)'."""
+    red, green, blue = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red}, {green}, {blue}, {alpha})"

@@ -1,0 +1,100 @@
+"""Reads every Reelboard setting from the environment (or a test's dict) in one place."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+
+
+class ConfigError(ValueError):
+    """A setting has a value Reelboard cannot use; the message says what is allowed."""
+
+
+def _flag(value: str | None, default: bool = False) -> bool:
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, value: str | None, default: int) -> int:
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be an integer, got {value!r}") from None
+
+
+def database_path(database_url: str, base_dir: Path = PROJECT_ROOT) -> Path:
+    """Return the SQLite file named by a `sqlite:///path` URL (relative paths from base_dir)."""
+    prefix = "sqlite:///"
+    if not database_url.startswith(prefix) or len(database_url) == len(prefix):
+        raise ConfigError(
+            f"DATABASE_URL {database_url!r} is not supported: use sqlite:///relative/path.sqlite "
+            "or sqlite:////absolute/path.sqlite (only SQLite is supported)"
+        )
+    path = Path(database_url[len(prefix) :])
+    return path if path.is_absolute() else (base_dir / path)
+
+
+def _secret_key(instance_path: Path) -> str:
+    """Generate the signing key once and keep it in the instance folder (mode 600)."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # O_EXCL: when several workers start at once, exactly one writes the key.
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def load_config(test_config: dict | None = None, environ: dict | None = None) -> dict:
+    """Return the settings: test_config wins over the environment, which wins over defaults."""
+    env = dict(os.environ if environ is None else environ)
+    overrides = dict(test_config or {})
+
+    def pick(name: str, default=None):
+        if name in overrides:
+            return overrides[name]
+        value = env.get(name)
+        return default if value is None or value == "" else value
+
+    instance_path = Path(pick("INSTANCE_PATH", PROJECT_ROOT / "instance"))
+    if not instance_path.is_absolute():
+        instance_path = PROJECT_ROOT / instance_path
+    database_url = pick("DATABASE_URL", f"sqlite:///{instance_path / 'moviedb.sqlite'}")
+
+    config = {
+        "INSTANCE_PATH": instance_path,
+        "DATABASE_URL": database_url,
+        "DATABASE_PATH": database_path(database_url),
+        "REDIS_URL": pick("REDIS_URL") or None,
+        "REDIS_KEY_PREFIX": pick("REDIS_KEY_PREFIX", "reelboard:"),
+        "SCORE_HISTORY_CAP": _int("SCORE_HISTORY_CAP", str(pick("SCORE_HISTORY_CAP", "")), 10000),
+        "GAME_TTL_SECONDS": _int("GAME_TTL_SECONDS", str(pick("GAME_TTL_SECONDS", "")), 86400),
+        "HOST": pick("HOST", "127.0.0.1"),
+        "PORT": _int("PORT", str(pick("PORT", "")), 8050),
+        "DASH_DEBUG": _flag(str(pick("DASH_DEBUG", ""))),
+        "RATELIMIT_ENABLED": _flag(str(pick("RATELIMIT_ENABLED", "")), default=True),
+        "RATELIMIT_GAME_START": pick("RATELIMIT_GAME_START", "10 per minute"),
+        "RATELIMIT_GAME_GUESS": pick("RATELIMIT_GAME_GUESS", "120 per minute"),
+        "FRAME_ANCESTORS": pick("FRAME_ANCESTORS", "'none'"),
+        # How many reverse proxies in front set X-Forwarded-For (0: use the peer address).
+        "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", str(pick("TRUSTED_PROXIES", "")), 0),
+        "GAME_MAX_BODY_BYTES": _int("GAME_MAX_BODY_BYTES", str(pick("GAME_MAX_BODY_BYTES", "")), 16384),
+        # Every request body (Dash callbacks included) is capped; the game API caps lower.
+        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", str(pick("MAX_CONTENT_LENGTH", "")), 1 << 20),
+    }
+    for key, value in overrides.items():
+        config.setdefault(key, value)
+    config["SECRET_KEY"] = pick("SECRET_KEY") or _secret_key(instance_path)
+    return config

@@ -1,0 +1,96 @@
+"""Reelboard's entry point: the app factory, the module-level app for gunicorn/flask, and `main`."""
+
+from __future__ import annotations
+
+import logging
+
+import dash
+from flask import Flask
+
+from callbacks import register_callbacks
+from cli import register_commands
+from config import PROJECT_ROOT, load_config
+from data.analytics_cache import EventsAnalytics
+from data.events_store import ensure_database
+from data.redis_connection import RedisProvider
+from data.score_store import ScoreStore
+from layouts.dashboard import build_layout
+from routes import register_blueprints
+from security import init_security
+
+log = logging.getLogger("reelboard")
+
+ANALYTICS = "reelboard.analytics"
+SCORES = "reelboard.scores"
+REDIS = "reelboard.redis"
+
+
+def create_app(test_config: dict | None = None) -> dash.Dash:
+    """Build the Dash app and its Flask server; nothing here starts Redis or touches the events."""
+    config = load_config(test_config)
+    server = Flask(
+        __name__,
+        instance_path=str(config["INSTANCE_PATH"]),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=None,  # Dash serves assets/ at /assets/
+    )
+    server.config.update(config)
+    config["INSTANCE_PATH"].mkdir(parents=True, exist_ok=True)
+
+    # Shared services, created lazily on first use: a CLI command that needs no Redis starts none.
+    redis_provider = RedisProvider.from_config(config)
+    server.extensions[REDIS] = redis_provider
+    server.extensions[SCORES] = ScoreStore.from_config(redis_provider, config)
+    server.extensions[ANALYTICS] = EventsAnalytics(config["DATABASE_PATH"])
+
+    register_blueprints(server)
+    register_commands(server)
+
+    app = dash.Dash(
+        __name__,
+        server=server,
+        title="Reelboard",
+        update_title=None,
+        assets_folder=str(PROJECT_ROOT / "assets"),
+        serve_locally=True,
+        suppress_callback_exceptions=False,
+    )
+    app.layout = build_layout
+    register_callbacks(app)
+    init_security(app)
+    return app
+
+
+_default_app: dash.Dash | None = None
+
+
+def __getattr__(name: str):
+    """Build the default app on first access (gunicorn's `server`, flask's `application`).
+
+    Lazy so that `import dashboard_app` (tests, create_app callers) has no side effects.
+    `application` is what `flask --app dashboard_app` picks up, since `app` is the Dash object.
+    """
+    global _default_app
+    if name in {"app", "server", "application"}:
+        if _default_app is None:
+            _default_app = create_app()
+        return _default_app if name == "app" else _default_app.server
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def main() -> None:
+    """Create the demo database on first run, then serve on HOST:PORT."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = create_app()
+    config = app.server.config
+    created = ensure_database(config["DATABASE_PATH"])
+    if created:
+        print(f"Created a demo database at {config['DATABASE_PATH']} (import real data: see README)")
+    url = f"http://{config['HOST']}:{config['PORT']}/"
+    print(f"Reelboard is serving on {url}  (Ctrl-C to stop)", flush=True)
+    # DASH_DEBUG gives Dash dev tools and reloading, never the Werkzeug console debugger.
+    app.run(host=config["HOST"], port=config["PORT"], debug=config["DASH_DEBUG"], use_debugger=False)
+
+
+if __name__ == "__main__":
+    main()

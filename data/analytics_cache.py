@@ -1,0 +1,285 @@
+"""EventsAnalytics: the events loaded once per database version, with memoised query results."""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import sqlite3
+import threading
+import time
+from collections import OrderedDict
+from pathlib import Path
+
+from data import analysis
+from data.events_store import TABLE, connect, is_demo
+from data.params import Filters
+
+log = logging.getLogger(__name__)
+
+# SQLite cuts event_date to its day, so that pandas parses a few hundred distinct days instead
+# of a million timestamps; rows whose 11th character is not ' ' or 'T' keep the full text and
+# are then rejected by analysis exactly as the pure code path would.
+_LOAD_SQL = f"""
+SELECT CASE WHEN length(event_date) > 10 AND substr(event_date, 11, 1) IN (' ', 'T')
+            THEN substr(event_date, 1, 10) ELSE event_date END AS event_date,
+       userid, totalminuteswatched, viewpercentage, sessiontype, title
+FROM {TABLE}
+"""
+_CACHE_SIZE = 1024
+_CHUNK_ROWS = 200_000
+
+
+class EventsAnalytics:
+    """Answers the analysis queries for the database at db_path, reloading when the file changes.
+
+    A call costs a stat and a few header bytes of the file and its WAL to detect a new version
+    (an import rewrites the file or appends to its WAL). The first call after a change reads
+    the table once under a lock; queries then run on the prepared arrays, and their results
+    are memoised in a bounded LRU per version.
+    """
+
+    def __init__(
+        self,
+        db_path: str | os.PathLike,
+        cache_size: int = _CACHE_SIZE,
+        chunk_rows: int = _CHUNK_ROWS,
+    ):
+        self.db_path = Path(db_path)
+        self._chunk_rows = chunk_rows
+        self._cache_size = cache_size
+        self._load_lock = threading.Lock()
+        self._cache_lock = threading.Lock()
+        self._cache: OrderedDict[tuple, object] = OrderedDict()
+        self._trusted: tuple = (None, None)  # (file signature or None, events) in one piece
+        self._version: tuple | None = None
+        self._probe: sqlite3.Connection | None = None  # used only under _load_lock
+        self._probe_inode: int | None = None
+        self._events: analysis.Events | None = None
+        self._demo = False
+        self.loads = 0  # how many times the table was read (tests and benchmarks look at it)
+        self.last_load_seconds = 0.0
+
+    # -- loading ----------------------------------------------------------------------------
+
+    def _stat_signature(self) -> tuple:
+        """What identifies the database's current version, read from the file and its WAL."""
+        # SQLite bumps the file change counter (header offset 24) on each rollback-mode commit
+        # and new salts (WAL header offset 12) on each WAL restart; with size and mtime they
+        # tell versions apart even when two commits land within one mtime tick.
+        main = _file_signature(self.db_path, 24, 4)
+        wal = _file_signature(Path(f"{self.db_path}-wal"), 12, 12)
+        # A read-only reader leaves an empty WAL behind: no frames, so the same data as none.
+        return main, (wal if wal and wal[1] > 0 else None)
+
+    def _committed_version(self) -> tuple | None:
+        """(inode, PRAGMA data_version) of the committed database; None when there is no file.
+
+        data_version changes only when another connection commits, so a file that changed
+        without a commit (an import's transaction growing the WAL, a checkpoint) is no reason
+        to read the table again. It is per connection: one read-only connection is kept.
+        """
+        try:
+            inode = os.stat(self.db_path).st_ino
+        except FileNotFoundError:
+            inode = None
+        if self._probe is not None and inode != self._probe_inode:
+            self._probe.close()  # the file was replaced or removed: follow the path
+            self._probe = None
+        if inode is None:
+            return None
+        try:
+            if self._probe is None:
+                self._probe = sqlite3.connect(
+                    f"{self.db_path.resolve().as_uri()}?mode=ro",
+                    uri=True,
+                    timeout=30,
+                    check_same_thread=False,  # threads take turns under _load_lock
+                )
+                self._probe_inode = inode
+            return inode, self._probe.execute("PRAGMA data_version").fetchone()[0]
+        except sqlite3.Error:
+            return None  # not (yet) a readable database: always read again
+
+    def _read_events(self) -> analysis.Events:
+        """Read the movies table in chunks and prepare it; empty for a missing file or table."""
+        if not self.db_path.exists():
+            return analysis.empty_events()
+        conn = connect(self.db_path, readonly=True)
+        try:
+            has_table = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (TABLE,)
+            ).fetchone()
+            if not has_table:
+                return analysis.empty_events()
+            try:
+                return _prepare_chunks(conn, self._chunk_rows)
+            except sqlite3.OperationalError as error:
+                if "decode" not in str(error):
+                    raise
+                # Text that is not UTF-8 (a tutorial `.import` of Latin-1 bytes); decoding every
+                # value in Python is slower, so only such databases pay for it.
+                conn.text_factory = decode_text
+                return _prepare_chunks(conn, self._chunk_rows)
+        finally:
+            conn.close()
+
+    def _current(self) -> analysis.Events:
+        """The prepared events for the database as it is now, reloading when it changed."""
+        # One tuple, replaced whole: a reader never pairs a new signature with old events.
+        trusted_signature, events = self._trusted
+        signature = self._stat_signature()
+        if events is not None and signature == trusted_signature:
+            return events
+        with self._load_lock:
+            # Another thread may have reloaded while this one waited.
+            signature = self._stat_signature()
+            trusted_signature, events = self._trusted
+            if events is not None and signature == trusted_signature:
+                return events
+            # A commit writes the WAL first and publishes itself in shared memory after, so
+            # files written in the last moment may hold a commit the version does not show yet:
+            # such a signature is not trusted, and the next call checks the version again.
+            trusted = signature if _settled(signature) else None
+            version = self._committed_version()
+            if events is not None and version is not None and version == self._version:
+                # The file changed, its committed content did not (an open import, a checkpoint).
+                self._trusted = (trusted, events)
+                return events
+            started = time.perf_counter()
+            events = self._read_events()
+            demo = is_demo(self.db_path)
+            with self._cache_lock:
+                self._cache.clear()
+                self._events, self._demo, self._version = events, demo, version
+                self._trusted = (trusted, events)
+            self.loads += 1
+            self.last_load_seconds = time.perf_counter() - started
+            log.info(
+                "loaded %d events from %s in %.2f s",
+                events.rows,
+                self.db_path,
+                self.last_load_seconds,
+            )
+            return events
+
+    def _memo(self, key: tuple, compute):
+        """compute(events), memoised per (database version, key) in a bounded LRU."""
+        events = self._current()
+        full_key = (id(events), *key)  # id is unique while the cache holds this version alive
+        with self._cache_lock:
+            if full_key in self._cache:
+                self._cache.move_to_end(full_key)
+                return self._cache[full_key]
+        result = compute(events)
+        with self._cache_lock:
+            if events is self._events:
+                self._cache[full_key] = result
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+        return result
+
+    # -- queries ------------------------------------------------------------------------------
+
+    def timeseries(self, metric: str, resolution: str, filters: Filters | None = None) -> list:
+        """[{"date", "values"}] per period for unique_users or minutes_watched, zero-filled."""
+        filters = filters or Filters()
+        rows = self._memo(
+            ("timeseries", metric, resolution, filters),
+            lambda ev: tuple(
+                (r["date"], r["values"])
+                for r in analysis.timeseries(ev, metric, resolution, filters)
+            ),
+        )
+        return [{"date": date, "values": value} for date, value in rows]
+
+    def toplist(self, num: int, filters: Filters | None = None) -> list:
+        """[{"title", "values"}] for the num most viewed titles."""
+        filters = filters or Filters()
+        rows = self._memo(
+            ("toplist", num, filters),
+            lambda ev: tuple((r["title"], r["values"]) for r in analysis.toplist(ev, num, filters)),
+        )
+        return [{"title": title, "values": value} for title, value in rows]
+
+    def kpis(self, filters: Filters | None = None) -> dict:
+        """unique_users, hours_watched, views, avg_minutes_per_user, completion_rate."""
+        filters = filters or Filters()
+        return dict(self._memo(("kpis", filters), lambda ev: analysis.kpis(ev, filters)))
+
+    def date_bounds(self):
+        """(first, last) event date, or None when there are no events."""
+        return analysis.date_bounds(self._current())
+
+    def is_demo(self) -> bool:
+        """True when the database holds the generated demo data."""
+        self._current()
+        return self._demo
+
+    def warm_up(self, background: bool = True) -> threading.Thread | None:
+        """Load the table now (in a daemon thread by default) so the first request is fast."""
+
+        def load() -> None:
+            try:
+                self._current()
+            except Exception:  # noqa: BLE001 - a request will meet (and report) the error
+                log.exception("warming up the analytics of %s failed", self.db_path)
+
+        if not background:
+            load()
+            return None
+        thread = threading.Thread(target=load, name="reelboard-analytics-warm-up", daemon=True)
+        thread.start()
+        return thread
+
+    def row_count(self) -> int:
+        """Events with a readable date."""
+        return self._current().rows
+
+
+def _settled(signature: tuple, seconds: float = 1.0) -> bool:
+    """True when none of the signature's files was written within the last `seconds`."""
+    newest = max((part[2] for part in signature if part), default=0)
+    return time.time_ns() - newest > seconds * 1e9
+
+
+def _file_signature(path: Path, offset: int, length: int) -> tuple | None:
+    """(inode, size, mtime_ns, header bytes) of a file, or None when it does not exist."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    try:
+        st = os.fstat(fd)
+        return st.st_ino, st.st_size, st.st_mtime_ns, os.pread(fd, length, offset)
+    finally:
+        os.close(fd)
+
+
+def decode_text(value: bytes) -> str:
+    """A TEXT value as str: UTF-8, or Latin-1 for the odd bytes of the real data (p\\xe5)."""
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return value.decode("latin-1")
+
+
+def _prepare_chunks(conn: sqlite3.Connection, chunk_rows: int) -> analysis.Events:
+    """Encode the rows chunk by chunk (bounded memory at any size), then build the Events."""
+    vocabulary = analysis.Vocabulary()
+    chunks = []
+    cursor = conn.execute(_LOAD_SQL)
+    # Millions of short-lived row objects would trigger many full collections for nothing.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        while rows := cursor.fetchmany(chunk_rows):
+            columns = dict(zip(analysis.RAW_COLUMNS, zip(*rows, strict=True), strict=True))
+            del rows
+            chunks.append(analysis.encode_chunk(columns, vocabulary))
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    if not chunks:
+        return analysis.empty_events()
+    return analysis.build_events(chunks, vocabulary)

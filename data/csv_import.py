@@ -1,0 +1,282 @@
+"""Import the tutorial's event CSV into the events store: tolerant decoding, row checks, atomic."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from data.events_store import (
+    COLUMN_NAMES,
+    INSERT_SQL,
+    TABLE,
+    checkpoint,
+    connect,
+    ensure_schema,
+    read_demo_flag,
+    set_demo_flag,
+)
+
+BATCH_ROWS = 20_000
+_WIDTH = len(COLUMN_NAMES)
+MAX_REPORTED = 10  # rejected lines kept with their reasons; the rest are only counted
+ENCODING_ERRORS = "reelboard-legacy-bytes"
+
+_CP1252_HOLES = {0x81, 0x8D, 0x8F, 0x90, 0x9D}  # undefined in cp1252; latin-1 maps them 1:1
+
+
+def _legacy_bytes(error: UnicodeDecodeError) -> tuple[str, int]:
+    """Decode bytes that are not UTF-8 as cp1252 (latin-1 for its holes): 0xE5 becomes 'å'."""
+    chunk = error.object[error.start : error.end]
+    text = "".join(
+        bytes([b]).decode("cp1252", errors="strict") if b not in _CP1252_HOLES else chr(b)
+        for b in chunk
+    )
+    return text, error.end
+
+
+codecs.register_error(ENCODING_ERRORS, _legacy_bytes)
+
+
+class CsvImportError(Exception):
+    """The import could not run at all (missing file, unusable database); nothing was changed."""
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """One CSV record that was not imported: where it starts and why."""
+
+    line: int
+    reason: str
+
+
+@dataclass
+class ImportResult:
+    """What an import did."""
+
+    imported: int = 0
+    rejected: int = 0
+    first_rejected: list[Rejected] = field(default_factory=list)
+    header: bool = False
+    replaced: bool = False
+    demo: bool = False  # the database still holds (or was) demo data after the import
+
+    def summary_lines(self) -> list[str]:
+        """Human-readable summary: counts first, then the first rejected lines with reasons."""
+        lines = [f"imported {self.imported} rows, rejected {self.rejected}"]
+        if self.header:
+            lines.append("(skipped a header row)")
+        for item in self.first_rejected:
+            lines.append(f"  line {item.line}: {item.reason}")
+        if self.rejected > len(self.first_rejected):
+            lines.append(f"  ... and {self.rejected - len(self.first_rejected)} more")
+        return lines
+
+
+def _parse_timestamp(text: str) -> bool:
+    """True for a real 'YYYY-MM-DD HH:MM:SS' timestamp (fast checks before the C parser)."""
+    if len(text) != 19 or text[10] != " " or text[4] != "-" or text[13] != ":":
+        return False
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return text[7] == "-" and text[16] == ":"
+
+
+def _optional_int(text: str) -> int | float | None:
+    """None for an empty field, int for '12' (or an integral '12.0'); ValueError otherwise."""
+    if not text:
+        return None
+    try:
+        return int(text)  # int() itself ignores surrounding blanks
+    except ValueError:
+        if not text.strip():
+            return None
+        value = float(text)
+        if value.is_integer():
+            return int(value)
+        raise
+
+
+def _optional_float(text: str) -> float | None:
+    """None for an empty field, else the number; ValueError when it is not one."""
+    if not text or not text.strip():
+        return None
+    return float(text)
+
+
+_OPTIONAL = (  # (column index, name, parser, what it must be) for the lenient numeric columns
+    (6, "runningtime", _optional_int, "an integer"),
+    (7, "viewpercentage", _optional_float, "a number"),
+    (8, "errorperception", _optional_float, "a number"),
+    (11, "seasonnumber", _optional_int, "an integer"),
+    (12, "episodenumber", _optional_int, "an integer"),
+)
+
+
+def convert_row(fields: list[str]) -> list | str:
+    """Turn 13 CSV fields into a row for the table, or return why the row is rejected.
+
+    Empty text fields stay '' (as the tutorial's `.import` stores them); empty numeric fields
+    become NULL. The analysis treats '' and NULL alike.
+    """
+    if len(fields) != _WIDTH:
+        return f"expected {len(COLUMN_NAMES)} columns, found {len(fields)}"
+    if not _parse_timestamp(fields[0]):
+        return f"event_date {fields[0]!r} is not a timestamp like 'YYYY-MM-DD HH:MM:SS'"
+    row = fields.copy()
+    try:
+        row[5] = int(fields[5])
+    except ValueError:
+        return f"totalminuteswatched {fields[5]!r} is not an integer"
+    for index, name, parse, kind in _OPTIONAL:
+        try:
+            row[index] = parse(fields[index])
+        except ValueError:
+            return f"{name} {fields[index]!r} is not {kind}"
+    return row
+
+
+class MalformedRecord(str):
+    """Stands in for the fields of a record the csv module could not parse; says why."""
+
+
+def _is_header(fields: list[str]) -> bool:
+    names = [f.strip().lstrip("\ufeff").strip('"').lower() for f in fields]
+    return names == list(COLUMN_NAMES)
+
+
+def read_records(stream: io.BufferedIOBase) -> Iterator[tuple[int, list[str] | MalformedRecord]]:
+    """Yield (first line number, fields) per CSV record of a binary stream; blank lines skipped."""
+    # newline='' lets csv see quoted line breaks; the error handler keeps legacy bytes as letters.
+    text = io.TextIOWrapper(stream, encoding="utf-8", errors=ENCODING_ERRORS, newline="")
+    reader = csv.reader(text)
+    previous_end = 0
+    while True:
+        start = previous_end + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            # e.g. a field over csv's size limit: reject this record, keep reading after it.
+            previous_end = reader.line_num
+            yield start, MalformedRecord(f"unreadable CSV record: {exc}")
+            continue
+        previous_end = reader.line_num
+        if not fields:
+            continue
+        if start == 1 and fields[0].startswith("\ufeff"):
+            fields[0] = fields[0][1:]  # a UTF-8 byte order mark from spreadsheet exports
+        yield start, fields
+
+
+def import_records(
+    db_path: str | os.PathLike,
+    records: Iterable[tuple[int, list[str] | MalformedRecord]],
+    *,
+    replace: bool = False,
+    on_batch: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Insert the records into the database in ONE transaction; any exception rolls it all back.
+
+    on_batch(rows_so_far) is called after each batch (progress bars). When no row is valid the
+    transaction is rolled back, so `replace` never empties the table for a useless file.
+    """
+    result = ImportResult(replaced=replace)
+    try:
+        conn = connect(db_path)
+    except sqlite3.Error as exc:
+        raise CsvImportError(f"cannot open the database {db_path}: {exc}") from None
+    try:
+        ensure_schema(conn)
+        conn.execute("BEGIN IMMEDIATE")
+        was_demo = read_demo_flag(conn)
+        if replace:
+            conn.execute(f"DELETE FROM {TABLE}")
+        batch: list[list] = []
+        first = True
+        for line, fields in records:
+            if first:
+                first = False
+                if not isinstance(fields, MalformedRecord) and _is_header(fields):
+                    result.header = True
+                    continue
+            row = fields if isinstance(fields, MalformedRecord) else convert_row(fields)
+            if isinstance(row, str):  # MalformedRecord or the reason convert_row gave
+                result.rejected += 1
+                if len(result.first_rejected) < MAX_REPORTED:
+                    result.first_rejected.append(Rejected(line, row))
+                continue
+            batch.append(row)
+            if len(batch) >= BATCH_ROWS:
+                conn.executemany(INSERT_SQL, batch)
+                result.imported += len(batch)
+                batch = []
+                if on_batch is not None:
+                    on_batch(result.imported)
+        if batch:
+            conn.executemany(INSERT_SQL, batch)
+            result.imported += len(batch)
+            if on_batch is not None:
+                on_batch(result.imported)
+        if result.imported == 0:
+            conn.rollback()
+            result.demo = was_demo
+            return result
+        if replace:
+            set_demo_flag(conn, False)
+        result.demo = was_demo and not replace
+        conn.commit()
+    except sqlite3.Error as exc:
+        conn.rollback()
+        raise CsvImportError(f"the database {db_path} refused the import: {exc}") from None
+    except BaseException:
+        # Ctrl-C or any failure mid-way: nothing of this import stays.
+        conn.rollback()
+        raise
+    finally:
+        conn.close()
+    checkpoint(db_path)
+    return result
+
+
+def import_csv(
+    db_path: str | os.PathLike,
+    csv_path: str | os.PathLike,
+    *,
+    replace: bool = False,
+    progress: bool = False,
+) -> ImportResult:
+    """Import a tutorial CSV file (with or without header) into the database at db_path."""
+    csv_path = Path(csv_path)
+    if not csv_path.exists():
+        raise CsvImportError(f"no such file: {csv_path}")
+    if csv_path.is_dir():
+        raise CsvImportError(f"{csv_path} is a folder, not a CSV file")
+    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+    size = csv_path.stat().st_size
+    with open(csv_path, "rb") as raw:
+        bar = None
+        on_batch = None
+        if progress:
+            from tqdm import tqdm
+
+            bar = tqdm(total=size, unit="B", unit_scale=True, desc="importing", mininterval=0.5)
+
+            def on_batch(_rows: int) -> None:
+                bar.update(raw.tell() - bar.n)
+
+        try:
+            result = import_records(db_path, read_records(raw), replace=replace, on_batch=on_batch)
+        finally:
+            if bar is not None:
+                bar.close()
+    return result

@@ -1,0 +1,174 @@
+"""The SQLite event store: the tutorial's `movies` table, our optional side table, and set-up."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+TABLE = "movies"
+META_TABLE = "reelboard_meta"
+
+# The tutorial's 13 columns, in CSV order, with the types we create them with.
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("event_date", "TEXT"),
+    ("userid", "TEXT"),
+    ("contentid", "TEXT"),
+    ("device", "TEXT"),
+    ("market", "TEXT"),
+    ("totalminuteswatched", "INTEGER"),
+    ("runningtime", "INTEGER"),
+    ("viewpercentage", "REAL"),
+    ("errorperception", "REAL"),
+    ("sessiontype", "TEXT"),
+    ("title", "TEXT"),
+    ("seasonnumber", "INTEGER"),
+    ("episodenumber", "INTEGER"),
+)
+COLUMN_NAMES: tuple[str, ...] = tuple(name for name, _ in COLUMNS)
+
+CREATE_MOVIES = (
+    f"CREATE TABLE IF NOT EXISTS {TABLE} (\n"
+    + ",\n".join(f"    {name} {kind}" for name, kind in COLUMNS)
+    + "\n)"
+)
+CREATE_META = f"CREATE TABLE IF NOT EXISTS {META_TABLE} (key TEXT PRIMARY KEY, value TEXT)"
+# Date-range filters and min/max bounds use event_date; a tutorial database gains it harmlessly.
+CREATE_INDEXES = (f"CREATE INDEX IF NOT EXISTS idx_movies_event_date ON {TABLE} (event_date)",)
+INSERT_SQL = (
+    f"INSERT INTO {TABLE} ({', '.join(COLUMN_NAMES)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+)
+DEMO_KEY = "demo"
+
+DEFAULT_DEMO_ROWS = 100_000
+
+
+def connect(path: str | os.PathLike, *, readonly: bool = False) -> sqlite3.Connection:
+    """Open the events database (read-only when asked), waiting on busy concurrent writers."""
+    path = Path(path)
+    if readonly:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+    else:
+        conn = sqlite3.connect(path, timeout=30)
+    conn.execute("PRAGMA busy_timeout = 30000")
+    return conn
+
+
+def _try(conn: sqlite3.Connection, sql: str) -> bool:
+    """Run a statement that is only nice to have; a read-only or busy database just skips it."""
+    try:
+        conn.execute(sql)
+        return True
+    except sqlite3.OperationalError:
+        return False
+
+
+def ensure_schema(conn: sqlite3.Connection) -> None:
+    """Create the movies table, side table and indexes if missing; never alters existing tables."""
+    # WAL lets readers (the app) keep reading while an import writes; skipped when read-only.
+    if conn.in_transaction:
+        conn.commit()
+    _try(conn, "PRAGMA journal_mode = WAL")
+    for sql in (CREATE_MOVIES, CREATE_META, *CREATE_INDEXES):
+        _try(conn, sql)
+    if conn.in_transaction:
+        conn.commit()
+
+
+def checkpoint(path: str | os.PathLike) -> None:
+    """Fold the WAL into the main file so file-watching readers see new data promptly."""
+    try:
+        conn = connect(path)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        pass  # best effort: readers still see committed data through the WAL
+
+
+def table_exists(conn: sqlite3.Connection, name: str) -> bool:
+    """True when the database holds a table of that name."""
+    row = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+    ).fetchone()
+    return row is not None
+
+
+def set_demo_flag(conn: sqlite3.Connection, demo: bool) -> None:
+    """Record (inside the caller's transaction) whether the rows are synthetic demo data."""
+    conn.execute(CREATE_META)
+    conn.execute(
+        f"INSERT INTO {META_TABLE} (key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (DEMO_KEY, "1" if demo else "0"),
+    )
+
+
+def read_demo_flag(conn: sqlite3.Connection) -> bool:
+    """True when the side table marks the rows as demo data (absent table: real data)."""
+    if not table_exists(conn, META_TABLE):
+        return False
+    row = conn.execute(f"SELECT value FROM {META_TABLE} WHERE key = ?", (DEMO_KEY,)).fetchone()
+    return row is not None and str(row[0]) == "1"
+
+
+def is_demo(path: str | os.PathLike) -> bool:
+    """True when the database at path exists and holds demo data."""
+    path = Path(path)
+    if not path.exists():
+        return False
+    try:
+        conn = connect(path, readonly=True)
+    except sqlite3.Error:
+        return False
+    try:
+        return read_demo_flag(conn)
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
+def count_rows(path: str | os.PathLike) -> int:
+    """Number of events in the database at path (0 when it or the table is missing)."""
+    path = Path(path)
+    if not path.exists():
+        return 0
+    conn = connect(path, readonly=True)
+    try:
+        if not table_exists(conn, TABLE):
+            return 0
+        return conn.execute(f"SELECT COUNT(*) FROM {TABLE}").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def ensure_database(path: str | os.PathLike, rows: int = DEFAULT_DEMO_ROWS, seed: int = 0) -> bool:
+    """Create a demo database at path when no file exists there; True if it was created."""
+    path = Path(path)
+    if path.exists():
+        if path.stat().st_size > 0:
+            return False
+        path.unlink()  # an empty file (e.g. from `touch`) holds no data worth keeping
+    path.parent.mkdir(parents=True, exist_ok=True)
+    from data.demo_data import generate_demo  # local: demo generation pulls in numpy
+
+    # Build beside the target and link it into place, so a concurrent starter never sees half a
+    # database and exactly one of several racing processes wins.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        generate_demo(tmp, rows=rows, seed=seed)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+        except OSError:
+            # Filesystems without hard links: a plain rename, racing starters aside.
+            if path.exists():
+                return False
+            os.replace(tmp, path)
+        return True
+    finally:
+        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            leftover.unlink(missing_ok=True)

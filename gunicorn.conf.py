@@ -1,0 +1,107 @@
+"""Gunicorn settings for `make serve`: HOST:PORT, WORKERS, stdout logs, embedded Redis lifecycle."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from pathlib import Path
+
+_host = os.environ.get("HOST") or "127.0.0.1"
+_port = os.environ.get("PORT") or "8050"
+
+bind = [f"[{_host}]:{_port}" if ":" in _host else f"{_host}:{_port}"]
+workers = int(os.environ.get("WORKERS") or 2 * multiprocessing.cpu_count() + 1)
+# Threads let a worker overlap Redis/SQLite waits and keep connections alive; the GIL keeps
+# CPU-bound work (figures) at one core per worker, so a few suffice.
+worker_class = "gthread"
+threads = int(os.environ.get("THREADS") or 2)
+timeout = int(os.environ.get("TIMEOUT") or 60)
+graceful_timeout = 20
+keepalive = 5
+# Bounded request lines/headers; bodies are capped by the app (MAX_CONTENT_LENGTH, game 16 KB).
+limit_request_line = 8190
+limit_request_fields = 100
+# Never the reloader or a debugger in production.
+reload = False
+preload_app = False
+proc_name = "reelboard"
+# gunicorn's control socket defaults to one path per user, which two instances would fight
+# over; CONTROL_SOCKET=/path turns it on for `gunicornc`.
+control_socket_disable = not os.environ.get("CONTROL_SOCKET")
+if os.environ.get("CONTROL_SOCKET"):
+    control_socket = os.environ["CONTROL_SOCKET"]
+
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info")
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+# Everything (gunicorn's and the app's logs, tracebacks included) goes to stdout.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "stream": "ext://sys.stdout",
+        },
+    },
+    "root": {"level": "INFO", "handlers": ["stdout"]},
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
+        "gunicorn.access": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
+    },
+}
+
+REDIS_EXTENSION = "reelboard.redis"
+
+
+def _provider(worker):
+    server = getattr(worker, "wsgi", None)
+    extensions = getattr(server, "extensions", None) or {}
+    return extensions.get(REDIS_EXTENSION)
+
+
+def post_worker_init(worker):
+    """Warm the worker before it serves: Dash's set-up, the layout, and the Redis connection.
+
+    One internal /healthz request does all three (the embedded Redis starts once, under its lock).
+    """
+    server = worker.wsgi
+    server.config["DEBUG"] = False  # debug is never on under gunicorn
+    try:
+        status = server.test_client().get("/healthz").status_code
+    except Exception:  # noqa: BLE001 - a failed warm-up must not stop the worker from serving
+        worker.log.exception("warm-up request failed")
+        return
+    if status != 200:
+        # Not fatal: the game answers 503 until Redis is back, the dashboard works meanwhile.
+        worker.log.warning("warm-up /healthz answered %s: Redis or the event store is down", status)
+
+
+def worker_exit(server, worker):
+    """Drop this worker's lease on the embedded Redis; the last worker out stops the server."""
+    provider = _provider(worker)
+    if provider is not None:
+        provider.close()
+
+
+def on_exit(server):
+    """In the master, after every worker left: stop an embedded Redis nobody holds a lease on.
+
+    The last worker normally stops it (worker_exit); this also covers workers that were killed.
+    """
+    if os.environ.get("REDIS_URL"):
+        return
+    try:
+        from config import load_config
+        from data.embedded_redis import EmbeddedRedis
+
+        data_dir = Path(load_config()["INSTANCE_PATH"]) / "redis"
+        if data_dir.exists():
+            EmbeddedRedis(data_dir, watchdog=False).stop_if_unused()
+    except Exception:  # noqa: BLE001 - shutting down: log, never hang or crash the exit
+        server.log.exception("could not check the embedded Redis at exit")

@@ -1,0 +1,1 @@
+"""Functions that return Dash component trees; no callbacks, no data access."""

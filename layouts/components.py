@@ -1,0 +1,96 @@
+"""Small reusable pieces of the dashboard layout: KPI cards and chart cards."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+# Static placeholder so an unloaded chart shows no axes (not data: the callbacks fill it in).
+BLANK_FIGURE = {
+    "data": [],
+    "layout": {
+        "xaxis": {"visible": False},
+        "yaxis": {"visible": False},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+    },
+}
+
+# No mode bar: drag to zoom and double-click to reset still work, and CSV has its own button.
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False}
+
+
+def kpi_card(label: str, value_id: str, hint: str, accent: str) -> dbc.Card:
+    """One KPI: a label, a big value filled in by a callback and a one-line hint."""
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.Div(label, className="rb-kpi-label"),
+                html.Div("–", id=value_id, className="rb-kpi-value"),
+                html.Div(hint, className="rb-kpi-hint"),
+            ]
+        ),
+        className=f"rb-card rb-kpi rb-accent-{accent} h-100",
+    )
+
+
+def csv_button(button_id: str, download_id: str, what: str) -> html.Div:
+    """A small "CSV" button with its dcc.Download."""
+    return html.Div(
+        [
+            dbc.Button(
+                "CSV",
+                id=button_id,
+                size="sm",
+                color="secondary",
+                outline=True,
+                className="rb-csv-button",
+                title=f"Download {what} as CSV",
+                n_clicks=0,
+            ),
+            dcc.Download(id=download_id),
+        ],
+        className="flex-shrink-0",
+    )
+
+
+def chart_card(
+    title: str,
+    subtitle: str,
+    graph_id: str,
+    button_id: str,
+    download_id: str,
+    *,
+    height: str = "320px",
+    toolbar=None,
+) -> dbc.Card:
+    """A card with a title, a CSV button, optional extra controls and a graph under a spinner."""
+    header = html.Div(
+        [
+            html.Div(
+                [
+                    html.H2(title, className="rb-card-title"),
+                    html.P(subtitle, className="rb-card-sub"),
+                ],
+                className="me-auto",
+            ),
+            *([toolbar] if toolbar is not None else []),
+            csv_button(button_id, download_id, title.lower()),
+        ],
+        className="rb-card-header",
+    )
+    graph = dcc.Graph(
+        id=graph_id,
+        figure=BLANK_FIGURE,
+        config=GRAPH_CONFIG,
+        style={"height": height},
+        className="rb-graph",
+    )
+    return dbc.Card(
+        [
+            header,
+            dcc.Loading(graph, type="dot", delay_show=250, parent_className="rb-loading"),
+        ],
+        className="rb-card rb-chart h-100",
+    )

@@ -1,0 +1,146 @@
+"""Rate limits on the game API (Flask-Limiter), counted in the game's Redis across workers."""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import threading
+import time
+
+import redis
+from flask import Flask, Response, jsonify
+from flask_limiter import Limiter, RequestLimit
+from flask_limiter.util import get_remote_address
+from limits.storage import RedisStorage
+from limits.storage.base import Storage
+from redis.backoff import NoBackoff
+from redis.commands.core import Script
+from redis.connection import Encoder
+from redis.retry import Retry
+
+log = logging.getLogger("reelboard.ratelimit")
+
+REDIS_EXTENSION = "reelboard.redis"
+STORAGE_SCHEME = "reelboard-redis"
+# Redis paused or gone: the limiter gives up after this and counts in memory meanwhile.
+STORAGE_TIMEOUT = 0.25
+# (rule, method, config key): which game routes are limited and by which setting.
+LIMITED_ROUTES = (
+    ("/guess/start", "POST", "RATELIMIT_GAME_START", "game starts"),
+    ("/guess/<game_id>", "POST", "RATELIMIT_GAME_GUESS", "guesses"),
+)
+
+
+class _ProviderClient:
+    """Stands in for a redis client: created on first use from the app's RedisProvider.
+
+    So building the limiter starts no Redis. Its own short timeouts keep a paused or dead Redis
+    from costing a request more than STORAGE_TIMEOUT before the game route answers 503 itself.
+    """
+
+    def __init__(self, provider) -> None:
+        self._provider = provider
+        self._client: redis.Redis | None = None
+        self._pid: int | None = None
+        self._lock = threading.Lock()
+
+    def get_encoder(self) -> Encoder:
+        # Only used to hash the Lua scripts; the scripts are ASCII.
+        return Encoder("utf-8", "strict", False)
+
+    def register_script(self, script: str) -> Script:
+        return Script(self, script)
+
+    def _real(self) -> redis.Redis:
+        if self._client is not None and self._pid == os.getpid():
+            return self._client
+        with self._lock:
+            if self._client is None or self._pid != os.getpid():
+                # The provider's client starts (or joins) the embedded server; we reuse its
+                # connection settings (TCP or unix socket) with shorter timeouts.
+                pool = self._provider.client().connection_pool
+                kwargs = {
+                    **pool.connection_kwargs,
+                    "socket_timeout": STORAGE_TIMEOUT,
+                    "socket_connect_timeout": STORAGE_TIMEOUT,
+                    "retry": Retry(NoBackoff(), 1, supported_errors=(redis.ConnectionError,)),
+                    "decode_responses": False,
+                }
+                own_pool = redis.ConnectionPool(connection_class=pool.connection_class, **kwargs)
+                self._client = redis.Redis(connection_pool=own_pool)
+                self._pid = os.getpid()
+            return self._client
+
+    def __getattr__(self, name: str):
+        return getattr(self._real(), name)
+
+
+class ProviderRedisStorage(RedisStorage):
+    """limits' Redis storage on the app's RedisProvider (embedded Redis or REDIS_URL)."""
+
+    STORAGE_SCHEME = [STORAGE_SCHEME]
+
+    def __init__(self, uri: str, provider=None, key_prefix: str = "reelboard:limits", **options):
+        if provider is None:
+            raise ValueError("ProviderRedisStorage needs provider=<RedisProvider>")
+        Storage.__init__(self, uri, wrap_exceptions=False)
+        self.key_prefix = key_prefix
+        self.target_server = "redis"
+        self.dependency = self.dependencies["redis"].module
+        self.storage = _ProviderClient(provider)
+        self.initialize_storage(uri)
+
+
+def init_rate_limits(server: Flask) -> Limiter | None:
+    """Limit game starts and guesses per client address; RATELIMIT_ENABLED=false turns it off."""
+    if not server.config.get("RATELIMIT_ENABLED", True):
+        return None
+    provider = server.extensions[REDIS_EXTENSION]
+    prefix = str(server.config.get("REDIS_KEY_PREFIX", "reelboard:"))
+    limiter = Limiter(
+        key_func=get_remote_address,
+        storage_uri=f"{STORAGE_SCHEME}://",
+        storage_options={"provider": provider, "key_prefix": f"{prefix}limits"},
+        # A moving window: "10 a minute" means any 60 s, not per clock minute.
+        strategy="moving-window",
+        # Retry-After only on the 429 (set in _on_breach), not on every limited answer.
+        headers_enabled=False,
+        on_breach=_on_breach,
+        # Redis down: count in memory meanwhile and never turn a request into a 500;
+        # the game route answers 503 itself.
+        in_memory_fallback_enabled=True,
+        swallow_errors=True,
+    )
+    limiter.init_app(server)
+    for rule_text, method, config_key, what in LIMITED_ROUTES:
+        endpoint = _endpoint_for(server, rule_text, method)
+        limit_value = str(server.config.get(config_key))
+        message = f"too many {what} from your address (limit: {limit_value}); retry later"
+        wrapped = limiter.limit(limit_value, methods=[method], error_message=message)(
+            server.view_functions[endpoint]
+        )
+        server.view_functions[endpoint] = wrapped
+    server.extensions["reelboard.limiter"] = limiter
+    return limiter
+
+
+def _on_breach(limit: RequestLimit) -> Response:
+    """The 429 answer: JSON plus Retry-After (seconds until the window frees a slot)."""
+    try:
+        # reset_at is rounded up to the next second; never promise more than one window.
+        wait = min(limit.limit.get_expiry(), max(1, math.ceil(limit.reset_at - time.time())))
+    except Exception:  # noqa: BLE001 - storage trouble: a safe default
+        wait = 60
+    response = jsonify(error=f"too many requests (limit: {limit.limit}); retry in {wait} s")
+    response.status_code = 429
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
+def _endpoint_for(server: Flask, rule_text: str, method: str) -> str:
+    """The endpoint serving `method rule_text`; a missing route is a wiring bug, so fail loudly."""
+    for rule in server.url_map.iter_rules():
+        if rule.rule == rule_text and method in (rule.methods or ()):
+            return rule.endpoint
+    raise RuntimeError(f"no route {method} {rule_text} to rate-limit")

@@ -1,0 +1,183 @@
+"""The guessing game under /guess: its page and its JSON API (start, guess, finished, hiscore)."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, current_app, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from config import PROJECT_ROOT
+from data.game_rules import (
+    DEFAULT_MAX_VALUE,
+    MAX_MAX_VALUE,
+    MIN_MAX_VALUE,
+    NAME_MAX_CHARS,
+    OFFERED_MAX_VALUES,
+    GameAlreadyWon,
+    GameError,
+    GameNotFound,
+    GameNotWon,
+    InvalidInput,
+    is_game_id,
+    parse_guess,
+    parse_limit,
+    parse_max_value,
+    parse_user,
+)
+from data.redis_connection import RedisUnavailable
+from data.score_store import ScoreStore
+
+bp = Blueprint("guess", __name__, url_prefix="/guess")
+
+_STATUS = {InvalidInput: 400, GameNotFound: 404, GameAlreadyWon: 409, GameNotWon: 409}
+
+
+class ApiError(Exception):
+    """A JSON error answer with a status (raised by the body helper)."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+def _store() -> ScoreStore:
+    return current_app.extensions["reelboard.scores"]
+
+
+def json_body() -> dict:
+    """The request's JSON object; the one place that enforces the game API's body rules."""
+    limit = int(current_app.config.get("GAME_MAX_BODY_BYTES", 16384))
+    if request.content_length is not None and request.content_length > limit:
+        raise ApiError(413, f"request body too large (at most {limit} bytes)")
+    if request.mimetype != "application/json":
+        raise ApiError(415, "send a JSON body with Content-Type: application/json")
+    raw = request.stream.read(limit + 1) if request.content_length is None else request.get_data()
+    if len(raw) > limit:
+        raise ApiError(413, f"request body too large (at most {limit} bytes)")
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError):  # UnicodeDecodeError and huge-int errors are ValueErrors
+        raise ApiError(400, "the body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise ApiError(400, "the body must be a JSON object")
+    return body
+
+
+@bp.errorhandler(ApiError)
+@bp.errorhandler(GameError)
+@bp.errorhandler(RedisUnavailable)
+@bp.errorhandler(HTTPException)
+def json_error(error):
+    """Every error of the game API as {"error": message} with its status."""
+    if isinstance(error, ApiError):
+        return jsonify(error=str(error)), error.status
+    if isinstance(error, GameError):
+        return jsonify(error=str(error)), _STATUS.get(type(error), 400)
+    if isinstance(error, RedisUnavailable):
+        current_app.logger.warning("game request failed: %s", error)
+        response = jsonify(
+            error="the high-score service (Redis) is unavailable; try again in a moment"
+        )
+        response.headers["Retry-After"] = "1"
+        return response, 503
+    # Keep the exception's own headers (Allow, Retry-After from a rate limiter) with a JSON body.
+    response = error.get_response()
+    response.set_data(json.dumps({"error": error.description or error.name}))
+    response.content_type = "application/json"
+    return response
+
+
+@bp.get("/")
+def page():
+    """The game page; a bad max_value or user in the URL shows a message, never an error page."""
+    notices = []
+    max_value = DEFAULT_MAX_VALUE
+    if request.args.get("max_value") is not None:
+        try:
+            max_value = parse_max_value(request.args["max_value"], from_text=True)
+        except InvalidInput as exc:
+            notices.append(f"{exc}. Showing the game from 1 to {DEFAULT_MAX_VALUE} instead.")
+    user = ""
+    if (request.args.get("user") or "").strip():
+        try:
+            user = parse_user(request.args["user"])
+        except InvalidInput as exc:
+            notices.append(f"The name in the link was not used: {exc}.")
+    html = render_template(
+        "guess.html",
+        max_value=max_value,
+        max_options=sorted({*OFFERED_MAX_VALUES, max_value}),
+        user=user,
+        notices=notices,
+        name_max=NAME_MAX_CHARS,
+        min_max=MIN_MAX_VALUE,
+        max_max=MAX_MAX_VALUE,
+        asset_version=_asset_version(),
+    )
+    return html, (400 if notices else 200)
+
+
+@bp.post("/start")
+def start():
+    """Start a game: {"max_value": M, "user"?: U} -> 201 {"game_id", "max_value"}."""
+    body = json_body()
+    max_value = parse_max_value(body.get("max_value", DEFAULT_MAX_VALUE))
+    user = parse_user(body["user"]) if body.get("user") is not None else None
+    return jsonify(_store().start_game(max_value, user)), 201
+
+
+@bp.post("/finished")
+def finished():
+    """Record a won game once: {"game_id", "user"?} -> the high-score list for its maximum."""
+    body = json_body()
+    game_id = body.get("game_id")
+    if game_id is None:
+        # The tutorial's {"guesses", "max_value", "user"} lands here: a client's own count is
+        # never trusted.
+        raise ApiError(
+            400,
+            "scores are recorded only from a won game's id: "
+            'send {"game_id": ..., "user": ...}; the server counts the guesses',
+        )
+    if not isinstance(game_id, str):
+        raise ApiError(400, "game_id must be a string")
+    if not is_game_id(game_id):
+        raise GameNotFound("unknown or expired game")
+    user = parse_user(body["user"]) if body.get("user") is not None else None
+    limit = parse_limit(body.get("limit"))
+    return jsonify(_store().record(game_id, user, limit))
+
+
+@bp.route("/hiscore", methods=["GET", "POST"])
+def hiscore():
+    """High scores for a maximum, fewest guesses first (GET query or the tutorial's POST body)."""
+    if request.method == "POST":
+        body = json_body()
+        max_value = parse_max_value(body.get("max_value", DEFAULT_MAX_VALUE))
+        limit = parse_limit(body.get("limit"))
+    else:
+        max_value = parse_max_value(
+            request.args.get("max_value", DEFAULT_MAX_VALUE), from_text=True
+        )
+        limit = parse_limit(request.args.get("limit"), from_text=True)
+    return jsonify(_store().hiscores(max_value, limit))
+
+
+@bp.post("/<game_id>")
+def guess(game_id: str):
+    """Count one guess: {"guess": N} -> {"result": "higher"|"lower"|"correct", "guesses": N}."""
+    body = json_body()
+    if "guess" not in body:
+        raise ApiError(400, 'guess is required: send {"guess": N}')
+    value = parse_guess(body["guess"])
+    result = _store().guess(game_id, value)
+    return jsonify(result=result.result, guesses=result.guesses)
+
+
+def _asset_version() -> str:
+    # Cache-busting query for the page's own files (Dash does the same with ?m=).
+    try:
+        return str(int((PROJECT_ROOT / "assets" / "game.js").stat().st_mtime))
+    except OSError:
+        return "0"

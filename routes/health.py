@@ -1,0 +1,68 @@
+"""GET /healthz: is the event store readable and does Redis answer? 200 when both, else 503."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+
+from flask import Blueprint, current_app, jsonify
+
+from data.events_store import TABLE, connect
+
+bp = Blueprint("health", __name__)
+
+REDIS = "reelboard.redis"
+
+
+def check_event_store(path) -> dict:
+    """Open the SQLite file read-only and read one row of the events table."""
+    if not os.path.exists(path):
+        return {"ok": False, "error": "event database file does not exist"}
+    try:
+        conn = connect(path, readonly=True)
+        try:
+            # A health check must answer fast, not queue behind a long import.
+            conn.execute("PRAGMA busy_timeout = 1000")
+            conn.execute(f"SELECT 1 FROM {TABLE} LIMIT 1").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return {"ok": False, "error": f"event database is not readable: {exc}"}
+    return {"ok": True}
+
+
+def check_redis(provider) -> dict:
+    """PING Redis (starting the embedded server if needed, since the game relies on it)."""
+    mode = "embedded" if provider.is_embedded else "external"
+    if not provider.ping():
+        return {"ok": False, "mode": mode, "error": "Redis does not answer"}
+    details = {"ok": True, "mode": mode}
+    try:
+        with provider.connection() as client:
+            info = client.info("server")
+        # Lets operators (and the reliability tests) see that every worker shares one server.
+        details["process_id"] = info.get("process_id")
+        details["run_id"] = info.get("run_id")
+    except Exception:  # noqa: BLE001 - PING answered; server details are only a bonus
+        pass
+    return details
+
+
+@bp.get("/healthz")
+def healthz():
+    """Report the event store and Redis; 503 when either is down."""
+    started = time.perf_counter()
+    events = check_event_store(current_app.config["DATABASE_PATH"])
+    redis_status = check_redis(current_app.extensions[REDIS])
+    healthy = events["ok"] and redis_status["ok"]
+    body = {
+        "status": "ok" if healthy else "unavailable",
+        "checks": {"events": events, "redis": redis_status},
+        "worker_pid": os.getpid(),
+        "elapsed_ms": round((time.perf_counter() - started) * 1000, 1),
+    }
+    response = jsonify(body)
+    response.status_code = 200 if healthy else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response

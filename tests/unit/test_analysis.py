@@ -1,0 +1,564 @@
+"""The pandas analysis: hand-computed cases, a naive cross-check, and parity with the tutorial."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import random
+import shutil
+import sqlite3
+import subprocess
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bench import tutorial_reference as tutorial
+from data import analysis
+from data.analytics_cache import EventsAnalytics, decode_text
+from data.events_store import COLUMN_NAMES
+from data.params import Filters, InvalidParameter
+
+D = dt.date
+ALL = Filters()
+
+# The tutorial's own schema (pydatsci notes/day1.md), filled the way `sqlite3 .import` does:
+# every field inserted as text, the column affinity converting what it can ('' stays '').
+TUTORIAL_DDL = """
+create table movies(
+    event_date timestamp,
+    userid text,
+    contentid text,
+    device text,
+    market text,
+    totalminuteswatched integer,
+    runningtime integer,
+    viewpercentage real,
+    errorperception real,
+    sessiontype text,
+    title text,
+    seasonnumber integer,
+    episodenumber integer
+)"""
+
+
+def frame(rows: list[tuple]) -> pd.DataFrame:
+    """A raw events frame from (event_date, userid, minutes, viewpercentage, sessiontype, title)."""
+    return pd.DataFrame(rows, columns=analysis.RAW_COLUMNS, dtype=object)
+
+
+def series(result: list[dict]) -> dict[str, int]:
+    return {row["date"]: row["values"] for row in result}
+
+
+def ev(rows: list[tuple]) -> analysis.Events:
+    return analysis.prepare_events(frame(rows))
+
+
+# --------------------------------------------------------------------------------------------
+# Hand-computed cases
+
+YEAR_END = [
+    ("2024-12-30 08:00:00", "a", 10, 95.0, "MOVIE", "Alpha"),  # Monday
+    ("2024-12-31 23:59:59", "b", 20, 50.0, "SERIES", "Show, Pilot"),
+    ("2025-01-02 00:00:00", "a", 30, 100.0, "SERIES", "Show, Pilot"),  # same week, next year
+    ("2025-01-05 12:00:00", "c", 5, None, "", "Alpha"),  # Sunday: still the 2024-12-30 week
+    ("2025-01-06 00:00:01", "a", 7, 90.0, None, "Beta"),  # Monday: a new week
+]
+
+
+def test_week_across_year_boundary_is_labelled_by_its_monday():
+    events = ev(YEAR_END)
+    assert series(analysis.timeseries(events, "unique_users", "weekly", ALL)) == {
+        "2024-12-30": 3,
+        "2025-01-06": 1,
+    }
+    assert series(analysis.timeseries(events, "minutes_watched", "weekly", ALL)) == {
+        "2024-12-30": 65,
+        "2025-01-06": 7,
+    }
+
+
+def test_months_are_labelled_by_the_first_and_count_each_user_once():
+    events = ev(YEAR_END)
+    assert series(analysis.timeseries(events, "unique_users", "monthly", ALL)) == {
+        "2024-12-01": 2,
+        "2025-01-01": 2,  # a (twice) and c
+    }
+    assert series(analysis.timeseries(events, "minutes_watched", "monthly", ALL)) == {
+        "2024-12-01": 30,
+        "2025-01-01": 42,
+    }
+
+
+def test_daily_series_is_zero_filled_between_first_and_last_event():
+    result = analysis.timeseries(ev(YEAR_END), "unique_users", "daily", ALL)
+    assert [row["date"] for row in result] == [
+        (D(2024, 12, 30) + dt.timedelta(days=i)).isoformat() for i in range(8)
+    ]
+    assert [row["values"] for row in result] == [1, 1, 0, 1, 0, 0, 1, 1]
+
+
+def test_month_without_events_is_zero():
+    events = ev(
+        [
+            ("2025-01-31 10:00:00", "a", 10, 0, "MOVIE", "A"),
+            ("2025-03-01 10:00:00", "b", 20, 0, "MOVIE", "A"),
+            ("2025-03-02 10:00:00", "b", 1, 0, "MOVIE", "A"),
+        ]
+    )
+    assert analysis.timeseries(events, "minutes_watched", "monthly", ALL) == [
+        {"date": "2025-01-01", "values": 10},
+        {"date": "2025-02-01", "values": 0},
+        {"date": "2025-03-01", "values": 21},
+    ]
+    assert [r["values"] for r in analysis.timeseries(events, "unique_users", "weekly", ALL)] == [
+        1,
+        0,
+        0,
+        0,
+        1,
+    ]
+
+
+def test_toplist_ties_are_broken_by_title_and_empty_titles_left_out():
+    rows = [("2025-02-01 10:00:00", f"u{i}", 1, 0, "MOVIE", t) for i, t in enumerate("BACCABD")]
+    rows += [("2025-02-01 11:00:00", "x", 1, 0, "MOVIE", t) for t in ("", "", "", None, None)]
+    rows += [("2025-02-01 11:00:00", "x", 1, 0, "MOVIE", "a")]  # lower case sorts after upper
+    events = ev(rows)
+    assert analysis.toplist(events, 10, ALL) == [
+        {"title": "A", "values": 2},
+        {"title": "B", "values": 2},
+        {"title": "C", "values": 2},
+        {"title": "D", "values": 1},
+        {"title": "a", "values": 1},
+    ]
+    assert [r["title"] for r in analysis.toplist(events, 2, ALL)] == ["A", "B"]
+
+
+def test_rows_without_sessiontype_count_only_for_all():
+    events = ev(YEAR_END)
+    movie, series_ = Filters(sessiontype="MOVIE"), Filters(sessiontype="SERIES")
+    assert series(analysis.timeseries(events, "unique_users", "weekly", movie)) == {"2024-12-30": 1}
+    assert series(analysis.timeseries(events, "unique_users", "daily", series_)) == {
+        "2024-12-31": 1,
+        "2025-01-01": 0,
+        "2025-01-02": 1,
+    }
+    assert analysis.toplist(events, 10, movie) == [{"title": "Alpha", "values": 1}]
+    assert analysis.kpis(events, ALL)["views"] == 5
+    assert analysis.kpis(events, movie)["views"] + analysis.kpis(events, series_)["views"] == 3
+
+
+def test_null_and_empty_values():
+    events = ev(
+        [
+            ("2025-05-01 10:00:00", None, 10, None, None, None),  # no user: a view, not a user
+            ("2025-05-01 10:00:00", "", "", "", "", ""),  # '' is a userid value (as in SQL)
+            ("2025-05-01 11:00:00", "u", None, "91.5", " series ", "T"),
+            ("2025-05-01 12:00:00", "u", "12", "abc", "MOVIE", "T"),
+        ]
+    )
+    assert series(analysis.timeseries(events, "unique_users", "daily", ALL)) == {"2025-05-01": 2}
+    assert series(analysis.timeseries(events, "minutes_watched", "daily", ALL)) == {
+        "2025-05-01": 22
+    }
+    assert analysis.toplist(events, 5, ALL) == [{"title": "T", "values": 2}]
+    assert analysis.kpis(events, Filters(sessiontype="SERIES"))["completion_rate"] == 1.0
+    assert analysis.kpis(events, ALL) == {
+        "unique_users": 2,
+        "hours_watched": 0.4,
+        "views": 4,
+        "avg_minutes_per_user": 11.0,
+        "completion_rate": 0.25,
+    }
+
+
+def test_unreadable_dates_are_skipped():
+    events = ev(
+        [
+            ("2025-01-01 10:00:00", "a", 1, 0, "MOVIE", "A"),
+            ("2025-01-01T11:00:00", "b", 1, 0, "MOVIE", "A"),
+            ("2025-01-02", "c", 1, 0, "MOVIE", "A"),
+            ("2025-02-30 10:00:00", "x", 100, 0, "MOVIE", "B"),
+            ("yesterday", "x", 100, 0, "MOVIE", "B"),
+            ("2025-01-0310:00", "x", 100, 0, "MOVIE", "B"),
+            ("", "x", 100, 0, "MOVIE", "B"),
+            (None, "x", 100, 0, "MOVIE", "B"),
+            (20250101, "x", 100, 0, "MOVIE", "B"),
+        ]
+    )
+    assert events.rows == 3
+    assert series(analysis.timeseries(events, "unique_users", "daily", ALL)) == {
+        "2025-01-01": 2,
+        "2025-01-02": 1,
+    }
+    assert analysis.toplist(events, 10, ALL) == [{"title": "A", "values": 3}]
+    assert analysis.date_bounds(events) == (D(2025, 1, 1), D(2025, 1, 2))
+
+
+def test_numbers_in_a_title_column_read_as_their_text():
+    events = ev(
+        [
+            ("2025-01-01 10:00:00", "a", 1, 0, "MOVIE", 1984),
+            ("2025-01-01 10:00:00", "b", 1, 0, "MOVIE", "1984"),
+            ("2025-01-01 10:00:00", "c", 1, 0, "MOVIE", "Alien"),
+        ]
+    )
+    assert analysis.toplist(events, 5, ALL) == [
+        {"title": "1984", "values": 2},
+        {"title": "Alien", "values": 1},
+    ]
+
+
+def test_chunks_share_one_vocabulary():
+    vocabulary = analysis.Vocabulary()
+    first = analysis.encode_chunk(frame(YEAR_END[:2]), vocabulary)
+    second = analysis.encode_chunk({c: list(v) for c, v in frame(YEAR_END[2:]).items()}, vocabulary)
+    events = analysis.build_events([first, second], vocabulary)
+    whole = ev(YEAR_END)
+    for resolution in analysis.RESOLUTIONS:
+        for metric in analysis.METRICS:
+            assert analysis.timeseries(events, metric, resolution, ALL) == analysis.timeseries(
+                whole, metric, resolution, ALL
+            )
+    assert analysis.toplist(events, 10, ALL) == analysis.toplist(whole, 10, ALL)
+    assert analysis.kpis(events, ALL) == analysis.kpis(whole, ALL)
+
+
+def test_fractional_and_non_finite_minutes():
+    events = ev(
+        [
+            ("2025-01-01 10:00:00", "a", "1.5", 0, "MOVIE", "A"),
+            ("2025-01-01 10:00:00", "a", "inf", 0, "MOVIE", "A"),
+            ("2025-01-01 10:00:00", "a", 2, 0, "MOVIE", "A"),
+        ]
+    )
+    assert analysis.timeseries(events, "minutes_watched", "daily", ALL) == [
+        {"date": "2025-01-01", "values": 3.5}
+    ]
+
+
+def test_start_and_end_are_inclusive_and_cut_periods_are_recounted():
+    events = ev(YEAR_END)
+    cut = Filters(start=D(2024, 12, 31), end=D(2025, 1, 5))
+    # The week of 2024-12-30 holds only 12-31..01-05 here: b, a and c; the 12-30 view is out.
+    assert series(analysis.timeseries(events, "unique_users", "weekly", cut)) == {"2024-12-30": 3}
+    assert series(analysis.timeseries(events, "minutes_watched", "weekly", cut)) == {
+        "2024-12-30": 55
+    }
+    one_day = Filters(start=D(2025, 1, 2), end=D(2025, 1, 2))
+    assert series(analysis.timeseries(events, "unique_users", "monthly", one_day)) == {
+        "2025-01-01": 1
+    }
+    late = Filters(start=D(2025, 1, 3), end=D(2025, 1, 6))
+    assert series(analysis.timeseries(events, "unique_users", "weekly", late)) == {
+        "2024-12-30": 1,
+        "2025-01-06": 1,
+    }
+    assert analysis.kpis(events, cut)["views"] == 3
+    assert (
+        analysis.toplist(events, 10, cut)
+        == [
+            {"title": "Alpha", "values": 1},
+            {"title": "Show, Pilot", "values": 2},
+        ][::-1]
+    )
+
+
+def test_requested_range_is_zero_filled_beyond_the_data():
+    events = ev(YEAR_END)
+    wide = Filters(start=D(2024, 11, 15), end=D(2025, 2, 3))
+    result = analysis.timeseries(events, "unique_users", "monthly", wide)
+    assert result == [
+        {"date": "2024-11-01", "values": 0},
+        {"date": "2024-12-01", "values": 2},
+        {"date": "2025-01-01", "values": 2},
+        {"date": "2025-02-01", "values": 0},
+    ]
+    weekly = analysis.timeseries(events, "minutes_watched", "weekly", wide)
+    assert weekly[0] == {"date": "2024-11-11", "values": 0}
+    assert weekly[-1] == {"date": "2025-02-03", "values": 0}
+    assert len(weekly) == 13
+
+
+def test_range_without_events():
+    events = ev(YEAR_END)
+    empty_range = Filters(start=D(2025, 3, 1), end=D(2025, 3, 3))
+    assert analysis.timeseries(events, "unique_users", "daily", empty_range) == [
+        {"date": "2025-03-01", "values": 0},
+        {"date": "2025-03-02", "values": 0},
+        {"date": "2025-03-03", "values": 0},
+    ]
+    # Only one side given and no events there: nothing to span.
+    assert analysis.timeseries(events, "unique_users", "daily", Filters(start=D(2025, 3, 1))) == []
+    assert analysis.timeseries(events, "unique_users", "daily", Filters(end=D(2024, 1, 1))) == []
+    assert analysis.toplist(events, 10, empty_range) == []
+    assert analysis.kpis(events, empty_range) == {
+        "unique_users": 0,
+        "hours_watched": 0.0,
+        "views": 0,
+        "avg_minutes_per_user": 0.0,
+        "completion_rate": 0.0,
+    }
+
+
+def test_one_sided_range_takes_the_other_side_from_the_matching_events():
+    events = ev(YEAR_END)
+    result = analysis.timeseries(events, "unique_users", "daily", Filters(start=D(2025, 1, 4)))
+    assert series(result) == {"2025-01-04": 0, "2025-01-05": 1, "2025-01-06": 1}
+    # The first SERIES view is on 12-31; the requested end is kept even past the last one.
+    series_only = Filters(sessiontype="SERIES", end=D(2025, 1, 3))
+    assert series(analysis.timeseries(events, "unique_users", "daily", series_only)) == {
+        "2024-12-31": 1,
+        "2025-01-01": 0,
+        "2025-01-02": 1,
+        "2025-01-03": 0,
+    }
+
+
+def test_empty_events():
+    events = analysis.empty_events()
+    assert events.rows == 0
+    for resolution in analysis.RESOLUTIONS:
+        assert analysis.timeseries(events, "minutes_watched", resolution, ALL) == []
+    assert analysis.timeseries(
+        events, "unique_users", "daily", Filters(start=D(2025, 1, 1), end=D(2025, 1, 2))
+    ) == [{"date": "2025-01-01", "values": 0}, {"date": "2025-01-02", "values": 0}]
+    assert analysis.toplist(events, 10, Filters(start=D(2025, 1, 1))) == []
+    assert analysis.kpis(events, ALL)["views"] == 0
+    assert analysis.date_bounds(events) is None
+
+
+def test_too_many_periods_is_a_parameter_error():
+    events = ev(YEAR_END)
+    huge = Filters(start=D(1, 1, 1), end=D(9999, 12, 31))
+    with pytest.raises(InvalidParameter, match="narrow start..end"):
+        analysis.timeseries(events, "unique_users", "daily", huge)
+    with pytest.raises(InvalidParameter, match="narrow start..end"):
+        analysis.timeseries(events, "minutes_watched", "monthly", huge)
+    weekly = analysis.timeseries(
+        events, "unique_users", "weekly", Filters(start=D(1, 1, 1), end=D(500, 1, 1))
+    )
+    assert weekly[0]["date"] == "0001-01-01" and sum(r["values"] for r in weekly) == 0
+
+
+def test_unknown_metric_or_resolution_is_refused():
+    with pytest.raises(InvalidParameter):
+        analysis.timeseries(ev(YEAR_END), "views", "daily", ALL)
+    with pytest.raises(InvalidParameter):
+        analysis.timeseries(ev(YEAR_END), "unique_users", "hourly", ALL)
+
+
+def test_kpis_hand_computed():
+    assert analysis.kpis(ev(YEAR_END), ALL) == {
+        "unique_users": 3,
+        "hours_watched": 1.2,  # 72 minutes
+        "views": 5,
+        "avg_minutes_per_user": 24.0,
+        "completion_rate": 0.6,  # 95, 100 and 90 of five views; None counts as not completed
+    }
+    assert analysis.kpis(ev(YEAR_END), Filters(sessiontype="SERIES")) == {
+        "unique_users": 2,
+        "hours_watched": 0.8,
+        "views": 2,
+        "avg_minutes_per_user": 25.0,
+        "completion_rate": 0.5,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Cross-check against a naive pandas computation on random filters
+
+
+def naive_timeseries(raw: pd.DataFrame, metric: str, resolution: str, f: Filters) -> dict:
+    """Filter rows, label each by its period, nunique/sum per label, zero-fill: the slow way."""
+    days = pd.to_datetime(raw["event_date"].str[:10], format="%Y-%m-%d")
+    keep = pd.Series(True, index=raw.index)
+    if f.start:
+        keep &= days >= pd.Timestamp(f.start)
+    if f.end:
+        keep &= days <= pd.Timestamp(f.end)
+    if f.sessiontype:
+        keep &= raw["sessiontype"] == f.sessiontype
+    rows, days = raw[keep], days[keep]
+    if resolution == "weekly":
+        days = days - pd.to_timedelta(days.dt.day_of_week, unit="D")
+    elif resolution == "monthly":
+        days = days.dt.to_period("M").dt.start_time
+    if metric == "unique_users":
+        values = rows["userid"].groupby(days).nunique()
+    else:
+        values = rows["totalminuteswatched"].groupby(days).sum()
+    freq = {"daily": "D", "weekly": "W-MON", "monthly": "MS"}[resolution]
+    lo = pd.Timestamp(f.start) if f.start else (days.min() if len(days) else None)
+    hi = pd.Timestamp(f.end) if f.end else (days.max() if len(days) else None)
+    if lo is None or hi is None or lo > hi:
+        return {}
+    lo = {"daily": lo, "weekly": lo - pd.Timedelta(days=lo.weekday()), "monthly": lo.replace(day=1)}
+    labels = pd.date_range(lo[resolution], hi, freq=freq)
+    values = values.reindex(labels, fill_value=0)
+    return {d.strftime("%Y-%m-%d"): int(v) for d, v in values.items()}
+
+
+def test_random_filters_match_a_naive_computation(demo_db):
+    raw = pd.read_sql(
+        "select event_date, userid, totalminuteswatched, viewpercentage, sessiontype, title "
+        "from movies",
+        sqlite3.connect(demo_db),
+    )
+    events = analysis.prepare_events(raw)
+    first, last = analysis.date_bounds(events)
+    rng = random.Random(7)
+    for _ in range(40):
+        a = first + dt.timedelta(days=rng.randint(-20, (last - first).days + 20))
+        b = first + dt.timedelta(days=rng.randint(-20, (last - first).days + 20))
+        start, end = sorted((a, b))
+        f = Filters(
+            start=rng.choice([start, None]),
+            end=rng.choice([end, None]),
+            sessiontype=rng.choice([None, "MOVIE", "SERIES"]),
+        )
+        for resolution in analysis.RESOLUTIONS:
+            for metric in analysis.METRICS:
+                got = series(analysis.timeseries(events, metric, resolution, f))
+                assert got == naive_timeseries(raw, metric, resolution, f), (metric, resolution, f)
+
+
+# --------------------------------------------------------------------------------------------
+# Parity with the tutorial's per-request analysis
+
+
+def tie_broken(toplist: list[dict], num: int) -> list[dict]:
+    """The tutorial's toplist with ties ordered by title (its own order among ties is arbitrary)."""
+    return sorted(toplist, key=lambda r: (-r["values"], r["title"]))[:num]
+
+
+def assert_parity(db_path):
+    analytics = EventsAnalytics(db_path)
+    conn = sqlite3.connect(db_path)
+    # Latin-1 bytes left by `.import` stop any UTF-8 reader, the tutorial's too: it gets the
+    # same decoding as ours (a no-op on UTF-8 databases).
+    conn.text_factory = decode_text
+    try:
+        for resolution in analysis.RESOLUTIONS:
+            for metric in analysis.METRICS:
+                expected = tutorial.get_users(conn, metric, resolution)
+                assert len(expected) > 0
+                assert analytics.timeseries(metric, resolution, ALL) == expected, (
+                    metric,
+                    resolution,
+                )
+        everything = tutorial.get_toplist(conn, 1_000_000)
+        for num in (1, 10, 50, 1000):
+            assert analytics.toplist(num, ALL) == tie_broken(everything, num)
+    finally:
+        conn.close()
+
+
+def test_parity_with_tutorial_on_demo_data(demo_db):
+    assert_parity(demo_db)
+
+
+def tutorial_rows(count: int, seed: int) -> list[list[str]]:
+    """CSV-like rows as the real data has them: text fields, blanks, commas, odd bytes."""
+    rng = random.Random(seed)
+    users = [f"{rng.getrandbits(128):032x}" for _ in range(60)]
+    titles = ["Heat", "Up", "Frozen", "Game of Thrones, Winter Is Coming", "p\xe5 Tur", "Z"]
+    titles += ["Mad Men, Pilot", "Lost, Pilot", "", "N\u00f8kken"]
+    start = dt.datetime(2014, 11, 20)
+    rows = []
+    for _ in range(count):
+        # Skip a stretch of days in January so that a whole week and month-gap appear.
+        day = rng.choice([d for d in range(110) if not 50 <= d < 62])
+        when = start + dt.timedelta(days=day, seconds=rng.randrange(86400))
+        title = rng.choice(titles)
+        stype = "" if title == "" or rng.random() < 0.05 else rng.choice(["MOVIE", "SERIES"])
+        runtime = rng.choice(["", "45", "120"])
+        rows.append(
+            [
+                when.strftime("%Y-%m-%d %H:%M:%S"),
+                rng.choice(users),
+                str(rng.randrange(10**6)),
+                rng.choice(["Computer", "iPad", ""]),
+                rng.choice(["NO", "SE", ""]),
+                str(rng.randrange(0, 130)),
+                runtime,
+                rng.choice(["", f"{rng.uniform(0, 100):.1f}", "100"]),
+                rng.choice(["", "", "", "0.5"]),
+                stype,
+                title,
+                rng.choice(["", "1", "2"]),
+                rng.choice(["", "3"]),
+            ]
+        )
+    return rows
+
+
+def make_tutorial_db(path, rows):
+    conn = sqlite3.connect(path)
+    conn.execute(TUTORIAL_DDL)
+    conn.executemany(f"insert into movies values ({', '.join('?' * 13)})", rows)
+    conn.commit()
+    conn.close()
+
+
+def test_tutorial_format_database_stores_blanks_as_text(tmp_path):
+    path = tmp_path / "moviedb"
+    make_tutorial_db(path, tutorial_rows(50, seed=3))
+    kinds = sqlite3.connect(path).execute(
+        "select distinct typeof(totalminuteswatched), typeof(runningtime) from movies"
+    )
+    assert ("integer", "text") in set(kinds)  # '' runningtime stays text, as with .import
+
+
+def test_parity_with_tutorial_on_tutorial_format_database(tmp_path):
+    path = tmp_path / "moviedb"
+    make_tutorial_db(path, tutorial_rows(3000, seed=11))
+    assert_parity(path)
+    analytics = EventsAnalytics(path)
+    weekly = series(analytics.timeseries("unique_users", "weekly", ALL))
+    assert 0 in weekly.values()  # the skipped January stretch is zero-filled, as in the tutorial
+
+
+@pytest.mark.skipif(shutil.which("sqlite3") is None, reason="no sqlite3 command-line tool")
+def test_parity_on_a_database_made_with_sqlite3_import(tmp_path):
+    csv_path = tmp_path / "movies.csv"
+    rows = tutorial_rows(1500, seed=5)
+    with open(csv_path, "w", newline="", encoding="latin-1") as out:
+        csv.writer(out).writerows(rows)
+    db = tmp_path / "moviedb"
+    script = f"{TUTORIAL_DDL};\n.mode csv\n.import {csv_path} movies\n"
+    subprocess.run(["sqlite3", str(db)], input=script, text=True, check=True)
+    assert sqlite3.connect(db).execute("select count(*) from movies").fetchone()[0] == 1500
+    assert_parity(db)
+    # The Latin-1 bytes stay in the database; titles come back readable, not dropped.
+    titles = {row["title"] for row in EventsAnalytics(db).toplist(50)}
+    assert {"p\xe5 Tur", "N\xf8kken", "Game of Thrones, Winter Is Coming"} <= titles
+
+
+def test_untyped_text_table_gives_the_same_numbers(tmp_path):
+    """A table created by .import itself has no types: every value is text; numbers still add."""
+    rows = tutorial_rows(800, seed=2)
+    typed, untyped = tmp_path / "typed.db", tmp_path / "untyped.db"
+    make_tutorial_db(typed, rows)
+    conn = sqlite3.connect(untyped)
+    conn.execute(f"create table movies({', '.join(COLUMN_NAMES)})")
+    conn.executemany(f"insert into movies values ({', '.join('?' * 13)})", rows)
+    conn.commit()
+    assert conn.execute("select typeof(totalminuteswatched) from movies limit 1").fetchone() == (
+        "text",
+    )
+    conn.close()
+    a, b = EventsAnalytics(typed), EventsAnalytics(untyped)
+    for resolution in analysis.RESOLUTIONS:
+        for metric in analysis.METRICS:
+            assert a.timeseries(metric, resolution, ALL) == b.timeseries(metric, resolution, ALL)
+    assert a.toplist(20, ALL) == b.toplist(20, ALL)
+    assert a.kpis(ALL) == b.kpis(ALL)
+
+
+def test_minutes_are_plain_ints_in_json_terms(demo_db):
+    values = [r["values"] for r in EventsAnalytics(demo_db).timeseries("minutes_watched", "daily")]
+    assert values and all(type(v) is int for v in values)
+    assert np.sum(values) > 0

@@ -1,0 +1,110 @@
+"""Figure building: empty and error states, hours vs minutes, toplist order and labels, KPIs."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from callbacks import figures
+from callbacks.charts import format_kpis
+from callbacks.csv_export import filename, to_csv
+from callbacks.state import ViewState
+
+
+def test_no_rows_or_only_zeros_show_the_empty_message():
+    for rows in ([], [{"date": "2025-01-01", "values": 0}, {"date": "2025-01-02", "values": 0}]):
+        figure = figures.timeseries_figure(rows, "unique_users", "daily", False)
+        assert figure["data"] == []
+        assert figure["layout"]["annotations"][0]["text"] == "No views in this range"
+        assert figure["layout"]["xaxis"]["visible"] is False
+    assert figures.toplist_figure([], True)["data"] == []
+
+
+def test_minutes_become_hours_when_that_reads_better():
+    small = [{"date": "2025-01-01", "values": 90}, {"date": "2025-01-02", "values": 300}]
+    figure = figures.timeseries_figure(small, "minutes_watched", "daily", False)
+    assert figure["data"][0]["y"] == [90, 300]
+    assert "min" in figure["layout"]["yaxis"]["title"]["text"]
+
+    big = [{"date": "2025-01-01", "values": 600}, {"date": "2025-01-08", "values": 7530}]
+    figure = figures.timeseries_figure(big, "minutes_watched", "weekly", False)
+    trace = figure["data"][0]
+    assert trace["y"] == [10.0, 125.5]
+    assert trace["customdata"] == [600, 7530]  # the exact minutes stay on hover
+    assert figure["layout"]["yaxis"]["title"]["text"] == "Hours watched (h)"
+
+
+def test_one_point_per_period_and_partial_periods_marked():
+    rows = [{"date": "2024-12-30", "values": 5}, {"date": "2025-01-06", "values": 9}]
+    partial = figures.partial_periods(rows, "weekly", dt.date(2025, 1, 1), dt.date(2025, 1, 12))
+    assert partial == [True, False]
+    figure = figures.timeseries_figure(rows, "unique_users", "weekly", False, partial)
+    trace = figure["data"][0]
+    assert trace["x"] == ["2024-12-30", "2025-01-06"]
+    assert trace["marker"]["symbol"] == ["circle-open", "circle"]
+    months = [{"date": "2025-02-01", "values": 1}]
+    assert figures.partial_periods(months, "monthly", None, dt.date(2025, 2, 27)) == [True]
+    assert figures.partial_periods(months, "monthly", None, dt.date(2025, 2, 28)) == [False]
+
+
+def test_toplist_most_viewed_on_top_with_short_unique_labels():
+    long = "A Very Long Series Name, Episode With An Even Longer Title"
+    rows = [
+        {"title": long + " (Part 1)", "values": 30},
+        {"title": long + " (Part 2)", "values": 20},
+        {"title": "Short", "values": 10},
+    ]
+    figure = figures.toplist_figure(rows, False)
+    trace, layout = figure["data"][0], figure["layout"]
+    assert trace["orientation"] == "h"
+    assert trace["x"] == [30, 20, 10]
+    assert trace["y"] == [0, 1, 2]  # positions: two titles that cut alike stay two bars
+    assert layout["yaxis"]["autorange"] == "reversed"
+    labels = layout["yaxis"]["ticktext"]
+    assert labels[2] == "Short"
+    assert all(len(label) <= figures.TITLE_CHARS for label in labels)
+    assert labels[0].endswith("…")
+    assert [title for title, _ in trace["customdata"]] == [row["title"] for row in rows]
+    assert layout["height"] == figures.toplist_height(3)
+
+
+def test_dark_and_light_figures_use_their_palettes():
+    rows = [{"date": "2025-01-01", "values": 3}]
+    light = figures.timeseries_figure(rows, "unique_users", "daily", False)
+    dark = figures.timeseries_figure(rows, "unique_users", "daily", True)
+    assert light["layout"]["font"]["color"] == figures.THEMES["light"]["text"]
+    assert dark["layout"]["font"]["color"] == figures.THEMES["dark"]["text"]
+    error = figures.message_figure("Boom", True, error=True)
+    assert error["layout"]["annotations"][0]["font"]["color"] == figures.THEMES["dark"]["error"]
+
+
+def test_kpis_are_formatted_for_reading():
+    kpis = {
+        "unique_users": 4940,
+        "hours_watched": 66583.4,
+        "views": 100000,
+        "avg_minutes_per_user": 808.66,
+        "completion_rate": 0.4712,
+    }
+    cards = format_kpis(kpis)
+    assert cards["unique_users"] == "4,940"
+    assert cards["views"] == "100,000"
+    assert cards["hours_watched"][0] == "66,583"
+    assert cards["avg_minutes_per_user"][0] == "808.7"
+    assert cards["completion_rate"][0] == "47.1"
+    empty = format_kpis({**kpis, "unique_users": 0, "views": 0})
+    assert empty["avg_minutes_per_user"] == empty["completion_rate"] == "–"
+
+
+def test_csv_has_a_header_and_defuses_formulas():
+    text = to_csv(
+        ["rank", "title", "views"], [[1, "=HYPERLINK(evil)", 3], [2, 'Quote "me", ok', 2]]
+    )
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["rank", "title", "views"]
+    assert rows[1][1] == "'=HYPERLINK(evil)"
+    assert rows[2][1] == 'Quote "me", ok'
+    state = ViewState(resolution="weekly", start="2025-03-01", sessiontype="SERIES")
+    assert filename("unique-users", state) == "unique-users_weekly_series_2025-03-01_last.csv"
+    assert filename("toplist", ViewState(num=7)) == "toplist_top7.csv"

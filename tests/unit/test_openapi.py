@@ -1,0 +1,155 @@
+"""GET /openapi.json: an OpenAPI 3.1 document that matches the routes the app really serves."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+
+@pytest.fixture
+def spec(client) -> dict:
+    response = client.get("/openapi.json")
+    assert response.status_code == 200 and response.is_json
+    return response.get_json()
+
+
+def _resolve(spec: dict, schema: dict) -> dict:
+    while "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[1]
+        schema = spec["components"]["schemas"][name]
+    return schema
+
+
+def _validate(spec: dict, schema: dict, value, where: str = "$") -> None:
+    """A small JSON-schema check: type, required, properties, items, enum, minimum/maximum."""
+    schema = _resolve(spec, schema)
+    kinds = {
+        "object": dict,
+        "array": list,
+        "string": str,
+        "integer": int,
+        "number": (int, float),
+        "boolean": bool,
+    }
+    if "type" in schema:
+        assert isinstance(value, kinds[schema["type"]]), (
+            f"{where}: {value!r} is not {schema['type']}"
+        )
+        if schema["type"] in ("integer", "number"):
+            assert not isinstance(value, bool), where
+    if "enum" in schema:
+        assert value in schema["enum"], f"{where}: {value!r} not in {schema['enum']}"
+    if "minimum" in schema:
+        assert value >= schema["minimum"], where
+    if "maximum" in schema:
+        assert value <= schema["maximum"], where
+    if isinstance(value, dict):
+        for name in schema.get("required", []):
+            assert name in value, f"{where}: missing {name}"
+        for name, sub in schema.get("properties", {}).items():
+            if name in value:
+                _validate(spec, sub, value[name], f"{where}.{name}")
+    if isinstance(value, list) and "items" in schema:
+        for index, item in enumerate(value):
+            _validate(spec, schema["items"], item, f"{where}[{index}]")
+
+
+def _flask_path(openapi_path: str) -> str:
+    return re.sub(r"\{(\w+)\}", r"<\1>", openapi_path)
+
+
+def test_document_shape(spec):
+    assert spec["openapi"].startswith("3.")
+    assert spec["info"]["title"] and spec["info"]["version"]
+    for path, operations in spec["paths"].items():
+        assert path.startswith("/")
+        for method, operation in operations.items():
+            assert method in {"get", "post"}
+            assert operation["operationId"] and operation["responses"]
+            for response in operation["responses"].values():
+                assert response["description"]
+                for media in response.get("content", {}).values():
+                    _resolve(spec, media["schema"])  # every $ref resolves
+
+
+def test_every_json_route_is_documented_and_every_documented_route_exists(app, spec):
+    served = {}
+    for rule in app.server.url_map.iter_rules():
+        if rule.rule.startswith(("/data/", "/guess/")) and rule.rule not in (
+            "/guess/",
+            "/data/",
+            "/data/<path:rest>",
+        ):
+            served[rule.rule] = {m.lower() for m in rule.methods} & {"get", "post"}
+    documented = {_flask_path(path): set(ops) for path, ops in spec["paths"].items()}
+    documented.pop("/healthz")
+    # The three metrics are one Flask rule; the document lists them one by one.
+    metrics = {p for p in documented if p in ("/data/unique_users/", "/data/minutes_watched/")}
+    for path in metrics:
+        assert documented.pop(path) == {"get"}
+    documented["/data/<metric>/"] = {"get"}
+    assert set(documented) == set(served)
+    for path, methods in documented.items():
+        # The /data rules also route POST only to refuse it with a JSON 405.
+        assert methods <= served[path], path
+
+
+@pytest.mark.parametrize(
+    "method, path, body, operation",
+    [
+        ("get", "/data/unique_users/?resolution=weekly", None, "/data/unique_users/"),
+        ("get", "/data/minutes_watched/?resolution=monthly", None, "/data/minutes_watched/"),
+        ("get", "/data/toplist/?num=5&sessiontype=MOVIE", None, "/data/toplist/"),
+        ("get", "/data/toplist/?num=0", None, "/data/toplist/"),
+        ("post", "/guess/start", {"max_value": 25, "user": "Ann"}, "/guess/start"),
+        ("post", "/guess/start", {"max_value": 1}, "/guess/start"),
+        ("get", "/guess/hiscore?max_value=25", None, "/guess/hiscore"),
+        ("post", "/guess/hiscore", {"max_value": 25}, "/guess/hiscore"),
+        (
+            "post",
+            "/guess/finished",
+            {"guesses": 1, "max_value": 25, "user": "x"},
+            "/guess/finished",
+        ),
+        ("get", "/healthz", None, "/healthz"),
+    ],
+)
+def test_real_answers_match_the_documented_schemas(client, spec, method, path, body, operation):
+    response = client.open(path, method=method.upper(), json=body)
+    documented = spec["paths"][operation][method]["responses"]
+    assert str(response.status_code) in documented, (path, response.status_code)
+    schema = documented[str(response.status_code)]["content"]["application/json"]["schema"]
+    _validate(spec, schema, response.get_json())
+
+
+def test_a_whole_game_matches_the_documented_schemas(client, spec):
+    paths = spec["paths"]
+    started = client.post("/guess/start", json={"max_value": 4, "user": "Ann"})
+    _validate(
+        spec,
+        paths["/guess/start"]["post"]["responses"]["201"]["content"]["application/json"]["schema"],
+        started.get_json(),
+    )
+    game_id = started.get_json()["game_id"]
+    guess_schema = paths["/guess/{game_id}"]["post"]["responses"]["200"]["content"][
+        "application/json"
+    ]["schema"]
+    low, high = 1, 4
+    while True:
+        guess = (low + high) // 2
+        answer = client.post(f"/guess/{game_id}", json={"guess": guess})
+        assert answer.status_code == 200
+        _validate(spec, guess_schema, answer.get_json())
+        result = answer.get_json()["result"]
+        if result == "correct":
+            break
+        low, high = (guess + 1, high) if result == "higher" else (low, guess - 1)
+    after_win = client.post(f"/guess/{game_id}", json={"guess": 1})
+    assert str(after_win.status_code) in paths["/guess/{game_id}"]["post"]["responses"]
+    finished = client.post("/guess/finished", json={"game_id": game_id})
+    schema = paths["/guess/finished"]["post"]["responses"]["200"]["content"]["application/json"][
+        "schema"
+    ]
+    _validate(spec, schema, finished.get_json())
+    assert finished.get_json()[0]["user"] == "Ann"

@@ -1,0 +1,99 @@
+"""High scores in Redis: kept across restarts, capped, under the prefix, reset by the CLI."""
+
+from __future__ import annotations
+
+import time
+
+from data.embedded_redis import server_pids
+from tests.redis_fixtures import play_to_win, start_game
+
+
+def _finish_game(client, max_value=10, user="Ann") -> int:
+    game_id = start_game(client, max_value, user)
+    guesses = play_to_win(client, game_id, max_value)
+    response = client.post("/guess/finished", json={"game_id": game_id})
+    assert response.status_code == 200
+    return guesses
+
+
+def test_scores_survive_an_app_restart(make_app, game_config):
+    first = make_app(**game_config)
+    client = first.server.test_client()
+    recorded = sorted(_finish_game(client, 100, f"P{i}") for i in range(3))
+    provider = first.server.extensions["reelboard.redis"]
+    provider.close()
+    if provider.is_embedded:
+        assert server_pids(provider.embedded.socket_path) == [], "closing the last user stops Redis"
+
+    second = make_app(**game_config)  # same INSTANCE_PATH: embedded Redis reloads its AOF
+    entries = second.server.test_client().get("/guess/hiscore?max_value=100").get_json()
+    assert [e["guesses"] for e in entries] == recorded
+    assert sorted(e["user"] for e in entries) == ["P0", "P1", "P2"]
+
+
+def test_history_and_ranking_are_capped(make_app, game_config):
+    app = make_app(**game_config, SCORE_HISTORY_CAP=3)
+    client = app.server.test_client()
+    results = []
+    for i in range(6):
+        results.append((_finish_game(client, 25, f"P{i}"), i))
+        time.sleep(0.002)
+    store = app.server.extensions["reelboard.scores"]
+    with store.provider.connection() as redis_client:
+        assert redis_client.llen(store.history_key(25)) == 3
+        assert redis_client.zcard(store.ranking_key(25)) == 3
+    # The history keeps the newest three; the ranking the best three (ties: earlier first).
+    assert [e["user"] for e in store.history(25)] == ["P5", "P4", "P3"]
+    best = [f"P{i}" for _, i in sorted(results)[:3]]
+    assert [e["user"] for e in store.hiscores(25, limit=100)] == best
+
+
+def test_keys_live_under_the_prefix(game_app, game_client, redis_prefix):
+    _finish_game(game_client, 10)
+    store = game_app.server.extensions["reelboard.scores"]
+    with store.provider.connection() as redis_client:
+        keys = set(redis_client.scan_iter(match=redis_prefix + "*"))
+    assert f"{redis_prefix}hiscores:10" in keys and f"{redis_prefix}ranking:10" in keys
+    games = [key for key in keys if key.startswith(f"{redis_prefix}game:")]
+    assert len(games) == 1
+    with store.provider.connection() as redis_client:
+        assert 0 < redis_client.ttl(games[0]) <= game_app.server.config["GAME_TTL_SECONDS"]
+
+
+def test_scores_reset_asks_and_deletes_only_scores_under_the_prefix(
+    game_app, game_client, redis_prefix
+):
+    _finish_game(game_client, 10)
+    _finish_game(game_client, 25)
+    store = game_app.server.extensions["reelboard.scores"]
+    outside = "other-" + redis_prefix + "keep-me"  # a key just outside the prefix
+    with store.provider.connection() as redis_client:
+        redis_client.set(outside, "1")
+    runner = game_app.server.test_cli_runner()
+    try:
+        declined = runner.invoke(args=["scores-reset"], input="n\n")
+        assert declined.exit_code != 0 and "Aborted" in declined.output
+        assert len(store.hiscores(10)) == 1 and len(store.hiscores(25)) == 1
+
+        one = runner.invoke(args=["scores-reset", "--max-value", "10"], input="y\n")
+        assert one.exit_code == 0, one.output
+        assert "2 Redis key(s)" in one.output
+        assert store.hiscores(10) == [] and len(store.hiscores(25)) == 1
+
+        bad = runner.invoke(args=["scores-reset", "--max-value", "1", "--yes"])
+        assert bad.exit_code == 2 and "max_value" in bad.output
+        assert len(store.hiscores(25)) == 1
+
+        everything = runner.invoke(args=["scores-reset", "--yes"])
+        assert everything.exit_code == 0, everything.output
+        assert store.hiscores(25) == [] and store.history(25) == []
+        with store.provider.connection() as redis_client:
+            assert redis_client.get(outside) == "1"
+            # Games are not scores: they stay (and expire by themselves).
+            assert any(
+                k.startswith(f"{redis_prefix}game:")
+                for k in redis_client.scan_iter(match=redis_prefix + "*")
+            )
+    finally:
+        with store.provider.connection() as redis_client:
+            redis_client.delete(outside)
