@@ -86,6 +86,8 @@ def main() -> None:
     created = ensure_database(config["DATABASE_PATH"])
     if created:
         print(f"Created a demo database at {config['DATABASE_PATH']} (import real data: see README)")
+    # Read the events in the background so the first page does not wait for it.
+    app.server.extensions[ANALYTICS].warm_up()
     url = f"http://{config['HOST']}:{config['PORT']}/"
     print(f"Reelboard is serving on {url}  (Ctrl-C to stop)", flush=True)
     # DASH_DEBUG gives Dash dev tools and reloading, never the Werkzeug console debugger.

@@ -6,6 +6,7 @@ import html
 import logging
 import os
 import threading
+from http import HTTPStatus
 from pathlib import Path
 
 import dash
@@ -29,7 +30,7 @@ NOT_DASH_PREFIXES = ("/data/", "/guess/", "/_dash-", "/healthz", "/openapi", "/a
 
 
 def init_security(app: dash.Dash) -> None:
-    """Install headers, error handlers, body limits and rate limits on the Dash app's server."""
+    """Install headers, error handlers, API 404s and rate limits on the Dash app's server."""
     server = app.server
     _serialize_dash_setup(app)
     _install_proxy_fix(server)
@@ -74,11 +75,9 @@ def wants_json() -> bool:
         return True
     if request.is_json:
         return True
+    # On equal preference (*/*) HTML wins: browsers get a page, API clients ask for JSON.
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return (
-        best == "application/json"
-        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
-    )
+    return best == "application/json"
 
 
 def error_response(status: int, message: str) -> Response:
@@ -98,8 +97,6 @@ def error_response(status: int, message: str) -> Response:
 
 
 def _reason(status: int) -> str:
-    from http import HTTPStatus
-
     try:
         return HTTPStatus(status).phrase
     except ValueError:

@@ -177,3 +177,10 @@ def test_creating_the_app_starts_no_redis(make_app, instance_dir):
     assert server_pids(socket_path_for(instance_dir / "redis")) == []
     app.server.test_client().get("/data/toplist/")
     assert server_pids(socket_path_for(instance_dir / "redis")) == []
+
+
+def test_cli_commands_start_no_redis(make_app, instance_dir):
+    runner = make_app(RATELIMIT_ENABLED=True).server.test_cli_runner()
+    result = runner.invoke(args=["ensure-db"])
+    assert result.exit_code == 0, result.output
+    assert server_pids(socket_path_for(instance_dir / "redis")) == []

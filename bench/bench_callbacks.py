@@ -1,0 +1,288 @@
+"""Benchmark: dashboard callback latency at 1M events, and time to interactive in headless Chromium.
+
+    python bench/bench_callbacks.py [--rows 1000000] [--repeat 30] [--no-browser]
+
+Generates (or reuses) bench/out/demo_<rows>_seed0.sqlite, builds the real app, then
+1. posts every dashboard callback to /_dash-update-component through the Flask test client,
+   warm (same view again) and for views not asked before, beside the /data route for the same
+   parameters (the ratio is the Dash layer's cost on top of the shared analysis);
+2. serves the app on localhost and measures, in Chromium, the time from navigation start until
+   the three charts are drawn and the KPI cards are filled (cold browser cache, then reloads).
+Targets: warm callbacks <= 50 ms; interactive <= 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+OUT = HERE / "out"
+sys.path.insert(0, str(ROOT))
+
+from layouts import ids  # noqa: E402
+
+CALLBACK_URL = "/_dash-update-component"
+WARM_TARGET_MS = 50.0
+TTI_TARGET_S = 2.0
+
+# Views (URL query -> the state the charts get) measured warm and cold.
+VIEWS = [
+    ("all days, daily", {"resolution": "daily", "num": 10}),
+    (
+        "March, weekly, series",
+        {
+            "resolution": "weekly",
+            "num": 10,
+            "start": "2025-03-01",
+            "end": "2025-03-31",
+            "sessiontype": "SERIES",
+        },
+    ),
+    (
+        "H2, monthly, movies, top 50",
+        {"resolution": "monthly", "num": 50, "start": "2025-07-01", "sessiontype": "MOVIE"},
+    ),
+]
+
+
+def demo_database(rows: int, seed: int = 0) -> Path:
+    """The cached demo database (shared with bench_data_routes.py), generated on first use."""
+    from data.demo_data import generate_demo
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"demo_{rows}_seed{seed}.sqlite"
+    if not path.exists():
+        print(f"generating {rows:,} demo events into {path} ...", flush=True)
+        tmp = OUT / f"demo_{rows}_seed{seed}.{os.getpid()}.partial"
+        started = time.perf_counter()
+        generate_demo(tmp, rows=rows, seed=seed)
+        os.replace(tmp, path)
+        print(f"  done in {time.perf_counter() - started:.1f} s", flush=True)
+    return path
+
+
+def build_app(db_path: Path):
+    """The real app (create_app) on the benchmark database."""
+    from dashboard_app import create_app
+
+    return create_app(
+        {
+            "INSTANCE_PATH": Path(tempfile.mkdtemp(prefix="reelboard-bench-")),
+            "DATABASE_URL": f"sqlite:///{db_path}",
+            "REDIS_URL": None,
+            "RATELIMIT_ENABLED": False,
+            "SECRET_KEY": "bench",
+        }
+    )
+
+
+def _state(view: dict) -> dict:
+    state = {"resolution": "daily", "num": 10, "start": None, "end": None, "sessiontype": None}
+    state.update(view)
+    return state
+
+
+def _outputs(output: str):
+    if output.startswith("..") and output.endswith(".."):
+        parts = output[2:-2].split("...")
+        return [dict(zip(("id", "property"), p.rsplit(".", 1), strict=True)) for p in parts]
+    component, prop = output.rsplit(".", 1)
+    return {"id": component, "property": prop}
+
+
+class Callbacks:
+    """Builds renderer-like payloads for the app's callbacks from /_dash-dependencies."""
+
+    def __init__(self, client):
+        self.client = client
+        self.specs = {}
+        for spec in client.get("/_dash-dependencies").get_json():
+            if spec.get("clientside_function"):
+                continue
+            outputs = _outputs(spec["output"])
+            first = outputs[0] if isinstance(outputs, list) else outputs
+            self.specs[first["id"]] = spec
+
+    def body(self, first_output: str, values: dict, triggered: list[str]) -> dict:
+        spec = self.specs[first_output]
+
+        def fields(entries):
+            return [{**e, "value": values.get(f"{e['id']}.{e['property']}")} for e in entries]
+
+        return {
+            "output": spec["output"],
+            "outputs": _outputs(spec["output"]),
+            "inputs": fields(spec["inputs"]),
+            "state": fields(spec["state"]),
+            "changedPropIds": triggered,
+        }
+
+    def post(self, body: dict) -> float:
+        """Seconds for one POST; fails loudly on anything but 200."""
+        started = time.perf_counter()
+        response = self.client.post(CALLBACK_URL, json=body)
+        elapsed = time.perf_counter() - started
+        if response.status_code != 200:
+            raise RuntimeError(f"{body['output']}: {response.status_code} {response.data[:200]}")
+        return elapsed
+
+
+def callback_cases(view: dict) -> list[tuple[str, str, dict, str | None]]:
+    """(name, first output id, payload values, /data URL with the same parameters)."""
+    from urllib.parse import urlencode
+
+    state = _state(view)
+    state_key = f"{ids.STATE}.data"
+    query = urlencode({k: v for k, v in state.items() if v is not None and k != "num"})
+    search = "?" + urlencode({k: v for k, v in state.items() if v is not None})
+    filters = urlencode({k: state[k] for k in ("start", "end", "sessiontype") if state[k]})
+    theme = {state_key: state, f"{ids.THEME_SWITCH}.value": False}
+    return [
+        ("URL -> controls + state", ids.URL, {f"{ids.URL}.search": search}, None),
+        ("unique users chart", ids.UNIQUE_USERS_GRAPH, theme, f"/data/unique_users/?{query}"),
+        ("watch time chart", ids.MINUTES_WATCHED_GRAPH, theme, f"/data/minutes_watched/?{query}"),
+        ("toplist chart", ids.TOPLIST_GRAPH, theme, f"/data/toplist/?num={state['num']}&{filters}"),
+        ("KPI cards", ids.KPI_UNIQUE_USERS, {state_key: state}, None),
+        (
+            "toplist CSV",
+            ids.TOPLIST_DOWNLOAD,
+            {state_key: state, f"{ids.TOPLIST_CSV_BUTTON}.n_clicks": 1},
+            None,
+        ),
+    ]
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:7.2f}"
+
+
+def bench_callbacks(app, repeat: int) -> float:
+    """Print warm and first-time latencies per callback; return the worst warm median (s)."""
+    client = app.server.test_client()
+    callbacks = Callbacks(client)
+    analytics = app.server.extensions["reelboard.analytics"]
+    started = time.perf_counter()
+    analytics.date_bounds()  # the one full read of the table, after start-up
+    print(f"first load of {analytics.row_count():,} events: {time.perf_counter() - started:.2f} s")
+    triggered = {ids.URL: []}
+    worst = 0.0
+    header = f"{'view':28} {'callback':26} {'first ms':>9} {'warm med':>9} {'warm p95':>9}"
+    print(f"\n{header} {'/data ms':>9} {'ratio':>6}")
+    for view_name, view in VIEWS:
+        for name, first_output, values, data_url in callback_cases(view):
+            body = callbacks.body(
+                first_output,
+                values,
+                triggered.get(
+                    first_output,
+                    [
+                        f"{callbacks.specs[first_output]['inputs'][0]['id']}."
+                        f"{callbacks.specs[first_output]['inputs'][0]['property']}"
+                    ],
+                ),
+            )
+            first = callbacks.post(body)
+            warm = sorted(callbacks.post(body) for _ in range(repeat))
+            median = statistics.median(warm)
+            p95 = warm[int(0.95 * (len(warm) - 1))]
+            worst = max(worst, median)
+            line = f"{view_name:28} {name:26} {_ms(first):>9} {_ms(median):>9} {_ms(p95):>9}"
+            if data_url:
+                client.get(data_url)
+                data = statistics.median(
+                    _timed(lambda url=data_url: client.get(url)) for _ in range(repeat)
+                )
+                line += f" {_ms(data):>9} {median / data:5.1f}x"
+            print(line)
+    return worst
+
+
+def _timed(call) -> float:
+    started = time.perf_counter()
+    response = call()
+    elapsed = time.perf_counter() - started
+    if response.status_code != 200:
+        raise RuntimeError(f"{response.status_code} {response.data[:200]}")
+    return elapsed
+
+
+READY_ASYNC_JS = """
+const done = arguments[arguments.length - 1];
+function ready() {
+  const graphs = document.querySelectorAll('.js-plotly-plot .main-svg');
+  const kpi = document.getElementById('kpi-views');
+  const loading = document.querySelectorAll('[data-dash-is-loading="true"]');
+  return graphs.length >= 3 && kpi && kpi.textContent.trim() !== '–' && loading.length === 0
+    && document.querySelector('#toplist-graph .js-plotly-plot').data;
+}
+(function poll() {
+  if (ready()) { done(performance.now()); } else { setTimeout(poll, 5); }
+})();
+"""
+
+
+def bench_browser(app, loads: int) -> float | None:
+    """Serve the app on localhost; print time to interactive; return the median of reloads (s)."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from screenshot import chrome
+    from werkzeug.serving import make_server
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/"
+    driver = chrome(1400, 1000)
+    driver.set_script_timeout(30)
+    try:
+        times = []
+        for attempt in range(loads + 1):
+            driver.get(url + ("?resolution=weekly" if attempt % 2 else ""))
+            times.append(driver.execute_async_script(READY_ASYNC_JS) / 1000)
+        first, rest = times[0], sorted(times[1:])
+        print("\ntime to interactive in Chromium (navigation start -> 3 charts + KPIs drawn):")
+        print(f"  first load (empty browser cache): {first:.3f} s")
+        print(
+            f"  reloads: median {statistics.median(rest):.3f} s, "
+            f"max {rest[-1]:.3f} s over {len(rest)} loads"
+        )
+        return statistics.median(rest)
+    finally:
+        driver.quit()
+        server.shutdown()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run both benchmarks and print the figures against the targets."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--loads", type=int, default=6, help="browser page loads to time")
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args(argv)
+
+    db_path = demo_database(args.rows)
+    app = build_app(db_path)
+    worst = bench_callbacks(app, args.repeat)
+    verdict = "OK" if worst * 1000 <= WARM_TARGET_MS else "OVER TARGET"
+    print(
+        f"\nslowest warm callback median: {worst * 1000:.2f} ms "
+        f"(target <= {WARM_TARGET_MS:.0f} ms): {verdict}"
+    )
+    if not args.no_browser:
+        tti = bench_browser(app, args.loads)
+        if tti is not None:
+            verdict = "OK" if tti <= TTI_TARGET_S else "OVER TARGET"
+            print(f"time to interactive: {tti:.3f} s (target <= {TTI_TARGET_S:.0f} s): {verdict}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,159 @@
+"""Take docs/screenshot.png of the real dashboard in headless Chromium (demo data, ~100k events).
+
+python scripts/screenshot.py                      # serve the app on demo data, light, 1400x1000
+python scripts/screenshot.py --dark --width 390 --height 844 --out /tmp/phone-dark.png
+python scripts/screenshot.py --url http://127.0.0.1:8050/ --full-page
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import logging
+import os
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+DEMO_DIR = ROOT / "bench" / "out"  # git-ignored; the benchmarks cache their databases here too
+
+# The page is ready when the three charts have drawn, the KPIs are filled and nothing is loading.
+READY_JS = """
+const graphs = document.querySelectorAll('.js-plotly-plot .main-svg');
+const kpi = document.getElementById('kpi-views');
+const loading = document.querySelectorAll('[data-dash-is-loading="true"]');
+return graphs.length >= 3 && kpi && kpi.textContent.trim() !== '–' && loading.length === 0;
+"""
+
+
+def chrome(width: int, height: int) -> webdriver.Chrome:
+    """Headless Chromium with a fixed viewport (works as root, no downloads of drivers)."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--hide-scrollbars",
+        "--force-device-scale-factor=1",
+        f"--window-size={width},{height}",
+    ):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    # The window size includes no browser chrome in headless mode, but make the viewport exact.
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600},
+    )
+    return driver
+
+
+def serve_demo_app(rows: int) -> str:
+    """Start the real app on demo data in a background thread; return its URL."""
+    from werkzeug.serving import make_server
+
+    from dashboard_app import create_app
+    from data.demo_data import generate_demo
+
+    demo_db = DEMO_DIR / f"demo_{rows}_seed0.sqlite"
+    if not demo_db.exists():
+        DEMO_DIR.mkdir(parents=True, exist_ok=True)
+        print(f"generating {rows:,} demo events into {demo_db} ...", flush=True)
+        partial = demo_db.with_name(f"{demo_db.name}.{os.getpid()}.partial")
+        generate_demo(partial, rows=rows, seed=0)
+        os.replace(partial, demo_db)
+    instance = Path(tempfile.mkdtemp(prefix="reelboard-shot-"))
+    app = create_app(
+        {
+            "INSTANCE_PATH": instance,
+            "DATABASE_URL": f"sqlite:///{demo_db}",
+            "REDIS_URL": None,
+            "RATELIMIT_ENABLED": False,
+            "SECRET_KEY": "screenshot",
+        }
+    )
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_port}/"
+
+
+def wait_ready(driver: webdriver.Chrome, timeout: float = 30.0) -> None:
+    """Wait for READY_JS, then a moment for transitions to settle."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if driver.execute_script(READY_JS):
+            time.sleep(0.8)
+            return
+        time.sleep(0.1)
+    raise TimeoutError("the dashboard did not finish rendering")
+
+
+def take(url: str, out: Path, width: int, height: int, dark: bool, full_page: bool) -> None:
+    """Load url, set the theme, wait for the charts, write a PNG."""
+    driver = chrome(width, height)
+    try:
+        driver.get(url)
+        wait_ready(driver)
+        switch = driver.find_element("id", "theme-switch")
+        if switch.is_selected() != dark:
+            driver.execute_script("arguments[0].click();", switch)
+            time.sleep(0.3)
+            wait_ready(driver)
+        params = {"format": "png", "captureBeyondViewport": full_page}
+        if full_page:
+            size = driver.execute_script(
+                "return [document.documentElement.scrollWidth,"
+                " document.documentElement.scrollHeight];"
+            )
+            params["clip"] = {"x": 0, "y": 0, "width": size[0], "height": size[1], "scale": 1}
+        shot = driver.execute_cdp_cmd("Page.captureScreenshot", params)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(base64.b64decode(shot["data"]))
+        print(f"wrote {out} ({width}x{height}{', dark' if dark else ''})")
+    finally:
+        driver.quit()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse the options and take the screenshot."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", help="screenshot a running server instead of starting one")
+    parser.add_argument(
+        "--path", default="", help="path and query to open, e.g. '?resolution=weekly'"
+    )
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot.png")
+    parser.add_argument("--width", type=int, default=1400)
+    parser.add_argument("--height", type=int, default=1000)
+    parser.add_argument("--dark", action="store_true")
+    parser.add_argument("--full-page", action="store_true")
+    parser.add_argument("--rows", type=int, default=100_000, help="demo events when serving")
+    args = parser.parse_args(argv)
+    base = args.url or serve_demo_app(args.rows)
+    take(
+        base.rstrip("/") + "/" + args.path.lstrip("/"),
+        args.out,
+        args.width,
+        args.height,
+        args.dark,
+        args.full_page,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""The game page in Chromium: win a game by binary search, find the highlighted high-score row."""
+
+from __future__ import annotations
+
+import pytest
+from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+pytestmark = pytest.mark.browser
+
+PLAYER = "<img src=x onerror=alert(1)> Zoë"
+
+
+def _wait(driver, condition, timeout=10):
+    return WebDriverWait(driver, timeout).until(lambda d: condition(d))
+
+
+def _guess_results(driver):
+    return [
+        item.get_attribute("data-result")
+        for item in driver.find_elements(By.CSS_SELECTOR, "#guess-list li")
+    ]
+
+
+def test_play_a_game_and_find_the_own_row(dash_duo, make_app, redis_prefix):
+    app = make_app(REDIS_KEY_PREFIX=redis_prefix)
+    dash_duo.start_server(app)
+    driver = dash_duo.driver
+    dash_duo.reset_log_timestamp()  # judge the game page's console only
+    driver.get(dash_duo.server_url + "/guess/?max_value=100")
+    _wait(driver, lambda d: d.find_element(By.ID, "hiscore-body").find_elements(By.TAG_NAME, "tr"))
+
+    name = driver.find_element(By.ID, "user-name")
+    name.clear()
+    name.send_keys(PLAYER)
+    Select(driver.find_element(By.ID, "max-value")).select_by_value("10")
+    assert "max_value=10" in driver.current_url
+    assert driver.find_element(By.ID, "max-label").text == "10"
+
+    low, high = 1, 10
+    for count in range(1, 11):
+        guess = (low + high) // 2
+        box = driver.find_element(By.ID, "guess-input")
+        box.clear()
+        box.send_keys(str(guess), Keys.ENTER)  # Enter submits
+        _wait(driver, lambda d, n=count: len(_guess_results(d)) == n)
+        result = _guess_results(driver)[-1]
+        assert driver.find_element(By.ID, "guess-count").text == f"{count} guess" + (
+            "" if count == 1 else "es"
+        )
+        if result == "correct":
+            break
+        if result == "higher":
+            low = guess + 1
+        else:
+            assert result == "lower"
+            high = guess - 1
+    else:
+        pytest.fail("binary search over 1..10 did not finish")
+
+    own = _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#hiscore-body tr.rb-own-row"))
+    assert len(own) == 1
+    cells = own[0].find_elements(By.TAG_NAME, "td")
+    assert cells[0].text == PLAYER  # shown literally, as text
+    assert cells[1].text == str(count)
+    assert own[0].get_attribute("aria-current") == "true"
+    assert "Correct!" in driver.find_element(By.ID, "game-status").text
+    # The hostile name ran nothing: no dialog, no <img> element created from it.
+    with pytest.raises(NoAlertPresentException):
+        driver.switch_to.alert.text  # noqa: B018
+    assert driver.find_elements(By.CSS_SELECTOR, "#hiscore-body img") == []
+
+    # The server recorded exactly this game.
+    entries = app.server.test_client().get("/guess/hiscore?max_value=10").get_json()
+    assert [(e["user"], e["guesses"]) for e in entries] == [(PLAYER, count)]
+    assert dash_duo.get_logs() == []
+
+
+def test_page_toggles_dark_mode_and_starts_new_games(dash_duo, make_app, redis_prefix):
+    app = make_app(REDIS_KEY_PREFIX=redis_prefix)
+    dash_duo.start_server(app)
+    driver = dash_duo.driver
+    dash_duo.reset_log_timestamp()
+    driver.get(dash_duo.server_url + "/guess/?max_value=25&user=Ann")
+    toggle = _wait(driver, lambda d: d.find_element(By.ID, "theme-toggle"))
+    before = driver.find_element(By.TAG_NAME, "html").get_attribute("data-bs-theme")
+    driver.find_element(By.CSS_SELECTOR, "label[for=theme-toggle]").click()
+    after = driver.find_element(By.TAG_NAME, "html").get_attribute("data-bs-theme")
+    assert {before, after} == {"light", "dark"}
+    assert toggle.is_selected() == (after == "dark")
+
+    box = driver.find_element(By.ID, "guess-input")
+    box.send_keys("99", Keys.ENTER)  # out of range: refused in the page, nothing sent
+    _wait(driver, lambda d: "1 to 25" in d.find_element(By.ID, "game-status").text)
+    box.clear()
+    box.send_keys("13", Keys.ENTER)
+    _wait(driver, lambda d: len(_guess_results(d)) == 1)
+    driver.find_element(By.ID, "new-game").click()
+    assert _guess_results(driver) == []
+    assert driver.find_element(By.ID, "guess-count").text == "0 guesses"
+
+    # A phone's width: no sideways scrolling, the guess box and the table still visible.
+    driver.set_window_size(390, 844)
+    driver.get(dash_duo.server_url + "/guess/?max_value=1000&user=Ann")
+    _wait(driver, lambda d: d.find_element(By.ID, "hiscore-body").find_elements(By.TAG_NAME, "tr"))
+    overflow = driver.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+    assert driver.find_element(By.ID, "guess-input").is_displayed()
+    assert driver.find_element(By.ID, "hiscore-table").is_displayed()
+    assert dash_duo.get_logs() == []
