@@ -13,7 +13,8 @@ serve: $(VENV)/.installed ## production: gunicorn with WORKERS workers on HOST:P
 	$(BIN)/flask --app dashboard_app ensure-db
 	$(BIN)/gunicorn -c gunicorn.conf.py dashboard_app:server
 
-test: $(VENV)/.dev-installed ## set up .venv with the test tools and run the suite (all but the long runs)
+test: $(VENV)/.dev-installed ## set up .venv with the test tools, lint, and run the suite (all but the long runs)
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
 
 test-slow: $(VENV)/.dev-installed ## the long reliability runs (CI runs them too)

@@ -68,6 +68,9 @@ def load_config(test_config: dict | None = None, environ: dict | None = None) ->
         value = env.get(name)
         return default if value is None or value == "" else value
 
+    def number(name: str, default: int) -> int:
+        return _int(name, str(pick(name, "")), default)
+
     instance_path = Path(pick("INSTANCE_PATH", PROJECT_ROOT / "instance"))
     if not instance_path.is_absolute():
         instance_path = PROJECT_ROOT / instance_path
@@ -79,20 +82,20 @@ def load_config(test_config: dict | None = None, environ: dict | None = None) ->
         "DATABASE_PATH": database_path(database_url),
         "REDIS_URL": pick("REDIS_URL") or None,
         "REDIS_KEY_PREFIX": pick("REDIS_KEY_PREFIX", "reelboard:"),
-        "SCORE_HISTORY_CAP": _int("SCORE_HISTORY_CAP", str(pick("SCORE_HISTORY_CAP", "")), 10000),
-        "GAME_TTL_SECONDS": _int("GAME_TTL_SECONDS", str(pick("GAME_TTL_SECONDS", "")), 86400),
+        "SCORE_HISTORY_CAP": number("SCORE_HISTORY_CAP", 10000),
+        "GAME_TTL_SECONDS": number("GAME_TTL_SECONDS", 86400),
         "HOST": pick("HOST", "127.0.0.1"),
-        "PORT": _int("PORT", str(pick("PORT", "")), 8050),
+        "PORT": number("PORT", 8050),
         "DASH_DEBUG": _flag(str(pick("DASH_DEBUG", ""))),
         "RATELIMIT_ENABLED": _flag(str(pick("RATELIMIT_ENABLED", "")), default=True),
         "RATELIMIT_GAME_START": pick("RATELIMIT_GAME_START", "10 per minute"),
         "RATELIMIT_GAME_GUESS": pick("RATELIMIT_GAME_GUESS", "120 per minute"),
         "FRAME_ANCESTORS": pick("FRAME_ANCESTORS", "'none'"),
         # How many reverse proxies in front set X-Forwarded-For (0: use the peer address).
-        "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", str(pick("TRUSTED_PROXIES", "")), 0),
-        "GAME_MAX_BODY_BYTES": _int("GAME_MAX_BODY_BYTES", str(pick("GAME_MAX_BODY_BYTES", "")), 16384),
+        "TRUSTED_PROXIES": number("TRUSTED_PROXIES", 0),
+        "GAME_MAX_BODY_BYTES": number("GAME_MAX_BODY_BYTES", 16384),
         # Every request body (Dash callbacks included) is capped; the game API caps lower.
-        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", str(pick("MAX_CONTENT_LENGTH", "")), 1 << 20),
+        "MAX_CONTENT_LENGTH": number("MAX_CONTENT_LENGTH", 1 << 20),
     }
     for key, value in overrides.items():
         config.setdefault(key, value)

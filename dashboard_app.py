@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
+import sys
 
+import click
 import dash
 from flask import Flask
 
 from callbacks import register_callbacks
 from cli import register_commands
-from config import PROJECT_ROOT, load_config
+from config import PROJECT_ROOT, ConfigError, load_config
 from data.analytics_cache import EventsAnalytics
 from data.events_store import ensure_database
 from data.redis_connection import RedisProvider
@@ -52,6 +55,8 @@ def create_app(test_config: dict | None = None) -> dash.Dash:
         title="Reelboard",
         update_title=None,
         assets_folder=str(PROJECT_ROOT / "assets"),
+        # The game page links its own files; the dashboard need not load them.
+        assets_ignore=r"^game\.(js|css)$",
         serve_locally=True,
         suppress_callback_exceptions=False,
     )
@@ -73,25 +78,48 @@ def __getattr__(name: str):
     global _default_app
     if name in {"app", "server", "application"}:
         if _default_app is None:
-            _default_app = create_app()
+            try:
+                _default_app = create_app()
+            except (ConfigError, OSError) as exc:
+                # The flask CLI prints a ClickException as one "Error: ..." line, no traceback.
+                raise click.ClickException(_start_error(exc)) from None
         return _default_app if name == "app" else _default_app.server
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def _start_error(exc: Exception) -> str:
+    """One line for a setting the app cannot start with (bad value, unwritable INSTANCE_PATH)."""
+    if isinstance(exc, ConfigError):
+        return str(exc)
+    return f"cannot set up the instance folder (INSTANCE_PATH): {exc}"
+
+
 def main() -> None:
     """Create the demo database on first run, then serve on HOST:PORT."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app()
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        app = create_app()
+    except (ConfigError, OSError) as exc:
+        sys.exit(f"Error: {_start_error(exc)}")  # say what is wrong, without a traceback
     config = app.server.config
-    created = ensure_database(config["DATABASE_PATH"])
+    try:
+        created = ensure_database(config["DATABASE_PATH"])
+    except (OSError, sqlite3.Error) as exc:
+        sys.exit(f"Error: cannot create a demo database at {config['DATABASE_PATH']}: {exc}")
     if created:
-        print(f"Created a demo database at {config['DATABASE_PATH']} (import real data: see README)")
+        print(
+            f"Created a demo database at {config['DATABASE_PATH']} (import real data: see README)"
+        )
     # Read the events in the background so the first page does not wait for it.
     app.server.extensions[ANALYTICS].warm_up()
     url = f"http://{config['HOST']}:{config['PORT']}/"
     print(f"Reelboard is serving on {url}  (Ctrl-C to stop)", flush=True)
     # DASH_DEBUG gives Dash dev tools and reloading, never the Werkzeug console debugger.
-    app.run(host=config["HOST"], port=config["PORT"], debug=config["DASH_DEBUG"], use_debugger=False)
+    app.run(
+        host=config["HOST"], port=config["PORT"], debug=config["DASH_DEBUG"], use_debugger=False
+    )
 
 
 if __name__ == "__main__":

@@ -11,8 +11,8 @@ _port = os.environ.get("PORT") or "8050"
 
 bind = [f"[{_host}]:{_port}" if ":" in _host else f"{_host}:{_port}"]
 workers = int(os.environ.get("WORKERS") or 2 * multiprocessing.cpu_count() + 1)
-# Threads let a worker overlap Redis/SQLite waits and keep connections alive; the GIL keeps
-# CPU-bound work (figures) at one core per worker, so a few suffice.
+# Threads let a worker overlap Redis/SQLite waits and keep connections alive; more only add
+# GIL contention to CPU-bound figures (2 measured best on 2 cores: docs/performance.md).
 worker_class = "gthread"
 threads = int(os.environ.get("THREADS") or 2)
 timeout = int(os.environ.get("TIMEOUT") or 60)
@@ -34,6 +34,7 @@ if os.environ.get("CONTROL_SOCKET"):
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
+_level = loglevel.upper()
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 # Everything (gunicorn's and the app's logs, tracebacks included) goes to stdout.
 logconfig_dict = {
@@ -49,9 +50,10 @@ logconfig_dict = {
             "stream": "ext://sys.stdout",
         },
     },
-    "root": {"level": "INFO", "handlers": ["stdout"]},
+    "root": {"level": _level, "handlers": ["stdout"]},
     "loggers": {
-        "gunicorn.error": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
+        "gunicorn.error": {"level": _level, "handlers": ["stdout"], "propagate": False},
+        # Access lines are always logged (accesslog "-" turns them on; unset it to drop them).
         "gunicorn.access": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
     },
 }
@@ -72,6 +74,10 @@ def post_worker_init(worker):
     """
     server = worker.wsgi
     server.config["DEBUG"] = False  # debug is never on under gunicorn
+    # Read the events in the background: the first dashboard request then finds them loaded.
+    analytics = server.extensions.get("reelboard.analytics")
+    if analytics is not None:
+        analytics.warm_up()
     try:
         status = server.test_client().get("/healthz").status_code
     except Exception:  # noqa: BLE001 - a failed warm-up must not stop the worker from serving

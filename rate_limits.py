@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import math
 import os
 import threading
@@ -18,8 +17,6 @@ from redis.backoff import NoBackoff
 from redis.commands.core import Script
 from redis.connection import Encoder
 from redis.retry import Retry
-
-log = logging.getLogger("reelboard.ratelimit")
 
 REDIS_EXTENSION = "reelboard.redis"
 STORAGE_SCHEME = "reelboard-redis"

@@ -49,7 +49,9 @@ def format_kpis(kpis: dict) -> dict:
     avg, completion = number("avg_minutes_per_user"), number("completion_rate")
     return {
         "unique_users": NO_VALUE if users is None else f"{users:,.0f}",
-        "hours_watched": NO_VALUE if hours is None else _with_unit(f"{hours:,.0f}", "h"),
+        "hours_watched": NO_VALUE
+        if hours is None
+        else _with_unit(f"{hours:,.0f}" if hours >= 100 else f"{hours:,.1f}", "h"),
         "views": NO_VALUE if views is None else f"{views:,.0f}",
         "avg_minutes_per_user": (
             NO_VALUE if avg is None or not users else _with_unit(f"{avg:,.1f}", "min")

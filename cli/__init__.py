@@ -8,5 +8,10 @@ def register_commands(server: Flask) -> None:
     from cli.events import demo_data_command, ensure_db_command, import_events_command
     from cli.scores import scores_reset_command
 
-    for command in (import_events_command, demo_data_command, ensure_db_command, scores_reset_command):
+    for command in (
+        import_events_command,
+        demo_data_command,
+        ensure_db_command,
+        scores_reset_command,
+    ):
         server.cli.add_command(command)

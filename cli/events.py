@@ -42,6 +42,8 @@ def import_events_command(file: str, replace: bool) -> None:
         result = import_csv(db_path, path, replace=replace, progress=show_bar)
     except CsvImportError as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:  # an unreadable CSV, a database folder that cannot be created
+        raise click.ClickException(f"cannot import: {exc}") from None
     except KeyboardInterrupt:
         raise click.ClickException(
             "interrupted: nothing was imported, the database is unchanged"
@@ -65,7 +67,13 @@ def import_events_command(file: str, replace: bool) -> None:
 @click.option(
     "--rows", type=click.IntRange(min=0), default=100_000, show_default=True, help="Events to make."
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same events.")
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Same seed, same events.",
+)
 @with_appcontext
 def demo_data_command(rows: int, seed: int) -> None:
     """Fill the database with deterministic demo events, REPLACING all events already there."""
@@ -77,7 +85,7 @@ def demo_data_command(rows: int, seed: int) -> None:
         written = generate_demo(db_path, rows=rows, seed=seed, progress=sys.stderr.isatty())
     except KeyboardInterrupt:
         raise click.ClickException("interrupted: the database is unchanged") from None
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, OSError) as exc:
         raise click.ClickException(f"cannot write demo data to {db_path}: {exc}") from None
     click.echo(
         f"wrote {written} demo events (seed {seed}) to {db_path} "
@@ -92,7 +100,11 @@ def ensure_db_command() -> None:
     from data.events_store import ensure_database
 
     db_path = _db_path()
-    if ensure_database(db_path):
+    try:
+        created = ensure_database(db_path)
+    except (sqlite3.Error, OSError) as exc:
+        raise click.ClickException(f"cannot create a demo database at {db_path}: {exc}") from None
+    if created:
         click.echo(f"created a demo database at {db_path}")
     else:
         click.echo(f"using the existing database at {db_path}")

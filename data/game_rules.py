@@ -56,7 +56,10 @@ def _describe(value) -> str:
         return "a string"
     if isinstance(value, float):
         return "a decimal number"
-    return f"a {type(value).__name__}"
+    if isinstance(value, int):
+        return "a number"
+    # JSON names for what json.loads gives (never Python's "a int", "a dict").
+    return {list: "a list", dict: "an object"}.get(type(value), "an unsupported value")
 
 
 def parse_max_value(value, *, from_text: bool = False) -> int:

@@ -68,7 +68,7 @@ def parse_num(value: object) -> int:
     else:
         raise InvalidParameter(f"{message}, got {_shown(value)}")
     if not NUM_MIN <= number <= NUM_MAX:
-        raise InvalidParameter(f"{message}, got {number}")
+        raise InvalidParameter(f"{message}, got {_shown(number)}")
     return number
 
 

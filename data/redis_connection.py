@@ -10,8 +10,10 @@ from pathlib import Path
 
 import redis
 from redis.backoff import NoBackoff
+from redis.connection import parse_url
 from redis.retry import Retry
 
+from config import ConfigError
 from data.embedded_redis import EmbeddedRedis, EmbeddedRedisError
 
 log = logging.getLogger(__name__)
@@ -26,6 +28,18 @@ class RedisUnavailable(RuntimeError):
     """Redis cannot be reached right now (down, paused, or unreachable); try again later."""
 
 
+def check_redis_url(url: str) -> None:
+    """Raise ConfigError when redis-py cannot use url (bad scheme or port), naming what works."""
+    try:
+        parse_url(url)
+    except ValueError as exc:
+        # Checked when the app is built, so a typo is a clear error at start, not a 500 per game.
+        raise ConfigError(
+            f"REDIS_URL is not usable ({exc}): use redis://host:port/db, rediss://host:port/db "
+            "or unix:///path/to/redis.sock, or leave it unset for the embedded Redis"
+        ) from None
+
+
 def _retry() -> Retry:
     # One immediate retry on a connection error replaces a pooled connection that went stale
     # (server restarted); timeouts are never retried, so a paused server costs one timeout.
@@ -38,6 +52,8 @@ class RedisProvider:
     def __init__(self, url: str | None = None, data_dir: Path | str | None = None):
         if url is None and data_dir is None:
             raise ValueError("RedisProvider needs a REDIS_URL or a data folder for embedded Redis")
+        if url:
+            check_redis_url(url)
         self.url = url
         self.embedded = None if url else EmbeddedRedis(Path(data_dir))
         self._client: redis.Redis | None = None

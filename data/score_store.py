@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from config import ConfigError
 from data.game_rules import (
     DEFAULT_LIMIT,
     GameAlreadyWon,
@@ -111,7 +112,11 @@ class ScoreStore:
         game_ttl: int = 86_400,
     ):
         if history_cap < 1 or game_ttl < 1:
-            raise ValueError("SCORE_HISTORY_CAP and GAME_TTL_SECONDS must be positive")
+            # ConfigError (a ValueError): the app's start-up reports it as one clear line.
+            raise ConfigError(
+                "SCORE_HISTORY_CAP and GAME_TTL_SECONDS must be positive whole numbers, "
+                f"got {history_cap} and {game_ttl}"
+            )
         self.provider = provider
         self.prefix = prefix
         self.history_cap = history_cap

@@ -29,6 +29,7 @@ from data.redis_connection import RedisUnavailable
 from data.score_store import ScoreStore
 
 bp = Blueprint("guess", __name__, url_prefix="/guess")
+# API routes answer with or without a trailing slash, like the /data routes (scripts add one).
 
 _STATUS = {InvalidInput: 400, GameNotFound: 404, GameAlreadyWon: 409, GameNotWon: 409}
 
@@ -118,7 +119,7 @@ def page():
     return html, (400 if notices else 200)
 
 
-@bp.post("/start")
+@bp.post("/start", strict_slashes=False)
 def start():
     """Start a game: {"max_value": M, "user"?: U} -> 201 {"game_id", "max_value"}."""
     body = json_body()
@@ -127,7 +128,7 @@ def start():
     return jsonify(_store().start_game(max_value, user)), 201
 
 
-@bp.post("/finished")
+@bp.post("/finished", strict_slashes=False)
 def finished():
     """Record a won game once: {"game_id", "user"?} -> the high-score list for its maximum."""
     body = json_body()
@@ -149,7 +150,7 @@ def finished():
     return jsonify(_store().record(game_id, user, limit))
 
 
-@bp.route("/hiscore", methods=["GET", "POST"])
+@bp.route("/hiscore", methods=["GET", "POST"], strict_slashes=False)
 def hiscore():
     """High scores for a maximum, fewest guesses first (GET query or the tutorial's POST body)."""
     if request.method == "POST":
@@ -164,7 +165,7 @@ def hiscore():
     return jsonify(_store().hiscores(max_value, limit))
 
 
-@bp.post("/<game_id>")
+@bp.post("/<game_id>", strict_slashes=False)
 def guess(game_id: str):
     """Count one guess: {"guess": N} -> {"result": "higher"|"lower"|"correct", "guesses": N}."""
     body = json_body()

@@ -1,4 +1,4 @@
-"""Shared pytest fixtures: temp instance folder, SQLite files, the app, its client and CLI runner."""
+"""Shared pytest fixtures: temp instance folder, SQLite files, the app, its client, CLI runner."""
 
 from __future__ import annotations
 

@@ -1,0 +1,77 @@
+"""Reliability fixtures: a demo database, gunicorn servers, our own Redis, Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.reliability.serving import StandaloneRedis, make_server
+
+
+@pytest.fixture(scope="session")
+def _reliability_db_template(tmp_path_factory) -> Path:
+    from data.demo_data import generate_demo
+
+    path = tmp_path_factory.mktemp("reliability-db") / "events.sqlite"
+    generate_demo(path, rows=20_000, seed=5)
+    return path
+
+
+@pytest.fixture
+def events_db(tmp_path, _reliability_db_template) -> Path:
+    """A private copy of a 20,000-event demo database."""
+    path = tmp_path / "events.sqlite"
+    shutil.copy(_reliability_db_template, path)
+    return path
+
+
+@pytest.fixture
+def serve(tmp_path, events_db):
+    """Factory: serve(workers, redis_url, start, instance, **env) -> a gunicorn Server.
+
+    Pass instance= an earlier server's folder to restart on the same data.
+    """
+    servers = []
+
+    def factory(workers=4, redis_url=None, start=True, instance=None, **env):
+        folder = tmp_path / f"run{len(servers)}"
+        server = make_server(folder, events_db, workers, redis_url, instance, **env)
+        servers.append(server)
+        return server.start() if start else server
+
+    yield factory
+    for server in servers:
+        server.__exit__(None, None, None)
+
+
+@pytest.fixture
+def standalone_redis(tmp_path):
+    """Our own redis-server on a free port (for the REDIS_URL paths), stopped after the test."""
+    server = StandaloneRedis(tmp_path / "external-redis").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def chrome():
+    """Headless Chromium (selenium), as the browser tests start it; skip or fail like them."""
+    # The browser folder's conftest knows where Chromium is and puts its chromedriver on PATH.
+    from tests.browser.conftest import CHROME_ARGS, CHROMIUM, MISSING
+
+    if MISSING is not None:
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but the browser tests cannot run: {MISSING}")
+        pytest.skip(f"browser tests skipped: {MISSING}")
+    from selenium import webdriver
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in CHROME_ARGS:
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options)
+    yield driver
+    driver.quit()
