@@ -130,7 +130,7 @@
     var themeToggle = el("theme-toggle");
 
     function showStatus(text, kind, action) {
-      statusBox.className = "alert mb-3 alert-" + (kind || "info");
+      statusBox.className = "alert rb-status mb-3 alert-" + (kind || "info");
       clear(statusBox);
       statusBox.appendChild(document.createTextNode(text));
       if (action) {
@@ -195,7 +195,7 @@
         var row = document.createElement("tr");
         var cell = document.createElement("td");
         cell.colSpan = 4;
-        cell.className = "text-body-secondary";
+        cell.className = "text-body-secondary rb-empty";
         cell.textContent = "No scores yet: be the first!";
         row.appendChild(cell);
         body.appendChild(row);
@@ -204,7 +204,7 @@
       entries.forEach(function (entry, index) {
         var row = document.createElement("tr");
         if (entry.this_game) {
-          row.className = "table-success rb-own-row";
+          row.className = "rb-own-row";
           row.setAttribute("aria-current", "true");
         }
         var when = new Date(entry.date);
@@ -305,12 +305,13 @@
       number.textContent = String(value);
       var badge = document.createElement("span");
       var labels = {
-        higher: ["It's higher ↑", "text-bg-warning"],
-        lower: ["It's lower ↓", "text-bg-info"],
-        correct: ["Correct!", "text-bg-success"],
+        higher: ["It's higher ↑", ""],
+        lower: ["It's lower ↓", ""],
+        correct: ["Correct!", ""],
       };
+      // Colours per result come from assets/game.css (.rb-result-*), in the dashboard's palette.
       var label = labels[result] || [result, "text-bg-secondary"];
-      badge.className = "badge rb-result rb-result-" + result + " " + label[1];
+      badge.className = ("badge rb-result rb-result-" + result + " " + label[1]).trim();
       badge.textContent = label[0];
       item.setAttribute("data-result", result);
       item.appendChild(number);

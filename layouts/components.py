@@ -40,7 +40,8 @@ def csv_button(button_id: str, download_id: str, what: str) -> html.Div:
     return html.Div(
         [
             dbc.Button(
-                "CSV",
+                # Three buttons read "CSV": screen readers also hear which chart each one saves.
+                ["CSV", html.Span(f": download {what}", className="visually-hidden")],
                 id=button_id,
                 size="sm",
                 color="secondary",

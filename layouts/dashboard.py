@@ -95,10 +95,23 @@ def notices() -> html.Div:
     )
 
 
-def _field(label: str, control, html_for: str | None = None, width: dict | None = None) -> dbc.Col:
+def _field(label: str, control, html_for: str, width: dict) -> dbc.Col:
+    """A filter with a visible <label> bound to its input."""
     return dbc.Col(
         [dbc.Label(label, html_for=html_for, className="rb-field-label"), control],
-        **(width or {}),
+        **width,
+        className="rb-field",
+    )
+
+
+def _group_field(label: str, label_id: str, control, width: dict) -> dbc.Col:
+    """A filter made of several inputs: the visible name labels the whole radio group."""
+    return dbc.Col(
+        [
+            html.Div(label, id=label_id, className="rb-field-label"),
+            html.Div(control, role="radiogroup", **{"aria-labelledby": label_id}),
+        ],
+        **width,
         className="rb-field",
     )
 
@@ -137,7 +150,12 @@ def filter_bar() -> dbc.Card:
             dbc.Row(
                 [
                     _field("Date range", date_range, ids.DATE_RANGE, {"xs": 12, "md": 6, "xl": 4}),
-                    _field("Content", sessiontype, None, {"xs": 12, "sm": 7, "md": 6, "xl": 3}),
+                    _group_field(
+                        "Content",
+                        ids.SESSIONTYPE_LABEL,
+                        sessiontype,
+                        {"xs": 12, "sm": 7, "md": 6, "xl": 3},
+                    ),
                     _field(
                         "Resolution",
                         resolution,
@@ -189,7 +207,9 @@ def charts() -> html.Div:
     """The two time series side by side on wide screens, then the toplist."""
     toplist_size = html.Div(
         [
-            dbc.Label("Titles", html_for=ids.TOPLIST_SIZE, className="rb-inline-label"),
+            # The slider renders no labelable input, so the name is tied by aria-labelledby
+            # (assets/dashboard-enhance.js also names its thumb and number box).
+            html.Span("Titles", id=ids.TOPLIST_SIZE_LABEL, className="rb-inline-label"),
             dcc.Slider(
                 id=ids.TOPLIST_SIZE,
                 min=TOPLIST_MIN,
@@ -202,6 +222,8 @@ def charts() -> html.Div:
             ),
         ],
         className="rb-toplist-size",
+        role="group",
+        **{"aria-labelledby": ids.TOPLIST_SIZE_LABEL},
     )
     return html.Div(
         [

@@ -13,6 +13,9 @@ TOPLIST_SIZE = "toplist-size"  # num
 DATE_RANGE = "date-range"  # start, end
 SESSIONTYPE = "sessiontype"  # sessiontype
 RESET = "reset-filters"
+# Visible names of controls that are groups, not single inputs (aria-labelledby targets).
+SESSIONTYPE_LABEL = "sessiontype-label"
+TOPLIST_SIZE_LABEL = "toplist-size-label"
 
 # Charts.
 UNIQUE_USERS_GRAPH = "unique-users-graph"

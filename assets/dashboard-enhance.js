@@ -1,0 +1,122 @@
+/* Reelboard dashboard: small presentation fixes Dash props cannot express (no inline JS, CSP-safe). */
+(function () {
+  "use strict";
+
+  // Dash serves every file in assets/ on the game page's server too; act only on the dashboard.
+  var TOPLIST_ID = "toplist-graph";
+  var SLIDER_ID = "toplist-size";
+  var SLIDER_NAME = "Number of titles";
+  var WIDE_CHARS = 34; // callbacks/figures.py TITLE_CHARS: the longest axis label on a wide screen
+  var NARROW_CHARS = 14;
+  var PX_PER_CHAR = 6.6; // 12 px system sans-serif, averaged over typical titles
+  var LABEL_SHARE = 0.42; // the labels may take this much of the chart's width
+
+  /** The same cut as callbacks/figures.py short_title, with a limit that depends on the width. */
+  function shortTitle(title, limit) {
+    var text = String(title).split(/\s+/).filter(Boolean).join(" ");
+    var chars = Array.from(text);
+    if (chars.length <= limit) {
+      return text;
+    }
+    return chars.slice(0, limit - 1).join("").replace(/[ ,:;-]+$/, "") + "\u2026";
+  }
+
+  function charsFor(width) {
+    var fit = Math.floor((width * LABEL_SHARE) / PX_PER_CHAR);
+    return Math.max(NARROW_CHARS, Math.min(WIDE_CHARS, fit));
+  }
+
+  function sameList(a, b) {
+    if (!a || !b || a.length !== b.length) {
+      return false;
+    }
+    for (var i = 0; i < a.length; i++) {
+      if (a[i] !== b[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** On a narrow chart, cut the toplist's axis labels shorter; the hover keeps whole titles. */
+  function fitToplist(gd) {
+    var trace = gd.data && gd.data[0];
+    var yaxis = gd.layout && gd.layout.yaxis;
+    if (!window.Plotly || !trace || !trace.customdata || !yaxis || !yaxis.ticktext) {
+      return; // an empty-state or error figure: nothing to shorten
+    }
+    var limit = charsFor(gd.clientWidth || 0);
+    var wanted = trace.customdata.map(function (row) {
+      return shortTitle(row[0], limit);
+    });
+    // A narrow plot also has little room for the value axis: 2k 4k 6k instead of 2,000 4,000 6,000.
+    var narrow = limit < WIDE_CHARS;
+    var xaxis = gd.layout.xaxis || {};
+    var update = {};
+    if (!sameList(wanted, yaxis.ticktext)) {
+      update["yaxis.ticktext"] = wanted;
+    }
+    if (narrow && xaxis.tickformat !== "~s") {
+      update["xaxis.tickformat"] = "~s";
+    }
+    if (Object.keys(update).length) {
+      window.Plotly.relayout(gd, update);
+    }
+  }
+
+  function watchToplist() {
+    var gd = document.querySelector("#" + TOPLIST_ID + " .js-plotly-plot");
+    if (!gd || gd.rbFitting || typeof gd.on !== "function") {
+      return;
+    }
+    gd.rbFitting = true;
+    // After every draw (new figure from a callback, or a resize): the check above ends the loop.
+    gd.on("plotly_afterplot", function () {
+      fitToplist(gd);
+    });
+    fitToplist(gd);
+  }
+
+  /** The slider's thumb and its number box have no name of their own: give them the label's. */
+  function nameSlider() {
+    var slider = document.getElementById(SLIDER_ID);
+    if (!slider) {
+      return;
+    }
+    var parts = slider.querySelectorAll('[role="slider"], input');
+    for (var i = 0; i < parts.length; i++) {
+      if (parts[i].getAttribute("aria-label") !== SLIDER_NAME) {
+        parts[i].setAttribute("aria-label", SLIDER_NAME);
+      }
+    }
+  }
+
+  function enhance() {
+    watchToplist();
+    nameSlider();
+  }
+
+  function start() {
+    if (!document.body) {
+      return;
+    }
+    var pending = false;
+    // Dash renders (and re-renders) after this file runs: look again after DOM changes, batched.
+    new MutationObserver(function () {
+      if (!pending) {
+        pending = true;
+        window.requestAnimationFrame(function () {
+          pending = false;
+          enhance();
+        });
+      }
+    }).observe(document.body, { childList: true, subtree: true });
+    enhance();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
