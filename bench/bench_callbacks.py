@@ -15,22 +15,20 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-OUT = HERE / "out"
 sys.path.insert(0, str(ROOT))
 
+from bench.common import build_app, demo_database  # noqa: E402
 from layouts import ids  # noqa: E402
+from tests.dash_client import DashCallbacks  # noqa: E402
 
-CALLBACK_URL = "/_dash-update-component"
 WARM_TARGET_MS = 50.0
 TTI_TARGET_S = 2.0
 
@@ -54,86 +52,20 @@ VIEWS = [
 ]
 
 
-def demo_database(rows: int, seed: int = 0) -> Path:
-    """The cached demo database (shared with bench_data_routes.py), generated on first use."""
-    from data.demo_data import generate_demo
-
-    OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"demo_{rows}_seed{seed}.sqlite"
-    if not path.exists():
-        print(f"generating {rows:,} demo events into {path} ...", flush=True)
-        tmp = OUT / f"demo_{rows}_seed{seed}.{os.getpid()}.partial"
-        started = time.perf_counter()
-        generate_demo(tmp, rows=rows, seed=seed)
-        os.replace(tmp, path)
-        print(f"  done in {time.perf_counter() - started:.1f} s", flush=True)
-    return path
-
-
-def build_app(db_path: Path):
-    """The real app (create_app) on the benchmark database."""
-    from dashboard_app import create_app
-
-    return create_app(
-        {
-            "INSTANCE_PATH": Path(tempfile.mkdtemp(prefix="reelboard-bench-")),
-            "DATABASE_URL": f"sqlite:///{db_path}",
-            "REDIS_URL": None,
-            "RATELIMIT_ENABLED": False,
-            "SECRET_KEY": "bench",
-        }
-    )
-
-
 def _state(view: dict) -> dict:
     state = {"resolution": "daily", "num": 10, "start": None, "end": None, "sessiontype": None}
     state.update(view)
     return state
 
 
-def _outputs(output: str):
-    if output.startswith("..") and output.endswith(".."):
-        parts = output[2:-2].split("...")
-        return [dict(zip(("id", "property"), p.rsplit(".", 1), strict=True)) for p in parts]
-    component, prop = output.rsplit(".", 1)
-    return {"id": component, "property": prop}
-
-
-class Callbacks:
-    """Builds renderer-like payloads for the app's callbacks from /_dash-dependencies."""
-
-    def __init__(self, client):
-        self.client = client
-        self.specs = {}
-        for spec in client.get("/_dash-dependencies").get_json():
-            if spec.get("clientside_function"):
-                continue
-            outputs = _outputs(spec["output"])
-            first = outputs[0] if isinstance(outputs, list) else outputs
-            self.specs[first["id"]] = spec
-
-    def body(self, first_output: str, values: dict, triggered: list[str]) -> dict:
-        spec = self.specs[first_output]
-
-        def fields(entries):
-            return [{**e, "value": values.get(f"{e['id']}.{e['property']}")} for e in entries]
-
-        return {
-            "output": spec["output"],
-            "outputs": _outputs(spec["output"]),
-            "inputs": fields(spec["inputs"]),
-            "state": fields(spec["state"]),
-            "changedPropIds": triggered,
-        }
-
-    def post(self, body: dict) -> float:
-        """Seconds for one POST; fails loudly on anything but 200."""
-        started = time.perf_counter()
-        response = self.client.post(CALLBACK_URL, json=body)
-        elapsed = time.perf_counter() - started
-        if response.status_code != 200:
-            raise RuntimeError(f"{body['output']}: {response.status_code} {response.data[:200]}")
-        return elapsed
+def _post(callbacks: DashCallbacks, body: dict) -> float:
+    """Seconds for one POST; fails loudly on anything but 200."""
+    started = time.perf_counter()
+    response = callbacks.send(body)
+    elapsed = time.perf_counter() - started
+    if response.status_code != 200:
+        raise RuntimeError(f"{body['output']}: {response.status_code} {response.data[:200]}")
+    return elapsed
 
 
 def callback_cases(view: dict) -> list[tuple[str, str, dict, str | None]]:
@@ -168,30 +100,21 @@ def _ms(seconds: float) -> str:
 def bench_callbacks(app, repeat: int) -> float:
     """Print warm and first-time latencies per callback; return the worst warm median (s)."""
     client = app.server.test_client()
-    callbacks = Callbacks(client)
+    callbacks = DashCallbacks.for_flask(client)
     analytics = app.server.extensions["reelboard.analytics"]
     started = time.perf_counter()
     analytics.date_bounds()  # the one full read of the table, after start-up
     print(f"first load of {analytics.row_count():,} events: {time.perf_counter() - started:.2f} s")
+    # The URL callback runs on page load with nothing triggered; the others on their first input.
     triggered = {ids.URL: []}
     worst = 0.0
     header = f"{'view':28} {'callback':26} {'first ms':>9} {'warm med':>9} {'warm p95':>9}"
     print(f"\n{header} {'/data ms':>9} {'ratio':>6}")
     for view_name, view in VIEWS:
         for name, first_output, values, data_url in callback_cases(view):
-            body = callbacks.body(
-                first_output,
-                values,
-                triggered.get(
-                    first_output,
-                    [
-                        f"{callbacks.specs[first_output]['inputs'][0]['id']}."
-                        f"{callbacks.specs[first_output]['inputs'][0]['property']}"
-                    ],
-                ),
-            )
-            first = callbacks.post(body)
-            warm = sorted(callbacks.post(body) for _ in range(repeat))
+            body = callbacks.body(first_output, None, values, triggered.get(first_output))
+            first = _post(callbacks, body)
+            warm = sorted(_post(callbacks, body) for _ in range(repeat))
             median = statistics.median(warm)
             p95 = warm[int(0.95 * (len(warm) - 1))]
             worst = max(worst, median)

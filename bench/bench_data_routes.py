@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import sqlite3
 import statistics
@@ -30,9 +29,8 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import tutorial_reference as tutorial  # noqa: E402
-from data.demo_data import generate_demo  # noqa: E402
+from bench.common import OUT, build_app, demo_database  # noqa: E402
 
-OUT = HERE / "out"
 FILTER = "start=2025-03-05&end=2025-09-20&sessiontype=SERIES"
 ROUTES = [
     "/data/unique_users/?resolution=daily",
@@ -59,35 +57,10 @@ TUTORIAL = {
 }
 
 
-def demo_database(rows: int, seed: int) -> Path:
-    """The cached demo database for (rows, seed), generated on first use."""
-    OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"demo_{rows}_seed{seed}.sqlite"
-    if not path.exists():
-        print(f"generating {rows:,} demo events into {path} ...", flush=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.unlink(missing_ok=True)
-        started = time.perf_counter()
-        generate_demo(tmp, rows=rows, seed=seed)
-        os.replace(tmp, path)
-        print(f"  done in {time.perf_counter() - started:.1f} s", flush=True)
-    return path
-
-
 def build_client(db_path: Path):
     """Test client of the real app, or of the blueprint on a bare app when that fails."""
     try:
-        from dashboard_app import create_app
-
-        app = create_app(
-            {
-                "INSTANCE_PATH": OUT / "instance",
-                "DATABASE_URL": f"sqlite:///{db_path}",
-                "REDIS_URL": None,
-                "RATELIMIT_ENABLED": False,
-                "SECRET_KEY": "bench",
-            }
-        )
+        app = build_app(db_path, OUT / "instance")
         return app.server.test_client(), "create_app"
     except Exception as error:  # noqa: BLE001 - the benchmark still runs on the blueprint
         print(f"create_app failed ({error!r}); using the blueprint on a bare Flask app")

@@ -33,47 +33,22 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 import requests  # noqa: E402
-from bench_callbacks import VIEWS, callback_cases, demo_database  # noqa: E402
+from bench_callbacks import VIEWS, callback_cases  # noqa: E402
 
+from bench.common import demo_database  # noqa: E402
+from tests.dash_client import CALLBACK_URL, DashCallbacks  # noqa: E402
 from tests.reliability.serving import make_server, percentile  # noqa: E402
 
 P95_TARGET_MS = 100.0
-CALLBACK_URL = "/_dash-update-component"
-
-
-def _outputs(output: str):
-    if output.startswith("..") and output.endswith(".."):
-        parts = output[2:-2].split("...")
-        return [dict(zip(("id", "property"), p.rsplit(".", 1), strict=True)) for p in parts]
-    component, prop = output.rsplit(".", 1)
-    return {"id": component, "property": prop}
 
 
 def dashboard_requests(base_url: str) -> list[tuple[str, str, str, dict | None]]:
     """(kind, method, path, JSON body) for every callback x view, plus the matching /data routes."""
-    specs = {}
-    for spec in requests.get(f"{base_url}/_dash-dependencies", timeout=30).json():
-        if spec.get("clientside_function"):
-            continue
-        outputs = _outputs(spec["output"])
-        first = outputs[0] if isinstance(outputs, list) else outputs
-        specs[first["id"]] = spec
+    callbacks = DashCallbacks.for_server(base_url)
     found = []
     for _view_name, view in VIEWS:
         for name, first_output, values, data_url in callback_cases(view):
-            spec = specs[first_output]
-
-            def fields(entries, values=values):
-                return [{**e, "value": values.get(f"{e['id']}.{e['property']}")} for e in entries]
-
-            trigger = spec["inputs"][0]
-            body = {
-                "output": spec["output"],
-                "outputs": _outputs(spec["output"]),
-                "inputs": fields(spec["inputs"]),
-                "state": fields(spec["state"]),
-                "changedPropIds": [f"{trigger['id']}.{trigger['property']}"],
-            }
+            body = callbacks.body(first_output, None, values)
             found.append((f"callback: {name}", "POST", CALLBACK_URL, body))
             if data_url:
                 found.append((f"GET {data_url.split('?')[0]}", "GET", data_url, None))

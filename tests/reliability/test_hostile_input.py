@@ -11,6 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.dash_client import CALLBACK_URL, payload
+
 JSON_ROUTES_EXAMPLES = 1000
 DASH_EXAMPLES = 1500
 SETTINGS = {
@@ -191,22 +193,7 @@ def test_game_api_bodies(hostile_app):
 def _callback_skeleton(app, key: str) -> dict:
     """A well-formed callback request for one registered callback (values left to the caller)."""
     spec = app.callback_map[key]
-
-    def parse(part: str) -> dict:
-        component, _, prop = part.partition(".")
-        return {"id": component, "property": prop}
-
-    if key.startswith(".."):
-        outputs = [parse(part) for part in key.strip(".").split("...")]
-    else:
-        outputs = parse(key)
-    return {
-        "output": key,
-        "outputs": outputs,
-        "inputs": [{"id": i["id"], "property": i["property"]} for i in spec["inputs"]],
-        "state": [{"id": s["id"], "property": s["property"]} for s in spec.get("state", [])],
-        "changedPropIds": [f"{i['id']}.{i['property']}" for i in spec["inputs"][:1]],
-    }
+    return payload({"output": key, "inputs": spec["inputs"], "state": spec.get("state", [])})
 
 
 def test_dash_callback_endpoint(hostile_app):
@@ -246,7 +233,7 @@ def test_dash_callback_endpoint(hostile_app):
     def run(body, content_type):
         headers = {"Content-Type": content_type} if content_type else {}
         response = client.post(
-            "/_dash-update-component", data=body.encode("utf-8", "surrogatepass"), headers=headers
+            CALLBACK_URL, data=body.encode("utf-8", "surrogatepass"), headers=headers
         )
         STATUSES[response.status_code] += 1
         assert response.status_code < 500, (

@@ -9,66 +9,7 @@ import json
 import pytest
 
 from layouts import ids
-
-CALLBACK_URL = "/_dash-update-component"
-
-
-# -- a tiny client for /_dash-update-component, driven by /_dash-dependencies -------------------
-
-
-def _split_outputs(output: str):
-    """Dash's output key -> the `outputs` field the renderer sends (a dict or a list)."""
-    if output.startswith("..") and output.endswith(".."):
-        parts = output[2:-2].split("...")
-        return [dict(zip(("id", "property"), part.rsplit(".", 1), strict=True)) for part in parts]
-    component, prop = output.rsplit(".", 1)
-    return {"id": component, "property": prop}
-
-
-class DashCallbacks:
-    """Finds callbacks by their first output and posts payloads like the browser does."""
-
-    def __init__(self, client):
-        self.client = client
-        response = client.get("/_dash-dependencies")
-        assert response.status_code == 200
-        self.specs = [spec for spec in response.get_json() if not spec.get("clientside_function")]
-
-    def spec(self, component: str, prop: str) -> dict:
-        for spec in self.specs:
-            outputs = _split_outputs(spec["output"])
-            first = outputs[0] if isinstance(outputs, list) else outputs
-            if first["id"] == component and first["property"].split("@")[0] == prop:
-                return spec
-        raise AssertionError(f"no callback with first output {component}.{prop}")
-
-    def post(self, component: str, prop: str, values: dict, triggered: list[str] | None = None):
-        """POST one callback; values maps 'id.property' to the value sent."""
-        spec = self.spec(component, prop)
-
-        def fields(entries):
-            return [
-                {**entry, "value": values.get(f"{entry['id']}.{entry['property']}")}
-                for entry in entries
-            ]
-
-        body = {
-            "output": spec["output"],
-            "outputs": _split_outputs(spec["output"]),
-            "inputs": fields(spec["inputs"]),
-            "state": fields(spec["state"]),
-            "changedPropIds": triggered
-            if triggered is not None
-            else [f"{entry['id']}.{entry['property']}" for entry in spec["inputs"][:1]],
-        }
-        return self.client.post(CALLBACK_URL, json=body)
-
-    def response(self, *args, **kwargs) -> dict:
-        """POST and return {component: {prop: value}} of a successful answer."""
-        answer = self.post(*args, **kwargs)
-        assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
-        return answer.get_json()["response"]
-
+from tests.dash_client import CALLBACK_URL, DashCallbacks
 
 STATE_KEY = f"{ids.STATE}.data"
 
@@ -85,7 +26,7 @@ def _points(figure: dict) -> int:
 
 @pytest.fixture
 def dash_api(client) -> DashCallbacks:
-    return DashCallbacks(client)
+    return DashCallbacks.for_flask(client)
 
 
 # -- the page and the dependency graph --------------------------------------------------------
