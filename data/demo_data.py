@@ -79,6 +79,15 @@ _EPISODE_WORDS = tuple(
 )
 
 
+def _unused_episode_name(drawn: int, used: set[str], number: int) -> str:
+    """The drawn episode name, or the next one a show has not used yet (names stay unique)."""
+    for step in range(len(_EPISODE_WORDS)):
+        word = _EPISODE_WORDS[(drawn + step) % len(_EPISODE_WORDS)]
+        if word not in used:
+            return word
+    return f"Chapter {number}"  # a long show that used every name
+
+
 @dataclass(frozen=True)
 class Catalogue:
     """Everything that can be watched: one entry per movie or episode."""
@@ -106,6 +115,8 @@ def _unique_titles(rng: np.random.Generator, count: int) -> list[str]:
             noun=_NOUNS[rng.integers(len(_NOUNS))],
             place=_PLACES[rng.integers(len(_PLACES))],
         )
+        if title.startswith("A ") and title[2] in "AEIOUÅÆØ":
+            title = "An " + title[2:]  # "An Orchard in Turku"
         title += sequel[min(attempts // (count * 4 + 1), len(sequel) - 1)]
         if title not in seen:
             seen.add(title)
@@ -143,11 +154,11 @@ def build_catalogue(rows: int, seed: int) -> Catalogue:
         used: set[str] = set()
         for season_no in range(1, seasons + 1):
             for episode_no in range(1, per_season + 1):
-                word = _EPISODE_WORDS[int(rng.integers(len(_EPISODE_WORDS)))]
+                drawn = int(rng.integers(len(_EPISODE_WORDS)))
                 if season_no == episode_no == 1:
                     word = "Pilot"
-                elif word in used:
-                    word = f"{word} (Part {season_no}.{episode_no})"
+                else:
+                    word = _unused_episode_name(drawn, used, len(used) + 1)
                 used.add(word)
                 contentid.append(f"{500000 + len(contentid) * 3:07d}")
                 title.append(f"{show}, {word}")

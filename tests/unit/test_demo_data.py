@@ -102,6 +102,19 @@ def test_titles_movies_and_series(demo_100k):
     assert movie_meta[0][0] == 0
 
 
+def test_each_episode_has_its_own_title(demo_100k):
+    episodes = query(
+        demo_100k,
+        "SELECT DISTINCT title, seasonnumber, episodenumber FROM movies "
+        "WHERE sessiontype = 'SERIES'",
+    )
+    titles = [title for title, _, _ in episodes]
+    assert len(titles) == len(set(titles)), "two episodes of a show share a name"
+    pilots = [(t, s, e) for t, s, e in episodes if ", Pilot" in t]
+    assert pilots and all((s, e) == (1, 1) for _, s, e in pilots)
+    assert not any(title.startswith("A ") and title[2] in "AEIOU" for title in titles)
+
+
 def test_about_four_percent_without_title_or_sessiontype(demo_100k):
     empty, both = query(
         demo_100k,
