@@ -14,6 +14,7 @@ from pathlib import Path
 from data import analysis
 from data.events_store import TABLE, connect, is_demo
 from data.params import Filters
+from data.text_decoding import decode_text
 
 log = logging.getLogger(__name__)
 
@@ -254,14 +255,6 @@ def _file_signature(path: Path, offset: int, length: int) -> tuple | None:
         return st.st_ino, st.st_size, st.st_mtime_ns, os.pread(fd, length, offset)
     finally:
         os.close(fd)
-
-
-def decode_text(value: bytes) -> str:
-    """A TEXT value as str: UTF-8, or Latin-1 for the odd bytes of the real data (p\\xe5)."""
-    try:
-        return value.decode("utf-8")
-    except UnicodeDecodeError:
-        return value.decode("latin-1")
 
 
 def _prepare_chunks(conn: sqlite3.Connection, chunk_rows: int) -> analysis.Events:

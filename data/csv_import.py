@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import os
@@ -22,26 +21,11 @@ from data.events_store import (
     read_demo_flag,
     set_demo_flag,
 )
+from data.text_decoding import ENCODING_ERRORS
 
 BATCH_ROWS = 20_000
 _WIDTH = len(COLUMN_NAMES)
 MAX_REPORTED = 10  # rejected lines kept with their reasons; the rest are only counted
-ENCODING_ERRORS = "reelboard-legacy-bytes"
-
-_CP1252_HOLES = {0x81, 0x8D, 0x8F, 0x90, 0x9D}  # undefined in cp1252; latin-1 maps them 1:1
-
-
-def _legacy_bytes(error: UnicodeDecodeError) -> tuple[str, int]:
-    """Decode bytes that are not UTF-8 as cp1252 (latin-1 for its holes): 0xE5 becomes 'å'."""
-    chunk = error.object[error.start : error.end]
-    text = "".join(
-        bytes([b]).decode("cp1252", errors="strict") if b not in _CP1252_HOLES else chr(b)
-        for b in chunk
-    )
-    return text, error.end
-
-
-codecs.register_error(ENCODING_ERRORS, _legacy_bytes)
 
 
 class CsvImportError(Exception):

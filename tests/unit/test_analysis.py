@@ -15,9 +15,10 @@ import pytest
 
 from bench import tutorial_reference as tutorial
 from data import analysis
-from data.analytics_cache import EventsAnalytics, decode_text
+from data.analytics_cache import EventsAnalytics
 from data.events_store import COLUMN_NAMES
 from data.params import Filters, InvalidParameter
+from data.text_decoding import decode_text
 
 D = dt.date
 ALL = Filters()
