@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import uuid
@@ -16,6 +15,8 @@ from pathlib import Path
 
 import pytest
 import redis
+
+from tests.ports import free_port
 
 __all__ = [
     "redis_url",
@@ -70,12 +71,6 @@ def game_client(game_app):
     return game_app.server.test_client()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _redis_server_binary() -> str:
     try:
         from data.embedded_redis import redis_executable
@@ -93,7 +88,7 @@ class PrivateRedis:
 
     def __init__(self, directory: Path):
         self.directory = directory
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process: subprocess.Popen | None = None
 
@@ -137,6 +132,13 @@ class PrivateRedis:
     def resume(self) -> None:
         """SIGCONT the paused server."""
         os.kill(self.process.pid, signal.SIGCONT)
+
+    def kill(self) -> None:
+        """SIGKILL the server (a crash: no shutdown, only what the AOF already holds)."""
+        if self.process and self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGCONT)
+            self.process.kill()
+            self.process.wait(timeout=10)
 
     def stop(self) -> None:
         """Stop the server (SIGTERM: graceful, AOF fsync'd) and wait for it."""

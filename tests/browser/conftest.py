@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
 from selenium.webdriver.chrome.options import Options
+
+from tests.ports import free_port
 
 CHROMIUM = os.environ.get("DASH_TEST_CHROMEPATH", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -73,13 +74,6 @@ def _browser_available():
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(f"REQUIRE_BROWSER=1 but the browser tests cannot run: {MISSING}")
         pytest.skip(f"browser tests skipped: {MISSING}")
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on now (not 8050: `make run` may be using it)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

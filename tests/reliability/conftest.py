@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.serving import StandaloneRedis, make_server
+from tests.reliability.serving import make_server
 
 
 @pytest.fixture(scope="session")
@@ -45,14 +45,6 @@ def serve(tmp_path, events_db):
     yield factory
     for server in servers:
         server.__exit__(None, None, None)
-
-
-@pytest.fixture
-def standalone_redis(tmp_path):
-    """Our own redis-server on a free port (for the REDIS_URL paths), stopped after the test."""
-    server = StandaloneRedis(tmp_path / "external-redis").start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

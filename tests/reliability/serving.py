@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,17 +14,11 @@ from pathlib import Path
 import requests
 
 from config import PROJECT_ROOT
-from data.embedded_redis import redis_executable, server_pids, socket_path_for
+from data.embedded_redis import server_pids, socket_path_for
+from tests.ports import free_port
 
 GUNICORN = [sys.executable, "-m", "gunicorn", "-c", str(PROJECT_ROOT / "gunicorn.conf.py")]
 APP = "dashboard_app:server"
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for(predicate, timeout: float, interval: float = 0.05, what: str = "condition"):
@@ -202,75 +195,6 @@ def make_server(
     port = free_port()
     env = server_env(instance, database, port, workers, redis_url, **extra)
     return Server(instance=instance, env=env, port=port, log_path=tmp / "gunicorn.log")
-
-
-class StandaloneRedis:
-    """A redis-server of our own on a free TCP port in a temp folder (never the machine's 6379)."""
-
-    def __init__(self, folder: Path):
-        self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.port = free_port()
-        self.proc: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> StandaloneRedis:
-        """Start (or restart) the server on the same port and folder, AOF on; wait for PING."""
-        import redis
-
-        self.proc = subprocess.Popen(
-            [
-                redis_executable(),
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--dir",
-                str(self.folder),
-                "--appendonly",
-                "yes",
-                "--appendfsync",
-                "everysec",
-                "--save",
-                "",
-            ],  # fmt: skip
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        client = redis.Redis(port=self.port, socket_timeout=1, socket_connect_timeout=1)
-
-        def ready():
-            try:
-                return client.ping()
-            except redis.RedisError:
-                return False
-
-        wait_for(ready, 20, what=f"redis-server on port {self.port}")
-        client.close()
-        return self
-
-    def signal(self, sig: int) -> None:
-        self.proc.send_signal(sig)
-
-    def kill(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGCONT)
-            self.proc.kill()
-            self.proc.wait(10)
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGCONT)
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
 
 
 def play_won_game(

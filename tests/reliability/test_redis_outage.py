@@ -136,21 +136,19 @@ def test_embedded_redis_paused_and_killed(serve):
     )
 
 
-def test_external_redis_paused_and_restarted(serve, standalone_redis):
-    server = serve(workers=2, redis_url=standalone_redis.url, **LIMITS)
+def test_external_redis_paused_and_restarted(serve, private_redis):
+    server = serve(workers=2, redis_url=private_redis.url, **LIMITS)
     session = requests.Session()
     assert embedded_redis_pids(server.instance) == []
 
     paused = _outage_round(
         server,
-        lambda: standalone_redis.signal(signal.SIGSTOP),
-        lambda: standalone_redis.signal(signal.SIGCONT),
+        private_redis.pause,
+        private_redis.resume,
         "ext-paused",
         session,
     )
-    killed = _outage_round(
-        server, standalone_redis.kill, standalone_redis.start, "ext-killed", session
-    )
+    killed = _outage_round(server, private_redis.kill, private_redis.start, "ext-killed", session)
     _assert_no_duplicates(server, ["ext-paused-player", "ext-killed-player"])
     print(
         f"\n[outage REDIS_URL] paused: 503 in <= {paused['worst_503_s']:.2f} s, recovered "

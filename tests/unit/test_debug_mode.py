@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,15 +13,10 @@ import pytest
 import requests
 
 from config import PROJECT_ROOT
+from tests.ports import free_port
 
 # What the Werkzeug debugger serves to its in-browser console; absent when it is off.
 DEBUGGER_RESOURCE = "/?__debugger__=yes&cmd=resource&f=debugger.js"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait_until_serving(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
@@ -40,7 +34,7 @@ def _wait_until_serving(url: str, process: subprocess.Popen, seconds: float = 60
 
 @pytest.mark.parametrize("dash_debug", ["0", "1"])
 def test_no_werkzeug_debugger_in_any_mode(tmp_path: Path, demo_db: Path, dash_debug: str):
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "INSTANCE_PATH": str(tmp_path / "instance"),
