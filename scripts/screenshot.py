@@ -23,8 +23,8 @@ from selenium.webdriver.chrome.service import Service
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
+from tests.browser.chromium import CHROMEDRIVER, chrome_options  # noqa: E402
+
 DEMO_DIR = ROOT / "bench" / "out"  # git-ignored; the benchmarks cache their databases here too
 
 # The page is ready when the three charts have drawn, the KPIs are filled and nothing is loading.
@@ -38,22 +38,9 @@ return graphs.length >= 3 && kpi && kpi.textContent.trim() !== '–' && loading.
 
 def chrome(width: int, height: int) -> webdriver.Chrome:
     """Headless Chromium with a fixed viewport (works as root, no downloads of drivers)."""
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--hide-scrollbars",
-        "--force-device-scale-factor=1",
-        f"--window-size={width},{height}",
-    ):
-        options.add_argument(arg)
+    options = chrome_options(
+        "--hide-scrollbars", "--force-device-scale-factor=1", f"--window-size={width},{height}"
+    )
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     # The window size includes no browser chrome in headless mode, but make the viewport exact.
     driver.execute_cdp_cmd(

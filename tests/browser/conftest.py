@@ -2,62 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
-from selenium.webdriver.chrome.options import Options
 
+from tests.browser.chromium import TEST_ARGS, chrome_options, require_browser
 from tests.ports import free_port
 
-CHROMIUM = os.environ.get("DASH_TEST_CHROMEPATH", "/usr/bin/chromium")
-CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
 BROWSER_DIR = Path(__file__).resolve().parent
-
-CHROME_ARGS = (
-    "--headless=new",
-    "--no-sandbox",  # tests and CI run as root
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-extensions",
-    "--window-size=1400,1000",
-)
-
-
-def _missing_browser() -> str | None:
-    """Why the browser tests cannot run here, or None when they can."""
-    problems = []
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        problems.append(f"no Chromium at {CHROMIUM}")
-    if not (os.path.isfile(CHROMEDRIVER) and os.access(CHROMEDRIVER, os.X_OK)):
-        problems.append(f"no chromedriver at {CHROMEDRIVER}")
-    if not problems:
-        return None
-    return "; ".join(problems) + " (apt-get install chromium chromium-driver)"
-
-
-MISSING = _missing_browser()
-
-if MISSING is None:
-    # Selenium 4.2 starts `chromedriver` from PATH (it has no selenium-manager and downloads
-    # nothing): make sure that is Debian's driver, matching Debian's Chromium.
-    driver_dir = os.path.dirname(CHROMEDRIVER)
-    if shutil.which("chromedriver") != CHROMEDRIVER:
-        os.environ["PATH"] = driver_dir + os.pathsep + os.environ.get("PATH", "")
 
 
 def pytest_setup_options():
     """Dash testing hook: the ChromeOptions dash_duo starts Chromium with."""
-    options = Options()
-    options.binary_location = CHROMIUM
-    for argument in CHROME_ARGS:
-        options.add_argument(argument)
-    return options
+    return chrome_options(*TEST_ARGS)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -70,10 +27,7 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _browser_available():
     """Skip with the reason when there is no browser; with REQUIRE_BROWSER=1 fail instead."""
-    if MISSING is not None:
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"REQUIRE_BROWSER=1 but the browser tests cannot run: {MISSING}")
-        pytest.skip(f"browser tests skipped: {MISSING}")
+    require_browser()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -50,19 +49,12 @@ def serve(tmp_path, events_db):
 @pytest.fixture
 def chrome():
     """Headless Chromium (selenium), as the browser tests start it; skip or fail like them."""
-    # The browser folder's conftest knows where Chromium is and puts its chromedriver on PATH.
-    from tests.browser.conftest import CHROME_ARGS, CHROMIUM, MISSING
-
-    if MISSING is not None:
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"REQUIRE_BROWSER=1 but the browser tests cannot run: {MISSING}")
-        pytest.skip(f"browser tests skipped: {MISSING}")
     from selenium import webdriver
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in CHROME_ARGS:
-        options.add_argument(argument)
+    from tests.browser.chromium import TEST_ARGS, chrome_options, require_browser
+
+    require_browser()
+    options = chrome_options(*TEST_ARGS)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(options=options)
     yield driver
