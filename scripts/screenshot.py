@@ -10,9 +10,7 @@ from __future__ import annotations
 import argparse
 import base64
 import logging
-import os
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -24,8 +22,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.browser.chromium import CHROMEDRIVER, chrome_options  # noqa: E402
-
-DEMO_DIR = ROOT / "bench" / "out"  # git-ignored; the benchmarks cache their databases here too
 
 # The page is ready when the three charts have drawn, the KPIs are filled and nothing is loading.
 READY_JS = """
@@ -54,26 +50,9 @@ def serve_demo_app(rows: int) -> str:
     """Start the real app on demo data in a background thread; return its URL."""
     from werkzeug.serving import make_server
 
-    from dashboard_app import create_app
-    from data.demo_data import generate_demo
+    from bench.common import build_app, demo_database
 
-    demo_db = DEMO_DIR / f"demo_{rows}_seed0.sqlite"
-    if not demo_db.exists():
-        DEMO_DIR.mkdir(parents=True, exist_ok=True)
-        print(f"generating {rows:,} demo events into {demo_db} ...", flush=True)
-        partial = demo_db.with_name(f"{demo_db.name}.{os.getpid()}.partial")
-        generate_demo(partial, rows=rows, seed=0)
-        os.replace(partial, demo_db)
-    instance = Path(tempfile.mkdtemp(prefix="reelboard-shot-"))
-    app = create_app(
-        {
-            "INSTANCE_PATH": instance,
-            "DATABASE_URL": f"sqlite:///{demo_db}",
-            "REDIS_URL": None,
-            "RATELIMIT_ENABLED": False,
-            "SECRET_KEY": "screenshot",
-        }
-    )
+    app = build_app(demo_database(rows))
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
