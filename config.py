@@ -84,12 +84,24 @@ def load_config(test_config: dict | None = None, environ: dict | None = None) ->
         "REDIS_KEY_PREFIX": pick("REDIS_KEY_PREFIX", "reelboard:"),
         "SCORE_HISTORY_CAP": number("SCORE_HISTORY_CAP", 10000),
         "GAME_TTL_SECONDS": number("GAME_TTL_SECONDS", 86400),
+        # Caps on unfinished games (each keeps ~600 bytes in Redis until GAME_TTL_SECONDS ends):
+        # per client (an IPv4 address or an IPv6 /64) and in total.
+        "GAME_MAX_ACTIVE_PER_CLIENT": number("GAME_MAX_ACTIVE_PER_CLIENT", 50),
+        "GAME_MAX_ACTIVE": number("GAME_MAX_ACTIVE", 100000),
+        # Memory ceiling of the embedded Redis (redis.conf syntax: 256mb, 1gb); past it Redis
+        # evicts games in play, never scores. An external Redis (REDIS_URL) is configured there.
+        "REDIS_MAXMEMORY": pick("REDIS_MAXMEMORY", "256mb"),
+        # Memoised query results per process, bounded by size (each worker has its own).
+        "ANALYTICS_CACHE_MB": number("ANALYTICS_CACHE_MB", 64),
         "HOST": pick("HOST", "127.0.0.1"),
         "PORT": number("PORT", 8050),
         "DASH_DEBUG": _flag(str(pick("DASH_DEBUG", ""))),
         "RATELIMIT_ENABLED": _flag(str(pick("RATELIMIT_ENABLED", "")), default=True),
         "RATELIMIT_GAME_START": pick("RATELIMIT_GAME_START", "10 per minute"),
         "RATELIMIT_GAME_GUESS": pick("RATELIMIT_GAME_GUESS", "120 per minute"),
+        # Generous for a page (a handful of callbacks per click) and scripts, not for floods.
+        "RATELIMIT_DATA": pick("RATELIMIT_DATA", "600 per minute"),
+        "RATELIMIT_CALLBACKS": pick("RATELIMIT_CALLBACKS", "1200 per minute"),
         "FRAME_ANCESTORS": pick("FRAME_ANCESTORS", "'none'"),
         # How many reverse proxies in front set X-Forwarded-For (0: use the peer address).
         "TRUSTED_PROXIES": number("TRUSTED_PROXIES", 0),

@@ -44,7 +44,9 @@ def create_app(test_config: dict | None = None) -> dash.Dash:
     redis_provider = RedisProvider.from_config(config)
     server.extensions[REDIS] = redis_provider
     server.extensions[SCORES] = ScoreStore.from_config(redis_provider, config)
-    server.extensions[ANALYTICS] = EventsAnalytics(config["DATABASE_PATH"])
+    server.extensions[ANALYTICS] = EventsAnalytics(
+        config["DATABASE_PATH"], cache_bytes=config["ANALYTICS_CACHE_MB"] * 1024 * 1024
+    )
 
     register_blueprints(server)
     register_commands(server)

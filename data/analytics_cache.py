@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import os
 import sqlite3
 import threading
 import time
-from collections import OrderedDict
 from pathlib import Path
+
+from cachetools import LRUCache
 
 from data import analysis
 from data.events_store import TABLE, connect, is_demo
+from data.object_size import approx_size
 from data.params import Filters
 from data.text_decoding import decode_text
 
 log = logging.getLogger(__name__)
+_MISSING = object()
 
 # SQLite cuts event_date to its day, so that pandas parses a few hundred distinct days instead
 # of a million timestamps; rows whose 11th character is not ' ' or 'T' keep the full text and
@@ -27,80 +31,72 @@ SELECT CASE WHEN length(event_date) > 10 AND substr(event_date, 11, 1) IN (' ', 
        userid, totalminuteswatched, viewpercentage, sessiontype, title
 FROM {TABLE}
 """
-_CACHE_SIZE = 1024
+_CACHE_BYTES = 64 * 1024 * 1024
 _CHUNK_ROWS = 200_000
 
 
 class EventsAnalytics:
-    """Answers the analysis queries for the database at db_path, reloading when the file changes.
+    """Answers the analysis queries for the database at db_path, reloading when it changes.
 
-    A call costs a stat and a few header bytes of the file and its WAL to detect a new version
-    (an import rewrites the file or appends to its WAL). The first call after a change reads
-    the table once under a lock; queries then run on the prepared arrays, and their results
-    are memoised in a bounded LRU per version.
+    A call costs a stat and a `PRAGMA data_version` on a kept read-only connection to detect
+    a new version. The first call after a commit reads the table once under a lock; queries
+    then run on the prepared arrays, and their results are memoised in an LRU bounded by bytes
+    (one client asking for distinct centuries of days must not take gigabytes per worker).
     """
 
     def __init__(
         self,
         db_path: str | os.PathLike,
-        cache_size: int = _CACHE_SIZE,
+        cache_bytes: int = _CACHE_BYTES,
         chunk_rows: int = _CHUNK_ROWS,
     ):
         self.db_path = Path(db_path)
         self._chunk_rows = chunk_rows
-        self._cache_size = cache_size
         self._load_lock = threading.Lock()
         self._cache_lock = threading.Lock()
-        self._cache: OrderedDict[tuple, object] = OrderedDict()
-        self._trusted: tuple = (None, None)  # (file signature or None, events) in one piece
-        self._version: tuple | None = None
-        self._probe: sqlite3.Connection | None = None  # used only under _load_lock
+        self._cache = LRUCache(maxsize=max(1, cache_bytes), getsizeof=approx_size)
+        # (version, events, demo), replaced whole: a reader never pairs a version with other events.
+        self._loaded: tuple = (None, None, False)
+        self._probe_lock = threading.Lock()
+        self._probe: sqlite3.Connection | None = None  # used only under _probe_lock
         self._probe_inode: int | None = None
-        self._events: analysis.Events | None = None
-        self._demo = False
         self.loads = 0  # how many times the table was read (tests and benchmarks look at it)
         self.last_load_seconds = 0.0
 
     # -- loading ----------------------------------------------------------------------------
 
-    def _stat_signature(self) -> tuple:
-        """What identifies the database's current version, read from the file and its WAL."""
-        # SQLite bumps the file change counter (header offset 24) on each rollback-mode commit
-        # and new salts (WAL header offset 12) on each WAL restart; with size and mtime they
-        # tell versions apart even when two commits land within one mtime tick.
-        main = _file_signature(self.db_path, 24, 4)
-        wal = _file_signature(Path(f"{self.db_path}-wal"), 12, 12)
-        # A read-only reader leaves an empty WAL behind: no frames, so the same data as none.
-        return main, (wal if wal and wal[1] > 0 else None)
-
     def _committed_version(self) -> tuple | None:
         """(inode, PRAGMA data_version) of the committed database; None when there is no file.
 
-        data_version changes only when another connection commits, so a file that changed
-        without a commit (an import's transaction growing the WAL, a checkpoint) is no reason
-        to read the table again. It is per connection: one read-only connection is kept.
+        data_version changes only when another connection commits, so an import's open
+        transaction or a checkpoint is no reason to read the table again. It is per
+        connection, so one read-only connection is kept. The file itself is never opened
+        outside SQLite: closing any other descriptor of it would drop this process's POSIX
+        locks and let an importer delete the WAL under our feet ("How To Corrupt An SQLite
+        Database File", 2.2). A stat is safe.
         """
         try:
             inode = os.stat(self.db_path).st_ino
         except FileNotFoundError:
             inode = None
-        if self._probe is not None and inode != self._probe_inode:
-            self._probe.close()  # the file was replaced or removed: follow the path
-            self._probe = None
-        if inode is None:
-            return None
-        try:
-            if self._probe is None:
-                self._probe = sqlite3.connect(
-                    f"{self.db_path.resolve().as_uri()}?mode=ro",
-                    uri=True,
-                    timeout=30,
-                    check_same_thread=False,  # threads take turns under _load_lock
-                )
-                self._probe_inode = inode
-            return inode, self._probe.execute("PRAGMA data_version").fetchone()[0]
-        except sqlite3.Error:
-            return None  # not (yet) a readable database: always read again
+        with self._probe_lock:
+            if self._probe is not None and inode != self._probe_inode:
+                self._probe.close()  # the file was replaced or removed: follow the path
+                self._probe = None
+            if inode is None:
+                return None
+            try:
+                if self._probe is None:
+                    self._probe = sqlite3.connect(
+                        f"{self.db_path.resolve().as_uri()}?mode=ro",
+                        uri=True,
+                        timeout=30,
+                        check_same_thread=False,  # threads take turns under _probe_lock
+                    )
+                    self._probe_inode = inode
+                return inode, self._probe.execute("PRAGMA data_version").fetchone()[0]
+            except sqlite3.Error:
+                return None  # not (yet) a readable database: always read again
 
     def _read_events(self) -> analysis.Events:
         """Read the movies table in chunks and prepare it; empty for a missing file or table."""
@@ -127,33 +123,22 @@ class EventsAnalytics:
 
     def _current(self) -> analysis.Events:
         """The prepared events for the database as it is now, reloading when it changed."""
-        # One tuple, replaced whole: a reader never pairs a new signature with old events.
-        trusted_signature, events = self._trusted
-        signature = self._stat_signature()
-        if events is not None and signature == trusted_signature:
+        version = self._committed_version()
+        loaded_version, events, _demo = self._loaded
+        if events is not None and version is not None and version == loaded_version:
             return events
         with self._load_lock:
             # Another thread may have reloaded while this one waited.
-            signature = self._stat_signature()
-            trusted_signature, events = self._trusted
-            if events is not None and signature == trusted_signature:
-                return events
-            # A commit writes the WAL first and publishes itself in shared memory after, so
-            # files written in the last moment may hold a commit the version does not show yet:
-            # such a signature is not trusted, and the next call checks the version again.
-            trusted = signature if _settled(signature) else None
             version = self._committed_version()
-            if events is not None and version is not None and version == self._version:
-                # The file changed, its committed content did not (an open import, a checkpoint).
-                self._trusted = (trusted, events)
+            loaded_version, events, _demo = self._loaded
+            if events is not None and version is not None and version == loaded_version:
                 return events
             started = time.perf_counter()
             events = self._read_events()
             demo = is_demo(self.db_path)
             with self._cache_lock:
                 self._cache.clear()
-                self._events, self._demo, self._version = events, demo, version
-                self._trusted = (trusted, events)
+                self._loaded = (version, events, demo)
             self.loads += 1
             self.last_load_seconds = time.perf_counter() - started
             log.info(
@@ -165,20 +150,25 @@ class EventsAnalytics:
             return events
 
     def _memo(self, key: tuple, compute):
-        """compute(events), memoised per (database version, key) in a bounded LRU."""
+        """compute(events), memoised per (database version, key) in the byte-bounded LRU."""
         events = self._current()
         full_key = (id(events), *key)  # id is unique while the cache holds this version alive
         with self._cache_lock:
-            if full_key in self._cache:
-                self._cache.move_to_end(full_key)
-                return self._cache[full_key]
+            result = self._cache.get(full_key, _MISSING)
+        if result is not _MISSING:
+            return result
         result = compute(events)
         with self._cache_lock:
-            if events is self._events:
-                self._cache[full_key] = result
-                while len(self._cache) > self._cache_size:
-                    self._cache.popitem(last=False)
+            if events is self._loaded[1]:
+                # A result larger than the whole budget is answered, not kept.
+                with contextlib.suppress(ValueError):
+                    self._cache[full_key] = result
         return result
+
+    @property
+    def cache_bytes(self) -> int:
+        """Estimated bytes held by memoised results now."""
+        return self._cache.currsize
 
     # -- queries ------------------------------------------------------------------------------
 
@@ -215,7 +205,7 @@ class EventsAnalytics:
     def is_demo(self) -> bool:
         """True when the database holds the generated demo data."""
         self._current()
-        return self._demo
+        return self._loaded[2]
 
     def warm_up(self, background: bool = True) -> threading.Thread | None:
         """Load the table now (in a daemon thread by default) so the first request is fast."""
@@ -238,25 +228,6 @@ class EventsAnalytics:
         return self._current().rows
 
 
-def _settled(signature: tuple, seconds: float = 1.0) -> bool:
-    """True when none of the signature's files was written within the last `seconds`."""
-    newest = max((part[2] for part in signature if part), default=0)
-    return time.time_ns() - newest > seconds * 1e9
-
-
-def _file_signature(path: Path, offset: int, length: int) -> tuple | None:
-    """(inode, size, mtime_ns, header bytes) of a file, or None when it does not exist."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except FileNotFoundError:
-        return None
-    try:
-        st = os.fstat(fd)
-        return st.st_ino, st.st_size, st.st_mtime_ns, os.pread(fd, length, offset)
-    finally:
-        os.close(fd)
-
-
 def _prepare_chunks(conn: sqlite3.Connection, chunk_rows: int) -> analysis.Events:
     """Encode the rows chunk by chunk (bounded memory at any size), then build the Events."""
     vocabulary = analysis.Vocabulary()
@@ -270,6 +241,8 @@ def _prepare_chunks(conn: sqlite3.Connection, chunk_rows: int) -> analysis.Event
             columns = dict(zip(analysis.RAW_COLUMNS, zip(*rows, strict=True), strict=True))
             del rows
             chunks.append(analysis.encode_chunk(columns, vocabulary))
+            # A cooperative worker (gevent) serves its other connections between chunks.
+            time.sleep(0)
     finally:
         if gc_was_enabled:
             gc.enable()

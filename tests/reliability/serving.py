@@ -171,6 +171,8 @@ def server_env(
         DATABASE_URL=f"sqlite:///{database}",
         SECRET_KEY="reliability-tests",
         RATELIMIT_ENABLED="false",
+        # Every test client comes from 127.0.0.1: one "client" for the per-client game cap.
+        GAME_MAX_ACTIVE_PER_CLIENT="100000",
         PYTHONPATH=str(PROJECT_ROOT),
         LOG_LEVEL="warning",
     )
