@@ -1,4 +1,4 @@
-"""Gunicorn settings for `make serve`: HOST:PORT, WORKERS, stdout logs, embedded Redis lifecycle."""
+"""Gunicorn settings for `make serve`: HOST:PORT, WORKERS, gevent, stdout logs, embedded Redis."""
 
 from __future__ import annotations
 
@@ -11,10 +11,13 @@ _port = os.environ.get("PORT") or "8050"
 
 bind = [f"[{_host}]:{_port}" if ":" in _host else f"{_host}:{_port}"]
 workers = int(os.environ.get("WORKERS") or 2 * multiprocessing.cpu_count() + 1)
-# Threads let a worker overlap Redis/SQLite waits and keep connections alive; more only add
-# GIL contention to CPU-bound figures (2 measured best on 2 cores: docs/performance.md).
-worker_class = "gthread"
-threads = int(os.environ.get("THREADS") or 2)
+# An event-loop worker (gevent): every connection waits in a greenlet of its own, so slow or
+# idle clients (slowloris) cost a little memory, never a worker; reading a request's line and
+# headers is bounded by `keepalive` seconds, after which the connection is dropped. Waits on
+# Redis (a paused server) likewise block only their own request. WORKER_CONNECTIONS caps the
+# connections per worker.
+worker_class = "gevent"
+worker_connections = int(os.environ.get("WORKER_CONNECTIONS") or 1000)
 timeout = int(os.environ.get("TIMEOUT") or 60)
 graceful_timeout = 20
 keepalive = 5
