@@ -1,16 +1,16 @@
-"""Rate limits on the game API (Flask-Limiter), counted in the game's Redis across workers."""
+"""Per-client rate limits (Flask-Limiter) on the game, /data and callbacks, counted in Redis."""
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import os
 import threading
 import time
 
 import redis
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, jsonify, request
 from flask_limiter import Limiter, RequestLimit
-from flask_limiter.util import get_remote_address
 from limits.storage import RedisStorage
 from limits.storage.base import Storage
 from redis.backoff import NoBackoff
@@ -22,11 +22,39 @@ REDIS_EXTENSION = "reelboard.redis"
 STORAGE_SCHEME = "reelboard-redis"
 # Redis paused or gone: the limiter gives up after this and counts in memory meanwhile.
 STORAGE_TIMEOUT = 0.25
-# (rule, method, config key): which game routes are limited and by which setting.
+# (rule, method, config key, what): which routes are limited one by one and by which setting.
 LIMITED_ROUTES = (
     ("/guess/start", "POST", "RATELIMIT_GAME_START", "game starts"),
     ("/guess/<game_id>", "POST", "RATELIMIT_GAME_GUESS", "guesses"),
+    ("/_dash-update-component", "POST", "RATELIMIT_CALLBACKS", "dashboard updates"),
 )
+# (blueprint, config key, what): every route of these blueprints shares one limit per client.
+LIMITED_BLUEPRINTS = (("data_api", "RATELIMIT_DATA", "data requests"),)
+# One IPv6 host usually holds a whole /64: limiting single addresses would let it rotate freely.
+IPV6_CLIENT_PREFIX = 64
+
+
+def client_key() -> str:
+    """Who the current request counts against (limits and the game's caps): client_network."""
+    return client_network(request.remote_addr)
+
+
+def client_network(remote_addr: str | None) -> str:
+    """The IPv4 address as it is, the /64 network of an IPv6 one ("2001:db8::/64")."""
+    try:
+        address = ipaddress.ip_address(remote_addr or "")
+    except ValueError:
+        # Not an address (a unix-socket peer): one shared id.
+        return (remote_addr or "unknown")[:64]
+    if address.version == 6:
+        if address.ipv4_mapped is not None:  # ::ffff:10.0.0.1 is the IPv4 client 10.0.0.1
+            return str(address.ipv4_mapped)
+        # Built from the integer, so a scope id ("fe80::1%eth0") is dropped too.
+        prefix = IPV6_CLIENT_PREFIX
+        return str(
+            ipaddress.IPv6Network((int(address) >> (128 - prefix) << (128 - prefix), prefix))
+        )
+    return str(address)
 
 
 class _ProviderClient:
@@ -90,20 +118,19 @@ class ProviderRedisStorage(RedisStorage):
 
 
 def init_rate_limits(server: Flask) -> Limiter | None:
-    """Limit game starts and guesses per client address; RATELIMIT_ENABLED=false turns it off."""
+    """Limit the game, /data and callbacks per client; RATELIMIT_ENABLED=false turns it off."""
     if not server.config.get("RATELIMIT_ENABLED", True):
         return None
     provider = server.extensions[REDIS_EXTENSION]
     prefix = str(server.config.get("REDIS_KEY_PREFIX", "reelboard:"))
     limiter = Limiter(
-        key_func=get_remote_address,
+        key_func=client_key,
         storage_uri=f"{STORAGE_SCHEME}://",
         storage_options={"provider": provider, "key_prefix": f"{prefix}limits"},
         # A moving window: "10 a minute" means any 60 s, not per clock minute.
         strategy="moving-window",
-        # Retry-After only on the 429 (set in _on_breach), not on every limited answer.
+        # Retry-After only on the 429 (set by _breach_answer), not on every limited answer.
         headers_enabled=False,
-        on_breach=_on_breach,
         # Redis down: count in memory meanwhile and never turn a request into a 500;
         # the game route answers 503 itself.
         in_memory_fallback_enabled=True,
@@ -113,26 +140,40 @@ def init_rate_limits(server: Flask) -> Limiter | None:
     for rule_text, method, config_key, what in LIMITED_ROUTES:
         endpoint = _endpoint_for(server, rule_text, method)
         limit_value = str(server.config.get(config_key))
-        message = f"too many {what} from your address (limit: {limit_value}); retry later"
-        wrapped = limiter.limit(limit_value, methods=[method], error_message=message)(
+        wrapped = limiter.limit(limit_value, methods=[method], **_breach_options(what))(
             server.view_functions[endpoint]
         )
         server.view_functions[endpoint] = wrapped
+    for name, config_key, what in LIMITED_BLUEPRINTS:
+        limit_value = str(server.config.get(config_key))
+        # Shared: one count for all the blueprint's routes, not one per route.
+        limiter.shared_limit(limit_value, scope=name, **_breach_options(what))(
+            server.blueprints[name]
+        )
     server.extensions["reelboard.limiter"] = limiter
     return limiter
 
 
-def _on_breach(limit: RequestLimit) -> Response:
-    """The 429 answer: JSON plus Retry-After (seconds until the window frees a slot)."""
-    try:
-        # reset_at is rounded up to the next second; never promise more than one window.
-        wait = min(limit.limit.get_expiry(), max(1, math.ceil(limit.reset_at - time.time())))
-    except Exception:  # noqa: BLE001 - storage trouble: a safe default
-        wait = 60
-    response = jsonify(error=f"too many requests (limit: {limit.limit}); retry in {wait} s")
-    response.status_code = 429
-    response.headers["Retry-After"] = str(wait)
-    return response
+def _breach_options(what: str) -> dict:
+    """error_message and on_breach for one limit: a 429 naming what was limited, Retry-After.
+
+    Flask-Limiter raises RateLimitExceeded with the message as its description and the
+    on_breach answer as its response; each error handler keeps that response's headers.
+    """
+    message = f"too many {what} from your address; retry later"
+
+    def answer(limit: RequestLimit) -> Response:
+        try:
+            # reset_at is rounded up to the next second; never promise more than one window.
+            wait = min(limit.limit.get_expiry(), max(1, math.ceil(limit.reset_at - time.time())))
+        except Exception:  # noqa: BLE001 - storage trouble: a safe default
+            wait = 60
+        response = jsonify(error=f"{message} (limit: {limit.limit}, retry in {wait} s)")
+        response.status_code = 429
+        response.headers["Retry-After"] = str(wait)
+        return response
+
+    return {"error_message": message, "on_breach": answer}
 
 
 def _endpoint_for(server: Flask, rule_text: str, method: str) -> str:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import html
+import io
 import logging
 import os
 import threading
 from http import HTTPStatus
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dash
+from dash.exceptions import DependencyException
 from flask import Flask, Response, abort, jsonify, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from rate_limits import init_rate_limits
@@ -21,9 +24,13 @@ log = logging.getLogger("reelboard.errors")
 CALLBACKS_DIR = str(Path(__file__).resolve().parent / "callbacks") + os.sep
 
 # Paths whose answers are JSON, errors included (the /guess/ page itself is HTML).
-JSON_PREFIXES = ("/data/", "/_dash-", "/healthz", "/openapi.json")
+JSON_PREFIXES = ("/data/", "/_dash-", "/_reload-hash", "/healthz", "/openapi.json")
 GAME_API_PREFIX = "/guess/"
 DASH_CALLBACK_PATH = "/_dash-update-component"
+COMPONENT_SUITES_PREFIX = "/_dash-component-suites/"
+RELOAD_HASH_PATH = "/_reload-hash"
+# Set on the WSGI environ when a chunked body was over the limit (see _install_body_limit).
+BODY_TOO_LARGE = "reelboard.body_too_large"
 # Dash answers every unknown GET path with its page (client-side routing); under these
 # prefixes an unknown path is a client error, not a page.
 NOT_DASH_PREFIXES = ("/data/", "/guess/", "/_dash-", "/healthz", "/openapi", "/assets/")
@@ -34,6 +41,7 @@ def init_security(app: dash.Dash) -> None:
     server = app.server
     _serialize_dash_setup(app)
     _install_proxy_fix(server)
+    _install_body_limit(server)
     _install_request_checks(server)
     _install_error_handlers(server)
     _install_headers(app)
@@ -64,6 +72,33 @@ def _install_proxy_fix(server: Flask) -> None:
     hops = int(server.config.get("TRUSTED_PROXIES") or 0)
     if hops > 0:
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops)
+
+
+def _install_body_limit(server: Flask) -> None:
+    """Give chunked request bodies over MAX_CONTENT_LENGTH a 413, like a Content-Length body.
+
+    Werkzeug stops reading a chunked body at the limit without saying so, and the app would
+    then process the cut-off part. This reads such a body up front (at most limit + 1 bytes)
+    and hands the app a sized body, or an empty one and a flag that before_request turns into
+    a 413.
+    """
+    limit = server.config.get("MAX_CONTENT_LENGTH")
+    inner = server.wsgi_app
+
+    def sized_body(environ, start_response):
+        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if limit is not None and chunked and not environ.get("CONTENT_LENGTH"):
+            body = environ["wsgi.input"].read(limit + 1)
+            if len(body) > limit:
+                environ[BODY_TOO_LARGE] = True
+                body = b""
+            environ["wsgi.input"] = io.BytesIO(body)
+            environ["CONTENT_LENGTH"] = str(len(body))
+            environ.pop("HTTP_TRANSFER_ENCODING", None)
+            environ.pop("wsgi.input_terminated", None)
+        return inner(environ, start_response)
+
+    server.wsgi_app = sized_body
 
 
 def wants_json() -> bool:
@@ -109,8 +144,15 @@ def _install_request_checks(server: Flask) -> None:
     The game API's own body rules (16 KB, JSON only: 413/415) live in routes/guess.py json_body().
     """
 
+    debug = bool(server.config.get("DASH_DEBUG"))
+
     @server.before_request
     def _check_request():
+        if request.environ.get(BODY_TOO_LARGE):
+            raise RequestEntityTooLarge()
+        # Dash's hot-reload route lists the installed packages: only for development.
+        if request.endpoint == RELOAD_HASH_PATH and not debug:
+            abort(404)
         rule = request.url_rule
         if (
             rule is not None
@@ -124,6 +166,14 @@ def _install_request_checks(server: Flask) -> None:
 def _install_error_handlers(server: Flask) -> None:
     """HTTP errors as short JSON/HTML; unexpected exceptions logged with traceback."""
 
+    @server.errorhandler(DependencyException)
+    def _unknown_dash_file(error: DependencyException):
+        # Dash raises this for a file it does not serve: the client asked for something absent.
+        if request.path.startswith(COMPONENT_SUITES_PREFIX):
+            log.warning("no such Dash file: %s", request.path[:200])
+            return error_response(404, "no such file")
+        return _unexpected(error)
+
     @server.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         if isinstance(error, InternalServerError) and error.original_exception is not None:
@@ -136,9 +186,11 @@ def _install_error_handlers(server: Flask) -> None:
             limit = server.config.get("MAX_CONTENT_LENGTH")
             message = f"request body too large (at most {limit} bytes)"
         response = error_response(status, message)
-        # Keep headers the exception carries (Allow on 405, Retry-After on 429/503).
-        for name, value in error.get_headers():
-            if name.lower() != "content-type":
+        # Keep headers the exception carries (Allow on 405, Retry-After on 429/503), also
+        # those of a ready answer attached to it (a rate limit's Retry-After).
+        carried = error.response.headers.items() if error.response is not None else []
+        for name, value in [*error.get_headers(), *carried]:
+            if name.lower() not in ("content-type", "content-length"):
                 response.headers[name] = value
         return response
 
@@ -172,6 +224,17 @@ def _raised_in(error: BaseException, folder: str) -> bool:
     return False
 
 
+def _relative(location: str) -> str:
+    """A redirect to this site without its scheme and host: a forged Host header never leaks in.
+
+    Werkzeug's slash redirects (/guess -> /guess/) build the URL from the request's Host.
+    """
+    target = urlsplit(location)
+    if not target.netloc or target.netloc != request.host:
+        return location
+    return (target.path or "/") + (f"?{target.query}" if target.query else "")
+
+
 def content_security_policy(script_hashes: list[str], frame_ancestors: str) -> str:
     """The CSP: scripts only from this site or Dash's hashed inline scripts; no eval."""
     directives = {
@@ -203,6 +266,8 @@ def _install_headers(app: dash.Dash) -> None:
             # Computed on the first response, after Dash has collected its inline scripts.
             policy["csp"] = content_security_policy(list(app.csp_hashes()), frame_ancestors)
         headers = response.headers
+        if "Location" in headers:
+            headers["Location"] = _relative(headers["Location"])
         headers["Content-Security-Policy"] = policy["csp"]
         headers["X-Content-Type-Options"] = "nosniff"
         headers["Referrer-Policy"] = "strict-origin-when-cross-origin"

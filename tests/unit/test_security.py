@@ -175,7 +175,9 @@ def test_concurrent_first_requests_all_get_dash_bundles(make_app):
 def test_creating_the_app_starts_no_redis(make_app, instance_dir):
     app = make_app(RATELIMIT_ENABLED=True)
     assert server_pids(socket_path_for(instance_dir / "redis")) == []
-    app.server.test_client().get("/data/toplist/")
+    # The page and the spec need no Redis (/data counts its rate limit there).
+    app.server.test_client().get("/")
+    app.server.test_client().get("/openapi.json")
     assert server_pids(socket_path_for(instance_dir / "redis")) == []
 
 
@@ -184,3 +186,10 @@ def test_cli_commands_start_no_redis(make_app, instance_dir):
     result = runner.invoke(args=["ensure-db"])
     assert result.exit_code == 0, result.output
     assert server_pids(socket_path_for(instance_dir / "redis")) == []
+
+
+def test_reload_hash_only_with_dash_debug(make_app):
+    production = make_app().server.test_client().get("/_reload-hash")
+    assert production.status_code == 404 and production.is_json
+    assert "packages" not in production.text
+    assert make_app(DASH_DEBUG=True).server.test_client().get("/_reload-hash").status_code == 200

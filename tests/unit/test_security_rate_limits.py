@@ -75,3 +75,54 @@ def test_unreachable_redis_gives_503_not_500(make_app):
         response = _start(client)
         assert response.status_code == 503
         assert "error" in response.get_json()
+
+
+def test_data_routes_share_one_limit_per_client(make_app):
+    client = make_app(RATELIMIT_ENABLED=True, RATELIMIT_DATA="3 per minute").server.test_client()
+    paths = ["/data/toplist/?num=2", "/data/unique_users/", "/data/minutes_watched/"]
+    assert [client.get(path).status_code for path in paths] == [200, 200, 200]
+    refused = client.get("/data/toplist/")
+    assert refused.status_code == 429
+    assert "too many data requests" in refused.get_json()["error"]
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert client.get("/data/toplist/", environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 200
+
+
+def test_dash_callbacks_are_limited_with_retry_after(make_app):
+    from layouts import ids
+    from tests.dash_client import DashCallbacks
+
+    client = make_app(
+        RATELIMIT_ENABLED=True, RATELIMIT_CALLBACKS="2 per minute"
+    ).server.test_client()
+    callbacks = DashCallbacks.for_flask(client)
+    state = {"resolution": "daily", "num": 10, "start": None, "end": None, "sessiontype": None}
+    values = {f"{ids.STATE}.data": state}
+    statuses = [callbacks.post(ids.KPI_UNIQUE_USERS, None, values).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    refused = callbacks.post(ids.KPI_UNIQUE_USERS, None, values)
+    assert refused.is_json and "too many dashboard updates" in refused.get_json()["error"]
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert client.get("/").status_code == 200  # the page itself is not limited
+
+
+def test_ipv6_clients_are_limited_per_64(make_app):
+    client = make_app(RATELIMIT_ENABLED=True, RATELIMIT_DATA="2 per minute").server.test_client()
+
+    def status(address: str) -> int:
+        return client.get("/data/toplist/", environ_base={"REMOTE_ADDR": address}).status_code
+
+    # Rotating addresses inside one /64 does not buy more requests.
+    assert [status(f"2001:db8:1:2::{i:x}") for i in range(1, 4)] == [200, 200, 429]
+    assert status("2001:db8:1:2:ffff:ffff:ffff:ffff") == 429
+    assert status("2001:db8:1:3::1") == 200  # the next /64 is another client
+
+
+def test_data_and_callbacks_never_500_when_redis_is_down(make_app):
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    app = make_app(REDIS_URL=f"redis://127.0.0.1:{port}/0", RATELIMIT_ENABLED=True)
+    client = app.server.test_client()
+    assert {client.get("/data/toplist/").status_code for _ in range(3)} == {200}
+    assert client.get("/").status_code == 200
