@@ -4,24 +4,32 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from callbacks.state import ViewState
 
-# A cell starting with one of these is run as a formula by spreadsheet programs.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A cell, or a line inside one, starting with one of these is run as a formula by spreadsheet
+# programs (OWASP "CSV Injection"); a leading ' makes it text.
+_FORMULA_START = "=+-@\t\r"
+# Every line start: the cell's start and the point after each CR or LF. Checking after CR and
+# after LF alike covers readers that split lines on "\n" only as well as those that split on CR.
+_DANGEROUS_LINE_START = re.compile(rf"(?:^|(?<=[\r\n]))(?=[{re.escape(_FORMULA_START)}])")
 
 
 def _cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    # Numbers stay numbers: a negative one is data, not a formula.
+    if isinstance(value, str):
+        return _DANGEROUS_LINE_START.sub("'", value)
     return value
 
 
 def to_csv(header: list[str], rows: list[list]) -> str:
     """CSV text with a header line; text that a spreadsheet would run as a formula is quoted."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
+    # RFC 4180's CRLF: csv's minimal quoting quotes the line terminator's characters, so a cell
+    # holding a lone CR or LF is quoted and stays one cell for every reader.
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([_cell(name) for name in header])
     writer.writerows([_cell(value) for value in row] for row in rows)
     return buffer.getvalue()
 

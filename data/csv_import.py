@@ -26,6 +26,12 @@ from data.text_decoding import ENCODING_ERRORS
 BATCH_ROWS = 20_000
 _WIDTH = len(COLUMN_NAMES)
 MAX_REPORTED = 10  # rejected lines kept with their reasons; the rest are only counted
+MAX_FIELD_CHARS = 1_000  # longest field a row may hold; no real title, id or number comes close
+# csv's own per-field limit (default 131,072), raised so that a merely over-long field is parsed
+# and rejected by MAX_FIELD_CHARS: past the reader's limit csv drops the rest of the physical line
+# and, inside a quoted multi-line field, misreads the lines after it as records of their own.
+READER_FIELD_LIMIT = 1 << 20
+_SQLITE_INTEGERS = range(-(1 << 63), 1 << 63)  # beyond these, sqlite3 raises OverflowError
 
 
 class CsvImportError(Exception):
@@ -105,6 +111,18 @@ _OPTIONAL = (  # (column index, name, parser, what it must be) for the lenient n
 )
 
 
+def _unfit_field(fields: list[str]) -> str:
+    """Why a row holding a NUL byte or an over-long field is rejected: its first such field."""
+    name, text = next(
+        (name, text)
+        for name, text in zip(COLUMN_NAMES, fields, strict=True)
+        if "\0" in text or len(text) > MAX_FIELD_CHARS
+    )
+    if "\0" in text:
+        return f"{name} contains a NUL byte"
+    return f"{name} is {len(text):,} characters long; at most {MAX_FIELD_CHARS:,} are allowed"
+
+
 def convert_row(fields: list[str]) -> list | str:
     """Turn 13 CSV fields into a row for the table, or return why the row is rejected.
 
@@ -113,6 +131,10 @@ def convert_row(fields: list[str]) -> list | str:
     """
     if len(fields) != _WIDTH:
         return f"expected {len(COLUMN_NAMES)} columns, found {len(fields)}"
+    # Before any check that quotes a value, so that reasons stay short and printable; one pass
+    # in C over the whole row, since nearly every row passes.
+    if max(map(len, fields)) > MAX_FIELD_CHARS or "\0" in "".join(fields):
+        return _unfit_field(fields)
     if not _parse_timestamp(fields[0]):
         return f"event_date {fields[0]!r} is not a timestamp like 'YYYY-MM-DD HH:MM:SS'"
     row = fields.copy()
@@ -125,6 +147,9 @@ def convert_row(fields: list[str]) -> list | str:
             row[index] = parse(fields[index])
         except ValueError:
             return f"{name} {fields[index]!r} is not {kind}"
+    for index in (5, 6, 11, 12):  # the INTEGER columns
+        if row[index] is not None and row[index] not in _SQLITE_INTEGERS:
+            return f"{COLUMN_NAMES[index]} {fields[index]!r} is beyond a 64-bit integer"
     return row
 
 
@@ -141,6 +166,9 @@ def read_records(stream: io.BufferedIOBase) -> Iterator[tuple[int, list[str] | M
     """Yield (first line number, fields) per CSV record of a binary stream; blank lines skipped."""
     # newline='' lets csv see quoted line breaks; the error handler keeps legacy bytes as letters.
     text = io.TextIOWrapper(stream, encoding="utf-8", errors=ENCODING_ERRORS, newline="")
+    # The limit is process-wide, so it is only ever raised, never lowered for other readers.
+    if csv.field_size_limit() < READER_FIELD_LIMIT:
+        csv.field_size_limit(READER_FIELD_LIMIT)
     reader = csv.reader(text)
     previous_end = 0
     while True:
@@ -150,7 +178,7 @@ def read_records(stream: io.BufferedIOBase) -> Iterator[tuple[int, list[str] | M
         except StopIteration:
             return
         except csv.Error as exc:
-            # e.g. a field over csv's size limit: reject this record, keep reading after it.
+            # e.g. a field over READER_FIELD_LIMIT: reject this record, keep reading after it.
             previous_end = reader.line_num
             yield start, MalformedRecord(f"unreadable CSV record: {exc}")
             continue
