@@ -4,6 +4,15 @@
 
   var THEME_KEY = "reelboard-theme";
   var NAME_MAX = 32;
+  // Letters, digits, punctuation, symbols: a name needs one (the server also refuses invisible
+  // fillers). Built at run time: an old browser without \p{...} skips the check, not the page.
+  var VISIBLE = (function () {
+    try {
+      return new RegExp("[\\p{L}\\p{N}\\p{P}\\p{S}]", "u");
+    } catch (e) {
+      return null;
+    }
+  })();
   // Dash also loads every file in assets/ on the dashboard: act only on the game page.
   var script = document.currentScript;
   var onGamePage = Boolean(script && script.getAttribute("data-reelboard-page") === "game");
@@ -82,8 +91,13 @@
     if (res.status === 0) {
       return "Cannot reach the server. Check your connection and try again.";
     }
+    var wait = parseInt(res.retryAfter, 10);
+    var reason = res.data && typeof res.data.error === "string" ? res.data.error : "";
+    // A long wait comes from a cap on unfinished games: its reason says what to do instead.
+    if ((res.status === 429 || res.status === 503) && reason && wait > 60) {
+      return reason.charAt(0).toUpperCase() + reason.slice(1) + ".";
+    }
     if (res.status === 429) {
-      var wait = parseInt(res.retryAfter, 10);
       return (
         "Too many requests right now. Please wait " +
         (wait > 0 ? wait + " seconds" : "a moment") +
@@ -113,6 +127,7 @@
     var state = {
       maxValue: parseInt(root.getAttribute("data-max-value"), 10) || 25,
       gameId: null,
+      player: null, // the name the game was started with: the only one that can record it
       guesses: 0,
       won: false,
       busy: false,
@@ -168,14 +183,17 @@
     }
 
     function validName() {
-      var name = nameInput.value.trim();
-      var ok = name.length >= 1 && Array.from(name).length <= NAME_MAX;
+      // The server counts characters after NFC normalisation, so "e" + accent is one.
+      var name = nameInput.value.normalize("NFC").trim();
+      var length = Array.from(name).length;
+      var ok = length >= 1 && length <= NAME_MAX && (!VISIBLE || VISIBLE.test(name));
       nameInput.classList.toggle("is-invalid", !ok);
       return ok ? name : null;
     }
 
     function resetGame(message) {
       state.gameId = null;
+      state.player = null;
       state.guesses = 0;
       state.won = false;
       clear(guessList);
@@ -256,6 +274,7 @@
       return api(urls.start, "POST", { max_value: state.maxValue, user: name }).then(function (res) {
         if (res.status === 201 && res.data && res.data.game_id) {
           state.gameId = res.data.game_id;
+          state.player = name;
           return true;
         }
         showStatus("Could not start a game: " + errorText(res), "warning");
@@ -264,7 +283,8 @@
     }
 
     function recordScore() {
-      var name = validName();
+      // The name is fixed when the game starts; an edited name applies to the next game.
+      var name = state.player || validName();
       var body = { game_id: state.gameId };
       if (name) {
         body.user = name;
@@ -360,7 +380,12 @@
       }
       var name = validName();
       if (!name) {
-        showStatus("Enter your name (1 to " + NAME_MAX + " characters) first.", "warning");
+        showStatus(
+          "Enter your name first: 1 to " +
+            NAME_MAX +
+            " characters, with at least one visible letter, digit or symbol.",
+          "warning"
+        );
         nameInput.focus();
         return;
       }

@@ -9,6 +9,7 @@ Protocol (all files in the data folder):
   *exclusive* flock: if it gets it no other process uses the server, and it shuts Redis down.
 - ``redis.pid``: written by the daemonised redis-server; liveness is checked with /proc, not PING,
   so a paused (SIGSTOP) server is never mistaken for a dead one and doubled.
+- The server runs with a memory ceiling (maxmemory) and evicts only keys with a TTL.
 - A small watchdog process (started with the server) checks every second whether any lease is
   left; when every user died without releasing (SIGKILL, SIGTERM without atexit) it stops Redis
   gracefully, so no redis-server outlives the app.
@@ -36,6 +37,12 @@ MAX_SOCKET_PATH = 107
 START_TIMEOUT = 20.0
 STOP_TIMEOUT = 10.0
 RESTART_INTERVAL = 1.0
+DEFAULT_MAXMEMORY = 256 * 1024 * 1024
+# At the ceiling Redis evicts the keys with a TTL closest to expiring: games in play, their
+# bookkeeping, and the rate limiter's counters under {prefix}limits (losing one forgets a few
+# requests, acceptable). Scores and rankings have no TTL, so they are never evicted; once nothing
+# is evictable, writes fail with OOM (503) and reads still work.
+EVICTION_POLICY = "volatile-ttl"
 
 
 class EmbeddedRedisError(RuntimeError):
@@ -81,8 +88,15 @@ def server_pids(socket_path: str) -> list[int]:
 class EmbeddedRedis:
     """A redis-server kept in data_dir, started on demand and stopped by its last user."""
 
-    def __init__(self, data_dir: Path | str, executable: str | None = None, watchdog: bool = True):
+    def __init__(
+        self,
+        data_dir: Path | str,
+        executable: str | None = None,
+        watchdog: bool = True,
+        maxmemory: int = DEFAULT_MAXMEMORY,
+    ):
         self.data_dir = Path(data_dir).resolve()
+        self.maxmemory = maxmemory
         self.socket_path = socket_path_for(self.data_dir)
         self._executable = executable
         self._start_lock_path = self.data_dir / "start.lock"
@@ -245,6 +259,8 @@ class EmbeddedRedis:
             "--appendfsync", "everysec",
             "--appendfilename", "appendonly.aof",
             "--save", "",
+            "--maxmemory", str(self.maxmemory),
+            "--maxmemory-policy", EVICTION_POLICY,
             "--daemonize", "yes",
             "--pidfile", str(self._pid_path),
             "--logfile", str(self._log_path),

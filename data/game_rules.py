@@ -14,8 +14,33 @@ DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
 # token_urlsafe alphabet; anything else cannot be a game id, so it is "unknown" without a lookup.
 _GAME_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
-# Joiners are format characters that some scripts (Persian, Indic) and emoji need.
-_ALLOWED_FORMAT_CHARS = {"\u200c", "\u200d"}
+ZWNJ, ZWJ = "\u200c", "\u200d"
+# Joiners are the only format characters (category Cf) a name may hold: Persian, Indic and other
+# scripts need them inside words, and emoji ZWJ sequences ("👩‍💻") are built with ZWJ.
+_JOINERS = {ZWNJ, ZWJ}
+# Scripts whose words use ZWNJ/ZWJ, by the first word of the Unicode character name (unicodedata
+# has no Script property): Arabic-script languages (Persian, Urdu, Kurdish), the joining scripts
+# of West Asia, and the Indic and Southeast Asian scripts with conjuncts.
+_JOINER_SCRIPTS = frozenset(
+    "ARABIC SYRIAC NKO MANDAIC MONGOLIAN PHAGS-PA DEVANAGARI BENGALI GURMUKHI GUJARATI ORIYA "
+    "TAMIL TELUGU KANNADA MALAYALAM SINHALA TIBETAN MYANMAR KHMER BALINESE JAVANESE".split()
+)
+# Characters that are letters, marks or symbols by category yet draw nothing (or an empty box
+# where a font lacks them): a name made of them looks blank on the high-score table. Refused
+# anywhere in a name. The invisible format characters (U+180E Mongolian vowel separator,
+# U+2060-U+2064 word joiner and invisible operators, U+200B, U+FEFF, U+00AD) are category Cf and
+# refused with every other control/format character; spaces (U+3000 ideographic space, U+00A0,
+# ...) are allowed between words but never count as the visible part of a name.
+_FILLERS = frozenset(
+    "\u115f\u1160\u3164\uffa0"  # Hangul choseong, jungseong, compatibility, halfwidth fillers
+    "\u2800"  # braille pattern blank
+    "\u034f"  # combining grapheme joiner (a mark that joins nothing visible)
+    "\u17b4\u17b5"  # Khmer inherent vowels, invisible and deprecated
+    "\U0001d159"  # musical symbol null notehead
+    "\U00016fe4"  # Khitan small script filler
+)
+_VISIBLE_CATEGORIES = frozenset("LNPS")  # letters, numbers, punctuation, symbols
+MAX_MARKS_IN_A_ROW = 4
 
 
 class GameError(Exception):
@@ -36,6 +61,26 @@ class GameAlreadyWon(GameError):
 
 class GameNotWon(GameError):
     """The game is not won yet, so it cannot be recorded."""
+
+
+class OtherPlayer(GameError):
+    """The game was started by another player, whose name alone can record it."""
+
+
+class TooManyGames(GameError):
+    """Too many games in play; retry_after is when (seconds) the oldest of them expires."""
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class TooManyClientGames(TooManyGames):
+    """This client has too many games in play (GAME_MAX_ACTIVE_PER_CLIENT)."""
+
+
+class TooManyActiveGames(TooManyGames):
+    """The server holds too many games in play in total (GAME_MAX_ACTIVE)."""
 
 
 def _strict_int(value, what: str) -> int:
@@ -102,20 +147,74 @@ def parse_limit(value, *, from_text: bool = False) -> int:
 
 
 def parse_user(value) -> str:
-    """Return the trimmed player name (1..32 characters, any language, no control characters)."""
+    """Return the player name: NFC-normalised, trimmed, 1..32 characters, visibly something."""
     if not isinstance(value, str):
         raise InvalidInput(f"user must be a text name, got {_describe(value)}")
-    name = value.strip()
+    # NFC first: "e" + U+0301 and "é" are the same name, and the limit counts what is shown.
+    name = unicodedata.normalize("NFC", value).strip()
     if not name:
         raise InvalidInput("user must not be empty")
     if len(name) > NAME_MAX_CHARS:
         raise InvalidInput(f"user must be at most {NAME_MAX_CHARS} characters")
-    for char in name:
+    for index, char in enumerate(name):
         category = unicodedata.category(char)
+        if char in _JOINERS:
+            if not _joiner_needed(name, index):
+                raise InvalidInput(
+                    "user must use zero-width joiners only inside a word or emoji that needs them"
+                )
         # C* = control, format, surrogate, private use, unassigned; Zl/Zp = line breaks.
-        if (category[0] == "C" and char not in _ALLOWED_FORMAT_CHARS) or category in {"Zl", "Zp"}:
-            raise InvalidInput("user must not contain control or invisible characters")
+        elif category[0] == "C" or category in {"Zl", "Zp"} or char in _FILLERS:
+            raise InvalidInput(
+                f"user must not contain control or invisible characters (U+{ord(char):04X})"
+            )
+    if not any(_is_visible(char) for char in name):
+        raise InvalidInput("user must contain at least one visible letter, digit or symbol")
+    _check_marks(name)
     return name
+
+
+def player_key(name: str) -> str:
+    """Who a name belongs to: NFC-normalised and case-folded ("Ølaf" and "ØLAF" are one player)."""
+    # Case folding can decompose ("ǰ" -> "j" + U+030C), so normalise again after it.
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
+
+
+def _is_visible(char: str) -> bool:
+    return unicodedata.category(char)[0] in _VISIBLE_CATEGORIES and char not in _FILLERS
+
+
+def _script(char: str) -> str:
+    return unicodedata.name(char, "").split(" ", 1)[0]
+
+
+def _joiner_needed(name: str, index: int) -> bool:
+    # Never at either end, never doubled: there it joins nothing and only hides text.
+    if index == 0 or index == len(name) - 1:
+        return False
+    before, after = name[index - 1], name[index + 1]
+    if _script(before) in _JOINER_SCRIPTS and _script(after) in _JOINER_SCRIPTS:
+        return True
+    # Emoji ZWJ sequences: an emoji (or its skin tone or U+FE0F presentation) joined to another.
+    emoji_before = unicodedata.category(before) in {"So", "Sk"} or before == "\ufe0f"
+    return name[index] == ZWJ and emoji_before and unicodedata.category(after) == "So"
+
+
+def _check_marks(name: str) -> None:
+    # Stacked combining marks ("Zalgo" text) draw over the neighbouring rows of the table.
+    marks = run = 0
+    for char in name:
+        if unicodedata.category(char)[0] == "M":
+            marks += 1
+            run += 1
+            if run > MAX_MARKS_IN_A_ROW:
+                raise InvalidInput(
+                    f"user must not stack more than {MAX_MARKS_IN_A_ROW} combining marks"
+                )
+        else:
+            run = 0
+    if marks > len(name) - marks:
+        raise InvalidInput("user must be mostly letters, digits or symbols, not combining marks")
 
 
 def is_game_id(value) -> bool:

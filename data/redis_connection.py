@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -22,6 +23,12 @@ log = logging.getLogger(__name__)
 # still answers 503 within 2 s; healthy Redis answers in well under a millisecond.
 SOCKET_TIMEOUT = 0.75
 CONNECT_TIMEOUT = 0.75
+DEFAULT_MAXMEMORY = "256mb"
+# Below this an embedded Redis (about 1 MB when empty) has no room to work: a sign of a typo.
+MIN_MAXMEMORY = 2 * 1024 * 1024
+# redis.conf units: k/m/g are powers of 1000, kb/mb/gb powers of 1024, no unit is bytes.
+_MEMORY_UNITS = {"": 1, "k": 1000, "kb": 1024, "m": 1000**2, "mb": 1024**2, "g": 1000**3,
+                 "gb": 1024**3}  # fmt: skip
 
 
 class RedisUnavailable(RuntimeError):
@@ -40,6 +47,17 @@ def check_redis_url(url: str) -> None:
         ) from None
 
 
+def parse_memory_size(value, name: str = "REDIS_MAXMEMORY") -> int:
+    """Bytes of a redis.conf memory size ("256mb", "1gb", 300000000); ConfigError otherwise."""
+    match = re.fullmatch(r"\s*([0-9]{1,15})\s*([kmg]b?)?\s*", str(value).lower())
+    size = int(match[1]) * _MEMORY_UNITS[match[2] or ""] if match else 0
+    if size < MIN_MAXMEMORY:
+        raise ConfigError(
+            f"{name} must be a memory size of at least 2mb, such as 256mb or 1gb, got {value!r}"
+        )
+    return size
+
+
 def _retry() -> Retry:
     # One immediate retry on a connection error replaces a pooled connection that went stale
     # (server restarted); timeouts are never retried, so a paused server costs one timeout.
@@ -49,22 +67,38 @@ def _retry() -> Retry:
 class RedisProvider:
     """Creates the Redis client on first use; `.close()` releases it (and the embedded server)."""
 
-    def __init__(self, url: str | None = None, data_dir: Path | str | None = None):
+    def __init__(
+        self,
+        url: str | None = None,
+        data_dir: Path | str | None = None,
+        maxmemory: int | str = DEFAULT_MAXMEMORY,
+    ):
         if url is None and data_dir is None:
             raise ValueError("RedisProvider needs a REDIS_URL or a data folder for embedded Redis")
         if url:
             check_redis_url(url)
+        # Checked even with REDIS_URL, so a typo fails at start whichever Redis is in use.
+        maxmemory = parse_memory_size(maxmemory)
         self.url = url
-        self.embedded = None if url else EmbeddedRedis(Path(data_dir))
+        self.embedded = None if url else EmbeddedRedis(Path(data_dir), maxmemory=maxmemory)
         self._client: redis.Redis | None = None
         self._client_pid: int | None = None
         self._lock = threading.Lock()
 
     @classmethod
     def from_config(cls, config: dict) -> RedisProvider:
-        """Provider for REDIS_URL, or for embedded Redis in INSTANCE_PATH/redis; starts nothing."""
+        """Provider for REDIS_URL, or for embedded Redis in INSTANCE_PATH/redis; starts nothing.
+
+        The embedded server gets REDIS_MAXMEMORY as its ceiling. An external Redis keeps its own
+        settings: give it maxmemory with maxmemory-policy volatile-ttl (or noeviction) there;
+        an allkeys-* policy would evict recorded scores.
+        """
         url = config.get("REDIS_URL") or None
-        return cls(url=url, data_dir=Path(config["INSTANCE_PATH"]) / "redis")
+        return cls(
+            url=url,
+            data_dir=Path(config["INSTANCE_PATH"]) / "redis",
+            maxmemory=config.get("REDIS_MAXMEMORY") or DEFAULT_MAXMEMORY,
+        )
 
     @property
     def is_embedded(self) -> bool:

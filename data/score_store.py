@@ -1,16 +1,24 @@
 """The game's state and high scores in Redis: games, the history list and the ranking per maximum.
 
 Schema (every key under the prefix, default ``reelboard:``):
-- ``{prefix}game:{game_id}`` hash: secret, max_value, user, guesses, last (the last counted guess),
-  won (0/1), recorded (0/1), member (its ranking member once recorded); expires
-  GAME_TTL_SECONDS after the last guess. The same guess twice in a row counts once (a retry).
+- ``{prefix}game:{game_id}`` hash: secret, max_value, user (fixed at the start, or by the first
+  recording of a game started without one), player (the user's NFC, case-folded key), client,
+  guesses, last (the last counted guess), won (0/1), recorded (0/1), member (its ranking member
+  once recorded); expires GAME_TTL_SECONDS after the last guess. The same guess twice in a row
+  counts once (a retry).
+- ``{prefix}active`` sorted set: the ids of all games in play, score = expiry time (epoch ms);
+  at most GAME_MAX_ACTIVE live members. ``{prefix}active:{client}``: the same for one client, at
+  most GAME_MAX_ACTIVE_PER_CLIENT. A won game leaves both; expired members are dropped before
+  counting; each set expires with its latest game.
 - ``{prefix}hiscores:{max_value}`` list: the tutorial's history, newest first, each entry the JSON
   ``{"guesses": N, "date": "ISO-8601 UTC", "user": "..."}``; LTRIM keeps SCORE_HISTORY_CAP entries.
 - ``{prefix}ranking:{max_value}`` sorted set: score = guesses; member =
   ``"{epoch_ms:013d}:{game_id}:{entry JSON}"``. Equal scores sort by member, so ties go to the
   earlier date; ZRANGE 0 limit-1 reads the list in O(log n + limit). Trimmed to the best
   SCORE_HISTORY_CAP members.
-Guessing and recording are Lua scripts, so concurrent duplicate requests cannot double-count.
+Only game and active keys ever get a TTL: under ``maxmemory-policy volatile-ttl`` Redis can evict
+games in play, never a recorded score. Starting, guessing and recording are Lua scripts
+(data/score_scripts.py), so concurrent duplicate requests cannot double-count.
 """
 
 from __future__ import annotations
@@ -28,56 +36,14 @@ from data.game_rules import (
     GameNotFound,
     GameNotWon,
     InvalidInput,
+    OtherPlayer,
+    TooManyActiveGames,
+    TooManyClientGames,
     is_game_id,
+    player_key,
 )
 from data.redis_connection import RedisProvider
-
-# KEYS[1] game. ARGV[1] guess, ARGV[2] ttl seconds.
-_GUESS_LUA = """
-local g = redis.call('HMGET', KEYS[1], 'secret', 'max_value', 'guesses', 'won', 'last')
-if not g[1] then return {'missing'} end
-local guess = tonumber(ARGV[1])
-local secret = tonumber(g[1])
-local answer = 'lower'
-if guess == secret then answer = 'correct' elseif secret > guess then answer = 'higher' end
--- The same guess twice in a row is a retry (e.g. after a timeout): answer it, count it once.
-if g[5] == ARGV[1] then return {answer, g[3]} end
-if g[4] == '1' then return {'won', g[3]} end
-if guess < 1 or guess > tonumber(g[2]) then return {'range', g[2]} end
-local n = redis.call('HINCRBY', KEYS[1], 'guesses', 1)
-redis.call('HSET', KEYS[1], 'last', ARGV[1])
-if answer == 'correct' then redis.call('HSET', KEYS[1], 'won', '1') end
-redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]))
-return {answer, tostring(n)}
-"""
-
-# KEYS[1] game. ARGV: prefix, game_id, user ('' = the game's), epoch ms, ISO date, cap, limit.
-# The list and ranking keys depend on the game's maximum, known only inside the script
-# (fine for a single Redis; this store does not target Redis Cluster).
-_RECORD_LUA = """
-local g = redis.call('HMGET', KEYS[1], 'max_value', 'guesses', 'won', 'recorded', 'user', 'member')
-if not g[1] then return {'missing'} end
-if g[3] ~= '1' then return {'unfinished'} end
-local ranking = ARGV[1] .. 'ranking:' .. g[1]
-local member = g[6]
-if g[4] ~= '1' then
-  local user = ARGV[3]
-  if user == '' then user = g[5] end
-  if not user or user == '' then return {'nouser'} end
-  local entry = '{"guesses":' .. g[2] .. ',"date":' .. cjson.encode(ARGV[5]) ..
-                ',"user":' .. cjson.encode(user) .. '}'
-  member = ARGV[4] .. ':' .. ARGV[2] .. ':' .. entry
-  local cap = tonumber(ARGV[6])
-  local history = ARGV[1] .. 'hiscores:' .. g[1]
-  redis.call('LPUSH', history, entry)
-  redis.call('LTRIM', history, 0, cap - 1)
-  redis.call('ZADD', ranking, tonumber(g[2]), member)
-  redis.call('ZREMRANGEBYRANK', ranking, cap, -1)
-  redis.call('HSET', KEYS[1], 'recorded', '1', 'member', member)
-end
-local top = redis.call('ZRANGE', ranking, 0, tonumber(ARGV[7]) - 1)
-return {'ok', member, unpack(top)}
-"""
+from data.score_scripts import SCRIPTS
 
 
 @dataclass(frozen=True)
@@ -110,27 +76,40 @@ class ScoreStore:
         prefix: str = "reelboard:",
         history_cap: int = 10_000,
         game_ttl: int = 86_400,
+        max_active_per_client: int = 50,
+        max_active: int = 100_000,
     ):
-        if history_cap < 1 or game_ttl < 1:
+        if min(history_cap, game_ttl, max_active_per_client, max_active) < 1:
             # ConfigError (a ValueError): the app's start-up reports it as one clear line.
             raise ConfigError(
-                "SCORE_HISTORY_CAP and GAME_TTL_SECONDS must be positive whole numbers, "
-                f"got {history_cap} and {game_ttl}"
+                "SCORE_HISTORY_CAP, GAME_TTL_SECONDS, GAME_MAX_ACTIVE_PER_CLIENT and "
+                "GAME_MAX_ACTIVE must be positive whole numbers, got "
+                f"{history_cap}, {game_ttl}, {max_active_per_client} and {max_active}"
             )
         self.provider = provider
         self.prefix = prefix
         self.history_cap = history_cap
         self.game_ttl = game_ttl
+        self.max_active_per_client = max_active_per_client
+        self.max_active = max_active
         self._scripts: dict = {}
 
     @classmethod
     def from_config(cls, provider: RedisProvider, config: dict) -> ScoreStore:
-        """Store using REDIS_KEY_PREFIX, SCORE_HISTORY_CAP and GAME_TTL_SECONDS."""
+        """Store using REDIS_KEY_PREFIX, SCORE_HISTORY_CAP, GAME_TTL_SECONDS and the game caps."""
+
+        def number(name: str, default: int) -> int:
+            # A 0 is kept (and refused), not mistaken for "unset".
+            value = config.get(name)
+            return default if value is None or value == "" else int(value)
+
         return cls(
             provider,
             prefix=config.get("REDIS_KEY_PREFIX") or "reelboard:",
-            history_cap=int(config.get("SCORE_HISTORY_CAP") or 10_000),
-            game_ttl=int(config.get("GAME_TTL_SECONDS") or 86_400),
+            history_cap=number("SCORE_HISTORY_CAP", 10_000),
+            game_ttl=number("GAME_TTL_SECONDS", 86_400),
+            max_active_per_client=number("GAME_MAX_ACTIVE_PER_CLIENT", 50),
+            max_active=number("GAME_MAX_ACTIVE", 100_000),
         )
 
     # -- keys -----------------------------------------------------------------------------
@@ -147,24 +126,43 @@ class ScoreStore:
         """Redis key of the ranking sorted set for a maximum."""
         return f"{self.prefix}ranking:{max_value}"
 
+    def active_key(self, client: str | None = None) -> str:
+        """Redis key of the games in play: all of them, or one client's."""
+        return f"{self.prefix}active" if client is None else f"{self.prefix}active:{client}"
+
     # -- operations -----------------------------------------------------------------------
 
-    def start_game(self, max_value: int, user: str | None = None) -> dict:
-        """Create a game with a secret from 1..max_value; returns {"game_id", "max_value"}."""
+    def start_game(self, max_value: int, user: str | None = None, *, client: str) -> dict:
+        """Create a game with a secret from 1..max_value; returns {"game_id", "max_value"}.
+
+        client is an opaque id of who starts it (the route passes the network address); raises
+        TooManyClientGames or TooManyActiveGames when a cap on games in play is reached.
+        """
         game_id = secrets.token_urlsafe(16)
-        state = {
-            "secret": secrets.randbelow(max_value) + 1,
-            "max_value": max_value,
-            "user": user or "",
-            "guesses": 0,
-            "won": 0,
-            "recorded": 0,
-        }
-        with self.provider.connection() as client:
-            pipe = client.pipeline(transaction=True)
-            pipe.hset(self.game_key(game_id), mapping=state)
-            pipe.expire(self.game_key(game_id), self.game_ttl)
-            pipe.execute()
+        keys = [self.game_key(game_id), self.active_key(), self.active_key(client)]
+        args = [
+            game_id,
+            self.game_ttl,
+            self.max_active_per_client,
+            self.max_active,
+            secrets.randbelow(max_value) + 1,
+            max_value,
+            user or "",
+            player_key(user) if user else "",
+            client,
+        ]
+        with self.provider.connection() as redis_client:
+            reply = self._run(redis_client, "start", keys, args)
+        if reply[0] == "client":
+            raise TooManyClientGames(
+                f"too many unfinished games from your address (at most "
+                f"{self.max_active_per_client}): win one, or wait for one to expire",
+                int(reply[1]),
+            )
+        if reply[0] == "total":
+            raise TooManyActiveGames(
+                "the server has too many games in play right now; try again later", int(reply[1])
+            )
         return {"game_id": game_id, "max_value": max_value}
 
     def guess(self, game_id: str, guess: int) -> GuessResult:
@@ -172,7 +170,12 @@ class ScoreStore:
         if not is_game_id(game_id):
             raise GameNotFound("unknown or expired game")
         with self.provider.connection() as client:
-            reply = self._run(client, "guess", [self.game_key(game_id)], [guess, self.game_ttl])
+            reply = self._run(
+                client,
+                "guess",
+                [self.game_key(game_id)],
+                [guess, self.game_ttl, self.prefix, game_id],
+            )
         status, value = reply[0], (reply[1] if len(reply) > 1 else None)
         if status == "missing":
             raise GameNotFound("unknown or expired game")
@@ -187,7 +190,8 @@ class ScoreStore:
     ) -> list[dict]:
         """Record a won game once (again: no change) and return the ranking's top `limit`.
 
-        The entry of this game carries "this_game": true so a page can highlight it.
+        A user naming another player than the game's raises OtherPlayer. The entry of this game
+        carries "this_game": true so a page can highlight it.
         """
         if not is_game_id(game_id):
             raise GameNotFound("unknown or expired game")
@@ -196,6 +200,7 @@ class ScoreStore:
             self.prefix,
             game_id,
             user or "",
+            player_key(user) if user else "",
             f"{now_ms:013d}",
             _iso_utc(now_ms),
             self.history_cap,
@@ -209,6 +214,10 @@ class ScoreStore:
         if status == "unfinished":
             raise GameNotWon(
                 "this game is not won yet: only a game the server saw won can be recorded"
+            )
+        if status == "otheruser":
+            raise OtherPlayer(
+                "this game was started by another player: only that name can record it"
             )
         if status == "nouser":
             raise InvalidInput("user is required to record a score (1 to 32 characters)")
@@ -255,7 +264,7 @@ class ScoreStore:
         # Script objects are bound to a client; redis-py reloads them after NOSCRIPT (restarts).
         bound = self._scripts.get(name)
         if bound is None or bound[0] is not client:
-            bound = (client, client.register_script(_GUESS_LUA if name == "guess" else _RECORD_LUA))
+            bound = (client, client.register_script(SCRIPTS[name]))
             self._scripts[name] = bound
         return bound[1](keys=keys, args=args)
 

@@ -19,6 +19,10 @@ from data.game_rules import (
     GameNotFound,
     GameNotWon,
     InvalidInput,
+    OtherPlayer,
+    TooManyActiveGames,
+    TooManyClientGames,
+    TooManyGames,
     is_game_id,
     parse_guess,
     parse_limit,
@@ -27,11 +31,20 @@ from data.game_rules import (
 )
 from data.redis_connection import RedisUnavailable
 from data.score_store import ScoreStore
+from rate_limits import client_key
 
 bp = Blueprint("guess", __name__, url_prefix="/guess")
 # API routes answer with or without a trailing slash, like the /data routes (scripts add one).
 
-_STATUS = {InvalidInput: 400, GameNotFound: 404, GameAlreadyWon: 409, GameNotWon: 409}
+_STATUS = {
+    InvalidInput: 400,
+    GameNotFound: 404,
+    GameAlreadyWon: 409,
+    GameNotWon: 409,
+    OtherPlayer: 409,
+    TooManyClientGames: 429,
+    TooManyActiveGames: 503,
+}
 
 
 class ApiError(Exception):
@@ -74,7 +87,10 @@ def json_error(error):
     if isinstance(error, ApiError):
         return jsonify(error=str(error)), error.status
     if isinstance(error, GameError):
-        return jsonify(error=str(error)), _STATUS.get(type(error), 400)
+        response = jsonify(error=str(error))
+        if isinstance(error, TooManyGames):
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response, _STATUS.get(type(error), 400)
     if isinstance(error, RedisUnavailable):
         current_app.logger.warning("game request failed: %s", error)
         response = jsonify(
@@ -125,7 +141,8 @@ def start():
     body = json_body()
     max_value = parse_max_value(body.get("max_value", DEFAULT_MAX_VALUE))
     user = parse_user(body["user"]) if body.get("user") is not None else None
-    return jsonify(_store().start_game(max_value, user)), 201
+    game = _store().start_game(max_value, user, client=client_key())
+    return jsonify(game), 201
 
 
 @bp.post("/finished", strict_slashes=False)

@@ -63,7 +63,10 @@ USER_SCHEMA = {
     "type": "string",
     "minLength": 1,
     "maxLength": NAME_MAX_CHARS,
-    "description": "Trimmed; letters of any language; always shown as text.",
+    "description": (
+        "NFC-normalised and trimmed; letters of any language; at least one visible letter, "
+        "digit or symbol; no invisible fillers or stacked combining marks."
+    ),
 }
 GAME_ERRORS = {
     "400": _error("Bad input (the message says what is allowed)."),
@@ -71,7 +74,9 @@ GAME_ERRORS = {
     "415": _error("Body is not application/json."),
     "503": _error("Redis is unavailable; retry shortly (Retry-After)."),
 }
-RATE_LIMITED = _error("Too many requests from this address; see the Retry-After header.")
+RATE_LIMITED = _error(
+    "Too many requests from this client (an IPv4 address or an IPv6 /64); see Retry-After."
+)
 
 
 def _timeseries(metric: str, summary: str) -> dict:
@@ -87,6 +92,7 @@ def _timeseries(metric: str, summary: str) -> dict:
                     "One entry per period in date order, zero-filled.",
                 ),
                 "400": _error("Bad resolution, date, range or sessiontype."),
+                "429": RATE_LIMITED,
             },
         }
     }
@@ -130,6 +136,7 @@ SPEC: dict = {
                         {"type": "array", "items": _ref("TopEntry")}, "Most viewed first."
                     ),
                     "400": _error("Bad num, date, range or sessiontype."),
+                    "429": RATE_LIMITED,
                 },
             }
         },
@@ -151,7 +158,14 @@ SPEC: dict = {
                 "responses": {
                     "201": _json(_ref("Game"), "The new game."),
                     **GAME_ERRORS,
-                    "429": RATE_LIMITED,
+                    "429": _error(
+                        "Too many game starts, or too many games in play, from this client "
+                        "(GAME_MAX_ACTIVE_PER_CLIENT); see Retry-After."
+                    ),
+                    "503": _error(
+                        "Redis is unavailable, or the server holds GAME_MAX_ACTIVE games in "
+                        "play; retry after Retry-After seconds."
+                    ),
                 },
             }
         },
@@ -206,7 +220,10 @@ SPEC: dict = {
                     "200": _json(_ref("HiscoreList"), "The high scores, fewest guesses first."),
                     **GAME_ERRORS,
                     "404": _error("Unknown or expired game."),
-                    "409": _error("The game is not won yet."),
+                    "409": _error(
+                        "The game is not won yet, or was started by another player (only "
+                        "the name it was started with can record it)."
+                    ),
                 },
             }
         },

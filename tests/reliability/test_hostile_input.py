@@ -95,6 +95,8 @@ def _snapshot(app, events_path) -> tuple[str, dict]:
     prefix = app.server.config["REDIS_KEY_PREFIX"]
     scores = {}
     for key in client.scan_iter(f"{prefix}*"):
+        if key.startswith(f"{prefix}active"):
+            continue  # the games in play (sorted sets too, not scores): a hostile start adds one
         kind = client.type(key)
         if kind == "list":
             scores[key] = client.lrange(key, 0, -1)

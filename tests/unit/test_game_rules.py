@@ -11,6 +11,7 @@ from data.game_rules import (
     parse_limit,
     parse_max_value,
     parse_user,
+    player_key,
 )
 
 
@@ -75,3 +76,79 @@ def test_game_id_shape():
     assert is_game_id("AbC-_123xyzAbC-_123xyz")
     for bad in ("short", "has space in it!", "../../etc/passwd", "x" * 65, 5, None):
         assert not is_game_id(bad)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Ølaf",
+        "Иван",
+        "李小龙",
+        "नमस्ते",
+        "தமிழ்",
+        "می\u200cخواهم",  # Persian needs its ZWNJ
+        "क्\u200dष",  # a Devanagari half form with ZWJ
+        "👩\u200d💻 Ada",  # an emoji ZWJ sequence
+        "🧑🏽\u200d💻",  # with a skin tone
+        "🏳️\u200d🌈",  # with U+FE0F before the joiner
+        "❤️ fan",  # a variation selector
+        "山田\u3000太郎",  # an ideographic space between words
+        "ปุ้ย",  # Thai: as many marks as letters is fine
+        "?!",
+    ],
+)
+def test_names_of_every_script_are_welcome(name):
+    assert parse_user(name) == name
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("\u3164", "invisible characters \\(U\\+3164\\)"),
+        ("\u115f", "invisible characters \\(U\\+115F\\)"),
+        ("\u1160", "invisible"),
+        ("\uffa0", "invisible"),
+        ("\u2800", "invisible"),
+        ("\u034f", "invisible"),
+        ("\u17b4", "invisible"),
+        ("\u17b5", "invisible"),
+        ("\u180e", "invisible"),
+        ("\u2060Ann", "invisible"),
+        ("An\u2064n", "invisible"),
+        ("\u200b", "invisible"),
+        ("Ann\u3164", "invisible"),  # a filler anywhere, not only alone
+        ("\u3164\u3164\u2800\uffa0", "invisible"),  # only fillers: drawn as blanks or boxes
+        ("\u3000", "empty"),
+        ("\u3000\u00a0\u3000", "empty"),
+        ("a\u200db", "joiner"),  # between two Latin letters
+        ("a\u200cb", "joiner"),
+        ("\u200dAnn", "joiner"),  # at an end
+        ("Ann\u200d", "joiner"),
+        ("می\u200c", "joiner"),
+        ("👩\u200d\u200d💻", "joiner"),  # doubled
+        ("a\u200d 💻", "joiner"),
+        ("a" + "".join(chr(0x0300 + i) for i in range(31)), "combining marks"),
+        ("abcdef" + "\u0334" * 5, "more than 4 combining marks"),
+        ("ab\u0334\u0335\u0336", "not combining marks"),  # marks outnumber the rest
+        ("\u0301", "visible letter, digit or symbol"),
+        ("\u0301\u0302 \u0303", "visible letter, digit or symbol"),
+    ],
+)
+def test_invisible_or_stacked_names_are_refused_with_a_reason(raw, message):
+    with pytest.raises(InvalidInput, match=message):
+        parse_user(raw)
+
+
+def test_names_are_nfc_normalised_before_the_length_limit():
+    assert parse_user("Zoe\u0308") == "Zo\u00eb"  # decomposed in, composed out
+    assert parse_user("e\u0301" * 32) == "\u00e9" * 32  # 64 code points, 32 characters
+    assert parse_user("abcdef" + "\u0334" * 4) == "abcdef" + "\u0334" * 4
+    with pytest.raises(InvalidInput, match="at most 32 characters"):
+        parse_user("e\u0301" * 33)
+
+
+def test_player_key_is_the_nfc_case_folded_name():
+    assert player_key("Ølaf") == player_key("ØLAF") == player_key("ølaf")
+    assert player_key("Straße") == player_key("STRASSE")
+    assert player_key("Zoë") == player_key("ZOE\u0308")
+    assert player_key("Ann") != player_key("Anne")

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from config import PROJECT_ROOT
+from config import PROJECT_ROOT, ConfigError
 from data.embedded_redis import EmbeddedRedis, server_pids, socket_path_for
-from data.redis_connection import RedisProvider, RedisUnavailable
+from data.redis_connection import RedisProvider, RedisUnavailable, parse_memory_size
 
 
 def _wait_until(predicate, timeout=10.0):
@@ -46,6 +46,48 @@ def test_embedded_redis_config_and_stop(tmp_path):
     provider.close()
     assert server_pids(provider.embedded.socket_path) == []
     assert (tmp_path / "redis" / "appendonly.aof").exists()
+
+
+@pytest.mark.parametrize(("setting", "expected"), [(None, 256 * 1024**2), ("64mb", 64 * 1024**2)])
+def test_embedded_redis_has_a_memory_ceiling_and_evicts_only_keys_with_a_ttl(
+    tmp_path, setting, expected
+):
+    config = {"INSTANCE_PATH": tmp_path}
+    if setting:
+        config["REDIS_MAXMEMORY"] = setting
+    provider = RedisProvider.from_config(config)
+    try:
+        client = provider.client()
+        assert int(client.config_get("maxmemory")["maxmemory"]) == expected
+        assert client.config_get("maxmemory-policy")["maxmemory-policy"] == "volatile-ttl"
+    finally:
+        provider.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        ("256mb", 256 * 1024**2),
+        ("1gb", 1024**3),
+        ("1G", 1000**3),
+        (" 8MB ", 8 * 1024**2),
+        ("3000000", 3_000_000),
+        (4_194_304, 4_194_304),
+    ],
+)
+def test_memory_sizes_read_like_redis_conf(text, size):
+    assert parse_memory_size(text) == size
+
+
+@pytest.mark.parametrize("text", ["0", "256", "1kb", "1mb", "lots", "-5mb", "2.5gb", "1tb", ""])
+def test_unusable_memory_sizes_are_refused(text):
+    with pytest.raises(ConfigError, match="REDIS_MAXMEMORY must be a memory size"):
+        parse_memory_size(text)
+
+
+def test_a_bad_memory_ceiling_stops_the_app_at_start(make_app):
+    with pytest.raises(ConfigError, match="REDIS_MAXMEMORY"):
+        make_app(REDIS_MAXMEMORY="256 megabytes")
 
 
 def test_two_providers_share_one_server(tmp_path):

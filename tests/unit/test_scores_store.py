@@ -97,3 +97,25 @@ def test_scores_reset_asks_and_deletes_only_scores_under_the_prefix(
     finally:
         with store.provider.connection() as redis_client:
             redis_client.delete(outside)
+
+
+def test_only_games_in_play_and_rate_limits_ever_get_a_ttl(make_app, game_config, redis_prefix):
+    # Eviction (volatile-ttl) can only take keys with a TTL: scores must never have one.
+    app = make_app(**game_config, RATELIMIT_ENABLED=True)
+    client = app.server.test_client()
+    for i in range(3):
+        _finish_game(client, 10, f"P{i}")
+    start_game(client, 25, "Unfinished")
+    client.post("/guess/start", json={"max_value": 25})
+    store = app.server.extensions["reelboard.scores"]
+    with store.provider.connection() as redis_client:
+        keys = list(redis_client.scan_iter(match=redis_prefix + "*"))
+        ttls = {key: redis_client.pttl(key) for key in keys}
+    scores = {k for k in keys if k.startswith((store.history_key(""), store.ranking_key("")))}
+    assert scores == {store.history_key(10), store.ranking_key(10)}
+    assert all(ttls[key] == -1 for key in scores)
+    # Everything else has one: the games, their bookkeeping, and the rate limiter's counters
+    # (absent when a slow Redis made the limiter count in memory for a moment).
+    others = set(keys) - scores
+    assert {store.active_key(), store.active_key("127.0.0.1")} <= others
+    assert all(ttls[key] > 0 for key in others), {k: ttls[k] for k in others if ttls[k] <= 0}

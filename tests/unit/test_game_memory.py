@@ -1,0 +1,78 @@
+"""Redis memory is bounded: at the ceiling the embedded Redis evicts games in play, never scores."""
+
+from __future__ import annotations
+
+from tests.redis_fixtures import play_to_win, start_game
+
+MAXIMA = (10, 25, 100)
+SCORES = 300
+
+
+def _record_won_game(store, index: int) -> str:
+    max_value = MAXIMA[index % len(MAXIMA)]
+    game_id = store.start_game(max_value, f"P{index:03d}", client=f"10.0.0.{index % 7}")["game_id"]
+    with store.provider.connection() as client:
+        secret = int(client.hget(store.game_key(game_id), "secret"))
+    assert store.guess(game_id, secret).result == "correct"
+    store.record(game_id)
+    return game_id
+
+
+def _scores(store) -> dict:
+    """Every history list and ranking, in full."""
+    with store.provider.connection() as client:
+        return {
+            max_value: (
+                client.lrange(store.history_key(max_value), 0, -1),
+                client.zrange(store.ranking_key(max_value), 0, -1, withscores=True),
+            )
+            for max_value in MAXIMA
+        }
+
+
+def _score_keys_without_ttl(store) -> bool:
+    with store.provider.connection() as client:
+        keys = [
+            key
+            for kind in ("hiscores:", "ranking:")
+            for key in client.scan_iter(match=store.prefix + kind + "*")
+        ]
+        return len(keys) == 2 * len(MAXIMA) and all(client.ttl(key) == -1 for key in keys)
+
+
+def test_eviction_drops_games_in_play_never_a_recorded_score(make_app):
+    app = make_app(
+        REDIS_URL=None,
+        REDIS_MAXMEMORY="3mb",
+        GAME_MAX_ACTIVE_PER_CLIENT=1_000_000,
+        GAME_MAX_ACTIVE=1_000_000,
+    )
+    store = app.server.extensions["reelboard.scores"]
+    games = [_record_won_game(store, index) for index in range(SCORES)]
+    recorded = _scores(store)
+    assert sum(len(history) for history, _ in recorded.values()) == SCORES
+    assert _score_keys_without_ttl(store)
+
+    redis_client = store.provider.client()
+    assert int(redis_client.config_get("maxmemory")["maxmemory"]) == 3 * 1024 * 1024
+    while redis_client.info("stats")["evicted_keys"] == 0:
+        assert len(games) < 100_000, "no eviction: is the memory ceiling set?"
+        games.append(store.start_game(25, "Filler", client=f"c{len(games) // 40}")["game_id"])
+    with redis_client.pipeline(transaction=False) as pipe:
+        for game_id in games:
+            pipe.exists(store.game_key(game_id))
+        alive = sum(pipe.execute())
+    # The first to go are the recorded games' hashes (their TTL ends first), then games in play.
+    assert alive < len(games), "the evicted keys are games"
+
+    # Every recorded score is still there: each history list and each ranking complete.
+    assert _scores(store) == recorded
+    assert _score_keys_without_ttl(store)
+
+    # At the ceiling the game goes on: new games evict older ones, and a new score is kept.
+    client = app.server.test_client()
+    game_id = start_game(client, 10, "Late")
+    play_to_win(client, game_id, 10)
+    assert client.post("/guess/finished", json={"game_id": game_id}).status_code == 200
+    assert len(store.history(10, count=1000)) == len(recorded[10][0]) + 1
+    assert redis_client.info("stats")["evicted_keys"] > 0
