@@ -32,8 +32,10 @@ $(VENV)/.created:
 	$(PY) -m pip install --quiet --upgrade pip
 	@touch $@
 
-$(VENV)/.installed: $(VENV)/.created requirements.txt
+$(VENV)/.installed: $(VENV)/.created requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet -r requirements.txt
+	# The project itself, editable: bench/, scripts/ and tests/ import it from anywhere.
+	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $@
 
 $(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt

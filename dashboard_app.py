@@ -13,19 +13,15 @@ from flask import Flask
 from callbacks import register_callbacks
 from cli import register_commands
 from config import PROJECT_ROOT, ConfigError, load_config
-from data.analytics_cache import EventsAnalytics
-from data.events_store import ensure_database
-from data.redis_connection import RedisProvider
-from data.score_store import ScoreStore
+from data.events.cache import EventsAnalytics
+from data.events.first_run import ensure_database
+from data.game.redis_connection import RedisProvider
+from data.game.score_store import ScoreStore
 from layouts.dashboard import build_layout
 from routes import register_blueprints
-from security import init_security
+from web import init_web, services
 
 log = logging.getLogger("reelboard")
-
-ANALYTICS = "reelboard.analytics"
-SCORES = "reelboard.scores"
-REDIS = "reelboard.redis"
 
 
 def create_app(test_config: dict | None = None) -> dash.Dash:
@@ -42,10 +38,13 @@ def create_app(test_config: dict | None = None) -> dash.Dash:
 
     # Shared services, created lazily on first use: a CLI command that needs no Redis starts none.
     redis_provider = RedisProvider.from_config(config)
-    server.extensions[REDIS] = redis_provider
-    server.extensions[SCORES] = ScoreStore.from_config(redis_provider, config)
-    server.extensions[ANALYTICS] = EventsAnalytics(
-        config["DATABASE_PATH"], cache_bytes=config["ANALYTICS_CACHE_MB"] * 1024 * 1024
+    services.install(
+        server,
+        redis=redis_provider,
+        scores=ScoreStore.from_config(redis_provider, config),
+        analytics=EventsAnalytics(
+            config["DATABASE_PATH"], cache_bytes=config["ANALYTICS_CACHE_MB"] * 1024 * 1024
+        ),
     )
 
     register_blueprints(server)
@@ -64,7 +63,7 @@ def create_app(test_config: dict | None = None) -> dash.Dash:
     )
     app.layout = build_layout
     register_callbacks(app)
-    init_security(app)
+    init_web(app)
     return app
 
 
@@ -115,7 +114,7 @@ def main() -> None:
             f"Created a demo database at {config['DATABASE_PATH']} (import real data: see README)"
         )
     # Read the events in the background so the first page does not wait for it.
-    app.server.extensions[ANALYTICS].warm_up()
+    services.analytics(app.server).warm_up()
     url = f"http://{config['HOST']}:{config['PORT']}/"
     print(f"Reelboard is serving on {url}  (Ctrl-C to stop)", flush=True)
     # DASH_DEBUG gives Dash dev tools and reloading, never the Werkzeug console debugger.

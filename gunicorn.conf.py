@@ -61,13 +61,12 @@ logconfig_dict = {
     },
 }
 
-REDIS_EXTENSION = "reelboard.redis"
-
 
 def _provider(worker):
+    from web import services
+
     server = getattr(worker, "wsgi", None)
-    extensions = getattr(server, "extensions", None) or {}
-    return extensions.get(REDIS_EXTENSION)
+    return services.redis_provider(server) if server is not None else None
 
 
 def post_worker_init(worker):
@@ -78,9 +77,9 @@ def post_worker_init(worker):
     server = worker.wsgi
     server.config["DEBUG"] = False  # debug is never on under gunicorn
     # Read the events in the background: the first dashboard request then finds them loaded.
-    analytics = server.extensions.get("reelboard.analytics")
-    if analytics is not None:
-        analytics.warm_up()
+    from web import services
+
+    services.analytics(server).warm_up()
     try:
         status = server.test_client().get("/healthz").status_code
     except Exception:  # noqa: BLE001 - a failed warm-up must not stop the worker from serving
@@ -107,7 +106,7 @@ def on_exit(server):
         return
     try:
         from config import load_config
-        from data.embedded_redis import EmbeddedRedis
+        from data.game.embedded_redis import EmbeddedRedis
 
         data_dir = Path(load_config()["INSTANCE_PATH"]) / "redis"
         if data_dir.exists():

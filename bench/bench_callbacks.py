@@ -16,18 +16,13 @@ from __future__ import annotations
 import argparse
 import logging
 import statistics
-import sys
 import threading
 import time
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-sys.path.insert(0, str(ROOT))
-
-from bench.common import build_app, demo_database  # noqa: E402
-from layouts import ids  # noqa: E402
-from tests.dash_client import DashCallbacks  # noqa: E402
+from layouts import ids
+from testkit.dash_client import DashCallbacks
+from testkit.demo import build_app, demo_database
+from web import services
 
 WARM_TARGET_MS = 50.0
 TTI_TARGET_S = 2.0
@@ -101,7 +96,7 @@ def bench_callbacks(app, repeat: int) -> float:
     """Print warm and first-time latencies per callback; return the worst warm median (s)."""
     client = app.server.test_client()
     callbacks = DashCallbacks.for_flask(client)
-    analytics = app.server.extensions["reelboard.analytics"]
+    analytics = services.analytics(app.server)
     started = time.perf_counter()
     analytics.date_bounds()  # the one full read of the table, after start-up
     print(f"first load of {analytics.row_count():,} events: {time.perf_counter() - started:.2f} s")
@@ -155,15 +150,15 @@ function ready() {
 
 def bench_browser(app, loads: int) -> float | None:
     """Serve the app on localhost; print time to interactive; return the median of reloads (s)."""
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from screenshot import chrome
     from werkzeug.serving import make_server
+
+    from testkit.chromium import viewport_chrome
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_port}/"
-    driver = chrome(1400, 1000)
+    driver = viewport_chrome(1400, 1000)
     driver.set_script_timeout(30)
     try:
         times = []

@@ -20,16 +20,12 @@ import datetime as dt
 import random
 import sqlite3
 import statistics
-import sys
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-sys.path.insert(0, str(ROOT))
-
-from bench import tutorial_reference as tutorial  # noqa: E402
-from bench.common import OUT, build_app, demo_database  # noqa: E402
+from testkit import tutorial_reference as tutorial
+from testkit.demo import OUT, build_app, demo_database
+from web import services
 
 FILTER = "start=2025-03-05&end=2025-09-20&sessiontype=SERIES"
 ROUTES = [
@@ -66,11 +62,11 @@ def build_client(db_path: Path):
         print(f"create_app failed ({error!r}); using the blueprint on a bare Flask app")
         from flask import Flask
 
-        from data.analytics_cache import EventsAnalytics
+        from data.events.cache import EventsAnalytics
         from routes.data_api import bp
 
         server = Flask("bench")
-        server.extensions["reelboard.analytics"] = EventsAnalytics(db_path)
+        services.set_analytics(server, EventsAnalytics(db_path))
         server.register_blueprint(bp)
         return server.test_client(), "bare Flask + data_api blueprint"
 

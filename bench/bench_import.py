@@ -7,16 +7,13 @@ import csv
 import shutil
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from data.csv_import import import_csv  # noqa: E402
-from data.demo_data import generate_demo, iter_demo_chunks  # noqa: E402
-from data.events_store import COLUMNS  # noqa: E402
+from data.events.csv_import import import_csv
+from data.events.demo_data import generate_demo, iter_demo_chunks
+from data.events.store import COLUMNS
 
 
 def write_csv(path: Path, rows: int, seed: int) -> None:

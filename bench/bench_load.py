@@ -20,24 +20,20 @@ import argparse
 import multiprocessing
 import random
 import shutil
-import sys
 import threading
 import time
 from collections import defaultdict
 from pathlib import Path
 
+import requests
+from bench_callbacks import VIEWS, callback_cases
+
+from testkit.dash_client import CALLBACK_URL, DashCallbacks
+from testkit.demo import demo_database
+from testkit.serving import make_server, percentile
+
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
 OUT = HERE / "out"
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(HERE))
-
-import requests  # noqa: E402
-from bench_callbacks import VIEWS, callback_cases  # noqa: E402
-
-from bench.common import demo_database  # noqa: E402
-from tests.dash_client import CALLBACK_URL, DashCallbacks  # noqa: E402
-from tests.reliability.serving import make_server, percentile  # noqa: E402
 
 P95_TARGET_MS = 100.0
 

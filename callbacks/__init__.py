@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-ANALYTICS_KEY = "reelboard.analytics"
-
 
 def register_callbacks(app) -> None:
     """Register the page, chart/KPI and download callbacks on the Dash `app`."""
     from callbacks import charts, downloads, page
+    from web import services
 
     # One EventsAnalytics per server, the same object the /data routes use: same numbers.
-    analytics = app.server.extensions[ANALYTICS_KEY]
+    analytics = services.analytics(app.server)
     for area in (page, charts, downloads):
         area.register(app, analytics)

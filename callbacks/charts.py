@@ -5,10 +5,9 @@ from __future__ import annotations
 from dash import Input, Output, html
 from dash.exceptions import PreventUpdate
 
-from callbacks import figures
 from callbacks.guard import guarded
 from callbacks.state import from_store
-from layouts import ids
+from layouts import figures, ids
 
 _KPI_IDS = {
     "unique_users": ids.KPI_UNIQUE_USERS,
@@ -27,8 +26,16 @@ def _state_or_wait(state_data):
     return from_store(state_data)
 
 
-def _error_figure(message: str, _state, dark, *, height: int | None = None) -> dict:
-    return figures.message_figure(message, bool(dark), error=True, height=height)
+def _chart_failed(message: str, inputs: dict) -> dict:
+    return figures.message_figure(message, bool(inputs["dark"]), error=True)
+
+
+def _toplist_failed(message: str, inputs: dict) -> dict:
+    return figures.message_figure(message, bool(inputs["dark"]), error=True, height=220)
+
+
+def _kpis_failed(message: str, _inputs: dict) -> dict:
+    return {**{key: NO_VALUE for key in _KPI_IDS}, "error": message}
 
 
 def _with_unit(text: str, unit: str) -> list:
@@ -64,17 +71,16 @@ def format_kpis(kpis: dict) -> dict:
     }
 
 
+# Every chart redraws when the view state or the theme changes.
+_CHART_INPUTS = (Input(ids.STATE, "data"), Input(ids.THEME_SWITCH, "value"))
+
+
 def register(app, analytics) -> None:
     """Register the chart and KPI callbacks on `app`."""
 
     def timeseries_callback(graph_id: str, metric: str):
-        @app.callback(
-            Output(graph_id, "figure"),
-            Input(ids.STATE, "data"),
-            Input(ids.THEME_SWITCH, "value"),
-            prevent_initial_call=True,
-        )
-        @guarded(_error_figure)
+        @app.callback(Output(graph_id, "figure"), *_CHART_INPUTS, prevent_initial_call=True)
+        @guarded(_chart_failed)
         def update(state_data, dark):
             state = _state_or_wait(state_data)
             filters = state.filters()
@@ -92,20 +98,12 @@ def register(app, analytics) -> None:
     timeseries_callback(ids.UNIQUE_USERS_GRAPH, "unique_users")
     timeseries_callback(ids.MINUTES_WATCHED_GRAPH, "minutes_watched")
 
-    @app.callback(
-        Output(ids.TOPLIST_GRAPH, "figure"),
-        Input(ids.STATE, "data"),
-        Input(ids.THEME_SWITCH, "value"),
-        prevent_initial_call=True,
-    )
-    @guarded(lambda message, state, dark: _error_figure(message, state, dark, height=220))
+    @app.callback(Output(ids.TOPLIST_GRAPH, "figure"), *_CHART_INPUTS, prevent_initial_call=True)
+    @guarded(_toplist_failed)
     def update_toplist(state_data, dark):
         state = _state_or_wait(state_data)
         rows = analytics.toplist(state.num, state.filters())
         return figures.toplist_figure(rows, bool(dark))
-
-    def _kpis_failed(message: str, **_inputs) -> dict:
-        return {**{key: NO_VALUE for key in _KPI_IDS}, "error": message}
 
     @app.callback(
         output={

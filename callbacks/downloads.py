@@ -14,7 +14,7 @@ from callbacks.state import ViewState, from_store
 from layouts import ids
 
 
-def _download_failed(message: str, *_args) -> tuple:
+def _download_failed(message: str, _inputs: dict) -> tuple:
     return no_update, message, True
 
 

@@ -3,26 +3,33 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 from collections.abc import Callable
 
 from dash.exceptions import PreventUpdate
 
-from data.params import InvalidParameter
+from data.events.params import InvalidParameter
 
 log = logging.getLogger("reelboard.callbacks")
 
 UNEXPECTED = "Something went wrong while loading this data. Reload the page to try again."
 
 
-def guarded(fallback: Callable[..., object]):
-    """Decorator: bad input -> fallback(message, *args); other errors -> log, fallback(UNEXPECTED).
+# Every fallback has this one shape: (message for the page, the callback's inputs by name).
+Fallback = Callable[[str, dict], object]
 
-    The fallback gets the callback's own arguments too (e.g. the theme for an error figure).
-    PreventUpdate passes through so that "nothing to do" stays silent.
+
+def guarded(fallback: Fallback):
+    """Decorator: bad input -> fallback(message, inputs); other errors -> log, fallback(UNEXPECTED).
+
+    inputs maps the callback's parameter names to the values it got (e.g. the theme for an error
+    figure). PreventUpdate passes through so that "nothing to do" stays silent.
     """
 
     def decorate(function):
+        signature = inspect.signature(function)
+
         @functools.wraps(function)
         def wrapper(*args, **kwargs):
             try:
@@ -30,11 +37,12 @@ def guarded(fallback: Callable[..., object]):
             except PreventUpdate:
                 raise
             except InvalidParameter as exc:
-                return fallback(f"Invalid input: {exc}", *args, **kwargs)
+                message = f"Invalid input: {exc}"
             except Exception:
                 # The details belong in the server log, not in the analyst's page.
                 log.exception("dashboard callback %s failed", function.__name__)
-                return fallback(UNEXPECTED, *args, **kwargs)
+                message = UNEXPECTED
+            return fallback(message, dict(signature.bind(*args, **kwargs).arguments))
 
         return wrapper
 

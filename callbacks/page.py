@@ -27,7 +27,12 @@ def _notice(messages: list[str]):
     ]
 
 
-def _sync_failed(message: str, **_inputs) -> dict:
+def _describe_failed(message: str, _inputs: dict) -> tuple:
+    """No data summary: say why in its place, leave the rest as it is."""
+    return no_update, no_update, no_update, no_update, message
+
+
+def _sync_failed(message: str, _inputs: dict) -> dict:
     """Forged or broken control values: say so, and change nothing else."""
     result = {key: no_update for key in ("search", "state", *_CONTROLS)}
     result.update(notice=message, notice_open=True)
@@ -93,7 +98,7 @@ def register(app, analytics) -> None:
         Output(ids.DATA_SUMMARY, "children"),
         Input(ids.URL, "pathname"),
     )
-    @guarded(lambda message, _path: (no_update, no_update, no_update, no_update, message))
+    @guarded(_describe_failed)
     def describe_data(_pathname):
         """Show the demo notice and limit the date picker to the days that have events."""
         bounds = analytics.date_bounds()

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass
 from urllib.parse import parse_qs, urlencode
 
-from data.params import (
+from data.events.params import (
     Filters,
     InvalidParameter,
+    check_order,
     parse_date,
     parse_filters,
     parse_num,
     parse_resolution,
     parse_sessiontype,
+    shown,
 )
+from data.events.periods import DEFAULT_RESOLUTION
 from layouts.options import (
-    DEFAULT_RESOLUTION,
     DEFAULT_TOPLIST_SIZE,
     RESOLUTION_VALUES,
     SESSIONTYPE_VALUES,
@@ -61,12 +64,6 @@ class ViewState:
 _DEFAULTS = asdict(ViewState())
 
 
-def _shown(value: object) -> str:
-    """A rejected value, cut short so that a forged request cannot flood the page."""
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
 def _checked_num(value: object) -> int:
     """A toplist length the slider can show: parse_num's rules, narrowed to 1..50."""
     if isinstance(value, float) and value.is_integer():
@@ -83,10 +80,7 @@ def _checked_num(value: object) -> int:
 def _checked_dates(start: object, end: object) -> tuple[str | None, str | None]:
     start_date = None if start in (None, "") else parse_date(start, "start")
     end_date = None if end in (None, "") else parse_date(end, "end")
-    if start_date and end_date and start_date > end_date:
-        raise InvalidParameter(
-            f"start ({start_date.isoformat()}) must not be after end ({end_date.isoformat()})"
-        )
+    check_order(start_date, end_date)
     return (
         start_date.isoformat() if start_date else None,
         end_date.isoformat() if end_date else None,
@@ -97,11 +91,11 @@ def from_controls(resolution, num, start, end, sessiontype) -> ViewState:
     """Strictly check the controls' values (a forged request may send anything)."""
     if not isinstance(resolution, str) or resolution not in RESOLUTION_VALUES:
         raise InvalidParameter(
-            f"resolution must be one of daily, weekly, monthly, got {_shown(resolution)}"
+            f"resolution must be one of daily, weekly, monthly, got {shown(resolution)}"
         )
     if not isinstance(sessiontype, str) or sessiontype not in SESSIONTYPE_VALUES:
         raise InvalidParameter(
-            f"sessiontype must be one of all, MOVIE, SERIES, got {_shown(sessiontype)}"
+            f"sessiontype must be one of all, MOVIE, SERIES, got {shown(sessiontype)}"
         )
     start_iso, end_iso = _checked_dates(start, end)
     return ViewState(
@@ -155,7 +149,9 @@ def from_query(search: object) -> tuple[ViewState, list[str]]:
     # "all" is what the type filter calls "no filter"; the /data routes leave the key out instead.
     attempt("sessiontype", lambda v: None if v.lower() == "all" else parse_sessiontype(v))
     start, end = values.get("start"), values.get("end")
-    if start and end and start > end:
+    try:
+        check_order(*(dt.date.fromisoformat(day) if day else None for day in (start, end)))
+    except InvalidParameter:
         notices.append(f"start ({start}) is after end ({end}); showing all dates instead.")
         values["start"] = values["end"] = None
     return ViewState(**values), notices

@@ -32,7 +32,7 @@ def import_events_command(file: str, replace: bool) -> None:
     """
     from pathlib import Path
 
-    from data.csv_import import CsvImportError, import_csv
+    from data.events.csv_import import CsvImportError, import_csv
 
     db_path = _db_path()
     path = Path(file)
@@ -77,7 +77,7 @@ def import_events_command(file: str, replace: bool) -> None:
 @with_appcontext
 def demo_data_command(rows: int, seed: int) -> None:
     """Fill the database with deterministic demo events, REPLACING all events already there."""
-    from data.demo_data import generate_demo
+    from data.events.demo_data import generate_demo
 
     db_path = _db_path()
     started = time.perf_counter()
@@ -97,7 +97,7 @@ def demo_data_command(rows: int, seed: int) -> None:
 @with_appcontext
 def ensure_db_command() -> None:
     """Create a demo database when the configured one does not exist yet; otherwise do nothing."""
-    from data.events_store import ensure_database
+    from data.events.first_run import ensure_database
 
     db_path = _db_path()
     try:

@@ -1,11 +1,11 @@
 """Admin command for the game's high scores: `flask --app dashboard_app scores-reset`."""
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
-from data.game_rules import InvalidInput, parse_max_value
-from data.redis_connection import RedisUnavailable
+from data.game.redis_connection import RedisUnavailable
+from data.game.rules import InvalidInput, parse_max_value
+from web import services
 
 
 @click.command("scores-reset")
@@ -21,8 +21,8 @@ def scores_reset_command(max_value, yes):
             max_value = parse_max_value(max_value)
         except InvalidInput as exc:
             raise click.BadParameter(str(exc), param_hint="--max-value") from None
-    store = current_app.extensions["reelboard.scores"]
-    provider = current_app.extensions["reelboard.redis"]
+    store = services.scores()
+    provider = services.redis_provider()
     where = provider.url_for_display()
     what = f"the high scores for maximum {max_value}" if max_value else "ALL high scores"
     if not yes:

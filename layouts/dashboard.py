@@ -5,13 +5,12 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from data.events.periods import DEFAULT_RESOLUTION
 from layouts import ids
 from layouts.components import chart_card, kpi_card
 from layouts.options import (
-    DEFAULT_RESOLUTION,
     DEFAULT_SESSIONTYPE,
     DEFAULT_TOPLIST_SIZE,
-    GAME_PATH,
     IMPORT_COMMAND,
     RESOLUTION_OPTIONS,
     SESSIONTYPE_OPTIONS,
@@ -19,6 +18,7 @@ from layouts.options import (
     TOPLIST_MAX,
     TOPLIST_MIN,
 )
+from web.paths import GAME_PAGE_PATH
 
 
 def navbar() -> html.Header:
@@ -43,7 +43,7 @@ def navbar() -> html.Header:
                                 html.Span("Game", className="d-sm-none"),
                             ],
                             id=ids.GAME_LINK,
-                            href=GAME_PATH,
+                            href=GAME_PAGE_PATH,
                             external_link=True,
                             color="primary",
                             outline=True,

@@ -1,11 +1,8 @@
 """The dashboard controls' choices and defaults, shared by the layout and the callbacks' checks."""
 
-RESOLUTION_OPTIONS = [
-    {"label": "Daily", "value": "daily"},
-    {"label": "Weekly", "value": "weekly"},
-    {"label": "Monthly", "value": "monthly"},
-]
-DEFAULT_RESOLUTION = "daily"
+from data.events.periods import RESOLUTIONS
+
+RESOLUTION_OPTIONS = [{"label": value.capitalize(), "value": value} for value in RESOLUTIONS]
 
 # "all" stands for no filter; the other values are the /data routes' sessiontype values.
 SESSIONTYPE_OPTIONS = [
@@ -25,4 +22,3 @@ RESOLUTION_VALUES = frozenset(o["value"] for o in RESOLUTION_OPTIONS)
 SESSIONTYPE_VALUES = frozenset(o["value"] for o in SESSIONTYPE_OPTIONS)
 
 IMPORT_COMMAND = "flask --app dashboard_app import-events FILE --replace"
-GAME_PATH = "/guess/"

@@ -4,26 +4,23 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, current_app, jsonify, request
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from flask import Blueprint, Response, jsonify, request
+from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from data.analysis import METRICS
-from data.params import InvalidParameter, parse_filters, parse_num, parse_resolution
+from data.events.analysis import METRICS
+from data.events.params import parse_filters, parse_num, parse_resolution
+from web import services
+from web.limits import rate_limited
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("data_api", __name__, url_prefix="/data")
+rate_limited("RATELIMIT_DATA", "data requests")(bp)
 
-ANALYTICS = "reelboard.analytics"
 _ALLOWED = ["GET", "HEAD", "OPTIONS"]
 # Every method is routed to the views and refused in _read_only, so that a 405 comes from this
 # blueprint's JSON error handler (a routing-level 405 never reaches blueprint handlers).
 _ROUTED = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
-
-
-def _analytics():
-    """The app's EventsAnalytics service."""
-    return current_app.extensions[ANALYTICS]
 
 
 @bp.before_request
@@ -43,7 +40,7 @@ def toplist():
     """Most viewed titles: ?num=1..1000 (10), start, end, sessiontype."""
     num = parse_num(request.args.get("num"))
     filters = parse_filters(request.args)
-    return jsonify(_analytics().toplist(num, filters))
+    return jsonify(services.analytics().toplist(num, filters))
 
 
 @bp.route("/<metric>/", methods=_ROUTED, strict_slashes=False)
@@ -55,7 +52,7 @@ def timeseries(metric: str):
         )
     resolution = parse_resolution(request.args.get("resolution"))
     filters = parse_filters(request.args)
-    return jsonify(_analytics().timeseries(metric, resolution, filters))
+    return jsonify(services.analytics().timeseries(metric, resolution, filters))
 
 
 @bp.route("/", defaults={"rest": ""}, methods=_ROUTED, strict_slashes=False)
@@ -65,20 +62,3 @@ def unknown(rest: str):
     raise NotFound(
         "no such data route: use /data/unique_users/, /data/minutes_watched/ or /data/toplist/"
     )
-
-
-@bp.errorhandler(Exception)
-def json_error(error: Exception):
-    """Every error of this blueprint as JSON {"error": ...} with its status; never a traceback."""
-    if isinstance(error, InvalidParameter):
-        return jsonify(error=str(error)), 400
-    if isinstance(error, HTTPException):
-        response = jsonify(error=error.description or error.name)
-        response.status_code = error.code or 500
-        # Keep what the exception's own response says beyond its body (Allow, Retry-After).
-        for name, value in error.get_response().headers.items():
-            if name.lower() not in ("content-type", "content-length"):
-                response.headers[name] = value
-        return response
-    log.exception("unexpected error in %s %s", request.method, request.path)
-    return jsonify(error="internal error"), 500

@@ -5,104 +5,53 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, current_app, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
 
 from config import PROJECT_ROOT
-from data.game_rules import (
+from data.game.rules import (
     DEFAULT_MAX_VALUE,
     MAX_MAX_VALUE,
     MIN_MAX_VALUE,
     NAME_MAX_CHARS,
     OFFERED_MAX_VALUES,
-    GameAlreadyWon,
-    GameError,
     GameNotFound,
-    GameNotWon,
     InvalidInput,
-    OtherPlayer,
-    TooManyActiveGames,
-    TooManyClientGames,
-    TooManyGames,
     is_game_id,
     parse_guess,
     parse_limit,
     parse_max_value,
     parse_user,
 )
-from data.redis_connection import RedisUnavailable
-from data.score_store import ScoreStore
-from rate_limits import client_key
+from data.game.score_store import ScoreStore
+from web import services
+from web.errors import ClientError
+from web.limits import client_key, rate_limited
+from web.paths import GAME_PREFIX
 
-bp = Blueprint("guess", __name__, url_prefix="/guess")
+bp = Blueprint("guess", __name__, url_prefix=GAME_PREFIX)
 # API routes answer with or without a trailing slash, like the /data routes (scripts add one).
-
-_STATUS = {
-    InvalidInput: 400,
-    GameNotFound: 404,
-    GameAlreadyWon: 409,
-    GameNotWon: 409,
-    OtherPlayer: 409,
-    TooManyClientGames: 429,
-    TooManyActiveGames: 503,
-}
-
-
-class ApiError(Exception):
-    """A JSON error answer with a status (raised by the body helper)."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
 
 
 def _store() -> ScoreStore:
-    return current_app.extensions["reelboard.scores"]
+    return services.scores()
 
 
 def json_body() -> dict:
     """The request's JSON object; the one place that enforces the game API's body rules."""
     limit = int(current_app.config.get("GAME_MAX_BODY_BYTES", 16384))
     if request.content_length is not None and request.content_length > limit:
-        raise ApiError(413, f"request body too large (at most {limit} bytes)")
+        raise ClientError(413, f"request body too large (at most {limit} bytes)")
     if request.mimetype != "application/json":
-        raise ApiError(415, "send a JSON body with Content-Type: application/json")
+        raise ClientError(415, "send a JSON body with Content-Type: application/json")
     raw = request.stream.read(limit + 1) if request.content_length is None else request.get_data()
     if len(raw) > limit:
-        raise ApiError(413, f"request body too large (at most {limit} bytes)")
+        raise ClientError(413, f"request body too large (at most {limit} bytes)")
     try:
         body = json.loads(raw)
     except (ValueError, RecursionError):  # UnicodeDecodeError and huge-int errors are ValueErrors
-        raise ApiError(400, "the body is not valid JSON") from None
+        raise ClientError(400, "the body is not valid JSON") from None
     if not isinstance(body, dict):
-        raise ApiError(400, "the body must be a JSON object")
+        raise ClientError(400, "the body must be a JSON object")
     return body
-
-
-@bp.errorhandler(ApiError)
-@bp.errorhandler(GameError)
-@bp.errorhandler(RedisUnavailable)
-@bp.errorhandler(HTTPException)
-def json_error(error):
-    """Every error of the game API as {"error": message} with its status."""
-    if isinstance(error, ApiError):
-        return jsonify(error=str(error)), error.status
-    if isinstance(error, GameError):
-        response = jsonify(error=str(error))
-        if isinstance(error, TooManyGames):
-            response.headers["Retry-After"] = str(error.retry_after)
-        return response, _STATUS.get(type(error), 400)
-    if isinstance(error, RedisUnavailable):
-        current_app.logger.warning("game request failed: %s", error)
-        response = jsonify(
-            error="the high-score service (Redis) is unavailable; try again in a moment"
-        )
-        response.headers["Retry-After"] = "1"
-        return response, 503
-    # Keep the exception's own headers (Allow, Retry-After from a rate limiter) with a JSON body.
-    response = error.get_response()
-    response.set_data(json.dumps({"error": error.description or error.name}))
-    response.content_type = "application/json"
-    return response
 
 
 @bp.get("/")
@@ -136,6 +85,7 @@ def page():
 
 
 @bp.post("/start", strict_slashes=False)
+@rate_limited("RATELIMIT_GAME_START", "game starts")
 def start():
     """Start a game: {"max_value": M, "user"?: U} -> 201 {"game_id", "max_value"}."""
     body = json_body()
@@ -153,13 +103,13 @@ def finished():
     if game_id is None:
         # The tutorial's {"guesses", "max_value", "user"} lands here: a client's own count is
         # never trusted.
-        raise ApiError(
+        raise ClientError(
             400,
             "scores are recorded only from a won game's id: "
             'send {"game_id": ..., "user": ...}; the server counts the guesses',
         )
     if not isinstance(game_id, str):
-        raise ApiError(400, "game_id must be a string")
+        raise ClientError(400, "game_id must be a string")
     if not is_game_id(game_id):
         raise GameNotFound("unknown or expired game")
     user = parse_user(body["user"]) if body.get("user") is not None else None
@@ -183,11 +133,12 @@ def hiscore():
 
 
 @bp.post("/<game_id>", strict_slashes=False)
+@rate_limited("RATELIMIT_GAME_GUESS", "guesses")
 def guess(game_id: str):
     """Count one guess: {"guess": N} -> {"result": "higher"|"lower"|"correct", "guesses": N}."""
     body = json_body()
     if "guess" not in body:
-        raise ApiError(400, 'guess is required: send {"guess": N}')
+        raise ClientError(400, 'guess is required: send {"guess": N}')
     value = parse_guess(body["guess"])
     result = _store().guess(game_id, value)
     return jsonify(result=result.result, guesses=result.guesses)

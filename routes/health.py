@@ -8,11 +8,10 @@ import time
 
 from flask import Blueprint, current_app, jsonify
 
-from data.events_store import TABLE, connect
+from data.events.store import TABLE, connect
+from web import services
 
 bp = Blueprint("health", __name__)
-
-REDIS = "reelboard.redis"
 
 
 def check_event_store(path) -> dict:
@@ -54,7 +53,7 @@ def healthz():
     """Report the event store and Redis; 503 when either is down."""
     started = time.perf_counter()
     events = check_event_store(current_app.config["DATABASE_PATH"])
-    redis_status = check_redis(current_app.extensions[REDIS])
+    redis_status = check_redis(services.redis_provider())
     healthy = events["ok"] and redis_status["ok"]
     body = {
         "status": "ok" if healthy else "unavailable",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from data.game_rules import (
+from data.events.params import DEFAULT_NUM, NUM_MAX, NUM_MIN, SESSIONTYPES
+from data.events.periods import DEFAULT_RESOLUTION, RESOLUTIONS
+from data.game.rules import (
     DEFAULT_LIMIT,
     DEFAULT_MAX_VALUE,
     MAX_LIMIT,
@@ -10,6 +12,7 @@ from data.game_rules import (
     MIN_MAX_VALUE,
     NAME_MAX_CHARS,
 )
+from web.paths import GAME_PREFIX
 
 
 def _ref(name: str) -> dict:
@@ -48,14 +51,14 @@ FILTER_PARAMETERS = [
         "name": "sessiontype",
         "in": "query",
         "description": "Only movies or only series.",
-        "schema": {"type": "string", "enum": ["MOVIE", "SERIES"]},
+        "schema": {"type": "string", "enum": list(SESSIONTYPES)},
     },
 ]
 RESOLUTION = {
     "name": "resolution",
     "in": "query",
     "description": "Period length: weeks start on Monday, months on the 1st.",
-    "schema": {"type": "string", "enum": ["daily", "weekly", "monthly"], "default": "daily"},
+    "schema": {"type": "string", "enum": list(RESOLUTIONS), "default": DEFAULT_RESOLUTION},
 }
 MAX_VALUE_SCHEMA = {"type": "integer", "minimum": MIN_MAX_VALUE, "maximum": MAX_MAX_VALUE}
 LIMIT_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}
@@ -127,7 +130,12 @@ SPEC: dict = {
                         "name": "num",
                         "in": "query",
                         "description": "How many titles.",
-                        "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 10},
+                        "schema": {
+                            "type": "integer",
+                            "minimum": NUM_MIN,
+                            "maximum": NUM_MAX,
+                            "default": DEFAULT_NUM,
+                        },
                     },
                     *FILTER_PARAMETERS,
                 ],
@@ -140,7 +148,7 @@ SPEC: dict = {
                 },
             }
         },
-        "/guess/start": {
+        f"{GAME_PREFIX}/start": {
             "post": {
                 "operationId": "start_game",
                 "summary": "Start a game; the server picks the secret number.",
@@ -169,7 +177,7 @@ SPEC: dict = {
                 },
             }
         },
-        "/guess/{game_id}": {
+        GAME_PREFIX + "/{game_id}": {
             "post": {
                 "operationId": "guess",
                 "summary": "Guess: 'higher' means the secret is higher than the guess.",
@@ -199,7 +207,7 @@ SPEC: dict = {
                 },
             }
         },
-        "/guess/finished": {
+        f"{GAME_PREFIX}/finished": {
             "post": {
                 "operationId": "finish_game",
                 "summary": "Record a won game once; returns the high scores for its maximum.",
@@ -227,7 +235,7 @@ SPEC: dict = {
                 },
             }
         },
-        "/guess/hiscore": {
+        f"{GAME_PREFIX}/hiscore": {
             "get": {
                 "operationId": "hiscores",
                 "summary": "High scores for a maximum: fewest guesses first, ties by date.",

@@ -10,47 +10,21 @@ from __future__ import annotations
 import argparse
 import base64
 import logging
-import sys
 import threading
 import time
 from pathlib import Path
 
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+
+from testkit.chromium import PAGE_READY_JS, viewport_chrome
+from testkit.demo import build_app, demo_database
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tests.browser.chromium import CHROMEDRIVER, chrome_options  # noqa: E402
-
-# The page is ready when the three charts have drawn, the KPIs are filled and nothing is loading.
-READY_JS = """
-const graphs = document.querySelectorAll('.js-plotly-plot .main-svg');
-const kpi = document.getElementById('kpi-views');
-const loading = document.querySelectorAll('[data-dash-is-loading="true"]');
-return graphs.length >= 3 && kpi && kpi.textContent.trim() !== '–' && loading.length === 0;
-"""
-
-
-def chrome(width: int, height: int) -> webdriver.Chrome:
-    """Headless Chromium with a fixed viewport (works as root, no downloads of drivers)."""
-    options = chrome_options(
-        "--hide-scrollbars", "--force-device-scale-factor=1", f"--window-size={width},{height}"
-    )
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    # The window size includes no browser chrome in headless mode, but make the viewport exact.
-    driver.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride",
-        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600},
-    )
-    return driver
 
 
 def serve_demo_app(rows: int) -> str:
     """Start the real app on demo data in a background thread; return its URL."""
     from werkzeug.serving import make_server
-
-    from bench.common import build_app, demo_database
 
     app = build_app(demo_database(rows))
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -60,10 +34,10 @@ def serve_demo_app(rows: int) -> str:
 
 
 def wait_ready(driver: webdriver.Chrome, timeout: float = 30.0) -> None:
-    """Wait for READY_JS, then a moment for transitions to settle."""
+    """Wait for PAGE_READY_JS, then a moment for transitions to settle."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if driver.execute_script(READY_JS):
+        if driver.execute_script(PAGE_READY_JS):
             time.sleep(0.8)
             return
         time.sleep(0.1)
@@ -72,7 +46,7 @@ def wait_ready(driver: webdriver.Chrome, timeout: float = 30.0) -> None:
 
 def take(url: str, out: Path, width: int, height: int, dark: bool, full_page: bool) -> None:
     """Load url, set the theme, wait for the charts, write a PNG."""
-    driver = chrome(width, height)
+    driver = viewport_chrome(width, height)
     try:
         driver.get(url)
         wait_ready(driver)

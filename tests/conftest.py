@@ -10,6 +10,7 @@ import pytest
 from hypothesis import settings
 
 from tests.redis_fixtures import *  # noqa: F403  (redis fixtures live with the game's tests)
+from web import services
 
 # CI explores the same hostile inputs every run (reproducible); local runs explore new ones.
 settings.register_profile("ci", derandomize=True)
@@ -18,13 +19,20 @@ if os.environ.get("CI"):
 
 
 @pytest.fixture(scope="session")
-def _demo_db_template(tmp_path_factory) -> Path:
-    """One small demo database per test session; tests get copies."""
-    from data.demo_data import generate_demo
+def demo_template(tmp_path_factory):
+    """Factory: demo_template(rows, seed) -> a demo database generated once per session; copy it."""
+    from data.events.demo_data import generate_demo
 
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    generate_demo(path, rows=5_000, seed=1)
-    return path
+    made: dict[tuple[int, int], Path] = {}
+
+    def template(rows: int, seed: int) -> Path:
+        if (rows, seed) not in made:
+            path = tmp_path_factory.mktemp("demo") / f"demo_{rows}_{seed}.sqlite"
+            generate_demo(path, rows=rows, seed=seed)
+            made[rows, seed] = path
+        return made[rows, seed]
+
+    return template
 
 
 @pytest.fixture
@@ -41,10 +49,10 @@ def db_path(tmp_path) -> Path:
 
 
 @pytest.fixture
-def demo_db(tmp_path, _demo_db_template) -> Path:
+def demo_db(tmp_path, demo_template) -> Path:
     """A private copy of the small demo database."""
     path = tmp_path / "demo.sqlite"
-    shutil.copy(_demo_db_template, path)
+    shutil.copy(demo_template(5_000, 1), path)
     return path
 
 
@@ -75,7 +83,7 @@ def make_app(app_config):
 
     yield factory
     for app in made:
-        provider = app.server.extensions.get("reelboard.redis")
+        provider = services.redis_provider(app.server)
         if provider is not None:
             provider.close()
 

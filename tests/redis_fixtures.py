@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.ports import free_port
+from testkit.ports import free_port
 
 __all__ = [
     "redis_url",
@@ -73,7 +73,7 @@ def game_client(game_app):
 
 def _redis_server_binary() -> str:
     try:
-        from data.embedded_redis import redis_executable
+        from data.game.embedded_redis import redis_executable
 
         return redis_executable()
     except ImportError:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.chromium import TEST_ARGS, chrome_options, require_browser
-from tests.ports import free_port
+from testkit.chromium import TEST_ARGS, chrome_options, require_browser
+from testkit.ports import free_port
 
 BROWSER_DIR = Path(__file__).resolve().parent
 

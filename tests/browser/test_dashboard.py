@@ -11,18 +11,13 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from data.params import Filters
+from data.events.params import Filters
 from layouts import ids
+from testkit.chromium import PAGE_READY_JS
+from web import services
 
 TIMEOUT = 15
 
-# Ready: three charts drawn, the KPI cards filled, no callback in flight.
-READY_JS = """
-const graphs = document.querySelectorAll('.js-plotly-plot .main-svg');
-const kpi = document.getElementById('kpi-views');
-const loading = document.querySelectorAll('[data-dash-is-loading="true"]');
-return graphs.length >= 3 && kpi && kpi.textContent.trim() !== '–' && loading.length === 0;
-"""
 POINTS_JS = """
 const gd = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');
 return gd && gd.data && gd.data.length ? gd.data[0].x.length : 0;
@@ -42,7 +37,7 @@ def wait_until(condition, message: str, timeout: float = TIMEOUT):
 
 
 def wait_ready(duo) -> None:
-    wait_until(lambda: duo.driver.execute_script(READY_JS), "the dashboard to render")
+    wait_until(lambda: duo.driver.execute_script(PAGE_READY_JS), "the dashboard to render")
 
 
 def points(duo, graph_id: str) -> int:
@@ -124,7 +119,7 @@ def test_slider_changes_the_number_of_bars(dashboard):
 
 def test_date_range_and_type_filter_change_the_cards(dashboard):
     app, duo = dashboard()
-    analytics = app.server.extensions["reelboard.analytics"]
+    analytics = services.analytics(app.server)
     everything = analytics.kpis(Filters())
     assert kpi_text(duo, ids.KPI_VIEWS) == f"{everything['views']:,}"
 

@@ -7,23 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.serving import make_server
-
-
-@pytest.fixture(scope="session")
-def _reliability_db_template(tmp_path_factory) -> Path:
-    from data.demo_data import generate_demo
-
-    path = tmp_path_factory.mktemp("reliability-db") / "events.sqlite"
-    generate_demo(path, rows=20_000, seed=5)
-    return path
+from testkit.serving import make_server
 
 
 @pytest.fixture
-def events_db(tmp_path, _reliability_db_template) -> Path:
+def events_db(tmp_path, demo_template) -> Path:
     """A private copy of a 20,000-event demo database."""
     path = tmp_path / "events.sqlite"
-    shutil.copy(_reliability_db_template, path)
+    shutil.copy(demo_template(20_000, 5), path)
     return path
 
 
@@ -51,7 +42,7 @@ def chrome():
     """Headless Chromium (selenium), as the browser tests start it; skip or fail like them."""
     from selenium import webdriver
 
-    from tests.browser.chromium import TEST_ARGS, chrome_options, require_browser
+    from testkit.chromium import TEST_ARGS, chrome_options, require_browser
 
     require_browser()
     options = chrome_options(*TEST_ARGS)

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from tests.reliability.serving import percentile
+from testkit.serving import percentile
 
 CLIENTS = 50
 GAMES_PER_CLIENT = 10

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from tests.reliability.serving import embedded_redis_pids, is_alive, play_won_game, wait_for
+from testkit.serving import embedded_redis_pids, is_alive, play_won_game, wait_for
 
 MAXIMA = [10 + k for k in range(20)]  # 20 lists of at most 100 rows, read back through the API
 

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.dash_client import CALLBACK_URL, payload
+from testkit.dash_client import CALLBACK_URL, payload
+from web import services
 
 JSON_ROUTES_EXAMPLES = 1000
 DASH_EXAMPLES = 1500
@@ -91,7 +92,7 @@ game_paths = st.one_of(
 def _snapshot(app, events_path) -> tuple[str, dict]:
     """The event store's bytes and every score key (lists and rankings) in Redis."""
     digest = hashlib.sha256(events_path.read_bytes()).hexdigest()
-    client = app.server.extensions["reelboard.redis"].client()
+    client = services.redis_provider(app.server).client()
     prefix = app.server.config["REDIS_KEY_PREFIX"]
     scores = {}
     for key in client.scan_iter(f"{prefix}*"):

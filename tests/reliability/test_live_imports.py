@@ -20,8 +20,8 @@ import requests
 
 from config import PROJECT_ROOT
 from layouts import ids
-from tests.dash_client import DashCallbacks
-from tests.reliability.serving import wait_for
+from testkit.dash_client import DashCallbacks
+from testkit.serving import wait_for
 from tests.unit.test_events_store import make_tutorial_db
 
 pytestmark = pytest.mark.slow

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from tests.reliability.serving import embedded_redis_pids, wait_for
+from testkit.serving import embedded_redis_pids, wait_for
 
 COLD_STARTS = 10
 WORKERS = 4

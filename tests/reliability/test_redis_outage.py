@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 import requests
 
-from tests.reliability.serving import embedded_redis_pids, play_won_game, wait_for
+from testkit.serving import embedded_redis_pids, play_won_game, wait_for
 
 MAX_VALUE = 64
 # Rate limits on (high), so the limiter's own Redis use is part of what must fail fast.

@@ -15,8 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 
 from layouts import ids
-from tests.dash_client import DashCallbacks
-from tests.reliability.serving import embedded_redis_pids, percentile, wait_for
+from testkit.dash_client import DashCallbacks
+from testkit.serving import embedded_redis_pids, percentile, wait_for
 
 GAME_REQUESTS = 30
 # Limits on and high: the limiter's own Redis use is part of what must not slow anyone down.

@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from layouts import ids
-from tests.dash_client import DashCallbacks
+from testkit.dash_client import DashCallbacks
 
 pytestmark = pytest.mark.slow
 

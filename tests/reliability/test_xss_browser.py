@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.reliability.serving import play_won_game
+from testkit.serving import play_won_game
 
 pytestmark = pytest.mark.browser
 

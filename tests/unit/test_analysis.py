@@ -13,12 +13,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bench import tutorial_reference as tutorial
-from data import analysis
-from data.analytics_cache import EventsAnalytics
-from data.events_store import COLUMN_NAMES
-from data.params import Filters, InvalidParameter
-from data.text_decoding import decode_text
+from data.events import analysis, periods, prepared
+from data.events.cache import EventsAnalytics
+from data.events.params import Filters, InvalidParameter
+from data.events.store import COLUMN_NAMES
+from data.events.text_decoding import decode_text
+from testkit import tutorial_reference as tutorial
 
 D = dt.date
 ALL = Filters()
@@ -45,15 +45,15 @@ create table movies(
 
 def frame(rows: list[tuple]) -> pd.DataFrame:
     """A raw events frame from (event_date, userid, minutes, viewpercentage, sessiontype, title)."""
-    return pd.DataFrame(rows, columns=analysis.RAW_COLUMNS, dtype=object)
+    return pd.DataFrame(rows, columns=prepared.RAW_COLUMNS, dtype=object)
 
 
 def series(result: list[dict]) -> dict[str, int]:
     return {row["date"]: row["values"] for row in result}
 
 
-def ev(rows: list[tuple]) -> analysis.Events:
-    return analysis.prepare_events(frame(rows))
+def ev(rows: list[tuple]) -> prepared.Events:
+    return prepared.prepare_events(frame(rows))
 
 
 # --------------------------------------------------------------------------------------------
@@ -213,12 +213,12 @@ def test_numbers_in_a_title_column_read_as_their_text():
 
 
 def test_chunks_share_one_vocabulary():
-    vocabulary = analysis.Vocabulary()
-    first = analysis.encode_chunk(frame(YEAR_END[:2]), vocabulary)
-    second = analysis.encode_chunk({c: list(v) for c, v in frame(YEAR_END[2:]).items()}, vocabulary)
-    events = analysis.build_events([first, second], vocabulary)
+    vocabulary = prepared.Vocabulary()
+    first = prepared.encode_chunk(frame(YEAR_END[:2]), vocabulary)
+    second = prepared.encode_chunk({c: list(v) for c, v in frame(YEAR_END[2:]).items()}, vocabulary)
+    events = prepared.build_events([first, second], vocabulary)
     whole = ev(YEAR_END)
-    for resolution in analysis.RESOLUTIONS:
+    for resolution in periods.RESOLUTIONS:
         for metric in analysis.METRICS:
             assert analysis.timeseries(events, metric, resolution, ALL) == analysis.timeseries(
                 whole, metric, resolution, ALL
@@ -319,9 +319,9 @@ def test_one_sided_range_takes_the_other_side_from_the_matching_events():
 
 
 def test_empty_events():
-    events = analysis.empty_events()
+    events = prepared.empty_events()
     assert events.rows == 0
-    for resolution in analysis.RESOLUTIONS:
+    for resolution in periods.RESOLUTIONS:
         assert analysis.timeseries(events, "minutes_watched", resolution, ALL) == []
     assert analysis.timeseries(
         events, "unique_users", "daily", Filters(start=D(2025, 1, 1), end=D(2025, 1, 2))
@@ -408,7 +408,7 @@ def test_random_filters_match_a_naive_computation(demo_db):
         "from movies",
         sqlite3.connect(demo_db),
     )
-    events = analysis.prepare_events(raw)
+    events = prepared.prepare_events(raw)
     first, last = analysis.date_bounds(events)
     rng = random.Random(7)
     for _ in range(40):
@@ -420,7 +420,7 @@ def test_random_filters_match_a_naive_computation(demo_db):
             end=rng.choice([end, None]),
             sessiontype=rng.choice([None, "MOVIE", "SERIES"]),
         )
-        for resolution in analysis.RESOLUTIONS:
+        for resolution in periods.RESOLUTIONS:
             for metric in analysis.METRICS:
                 got = series(analysis.timeseries(events, metric, resolution, f))
                 assert got == naive_timeseries(raw, metric, resolution, f), (metric, resolution, f)
@@ -442,7 +442,7 @@ def assert_parity(db_path):
     # same decoding as ours (a no-op on UTF-8 databases).
     conn.text_factory = decode_text
     try:
-        for resolution in analysis.RESOLUTIONS:
+        for resolution in periods.RESOLUTIONS:
             for metric in analysis.METRICS:
                 expected = tutorial.get_users(conn, metric, resolution)
                 assert len(expected) > 0
@@ -552,7 +552,7 @@ def test_untyped_text_table_gives_the_same_numbers(tmp_path):
     )
     conn.close()
     a, b = EventsAnalytics(typed), EventsAnalytics(untyped)
-    for resolution in analysis.RESOLUTIONS:
+    for resolution in periods.RESOLUTIONS:
         for metric in analysis.METRICS:
             assert a.timeseries(metric, resolution, ALL) == b.timeseries(metric, resolution, ALL)
     assert a.toplist(20, ALL) == b.toplist(20, ALL)

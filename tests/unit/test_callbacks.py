@@ -9,7 +9,8 @@ import json
 import pytest
 
 from layouts import ids
-from tests.dash_client import CALLBACK_URL, DashCallbacks
+from testkit.dash_client import CALLBACK_URL, DashCallbacks
+from web import services
 
 STATE_KEY = f"{ids.STATE}.data"
 
@@ -149,9 +150,9 @@ def test_toplist_matches_the_data_route(client, dash_api, num):
 
 
 def test_kpis_match_the_analytics(app, dash_api):
-    from data.params import Filters
+    from data.events.params import Filters
 
-    kpis = app.server.extensions["reelboard.analytics"].kpis(Filters(sessiontype="SERIES"))
+    kpis = services.analytics(app.server).kpis(Filters(sessiontype="SERIES"))
     response = dash_api.response(
         ids.KPI_UNIQUE_USERS, "children", {STATE_KEY: _state(sessiontype="SERIES")}
     )

@@ -6,10 +6,10 @@ import csv
 import datetime as dt
 import io
 
-from callbacks import figures
 from callbacks.charts import format_kpis
 from callbacks.csv_export import filename, to_csv
 from callbacks.state import ViewState
+from layouts import figures
 
 
 def test_no_rows_or_only_zeros_show_the_empty_message():

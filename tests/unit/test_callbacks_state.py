@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from callbacks.state import ViewState, from_controls, from_query, from_store
-from data.params import Filters, InvalidParameter
+from data.events.params import Filters, InvalidParameter
 
 
 def test_defaults_make_an_empty_query():

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from callbacks.csv_export import to_csv
-from data.events_store import INSERT_SQL
+from data.events.store import INSERT_SQL
 from layouts import ids
-from tests.dash_client import DashCallbacks
+from testkit.dash_client import DashCallbacks
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Titles an uploader could choose; each must come back as one cell that no spreadsheet runs.

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from data import csv_import
-from data.csv_import import (
+from data.events import csv_import
+from data.events.csv_import import (
     MAX_FIELD_CHARS,
     CsvImportError,
     Rejected,
@@ -19,8 +19,9 @@ from data.csv_import import (
     import_records,
     read_records,
 )
-from data.embedded_redis import server_pids
-from data.events_store import COLUMN_NAMES, count_rows, is_demo
+from data.events.store import COLUMN_NAMES, count_rows, is_demo
+from data.game.redis_processes import server_pids
+from web import services
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 GOOD = (
@@ -259,7 +260,7 @@ def test_command_imports_and_summarises(cli, db_path):
     assert "line 4: expected 13 columns, found 7" in result.output
     assert count_rows(db_path) == 3
     # Importing needs no Redis: the embedded server was never started.
-    provider = app.server.extensions["reelboard.redis"]
+    provider = services.redis_provider(app.server)
     assert server_pids(provider.embedded.socket_path) == []
 
 

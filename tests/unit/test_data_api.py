@@ -11,14 +11,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from data.params import Filters
+from data.events.params import Filters
+from web import services
 
 METRICS = ("unique_users", "minutes_watched")
 RESOLUTIONS = ("daily", "weekly", "monthly")
 
 
 def analytics_of(app):
-    return app.server.extensions["reelboard.analytics"]
+    return services.analytics(app.server)
 
 
 def assert_json_error(response, status: int, *fragments: str) -> str:
@@ -207,7 +208,7 @@ def test_unexpected_failure_is_a_logged_json_500(make_app, tmp_path, caplog):
     with caplog.at_level(logging.ERROR):
         response = client.get("/data/unique_users/")
     error = assert_json_error(response, 500)
-    assert error == "internal error"
+    assert error == "internal server error; the problem has been logged"
     assert any(record.exc_info for record in caplog.records), "logged with its traceback"
 
 

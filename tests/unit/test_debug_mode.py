@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from config import PROJECT_ROOT
-from tests.ports import free_port
+from testkit.ports import free_port
 
 # What the Werkzeug debugger serves to its in-browser console; absent when it is off.
 DEBUGGER_RESOURCE = "/?__debugger__=yes&cmd=resource&f=debugger.js"

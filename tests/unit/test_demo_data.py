@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from data import demo_data
-from data.csv_import import import_csv
-from data.demo_data import END_DATE, generate_demo
-from data.events_store import count_rows, is_demo
+from data.events import demo_data
+from data.events.csv_import import import_csv
+from data.events.demo_data import END_DATE, generate_demo
+from data.events.store import count_rows, is_demo
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from data.events_store import (
+from data.events.first_run import ensure_database
+from data.events.store import (
     COLUMN_NAMES,
     COLUMNS,
     META_TABLE,
     connect,
     count_rows,
-    ensure_database,
     ensure_schema,
     is_demo,
     set_demo_flag,

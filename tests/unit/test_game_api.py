@@ -7,10 +7,11 @@ import time
 import pytest
 
 from tests.redis_fixtures import play_to_win, start_game
+from web import services
 
 
 def _secret(app, game_id: str) -> int:
-    store = app.server.extensions["reelboard.scores"]
+    store = services.scores(app.server)
     with store.provider.connection() as client:
         return int(client.hget(store.game_key(game_id), "secret"))
 
@@ -48,7 +49,7 @@ def test_whole_game_by_binary_search_is_recorded_once(game_app, game_client):
 
     listed = game_client.get("/guess/hiscore?max_value=1000").get_json()
     assert listed == [{k: v for k, v in entries[0].items() if k != "this_game"}]
-    store = game_app.server.extensions["reelboard.scores"]
+    store = services.scores(game_app.server)
     assert store.history(1000) == [{"guesses": guesses, "date": entries[0]["date"], "user": "Ann"}]
 
 
@@ -115,7 +116,7 @@ def test_replay_and_guesses_after_the_win_change_nothing(game_app, game_client):
     ]
     assert lists[0] == lists[1] == lists[2]
     assert [(e["user"], e["guesses"]) for e in lists[0]] == [("Ann", 3)]
-    store = game_app.server.extensions["reelboard.scores"]
+    store = services.scores(game_app.server)
     assert len(store.history(25)) == 1
 
 
@@ -310,5 +311,5 @@ def test_concurrent_duplicate_requests_count_once(game_app, game_client):
         )
     assert {f.status_code for f in finishes} == {200}
     assert all(f.get_json() == finishes[0].get_json() for f in finishes)
-    store = game_app.server.extensions["reelboard.scores"]
+    store = services.scores(game_app.server)
     assert [e["guesses"] for e in store.history(1000)] == [31]

@@ -8,8 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from config import ConfigError
-from rate_limits import client_network
 from tests.redis_fixtures import play_to_win
+from web import services
+from web.limits import client_network
 
 
 def _start(client, address: str, max_value: int = 10):
@@ -57,7 +58,7 @@ def test_per_client_cap_is_429_with_a_reason_and_retry_after(capped):
 
 def test_a_refused_start_stores_nothing(capped):
     app, client = capped
-    store = app.server.extensions["reelboard.scores"]
+    store = services.scores(app.server)
     for _ in range(3):
         _start(client, "10.0.0.1")
     with store.provider.connection() as redis_client:
@@ -112,7 +113,7 @@ def test_concurrent_starts_never_exceed_the_cap(make_app, game_config):
 def test_expired_games_free_their_places_and_the_bookkeeping_expires(make_app, game_config):
     app = make_app(**game_config, GAME_TTL_SECONDS=1, GAME_MAX_ACTIVE_PER_CLIENT=2)
     client = app.server.test_client()
-    store = app.server.extensions["reelboard.scores"]
+    store = services.scores(app.server)
     assert [_start(client, "10.0.0.1").status_code for _ in range(3)] == [201, 201, 429]
     with store.provider.connection() as redis_client:
         for key in (store.active_key(), store.active_key("10.0.0.1")):
@@ -127,7 +128,7 @@ def test_expired_games_free_their_places_and_the_bookkeeping_expires(make_app, g
 
 
 def test_a_guess_keeps_its_game_counted_for_as_long_as_the_game_lives(game_app, game_client):
-    store = game_app.server.extensions["reelboard.scores"]
+    store = services.scores(game_app.server)
     game_id = _start(game_client, "10.0.0.1", max_value=1000).get_json()["game_id"]
     with store.provider.connection() as redis_client:
         started = redis_client.zscore(store.active_key("10.0.0.1"), game_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.redis_fixtures import play_to_win, start_game
+from web import services
 
 MAXIMA = (10, 25, 100)
 SCORES = 300
@@ -47,7 +48,7 @@ def test_eviction_drops_games_in_play_never_a_recorded_score(make_app):
         GAME_MAX_ACTIVE_PER_CLIENT=1_000_000,
         GAME_MAX_ACTIVE=1_000_000,
     )
-    store = app.server.extensions["reelboard.scores"]
+    store = services.scores(app.server)
     games = [_record_won_game(store, index) for index in range(SCORES)]
     recorded = _scores(store)
     assert sum(len(history) for history, _ in recorded.values()) == SCORES

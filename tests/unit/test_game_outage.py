@@ -8,8 +8,9 @@ import time
 
 import redis
 
-from data.embedded_redis import server_pids
+from data.game.redis_processes import server_pids
 from tests.redis_fixtures import play_to_win, start_game
+from web import services
 
 
 def _timed_post(client, url, body):
@@ -18,10 +19,18 @@ def _timed_post(client, url, body):
     return response, time.monotonic() - began
 
 
-def _assert_outage_then_recovery(client, game_id, pause, resume):
-    first = client.post(f"/guess/{game_id}", json={"guess": 1})
-    assert first.status_code == 200
-    count = first.get_json()["guesses"]
+def _game_in_play(client) -> tuple[str, int]:
+    """A game with one guess (1) counted and not won by it: (game id, guesses so far)."""
+    while True:  # a secret of 1 (one game in 25) would be won by that first guess
+        game_id = start_game(client, 25, "Ann")
+        first = client.post(f"/guess/{game_id}", json={"guess": 1})
+        assert first.status_code == 200
+        if first.get_json()["result"] != "correct":
+            return game_id, first.get_json()["guesses"]
+
+
+def _assert_outage_then_recovery(client, pause, resume):
+    game_id, count = _game_in_play(client)
     pause()
     try:
         for url, body in (
@@ -53,13 +62,12 @@ def _assert_outage_then_recovery(client, game_id, pause, resume):
 def test_embedded_redis_paused_mid_game(make_app):
     game_app = make_app(REDIS_URL=None)
     game_client = game_app.server.test_client()
-    provider = game_app.server.extensions["reelboard.redis"]
+    provider = services.redis_provider(game_app.server)
     assert provider.is_embedded
-    game_id = start_game(game_client, 25, "Ann")
+    start_game(game_client, 25, "Ann")  # starts the embedded Redis
     pid = provider.embedded.pid()
     _assert_outage_then_recovery(
         game_client,
-        game_id,
         lambda: os.kill(pid, signal.SIGSTOP),
         lambda: os.kill(pid, signal.SIGCONT),
     )
@@ -69,8 +77,7 @@ def test_embedded_redis_paused_mid_game(make_app):
 def test_external_redis_paused_mid_game(make_app, private_redis):
     app = make_app(REDIS_URL=private_redis.url)
     client = app.server.test_client()
-    game_id = start_game(client, 25, "Ann")
-    _assert_outage_then_recovery(client, game_id, private_redis.pause, private_redis.resume)
+    _assert_outage_then_recovery(client, private_redis.pause, private_redis.resume)
 
 
 def test_external_redis_stopped_and_restarted(make_app, private_redis):
@@ -92,7 +99,7 @@ def test_external_redis_stopped_and_restarted(make_app, private_redis):
 def test_killed_embedded_redis_recovers_with_its_data(make_app):
     game_app = make_app(REDIS_URL=None)
     game_client = game_app.server.test_client()
-    provider = game_app.server.extensions["reelboard.redis"]
+    provider = services.redis_provider(game_app.server)
     assert provider.is_embedded
     game_id = start_game(game_client, 25, "Ann")
     guesses = play_to_win(game_client, game_id, 25)

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from tests.redis_fixtures import play_to_win, start_game
+from web import services
 
 
 def _won_game(client, user: str | None = "Bob", max_value: int = 10) -> str:
@@ -31,7 +32,7 @@ def test_invisible_names_are_refused_at_start_and_finish(game_app, game_client, 
     game_id = _won_game(game_client, user=None)
     finished = _finish(game_client, game_id, name)
     assert finished.status_code == 400
-    assert game_app.server.extensions["reelboard.scores"].history(10) == []
+    assert services.scores(game_app.server).history(10) == []
 
 
 def test_finish_as_another_player_is_refused(game_app, game_client):
@@ -39,7 +40,7 @@ def test_finish_as_another_player_is_refused(game_app, game_client):
     stolen = _finish(game_client, game_id, "Eve")
     assert stolen.status_code == 409
     assert "another player" in stolen.get_json()["error"]
-    store = game_app.server.extensions["reelboard.scores"]
+    store = services.scores(game_app.server)
     assert store.history(10) == []
 
     # The same player in another case (and NFC form) records it, under the name it started with.
@@ -66,9 +67,7 @@ def test_a_game_started_without_a_name_takes_the_first_name_once(game_app, game_
     later = _finish(game_client, game_id, "Mallory")
     assert later.status_code == 409
     assert _finish(game_client, game_id, "eve").get_json() == first.get_json()
-    assert [e["user"] for e in game_app.server.extensions["reelboard.scores"].history(10)] == [
-        "Eve"
-    ]
+    assert [e["user"] for e in services.scores(game_app.server).history(10)] == ["Eve"]
 
 
 def test_concurrent_finishes_under_different_names_record_one(game_app, game_client):
@@ -83,13 +82,13 @@ def test_concurrent_finishes_under_different_names_record_one(game_app, game_cli
     winners = [name for name, response in results if response.status_code == 200]
     assert len(winners) == 1
     assert {response.status_code for _, response in results} == {200, 409}
-    store = game_app.server.extensions["reelboard.scores"]
+    store = services.scores(game_app.server)
     assert [e["user"] for e in store.history(25)] == winners
 
 
 def test_a_game_started_before_player_keys_keeps_its_exact_name(game_app, game_client):
     # A game hash as the previous release wrote it: no player key and no client.
-    store = game_app.server.extensions["reelboard.scores"]
+    store = services.scores(game_app.server)
     game_id = "legacyGame0123456789"
     with store.provider.connection() as client:
         client.hset(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from data.game_rules import (
+from data.game.rules import (
     InvalidInput,
     is_game_id,
     parse_guess,

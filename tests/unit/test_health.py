@@ -6,7 +6,8 @@ import os
 import signal
 import socket
 
-from data.embedded_redis import server_pids, socket_path_for
+from data.game.embedded_redis import socket_path_for
+from data.game.redis_processes import server_pids
 
 
 def _closed_port() -> int:

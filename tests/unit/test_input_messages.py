@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from data.events_store import count_rows
-from data.game_rules import InvalidInput, parse_guess, parse_max_value, parse_user
-from data.params import InvalidParameter, parse_num
+from data.events.params import InvalidParameter, parse_num
+from data.events.store import count_rows
+from data.game.rules import InvalidInput, parse_guess, parse_max_value, parse_user
 
 
 def test_a_huge_integer_num_is_not_echoed_whole():

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dash.development.base_component import Component
 
+from data.events.periods import DEFAULT_RESOLUTION
 from layouts import ids
 from layouts.dashboard import build_layout
-from layouts.options import DEFAULT_RESOLUTION, DEFAULT_TOPLIST_SIZE, TOPLIST_MAX, TOPLIST_MIN
+from layouts.options import DEFAULT_TOPLIST_SIZE, TOPLIST_MAX, TOPLIST_MIN
 
 
 def _components(tree) -> list[Component]:

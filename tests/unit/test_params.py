@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from data.params import (
+from data.events.params import (
     Filters,
     InvalidParameter,
     parse_date,

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from config import PROJECT_ROOT, ConfigError
-from data.embedded_redis import EmbeddedRedis, server_pids, socket_path_for
-from data.redis_connection import RedisProvider, RedisUnavailable, parse_memory_size
+from config import ConfigError
+from data.game.embedded_redis import EmbeddedRedis, socket_path_for
+from data.game.redis_connection import RedisProvider, RedisUnavailable, parse_memory_size
+from data.game.redis_processes import server_pids
 
 
 def _wait_until(predicate, timeout=10.0):
@@ -107,9 +108,8 @@ def test_two_providers_share_one_server(tmp_path):
 _WORKER = textwrap.dedent(
     """
     import sys, time
-    sys.path.insert(0, sys.argv[1])
-    from data.redis_connection import RedisProvider
-    provider = RedisProvider.from_config({"INSTANCE_PATH": sys.argv[2]})
+    from data.game.redis_connection import RedisProvider
+    provider = RedisProvider.from_config({"INSTANCE_PATH": sys.argv[1]})
     provider.client().incr("starts")
     print("ready", flush=True)
     sys.stdin.readline()  # hold the lease until told to leave
@@ -120,7 +120,7 @@ _WORKER = textwrap.dedent(
 def test_concurrent_processes_start_exactly_one_server(tmp_path):
     workers = [
         subprocess.Popen(
-            [sys.executable, "-c", _WORKER, str(PROJECT_ROOT), str(tmp_path)],
+            [sys.executable, "-c", _WORKER, str(tmp_path)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -144,7 +144,7 @@ def test_concurrent_processes_start_exactly_one_server(tmp_path):
 
 def test_crashed_user_releases_its_lease(tmp_path):
     worker = subprocess.Popen(
-        [sys.executable, "-c", _WORKER, str(PROJECT_ROOT), str(tmp_path)],
+        [sys.executable, "-c", _WORKER, str(tmp_path)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -216,7 +216,7 @@ def test_paused_server_is_not_doubled(tmp_path):
 
 def test_watchdog_stops_redis_when_every_user_died(tmp_path):
     worker = subprocess.Popen(
-        [sys.executable, "-c", _WORKER, str(PROJECT_ROOT), str(tmp_path)],
+        [sys.executable, "-c", _WORKER, str(tmp_path)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import time
 
-from data.embedded_redis import server_pids
+from data.game.redis_processes import server_pids
 from tests.redis_fixtures import play_to_win, start_game
+from web import services
 
 
 def _finish_game(client, max_value=10, user="Ann") -> int:
@@ -20,7 +21,7 @@ def test_scores_survive_an_app_restart(make_app, game_config):
     first = make_app(**game_config)
     client = first.server.test_client()
     recorded = sorted(_finish_game(client, 100, f"P{i}") for i in range(3))
-    provider = first.server.extensions["reelboard.redis"]
+    provider = services.redis_provider(first.server)
     provider.close()
     if provider.is_embedded:
         assert server_pids(provider.embedded.socket_path) == [], "closing the last user stops Redis"
@@ -38,7 +39,7 @@ def test_history_and_ranking_are_capped(make_app, game_config):
     for i in range(6):
         results.append((_finish_game(client, 25, f"P{i}"), i))
         time.sleep(0.002)
-    store = app.server.extensions["reelboard.scores"]
+    store = services.scores(app.server)
     with store.provider.connection() as redis_client:
         assert redis_client.llen(store.history_key(25)) == 3
         assert redis_client.zcard(store.ranking_key(25)) == 3
@@ -50,7 +51,7 @@ def test_history_and_ranking_are_capped(make_app, game_config):
 
 def test_keys_live_under_the_prefix(game_app, game_client, redis_prefix):
     _finish_game(game_client, 10)
-    store = game_app.server.extensions["reelboard.scores"]
+    store = services.scores(game_app.server)
     with store.provider.connection() as redis_client:
         keys = set(redis_client.scan_iter(match=redis_prefix + "*"))
     assert f"{redis_prefix}hiscores:10" in keys and f"{redis_prefix}ranking:10" in keys
@@ -65,7 +66,7 @@ def test_scores_reset_asks_and_deletes_only_scores_under_the_prefix(
 ):
     _finish_game(game_client, 10)
     _finish_game(game_client, 25)
-    store = game_app.server.extensions["reelboard.scores"]
+    store = services.scores(game_app.server)
     outside = "other-" + redis_prefix + "keep-me"  # a key just outside the prefix
     with store.provider.connection() as redis_client:
         redis_client.set(outside, "1")
@@ -107,7 +108,7 @@ def test_only_games_in_play_and_rate_limits_ever_get_a_ttl(make_app, game_config
         _finish_game(client, 10, f"P{i}")
     start_game(client, 25, "Unfinished")
     client.post("/guess/start", json={"max_value": 25})
-    store = app.server.extensions["reelboard.scores"]
+    store = services.scores(app.server)
     with store.provider.connection() as redis_client:
         keys = list(redis_client.scan_iter(match=redis_prefix + "*"))
         ttls = {key: redis_client.pttl(key) for key in keys}

@@ -6,7 +6,8 @@ import threading
 
 import pytest
 
-from data.embedded_redis import server_pids, socket_path_for
+from data.game.embedded_redis import socket_path_for
+from data.game.redis_processes import server_pids
 
 ALWAYS = {
     "X-Content-Type-Options": "nosniff",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import socket
 
-from data.embedded_redis import server_pids, socket_path_for
+from data.game.embedded_redis import socket_path_for
+from data.game.redis_processes import server_pids
+from web import services
 
 
 def _start(client, **environ):
@@ -24,7 +26,7 @@ def test_game_starts_are_limited_with_retry_after(make_app, instance_dir):
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
     assert refused.headers["X-Content-Type-Options"] == "nosniff"
     # The count lives in Redis under the app's prefix (so every worker shares it).
-    redis_client = app.server.extensions["reelboard.redis"].client()
+    redis_client = services.redis_provider(app.server).client()
     assert list(redis_client.scan_iter("reelboard:limits*"))
 
 
@@ -90,7 +92,7 @@ def test_data_routes_share_one_limit_per_client(make_app):
 
 def test_dash_callbacks_are_limited_with_retry_after(make_app):
     from layouts import ids
-    from tests.dash_client import DashCallbacks
+    from testkit.dash_client import DashCallbacks
 
     client = make_app(
         RATELIMIT_ENABLED=True, RATELIMIT_CALLBACKS="2 per minute"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from config import ConfigError
-from data.redis_connection import RedisProvider, check_redis_url
+from data.game.redis_connection import RedisProvider, check_redis_url
 
 ROOT = Path(__file__).resolve().parents[2]
 

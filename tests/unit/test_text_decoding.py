@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 
-from data.analytics_cache import EventsAnalytics
-from data.csv_import import import_csv
-from data.params import Filters
-from data.text_decoding import decode_text
+from data.events.cache import EventsAnalytics
+from data.events.csv_import import import_csv
+from data.events.params import Filters
+from data.events.text_decoding import decode_text
 
 # Valid UTF-8 (ø), a lone Latin-1 byte (0xE5) and a cp1252 dash (0x96) in one value.
 MIXED = "Tromsø p".encode() + b"\xe5 \x96 hamna"

@@ -40,8 +40,6 @@ INSERT_SQL = (
 )
 DEMO_KEY = "demo"
 
-DEFAULT_DEMO_ROWS = 100_000
-
 
 def connect(path: str | os.PathLike, *, readonly: bool = False) -> sqlite3.Connection:
     """Open the events database (read-only when asked), waiting on busy concurrent writers."""
@@ -142,33 +140,3 @@ def count_rows(path: str | os.PathLike) -> int:
         return conn.execute(f"SELECT COUNT(*) FROM {TABLE}").fetchone()[0]
     finally:
         conn.close()
-
-
-def ensure_database(path: str | os.PathLike, rows: int = DEFAULT_DEMO_ROWS, seed: int = 0) -> bool:
-    """Create a demo database at path when no file exists there; True if it was created."""
-    path = Path(path)
-    if path.exists():
-        if path.stat().st_size > 0:
-            return False
-        path.unlink()  # an empty file (e.g. from `touch`) holds no data worth keeping
-    path.parent.mkdir(parents=True, exist_ok=True)
-    from data.demo_data import generate_demo  # local: demo generation pulls in numpy
-
-    # Build beside the target and link it into place, so a concurrent starter never sees half a
-    # database and exactly one of several racing processes wins.
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        generate_demo(tmp, rows=rows, seed=seed)
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            return False
-        except OSError:
-            # Filesystems without hard links: a plain rename, racing starters aside.
-            if path.exists():
-                return False
-            os.replace(tmp, path)
-        return True
-    finally:
-        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-            leftover.unlink(missing_ok=True)

@@ -6,7 +6,9 @@ import os
 import shutil
 
 import pytest
+from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
 
 CHROMIUM = os.environ.get("DASH_TEST_CHROMEPATH", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -22,6 +24,14 @@ HEADLESS_ARGS = (
     "--disable-sync",
     "--no-first-run",
 )
+# The dashboard is ready when the three charts have drawn, the KPI cards are filled and no
+# callback is in flight (the id is layouts.ids.KPI_VIEWS).
+PAGE_READY_JS = """
+const graphs = document.querySelectorAll('.js-plotly-plot .main-svg');
+const kpi = document.getElementById('kpi-views');
+const loading = document.querySelectorAll('[data-dash-is-loading="true"]');
+return graphs.length >= 3 && kpi && kpi.textContent.trim() !== '–' && loading.length === 0;
+"""
 # What the browser tests add: a clean profile and one desktop viewport.
 TEST_ARGS = ("--disable-extensions", "--window-size=1400,1000")
 
@@ -62,3 +72,17 @@ def chrome_options(*extra_args: str) -> Options:
     for argument in (*HEADLESS_ARGS, *extra_args):
         options.add_argument(argument)
     return options
+
+
+def viewport_chrome(width: int, height: int) -> webdriver.Chrome:
+    """Headless Chromium with a fixed viewport (works as root, no downloads of drivers)."""
+    options = chrome_options(
+        "--hide-scrollbars", "--force-device-scale-factor=1", f"--window-size={width},{height}"
+    )
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    # The window size includes no browser chrome in headless mode, but make the viewport exact.
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600},
+    )
+    return driver

@@ -18,20 +18,32 @@ from redis.commands.core import Script
 from redis.connection import Encoder
 from redis.retry import Retry
 
-REDIS_EXTENSION = "reelboard.redis"
+from web import services
+from web.paths import DASH_CALLBACK_PATH
+
 STORAGE_SCHEME = "reelboard-redis"
 # Redis paused or gone: the limiter gives up after this and counts in memory meanwhile.
 STORAGE_TIMEOUT = 0.25
-# (rule, method, config key, what): which routes are limited one by one and by which setting.
-LIMITED_ROUTES = (
-    ("/guess/start", "POST", "RATELIMIT_GAME_START", "game starts"),
-    ("/guess/<game_id>", "POST", "RATELIMIT_GAME_GUESS", "guesses"),
-    ("/_dash-update-component", "POST", "RATELIMIT_CALLBACKS", "dashboard updates"),
-)
-# (blueprint, config key, what): every route of these blueprints shares one limit per client.
-LIMITED_BLUEPRINTS = (("data_api", "RATELIMIT_DATA", "data requests"),)
+# Marks a view function or blueprint with (config key, what): see rate_limited().
+_MARK = "_reelboard_rate_limit"
+# Dash's callback route is Dash's own, so its limit is declared here rather than at the route.
+DASH_CALLBACK_LIMIT = ("RATELIMIT_CALLBACKS", "dashboard updates")
 # One IPv6 host usually holds a whole /64: limiting single addresses would let it rotate freely.
 IPV6_CLIENT_PREFIX = 64
+
+
+def rate_limited(config_key: str, what: str):
+    """Declare at a route or a blueprint that the setting `config_key` limits it per client.
+
+    On a blueprint the limit is shared: one count for all its routes. `what` names the
+    requests in the 429 message ("too many game starts from your address").
+    """
+
+    def mark(target):
+        setattr(target, _MARK, (config_key, what))
+        return target
+
+    return mark
 
 
 def client_key() -> str:
@@ -121,7 +133,7 @@ def init_rate_limits(server: Flask) -> Limiter | None:
     """Limit the game, /data and callbacks per client; RATELIMIT_ENABLED=false turns it off."""
     if not server.config.get("RATELIMIT_ENABLED", True):
         return None
-    provider = server.extensions[REDIS_EXTENSION]
+    provider = services.redis_provider(server)
     prefix = str(server.config.get("REDIS_KEY_PREFIX", "reelboard:"))
     limiter = Limiter(
         key_func=client_key,
@@ -137,20 +149,22 @@ def init_rate_limits(server: Flask) -> Limiter | None:
         swallow_errors=True,
     )
     limiter.init_app(server)
-    for rule_text, method, config_key, what in LIMITED_ROUTES:
-        endpoint = _endpoint_for(server, rule_text, method)
-        limit_value = str(server.config.get(config_key))
-        wrapped = limiter.limit(limit_value, methods=[method], **_breach_options(what))(
-            server.view_functions[endpoint]
+    for endpoint, view in list(server.view_functions.items()):
+        declared = (
+            DASH_CALLBACK_LIMIT if endpoint == DASH_CALLBACK_PATH else getattr(view, _MARK, None)
         )
-        server.view_functions[endpoint] = wrapped
-    for name, config_key, what in LIMITED_BLUEPRINTS:
-        limit_value = str(server.config.get(config_key))
-        # Shared: one count for all the blueprint's routes, not one per route.
-        limiter.shared_limit(limit_value, scope=name, **_breach_options(what))(
-            server.blueprints[name]
-        )
-    server.extensions["reelboard.limiter"] = limiter
+        if declared:
+            config_key, what = declared
+            limit_value = str(server.config.get(config_key))
+            server.view_functions[endpoint] = limiter.limit(limit_value, **_breach_options(what))(
+                view
+            )
+    for name, blueprint in server.blueprints.items():
+        if declared := getattr(blueprint, _MARK, None):
+            config_key, what = declared
+            limit_value = str(server.config.get(config_key))
+            limiter.shared_limit(limit_value, scope=name, **_breach_options(what))(blueprint)
+    services.set_limiter(server, limiter)
     return limiter
 
 
@@ -174,11 +188,3 @@ def _breach_options(what: str) -> dict:
         return response
 
     return {"error_message": message, "on_breach": answer}
-
-
-def _endpoint_for(server: Flask, rule_text: str, method: str) -> str:
-    """The endpoint serving `method rule_text`; a missing route is a wiring bug, so fail loudly."""
-    for rule in server.url_map.iter_rules():
-        if rule.rule == rule_text and method in (rule.methods or ()):
-            return rule.endpoint
-    raise RuntimeError(f"no route {method} {rule_text} to rate-limit")

@@ -30,7 +30,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from config import ConfigError
-from data.game_rules import (
+from data.game.redis_connection import RedisProvider
+from data.game.rules import (
     DEFAULT_LIMIT,
     GameAlreadyWon,
     GameNotFound,
@@ -42,8 +43,7 @@ from data.game_rules import (
     is_game_id,
     player_key,
 )
-from data.redis_connection import RedisProvider
-from data.score_scripts import SCRIPTS
+from data.game.score_scripts import SCRIPTS
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,11 @@ from pathlib import Path
 
 from cachetools import LRUCache
 
-from data import analysis
-from data.events_store import TABLE, connect, is_demo
-from data.object_size import approx_size
-from data.params import Filters
-from data.text_decoding import decode_text
+from data.events import analysis, prepared
+from data.events.object_size import approx_size
+from data.events.params import Filters
+from data.events.store import TABLE, connect, is_demo, table_exists
+from data.events.text_decoding import decode_text
 
 log = logging.getLogger(__name__)
 _MISSING = object()
@@ -98,17 +98,14 @@ class EventsAnalytics:
             except sqlite3.Error:
                 return None  # not (yet) a readable database: always read again
 
-    def _read_events(self) -> analysis.Events:
+    def _read_events(self) -> prepared.Events:
         """Read the movies table in chunks and prepare it; empty for a missing file or table."""
         if not self.db_path.exists():
-            return analysis.empty_events()
+            return prepared.empty_events()
         conn = connect(self.db_path, readonly=True)
         try:
-            has_table = conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (TABLE,)
-            ).fetchone()
-            if not has_table:
-                return analysis.empty_events()
+            if not table_exists(conn, TABLE):
+                return prepared.empty_events()
             try:
                 return _prepare_chunks(conn, self._chunk_rows)
             except sqlite3.OperationalError as error:
@@ -121,7 +118,7 @@ class EventsAnalytics:
         finally:
             conn.close()
 
-    def _current(self) -> analysis.Events:
+    def _current(self) -> prepared.Events:
         """The prepared events for the database as it is now, reloading when it changed."""
         version = self._committed_version()
         loaded_version, events, _demo = self._loaded
@@ -228,9 +225,9 @@ class EventsAnalytics:
         return self._current().rows
 
 
-def _prepare_chunks(conn: sqlite3.Connection, chunk_rows: int) -> analysis.Events:
+def _prepare_chunks(conn: sqlite3.Connection, chunk_rows: int) -> prepared.Events:
     """Encode the rows chunk by chunk (bounded memory at any size), then build the Events."""
-    vocabulary = analysis.Vocabulary()
+    vocabulary = prepared.Vocabulary()
     chunks = []
     cursor = conn.execute(_LOAD_SQL)
     # Millions of short-lived row objects would trigger many full collections for nothing.
@@ -238,14 +235,14 @@ def _prepare_chunks(conn: sqlite3.Connection, chunk_rows: int) -> analysis.Event
     gc.disable()
     try:
         while rows := cursor.fetchmany(chunk_rows):
-            columns = dict(zip(analysis.RAW_COLUMNS, zip(*rows, strict=True), strict=True))
+            columns = dict(zip(prepared.RAW_COLUMNS, zip(*rows, strict=True), strict=True))
             del rows
-            chunks.append(analysis.encode_chunk(columns, vocabulary))
+            chunks.append(prepared.encode_chunk(columns, vocabulary))
             # A cooperative worker (gevent) serves its other connections between chunks.
             time.sleep(0)
     finally:
         if gc_was_enabled:
             gc.enable()
     if not chunks:
-        return analysis.empty_events()
-    return analysis.build_events(chunks, vocabulary)
+        return prepared.empty_events()
+    return prepared.build_events(chunks, vocabulary)

@@ -7,9 +7,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-RESOLUTIONS = ("daily", "weekly", "monthly")
+from data.events.periods import DEFAULT_RESOLUTION, RESOLUTIONS
+
 SESSIONTYPES = ("MOVIE", "SERIES")
-DEFAULT_RESOLUTION = "daily"
 DEFAULT_NUM = 10
 NUM_MIN, NUM_MAX = 1, 1000
 
@@ -31,7 +31,7 @@ class Filters:
     sessiontype: str | None = None  # "MOVIE" | "SERIES" | None for all
 
 
-def _shown(value: object) -> str:
+def shown(value: object) -> str:
     """A short, safe rendering of a rejected value for an error message."""
     text = repr(value)
     return text if len(text) <= _SHOWN else text[: _SHOWN - 3] + "..."
@@ -42,15 +42,20 @@ def _missing(value: object) -> bool:
     return value is None or value == ""
 
 
+def _choice(value: object, choices: tuple[str, ...], normal: str, name: str, default: str) -> str:
+    """value, case-insensitive, if it is one of choices (written in `normal` case: lower/upper)."""
+    if isinstance(value, str) and getattr(value, normal)() in choices:
+        return getattr(value, normal)()
+    raise InvalidParameter(
+        f"{name} must be one of {', '.join(choices)} ({default}), got {shown(value)}"
+    )
+
+
 def parse_resolution(value: object) -> str:
     """'daily' (default), 'weekly' or 'monthly', case-insensitive."""
     if _missing(value):
         return DEFAULT_RESOLUTION
-    if isinstance(value, str) and value.lower() in RESOLUTIONS:
-        return value.lower()
-    raise InvalidParameter(
-        f"resolution must be one of {', '.join(RESOLUTIONS)} (default daily), got {_shown(value)}"
-    )
+    return _choice(value, RESOLUTIONS, "lower", "resolution", f"default {DEFAULT_RESOLUTION}")
 
 
 def parse_num(value: object) -> int:
@@ -59,16 +64,16 @@ def parse_num(value: object) -> int:
     if _missing(value):
         return DEFAULT_NUM
     if isinstance(value, bool):
-        raise InvalidParameter(f"{message}, got {_shown(value)}")
+        raise InvalidParameter(f"{message}, got {shown(value)}")
     if isinstance(value, int):
         number = value
     elif isinstance(value, str) and _INT_RE.fullmatch(value):
         # ASCII digits only: int() would also take '+5', ' 5', '1_0' and other scripts' digits.
         number = int(value)
     else:
-        raise InvalidParameter(f"{message}, got {_shown(value)}")
+        raise InvalidParameter(f"{message}, got {shown(value)}")
     if not NUM_MIN <= number <= NUM_MAX:
-        raise InvalidParameter(f"{message}, got {_shown(number)}")
+        raise InvalidParameter(f"{message}, got {shown(number)}")
     return number
 
 
@@ -83,21 +88,16 @@ def parse_date(value: object, name: str = "date") -> dt.date:
             return dt.date.fromisoformat(value)
         except ValueError:
             raise InvalidParameter(
-                f"{name} must be a real calendar date as YYYY-MM-DD, got {_shown(value)}"
+                f"{name} must be a real calendar date as YYYY-MM-DD, got {shown(value)}"
             ) from None
-    raise InvalidParameter(f"{name} must be a date as YYYY-MM-DD, got {_shown(value)}")
+    raise InvalidParameter(f"{name} must be a date as YYYY-MM-DD, got {shown(value)}")
 
 
 def parse_sessiontype(value: object) -> str | None:
     """'MOVIE' or 'SERIES' (case-insensitive); None or '' means all session types."""
     if _missing(value):
         return None
-    if isinstance(value, str) and value.upper() in SESSIONTYPES:
-        return value.upper()
-    raise InvalidParameter(
-        f"sessiontype must be one of {', '.join(SESSIONTYPES)} (or left out for all), "
-        f"got {_shown(value)}"
-    )
+    return _choice(value, SESSIONTYPES, "upper", "sessiontype", "or left out for all")
 
 
 def parse_filters(params: Mapping) -> Filters:
@@ -109,8 +109,13 @@ def parse_filters(params: Mapping) -> Filters:
         end=None if _missing(end) else parse_date(end, "end"),
         sessiontype=parse_sessiontype(params.get("sessiontype")),
     )
-    if filters.start and filters.end and filters.start > filters.end:
-        raise InvalidParameter(
-            f"start ({filters.start.isoformat()}) must not be after end ({filters.end.isoformat()})"
-        )
+    check_order(filters.start, filters.end)
     return filters
+
+
+def check_order(start: dt.date | None, end: dt.date | None) -> None:
+    """Raise InvalidParameter when both dates are given and start is after end."""
+    if start and end and start > end:
+        raise InvalidParameter(
+            f"start ({start.isoformat()}) must not be after end ({end.isoformat()})"
+        )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from data.events_store import (
+from data.events.store import (
     INSERT_SQL,
     TABLE,
     checkpoint,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from data.events.periods import last_day_of_period
+
 EMPTY_MESSAGE = "No views in this range"
 TITLE_CHARS = 34  # longer titles are cut on the axis and shown whole on hover
 
@@ -123,16 +125,6 @@ def hours_read_better(minutes: list[float]) -> bool:
     return bool(minutes) and max(minutes) >= 600
 
 
-def period_end(start: dt.date, resolution: str) -> dt.date:
-    """Last day of the period that starts on `start`."""
-    if resolution == "weekly":
-        return start + dt.timedelta(days=6)
-    if resolution == "monthly":
-        following = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        return following - dt.timedelta(days=1)
-    return start
-
-
 def partial_periods(
     rows: list[dict], resolution: str, first: dt.date | None, last: dt.date | None
 ) -> list[bool]:
@@ -140,7 +132,7 @@ def partial_periods(
     flags = []
     for row in rows:
         start = dt.date.fromisoformat(row["date"])
-        end = period_end(start, resolution)
+        end = last_day_of_period(start, resolution)
         flags.append(bool((first and start < first) or (last and end > last)))
     return flags
 

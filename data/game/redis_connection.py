@@ -15,7 +15,7 @@ from redis.connection import parse_url
 from redis.retry import Retry
 
 from config import ConfigError
-from data.embedded_redis import EmbeddedRedis, EmbeddedRedisError
+from data.game.embedded_redis import EmbeddedRedis, EmbeddedRedisError
 
 log = logging.getLogger(__name__)
 

@@ -32,6 +32,8 @@ from pathlib import Path
 
 import redis
 
+from data.game.redis_processes import alive_server, process_cmdline, server_pids
+
 # sockaddr_un.sun_path is 108 bytes including the terminating NUL.
 MAX_SOCKET_PATH = 107
 START_TIMEOUT = 20.0
@@ -63,26 +65,6 @@ def socket_path_for(data_dir: Path) -> str:
         return path
     digest = hashlib.sha256(str(Path(data_dir).resolve()).encode()).hexdigest()[:16]
     return str(Path(tempfile.gettempdir()) / f"reelboard-redis-{digest}.sock")
-
-
-def _process_cmdline(pid: int) -> bytes | None:
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as handle:
-            return handle.read()
-    except OSError:
-        return None
-
-
-def server_pids(socket_path: str) -> list[int]:
-    """PIDs of live redis-server processes listening on socket_path (zombies excluded)."""
-    needle = socket_path.encode()
-    pids = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            cmdline = _process_cmdline(int(entry)) or b""
-            if b"redis-server" in cmdline and needle in cmdline:
-                pids.append(int(entry))
-    return pids
 
 
 class EmbeddedRedis:
@@ -179,7 +161,7 @@ class EmbeddedRedis:
         except (OSError, ValueError):
             pid = None
         if pid is not None:
-            cmdline = _process_cmdline(pid)
+            cmdline = process_cmdline(pid)
             if cmdline and b"redis-server" in cmdline and self.socket_path.encode() in cmdline:
                 return pid
         # The pid file can be missing (deleted, or written late): fall back to a /proc scan.
@@ -213,7 +195,7 @@ class EmbeddedRedis:
                 os.kill(pid, sig)
         deadline = time.monotonic() + STOP_TIMEOUT
         while time.monotonic() < deadline:
-            if not _alive_server(pid):
+            if not alive_server(pid):
                 return
             time.sleep(0.02)
         with contextlib.suppress(ProcessLookupError):
@@ -290,18 +272,16 @@ class EmbeddedRedis:
         pid = self.pid()
         if pid is None:
             return
-        package_root = str(Path(__file__).resolve().parents[1])
         # Forks once and the parent exits, so the watchdog is re-parented to init and never
         # lingers as our zombie; its own session and no inherited fds keep it independent.
         code = (
             "import os, sys\n"
             "if os.fork():\n    os._exit(0)\n"
-            "sys.path.insert(0, sys.argv[1])\n"
-            "from data.embedded_redis import watch\n"
-            "watch(sys.argv[2], int(sys.argv[3]))\n"
+            "from data.game.embedded_redis import watch\n"
+            "watch(sys.argv[1], int(sys.argv[2]))\n"
         )
         launcher = subprocess.Popen(
-            [sys.executable, "-c", code, package_root, str(self.data_dir), str(pid)],
+            [sys.executable, "-c", code, str(self.data_dir), str(pid)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -350,8 +330,3 @@ def watch(data_dir: str, server_pid: int, interval: float = 1.0) -> None:
                 return
         except TimeoutError:
             continue  # a start or release is in progress: look again next time
-
-
-def _alive_server(pid: int) -> bool:
-    cmdline = _process_cmdline(pid)
-    return bool(cmdline) and b"redis-server" in cmdline

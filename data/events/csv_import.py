@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from data.events_store import (
+from data.events.store import (
     COLUMN_NAMES,
     INSERT_SQL,
     TABLE,
@@ -21,7 +21,7 @@ from data.events_store import (
     read_demo_flag,
     set_demo_flag,
 )
-from data.text_decoding import ENCODING_ERRORS
+from data.events.text_decoding import ENCODING_ERRORS
 
 BATCH_ROWS = 20_000
 _WIDTH = len(COLUMN_NAMES)

@@ -1,4 +1,4 @@
-"""Shared benchmark set-up: the cached demo database under bench/out/ and the real app on it."""
+"""Benchmark and screenshot set-up: the cached demo database under bench/out/, the app on it."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ import tempfile
 import time
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent / "out"
+from config import PROJECT_ROOT
+
+OUT = PROJECT_ROOT / "bench" / "out"
 
 
 def demo_database(rows: int, seed: int = 0) -> Path:
     """The cached demo database for (rows, seed) under bench/out/, generated on first use."""
-    from data.demo_data import generate_demo
+    from data.events.demo_data import generate_demo
 
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"demo_{rows}_seed{seed}.sqlite"

@@ -14,8 +14,9 @@ from pathlib import Path
 import requests
 
 from config import PROJECT_ROOT
-from data.embedded_redis import server_pids, socket_path_for
-from tests.ports import free_port
+from data.game.embedded_redis import socket_path_for
+from data.game.redis_processes import server_pids
+from testkit.ports import free_port
 
 GUNICORN = [sys.executable, "-m", "gunicorn", "-c", str(PROJECT_ROOT / "gunicorn.conf.py")]
 APP = "dashboard_app:server"

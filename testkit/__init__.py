@@ -1,0 +1,1 @@
+"""Harness shared by tests/, bench/ and scripts/: Dash callback client, gunicorn runs, Chromium."""
