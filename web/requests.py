@@ -14,6 +14,8 @@ from web.paths import NOT_DASH_PREFIXES, RELOAD_HASH_PATH
 
 # Set on the WSGI environ when a chunked body was over the limit (see _install_body_limit).
 BODY_TOO_LARGE = "reelboard.body_too_large"
+# How much of a refused chunked body is still read (in multiples of the limit) before closing.
+DRAIN_FACTOR = 8
 
 
 def init_requests(app: dash.Dash) -> None:
@@ -65,10 +67,12 @@ def _install_body_limit(server: Flask) -> None:
     def sized_body(environ, start_response):
         chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
         if limit is not None and chunked and not environ.get("CONTENT_LENGTH"):
-            body = environ["wsgi.input"].read(limit + 1)
+            stream = environ["wsgi.input"]
+            body = stream.read(limit + 1)
             if len(body) > limit:
                 environ[BODY_TOO_LARGE] = True
                 body = b""
+                _drain(stream, DRAIN_FACTOR * limit)
             environ["wsgi.input"] = io.BytesIO(body)
             environ["CONTENT_LENGTH"] = str(len(body))
             environ.pop("HTTP_TRANSFER_ENCODING", None)
@@ -76,6 +80,16 @@ def _install_body_limit(server: Flask) -> None:
         return inner(environ, start_response)
 
     server.wsgi_app = sized_body
+
+
+def _drain(stream, most: int) -> None:
+    """Read and drop up to `most` more bytes of a refused body.
+
+    A client that is still sending when the server closes gets a connection reset instead of
+    the 413; reading on a little (bounded) lets ordinary clients see the answer.
+    """
+    while most > 0 and (chunk := stream.read(min(65536, most))):
+        most -= len(chunk)
 
 
 def _install_request_checks(server: Flask) -> None:
