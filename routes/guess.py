@@ -7,6 +7,8 @@ import json
 from flask import Blueprint, current_app, jsonify, render_template, request
 
 from config import PROJECT_ROOT
+from data.game.board_periods import DEFAULT_PERIOD, PERIODS
+from data.game.boards import BOARDS, DEFAULT_BOARD
 from data.game.rules import (
     DEFAULT_MAX_VALUE,
     MAX_MAX_VALUE,
@@ -16,6 +18,8 @@ from data.game.rules import (
     GameNotFound,
     InvalidInput,
     is_game_id,
+    parse_choice,
+    parse_flag,
     parse_guess,
     parse_limit,
     parse_max_value,
@@ -87,7 +91,7 @@ def page():
 @bp.post("/start", strict_slashes=False)
 @rate_limited("RATELIMIT_GAME_START", "game starts")
 def start():
-    """Start a game: {"max_value": M, "user"?: U} -> 201 {"game_id", "max_value"}."""
+    """Start a game: {"max_value": M, "user"?: U} -> 201 {"game_id", "max_value", "par"}."""
     body = json_body()
     max_value = parse_max_value(body.get("max_value", DEFAULT_MAX_VALUE))
     user = parse_user(body["user"]) if body.get("user") is not None else None
@@ -97,7 +101,8 @@ def start():
 
 @bp.post("/finished", strict_slashes=False)
 def finished():
-    """Record a won game once: {"game_id", "user"?} -> the high-score list for its maximum."""
+    """Record a won game once: {"game_id", "user"?, "placement"?} -> the high scores (and,
+    with placement, where the game landed on every board)."""
     body = json_body()
     game_id = body.get("game_id")
     if game_id is None:
@@ -114,22 +119,30 @@ def finished():
         raise GameNotFound("unknown or expired game")
     user = parse_user(body["user"]) if body.get("user") is not None else None
     limit = parse_limit(body.get("limit"))
-    return jsonify(_store().record(game_id, user, limit))
+    with_placement = parse_flag(body.get("placement"), "placement")
+    return jsonify(_store().record(game_id, user, limit, with_placement=with_placement))
 
 
 @bp.route("/hiscore", methods=["GET", "POST"], strict_slashes=False)
 def hiscore():
-    """High scores for a maximum, fewest guesses first (GET query or the tutorial's POST body)."""
+    """A board for a maximum: ?max_value, board=best|players, period=all|week|day, unique, limit,
+    user (that player's row marked, and pinned below when not in the top). GET query or the
+    tutorial's POST body."""
     if request.method == "POST":
-        body = json_body()
-        max_value = parse_max_value(body.get("max_value", DEFAULT_MAX_VALUE))
-        limit = parse_limit(body.get("limit"))
+        values, from_text = json_body(), False
     else:
-        max_value = parse_max_value(
-            request.args.get("max_value", DEFAULT_MAX_VALUE), from_text=True
-        )
-        limit = parse_limit(request.args.get("limit"), from_text=True)
-    return jsonify(_store().hiscores(max_value, limit))
+        values, from_text = request.args, True
+    max_value = parse_max_value(values.get("max_value", DEFAULT_MAX_VALUE), from_text=from_text)
+    user = values.get("user")
+    entries = _store().hiscores(
+        max_value,
+        limit=parse_limit(values.get("limit"), from_text=from_text),
+        board=parse_choice(values.get("board"), BOARDS, "board", DEFAULT_BOARD),
+        period=parse_choice(values.get("period"), PERIODS, "period", DEFAULT_PERIOD),
+        unique=parse_flag(values.get("unique"), "unique"),
+        user=parse_user(user) if user not in (None, "") else None,
+    )
+    return jsonify(entries)
 
 
 @bp.post("/<game_id>", strict_slashes=False)

@@ -4,35 +4,23 @@ from __future__ import annotations
 
 from data.events.params import DEFAULT_NUM, NUM_MAX, NUM_MIN, SESSIONTYPES
 from data.events.periods import DEFAULT_RESOLUTION, RESOLUTIONS
+from data.game.board_periods import DEFAULT_PERIOD, PERIODS
+from data.game.boards import BOARDS, DEFAULT_BOARD
 from data.game.rules import (
     DEFAULT_LIMIT,
     DEFAULT_MAX_VALUE,
     MAX_LIMIT,
-    MAX_MAX_VALUE,
-    MIN_MAX_VALUE,
-    NAME_MAX_CHARS,
+)
+from routes.openapi_schemas import (
+    MAX_VALUE_SCHEMA,
+    SCHEMAS,
+    USER_SCHEMA,
+    body,
+    error,
+    json_answer,
+    ref,
 )
 from web.paths import GAME_PREFIX
-
-
-def _ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _error(description: str) -> dict:
-    return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
-
-
-def _json(schema: dict, description: str) -> dict:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-def _body(schema: dict, example: dict) -> dict:
-    return {
-        "required": True,
-        "content": {"application/json": {"schema": schema, "example": example}},
-    }
-
 
 FILTER_PARAMETERS = [
     {
@@ -60,24 +48,38 @@ RESOLUTION = {
     "description": "Period length: weeks start on Monday, months on the 1st.",
     "schema": {"type": "string", "enum": list(RESOLUTIONS), "default": DEFAULT_RESOLUTION},
 }
-MAX_VALUE_SCHEMA = {"type": "integer", "minimum": MIN_MAX_VALUE, "maximum": MAX_MAX_VALUE}
+BOARD_PARAMETERS = [
+    {
+        "name": "board",
+        "in": "query",
+        "schema": {"type": "string", "enum": list(BOARDS), "default": DEFAULT_BOARD},
+    },
+    {
+        "name": "period",
+        "in": "query",
+        "schema": {"type": "string", "enum": list(PERIODS), "default": DEFAULT_PERIOD},
+    },
+    {
+        "name": "unique",
+        "in": "query",
+        "description": "1: each player's best game only (best board).",
+        "schema": {"type": "string", "enum": ["0", "1"], "default": "0"},
+    },
+    {
+        "name": "user",
+        "in": "query",
+        "description": "Mark this player's entries; their own row follows the list if not in it.",
+        "schema": USER_SCHEMA,
+    },
+]
 LIMIT_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}
-USER_SCHEMA = {
-    "type": "string",
-    "minLength": 1,
-    "maxLength": NAME_MAX_CHARS,
-    "description": (
-        "NFC-normalised and trimmed; letters of any language; at least one visible letter, "
-        "digit or symbol; no invisible fillers or stacked combining marks."
-    ),
-}
 GAME_ERRORS = {
-    "400": _error("Bad input (the message says what is allowed)."),
-    "413": _error("Body larger than 16 KB."),
-    "415": _error("Body is not application/json."),
-    "503": _error("Redis is unavailable; retry shortly (Retry-After)."),
+    "400": error("Bad input (the message says what is allowed)."),
+    "413": error("Body larger than 16 KB."),
+    "415": error("Body is not application/json."),
+    "503": error("Redis is unavailable; retry shortly (Retry-After)."),
 }
-RATE_LIMITED = _error(
+RATE_LIMITED = error(
     "Too many requests from this client (an IPv4 address or an IPv6 /64); see Retry-After."
 )
 
@@ -90,11 +92,11 @@ def _timeseries(metric: str, summary: str) -> dict:
             "tags": ["data"],
             "parameters": [RESOLUTION, *FILTER_PARAMETERS],
             "responses": {
-                "200": _json(
-                    {"type": "array", "items": _ref("TimePoint")},
+                "200": json_answer(
+                    {"type": "array", "items": ref("TimePoint")},
                     "One entry per period in date order, zero-filled.",
                 ),
-                "400": _error("Bad resolution, date, range or sessiontype."),
+                "400": error("Bad resolution, date, range or sessiontype."),
                 "429": RATE_LIMITED,
             },
         }
@@ -140,10 +142,10 @@ SPEC: dict = {
                     *FILTER_PARAMETERS,
                 ],
                 "responses": {
-                    "200": _json(
-                        {"type": "array", "items": _ref("TopEntry")}, "Most viewed first."
+                    "200": json_answer(
+                        {"type": "array", "items": ref("TopEntry")}, "Most viewed first."
                     ),
-                    "400": _error("Bad num, date, range or sessiontype."),
+                    "400": error("Bad num, date, range or sessiontype."),
                     "429": RATE_LIMITED,
                 },
             }
@@ -153,7 +155,7 @@ SPEC: dict = {
                 "operationId": "start_game",
                 "summary": "Start a game; the server picks the secret number.",
                 "tags": ["game"],
-                "requestBody": _body(
+                "requestBody": body(
                     {
                         "type": "object",
                         "properties": {
@@ -164,13 +166,13 @@ SPEC: dict = {
                     {"max_value": 25, "user": "Ann"},
                 ),
                 "responses": {
-                    "201": _json(_ref("Game"), "The new game."),
+                    "201": json_answer(ref("Game"), "The new game."),
                     **GAME_ERRORS,
-                    "429": _error(
+                    "429": error(
                         "Too many game starts, or too many games in play, from this client "
                         "(GAME_MAX_ACTIVE_PER_CLIENT); see Retry-After."
                     ),
-                    "503": _error(
+                    "503": error(
                         "Redis is unavailable, or the server holds GAME_MAX_ACTIVE games in "
                         "play; retry after Retry-After seconds."
                     ),
@@ -190,7 +192,7 @@ SPEC: dict = {
                         "schema": {"type": "string"},
                     }
                 ],
-                "requestBody": _body(
+                "requestBody": body(
                     {
                         "type": "object",
                         "required": ["guess"],
@@ -199,10 +201,10 @@ SPEC: dict = {
                     {"guess": 13},
                 ),
                 "responses": {
-                    "200": _json(_ref("GuessResult"), "The answer and the guesses counted."),
+                    "200": json_answer(ref("GuessResult"), "The answer and the guesses counted."),
                     **GAME_ERRORS,
-                    "404": _error("Unknown or expired game."),
-                    "409": _error("The game is already won."),
+                    "404": error("Unknown or expired game."),
+                    "409": error("The game is already won."),
                     "429": RATE_LIMITED,
                 },
             }
@@ -212,7 +214,7 @@ SPEC: dict = {
                 "operationId": "finish_game",
                 "summary": "Record a won game once; returns the high scores for its maximum.",
                 "tags": ["game"],
-                "requestBody": _body(
+                "requestBody": body(
                     {
                         "type": "object",
                         "required": ["game_id"],
@@ -220,15 +222,23 @@ SPEC: dict = {
                             "game_id": {"type": "string"},
                             "user": USER_SCHEMA,
                             "limit": LIMIT_SCHEMA,
+                            "placement": {
+                                "type": "boolean",
+                                "description": "Answer {hiscores, placement} instead of the list.",
+                            },
                         },
                     },
                     {"game_id": "Zx3v9kq2Lm0aBc7d", "user": "Ann"},
                 ),
                 "responses": {
-                    "200": _json(_ref("HiscoreList"), "The high scores, fewest guesses first."),
+                    "200": json_answer(
+                        {"oneOf": [ref("HiscoreList"), ref("Finished")]},
+                        "The best games, fewest guesses first (with placement: also where "
+                        "this game landed on every board and period).",
+                    ),
                     **GAME_ERRORS,
-                    "404": _error("Unknown or expired game."),
-                    "409": _error(
+                    "404": error("Unknown or expired game."),
+                    "409": error(
                         "The game is not won yet, or was started by another player (only "
                         "the name it was started with can record it)."
                     ),
@@ -238,7 +248,11 @@ SPEC: dict = {
         f"{GAME_PREFIX}/hiscore": {
             "get": {
                 "operationId": "hiscores",
-                "summary": "High scores for a maximum: fewest guesses first, ties by date.",
+                "summary": (
+                    "A board for a maximum: best games (fewest guesses, ties by date) or "
+                    "players (average of their last 10 games, at least 5; an abandoned game "
+                    "counts as par + 1), all time, this ISO week or today (UTC)."
+                ),
                 "tags": ["game"],
                 "parameters": [
                     {
@@ -247,18 +261,19 @@ SPEC: dict = {
                         "schema": {**MAX_VALUE_SCHEMA, "default": DEFAULT_MAX_VALUE},
                     },
                     {"name": "limit", "in": "query", "schema": LIMIT_SCHEMA},
+                    *BOARD_PARAMETERS,
                 ],
                 "responses": {
-                    "200": _json(_ref("HiscoreList"), "The high scores."),
-                    "400": _error("Bad max_value or limit."),
-                    "503": _error("Redis is unavailable."),
+                    "200": json_answer(ref("HiscoreList"), "The board's entries, best first."),
+                    "400": error("Bad max_value, limit, board, period, unique or user."),
+                    "503": error("Redis is unavailable."),
                 },
             },
             "post": {
                 "operationId": "hiscores_post",
                 "summary": "The tutorial's form of GET /guess/hiscore.",
                 "tags": ["game"],
-                "requestBody": _body(
+                "requestBody": body(
                     {
                         "type": "object",
                         "properties": {
@@ -269,7 +284,7 @@ SPEC: dict = {
                     {"max_value": 25},
                 ),
                 "responses": {
-                    "200": _json(_ref("HiscoreList"), "The high scores."),
+                    "200": json_answer(ref("HiscoreList"), "The high scores."),
                     **GAME_ERRORS,
                 },
             },
@@ -280,66 +295,11 @@ SPEC: dict = {
                 "summary": "Event store and Redis status.",
                 "tags": ["ops"],
                 "responses": {
-                    "200": _json(_ref("Health"), "Both are up."),
-                    "503": _json(_ref("Health"), "One of them is down."),
+                    "200": json_answer(ref("Health"), "Both are up."),
+                    "503": json_answer(ref("Health"), "One of them is down."),
                 },
             }
         },
     },
-    "components": {
-        "schemas": {
-            "Error": {
-                "type": "object",
-                "required": ["error"],
-                "properties": {"error": {"type": "string"}},
-            },
-            "TimePoint": {
-                "type": "object",
-                "required": ["date", "values"],
-                "properties": {
-                    "date": {"type": "string", "format": "date"},
-                    "values": {"type": "integer", "minimum": 0},
-                },
-            },
-            "TopEntry": {
-                "type": "object",
-                "required": ["title", "values"],
-                "properties": {
-                    "title": {"type": "string"},
-                    "values": {"type": "integer", "minimum": 1},
-                },
-            },
-            "Game": {
-                "type": "object",
-                "required": ["game_id", "max_value"],
-                "properties": {"game_id": {"type": "string"}, "max_value": MAX_VALUE_SCHEMA},
-            },
-            "GuessResult": {
-                "type": "object",
-                "required": ["result", "guesses"],
-                "properties": {
-                    "result": {"type": "string", "enum": ["higher", "lower", "correct"]},
-                    "guesses": {"type": "integer", "minimum": 1},
-                },
-            },
-            "Hiscore": {
-                "type": "object",
-                "required": ["user", "guesses", "date"],
-                "properties": {
-                    "user": {"type": "string"},
-                    "guesses": {"type": "integer", "minimum": 1},
-                    "date": {"type": "string", "format": "date-time"},
-                },
-            },
-            "HiscoreList": {"type": "array", "items": _ref("Hiscore")},
-            "Health": {
-                "type": "object",
-                "required": ["status", "checks"],
-                "properties": {
-                    "status": {"type": "string", "enum": ["ok", "unavailable"]},
-                    "checks": {"type": "object"},
-                },
-            },
-        }
-    },
+    "components": {"schemas": SCHEMAS},
 }

@@ -217,6 +217,32 @@ def _check_marks(name: str) -> None:
         raise InvalidInput("user must be mostly letters, digits or symbols, not combining marks")
 
 
+def par(max_value: int) -> int:
+    """Guesses that halving needs at worst for numbers 1..max_value: ceil(log2(max_value + 1))."""
+    if max_value < 1:
+        raise ValueError(f"par needs a maximum of at least 1, got {max_value}")
+    # ceil(log2(M + 1)) is the bit length of M, exact for any size (no floating point).
+    return int(max_value).bit_length()
+
+
+def parse_choice(value, choices: tuple[str, ...], what: str, default: str) -> str:
+    """One of choices (default when missing), or InvalidInput naming them."""
+    if value is None or value == "":
+        return default
+    if isinstance(value, str) and value in choices:
+        return value
+    raise InvalidInput(f"{what} must be one of {', '.join(choices)} (default {default})")
+
+
+def parse_flag(value, what: str) -> bool:
+    """0/1 (also false/true); missing is 0."""
+    if value is None or value == "" or value in ("0", "false", False, 0):
+        return False
+    if value in ("1", "true", True, 1):
+        return True
+    raise InvalidInput(f"{what} must be 0 or 1")
+
+
 def is_game_id(value) -> bool:
     """True when value looks like a game id the server could have issued."""
     return isinstance(value, str) and _GAME_ID.fullmatch(value) is not None

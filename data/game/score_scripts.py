@@ -23,10 +23,62 @@ local function track(key, game_id, expires, ttl_ms, only_existing)
 end
 """
 
+# The player boards: per maximum and period, `players:{max}{suffix}` (hash: player -> JSON
+# {"u": name, "g": [guesses of the last 10 counted games], "t": last game, 13-digit epoch ms})
+# and `...:board` (sorted set: member "{t}:{player}", score = average over "g" once it holds at
+# least 5 games, else UNRANKED; equal averages sort by member, so the earlier last game first).
+# Each board keeps at most `cap` players: the worst (and the unranked) go first.
+_PLAYERS = """
+local UNRANKED = 1000000000
+local LAST_GAMES, MIN_GAMES = 10, 5
+local function expire_period(key, at)
+  if tonumber(at) > 0 then redis.call('EXPIREAT', key, tonumber(at)) end
+end
+local function count_game(data_key, board_key, at, cap, player, user, guesses, t)
+  local games = {}
+  local raw = redis.call('HGET', data_key, player)
+  if raw then
+    local old = cjson.decode(raw)
+    games = old.g
+    redis.call('ZREM', board_key, old.t .. ':' .. player)
+  end
+  table.insert(games, guesses)
+  while #games > LAST_GAMES do table.remove(games, 1) end
+  local score = UNRANKED
+  if #games >= MIN_GAMES then
+    local sum = 0
+    for _, value in ipairs(games) do sum = sum + value end
+    score = sum / #games
+  end
+  redis.call('HSET', data_key, player, cjson.encode({u = user, g = games, t = t}))
+  redis.call('ZADD', board_key, score, t .. ':' .. player)
+  if redis.call('ZCARD', board_key) > cap then
+    for _, member in ipairs(redis.call('ZRANGE', board_key, cap, -1)) do
+      redis.call('HDEL', data_key, string.sub(member, 15))
+    end
+    redis.call('ZREMRANGEBYRANK', board_key, cap, -1)
+  end
+  expire_period(data_key, at)
+  expire_period(board_key, at)
+end
+-- boards: {data_key, board_key, expire_at} for the all-time, week and day boards.
+local function count_everywhere(boards, cap, player, user, guesses, t)
+  for _, b in ipairs(boards) do count_game(b[1], b[2], b[3], cap, player, user, guesses, t) end
+end
+"""
+
 # KEYS[1] game, KEYS[2] all games in play, KEYS[3] this client's games in play.
 # ARGV: game_id, ttl seconds, per-client cap, total cap, secret, max_value, user, player, client.
+# Abandonment, for a named game: KEYS[4] playing:{max} (hash: player -> JSON {"id", "u"} of their
+# latest game at this maximum), KEYS[5] playing:{max}:expires (player -> when that game expires),
+# KEYS[6..11] the player boards (data, board) for all time, week, day. ARGV[10] par + 1,
+# ARGV[11] now as 13-digit epoch ms, ARGV[12] board cap, ARGV[13] week and ARGV[14] day expiry,
+# ARGV[15] the key prefix.
+# The player's previous game at this maximum, unless won, counts as par + 1 guesses and ends (it
+# is deleted, so it counts once); so does every game at this maximum found expired unwon.
 START = (
     _COMMON
+    + _PLAYERS
     + """
 local now = now_ms()
 local ttl_ms = tonumber(ARGV[2]) * 1000
@@ -41,24 +93,57 @@ end
 local full = refuse_if_full(KEYS[3], tonumber(ARGV[3]), 'client')
   or refuse_if_full(KEYS[2], tonumber(ARGV[4]), 'total')
 if full then return full end
+local named = '0'
+if ARGV[8] ~= '' then named = '1' end
 redis.call('HSET', KEYS[1], 'secret', ARGV[5], 'max_value', ARGV[6], 'user', ARGV[7],
-           'player', ARGV[8], 'client', ARGV[9], 'guesses', '0', 'won', '0', 'recorded', '0')
+           'player', ARGV[8], 'client', ARGV[9], 'guesses', '0', 'won', '0', 'recorded', '0',
+           'named', named)
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]))
 for _, key in ipairs({KEYS[2], KEYS[3]}) do
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
   track(key, ARGV[1], now + ttl_ms, ttl_ms, false)
 end
+if ARGV[8] ~= '' then
+  local boards = {
+    {KEYS[6], KEYS[7], '0'}, {KEYS[8], KEYS[9], ARGV[13]}, {KEYS[10], KEYS[11], ARGV[14]},
+  }
+  local abandoned, cap, t = tonumber(ARGV[10]), tonumber(ARGV[12]), ARGV[11]
+  local function abandon(player)
+    local raw = redis.call('HGET', KEYS[4], player)
+    redis.call('HDEL', KEYS[4], player)
+    redis.call('ZREM', KEYS[5], player)
+    if not raw then return end
+    local game = cjson.decode(raw)
+    local game_key = ARGV[15] .. 'game:' .. game.id
+    local state = redis.call('HMGET', game_key, 'won', 'client')
+    if state[1] == '1' then return end
+    -- Abandoned: the game ends here (its id is unknown from now on) and frees its places.
+    redis.call('DEL', game_key)
+    redis.call('ZREM', KEYS[2], game.id)
+    if state[2] then redis.call('ZREM', ARGV[15] .. 'active:' .. state[2], game.id) end
+    count_everywhere(boards, cap, player, game.u, abandoned, t)
+  end
+  -- Games at this maximum that expired unwon since the last start here (a bounded sweep).
+  local expired = redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', tonumber(t), 'LIMIT', 0, 20)
+  for _, player in ipairs(expired) do abandon(player) end
+  abandon(ARGV[8])
+  redis.call('HSET', KEYS[4], ARGV[8], cjson.encode({id = ARGV[1], u = ARGV[7]}))
+  redis.call('ZADD', KEYS[5], tonumber(t) + ttl_ms, ARGV[8])
+  redis.call('PEXPIRE', KEYS[4], ttl_ms)
+  redis.call('PEXPIRE', KEYS[5], ttl_ms)
+end
 return {'ok'}
 """
 )
 
-# KEYS[1] game. ARGV: guess, ttl seconds, prefix, game_id.
+# KEYS[1] game. ARGV: guess, ttl seconds, prefix, game_id, now (epoch ms).
 # The bookkeeping keys are named from the game's client, known only inside the script (fine for
 # a single Redis; this store does not target Redis Cluster).
 GUESS = (
     _COMMON
     + """
-local g = redis.call('HMGET', KEYS[1], 'secret', 'max_value', 'guesses', 'won', 'last', 'client')
+local g = redis.call('HMGET', KEYS[1], 'secret', 'max_value', 'guesses', 'won', 'last', 'client',
+                     'player')
 if not g[1] then return {'missing'} end
 local guess = tonumber(ARGV[1])
 local secret = tonumber(g[1])
@@ -84,20 +169,43 @@ if g[6] then
     for _, key in ipairs(sets) do track(key, ARGV[4], expires, ttl_ms, true) end
   end
 end
+-- The player's latest game at this maximum: won, it can no longer be abandoned; played, it
+-- expires later.
+if g[7] and g[7] ~= '' then
+  local playing = ARGV[3] .. 'playing:' .. g[2]
+  local raw = redis.call('HGET', playing, g[7])
+  if raw and cjson.decode(raw).id == ARGV[4] then
+    if answer == 'correct' then
+      redis.call('HDEL', playing, g[7])
+      redis.call('ZREM', playing .. ':expires', g[7])
+    else
+      local expires = tonumber(ARGV[5]) + tonumber(ARGV[2]) * 1000
+      redis.call('ZADD', playing .. ':expires', 'XX', expires, g[7])
+    end
+  end
+end
 return {answer, tostring(n)}
 """
 )
 
 # KEYS[1] game. ARGV: prefix, game_id, user ('' = the game's), its player key, epoch ms,
-# ISO date, cap, limit. The list and ranking keys depend on the game's maximum, known only
-# inside the script. The name is fixed at the start: a finish naming another player is refused,
-# and a game started without a name takes the first name it is recorded with.
-RECORD = """
+# ISO date, cap, limit, then the week's and the day's key suffix and expiry (unix s). One
+# script for every board, so a crash or a retry never records a game on some boards only.
+# Player boards count only games named at their start (a game named at its finish could have
+# been fished for by unnamed restarts); an abandoned game never gets here (it was deleted). The list
+# and ranking keys depend on the game's maximum, known only inside the script. The name is fixed
+# at the start: a finish naming another player is refused, and a game started without a name
+# takes the first name it is recorded with.
+RECORD = (
+    _PLAYERS
+    + """
 local g = redis.call('HMGET', KEYS[1], 'max_value', 'guesses', 'won', 'recorded', 'user', 'member',
-                     'player')
+                     'player', 'named')
 if not g[1] then return {'missing'} end
 if g[3] ~= '1' then return {'unfinished'} end
 local stored = g[5] or ''
+-- Named at its start (games from before the flag: named when they hold a name).
+local counted = g[8] == '1' or (not g[8] and stored ~= '')
 if ARGV[3] ~= '' and stored ~= '' then
   local same
   if g[7] and g[7] ~= '' then
@@ -120,13 +228,27 @@ if g[4] ~= '1' then
   local history = ARGV[1] .. 'hiscores:' .. g[1]
   redis.call('LPUSH', history, entry)
   redis.call('LTRIM', history, 0, cap - 1)
-  redis.call('ZADD', ranking, tonumber(g[2]), member)
-  redis.call('ZREMRANGEBYRANK', ranking, cap, -1)
+  local periods = {{'', '0'}, {ARGV[9], ARGV[10]}, {ARGV[11], ARGV[12]}}
+  for _, period in ipairs(periods) do
+    local board = ranking .. period[1]
+    redis.call('ZADD', board, tonumber(g[2]), member)
+    redis.call('ZREMRANGEBYRANK', board, cap, -1)
+    expire_period(board, period[2])
+  end
   redis.call('HSET', KEYS[1], 'recorded', '1', 'member', member, 'user', user)
   if stored == '' then redis.call('HSET', KEYS[1], 'player', ARGV[4]) end
+  if counted and g[7] and g[7] ~= '' then
+    local boards = {}
+    for _, period in ipairs(periods) do
+      local data_key = ARGV[1] .. 'players:' .. g[1] .. period[1]
+      table.insert(boards, {data_key, data_key .. ':board', period[2]})
+    end
+    count_everywhere(boards, cap, g[7], user, tonumber(g[2]), ARGV[5])
+  end
 end
 local top = redis.call('ZRANGE', ranking, 0, tonumber(ARGV[8]) - 1)
-return {'ok', member, unpack(top)}
+return {'ok', member, counted and '1' or '0', g[1], unpack(top)}
 """
+)
 
 SCRIPTS = {"start": START, "guess": GUESS, "record": RECORD}

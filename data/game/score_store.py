@@ -26,10 +26,19 @@ from __future__ import annotations
 import json
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from config import ConfigError
+from data.game.board_periods import DEFAULT_PERIOD, PERIODS, BoardPeriod, periods_at
+from data.game.boards import (
+    DEFAULT_BOARD,
+    best_board,
+    entry_of,
+    iso_utc,
+    placement,
+    players_board,
+)
 from data.game.redis_connection import RedisProvider
 from data.game.rules import (
     DEFAULT_LIMIT,
@@ -41,6 +50,7 @@ from data.game.rules import (
     TooManyActiveGames,
     TooManyClientGames,
     is_game_id,
+    par,
     player_key,
 )
 from data.game.score_scripts import SCRIPTS
@@ -54,19 +64,6 @@ class GuessResult:
     guesses: int
 
 
-def _iso_utc(epoch_ms: int) -> str:
-    return (
-        datetime.fromtimestamp(epoch_ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%S.")
-        + f"{epoch_ms % 1000:03d}Z"
-    )
-
-
-def _entry_from_member(member: str) -> dict:
-    # member = "{ms}:{game_id}:{json}"; game ids never contain ':'.
-    entry = json.loads(member.split(":", 2)[2])
-    return {"user": entry["user"], "guesses": entry["guesses"], "date": entry["date"]}
-
-
 class ScoreStore:
     """Games and high scores for the guessing game, all in one Redis."""
 
@@ -78,6 +75,7 @@ class ScoreStore:
         game_ttl: int = 86_400,
         max_active_per_client: int = 50,
         max_active: int = 100_000,
+        clock: Callable[[], float] = time.time,
     ):
         if min(history_cap, game_ttl, max_active_per_client, max_active) < 1:
             # ConfigError (a ValueError): the app's start-up reports it as one clear line.
@@ -92,6 +90,7 @@ class ScoreStore:
         self.game_ttl = game_ttl
         self.max_active_per_client = max_active_per_client
         self.max_active = max_active
+        self.clock = clock  # seconds since the epoch; tests move it across period boundaries
         self._scripts: dict = {}
 
     @classmethod
@@ -126,6 +125,24 @@ class ScoreStore:
         """Redis key of the ranking sorted set for a maximum."""
         return f"{self.prefix}ranking:{max_value}"
 
+    def board_key(self, max_value: int, period: BoardPeriod) -> str:
+        """Redis key of the best-game board of a maximum in a period (all time: the ranking)."""
+        return self.ranking_key(max_value) + period.suffix
+
+    def players_keys(self, max_value: int, period: BoardPeriod) -> tuple[str, str]:
+        """Redis keys (data hash, board sorted set) of the player board of a maximum in a period."""
+        data = f"{self.prefix}players:{max_value}{period.suffix}"
+        return data, data + ":board"
+
+    def playing_keys(self, max_value: int) -> tuple[str, str]:
+        """Redis keys of each player's latest game at a maximum and of when it expires."""
+        key = f"{self.prefix}playing:{max_value}"
+        return key, key + ":expires"
+
+    def now_ms(self) -> int:
+        """The store's clock in epoch milliseconds."""
+        return int(self.clock() * 1000)
+
     def active_key(self, client: str | None = None) -> str:
         """Redis key of the games in play: all of them, or one client's."""
         return f"{self.prefix}active" if client is None else f"{self.prefix}active:{client}"
@@ -133,13 +150,25 @@ class ScoreStore:
     # -- operations -----------------------------------------------------------------------
 
     def start_game(self, max_value: int, user: str | None = None, *, client: str) -> dict:
-        """Create a game with a secret from 1..max_value; returns {"game_id", "max_value"}.
+        """Create a game with a secret from 1..max_value; returns {"game_id", "max_value", "par"}.
 
         client is an opaque id of who starts it (the route passes the network address); raises
-        TooManyClientGames or TooManyActiveGames when a cap on games in play is reached.
+        TooManyClientGames or TooManyActiveGames when a cap on games in play is reached. For a
+        named player, their previous unwon game at this maximum counts as abandoned.
         """
         game_id = secrets.token_urlsafe(16)
-        keys = [self.game_key(game_id), self.active_key(), self.active_key(client)]
+        now = self.now_ms()
+        periods = periods_at(now)
+        board_keys = [
+            key for name in PERIODS for key in self.players_keys(max_value, periods[name])
+        ]
+        keys = [
+            self.game_key(game_id),
+            self.active_key(),
+            self.active_key(client),
+            *self.playing_keys(max_value),
+            *board_keys,
+        ]
         args = [
             game_id,
             self.game_ttl,
@@ -150,6 +179,12 @@ class ScoreStore:
             user or "",
             player_key(user) if user else "",
             client,
+            par(max_value) + 1,
+            f"{now:013d}",
+            self.history_cap,
+            periods["week"].expire_at,
+            periods["day"].expire_at,
+            self.prefix,
         ]
         with self.provider.connection() as redis_client:
             reply = self._run(redis_client, "start", keys, args)
@@ -163,7 +198,7 @@ class ScoreStore:
             raise TooManyActiveGames(
                 "the server has too many games in play right now; try again later", int(reply[1])
             )
-        return {"game_id": game_id, "max_value": max_value}
+        return {"game_id": game_id, "max_value": max_value, "par": par(max_value)}
 
     def guess(self, game_id: str, guess: int) -> GuessResult:
         """Count one guess; raises GameNotFound, GameAlreadyWon or InvalidInput (out of range)."""
@@ -174,7 +209,7 @@ class ScoreStore:
                 client,
                 "guess",
                 [self.game_key(game_id)],
-                [guess, self.game_ttl, self.prefix, game_id],
+                [guess, self.game_ttl, self.prefix, game_id, self.now_ms()],
             )
         status, value = reply[0], (reply[1] if len(reply) > 1 else None)
         if status == "missing":
@@ -186,25 +221,35 @@ class ScoreStore:
         return GuessResult(status, int(value))
 
     def record(
-        self, game_id: str, user: str | None = None, limit: int = DEFAULT_LIMIT
-    ) -> list[dict]:
+        self,
+        game_id: str,
+        user: str | None = None,
+        limit: int = DEFAULT_LIMIT,
+        with_placement: bool = False,
+    ) -> list[dict] | dict:
         """Record a won game once (again: no change) and return the ranking's top `limit`.
 
         A user naming another player than the game's raises OtherPlayer. The entry of this game
-        carries "this_game": true so a page can highlight it.
+        carries "this_game": true so a page can highlight it. with_placement: answer
+        {"hiscores": [...], "placement": where the game landed (boards.placement)}.
         """
         if not is_game_id(game_id):
             raise GameNotFound("unknown or expired game")
-        now_ms = time.time_ns() // 1_000_000
+        now_ms = self.now_ms()
+        periods = periods_at(now_ms)
         args = [
             self.prefix,
             game_id,
             user or "",
             player_key(user) if user else "",
             f"{now_ms:013d}",
-            _iso_utc(now_ms),
+            iso_utc(now_ms),
             self.history_cap,
             limit,
+            periods["week"].suffix,
+            periods["week"].expire_at,
+            periods["day"].suffix,
+            periods["day"].expire_at,
         ]
         with self.provider.connection() as client:
             reply = self._run(client, "record", [self.game_key(game_id)], args)
@@ -221,20 +266,32 @@ class ScoreStore:
             )
         if status == "nouser":
             raise InvalidInput("user is required to record a score (1 to 32 characters)")
-        own = reply[1]
+        own, counted = reply[1], reply[2] == "1"
+        board_par = par(int(reply[3]))
         entries = []
-        for member in reply[2:]:
-            entry = _entry_from_member(member)
+        for rank, member in enumerate(reply[4:], start=1):
+            entry = {"rank": rank, **entry_of(member), "par": board_par}
             if member == own:
                 entry["this_game"] = True
             entries.append(entry)
-        return entries
+        if not with_placement:
+            return entries
+        where = placement(self, int(reply[3]), own, entry_of(own)["user"], counted)
+        return {"hiscores": entries, "placement": where}
 
-    def hiscores(self, max_value: int, limit: int = DEFAULT_LIMIT) -> list[dict]:
-        """The top `limit` scores for a maximum: fewest guesses first, ties by earlier date."""
-        with self.provider.connection() as client:
-            members = client.zrange(self.ranking_key(max_value), 0, limit - 1)
-        return [_entry_from_member(member) for member in members]
+    def hiscores(
+        self,
+        max_value: int,
+        limit: int = DEFAULT_LIMIT,
+        board: str = DEFAULT_BOARD,
+        period: str = DEFAULT_PERIOD,
+        unique: bool = False,
+        user: str | None = None,
+    ) -> list[dict]:
+        """A board's top `limit` entries (with user: that player's own row pinned below)."""
+        if board == "players":
+            return players_board(self, max_value, period, limit, user)
+        return best_board(self, max_value, period, limit, unique, user)
 
     def history(self, max_value: int, count: int = 100) -> list[dict]:
         """The newest `count` recorded entries for a maximum (the tutorial's list)."""
@@ -243,22 +300,29 @@ class ScoreStore:
         return [json.loads(item) for item in raw]
 
     def reset(self, max_value: int | None = None) -> int:
-        """Delete the high scores (of one maximum, or all); returns the number of keys deleted."""
+        """Delete the high scores and boards (of one maximum, or all); returns keys deleted."""
+        if max_value is None:
+            patterns = [f"{self.prefix}{kind}:*" for kind in ("hiscores", "ranking", "players")]
+        else:
+            exact = [self.history_key(max_value), self.ranking_key(max_value)]
+            data, board = self.players_keys(max_value, periods_at(0)["all"])
+            patterns = [*exact, data, board, f"{self.ranking_key(max_value)}:*", f"{data}:*"]
+        deleted = 0
         with self.provider.connection() as client:
-            if max_value is not None:
-                return client.delete(self.history_key(max_value), self.ranking_key(max_value))
-            deleted = 0
-            for kind in ("hiscores:", "ranking:"):
-                pattern = _glob_escape(self.prefix + kind) + "*"
+            for pattern in patterns:
+                escaped = _glob_escape(pattern[:-1]) + "*" if pattern.endswith(":*") else None
+                if escaped is None:
+                    deleted += client.delete(pattern)
+                    continue
                 batch = []
-                for key in client.scan_iter(match=pattern, count=500):
+                for key in client.scan_iter(match=escaped, count=500):
                     batch.append(key)
                     if len(batch) >= 500:
                         deleted += client.delete(*batch)
                         batch = []
                 if batch:
                     deleted += client.delete(*batch)
-            return deleted
+        return deleted
 
     def _run(self, client, name: str, keys: list, args: list):
         # Script objects are bound to a client; redis-py reloads them after NOSCRIPT (restarts).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -12,11 +13,15 @@ from tests.redis_fixtures import play_to_win
 from web import services
 from web.limits import client_network
 
+_PLAYERS = itertools.count()
+
 
 def _start(client, address: str, max_value: int = 10):
+    # A new player each time: one player's restart ends their previous game (it is abandoned),
+    # so only many players (or unnamed games) can pile games up behind one address.
     return client.post(
         "/guess/start",
-        json={"max_value": max_value, "user": "Ann"},
+        json={"max_value": max_value, "user": f"Player {next(_PLAYERS)}"},
         environ_base={"REMOTE_ADDR": address},
     )
 

@@ -32,11 +32,16 @@ def _scores(store) -> dict:
 
 
 def _score_keys_without_ttl(store) -> bool:
+    """Every maximum's history and all-time ranking is there, without a TTL.
+
+    (This week's and today's boards, ranking:<max>:week:..., expire by themselves.)
+    """
     with store.provider.connection() as client:
         keys = [
             key
             for kind in ("hiscores:", "ranking:")
             for key in client.scan_iter(match=store.prefix + kind + "*")
+            if ":" not in key[len(store.prefix + kind) :]
         ]
         return len(keys) == 2 * len(MAXIMA) and all(client.ttl(key) == -1 for key in keys)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from data.game.board_periods import periods_at
 from data.game.redis_processes import server_pids
 from tests.redis_fixtures import play_to_win, start_game
 from web import services
@@ -78,7 +79,8 @@ def test_scores_reset_asks_and_deletes_only_scores_under_the_prefix(
 
         one = runner.invoke(args=["scores-reset", "--max-value", "10"], input="y\n")
         assert one.exit_code == 0, one.output
-        assert "2 Redis key(s)" in one.output
+        # The history, and the best-game and player boards of all time, this week and today.
+        assert "10 Redis key(s)" in one.output
         assert store.hiscores(10) == [] and len(store.hiscores(25)) == 1
 
         bad = runner.invoke(args=["scores-reset", "--max-value", "1", "--yes"])
@@ -90,6 +92,7 @@ def test_scores_reset_asks_and_deletes_only_scores_under_the_prefix(
         assert store.hiscores(25) == [] and store.history(25) == []
         with store.provider.connection() as redis_client:
             assert redis_client.get(outside) == "1"
+            assert not list(redis_client.scan_iter(match=redis_prefix + "players:*"))
             # Games are not scores: they stay (and expire by themselves).
             assert any(
                 k.startswith(f"{redis_prefix}game:")
@@ -113,8 +116,23 @@ def test_only_games_in_play_and_rate_limits_ever_get_a_ttl(make_app, game_config
         keys = list(redis_client.scan_iter(match=redis_prefix + "*"))
         ttls = {key: redis_client.pttl(key) for key in keys}
     scores = {k for k in keys if k.startswith((store.history_key(""), store.ranking_key("")))}
-    assert scores == {store.history_key(10), store.ranking_key(10)}
-    assert all(ttls[key] == -1 for key in scores)
+    scores |= {k for k in keys if k.startswith(f"{redis_prefix}players:")}
+    periods = periods_at(store.now_ms())
+    all_time = {
+        store.history_key(10),
+        store.ranking_key(10),
+        *store.players_keys(10, periods["all"]),
+    }
+    # The period boards (this week's, today's) expire by themselves; the all-time ones never.
+    by_period = {
+        key
+        for name in ("week", "day")
+        for key in (store.board_key(10, periods[name]), *store.players_keys(10, periods[name]))
+    }
+    assert scores == all_time | by_period
+    assert all(ttls[key] == -1 for key in all_time)
+    assert all(0 < ttls[key] <= 9 * 86_400_000 for key in by_period)
+    scores = all_time | by_period
     # Everything else has one: the games, their bookkeeping, and the rate limiter's counters
     # (absent when a slow Redis made the limiter count in memory for a moment).
     others = set(keys) - scores
