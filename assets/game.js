@@ -113,6 +113,119 @@
     return "Something went wrong (HTTP " + res.status + "). Please try again.";
   }
 
+  // The boards the page can show, as GET /guess/hiscore names them.
+  var LIMIT = 10;
+  var BOARDS = ["best", "players"];
+  var PERIODS = ["all", "week", "day"];
+  var PERIOD_WORDS = { all: "all time", week: "this week", day: "today" };
+
+  function isNumber(value) {
+    return typeof value === "number" && isFinite(value);
+  }
+
+  // Before the first guess no game exists yet (starting one early would put it in play): the
+  // page gets par of every offered maximum from the server (data-pars); the game's own par
+  // replaces it once the game starts.
+  function expectedPar(maxValue) {
+    var root = document.getElementById("game-root");
+    try {
+      return JSON.parse((root && root.getAttribute("data-pars")) || "{}")[String(maxValue)];
+    } catch (e) {
+      return undefined;
+    }
+  }
+
+  function scoreText(score) {
+    if (score > 0) {
+      return score + " under par";
+    }
+    if (score < 0) {
+      return -score + " over par";
+    }
+    return "on par";
+  }
+
+  function formatter(options) {
+    try {
+      return new Intl.DateTimeFormat(undefined, options);
+    } catch (e) {
+      return null; // an old browser without these options: toLocaleString below
+    }
+  }
+
+  var dateFormat = formatter({ dateStyle: "medium", timeStyle: "short" });
+  // In a table cell: the day and the time as two parts that wrap between, never inside.
+  var dayFormat = formatter({ month: "short", day: "numeric" });
+  var dayYearFormat = formatter({ year: "numeric", month: "short", day: "numeric" });
+  var timeFormat = formatter({ hour: "numeric", minute: "2-digit" });
+
+  var averageFormat = (function () {
+    try {
+      return new Intl.NumberFormat(undefined, {
+        minimumFractionDigits: 2,
+        maximumFractionDigits: 2,
+      });
+    } catch (e) {
+      return null;
+    }
+  })();
+
+  function formatDate(iso) {
+    var when = new Date(iso);
+    if (!iso || isNaN(when.getTime())) {
+      return iso ? String(iso) : "–";
+    }
+    return dateFormat ? dateFormat.format(when) : when.toLocaleString();
+  }
+
+  function formatAverage(value) {
+    if (!isNumber(value)) {
+      return "–";
+    }
+    return averageFormat ? averageFormat.format(value) : value.toFixed(2);
+  }
+
+  function dateNode(iso) {
+    var node = document.createElement("time");
+    var when = new Date(iso);
+    if (!iso || isNaN(when.getTime()) || !dayFormat || !dayYearFormat || !timeFormat) {
+      node.textContent = formatDate(iso);
+    } else {
+      var sameYear = when.getFullYear() === new Date().getFullYear();
+      [(sameYear ? dayFormat : dayYearFormat).format(when), timeFormat.format(when)].forEach(
+        function (text, index) {
+          var part = document.createElement("span");
+          part.className = index ? "rb-date-time" : "rb-date-day";
+          part.textContent = text;
+          if (index) {
+            node.appendChild(document.createTextNode(" "));
+          }
+          node.appendChild(part);
+        }
+      );
+      node.title = formatDate(iso);
+    }
+    if (iso) {
+      node.dateTime = String(iso);
+    }
+    return node;
+  }
+
+  // The columns of each board: the rank is the row's header cell, the rest are data cells.
+  var COLUMNS = {
+    best: [
+      { head: "Player", key: "user", className: "rb-player" },
+      { head: "Guesses", key: "guesses", className: "text-end" },
+      { head: "Date", key: "date", className: "text-end rb-col-date", kind: "date" },
+    ],
+    players: [
+      { head: "Player", key: "user", className: "rb-player" },
+      { head: "Average", key: "average", className: "text-end", kind: "average" },
+      { head: "Games", key: "games", className: "text-end" },
+      { head: "Last game", key: "date", className: "text-end rb-col-date", kind: "date" },
+    ],
+  };
+
   function main() {
     var root = el("game-root");
     if (!root) {
@@ -124,14 +237,22 @@
       hiscore: root.getAttribute("data-hiscore-url"),
       guessBase: root.getAttribute("data-guess-base"),
     };
+    var query = new URLSearchParams(window.location.search);
     var state = {
       maxValue: parseInt(root.getAttribute("data-max-value"), 10) || 25,
       gameId: null,
       player: null, // the name the game was started with: the only one that can record it
+      par: null, // the server's par for the game in play
       guesses: 0,
       won: false,
       busy: false,
       hiscoreRequest: 0,
+      pending: null, // the switch waiting for "Switch anyway" / "Keep playing"
+      view: {
+        board: BOARDS.indexOf(query.get("board")) >= 0 ? query.get("board") : "best",
+        period: PERIODS.indexOf(query.get("period")) >= 0 ? query.get("period") : "all",
+        unique: query.get("unique") === "1",
+      },
     };
 
     var nameInput = el("user-name");
@@ -143,6 +264,9 @@
     var guessList = el("guess-list");
     var counter = el("guess-count");
     var themeToggle = el("theme-toggle");
+    var warning = el("switch-warning");
+    var placementBox = el("placement");
+    var uniqueToggle = el("hiscore-unique");
 
     function showStatus(text, kind, action) {
       statusBox.className = "alert rb-status mb-3 alert-" + (kind || "info");
@@ -167,6 +291,24 @@
       counter.textContent = state.guesses + (state.guesses === 1 ? " guess" : " guesses");
     }
 
+    function currentPar() {
+      return isNumber(state.par) ? state.par : expectedPar(state.maxValue);
+    }
+
+    function updatePar() {
+      var par = currentPar();
+      var line = el("par-line");
+      if (!isNumber(par)) {
+        line.hidden = true; // an older server: no par to show
+        el("hiscore-par").textContent = "";
+        return;
+      }
+      line.textContent =
+        "Par " + par + ": a perfect halving finds it in " + plural(par, "guess") + ".";
+      line.hidden = false;
+      el("hiscore-par").textContent = " · par " + par;
+    }
+
     function syncUrl() {
       if (!window.history || !window.history.replaceState) {
         return;
@@ -179,102 +321,428 @@
       } else {
         params.delete("user");
       }
+      // The board being looked at survives a reload or a shared link; defaults stay out.
+      setOrDelete(params, "board", state.view.board, "best");
+      setOrDelete(params, "period", state.view.period, "all");
+      setOrDelete(params, "unique", state.view.unique ? "1" : "0", "0");
       window.history.replaceState(null, "", window.location.pathname + "?" + params.toString());
     }
 
-    function validName() {
+    function setOrDelete(params, key, value, fallback) {
+      if (value === fallback) {
+        params.delete(key);
+      } else {
+        params.set(key, value);
+      }
+    }
+
+    function cleanName() {
       // The server counts characters after NFC normalisation, so "e" + accent is one.
       var name = nameInput.value.normalize("NFC").trim();
       var length = Array.from(name).length;
       var ok = length >= 1 && length <= NAME_MAX && (!VISIBLE || VISIBLE.test(name));
-      nameInput.classList.toggle("is-invalid", !ok);
       return ok ? name : null;
     }
 
+    function validName() {
+      var name = cleanName();
+      nameInput.classList.toggle("is-invalid", !name);
+      return name;
+    }
+
+    function gameInPlay() {
+      return Boolean(state.gameId) && !state.won;
+    }
+
+    function hidePlacement() {
+      placementBox.hidden = true;
+      clear(el("placement-list"));
+    }
+
     function resetGame(message) {
+      closeWarning();
       state.gameId = null;
       state.player = null;
+      state.par = null;
       state.guesses = 0;
       state.won = false;
       clear(guessList);
+      hidePlacement();
       updateCounter();
       guessInput.value = "";
       guessInput.max = String(state.maxValue);
       guessInput.placeholder = "1 – " + state.maxValue;
       el("max-label").textContent = String(state.maxValue);
       el("hiscore-max").textContent = String(state.maxValue);
+      updatePar();
       showStatus(message || "New game: guess a number from 1 to " + state.maxValue + ".", "info");
     }
 
-    function renderHiscores(entries) {
-      var body = el("hiscore-body");
-      clear(body);
-      if (!entries.length) {
-        var row = document.createElement("tr");
-        var cell = document.createElement("td");
-        cell.colSpan = 4;
-        cell.className = "text-body-secondary rb-empty";
-        cell.textContent = "No scores yet: be the first!";
+    // ---- the confirm step before a game in play is dropped ----------------------------------
+    function askBeforeDropping(action) {
+      cancelPending();
+      state.pending = action;
+      var par = currentPar();
+      el("switch-warning-text").textContent =
+        action.text +
+        " You have made " +
+        plural(state.guesses, "guess") +
+        " so far; an unfinished game counts as " +
+        plural(par + 1, "guess") +
+        " (par\u00a0+\u00a01) on the players board.";
+      el("switch-confirm").textContent = action.confirmLabel;
+      warning.hidden = false;
+      el("switch-cancel").focus();
+    }
+
+    function closeWarning() {
+      state.pending = null;
+      warning.hidden = true;
+    }
+
+    function cancelPending() {
+      var action = state.pending;
+      closeWarning();
+      if (action && action.cancel) {
+        action.cancel();
+      }
+    }
+
+    function keepPlaying() {
+      cancelPending();
+      guessInput.focus();
+    }
+
+    el("switch-confirm").addEventListener("click", function () {
+      var action = state.pending;
+      closeWarning();
+      if (action) {
+        action.run();
+      }
+    });
+    el("switch-cancel").addEventListener("click", keepPlaying);
+    warning.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        keepPlaying();
+      }
+    });
+
+    // ---- high scores ------------------------------------------------------------------------
+    function describeView(view) {
+      var board = view.board === "players" ? "Players" : "Best games";
+      var unique = view.board === "best" && view.unique ? ", one per player" : "";
+      var period = PERIOD_WORDS[view.period];
+      return board + unique + ", " + period + ", numbers up to " + state.maxValue;
+    }
+
+    function syncControls() {
+      var view = state.view;
+      el("board-" + view.board).checked = true;
+      el("period-" + view.period).checked = true;
+      uniqueToggle.checked = view.unique;
+      // "One per player" only means something on the best-games board.
+      el("unique-wrap").hidden = view.board !== "best";
+      // The server cuts days and ISO weeks at midnight UTC, not at the reader's midnight.
+      el("hiscore-period-note").hidden = view.period === "all";
+      el("hiscore-order").textContent =
+        view.board === "players" ? "lowest average first" : "fewest guesses first";
+    }
+
+    function emptyText(view) {
+      if (view.board === "players") {
+        var when = view.period === "all" ? "" : PERIOD_WORDS[view.period] + " ";
+        return "Nobody has 5 counted games " + when + "yet.";
+      }
+      if (view.period === "all") {
+        return "No scores yet: be the first!";
+      }
+      return "No games " + PERIOD_WORDS[view.period] + " yet: be the first!";
+    }
+
+    function renderHead(board) {
+      var head = el("hiscore-head");
+      clear(head);
+      var row = document.createElement("tr");
+      var heads = [{ head: "#", className: "" }].concat(COLUMNS[board]);
+      heads.forEach(function (column) {
+        var cell = document.createElement("th");
+        cell.scope = "col";
+        if (column.className) {
+          cell.className = column.className.replace("rb-player", "").trim();
+        }
+        cell.textContent = column.head;
         row.appendChild(cell);
-        body.appendChild(row);
+      });
+      head.appendChild(row);
+    }
+
+    function messageRow(text, className, columns) {
+      var row = document.createElement("tr");
+      var cell = document.createElement("td");
+      cell.colSpan = columns;
+      cell.className = "text-body-secondary " + className;
+      cell.textContent = text;
+      row.appendChild(cell);
+      return row;
+    }
+
+    function entryRow(entry, index, columns) {
+      var row = document.createElement("tr");
+      var rank = document.createElement("th");
+      rank.scope = "row";
+      if (isNumber(entry.rank)) {
+        rank.textContent = String(entry.rank);
+      } else if (entry.rank === null) {
+        // The player's own row on the players board before their fifth counted game.
+        rank.textContent = "–";
+        rank.title = "Not ranked yet: the players board ranks from 5 counted games";
+        rank.setAttribute("aria-label", "not ranked yet");
+      } else {
+        rank.textContent = String(index + 1); // a server that sends no ranks
+      }
+      row.appendChild(rank);
+      columns.forEach(function (column) {
+        var cell = document.createElement("td");
+        cell.className = column.className;
+        var value = entry[column.key];
+        if (column.kind === "date") {
+          cell.appendChild(dateNode(value));
+        } else if (column.kind === "average") {
+          cell.textContent = formatAverage(value);
+        } else {
+          cell.textContent = value === undefined || value === null ? "–" : String(value);
+        }
+        row.appendChild(cell);
+      });
+      if (entry.this_game || entry.this_player) {
+        row.classList.add("rb-own-row");
+      }
+      if (entry.this_game) {
+        row.classList.add("rb-this-game");
+      }
+      return row;
+    }
+
+    function renderHiscores(entries, view) {
+      var table = el("hiscore-table");
+      var body = el("hiscore-body");
+      var board = view.board;
+      var columns = COLUMNS[board];
+      var width = columns.length + 1;
+      table.setAttribute("data-board", board);
+      el("hiscore-caption").textContent = describeView(view);
+      renderHead(board);
+      clear(body);
+      el("hiscore-legend").hidden = true;
+      // A server without the players board answers with the best games: say so, show nothing.
+      if (board === "players" && entries.length && !("average" in entries[0])) {
+        body.appendChild(
+          messageRow("The players board is not available yet.", "rb-empty", width)
+        );
         return;
       }
-      entries.forEach(function (entry, index) {
-        var row = document.createElement("tr");
-        if (entry.this_game) {
-          row.className = "rb-own-row";
-          row.setAttribute("aria-current", "true");
-        }
-        var when = new Date(entry.date);
-        var cells = [
-          String(index + 1),
-          String(entry.user),
-          String(entry.guesses),
-          isNaN(when.getTime()) ? String(entry.date) : when.toLocaleDateString(),
-        ];
-        cells.forEach(function (text, i) {
-          var cell = document.createElement(i === 0 ? "th" : "td");
-          if (i === 0) {
-            cell.scope = "row";
-          }
-          if (i >= 2) {
-            cell.className = "text-end";
-          }
-          if (i === 1) {
-            cell.className = "rb-player";
-          }
-          if (i === 3) {
-            cell.title = String(entry.date);
-          }
-          cell.textContent = text;
-          row.appendChild(cell);
+      // The server appends the player's own entry after the top list when it is not in it
+      // (also unranked, rank null, on the players board before their fifth game).
+      var pinned = entries.map(function (entry, index) {
+        return index >= LIMIT || (Boolean(entry.this_player) && entry.rank === null);
+      });
+      var listed = pinned.indexOf(true) < 0 ? entries.length : pinned.indexOf(true);
+      if (!listed) {
+        body.appendChild(messageRow(emptyText(view), "rb-empty", width));
+      }
+      if (!entries.length) {
+        return;
+      }
+      var rows = entries.map(function (entry, index) {
+        return entryRow(entry, index, columns);
+      });
+      // One row is "you are here" for assistive technology: this game, else the player's first.
+      var current = entries.findIndex(function (entry) {
+        return entry.this_game;
+      });
+      if (current < 0) {
+        current = entries.findIndex(function (entry) {
+          return entry.this_player;
         });
+      }
+      if (current >= 0) {
+        rows[current].setAttribute("aria-current", "true");
+        el("hiscore-legend").hidden = false;
+      }
+      rows.forEach(function (row, index) {
+        if (index === listed && listed > 0) {
+          var gap = messageRow("⋯", "rb-gap-row", width);
+          gap.firstChild.setAttribute("aria-label", "Your place, below the top " + listed);
+          body.appendChild(gap);
+        }
+        if (pinned[index]) {
+          row.classList.add("rb-pinned-row");
+          row.setAttribute("data-pinned", "true");
+        }
         body.appendChild(row);
       });
+    }
+
+    function isFinishedView(view) {
+      // What POST /guess/finished answers with: the best games of all time, every game listed.
+      return view.board === "best" && view.period === "all" && !view.unique;
+    }
+
+    function hiscoreUrl(view, anonymous) {
+      var params = new URLSearchParams();
+      params.set("max_value", String(state.maxValue));
+      params.set("board", view.board);
+      params.set("period", view.period);
+      if (view.board === "best") {
+        params.set("unique", view.unique ? "1" : "0");
+      }
+      params.set("limit", String(LIMIT));
+      var who = anonymous ? null : state.player || cleanName();
+      if (who) {
+        params.set("user", who);
+      }
+      return urls.hiscore + "?" + params.toString();
     }
 
     function loadHiscores() {
       var ticket = ++state.hiscoreRequest;
       var message = el("hiscore-message");
-      var url = urls.hiscore + "?max_value=" + encodeURIComponent(state.maxValue) + "&limit=10";
-      return api(url, "GET").then(function (res) {
-        if (ticket !== state.hiscoreRequest) {
-          return; // the maximum changed meanwhile
-        }
-        if (res.ok && Array.isArray(res.data)) {
-          message.textContent = "";
-          renderHiscores(res.data);
-        } else {
-          message.textContent = "High scores could not be loaded: " + errorText(res);
-        }
-      });
+      var view = Object.assign({}, state.view);
+      syncControls();
+      el("hiscore-table").setAttribute("aria-busy", "true");
+      var named = hiscoreUrl(view);
+      return api(named, "GET")
+        .then(function (res) {
+          // A name the server refuses (the page's check is looser) must not hide the board.
+          var anonymous = hiscoreUrl(view, true);
+          return res.status === 400 && named !== anonymous ? api(anonymous, "GET") : res;
+        })
+        .then(function (res) {
+          if (ticket !== state.hiscoreRequest) {
+            return; // the maximum or the board changed meanwhile
+          }
+          el("hiscore-table").removeAttribute("aria-busy");
+          if (res.ok && Array.isArray(res.data)) {
+            message.textContent = "";
+            renderHiscores(res.data, view);
+          } else {
+            message.textContent = "High scores could not be loaded: " + errorText(res);
+          }
+        });
     }
 
+    function changeView(change) {
+      Object.assign(state.view, change);
+      syncUrl();
+      loadHiscores();
+    }
+
+    // ---- the placement after a win ----------------------------------------------------------
+    function rankList(ranks) {
+      if (!ranks || typeof ranks !== "object") {
+        return "";
+      }
+      return PERIODS.filter(function (period) {
+        var rank = ranks[period];
+        return rank && isNumber(rank.rank) && isNumber(rank.of);
+      })
+        .map(function (period) {
+          return "#" + ranks[period].rank + " of " + ranks[period].of + " " + PERIOD_WORDS[period];
+        })
+        .join(" · ");
+    }
+
+    function averageList(averages) {
+      if (!averages || typeof averages !== "object") {
+        return "";
+      }
+      return PERIODS.filter(function (period) {
+        var item = averages[period];
+        return item && isNumber(item.average) && isNumber(item.games);
+      })
+        .map(function (period) {
+          var item = averages[period];
+          return (
+            formatAverage(item.average) +
+            " over " +
+            item.games +
+            (item.games === 1 ? " game " : " games ") +
+            PERIOD_WORDS[period]
+          );
+        })
+        .join(" · ");
+    }
+
+    function gameScore(placement) {
+      // The server's own figures first; par - guesses from the server's par otherwise.
+      var game = placement && placement.game;
+      if (game && isNumber(game.score)) {
+        return { score: game.score, par: isNumber(game.par) ? game.par : state.par };
+      }
+      if (isNumber(state.par)) {
+        return { score: state.par - state.guesses, par: state.par };
+      }
+      return null;
+    }
+
+    function renderPlacement(placement, score) {
+      var list = el("placement-list");
+      clear(list);
+      var items = [];
+      if (score) {
+        items.push([
+          "This game",
+          plural(state.guesses, "guess") + ", par " + score.par + ": " + scoreText(score.score),
+        ]);
+      }
+      if (placement) {
+        var best = rankList(placement.best);
+        if (best) {
+          items.push(["Best games", best]);
+        }
+        if ("players" in placement) {
+          items.push([
+            "Players",
+            rankList(placement.players) ||
+              "Not ranked yet: the players board needs 5 counted games",
+          ]);
+        }
+        var record = placement.personal_best;
+        if (record && isNumber(record.guesses)) {
+          items.push([
+            "Personal best",
+            plural(record.guesses, "guess") + (record.date ? ", " + formatDate(record.date) : ""),
+          ]);
+        }
+        var average = averageList(placement.average);
+        if (average) {
+          items.push(["Your average", average]);
+        }
+      }
+      items.forEach(function (item) {
+        var wrap = document.createElement("div");
+        wrap.className = "rb-placement-item";
+        var term = document.createElement("dt");
+        term.textContent = item[0];
+        var value = document.createElement("dd");
+        value.textContent = item[1];
+        wrap.appendChild(term);
+        wrap.appendChild(value);
+        list.appendChild(wrap);
+      });
+      placementBox.hidden = items.length === 0;
+    }
+
+    // ---- playing ----------------------------------------------------------------------------
     function startGame(name) {
       return api(urls.start, "POST", { max_value: state.maxValue, user: name }).then(function (res) {
         if (res.status === 201 && res.data && res.data.game_id) {
           state.gameId = res.data.game_id;
           state.player = name;
+          if (isNumber(res.data.par)) {
+            state.par = res.data.par;
+            updatePar();
+          }
           return true;
         }
         showStatus("Could not start a game: " + errorText(res), "warning");
@@ -285,24 +753,45 @@
     function recordScore() {
       // The name is fixed when the game starts; an edited name applies to the next game.
       var name = state.player || validName();
-      var body = { game_id: state.gameId };
+      var body = { game_id: state.gameId, placement: true };
       if (name) {
         body.user = name;
       }
       return api(urls.finished, "POST", body).then(function (res) {
-        if (res.ok && Array.isArray(res.data)) {
-          state.hiscoreRequest++;
-          el("hiscore-message").textContent = "";
-          renderHiscores(res.data);
-          var listed = res.data.some(function (entry) {
+        var data = res.data;
+        // With "placement": true the answer is {hiscores, placement}; a server without it
+        // answers with the plain list.
+        var hiscores = Array.isArray(data)
+          ? data
+          : data && Array.isArray(data.hiscores)
+            ? data.hiscores
+            : null;
+        if (res.ok && hiscores) {
+          var placement =
+            data && !Array.isArray(data) && data.placement && typeof data.placement === "object"
+              ? data.placement
+              : null;
+          var listed = hiscores.some(function (entry) {
             return entry.this_game;
           });
+          if (isFinishedView(state.view) && listed) {
+            state.hiscoreRequest++;
+            el("hiscore-message").textContent = "";
+            renderHiscores(hiscores, Object.assign({}, state.view));
+          } else {
+            // Another board is on show, or this game missed the top: the board as asked for,
+            // with the player's own row pinned below it.
+            loadHiscores();
+          }
+          var score = gameScore(placement);
+          renderPlacement(placement, score);
           showStatus(
             "Correct! You found it in " +
               plural(state.guesses, "guess") +
+              (score ? ", " + scoreText(score.score) : "") +
               (listed
                 ? ". Your score is highlighted in the high-score table."
-                : ". Not in the top 10 this time."),
+                : ". Not in the top " + LIMIT + " this time: your row is pinned below it."),
             "success",
             { label: "Play again", run: newGame }
           );
@@ -371,6 +860,8 @@
       if (state.busy) {
         return;
       }
+      // Guessing on answers the pending question: the game goes on.
+      cancelPending();
       if (state.won) {
         showStatus("You already won this game. Start a new game to play again.", "success", {
           label: "New game",
@@ -418,27 +909,76 @@
       guessInput.focus();
     }
 
+    function applyMax(value) {
+      state.maxValue = value;
+      maxSelect.value = String(value);
+      resetGame();
+      syncUrl();
+      loadHiscores();
+    }
+
     guessForm.addEventListener("submit", onGuess);
     el("setup-form").addEventListener("submit", function (event) {
       event.preventDefault();
       guessInput.focus();
     });
-    el("new-game").addEventListener("click", newGame);
+    el("new-game").addEventListener("click", function () {
+      if (!gameInPlay()) {
+        cancelPending();
+        newGame();
+        return;
+      }
+      askBeforeDropping({
+        text: "A new game drops the one in play.",
+        confirmLabel: "New game anyway",
+        run: newGame,
+      });
+    });
     maxSelect.addEventListener("change", function () {
       var value = parseInt(maxSelect.value, 10);
-      if (value > 0) {
-        state.maxValue = value;
+      if (!(value > 0) || value === state.maxValue) {
+        cancelPending();
+        return;
       }
-      resetGame();
-      syncUrl();
-      loadHiscores();
+      if (!gameInPlay()) {
+        cancelPending();
+        applyMax(value);
+        return;
+      }
+      askBeforeDropping({
+        text: "Switching to numbers up to " + value + " drops the game in play.",
+        confirmLabel: "Switch anyway",
+        run: function () {
+          applyMax(value);
+        },
+        cancel: function () {
+          maxSelect.value = String(state.maxValue);
+        },
+      });
     });
     nameInput.addEventListener("change", function () {
       validName();
       syncUrl();
+      if (!state.player) {
+        loadHiscores(); // whose rows are highlighted follows the name until a game starts
+      }
     });
     nameInput.addEventListener("input", function () {
       nameInput.classList.remove("is-invalid");
+    });
+
+    BOARDS.forEach(function (board) {
+      el("board-" + board).addEventListener("change", function () {
+        changeView({ board: board });
+      });
+    });
+    PERIODS.forEach(function (period) {
+      el("period-" + period).addEventListener("change", function () {
+        changeView({ period: period });
+      });
+    });
+    uniqueToggle.addEventListener("change", function () {
+      changeView({ unique: uniqueToggle.checked });
     });
 
     themeToggle.checked = document.documentElement.getAttribute("data-bs-theme") === "dark";
@@ -453,6 +993,7 @@
     });
 
     updateCounter();
+    updatePar();
     loadHiscores();
     if (!nameInput.value.trim()) {
       nameInput.focus();

@@ -18,6 +18,7 @@ from data.game.rules import (
     GameNotFound,
     InvalidInput,
     is_game_id,
+    par,
     parse_choice,
     parse_flag,
     parse_guess,
@@ -78,6 +79,8 @@ def page():
         "guess.html",
         max_value=max_value,
         max_options=sorted({*OFFERED_MAX_VALUES, max_value}),
+        # Par of each offered maximum, so the page shows it before a game exists.
+        pars={option: par(option) for option in {*OFFERED_MAX_VALUES, max_value}},
         user=user,
         notices=notices,
         name_max=NAME_MAX_CHARS,
