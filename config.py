@@ -99,6 +99,8 @@ def load_config(test_config: dict | None = None, environ: dict | None = None) ->
         "RATELIMIT_ENABLED": _flag(str(pick("RATELIMIT_ENABLED", "")), default=True),
         "RATELIMIT_GAME_START": pick("RATELIMIT_GAME_START", "10 per minute"),
         "RATELIMIT_GAME_GUESS": pick("RATELIMIT_GAME_GUESS", "120 per minute"),
+        # Board reads: a page asks once per switch; a board with user= scans the ranking.
+        "RATELIMIT_GAME_READ": pick("RATELIMIT_GAME_READ", "120 per minute"),
         # Generous for a page (a handful of callbacks per click) and scripts, not for floods.
         "RATELIMIT_DATA": pick("RATELIMIT_DATA", "600 per minute"),
         "RATELIMIT_CALLBACKS": pick("RATELIMIT_CALLBACKS", "1200 per minute"),
@@ -108,6 +110,8 @@ def load_config(test_config: dict | None = None, environ: dict | None = None) ->
         "GAME_MAX_BODY_BYTES": number("GAME_MAX_BODY_BYTES", 16384),
         # Every request body (Dash callbacks included) is capped; the game API caps lower.
         "MAX_CONTENT_LENGTH": number("MAX_CONTENT_LENGTH", 1 << 20),
+        # Seconds a client gets to send a request's body (its headers get gunicorn's keepalive).
+        "REQUEST_BODY_TIMEOUT": number("REQUEST_BODY_TIMEOUT", 10),
     }
     for key, value in overrides.items():
         config.setdefault(key, value)

@@ -127,6 +127,7 @@ def finished():
 
 
 @bp.route("/hiscore", methods=["GET", "POST"], strict_slashes=False)
+@rate_limited("RATELIMIT_GAME_READ", "high-score reads")
 def hiscore():
     """A board for a maximum: ?max_value, board=best|players, period=all|week|day, unique, limit,
     user (that player's row marked, and pinned below when not in the top). GET query or the

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from urllib.parse import urlsplit
 
 import dash
@@ -22,6 +23,10 @@ def init_headers(app: dash.Dash) -> None:
         headers = response.headers
         if "Location" in headers:
             headers["Location"] = _relative(headers["Location"])
+            if response.mimetype == "text/html" and 300 <= response.status_code < 400:
+                # Werkzeug's redirect page repeats the absolute URL, forged Host and all.
+                target = html.escape(headers["Location"])
+                response.set_data(f'<!doctype html><title>Redirecting</title><a href="{target}">')
         headers["Content-Security-Policy"] = policy["csp"]
         headers["X-Content-Type-Options"] = "nosniff"
         headers["Referrer-Policy"] = "strict-origin-when-cross-origin"

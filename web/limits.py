@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 import math
 import os
 import threading
@@ -30,6 +31,25 @@ _MARK = "_reelboard_rate_limit"
 DASH_CALLBACK_LIMIT = ("RATELIMIT_CALLBACKS", "dashboard updates")
 # One IPv6 host usually holds a whole /64: limiting single addresses would let it rotate freely.
 IPV6_CLIENT_PREFIX = 64
+
+
+class _OneLine(logging.Filter):
+    """Flask-Limiter logs each storage failure with a traceback: under load on a slow Redis that
+    is dozens of 90-line tracebacks a second for what is no bug. Keep one line each."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info:
+            error = record.exc_info[1]
+            record.msg = f"{record.getMessage()}: {type(error).__name__}: {error}"[:300]
+            record.args = ()
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+_LIMITER_LOG = logging.getLogger("flask-limiter")
+if not any(isinstance(f, _OneLine) for f in _LIMITER_LOG.filters):
+    _LIMITER_LOG.addFilter(_OneLine())
 
 
 def rate_limited(config_key: str, what: str):

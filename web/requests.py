@@ -1,21 +1,16 @@
-"""Request plumbing before the app sees a request: proxies, body size, API 404s, Dash set-up."""
+"""Request plumbing before the app sees a request: proxies, bodies, API 404s, Dash set-up."""
 
 from __future__ import annotations
 
-import io
 import threading
 
 import dash
 from flask import Flask, abort, request
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import RequestEntityTooLarge, RequestTimeout
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from web.bodies import BODY_TIMED_OUT, BODY_TOO_LARGE, install_body_reader
 from web.paths import NOT_DASH_PREFIXES, RELOAD_HASH_PATH
-
-# Set on the WSGI environ when a chunked body was over the limit (see _install_body_limit).
-BODY_TOO_LARGE = "reelboard.body_too_large"
-# How much of a refused chunked body is still read (in multiples of the limit) before closing.
-DRAIN_FACTOR = 8
 
 
 def init_requests(app: dash.Dash) -> None:
@@ -23,7 +18,7 @@ def init_requests(app: dash.Dash) -> None:
     server = app.server
     _serialize_dash_setup(app)
     _install_proxy_fix(server)
-    _install_body_limit(server)
+    install_body_reader(server)
     _install_request_checks(server)
 
 
@@ -53,45 +48,6 @@ def _install_proxy_fix(server: Flask) -> None:
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops)
 
 
-def _install_body_limit(server: Flask) -> None:
-    """Give chunked request bodies over MAX_CONTENT_LENGTH a 413, like a Content-Length body.
-
-    Werkzeug stops reading a chunked body at the limit without saying so, and the app would
-    then process the cut-off part. This reads such a body up front (at most limit + 1 bytes)
-    and hands the app a sized body, or an empty one and a flag that before_request turns into
-    a 413.
-    """
-    limit = server.config.get("MAX_CONTENT_LENGTH")
-    inner = server.wsgi_app
-
-    def sized_body(environ, start_response):
-        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
-        if limit is not None and chunked and not environ.get("CONTENT_LENGTH"):
-            stream = environ["wsgi.input"]
-            body = stream.read(limit + 1)
-            if len(body) > limit:
-                environ[BODY_TOO_LARGE] = True
-                body = b""
-                _drain(stream, DRAIN_FACTOR * limit)
-            environ["wsgi.input"] = io.BytesIO(body)
-            environ["CONTENT_LENGTH"] = str(len(body))
-            environ.pop("HTTP_TRANSFER_ENCODING", None)
-            environ.pop("wsgi.input_terminated", None)
-        return inner(environ, start_response)
-
-    server.wsgi_app = sized_body
-
-
-def _drain(stream, most: int) -> None:
-    """Read and drop up to `most` more bytes of a refused body.
-
-    A client that is still sending when the server closes gets a connection reset instead of
-    the 413; reading on a little (bounded) lets ordinary clients see the answer.
-    """
-    while most > 0 and (chunk := stream.read(min(65536, most))):
-        most -= len(chunk)
-
-
 def _install_request_checks(server: Flask) -> None:
     """Unknown paths under the API prefixes are 404, not Dash's page.
 
@@ -99,11 +55,16 @@ def _install_request_checks(server: Flask) -> None:
     """
 
     debug = bool(server.config.get("DASH_DEBUG"))
+    body_seconds = float(server.config.get("REQUEST_BODY_TIMEOUT") or 10)
 
     @server.before_request
     def _check_request():
         if request.environ.get(BODY_TOO_LARGE):
             raise RequestEntityTooLarge()
+        if request.environ.get(BODY_TIMED_OUT):
+            raise RequestTimeout(
+                f"the request body did not arrive within {body_seconds:g} s; send it faster"
+            )
         # Dash's hot-reload route lists the installed packages: only for development.
         if request.endpoint == RELOAD_HASH_PATH and not debug:
             abort(404)

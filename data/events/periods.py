@@ -57,5 +57,6 @@ def date_of(day: int) -> dt.date:
 
 
 def last_day_of_period(start: dt.date, resolution: str) -> dt.date:
-    """Last date of the period that contains `start` (a label date)."""
-    return date_of(period_end(period_of(day_number(start), resolution), resolution))
+    """Last date of the period that contains `start` (a label date); the calendar ends in 9999."""
+    last = period_end(period_of(day_number(start), resolution), resolution)
+    return date_of(min(last, day_number(dt.date.max)))

@@ -175,9 +175,10 @@ def parse_user(value) -> str:
 
 
 def player_key(name: str) -> str:
-    """Who a name belongs to: NFC-normalised and case-folded ("Ølaf" and "ØLAF" are one player)."""
+    """Who a name belongs to: compatibility-normalised and case-folded (Unicode's NFKC_Casefold
+    in essence), so "Ølaf", "ØLAF" and the fullwidth "Ｏｌａｆ"-style forms are one player."""
     # Case folding can decompose ("ǰ" -> "j" + U+030C), so normalise again after it.
-    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
 
 
 def _is_visible(char: str) -> bool:
@@ -202,6 +203,8 @@ def _joiner_needed(name: str, index: int) -> bool:
 
 def _check_marks(name: str) -> None:
     # Stacked combining marks ("Zalgo" text) draw over the neighbouring rows of the table.
+    if unicodedata.category(name[0])[0] == "M":
+        raise InvalidInput("user must not start with a combining mark")
     marks = run = 0
     for char in name:
         if unicodedata.category(char)[0] == "M":

@@ -30,6 +30,8 @@ end
 # Each board keeps at most `cap` players: the worst (and the unranked) go first.
 _PLAYERS = """
 local UNRANKED = 1000000000
+-- Between the player and the client in a slot: a control character, never in either.
+local SEP = string.char(31)
 local LAST_GAMES, MIN_GAMES = 10, 5
 local function expire_period(key, at)
   if tonumber(at) > 0 then redis.call('EXPIREAT', key, tonumber(at)) end
@@ -69,13 +71,15 @@ end
 
 # KEYS[1] game, KEYS[2] all games in play, KEYS[3] this client's games in play.
 # ARGV: game_id, ttl seconds, per-client cap, total cap, secret, max_value, user, player, client.
-# Abandonment, for a named game: KEYS[4] playing:{max} (hash: player -> JSON {"id", "u"} of their
-# latest game at this maximum), KEYS[5] playing:{max}:expires (player -> when that game expires),
+# Abandonment, for a named game: KEYS[4] playing:{max} (hash: player, U+001F, client -> JSON
+# {"id", "u", "p"} of that player's latest game at this maximum from that client), KEYS[5]
+# playing:{max}:expires (the same slots -> when that game expires),
 # KEYS[6..11] the player boards (data, board) for all time, week, day. ARGV[10] par + 1,
 # ARGV[11] now as 13-digit epoch ms, ARGV[12] board cap, ARGV[13] week and ARGV[14] day expiry,
 # ARGV[15] the key prefix.
-# The player's previous game at this maximum, unless won, counts as par + 1 guesses and ends (it
-# is deleted, so it counts once); so does every game at this maximum found expired unwon.
+# The player's previous game at this maximum from this client, unless won, counts as par + 1
+# guesses and ends (it is deleted, so it counts once); so does every game at this maximum found
+# expired unwon.
 START = (
     _COMMON
     + _PLAYERS
@@ -108,10 +112,12 @@ if ARGV[8] ~= '' then
     {KEYS[6], KEYS[7], '0'}, {KEYS[8], KEYS[9], ARGV[13]}, {KEYS[10], KEYS[11], ARGV[14]},
   }
   local abandoned, cap, t = tonumber(ARGV[10]), tonumber(ARGV[12]), ARGV[11]
-  local function abandon(player)
-    local raw = redis.call('HGET', KEYS[4], player)
-    redis.call('HDEL', KEYS[4], player)
-    redis.call('ZREM', KEYS[5], player)
+  -- A slot is one player at one client (player, SEP, client): a stranger starting a game
+  -- under the same name elsewhere cannot end this player's game.
+  local function abandon(slot)
+    local raw = redis.call('HGET', KEYS[4], slot)
+    redis.call('HDEL', KEYS[4], slot)
+    redis.call('ZREM', KEYS[5], slot)
     if not raw then return end
     local game = cjson.decode(raw)
     local game_key = ARGV[15] .. 'game:' .. game.id
@@ -121,14 +127,15 @@ if ARGV[8] ~= '' then
     redis.call('DEL', game_key)
     redis.call('ZREM', KEYS[2], game.id)
     if state[2] then redis.call('ZREM', ARGV[15] .. 'active:' .. state[2], game.id) end
-    count_everywhere(boards, cap, player, game.u, abandoned, t)
+    count_everywhere(boards, cap, game.p, game.u, abandoned, t)
   end
   -- Games at this maximum that expired unwon since the last start here (a bounded sweep).
   local expired = redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', tonumber(t), 'LIMIT', 0, 20)
-  for _, player in ipairs(expired) do abandon(player) end
-  abandon(ARGV[8])
-  redis.call('HSET', KEYS[4], ARGV[8], cjson.encode({id = ARGV[1], u = ARGV[7]}))
-  redis.call('ZADD', KEYS[5], tonumber(t) + ttl_ms, ARGV[8])
+  for _, slot in ipairs(expired) do abandon(slot) end
+  local slot = ARGV[8] .. SEP .. ARGV[9]
+  abandon(slot)
+  redis.call('HSET', KEYS[4], slot, cjson.encode({id = ARGV[1], u = ARGV[7], p = ARGV[8]}))
+  redis.call('ZADD', KEYS[5], tonumber(t) + ttl_ms, slot)
   redis.call('PEXPIRE', KEYS[4], ttl_ms)
   redis.call('PEXPIRE', KEYS[5], ttl_ms)
 end
@@ -171,16 +178,17 @@ if g[6] then
 end
 -- The player's latest game at this maximum: won, it can no longer be abandoned; played, it
 -- expires later.
-if g[7] and g[7] ~= '' then
+if g[7] and g[7] ~= '' and g[6] then
   local playing = ARGV[3] .. 'playing:' .. g[2]
-  local raw = redis.call('HGET', playing, g[7])
+  local slot = g[7] .. string.char(31) .. g[6]
+  local raw = redis.call('HGET', playing, slot)
   if raw and cjson.decode(raw).id == ARGV[4] then
     if answer == 'correct' then
-      redis.call('HDEL', playing, g[7])
-      redis.call('ZREM', playing .. ':expires', g[7])
+      redis.call('HDEL', playing, slot)
+      redis.call('ZREM', playing .. ':expires', slot)
     else
       local expires = tonumber(ARGV[5]) + tonumber(ARGV[2]) * 1000
-      redis.call('ZADD', playing .. ':expires', 'XX', expires, g[7])
+      redis.call('ZADD', playing .. ':expires', 'XX', expires, slot)
     end
   end
 end

@@ -2,7 +2,7 @@
 
 Schema (every key under the prefix, default ``reelboard:``):
 - ``{prefix}game:{game_id}`` hash: secret, max_value, user (fixed at the start, or by the first
-  recording of a game started without one), player (the user's NFC, case-folded key), client,
+  recording of a game started without one), player (the user's NFKC, case-folded key), client,
   guesses, last (the last counted guess), won (0/1), recorded (0/1), member (its ranking member
   once recorded); expires GAME_TTL_SECONDS after the last guess. The same guess twice in a row
   counts once (a retry).

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import socket
+import time
 
 import requests
 
@@ -80,6 +82,7 @@ def test_redirects_are_relative_whatever_the_host_header(serve):
         )
         assert response.status_code in (301, 308), response.status_code
         assert response.headers["Location"] == target
+        assert "evil.example" not in response.text
 
 
 def test_chunked_body_over_the_limit_is_413_like_a_sized_one(serve):
@@ -100,3 +103,39 @@ def test_chunked_body_over_the_limit_is_413_like_a_sized_one(serve):
         timeout=30,
     )
     assert sized.status_code == 413
+
+
+def test_slow_bodies_get_408_and_block_no_one(serve):
+    """Bodies trickled a byte at a time: cut off after REQUEST_BODY_TIMEOUT, others served."""
+    server = serve(workers=2, REQUEST_BODY_TIMEOUT="2")
+    head = (
+        b"POST /guess/finished HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 10000\r\n\r\n{"
+    )
+    slow = []
+    for _ in range(100):
+        sock = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+        sock.sendall(head)
+        slow.append(sock)
+    answered, started = [], time.monotonic()
+    try:
+        while time.monotonic() - started < 6:
+            for sock in slow:
+                with contextlib.suppress(OSError):
+                    sock.send(b" ")
+            began = time.monotonic()
+            status = requests.get(server.url("/data/toplist/?num=3"), timeout=5).status_code
+            answered.append((status, time.monotonic() - began))
+            time.sleep(0.25)
+        statuses = []
+        for sock in slow:
+            sock.settimeout(5)
+            try:
+                statuses.append(sock.recv(64).split(b" ")[1])
+            except (OSError, IndexError):
+                statuses.append(b"closed")
+    finally:
+        for sock in slow:
+            sock.close()
+    assert all(status == 200 and elapsed < 1.0 for status, elapsed in answered), answered
+    assert statuses.count(b"408") >= 90, statuses

@@ -6,6 +6,8 @@ import csv
 import datetime as dt
 import io
 
+import pytest
+
 from callbacks.charts import format_kpis
 from callbacks.csv_export import filename, to_csv
 from callbacks.state import ViewState
@@ -108,3 +110,13 @@ def test_csv_has_a_header_and_defuses_formulas():
     state = ViewState(resolution="weekly", start="2025-03-01", sessiontype="SERIES")
     assert filename("unique-users", state) == "unique-users_weekly_series_2025-03-01_last.csv"
     assert filename("toplist", ViewState(num=7)) == "toplist_top7.csv"
+
+
+@pytest.mark.parametrize("resolution", ["weekly", "monthly"])
+def test_periods_at_the_end_of_the_calendar_are_drawn(resolution):
+    # A shared link may ask for 9999-12-31: its week or month would end in year 10000.
+    from data.events.periods import last_day_of_period
+
+    assert last_day_of_period(dt.date(9999, 12, 31), resolution) == dt.date(9999, 12, 31)
+    rows = [{"date": "9999-12-27" if resolution == "weekly" else "9999-12-01", "values": 0}]
+    assert figures.partial_periods(rows, resolution, dt.date(9999, 12, 31), None) == [True]

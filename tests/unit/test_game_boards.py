@@ -275,3 +275,22 @@ def test_concurrent_finishes_count_once_on_every_board(game_client, clock):
         assert len(_board(game_client, max_value=25, period=period)) == 1
         [row] = _board(game_client, max_value=25, board="players", period=period, user="Ann")
         assert row["games"] == 1
+
+
+def test_a_stranger_cannot_abandon_another_players_game(game_client):
+    def start(address: str, user: str) -> str:
+        response = game_client.post(
+            "/guess/start",
+            json={"max_value": 10, "user": user},
+            environ_base={"REMOTE_ADDR": address},
+        )
+        assert response.status_code == 201
+        return response.get_json()["game_id"]
+
+    carols = start("10.0.0.12", "carol")
+    start("10.0.0.14", "CAROL")  # someone else, elsewhere, under her name
+    answer = game_client.post(
+        f"/guess/{carols}", json={"guess": 5}, environ_base={"REMOTE_ADDR": "10.0.0.12"}
+    )
+    assert answer.status_code == 200  # her game is still in play
+    assert _board(game_client, max_value=10, board="players", user="carol") == []

@@ -147,8 +147,14 @@ def test_names_are_nfc_normalised_before_the_length_limit():
         parse_user("e\u0301" * 33)
 
 
-def test_player_key_is_the_nfc_case_folded_name():
+def test_player_key_is_the_normalised_case_folded_name():
     assert player_key("Ølaf") == player_key("ØLAF") == player_key("ølaf")
+    assert player_key("ａｎｎ") == player_key("Ann")  # fullwidth letters are the same player
     assert player_key("Straße") == player_key("STRASSE")
     assert player_key("Zoë") == player_key("ZOE\u0308")
     assert player_key("Ann") != player_key("Anne")
+
+
+def test_a_name_cannot_start_with_a_combining_mark():
+    with pytest.raises(InvalidInput, match="combining mark"):
+        parse_user("\u0332" * 4 + "abcd")

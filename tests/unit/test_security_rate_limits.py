@@ -128,3 +128,11 @@ def test_data_and_callbacks_never_500_when_redis_is_down(make_app):
     client = app.server.test_client()
     assert {client.get("/data/toplist/").status_code for _ in range(3)} == {200}
     assert client.get("/").status_code == 200
+
+
+def test_board_reads_are_limited(make_app):
+    client = make_app(
+        RATELIMIT_ENABLED=True, RATELIMIT_GAME_READ="2 per minute"
+    ).server.test_client()
+    statuses = [client.get("/guess/hiscore?max_value=25").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
