@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 
@@ -21,7 +20,7 @@ import requests
 from config import PROJECT_ROOT
 from layouts import ids
 from testkit.dash_client import DashCallbacks
-from testkit.serving import wait_for
+from testkit.serving import BackgroundClients, wait_for
 from tests.unit.test_events_store import make_tutorial_db
 
 pytestmark = pytest.mark.slow
@@ -87,25 +86,13 @@ def probe_views(base_url: str) -> int:
     return rows[0]["values"] if rows else 0
 
 
-class Pollers:
+class Pollers(BackgroundClients):
     """Background clients on every route and a dashboard callback, recording what fails."""
 
     def __init__(self, base_url: str, clients: int = 3):
-        self.base_url = base_url
+        super().__init__(base_url, clients)
         self.failures: list[str] = []
         self.statuses: Counter = Counter()
-        self._stop = threading.Event()
-        self._threads = [threading.Thread(target=self._run, daemon=True) for _ in range(clients)]
-
-    def __enter__(self) -> Pollers:
-        for thread in self._threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        for thread in self._threads:
-            thread.join(30)
 
     def _record(self, what: str, response: requests.Response) -> None:
         self.statuses[response.status_code] += 1

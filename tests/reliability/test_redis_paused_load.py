@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -16,7 +15,7 @@ import requests
 
 from layouts import ids
 from testkit.dash_client import DashCallbacks
-from testkit.serving import embedded_redis_pids, percentile, wait_for
+from testkit.serving import BackgroundClients, embedded_redis_pids, percentile, wait_for
 
 GAME_REQUESTS = 30
 # Limits on and high: the limiter's own Redis use is part of what must not slow anyone down.
@@ -38,14 +37,12 @@ def _timed(call) -> tuple[int, float]:
     return status, time.perf_counter() - started
 
 
-class DashboardClients:
+class DashboardClients(BackgroundClients):
     """Two clients asking /data and a dashboard callback in turn, timing every answer."""
 
     def __init__(self, base_url: str):
-        self.base_url = base_url
+        super().__init__(base_url, clients=2)
         self.results: list[tuple[str, int, float]] = []
-        self._stop = threading.Event()
-        self._threads = [threading.Thread(target=self._run, daemon=True) for _ in range(2)]
 
     def _run(self) -> None:
         with requests.Session() as session:
@@ -70,16 +67,6 @@ class DashboardClients:
                     )
                 )
                 time.sleep(0.02)
-
-    def __enter__(self) -> DashboardClients:
-        for thread in self._threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        for thread in self._threads:
-            thread.join(30)
 
 
 def test_paused_redis_under_concurrent_game_requests(serve):

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import socket
-
 from data.game.embedded_redis import socket_path_for
 from data.game.redis_processes import server_pids
+from testkit.ports import free_port
 from web import services
 
 
@@ -68,10 +67,7 @@ def test_disabled_limits_never_answer_429(make_app):
 
 
 def test_unreachable_redis_gives_503_not_500(make_app):
-    with socket.socket() as sock:  # a port nobody listens on
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    app = make_app(REDIS_URL=f"redis://127.0.0.1:{port}/0", RATELIMIT_ENABLED=True)
+    app = make_app(REDIS_URL=f"redis://127.0.0.1:{free_port()}/0", RATELIMIT_ENABLED=True)
     client = app.server.test_client()
     for _ in range(3):
         response = _start(client)
@@ -121,10 +117,7 @@ def test_ipv6_clients_are_limited_per_64(make_app):
 
 
 def test_data_and_callbacks_never_500_when_redis_is_down(make_app):
-    with socket.socket() as sock:  # a port nobody listens on
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    app = make_app(REDIS_URL=f"redis://127.0.0.1:{port}/0", RATELIMIT_ENABLED=True)
+    app = make_app(REDIS_URL=f"redis://127.0.0.1:{free_port()}/0", RATELIMIT_ENABLED=True)
     client = app.server.test_client()
     assert {client.get("/data/toplist/").status_code for _ in range(3)} == {200}
     assert client.get("/").status_code == 200
