@@ -93,6 +93,9 @@ def load_config(test_config: dict | None = None, environ: dict | None = None) ->
         "REDIS_MAXMEMORY": pick("REDIS_MAXMEMORY", "256mb"),
         # Memoised query results per process, bounded by size (each worker has its own).
         "ANALYTICS_CACHE_MB": number("ANALYTICS_CACHE_MB", 64),
+        # A database changed by another program is rebuilt by a separate process while the
+        # previous version is served (off: the first request after the change builds it).
+        "ROLLUP_BACKGROUND_BUILDS": _flag(str(pick("ROLLUP_BACKGROUND_BUILDS", "")), default=True),
         "HOST": pick("HOST", "127.0.0.1"),
         "PORT": number("PORT", 8050),
         "DASH_DEBUG": _flag(str(pick("DASH_DEBUG", ""))),

@@ -43,7 +43,9 @@ def create_app(test_config: dict | None = None) -> dash.Dash:
         redis=redis_provider,
         scores=ScoreStore.from_config(redis_provider, config),
         analytics=EventsAnalytics(
-            config["DATABASE_PATH"], cache_bytes=config["ANALYTICS_CACHE_MB"] * 1024 * 1024
+            config["DATABASE_PATH"],
+            cache_bytes=config["ANALYTICS_CACHE_MB"] * 1024 * 1024,
+            background_builds=config["ROLLUP_BACKGROUND_BUILDS"],
         ),
     )
 

@@ -43,17 +43,19 @@ def _with_unit(text: str, unit: str) -> list:
 
 
 def format_kpis(kpis: dict) -> dict:
-    """The five KPI values as card contents; missing values (no views) show a dash.
+    """The five KPI cards' contents from /data/kpis/'s numbers; missing values show a dash.
 
-    completion_rate comes as a fraction (0..1) and is shown as a percentage.
+    Watch time is shown in hours, the average per user in minutes, completion_rate (a fraction
+    of the views with a known viewpercentage) as a percentage.
     """
 
     def number(key: str):
         value = kpis.get(key)
         return value if isinstance(value, int | float) and not isinstance(value, bool) else None
 
-    users, hours, views = number("unique_users"), number("hours_watched"), number("views")
-    avg, completion = number("avg_minutes_per_user"), number("completion_rate")
+    users, minutes, views = number("unique_users"), number("minutes_watched"), number("views")
+    completion = number("completion_rate")
+    hours = None if minutes is None else minutes / 60
     return {
         "unique_users": NO_VALUE if users is None else f"{users:,.0f}",
         "hours_watched": NO_VALUE
@@ -61,12 +63,12 @@ def format_kpis(kpis: dict) -> dict:
         else _with_unit(f"{hours:,.0f}" if hours >= 100 else f"{hours:,.1f}", "h"),
         "views": NO_VALUE if views is None else f"{views:,.0f}",
         "avg_minutes_per_user": (
-            NO_VALUE if avg is None or not users else _with_unit(f"{avg:,.1f}", "min")
+            NO_VALUE
+            if minutes is None or not users
+            else _with_unit(f"{minutes / users:,.1f}", "min")
         ),
         "completion_rate": (
-            NO_VALUE
-            if completion is None or not views
-            else _with_unit(f"{completion * 100:.1f}", "%")
+            NO_VALUE if completion is None else _with_unit(f"{completion * 100:.1f}", "%")
         ),
     }
 

@@ -1,4 +1,5 @@
-"""The /data JSON API: the tutorial's time series and toplist routes, with filters."""
+"""The /data JSON API: time series of every catalog metric (with breakdowns), toplist, KPIs and
+the dimensions' values, all with the same filters."""
 
 from __future__ import annotations
 
@@ -7,8 +8,15 @@ import logging
 from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from data.events.analysis import METRICS
-from data.events.params import parse_filters, parse_num, parse_resolution
+from data.events.catalog import METRIC_NAMES
+from data.events.params import (
+    parse_breakdown,
+    parse_dates,
+    parse_filters,
+    parse_limit,
+    parse_num,
+    parse_resolution,
+)
 from web import services
 from web.limits import rate_limited
 
@@ -21,6 +29,7 @@ _ALLOWED = ["GET", "HEAD", "OPTIONS"]
 # Every method is routed to the views and refused in _read_only, so that a 405 comes from this
 # blueprint's JSON error handler (a routing-level 405 never reaches blueprint handlers).
 _ROUTED = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
+_ROUTES = ", ".join(f"/data/{name}/" for name in (*METRIC_NAMES, "toplist", "kpis", "dimensions"))
 
 
 @bp.before_request
@@ -37,28 +46,42 @@ def _read_only():
 
 @bp.route("/toplist/", methods=_ROUTED, strict_slashes=False)
 def toplist():
-    """Most viewed titles: ?num=1..1000 (10), start, end, sessiontype."""
+    """Most viewed titles: ?num=1..1000 (10), start, end, dimension filters."""
     num = parse_num(request.args.get("num"))
     filters = parse_filters(request.args)
     return jsonify(services.analytics().toplist(num, filters))
 
 
+@bp.route("/kpis/", methods=_ROUTED, strict_slashes=False)
+def kpis():
+    """Headline numbers of the filtered events."""
+    return jsonify(services.analytics().kpis(parse_filters(request.args)))
+
+
+@bp.route("/dimensions/", methods=_ROUTED, strict_slashes=False)
+def dimensions():
+    """Each dimension's values with their views over start..end (dimension filters ignored)."""
+    start, end = parse_dates(request.args)
+    return jsonify(services.analytics().dimensions(start, end))
+
+
 @bp.route("/<metric>/", methods=_ROUTED, strict_slashes=False)
 def timeseries(metric: str):
-    """unique_users or minutes_watched per period: ?resolution=daily|weekly|monthly, filters."""
-    if metric not in METRICS:
-        raise NotFound(
-            f"unknown metric {metric[:40]!r}: use one of {', '.join(METRICS)} or toplist"
-        )
+    """A metric per period: ?resolution=daily|weekly|monthly, filters, breakdown, limit."""
+    if metric not in METRIC_NAMES:
+        raise NotFound(f"unknown metric {metric[:40]!r}: use one of {_ROUTES}")
     resolution = parse_resolution(request.args.get("resolution"))
     filters = parse_filters(request.args)
-    return jsonify(services.analytics().timeseries(metric, resolution, filters))
+    breakdown = parse_breakdown(request.args.get("breakdown"))
+    limit = parse_limit(request.args.get("limit"))
+    analytics = services.analytics()
+    if breakdown is None:
+        return jsonify(analytics.timeseries(metric, resolution, filters))
+    return jsonify(analytics.breakdown(metric, resolution, filters, breakdown, limit))
 
 
 @bp.route("/", defaults={"rest": ""}, methods=_ROUTED, strict_slashes=False)
 @bp.route("/<path:rest>", methods=_ROUTED)
 def unknown(rest: str):
     """Anything else under /data/ is a JSON 404."""
-    raise NotFound(
-        "no such data route: use /data/unique_users/, /data/minutes_watched/ or /data/toplist/"
-    )
+    raise NotFound(f"no such data route: use {_ROUTES}")

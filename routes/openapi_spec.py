@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from data.events.params import DEFAULT_NUM, NUM_MAX, NUM_MIN, SESSIONTYPES
-from data.events.periods import DEFAULT_RESOLUTION, RESOLUTIONS
 from data.game.board_periods import DEFAULT_PERIOD, PERIODS
 from data.game.boards import BOARDS, DEFAULT_BOARD
 from data.game.rules import (
@@ -11,6 +9,7 @@ from data.game.rules import (
     DEFAULT_MAX_VALUE,
     MAX_LIMIT,
 )
+from routes.openapi_data import DATA_PATHS, RATE_LIMITED
 from routes.openapi_schemas import (
     MAX_VALUE_SCHEMA,
     SCHEMAS,
@@ -22,32 +21,6 @@ from routes.openapi_schemas import (
 )
 from web.paths import GAME_PREFIX
 
-FILTER_PARAMETERS = [
-    {
-        "name": "start",
-        "in": "query",
-        "description": "First day included (YYYY-MM-DD).",
-        "schema": {"type": "string", "format": "date"},
-    },
-    {
-        "name": "end",
-        "in": "query",
-        "description": "Last day included (YYYY-MM-DD); not before start.",
-        "schema": {"type": "string", "format": "date"},
-    },
-    {
-        "name": "sessiontype",
-        "in": "query",
-        "description": "Only movies or only series.",
-        "schema": {"type": "string", "enum": list(SESSIONTYPES)},
-    },
-]
-RESOLUTION = {
-    "name": "resolution",
-    "in": "query",
-    "description": "Period length: weeks start on Monday, months on the 1st.",
-    "schema": {"type": "string", "enum": list(RESOLUTIONS), "default": DEFAULT_RESOLUTION},
-}
 BOARD_PARAMETERS = [
     {
         "name": "board",
@@ -79,30 +52,6 @@ GAME_ERRORS = {
     "415": error("Body is not application/json."),
     "503": error("Redis is unavailable; retry shortly (Retry-After)."),
 }
-RATE_LIMITED = error(
-    "Too many requests from this client (an IPv4 address or an IPv6 /64); see Retry-After."
-)
-
-
-def _timeseries(metric: str, summary: str) -> dict:
-    return {
-        "get": {
-            "operationId": metric,
-            "summary": summary,
-            "tags": ["data"],
-            "parameters": [RESOLUTION, *FILTER_PARAMETERS],
-            "responses": {
-                "200": json_answer(
-                    {"type": "array", "items": ref("TimePoint")},
-                    "One entry per period in date order, zero-filled.",
-                ),
-                "400": error("Bad resolution, date, range or sessiontype."),
-                "429": RATE_LIMITED,
-            },
-        }
-    }
-
-
 SPEC: dict = {
     "openapi": "3.1.0",
     "info": {
@@ -120,36 +69,7 @@ SPEC: dict = {
         {"name": "ops", "description": "Operations."},
     ],
     "paths": {
-        "/data/unique_users/": _timeseries("unique_users", "Distinct users per period."),
-        "/data/minutes_watched/": _timeseries("minutes_watched", "Minutes watched per period."),
-        "/data/toplist/": {
-            "get": {
-                "operationId": "toplist",
-                "summary": "Most viewed titles (view events), ties by title; no empty titles.",
-                "tags": ["data"],
-                "parameters": [
-                    {
-                        "name": "num",
-                        "in": "query",
-                        "description": "How many titles.",
-                        "schema": {
-                            "type": "integer",
-                            "minimum": NUM_MIN,
-                            "maximum": NUM_MAX,
-                            "default": DEFAULT_NUM,
-                        },
-                    },
-                    *FILTER_PARAMETERS,
-                ],
-                "responses": {
-                    "200": json_answer(
-                        {"type": "array", "items": ref("TopEntry")}, "Most viewed first."
-                    ),
-                    "400": error("Bad num, date, range or sessiontype."),
-                    "429": RATE_LIMITED,
-                },
-            }
-        },
+        **DATA_PATHS,
         f"{GAME_PREFIX}/start": {
             "post": {
                 "operationId": "start_game",

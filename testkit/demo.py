@@ -15,6 +15,7 @@ OUT = PROJECT_ROOT / "bench" / "out"
 def demo_database(rows: int, seed: int = 0) -> Path:
     """The cached demo database for (rows, seed) under bench/out/, generated on first use."""
     from data.events.demo_data import generate_demo
+    from data.events.rollup_files import move_rollups
 
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"demo_{rows}_seed{seed}.sqlite"
@@ -27,6 +28,7 @@ def demo_database(rows: int, seed: int = 0) -> Path:
         started = time.perf_counter()
         generate_demo(tmp, rows=rows, seed=seed)
         os.replace(tmp, path)
+        move_rollups(tmp, path)
         print(f"  done in {time.perf_counter() - started:.1f} s", flush=True)
     return path
 

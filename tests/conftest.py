@@ -52,7 +52,10 @@ def db_path(tmp_path) -> Path:
 def demo_db(tmp_path, demo_template) -> Path:
     """A private copy of the small demo database."""
     path = tmp_path / "demo.sqlite"
-    shutil.copy(demo_template(5_000, 1), path)
+    template = demo_template(5_000, 1)
+    shutil.copy(template, path)
+    # Its rollup too (named by the data's fingerprint, not the path): no test rebuilds it.
+    shutil.copytree(f"{template}.rollups", f"{path}.rollups")
     return path
 
 

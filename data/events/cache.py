@@ -1,47 +1,63 @@
-"""EventsAnalytics: the events loaded once per database version, with memoised query results."""
+"""EventsAnalytics: the shared rollup of the database's current version, with memoised answers."""
 
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
 import os
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 from cachetools import LRUCache
 
-from data.events import analysis, prepared
+from data.events import queries
+from data.events.catalog import DEFAULT_BREAKDOWN_LIMIT
 from data.events.object_size import approx_size
 from data.events.params import Filters
-from data.events.store import TABLE, connect, is_demo, table_exists
-from data.events.text_decoding import decode_text
+from data.events.rollup import Rollup, empty_rollup
+from data.events.rollup_files import open_rollup, rollup_root, version_name
+from data.events.rollup_source import publish_committed, read_rollup
+from data.events.store import connect, data_fingerprint, is_demo
 
 log = logging.getLogger(__name__)
 _MISSING = object()
-
-# SQLite cuts event_date to its day, so that pandas parses a few hundred distinct days instead
-# of a million timestamps; rows whose 11th character is not ' ' or 'T' keep the full text and
-# are then rejected by analysis exactly as the pure code path would.
-_LOAD_SQL = f"""
-SELECT CASE WHEN length(event_date) > 10 AND substr(event_date, 11, 1) IN (' ', 'T')
-            THEN substr(event_date, 1, 10) ELSE event_date END AS event_date,
-       userid, totalminuteswatched, viewpercentage, sessiontype, title
-FROM {TABLE}
-"""
 _CACHE_BYTES = 64 * 1024 * 1024
 _CHUNK_ROWS = 200_000
 
 
-class EventsAnalytics:
-    """Answers the analysis queries for the database at db_path, reloading when it changes.
+class _Loaded(NamedTuple):
+    """What a process serves, replaced whole: a reader never pairs one version with another's
+    rollup."""
 
-    A call costs a stat and a `PRAGMA data_version` on a kept read-only connection to detect
-    a new version. The first call after a commit reads the table once under a lock; queries
-    then run on the prepared arrays, and their results are memoised in an LRU bounded by bytes
-    (one client asking for distinct centuries of days must not take gigabytes per worker).
+    probe: tuple | None  # this process's (inode, PRAGMA data_version) when it was checked
+    fingerprint: tuple | None  # the data version (None: no database file)
+    rollup: Rollup | None
+    demo: bool
+
+
+class _Pending(NamedTuple):
+    """A newer version whose rollup another process is building, while the old one is served."""
+
+    probe: tuple
+    fingerprint: tuple
+    builder: subprocess.Popen | None
+
+
+class EventsAnalytics:
+    """Answers the analysis queries for the database at db_path, following its versions.
+
+    A call costs a stat and a `PRAGMA data_version` on a kept read-only connection. When
+    something committed, the data's fingerprint names its version, and the rollup of that
+    version (built once by the writer, see data/events/rollup_source.py) is mapped from disk.
+    A version changed by another program has no rollup yet: with background_builds a builder
+    process is started and the previous version is served until it is published; without
+    (tests, or a first start) this process builds it under the lock. Answers are memoised in an
+    LRU bounded by bytes.
     """
 
     def __init__(
@@ -49,31 +65,33 @@ class EventsAnalytics:
         db_path: str | os.PathLike,
         cache_bytes: int = _CACHE_BYTES,
         chunk_rows: int = _CHUNK_ROWS,
+        background_builds: bool = False,
     ):
         self.db_path = Path(db_path)
+        self._root = rollup_root(self.db_path)
         self._chunk_rows = chunk_rows
+        self._background = background_builds
         self._load_lock = threading.Lock()
         self._cache_lock = threading.Lock()
         self._cache = LRUCache(maxsize=max(1, cache_bytes), getsizeof=approx_size)
-        # (version, events, demo), replaced whole: a reader never pairs a version with other events.
-        self._loaded: tuple = (None, None, False)
+        self._loaded = _Loaded(None, None, None, False)
+        self._pending: _Pending | None = None
         self._probe_lock = threading.Lock()
         self._probe: sqlite3.Connection | None = None  # used only under _probe_lock
         self._probe_inode: int | None = None
-        self.loads = 0  # how many times the table was read (tests and benchmarks look at it)
+        self.loads = 0  # versions this process switched to (tests and benchmarks look at it)
         self.last_load_seconds = 0.0
 
-    # -- loading ----------------------------------------------------------------------------
+    # -- versions -----------------------------------------------------------------------------
 
     def _committed_version(self) -> tuple | None:
         """(inode, PRAGMA data_version) of the committed database; None when there is no file.
 
         data_version changes only when another connection commits, so an import's open
-        transaction or a checkpoint is no reason to read the table again. It is per
-        connection, so one read-only connection is kept. The file itself is never opened
-        outside SQLite: closing any other descriptor of it would drop this process's POSIX
-        locks and let an importer delete the WAL under our feet ("How To Corrupt An SQLite
-        Database File", 2.2). A stat is safe.
+        transaction or a checkpoint is no reason to look again. It is per connection, so one
+        read-only connection is kept. The file itself is never opened outside SQLite: closing
+        any other descriptor of it would drop this process's POSIX locks and let an importer
+        delete the WAL under our feet ("How To Corrupt An SQLite Database File", 2.2).
         """
         try:
             inode = os.stat(self.db_path).st_ino
@@ -96,67 +114,114 @@ class EventsAnalytics:
                     self._probe_inode = inode
                 return inode, self._probe.execute("PRAGMA data_version").fetchone()[0]
             except sqlite3.Error:
-                return None  # not (yet) a readable database: always read again
+                return None  # not (yet) a readable database: always look again
 
-    def _read_events(self) -> prepared.Events:
-        """Read the movies table in chunks and prepare it; empty for a missing file or table."""
+    def _fingerprint(self) -> tuple | None:
+        """The committed data's fingerprint (store.data_fingerprint); None without a file."""
         if not self.db_path.exists():
-            return prepared.empty_events()
+            return None
         conn = connect(self.db_path, readonly=True)
         try:
-            if not table_exists(conn, TABLE):
-                return prepared.empty_events()
-            try:
-                return _prepare_chunks(conn, self._chunk_rows)
-            except sqlite3.OperationalError as error:
-                if "decode" not in str(error):
-                    raise
-                # Text that is not UTF-8 (a tutorial `.import` of Latin-1 bytes); decoding every
-                # value in Python is slower, so only such databases pay for it.
-                conn.text_factory = decode_text
-                return _prepare_chunks(conn, self._chunk_rows)
+            return data_fingerprint(conn)
         finally:
             conn.close()
 
-    def _current(self) -> prepared.Events:
-        """The prepared events for the database as it is now, reloading when it changed."""
-        version = self._committed_version()
-        loaded_version, events, _demo = self._loaded
-        if events is not None and version is not None and version == loaded_version:
-            return events
+    def _build_here(self, fingerprint: tuple) -> Rollup:
+        """Build and publish the committed version in this process (under the build lock),
+        or, when the rollup folder cannot be written, keep a private rollup in memory."""
+        try:
+            publish_committed(self.db_path, self._chunk_rows)
+            rollup = open_rollup(self._root, fingerprint)
+            if rollup is not None:
+                return rollup
+        except OSError as error:
+            log.warning("cannot write rollups under %s (%s): building in memory", self._root, error)
+        conn = connect(self.db_path, readonly=True)
+        try:
+            return read_rollup(conn, self._chunk_rows)
+        finally:
+            conn.close()
+
+    def _start_builder(self, probe: tuple, fingerprint: tuple) -> None:
+        """Have a separate process build the version, once; this one serves the old meanwhile."""
+        if self._pending is not None and self._pending.fingerprint == fingerprint:
+            self._pending = self._pending._replace(probe=probe)
+            return
+        builder = subprocess.Popen(
+            [sys.executable, "-m", "data.events.rollup_source", str(self.db_path)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+        )
+        log.info("data of %s changed outside Reelboard: rebuilding its rollup", self.db_path)
+        self._pending = _Pending(probe, fingerprint, builder)
+
+    def _switch(self, probe, fingerprint, rollup: Rollup, started: float) -> Rollup:
+        demo = is_demo(self.db_path) if fingerprint is not None else False
+        with self._cache_lock:
+            self._cache.clear()
+            self._loaded = _Loaded(probe, fingerprint, rollup, demo)
+        self._pending = None
+        self.loads += 1
+        self.last_load_seconds = time.perf_counter() - started
+        log.info(
+            "serving %d events of %s (%s) after %.2f s",
+            rollup.rows,
+            self.db_path,
+            version_name(fingerprint) if fingerprint else "no database",
+            self.last_load_seconds,
+        )
+        return rollup
+
+    def _current(self) -> Rollup:
+        """The rollup of the database's current version (or, while a newer one is being built
+        elsewhere, of the previous one)."""
+        probe = self._committed_version()
+        loaded = self._loaded
+        if loaded.rollup is not None and probe is not None and probe == loaded.probe:
+            return loaded.rollup
         with self._load_lock:
-            # Another thread may have reloaded while this one waited.
-            version = self._committed_version()
-            loaded_version, events, _demo = self._loaded
-            if events is not None and version is not None and version == loaded_version:
-                return events
+            loaded = self._loaded
+            if loaded.rollup is not None and probe is not None and probe == loaded.probe:
+                return loaded.rollup
+            pending = self._pending
+            if pending is not None and probe == pending.probe:
+                # Nothing new committed since the build started: is it published yet?
+                rollup = open_rollup(self._root, pending.fingerprint)
+                if rollup is not None:
+                    return self._switch(probe, pending.fingerprint, rollup, time.perf_counter())
+                if pending.builder is None or pending.builder.poll() is None:
+                    return loaded.rollup
+                # The builder ended without publishing: build here rather than serve old data.
+                started = time.perf_counter()
+                return self._switch(
+                    probe, pending.fingerprint, self._build_here(pending.fingerprint), started
+                )
             started = time.perf_counter()
-            events = self._read_events()
-            demo = is_demo(self.db_path)
-            with self._cache_lock:
-                self._cache.clear()
-                self._loaded = (version, events, demo)
-            self.loads += 1
-            self.last_load_seconds = time.perf_counter() - started
-            log.info(
-                "loaded %d events from %s in %.2f s",
-                events.rows,
-                self.db_path,
-                self.last_load_seconds,
-            )
-            return events
+            fingerprint = self._fingerprint()
+            if fingerprint == loaded.fingerprint and loaded.rollup is not None:
+                self._loaded = loaded._replace(probe=probe)  # a commit that changed no rows
+                return loaded.rollup
+            if fingerprint is None or fingerprint[2] == 0:
+                return self._switch(probe, fingerprint, empty_rollup(), started)
+            rollup = open_rollup(self._root, fingerprint)
+            if rollup is not None:
+                return self._switch(probe, fingerprint, rollup, started)
+            if self._background and loaded.rollup is not None:
+                self._start_builder(probe, fingerprint)
+                return loaded.rollup
+            return self._switch(probe, fingerprint, self._build_here(fingerprint), started)
 
     def _memo(self, key: tuple, compute):
-        """compute(events), memoised per (database version, key) in the byte-bounded LRU."""
-        events = self._current()
-        full_key = (id(events), *key)  # id is unique while the cache holds this version alive
+        """compute(rollup), memoised per (data version, key) in the byte-bounded LRU."""
+        rollup = self._current()
+        full_key = (id(rollup), *key)  # id is unique while the cache holds this version alive
         with self._cache_lock:
             result = self._cache.get(full_key, _MISSING)
         if result is not _MISSING:
             return result
-        result = compute(events)
+        result = compute(rollup)
         with self._cache_lock:
-            if events is self._loaded[1]:
+            if rollup is self._loaded.rollup:
                 # A result larger than the whole budget is answered, not kept.
                 with contextlib.suppress(ValueError):
                     self._cache[full_key] = result
@@ -170,42 +235,67 @@ class EventsAnalytics:
     # -- queries ------------------------------------------------------------------------------
 
     def timeseries(self, metric: str, resolution: str, filters: Filters | None = None) -> list:
-        """[{"date", "values"}] per period for unique_users or minutes_watched, zero-filled."""
+        """[{"date", "values"}] per period of a catalog metric, zero-filled."""
         filters = filters or Filters()
         rows = self._memo(
             ("timeseries", metric, resolution, filters),
-            lambda ev: tuple(
-                (r["date"], r["values"])
-                for r in analysis.timeseries(ev, metric, resolution, filters)
+            lambda r: tuple(
+                (row["date"], row["values"])
+                for row in queries.timeseries(r, metric, resolution, filters)
             ),
         )
         return [{"date": date, "values": value} for date, value in rows]
+
+    def breakdown(
+        self,
+        metric: str,
+        resolution: str,
+        filters: Filters,
+        dimension: str,
+        limit: int = DEFAULT_BREAKDOWN_LIMIT,
+    ) -> list:
+        """[{"date", <dimension>, "values"}] per period and group (top `limit`, then other)."""
+        rows = self._memo(
+            ("breakdown", metric, resolution, filters, dimension, limit),
+            lambda r: tuple(
+                (row["date"], row[dimension], row["values"])
+                for row in queries.breakdown(r, metric, resolution, filters, dimension, limit)
+            ),
+        )
+        return [{"date": d, dimension: g, "values": v} for d, g, v in rows]
 
     def toplist(self, num: int, filters: Filters | None = None) -> list:
         """[{"title", "values"}] for the num most viewed titles."""
         filters = filters or Filters()
         rows = self._memo(
             ("toplist", num, filters),
-            lambda ev: tuple((r["title"], r["values"]) for r in analysis.toplist(ev, num, filters)),
+            lambda r: tuple(
+                (row["title"], row["values"]) for row in queries.toplist(r, num, filters)
+            ),
         )
         return [{"title": title, "values": value} for title, value in rows]
 
     def kpis(self, filters: Filters | None = None) -> dict:
-        """unique_users, hours_watched, views, avg_minutes_per_user, completion_rate."""
+        """unique_users, minutes_watched, views, completed_views, completion_rate."""
         filters = filters or Filters()
-        return dict(self._memo(("kpis", filters), lambda ev: analysis.kpis(ev, filters)))
+        return dict(self._memo(("kpis", filters), lambda r: queries.kpis(r, filters)))
+
+    def dimensions(self, start=None, end=None) -> dict:
+        """Each dimension's values with their views over start..end, most viewed first."""
+        result = self._memo(("dimensions", start, end), lambda r: queries.dimensions(r, start, end))
+        return {name: [dict(entry) for entry in entries] for name, entries in result.items()}
 
     def date_bounds(self):
         """(first, last) event date, or None when there are no events."""
-        return analysis.date_bounds(self._current())
+        return queries.date_bounds(self._current())
 
     def is_demo(self) -> bool:
         """True when the database holds the generated demo data."""
         self._current()
-        return self._loaded[2]
+        return self._loaded.demo
 
     def warm_up(self, background: bool = True) -> threading.Thread | None:
-        """Load the table now (in a daemon thread by default) so the first request is fast."""
+        """Open (or build) the current version now, so that the first request is fast."""
 
         def load() -> None:
             try:
@@ -223,26 +313,3 @@ class EventsAnalytics:
     def row_count(self) -> int:
         """Events with a readable date."""
         return self._current().rows
-
-
-def _prepare_chunks(conn: sqlite3.Connection, chunk_rows: int) -> prepared.Events:
-    """Encode the rows chunk by chunk (bounded memory at any size), then build the Events."""
-    vocabulary = prepared.Vocabulary()
-    chunks = []
-    cursor = conn.execute(_LOAD_SQL)
-    # Millions of short-lived row objects would trigger many full collections for nothing.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        while rows := cursor.fetchmany(chunk_rows):
-            columns = dict(zip(prepared.RAW_COLUMNS, zip(*rows, strict=True), strict=True))
-            del rows
-            chunks.append(prepared.encode_chunk(columns, vocabulary))
-            # A cooperative worker (gevent) serves its other connections between chunks.
-            time.sleep(0)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    if not chunks:
-        return prepared.empty_events()
-    return prepared.build_events(chunks, vocabulary)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from data.events.rollup_source import publish_before_commit
 from data.events.store import (
     COLUMN_NAMES,
     INSERT_SQL,
@@ -246,6 +247,7 @@ def import_records(
         if replace:
             set_demo_flag(conn, False)
         result.demo = was_demo and not replace
+        publish_before_commit(conn, db_path)
         conn.commit()
     except sqlite3.Error as exc:
         conn.rollback()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 from data.events.demo_data import generate_demo
+from data.events.rollup_files import move_rollups, rollup_root
 
 DEFAULT_DEMO_ROWS = 100_000  # what `make run` creates on first start
 
@@ -32,7 +34,9 @@ def ensure_database(path: str | os.PathLike, rows: int = DEFAULT_DEMO_ROWS, seed
             if path.exists():
                 return False
             os.replace(tmp, path)
+        move_rollups(tmp, path)
         return True
     finally:
         for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
             leftover.unlink(missing_ok=True)
+        shutil.rmtree(rollup_root(tmp), ignore_errors=True)

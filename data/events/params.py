@@ -7,9 +7,20 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from data.events.catalog import (
+    BREAKDOWN_LIMIT_MAX,
+    BREAKDOWN_LIMIT_MIN,
+    DEFAULT_BREAKDOWN_LIMIT,
+    DIMENSION_BY_NAME,
+    DIMENSION_NAMES,
+    DIMENSIONS,
+    MAX_FILTER_VALUES,
+    MAX_VALUE_CHARS,
+    NONE,
+    SESSIONTYPES,
+)
 from data.events.periods import DEFAULT_RESOLUTION, RESOLUTIONS
 
-SESSIONTYPES = ("MOVIE", "SERIES")
 DEFAULT_NUM = 10
 NUM_MIN, NUM_MAX = 1, 1000
 
@@ -24,11 +35,35 @@ class InvalidParameter(ValueError):
 
 @dataclass(frozen=True)
 class Filters:
-    """Which events an analysis covers: event dates start..end (inclusive) and the session type."""
+    """Which events an analysis covers: event dates start..end (inclusive), and for each
+    filtered dimension the values it may have (any of them; dimensions combine with AND)."""
 
     start: dt.date | None = None
     end: dt.date | None = None
-    sessiontype: str | None = None  # "MOVIE" | "SERIES" | None for all
+    where: tuple[tuple[str, frozenset[str]], ...] = ()  # (dimension, values), catalog order
+
+    @classmethod
+    def of(cls, start=None, end=None, **values) -> Filters:
+        """Filters from dimension keywords, each a value or an iterable of values (None: all)."""
+        where = []
+        for dimension in DIMENSION_NAMES:
+            chosen = values.pop(dimension, None)
+            if chosen is not None:
+                chosen = frozenset([chosen] if isinstance(chosen, str) else chosen)
+                where.append((dimension, chosen))
+        if values:
+            raise TypeError(f"unknown dimensions: {', '.join(values)}")
+        return cls(start, end, tuple(where))
+
+    def values(self, dimension: str) -> frozenset[str] | None:
+        """The values a dimension is filtered to, or None when it is not filtered."""
+        return dict(self.where).get(dimension)
+
+    @property
+    def sessiontype(self) -> str | None:
+        """The one session type filtered to, or None (the dashboard's single choice)."""
+        chosen = self.values("sessiontype")
+        return next(iter(chosen)) if chosen and len(chosen) == 1 else None
 
 
 def shown(value: object) -> str:
@@ -100,17 +135,80 @@ def parse_sessiontype(value: object) -> str | None:
     return _choice(value, SESSIONTYPES, "upper", "sessiontype", "or left out for all")
 
 
+def _dimension_value(dimension: str, value: object) -> str:
+    """One filter value of a dimension, checked: a closed set's member, or short text."""
+    if not isinstance(value, str):
+        raise InvalidParameter(f"{dimension} must be text, got {shown(value)}")
+    if len(value) > MAX_VALUE_CHARS:
+        raise InvalidParameter(
+            f"a {dimension} value may have at most {MAX_VALUE_CHARS} characters, got {len(value)}"
+        )
+    choices = DIMENSION_BY_NAME[dimension].choices
+    if choices is None or value == NONE:
+        return value
+    return _choice(value, (*choices, NONE), "upper", dimension, "repeatable, or left out for all")
+
+
+def _all_values(params: Mapping, name: str) -> list:
+    """Every value of a query parameter: a MultiDict's list, or a plain mapping's one value."""
+    if hasattr(params, "getlist"):
+        return params.getlist(name)
+    value = params.get(name)
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list | tuple | set | frozenset) else [value]
+
+
+def parse_dates(params: Mapping) -> tuple[dt.date | None, dt.date | None]:
+    """(start, end) from a mapping, each optional, start not after end."""
+    start, end = params.get("start"), params.get("end")
+    start = None if _missing(start) else parse_date(start, "start")
+    end = None if _missing(end) else parse_date(end, "end")
+    check_order(start, end)
+    return start, end
+
+
 def parse_filters(params: Mapping) -> Filters:
-    """Filters from start, end and sessiontype in a mapping (first value of a repeated key)."""
-    start = params.get("start")
-    end = params.get("end")
-    filters = Filters(
-        start=None if _missing(start) else parse_date(start, "start"),
-        end=None if _missing(end) else parse_date(end, "end"),
-        sessiontype=parse_sessiontype(params.get("sessiontype")),
+    """Filters from start, end and each dimension's (repeatable) values in a mapping."""
+    start, end = parse_dates(params)
+    where = []
+    for dimension in DIMENSIONS:
+        given = [v for v in _all_values(params, dimension.name) if not _missing(v)]
+        if len(given) > MAX_FILTER_VALUES:
+            raise InvalidParameter(
+                f"at most {MAX_FILTER_VALUES} {dimension.name} values may be given, "
+                f"got {len(given)}"
+            )
+        if given:
+            values = frozenset(_dimension_value(dimension.name, v) for v in given)
+            where.append((dimension.name, values))
+    return Filters(start=start, end=end, where=tuple(where))
+
+
+def parse_breakdown(value: object) -> str | None:
+    """A dimension to break a series down by, or None (not given)."""
+    if _missing(value):
+        return None
+    if isinstance(value, str) and value in DIMENSION_BY_NAME:
+        return value
+    raise InvalidParameter(
+        f"breakdown must be one of {', '.join(DIMENSION_NAMES)} (or left out), got {shown(value)}"
     )
-    check_order(filters.start, filters.end)
-    return filters
+
+
+def parse_limit(value: object) -> int:
+    """How many groups a breakdown shows before (other): 1 to 50 (default 5)."""
+    message = (
+        f"limit must be an integer from {BREAKDOWN_LIMIT_MIN} to {BREAKDOWN_LIMIT_MAX} "
+        f"(default {DEFAULT_BREAKDOWN_LIMIT})"
+    )
+    if _missing(value):
+        return DEFAULT_BREAKDOWN_LIMIT
+    if isinstance(value, str) and _INT_RE.fullmatch(value):
+        number = int(value)
+        if BREAKDOWN_LIMIT_MIN <= number <= BREAKDOWN_LIMIT_MAX:
+            return number
+    raise InvalidParameter(f"{message}, got {shown(value)}")
 
 
 def check_order(start: dt.date | None, end: dt.date | None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import uuid
 from pathlib import Path
 
 TABLE = "movies"
@@ -39,6 +40,7 @@ INSERT_SQL = (
     f"INSERT INTO {TABLE} ({', '.join(COLUMN_NAMES)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 )
 DEMO_KEY = "demo"
+VERSION_KEY = "version"  # a fresh token per write through Reelboard (see data_fingerprint)
 
 
 def connect(path: str | os.PathLike, *, readonly: bool = False) -> sqlite3.Connection:
@@ -101,6 +103,34 @@ def set_demo_flag(conn: sqlite3.Connection, demo: bool) -> None:
         "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         (DEMO_KEY, "1" if demo else "0"),
     )
+
+
+def new_version_token(conn: sqlite3.Connection) -> None:
+    """Mark (inside the caller's transaction) that the events changed: a fresh random token."""
+    conn.execute(CREATE_META)
+    conn.execute(
+        f"INSERT INTO {META_TABLE} (key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (VERSION_KEY, uuid.uuid4().hex),
+    )
+
+
+def data_fingerprint(conn: sqlite3.Connection) -> tuple:
+    """What tells versions of the events apart in every process: Reelboard's write token, the
+    highest rowid and the row count (the latter two catch writes by other programs, such as
+    `sqlite3 .import`). Costs a count; run it when SQLite says that something committed."""
+    if not table_exists(conn, TABLE):
+        return (None, 0, 0)
+    token = None
+    if table_exists(conn, META_TABLE):
+        row = conn.execute(
+            f"SELECT value FROM {META_TABLE} WHERE key = ?", (VERSION_KEY,)
+        ).fetchone()
+        token = None if row is None else str(row[0])
+    # Two statements: each alone is answered from a b-tree (the rowid's end, the smallest index).
+    max_rowid = conn.execute(f"SELECT max(rowid) FROM {TABLE}").fetchone()[0]
+    count = conn.execute(f"SELECT count(*) FROM {TABLE}").fetchone()[0]
+    return (token, max_rowid or 0, count)
 
 
 def read_demo_flag(conn: sqlite3.Connection) -> bool:

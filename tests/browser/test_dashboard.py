@@ -124,7 +124,7 @@ def test_date_range_and_type_filter_change_the_cards(dashboard):
     assert kpi_text(duo, ids.KPI_VIEWS) == f"{everything['views']:,}"
 
     duo.find_element(f"label[for='_dbcprivate_radioitems_{ids.SESSIONTYPE}_input_SERIES']").click()
-    series = analytics.kpis(Filters(sessiontype="SERIES"))
+    series = analytics.kpis(Filters.of(sessiontype="SERIES"))
     assert series["views"] != everything["views"]
     wait_until(lambda: kpi_text(duo, ids.KPI_VIEWS) == f"{series['views']:,}", "series views")
     assert kpi_text(duo, ids.KPI_UNIQUE_USERS) == f"{series['unique_users']:,}"
@@ -138,7 +138,7 @@ def test_date_range_and_type_filter_change_the_cards(dashboard):
     import datetime as dt
 
     march = analytics.kpis(
-        Filters(start=dt.date(2025, 3, 1), end=dt.date(2025, 3, 31), sessiontype="SERIES")
+        Filters.of(start=dt.date(2025, 3, 1), end=dt.date(2025, 3, 31), sessiontype="SERIES")
     )
     wait_until(lambda: kpi_text(duo, ids.KPI_VIEWS) == f"{march['views']:,}", "March views")
     assert kpi_text(duo, ids.KPI_UNIQUE_USERS) == f"{march['unique_users']:,}"

@@ -14,7 +14,9 @@ from testkit.serving import make_server
 def events_db(tmp_path, demo_template) -> Path:
     """A private copy of a 20,000-event demo database."""
     path = tmp_path / "events.sqlite"
-    shutil.copy(demo_template(20_000, 5), path)
+    template = demo_template(20_000, 5)
+    shutil.copy(template, path)
+    shutil.copytree(f"{template}.rollups", f"{path}.rollups")  # valid for any path of the data
     return path
 
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
+
+from data.events.encoding import RAW_COLUMNS, Vocabulary, encode_chunk
 from data.events.params import Filters
+from data.events.rollup import Rollup, build_rollup
 
 D = dt.date
 ALL = Filters()
@@ -31,3 +35,24 @@ create table movies(
 
 def series(result: list[dict]) -> dict[str, int]:
     return {row["date"]: row["values"] for row in result}
+
+
+# The columns the hand-written frames give, in this order; device and market are then None.
+FRAME_COLUMNS = (
+    "event_date",
+    "userid",
+    "totalminuteswatched",
+    "viewpercentage",
+    "sessiontype",
+    "title",
+)
+
+
+def rollup_of(raw: pd.DataFrame) -> Rollup:
+    """The rollup of raw movies rows (missing columns read as NULL), built in memory."""
+    raw = raw.copy()
+    for name in RAW_COLUMNS:
+        if name not in raw:
+            raw[name] = pd.Series([None] * len(raw), dtype=object)
+    vocabulary = Vocabulary()
+    return build_rollup([encode_chunk(raw, vocabulary)], vocabulary)

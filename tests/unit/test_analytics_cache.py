@@ -16,10 +16,10 @@ from data.events.store import COLUMN_NAMES, connect, ensure_schema
 
 ZERO_KPIS = {
     "unique_users": 0,
-    "hours_watched": 0.0,
+    "minutes_watched": 0,
     "views": 0,
-    "avg_minutes_per_user": 0.0,
-    "completion_rate": 0.0,
+    "completed_views": 0,
+    "completion_rate": None,
 }
 
 
@@ -78,10 +78,11 @@ def test_empty_movies_table(db_path):
 
 def test_loads_once_and_memoises(demo_db):
     analytics = EventsAnalytics(demo_db)
-    first = analytics.timeseries("unique_users", "weekly", Filters(sessiontype="SERIES"))
+    first = analytics.timeseries("unique_users", "weekly", Filters.of(sessiontype="SERIES"))
     for _ in range(5):
         assert (
-            analytics.timeseries("unique_users", "weekly", Filters(sessiontype="SERIES")) == first
+            analytics.timeseries("unique_users", "weekly", Filters.of(sessiontype="SERIES"))
+            == first
         )
         analytics.toplist(10, Filters())
         analytics.kpis(Filters(start=dt.date(2025, 3, 1)))
@@ -91,7 +92,10 @@ def test_loads_once_and_memoises(demo_db):
 
 def test_reading_in_small_chunks_gives_the_same_answers(demo_db):
     whole, chunked = EventsAnalytics(demo_db), EventsAnalytics(demo_db, chunk_rows=333)
-    for f in (Filters(), Filters(dt.date(2025, 2, 10), dt.date(2025, 8, 3), "MOVIE")):
+    for f in (
+        Filters(),
+        Filters.of(dt.date(2025, 2, 10), dt.date(2025, 8, 3), sessiontype="MOVIE"),
+    ):
         for resolution in ("daily", "weekly", "monthly"):
             for metric in ("unique_users", "minutes_watched"):
                 assert chunked.timeseries(metric, resolution, f) == whole.timeseries(
@@ -222,27 +226,28 @@ def test_numbers_agree_with_sql(demo_db):
             "WHERE sessiontype = 'SERIES' GROUP BY 1"
         ).fetchall()
     )
-    got = analytics.timeseries("unique_users", "daily", Filters(sessiontype="SERIES"))
+    got = analytics.timeseries("unique_users", "daily", Filters.of(sessiontype="SERIES"))
     assert {r["date"]: r["values"] for r in got if r["values"]} == daily
     start, end = "2025-03-10", "2025-04-20"
-    views, minutes, users, completed = conn.execute(
+    views, minutes, users, completed, rated = conn.execute(
         "SELECT count(*), sum(totalminuteswatched), count(DISTINCT userid), "
-        "sum(viewpercentage >= 90) FROM movies WHERE substr(event_date, 1, 10) BETWEEN ? AND ?",
+        "sum(viewpercentage >= 90), count(viewpercentage) FROM movies "
+        "WHERE substr(event_date, 1, 10) BETWEEN ? AND ?",
         (start, end),
     ).fetchone()
     kpis = analytics.kpis(Filters(start=dt.date(2025, 3, 10), end=dt.date(2025, 4, 20)))
     assert kpis == {
         "unique_users": users,
-        "hours_watched": round(minutes / 60, 1),
+        "minutes_watched": minutes,
         "views": views,
-        "avg_minutes_per_user": round(minutes / users, 1),
-        "completion_rate": round(completed / views, 4),
+        "completed_views": completed,
+        "completion_rate": round(completed / rated, 4),
     }
     top = conn.execute(
         "SELECT title, count(*) AS n FROM movies WHERE title != '' AND sessiontype = 'MOVIE' "
         "GROUP BY title ORDER BY n DESC, title LIMIT 7"
     ).fetchall()
-    assert analytics.toplist(7, Filters(sessiontype="MOVIE")) == [
+    assert analytics.toplist(7, Filters.of(sessiontype="MOVIE")) == [
         {"title": t, "values": n} for t, n in top
     ]
 
@@ -250,9 +255,9 @@ def test_numbers_agree_with_sql(demo_db):
 def test_dashboard_numbers_match_route_numbers(demo_db):
     """KPI totals and the series sum up to the same minutes: one code path for both."""
     analytics = EventsAnalytics(demo_db)
-    f = Filters(start=dt.date(2025, 2, 3), end=dt.date(2025, 5, 4), sessiontype="MOVIE")
+    f = Filters.of(start=dt.date(2025, 2, 3), end=dt.date(2025, 5, 4), sessiontype="MOVIE")
     minutes = sum(r["values"] for r in analytics.timeseries("minutes_watched", "weekly", f))
-    assert analytics.kpis(f)["hours_watched"] == round(minutes / 60, 1)
+    assert analytics.kpis(f)["minutes_watched"] == minutes
 
 
 def test_concurrent_readers_during_imports(db_path):

@@ -152,7 +152,7 @@ def test_toplist_matches_the_data_route(client, dash_api, num):
 def test_kpis_match_the_analytics(app, dash_api):
     from data.events.params import Filters
 
-    kpis = services.analytics(app.server).kpis(Filters(sessiontype="SERIES"))
+    kpis = services.analytics(app.server).kpis(Filters.of(sessiontype="SERIES"))
     response = dash_api.response(
         ids.KPI_UNIQUE_USERS, "children", {STATE_KEY: _state(sessiontype="SERIES")}
     )

@@ -84,9 +84,9 @@ def test_dark_and_light_figures_use_their_palettes():
 def test_kpis_are_formatted_for_reading():
     kpis = {
         "unique_users": 4940,
-        "hours_watched": 66583.4,
+        "minutes_watched": 3995004,
         "views": 100000,
-        "avg_minutes_per_user": 808.66,
+        "completed_views": 47120,
         "completion_rate": 0.4712,
     }
     cards = format_kpis(kpis)
@@ -95,7 +95,7 @@ def test_kpis_are_formatted_for_reading():
     assert cards["hours_watched"][0] == "66,583"
     assert cards["avg_minutes_per_user"][0] == "808.7"
     assert cards["completion_rate"][0] == "47.1"
-    empty = format_kpis({**kpis, "unique_users": 0, "views": 0})
+    empty = format_kpis({**kpis, "unique_users": 0, "views": 0, "completion_rate": None})
     assert empty["avg_minutes_per_user"] == empty["completion_rate"] == "–"
 
 

@@ -27,7 +27,9 @@ def test_query_uses_the_data_routes_names_and_leaves_defaults_out():
 
 def test_filters_mean_what_the_data_routes_mean():
     state = ViewState(start="2025-03-01", end="2025-03-31", sessiontype="MOVIE")
-    assert state.filters() == Filters(dt.date(2025, 3, 1), dt.date(2025, 3, 31), "MOVIE")
+    assert state.filters() == Filters.of(
+        dt.date(2025, 3, 1), dt.date(2025, 3, 31), sessiontype="MOVIE"
+    )
     assert ViewState().filters() == Filters()
 
 

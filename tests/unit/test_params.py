@@ -112,13 +112,13 @@ def test_sessiontype_refused(given):
 
 
 def test_filters_default_to_everything():
-    assert parse_filters({}) == Filters(None, None, None)
+    assert parse_filters({}) == Filters()
     assert parse_filters({"start": "", "end": "", "sessiontype": ""}) == Filters()
 
 
 def test_filters_parse_all_fields():
     parsed = parse_filters({"start": "2025-01-01", "end": "2025-01-31", "sessiontype": "series"})
-    assert parsed == Filters(dt.date(2025, 1, 1), dt.date(2025, 1, 31), "SERIES")
+    assert parsed == Filters.of(dt.date(2025, 1, 1), dt.date(2025, 1, 31), sessiontype="SERIES")
 
 
 def test_filters_same_start_and_end_is_one_day():
@@ -133,7 +133,7 @@ def test_filters_refuse_start_after_end():
 
 def test_filters_take_first_of_repeated_values():
     params = MultiDict([("start", "2025-01-01"), ("start", "nonsense"), ("sessiontype", "MOVIE")])
-    assert parse_filters(params) == Filters(dt.date(2025, 1, 1), None, "MOVIE")
+    assert parse_filters(params) == Filters.of(dt.date(2025, 1, 1), None, sessiontype="MOVIE")
 
 
 def test_filters_are_hashable_and_frozen():

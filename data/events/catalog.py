@@ -1,0 +1,110 @@
+"""The catalog: every dimension and every metric of the analysis, each declared once.
+
+Query parsing, filters, breakdowns, the OpenAPI parameters, the page's controls and CSV column
+names all read these declarations; adding a dimension or a metric is one entry here (plus, for
+a metric, its aggregation kind if it is a new one) and its tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+NONE = "(none)"  # the name of an empty or NULL dimension value, everywhere
+OTHER = "(other)"  # the rest of a breakdown, after its top groups
+
+
+def _as_text(value: object) -> str:
+    """A stored value as text: numbers as Python prints them, bytes decoded."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
+
+
+def plain_value(value: object) -> str:
+    """A device or market value as stored; '' and NULL are NONE."""
+    if value is None or value == "":
+        return NONE
+    return _as_text(value)
+
+
+SESSIONTYPES = ("MOVIE", "SERIES")
+
+
+def sessiontype_value(value: object) -> str:
+    """MOVIE or SERIES, compared case-insensitively without surrounding blanks; else NONE."""
+    if isinstance(value, str):
+        normal = value.strip().upper()
+        if normal in SESSIONTYPES:
+            return normal
+    return NONE
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A column events are filtered and broken down by."""
+
+    name: str  # query parameter, JSON key and CSV column
+    column: str  # the movies column it reads
+    label: str  # what the page calls it
+    value_of: Callable[[object], str]  # stored value -> its name (NONE for empty)
+    # A closed set of values (unknown ones are a 400), or None: any text, unknown matches nothing.
+    choices: tuple[str, ...] | None = None
+
+
+DIMENSIONS: tuple[Dimension, ...] = (
+    Dimension("sessiontype", "sessiontype", "Content type", sessiontype_value, SESSIONTYPES),
+    Dimension("device", "device", "Device", plain_value),
+    Dimension("market", "market", "Market", plain_value),
+)
+DIMENSION_NAMES = tuple(d.name for d in DIMENSIONS)
+DIMENSION_BY_NAME = {d.name: d for d in DIMENSIONS}
+
+
+# How a metric is aggregated; the engine (data/events/queries.py) implements each kind once.
+DISTINCT_USERS = "distinct_users"  # distinct non-NULL userid
+SUM = "sum"  # the sum of an additive measure
+RATIO = "ratio"  # one additive measure over another, 4 decimals, None when the divisor is 0
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A number per period (and per group of a breakdown)."""
+
+    name: str  # the /data/<name>/ route, JSON and CSV name
+    label: str
+    unit: str
+    kind: str  # DISTINCT_USERS, SUM or RATIO
+    measure: str | None = None  # SUM: the measure summed; RATIO: the numerator
+    divisor: str | None = None  # RATIO: the denominator
+    rank_by: str | None = None  # a breakdown ranks groups by this metric (default: itself)
+
+
+METRICS: tuple[Metric, ...] = (
+    Metric("unique_users", "Unique users", "users", DISTINCT_USERS),
+    Metric("minutes_watched", "Watch time", "minutes", SUM, measure="minutes"),
+    Metric("views", "Views", "views", SUM, measure="views"),
+    Metric(
+        "completion_rate",
+        "Completion rate",
+        "fraction of views",
+        RATIO,
+        measure="completed",
+        divisor="rated",
+        rank_by="views",
+    ),
+)
+METRIC_NAMES = tuple(m.name for m in METRICS)
+METRIC_BY_NAME = {m.name: m for m in METRICS}
+
+# The additive measures kept per (day, combination of dimension values); metrics read them.
+# views: events; minutes: totalminuteswatched (unreadable as 0); completed: viewpercentage >= 90
+# (values over 100 count); rated: viewpercentage known.
+MEASURES = ("views", "minutes", "completed", "rated")
+COMPLETE_PERCENT = 90.0
+
+# Limits on what a request may ask for.
+MAX_FILTER_VALUES = 50
+MAX_VALUE_CHARS = 100
+DEFAULT_BREAKDOWN_LIMIT = 5
+BREAKDOWN_LIMIT_MIN, BREAKDOWN_LIMIT_MAX = 1, 50

@@ -1,0 +1,155 @@
+"""Movies rows as numbers: day, user, title and dimension-combination codes, and the measures.
+
+`encode_chunk(columns, vocabulary)` turns one chunk of rows (columns of values as SQLite returns
+them, or a DataFrame) into an `EncodedChunk`; a `Vocabulary` gives the chunks of one build
+shared codes. The reading rules (which day, which numbers) are the tutorial's, see
+data/events/queries.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from data.events.catalog import COMPLETE_PERCENT, DIMENSIONS
+from data.events.periods import day_number
+
+# The columns a build reads, in this order (the loader's SELECT follows it).
+RAW_COLUMNS = (
+    "event_date",
+    "userid",
+    "totalminuteswatched",
+    "viewpercentage",
+    "title",
+    *(d.column for d in DIMENSIONS),
+)
+_DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_NO_DAY = np.iinfo(np.int64).min
+
+
+def _day_of(value: object) -> int:
+    """Day number of an event_date value, or _NO_DAY when it does not start with a real date."""
+    if not isinstance(value, str) or len(value) < 10 or not _DAY_RE.fullmatch(value[:10]):
+        return _NO_DAY
+    if len(value) > 10 and value[10] not in " T":
+        return _NO_DAY
+    try:
+        return day_number(dt.date.fromisoformat(value[:10]))
+    except ValueError:
+        return _NO_DAY
+
+
+def _factorized(column: np.ndarray) -> tuple[np.ndarray, list]:
+    """(codes, distinct values) of a column, NULL coded as len(values), the slot after them."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    uniques = uniques.tolist()
+    codes = np.asarray(codes, dtype=np.int64)
+    codes[codes < 0] = len(uniques)
+    return codes, uniques
+
+
+def _event_days(column: np.ndarray) -> np.ndarray:
+    """Day number per row (_NO_DAY for unreadable dates); parses each distinct value once."""
+    codes, uniques = _factorized(column)
+    parsed = np.array([_day_of(value) for value in uniques] + [_NO_DAY], dtype=np.int64)
+    return parsed[codes]
+
+
+def _numbers(column: np.ndarray) -> np.ndarray:
+    """Float values of a column that may hold text, '' or NULL (unreadable -> NaN)."""
+    return np.asarray(pd.to_numeric(column, errors="coerce"), dtype=np.float64)
+
+
+class Vocabulary:
+    """Codes for users, titles, each dimension's values and their combinations, shared by the
+    chunks of one build. A combination is a tuple of value codes, one per dimension."""
+
+    def __init__(self) -> None:
+        self.users: dict[object, int] = {}
+        self.titles: dict[str, int] = {}
+        self.values: list[dict[str, int]] = [{} for _ in DIMENSIONS]
+        self.combos: dict[tuple[int, ...], int] = {}
+
+    def _encode(self, column: np.ndarray, codes_of: dict, key) -> np.ndarray:
+        """Global codes of a column's values (-1 for NULL), adding new values to codes_of."""
+        codes, uniques = _factorized(column)
+        ids = [codes_of.setdefault(key(value), len(codes_of)) for value in uniques]
+        return np.array([*ids, -1], dtype=np.int32)[codes]
+
+    def users_of(self, column: np.ndarray) -> np.ndarray:
+        return self._encode(column, self.users, lambda value: value)
+
+    def titles_of(self, column: np.ndarray) -> np.ndarray:
+        # Numbers stored in a title column read as their text, so all titles sort together.
+        return self._encode(column, self.titles, lambda v: v if isinstance(v, str) else str(v))
+
+    def combos_of(self, columns: list[np.ndarray]) -> np.ndarray:
+        """The combination code of each row's dimension values."""
+        per_dimension = []
+        for dimension, codes_of, column in zip(DIMENSIONS, self.values, columns, strict=True):
+            codes, uniques = _factorized(column)
+            names = [dimension.value_of(value) for value in uniques] + [dimension.value_of(None)]
+            ids = np.array([codes_of.setdefault(n, len(codes_of)) for n in names], np.int64)
+            per_dimension.append(ids[codes])
+        # Pack the row's codes into one integer, so that only the distinct packs meet Python.
+        sizes = [len(codes_of) for codes_of in self.values]
+        packed = np.zeros(len(columns[0]), dtype=np.int64)
+        for codes, size in zip(per_dimension, sizes, strict=True):
+            packed = packed * size + codes
+        distinct, inverse = np.unique(packed, return_inverse=True)
+        ids = []
+        for pack in distinct.tolist():
+            parts = []
+            for size in reversed(sizes):
+                pack, part = divmod(pack, size)
+                parts.append(part)
+            ids.append(self.combos.setdefault(tuple(reversed(parts)), len(self.combos)))
+        return np.asarray(ids, dtype=np.int32)[inverse.reshape(-1)]
+
+
+@dataclass(frozen=True)
+class EncodedChunk:
+    """One chunk of rows as numbers (rows with an unreadable date are left out)."""
+
+    day: np.ndarray  # int32 days since 1970-01-01
+    user: np.ndarray  # int32 user code, -1 for NULL
+    title: np.ndarray  # int32 title code, -1 for NULL
+    combo: np.ndarray  # int32 combination of dimension values
+    minutes: np.ndarray  # float64, unreadable as 0
+    completed: np.ndarray  # bool: viewpercentage >= 90
+    rated: np.ndarray  # bool: viewpercentage known
+
+    FIELDS = ("day", "user", "title", "combo", "minutes", "completed", "rated")
+
+
+def encode_chunk(raw: Mapping[str, Sequence], vocabulary: Vocabulary) -> EncodedChunk:
+    """Encode movies rows given as columns (a DataFrame, or RAW_COLUMNS -> equal-length
+    sequences of values as SQLite returns them)."""
+
+    def column(name: str) -> np.ndarray:
+        # Object arrays keep SQLite's values as they are: text, numbers, None, bytes.
+        values = np.asarray(raw[name], dtype=object)
+        return values if keep is None else values[keep]
+
+    keep = None
+    days = _event_days(column("event_date"))
+    valid = days != _NO_DAY
+    if not valid.all():
+        keep, days = valid, days[valid]
+    minutes = _numbers(column("totalminuteswatched"))
+    minutes[~np.isfinite(minutes)] = 0.0
+    percent = _numbers(column("viewpercentage"))
+    return EncodedChunk(
+        day=days.astype(np.int32),
+        user=vocabulary.users_of(column("userid")),
+        title=vocabulary.titles_of(column("title")),
+        combo=vocabulary.combos_of([column(d.column) for d in DIMENSIONS]),
+        minutes=minutes,
+        completed=percent >= COMPLETE_PERCENT,
+        rated=~np.isnan(percent),
+    )

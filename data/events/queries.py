@@ -1,0 +1,398 @@
+"""Viewing analytics over a Rollup: time series (with breakdowns), toplists, KPIs, dimensions.
+
+Pure functions of a `Rollup` (data/events/rollup.py) and parsed parameters, so the /data
+routes and the dashboard compute their numbers on one code path. Semantics (the tutorial's,
+pydatsci examples/dashboard/analysis_tools.py, extended by the catalog):
+- The event's day is the first 10 characters of event_date ('YYYY-MM-DD', followed by nothing,
+  ' ' or 'T'); rows whose date cannot be read are left out of everything.
+- unique_users: distinct non-NULL userid values ('' is a value, NULL is not); minutes_watched:
+  the sum of totalminuteswatched (text numbers read as numbers, the unreadable as 0); views:
+  events; completion_rate: views with viewpercentage >= 90 over views whose viewpercentage is
+  known (4 decimals, None without such views).
+- Periods: daily; weekly from Monday, labelled by that Monday; monthly, labelled by the 1st.
+  Zero-filled from the first to the last matching event's period, or across the periods that
+  contain the requested start and end.
+- Filters: each dimension to any of its given values, dimensions combined with AND; an empty
+  value is NONE. Breakdowns: the `limit` values with the most of the metric over the range,
+  then OTHER for the rest, counted exactly.
+- Toplist: views per title, most first, ties by title; NULL and '' titles left out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from data.events.catalog import (
+    DEFAULT_BREAKDOWN_LIMIT,
+    DIMENSION_NAMES,
+    DIMENSIONS,
+    DISTINCT_USERS,
+    METRIC_BY_NAME,
+    METRIC_NAMES,
+    OTHER,
+    RATIO,
+)
+from data.events.params import Filters, InvalidParameter
+from data.events.periods import (
+    RESOLUTIONS,
+    date_of,
+    day_number,
+    period_end,
+    period_labels,
+    period_of,
+    period_start,
+)
+from data.events.rollup import Rollup
+from data.events.user_tables import UserRows, count_per_period, count_union
+
+# A daily series over about a century; longer ranges are refused rather than served as megabytes.
+MAX_PERIODS = 36_600
+MAX_BREAKDOWN_ROWS = 200_000
+
+
+# -- which combinations of dimension values a request covers ---------------------------------
+
+
+def allowed_combos(rollup: Rollup, filters: Filters) -> np.ndarray | None:
+    """A bool per combination: does it pass the dimension filters? None: no dimension filter."""
+    if not filters.where:
+        return None
+    allowed = np.ones(rollup.n_combos, dtype=bool)
+    for name, chosen in filters.where:
+        index = DIMENSION_NAMES.index(name)
+        names = rollup.values[index]
+        codes = [code for code, value in enumerate(names) if value in chosen]
+        allowed &= np.isin(rollup.combos[:, index], codes)
+    return allowed
+
+
+def _group_codes(allowed: np.ndarray | None, n_combos: int) -> np.ndarray | None:
+    """The one-group labelling of combinations: 0 if allowed, -1 if not (None: all, fast)."""
+    if allowed is None:
+        return None
+    return np.where(allowed, 0, -1).astype(np.int32)
+
+
+# -- days and periods ------------------------------------------------------------------------
+
+
+def _cells(rollup: Rollup, lo: int, hi: int) -> slice:
+    """The (day, combination) cells of days lo..hi."""
+    i0, i1 = np.searchsorted(rollup.cell_day, [lo, hi + 1])
+    return slice(int(i0), int(i1))
+
+
+def _range(rollup: Rollup, filters: Filters, allowed) -> tuple[int, int] | None:
+    """The day range a series covers: start..end, a missing side taken from matching events."""
+    lo = day_number(filters.start) if filters.start else None
+    hi = day_number(filters.end) if filters.end else None
+    if lo is None or hi is None:
+        cells = _cells(
+            rollup, rollup.first_day if lo is None else lo, rollup.last_day if hi is None else hi
+        )
+        days = rollup.cell_day[cells]
+        if allowed is not None:
+            days = days[allowed[rollup.cell_combo[cells]]]
+        if days.size == 0:
+            return None
+        lo = int(days[0]) if lo is None else lo
+        hi = int(days[-1]) if hi is None else hi
+    return (lo, hi) if lo <= hi else None
+
+
+def _periods(lo: int, hi: int, resolution: str, groups: int = 1) -> tuple[int, int]:
+    """(first, last) period numbers of days lo..hi, refusing answers too long to serve."""
+    p_lo, p_hi = int(period_of(lo, resolution)), int(period_of(hi, resolution))
+    count = p_hi - p_lo + 1
+    if count > MAX_PERIODS:
+        raise InvalidParameter(
+            f"the date range holds {count} {resolution} periods; at most {MAX_PERIODS} "
+            "are served: narrow start..end or use a coarser resolution"
+        )
+    if count * groups > MAX_BREAKDOWN_ROWS:
+        raise InvalidParameter(
+            f"the breakdown would hold {count * groups} rows; at most {MAX_BREAKDOWN_ROWS} are "
+            "served: narrow start..end, use a coarser resolution or a smaller limit"
+        )
+    return p_lo, p_hi
+
+
+# -- additive measures -----------------------------------------------------------------------
+
+
+def _measure_per_period(rollup, measure, lo, hi, resolution, p_lo, n_periods, group, n_groups):
+    """(groups, periods) sums of an additive measure over days lo..hi."""
+    cells = _cells(rollup, lo, hi)
+    slot = np.asarray(period_of(rollup.cell_day[cells].astype(np.int64), resolution)) - p_lo
+    values = getattr(rollup, measure)[cells]
+    if group is not None:
+        g = group[rollup.cell_combo[cells]]
+        keep = g >= 0
+        slot = g[keep].astype(np.int64) * n_periods + slot[keep]
+        values = values[keep]
+    sums = np.bincount(slot, weights=values, minlength=n_groups * n_periods)
+    return sums.reshape(n_groups, n_periods)
+
+
+def _measure_total(rollup, measure, lo, hi, group, n_groups) -> np.ndarray:
+    """Per group, the sum of an additive measure over days lo..hi."""
+    cells = _cells(rollup, lo, hi)
+    values = getattr(rollup, measure)[cells]
+    if group is None:
+        return np.array([values.sum()], dtype=np.float64)
+    g = group[rollup.cell_combo[cells]]
+    keep = g >= 0
+    return np.bincount(g[keep], weights=values[keep], minlength=n_groups)
+
+
+# -- distinct users --------------------------------------------------------------------------
+
+
+def _covering_rows(rollup: Rollup, lo: int, hi: int) -> list[tuple[UserRows, slice]]:
+    """User rows whose union is exactly the (user, combination) pairs of days lo..hi: the
+    all-days table for the whole range, else whole months and the days around them."""
+    if lo <= rollup.first_day and hi >= rollup.last_day:
+        everything = rollup.user_rows["all"]
+        return [(everything, everything.rows(0, 0))]
+    months, daily = rollup.user_rows["monthly"], rollup.user_rows["daily"]
+    m_lo, m_hi = int(period_of(lo, "monthly")), int(period_of(hi, "monthly"))
+    if period_start(m_lo, "monthly") < lo:
+        m_lo += 1
+    if period_end(m_hi, "monthly") > hi:
+        m_hi -= 1
+    if m_lo > m_hi:
+        return [(daily, daily.rows(lo, hi))]
+    return [
+        (daily, daily.rows(lo, int(period_start(m_lo, "monthly")) - 1)),
+        (months, months.rows(m_lo, m_hi)),
+        (daily, daily.rows(period_end(m_hi, "monthly") + 1, hi)),
+    ]
+
+
+def distinct_users(rollup: Rollup, lo: int, hi: int, group, n_groups: int) -> np.ndarray:
+    """Per group, the distinct users with an event on days lo..hi."""
+    if group is None:
+        group = np.zeros(max(rollup.n_combos, 1), dtype=np.int32)
+    return count_union(_covering_rows(rollup, lo, hi), group, n_groups, rollup.n_users)
+
+
+def _users_per_period(rollup, resolution, lo, hi, p_lo, p_hi, group, n_groups) -> np.ndarray:
+    """(groups, periods) distinct users, counting only days lo..hi."""
+    out = count_per_period(rollup.user_counts[resolution], p_lo, p_hi, group, n_groups)
+    if resolution == "daily" or rollup.rows == 0:
+        return out
+    # A period cut by start or end is recounted from its days, if the cut leaves out any.
+    first_cut = lo > max(period_start(p_lo, resolution), rollup.first_day)
+    if first_cut:
+        out[:, 0] = distinct_users(
+            rollup, lo, min(hi, period_end(p_lo, resolution)), group, n_groups
+        )
+    last_cut = hi < min(period_end(p_hi, resolution), rollup.last_day)
+    if last_cut and not (first_cut and p_lo == p_hi):
+        out[:, -1] = distinct_users(
+            rollup, max(lo, period_start(p_hi, resolution)), hi, group, n_groups
+        )
+    return out
+
+
+# -- metrics ---------------------------------------------------------------------------------
+
+
+def _ratio(numerator: np.ndarray, divisor: np.ndarray) -> list:
+    """numerator / divisor to 4 decimals, None where the divisor is 0."""
+    return [
+        round(n / d, 4) if d else None
+        for n, d in zip(numerator.tolist(), divisor.tolist(), strict=True)
+    ]
+
+
+def _plain(rollup: Rollup, measure: str, sums: np.ndarray) -> list:
+    """Sums as JSON numbers: ints for counts and whole minutes, floats otherwise."""
+    if measure != "minutes" or rollup.minutes_are_whole:
+        return [int(round(v)) for v in sums.tolist()]
+    return [float(v) for v in sums.tolist()]
+
+
+def _metric_values(rollup, metric, resolution, lo, hi, p_lo, p_hi, group, n_groups) -> list:
+    """Per group, the list of the metric's values over periods p_lo..p_hi."""
+    n_periods = p_hi - p_lo + 1
+    args = (lo, hi, resolution, p_lo, n_periods, group, n_groups)
+    if metric.kind == DISTINCT_USERS:
+        counts = _users_per_period(rollup, resolution, lo, hi, p_lo, p_hi, group, n_groups)
+        return [row.tolist() for row in counts]
+    numerator = _measure_per_period(rollup, metric.measure, *args)
+    if metric.kind == RATIO:
+        divisor = _measure_per_period(rollup, metric.divisor, *args)
+        return [_ratio(n, d) for n, d in zip(numerator, divisor, strict=True)]
+    return [_plain(rollup, metric.measure, row) for row in numerator]
+
+
+def _check_metric(name: str, resolution: str):
+    if name not in METRIC_BY_NAME:
+        raise InvalidParameter(f"metric must be one of {', '.join(METRIC_NAMES)}, got {name!r}")
+    if resolution not in RESOLUTIONS:
+        raise InvalidParameter(f"resolution must be one of {', '.join(RESOLUTIONS)}")
+    return METRIC_BY_NAME[name]
+
+
+def timeseries(rollup: Rollup, metric: str, resolution: str, filters: Filters) -> list[dict]:
+    """[{"date": 'YYYY-MM-DD', "values": N}] per period, zero-filled."""
+    spec = _check_metric(metric, resolution)
+    allowed = allowed_combos(rollup, filters)
+    span = _range(rollup, filters, allowed)
+    if span is None:
+        return []
+    lo, hi = span
+    p_lo, p_hi = _periods(lo, hi, resolution)
+    group = _group_codes(allowed, rollup.n_combos)
+    (values,) = _metric_values(rollup, spec, resolution, lo, hi, p_lo, p_hi, group, 1)
+    labels = period_labels(p_lo, p_hi, resolution)
+    return [{"date": d, "values": v} for d, v in zip(labels, values, strict=True)]
+
+
+# -- breakdowns ------------------------------------------------------------------------------
+
+
+def _ranked_values(rollup, metric, dimension, lo, hi, allowed) -> list[int]:
+    """Codes of the dimension's values with a matching event on lo..hi, ranked by the metric
+    over the range (ties by value)."""
+    index = DIMENSION_NAMES.index(dimension)
+    names = rollup.values[index]
+    value_of_combo = rollup.combos[:, index]
+    by_value = value_of_combo.astype(np.int32)
+    if allowed is not None:
+        by_value = np.where(allowed, by_value, -1).astype(np.int32)
+    views = _measure_total(rollup, "views", lo, hi, by_value, len(names))
+    rank_by = METRIC_BY_NAME[metric.rank_by] if metric.rank_by else metric
+    if rank_by.kind == DISTINCT_USERS:
+        score = distinct_users(rollup, lo, hi, by_value, len(names)).astype(np.float64)
+    else:
+        score = _measure_total(rollup, rank_by.measure, lo, hi, by_value, len(names))
+    present = [code for code in range(len(names)) if views[code] > 0]
+    return sorted(present, key=lambda code: (-score[code], names[code]))
+
+
+def breakdown(
+    rollup: Rollup,
+    metric: str,
+    resolution: str,
+    filters: Filters,
+    dimension: str,
+    limit: int = DEFAULT_BREAKDOWN_LIMIT,
+) -> list[dict]:
+    """[{"date", <dimension>: value, "values"}] per period and group: the `limit` top values,
+    then OTHER for the rest (when any is left), ordered by date then group rank."""
+    spec = _check_metric(metric, resolution)
+    if dimension not in DIMENSION_NAMES:
+        raise InvalidParameter(f"breakdown must be one of {', '.join(DIMENSION_NAMES)}")
+    allowed = allowed_combos(rollup, filters)
+    span = _range(rollup, filters, allowed)
+    if span is None:
+        return []
+    lo, hi = span
+    ranked = _ranked_values(rollup, spec, dimension, lo, hi, allowed)
+    top, rest = ranked[:limit], ranked[limit:]
+    index = DIMENSION_NAMES.index(dimension)
+    names = [rollup.values[index][code] for code in top] + ([OTHER] if rest else [])
+    p_lo, p_hi = _periods(lo, hi, resolution, len(names))
+    if not names:
+        return []
+    # Values without a matching event in the range belong to no group (not even the rest).
+    group_of_value = np.full(max(len(rollup.values[index]), 1), -1, dtype=np.int32)
+    group_of_value[top] = np.arange(len(top), dtype=np.int32)
+    group_of_value[rest] = len(top)
+    group = group_of_value[rollup.combos[:, index]]
+    if allowed is not None:
+        group = np.where(allowed, group, -1).astype(np.int32)
+    values = _metric_values(rollup, spec, resolution, lo, hi, p_lo, p_hi, group, len(names))
+    labels = period_labels(p_lo, p_hi, resolution)
+    return [
+        {"date": label, dimension: name, "values": values[g][i]}
+        for i, label in enumerate(labels)
+        for g, name in enumerate(names)
+    ]
+
+
+# -- toplist, KPIs, dimensions ---------------------------------------------------------------
+
+
+def toplist(rollup: Rollup, num: int, filters: Filters) -> list[dict]:
+    """[{"title": ..., "values": views}] for the num most viewed titles, ties by title."""
+    allowed = allowed_combos(rollup, filters)
+    if filters.start is None and filters.end is None:
+        combo, title, views = rollup.total_combo, rollup.total_title, rollup.total_views
+    else:
+        lo = day_number(filters.start) if filters.start else rollup.first_day
+        hi = day_number(filters.end) if filters.end else rollup.last_day
+        i0, i1 = np.searchsorted(rollup.title_day, [lo, hi + 1])
+        rows = slice(int(i0), int(i1))
+        combo, title, views = (
+            rollup.title_combo[rows],
+            rollup.title_code[rows],
+            rollup.title_views[rows],
+        )
+    if allowed is not None:
+        keep = allowed[combo]
+        title, views = title[keep], views[keep]
+    counts = np.bincount(title, weights=views, minlength=len(rollup.titles)).astype(np.int64)
+    viewed = np.flatnonzero(counts)
+    # Codes follow title order, so sorting by (-views, code) breaks ties by title ascending.
+    top = viewed[np.lexsort((viewed, -counts[viewed]))][:num]
+    return [{"title": rollup.titles[i], "values": int(counts[i])} for i in top]
+
+
+def kpis(rollup: Rollup, filters: Filters) -> dict:
+    """The headline numbers of the filtered events: unique_users, minutes_watched, views,
+    completed_views and completion_rate (completed over views with a known viewpercentage)."""
+    lo = day_number(filters.start) if filters.start else rollup.first_day
+    hi = day_number(filters.end) if filters.end else rollup.last_day
+    allowed = allowed_combos(rollup, filters)
+    group = _group_codes(allowed, rollup.n_combos)
+    if rollup.rows == 0 or lo > hi:
+        total = {name: np.zeros(1) for name in ("views", "minutes", "completed", "rated")}
+        users = 0
+    else:
+        total = {
+            name: _measure_total(rollup, name, lo, hi, group, 1)
+            for name in ("views", "minutes", "completed", "rated")
+        }
+        users = int(distinct_users(rollup, lo, hi, group, 1)[0])
+    (minutes,) = _plain(rollup, "minutes", total["minutes"])
+    (rate,) = _ratio(total["completed"], total["rated"])
+    return {
+        "unique_users": users,
+        "minutes_watched": minutes,
+        "views": int(total["views"][0]),
+        "completed_views": int(total["completed"][0]),
+        "completion_rate": rate,
+    }
+
+
+def dimensions(rollup: Rollup, start: dt.date | None, end: dt.date | None) -> dict:
+    """For each dimension, its values with their views on start..end, most viewed first (ties
+    by value): {name: [{"value", "views"}]}."""
+    lo = day_number(start) if start else rollup.first_day
+    hi = day_number(end) if end else rollup.last_day
+    cells = _cells(rollup, lo, hi)
+    per_combo = np.bincount(
+        rollup.cell_combo[cells], weights=rollup.views[cells], minlength=rollup.n_combos
+    )
+    out = {}
+    for index, dimension in enumerate(DIMENSIONS):
+        names = rollup.values[index]
+        views = np.bincount(rollup.combos[:, index], weights=per_combo, minlength=len(names))
+        listed = sorted(
+            (code for code in range(len(names)) if views[code] > 0),
+            key=lambda code: (-views[code], names[code]),
+        )
+        out[dimension.name] = [{"value": names[c], "views": int(views[c])} for c in listed]
+    return out
+
+
+def date_bounds(rollup: Rollup) -> tuple[dt.date, dt.date] | None:
+    """(first, last) event date, or None without events."""
+    if rollup.rows == 0:
+        return None
+    return date_of(rollup.first_day), date_of(rollup.last_day)

@@ -1,0 +1,288 @@
+"""The rollup: the events reduced, once per version of the data, to what every query needs.
+
+`build_rollup(chunks, vocabulary)` turns encoded rows (data/events/encoding.py) into a `Rollup`
+of flat numpy arrays: additive measures per (day, combination of dimension values), distinct
+(period, user, combination) triples per resolution, and views per (day, combination, title).
+Everything a query reads is sized by days x combinations x users, not by events, and is exact.
+data/events/rollup_files.py stores it so that every worker maps the same pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+import numpy as np
+
+from data.events.catalog import DIMENSIONS
+from data.events.encoding import EncodedChunk, Vocabulary
+from data.events.periods import RESOLUTIONS, period_of
+from data.events.user_tables import (
+    UserCounts,
+    UserRows,
+    distinct_triples,
+    user_counts,
+    user_rows,
+)
+
+FORMAT = 3  # bump when the arrays change meaning: older rollups are then rebuilt
+_DENSE_CELLS = 1 << 26  # up to this many (day, combination) cells are counted densely
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """Everything the queries read; immutable, and usually memory-mapped from files."""
+
+    rows: int  # events with a readable date
+    first_day: int  # days since 1970-01-01 (meaningless when rows == 0)
+    last_day: int
+    n_users: int
+    values: tuple[tuple[str, ...], ...]  # per dimension (catalog order): value names by code
+    titles: tuple[str, ...]  # ascending; title codes index it
+    minutes_are_whole: bool  # every minute value was a whole number: sums stay ints
+    combos: np.ndarray  # (combinations, dimensions) int32 value codes
+    # Additive measures per (day, combination), sorted by day then combination.
+    cell_day: np.ndarray  # int32
+    cell_combo: np.ndarray  # int32
+    views: np.ndarray  # int64
+    minutes: np.ndarray  # float64
+    completed: np.ndarray  # int64
+    rated: np.ndarray  # int64
+    # Views per (day, combination, title), sorted by day; and per (combination, title).
+    title_day: np.ndarray  # int32
+    title_combo: np.ndarray  # int32
+    title_code: np.ndarray  # int32
+    title_views: np.ndarray  # int64
+    total_combo: np.ndarray  # int32
+    total_title: np.ndarray  # int32
+    total_views: np.ndarray  # int64
+    # Distinct users: every triple for unions (daily, monthly and over all days), and counts
+    # per period that filter cheaply (daily, weekly, monthly); see data/events/user_tables.py.
+    user_rows: dict[str, UserRows] = field(default_factory=dict)
+    user_counts: dict[str, UserCounts] = field(default_factory=dict)
+
+    @property
+    def n_combos(self) -> int:
+        return len(self.combos)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Every array by a file-safe name (a user table's as '<kind>.<resolution>.<field>')."""
+        out = {f.name: getattr(self, f.name) for f in fields(self) if _is_array_field(f.name)}
+        for kind in _TABLE_KINDS:
+            for resolution, table in getattr(self, kind).items():
+                for f in fields(table):
+                    if f.name != "first_period":
+                        out[f"{kind}.{resolution}.{f.name}"] = getattr(table, f.name)
+        return out
+
+    def meta(self) -> dict:
+        """The scalars and names, JSON-ready."""
+        return {
+            "format": FORMAT,
+            "rows": self.rows,
+            "first_day": self.first_day,
+            "last_day": self.last_day,
+            "n_users": self.n_users,
+            "values": [list(v) for v in self.values],
+            "titles": list(self.titles),
+            "minutes_are_whole": self.minutes_are_whole,
+            "first_periods": {
+                kind: {r: t.first_period for r, t in getattr(self, kind).items()}
+                for kind in _TABLE_KINDS
+            },
+        }
+
+    @classmethod
+    def from_parts(cls, meta: dict, arrays: dict[str, np.ndarray]) -> Rollup:
+        """The inverse of meta() and arrays()."""
+        tables = {}
+        for kind, table_class in _TABLE_KINDS.items():
+            names = [f.name for f in fields(table_class) if f.name != "first_period"]
+            tables[kind] = {
+                r: table_class(first, *(arrays[f"{kind}.{r}.{name}"] for name in names))
+                for r, first in meta["first_periods"][kind].items()
+            }
+        own = {f.name: arrays[f.name] for f in fields(cls) if _is_array_field(f.name)}
+        return cls(
+            rows=meta["rows"],
+            first_day=meta["first_day"],
+            last_day=meta["last_day"],
+            n_users=meta["n_users"],
+            values=tuple(tuple(v) for v in meta["values"]),
+            titles=tuple(meta["titles"]),
+            minutes_are_whole=meta["minutes_are_whole"],
+            **tables,
+            **own,
+        )
+
+
+_SCALAR_FIELDS = {"rows", "first_day", "last_day", "n_users", "values", "titles"}
+_SCALAR_FIELDS |= {"minutes_are_whole", "user_rows", "user_counts"}
+_TABLE_KINDS = {"user_rows": UserRows, "user_counts": UserCounts}
+
+
+def _is_array_field(name: str) -> bool:
+    return name not in _SCALAR_FIELDS
+
+
+def _join(chunks: list[EncodedChunk]) -> dict[str, np.ndarray]:
+    """The chunks' columns concatenated; the list is emptied so their memory goes early."""
+    joined = {
+        name: np.concatenate([getattr(c, name) for c in chunks]) for name in EncodedChunk.FIELDS
+    }
+    chunks.clear()
+    return joined
+
+
+def _sorted_titles(codes: np.ndarray, vocabulary: Vocabulary) -> tuple[np.ndarray, tuple]:
+    """Title codes renumbered in ascending title order (-1 for NULL and ''), and the titles."""
+    names = np.array(list(vocabulary.titles), dtype=object)
+    order = np.argsort(names, kind="stable") if names.size else np.empty(0, dtype=np.int64)
+    names = names[order]
+    rank = np.empty(len(order) + 1, dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    rank[-1] = -1  # code -1 (NULL) indexes the last slot
+    codes = rank[codes]
+    if names.size and names[0] == "":  # '' sorts first: drop it, shift the rest down
+        codes[codes >= 0] -= 1
+        names = names[1:]
+    return codes.astype(np.int32), tuple(names.tolist())
+
+
+def build_rollup(chunks: list[EncodedChunk], vocabulary: Vocabulary) -> Rollup:
+    """Reduce encoded rows to a Rollup. The list is emptied as it is consumed."""
+    rows = _join(chunks) if chunks else None
+    if rows is None or rows["day"].size == 0:
+        return empty_rollup(vocabulary)
+    day = rows["day"].astype(np.int64)
+    first_day, last_day = int(day.min()), int(day.max())
+    local_day = day - first_day
+    n_days = last_day - first_day + 1
+    combo = rows["combo"].astype(np.int64)
+    n_combos = max(len(vocabulary.combos), 1)
+    n_users = max(len(vocabulary.users), 1)
+    title, titles = _sorted_titles(rows.pop("title"), vocabulary)
+    minutes = rows.pop("minutes")
+    minutes_are_whole = bool(np.array_equal(minutes, np.trunc(minutes)))
+
+    # Additive measures per (day, combination).
+    cell_key = local_day * n_combos + combo
+    weights = {"minutes": minutes, "completed": rows.pop("completed"), "rated": rows.pop("rated")}
+    if n_days * n_combos <= _DENSE_CELLS:
+        views = np.bincount(cell_key, minlength=n_days * n_combos)
+        cells = np.flatnonzero(views)
+        measures = {"views": views[cells].astype(np.int64)}
+        for name, values in weights.items():
+            measures[name] = np.bincount(cell_key, weights=values, minlength=views.size)[cells]
+    else:
+        cells, inverse = np.unique(cell_key, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        measures = {"views": np.bincount(inverse, minlength=cells.size).astype(np.int64)}
+        for name, values in weights.items():
+            measures[name] = np.bincount(inverse, weights=values, minlength=cells.size)
+        del inverse
+    del cell_key, weights, minutes
+    for name in ("completed", "rated"):
+        measures[name] = measures[name].astype(np.int64)
+
+    # Views per (day, combination, title), and per (combination, title) over all days.
+    n_titles = max(len(titles), 1)
+    titled = title >= 0
+    t_key = (local_day[titled] * n_combos + combo[titled]) * n_titles + title[titled]
+    t_key, t_views = np.unique(t_key, return_counts=True)
+    t_title, t_rest = t_key % n_titles, t_key // n_titles
+    t_combo, t_day = t_rest % n_combos, t_rest // n_combos + first_day
+    del t_key, t_rest
+    # The same (combination, title) comes from many days: sum their views.
+    totals, t_pair = np.unique(t_combo * n_titles + t_title, return_inverse=True)
+    total_views = np.bincount(t_pair.reshape(-1), weights=t_views, minlength=totals.size)
+    total_views = total_views.astype(np.int64)
+    del t_pair
+
+    user_rows, user_counts = _user_tables(day, rows["user"], combo, n_users, n_combos)
+    return Rollup(
+        rows=int(day.size),
+        first_day=first_day,
+        last_day=last_day,
+        n_users=n_users,
+        values=tuple(tuple(v) for v in vocabulary.values),
+        titles=titles,
+        minutes_are_whole=minutes_are_whole,
+        combos=_combo_table(vocabulary),
+        cell_day=(cells // n_combos + first_day).astype(np.int32),
+        cell_combo=(cells % n_combos).astype(np.int32),
+        **measures,
+        title_day=t_day.astype(np.int32),
+        title_combo=t_combo.astype(np.int32),
+        title_code=t_title.astype(np.int32),
+        title_views=t_views.astype(np.int64),
+        total_combo=(totals // n_titles).astype(np.int32),
+        total_title=(totals % n_titles).astype(np.int32),
+        total_views=total_views,
+        user_rows=user_rows,
+        user_counts=user_counts,
+    )
+
+
+def _user_tables(day, user, combo, n_users: int, n_combos: int) -> tuple[dict, dict]:
+    """The user tables: daily triples from the rows, the coarser ones from the daily triples
+    (far fewer than events)."""
+    known = user >= 0
+    daily = distinct_triples(day[known], user[known], combo[known], n_users, n_combos)
+    del known
+    rows = {"daily": user_rows(daily, n_combos)}
+    counts = {"daily": user_counts(daily, n_combos)}
+    _, day_of_row, users, combos = daily
+    for resolution in RESOLUTIONS[1:]:
+        triples = distinct_triples(
+            period_of(day_of_row, resolution), users, combos, n_users, n_combos
+        )
+        counts[resolution] = user_counts(triples, n_combos)
+        if resolution == "monthly":
+            rows["monthly"] = user_rows(triples, n_combos)
+            # Over all days: one period (0) holding every distinct (user, combination).
+            _, _, month_users, month_combos = triples
+            everything = distinct_triples(
+                np.zeros(month_users.size, np.int64), month_users, month_combos, n_users, n_combos
+            )
+            rows["all"] = user_rows(everything, n_combos)
+    return rows, counts
+
+
+def _combo_table(vocabulary: Vocabulary) -> np.ndarray:
+    """(combinations, dimensions) value codes, row i for combination code i."""
+    table = np.zeros((len(vocabulary.combos), len(DIMENSIONS)), dtype=np.int32)
+    for parts, code in vocabulary.combos.items():
+        table[code] = parts
+    return table
+
+
+def empty_rollup(vocabulary: Vocabulary | None = None) -> Rollup:
+    """The rollup of no events."""
+    vocabulary = vocabulary or Vocabulary()
+    i32, i64, f64 = (np.empty(0, dtype=t) for t in (np.int32, np.int64, np.float64))
+    no_triples = distinct_triples(i64, i64, i64, 1, 1)
+    return Rollup(
+        rows=0,
+        first_day=0,
+        last_day=-1,
+        n_users=1,
+        values=tuple(() for _ in DIMENSIONS),
+        titles=(),
+        minutes_are_whole=True,
+        combos=np.zeros((0, len(DIMENSIONS)), dtype=np.int32),
+        cell_day=i32,
+        cell_combo=i32,
+        views=i64,
+        minutes=f64,
+        completed=i64,
+        rated=i64,
+        title_day=i32,
+        title_combo=i32,
+        title_code=i32,
+        title_views=i64,
+        total_combo=i32,
+        total_title=i32,
+        total_views=i64,
+        user_rows={r: user_rows(no_triples, 1) for r in ("daily", "monthly", "all")},
+        user_counts={r: user_counts(no_triples, 1) for r in RESOLUTIONS},
+    )

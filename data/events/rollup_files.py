@@ -1,0 +1,151 @@
+"""Rollups on disk, shared by every process: one folder per data version, memory-mapped.
+
+Beside the database `<db>` lives `<db>.rollups/`, holding one folder per version of the data,
+named by a digest of the data's fingerprint (data/events/store.py `data_fingerprint`). A folder
+is written under another name, flushed, then renamed into place, so a reader finds a complete
+rollup or none: one half-built by a crash is never used (its temporary folder is removed by the
+next build). Builds take `build.lock` (an flock), so a version is built once, not once per
+process. Readers map the .npy files read-only: the page cache holds one copy for all workers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from data.events.rollup import FORMAT, Rollup
+
+log = logging.getLogger(__name__)
+_META = "meta.json"
+_TMP_PREFIX = ".building-"
+_KEEP = 2  # the version being served and the one before (a worker may still be switching)
+
+
+def rollup_root(db_path: str | os.PathLike) -> Path:
+    """The folder of the rollups of the database at db_path."""
+    return Path(f"{Path(db_path).resolve()}.rollups")
+
+
+def version_name(fingerprint: tuple) -> str:
+    """The folder name of a data version's rollup."""
+    text = json.dumps([FORMAT, list(fingerprint)], default=str)
+    return "v-" + hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def save_rollup(rollup: Rollup, fingerprint: tuple, root: Path) -> Path:
+    """Write the rollup of a data version under root, atomically; return its folder."""
+    root.mkdir(parents=True, exist_ok=True)
+    final = root / version_name(fingerprint)
+    if final.exists():
+        return final
+    tmp = Path(tempfile.mkdtemp(prefix=_TMP_PREFIX, dir=root))
+    try:
+        # mkdtemp makes it private; the app may run as another user than the importer.
+        tmp.chmod(0o755)
+        for name, array in rollup.arrays().items():
+            with open(tmp / f"{name}.npy", "wb") as handle:
+                np.save(handle, np.ascontiguousarray(array), allow_pickle=False)
+                handle.flush()
+                os.fsync(handle.fileno())
+        meta = {**rollup.meta(), "fingerprint": list(fingerprint)}
+        with open(tmp / _META, "w", encoding="utf-8") as handle:
+            json.dump(meta, handle, ensure_ascii=False)
+            handle.flush()
+            os.fsync(handle.fileno())
+        _fsync_dir(tmp)
+        try:
+            os.rename(tmp, final)
+        except OSError:
+            if not final.exists():
+                raise
+            shutil.rmtree(tmp, ignore_errors=True)  # another builder published it first
+        _fsync_dir(root)
+        return final
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def open_rollup(root: Path, fingerprint: tuple) -> Rollup | None:
+    """The published rollup of a data version, memory-mapped; None when there is none."""
+    folder = root / version_name(fingerprint)
+    try:
+        with open(folder / _META, encoding="utf-8") as handle:
+            meta = json.load(handle)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except PermissionError:
+        # Written by a user whose files this process may not read: build its own instead.
+        log.warning("cannot read the rollup %s: permission denied", folder)
+        return None
+    if meta.get("format") != FORMAT:
+        return None
+    arrays = {
+        path.name[: -len(".npy")]: np.load(path, mmap_mode="r", allow_pickle=False)
+        for path in folder.glob("*.npy")
+    }
+    return Rollup.from_parts(meta, arrays)
+
+
+@contextlib.contextmanager
+def build_lock(root: Path, blocking: bool = True):
+    """Hold the build lock of root (yield True), or yield False when not blocking and taken."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / "build.lock", "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def move_rollups(source_db, target_db) -> None:
+    """Give the rollups of a database built under another name (then renamed) to its new name;
+    versions are named by the data, not the path, so they stay valid. Best effort."""
+    source, target = rollup_root(source_db), rollup_root(target_db)
+    if not source.exists():
+        return
+    if target.exists():
+        shutil.rmtree(source, ignore_errors=True)
+        return
+    try:
+        os.rename(source, target)
+    except OSError:
+        shutil.rmtree(source, ignore_errors=True)
+
+
+def prune(root: Path, current: tuple) -> None:
+    """Remove abandoned temporary folders and all but the newest versions (hold build_lock).
+
+    A worker that still maps a removed version keeps its pages until it lets go of them."""
+    keep = version_name(current)
+    versions = []
+    for path in root.iterdir():
+        if path.name.startswith(_TMP_PREFIX):
+            shutil.rmtree(path, ignore_errors=True)  # left by a build that died
+        elif path.is_dir() and path.name.startswith("v-") and path.name != keep:
+            versions.append(path)
+    versions.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    for path in versions[_KEEP - 1 :]:
+        shutil.rmtree(path, ignore_errors=True)

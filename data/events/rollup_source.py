@@ -1,0 +1,131 @@
+"""Building rollups from the SQLite events: read the table in chunks, build, publish once.
+
+Writers (import-events, demo-data) publish the rollup of their new version inside their write
+transaction, before it commits, so that readers switch to it as soon as they see the commit.
+A database changed by another program is rebuilt by `python -m data.events.rollup_source DB`,
+which a reader starts (and which takes the build lock, so it runs once for all processes).
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+from data.events.encoding import RAW_COLUMNS, Vocabulary, encode_chunk
+from data.events.rollup import Rollup, build_rollup, empty_rollup
+from data.events.rollup_files import build_lock, open_rollup, prune, rollup_root, save_rollup
+from data.events.store import TABLE, connect, data_fingerprint, new_version_token, table_exists
+from data.events.text_decoding import decode_text
+
+log = logging.getLogger(__name__)
+CHUNK_ROWS = 200_000
+
+# SQLite cuts event_date to its day, so that pandas parses a few hundred distinct days instead
+# of millions of timestamps; rows whose 11th character is not ' ' or 'T' keep the full text and
+# are then rejected by the encoding exactly as the pure code path would.
+_DAY_SQL = (
+    "CASE WHEN length(event_date) > 10 AND substr(event_date, 11, 1) IN (' ', 'T') "
+    "THEN substr(event_date, 1, 10) ELSE event_date END"
+)
+_LOAD_SQL = f"SELECT {_DAY_SQL}, {', '.join(RAW_COLUMNS[1:])} FROM {TABLE}"
+
+
+def _chunks(conn: sqlite3.Connection, chunk_rows: int) -> Rollup:
+    vocabulary = Vocabulary()
+    chunks = []
+    cursor = conn.execute(_LOAD_SQL)
+    # Millions of short-lived row objects would trigger many full collections for nothing.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        while rows := cursor.fetchmany(chunk_rows):
+            columns = dict(zip(RAW_COLUMNS, zip(*rows, strict=True), strict=True))
+            del rows
+            chunks.append(encode_chunk(columns, vocabulary))
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return build_rollup(chunks, vocabulary)
+
+
+def read_rollup(conn: sqlite3.Connection, chunk_rows: int = CHUNK_ROWS) -> Rollup:
+    """The rollup of the movies rows the connection sees (empty without a movies table)."""
+    if not table_exists(conn, TABLE):
+        return empty_rollup()
+    try:
+        return _chunks(conn, chunk_rows)
+    except sqlite3.OperationalError as error:
+        if "decode" not in str(error):
+            raise
+        # Text that is not UTF-8 (a tutorial `.import` of Latin-1 bytes); decoding every value
+        # in Python is slower, so only such databases pay for it.
+        conn.text_factory = decode_text
+        return _chunks(conn, chunk_rows)
+
+
+def publish_rollup(
+    conn: sqlite3.Connection, db_path, rollup: Rollup | None = None, chunk_rows: int = CHUNK_ROWS
+) -> tuple:
+    """Publish the rollup of what conn sees (inside its transaction: its own writes too), built
+    here unless given; returns the fingerprint. Holds the build lock while it builds."""
+    root = rollup_root(db_path)
+    with build_lock(root):
+        fingerprint = data_fingerprint(conn)
+        if open_rollup(root, fingerprint) is None:
+            started = time.perf_counter()
+            rollup = rollup if rollup is not None else read_rollup(conn, chunk_rows)
+            save_rollup(rollup, fingerprint, root)
+            log.info(
+                "built the rollup of %d events of %s in %.2f s",
+                rollup.rows,
+                db_path,
+                time.perf_counter() - started,
+            )
+        prune(root, fingerprint)
+    return fingerprint
+
+
+def publish_before_commit(conn: sqlite3.Connection, db_path, rollup: Rollup | None = None) -> None:
+    """For a writer, inside its transaction: a new version token, and that version's rollup
+    published before the commit makes it visible. A rollup folder that cannot be written is
+    logged, not fatal: readers then build the version themselves."""
+    new_version_token(conn)
+    try:
+        publish_rollup(conn, db_path, rollup)
+    except OSError as error:
+        log.warning("cannot write the rollup of %s: %s", db_path, error)
+
+
+def publish_committed(db_path, chunk_rows: int = CHUNK_ROWS) -> tuple | None:
+    """Publish the rollup of the database's committed events (one read snapshot); returns the
+    fingerprint, or None when there is no database file."""
+    if not Path(db_path).exists():
+        return None
+    conn = connect(db_path, readonly=True)
+    try:
+        conn.execute("BEGIN")  # one snapshot for the fingerprint and the rows
+        return publish_rollup(conn, db_path, chunk_rows=chunk_rows)
+    finally:
+        conn.close()
+
+
+def main(argv: list[str]) -> int:
+    """Rebuild the rollup of the database given as the only argument, if it is missing."""
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    if len(argv) != 1:
+        print("usage: python -m data.events.rollup_source DATABASE", file=sys.stderr)
+        return 2
+    try:
+        publish_committed(argv[0])
+    except (sqlite3.Error, OSError) as error:
+        print(f"cannot build the rollup of {argv[0]}: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,234 @@
+"""The OpenAPI description of the /data routes, from the catalog of dimensions and metrics."""
+
+from __future__ import annotations
+
+from data.events.catalog import (
+    BREAKDOWN_LIMIT_MAX,
+    BREAKDOWN_LIMIT_MIN,
+    DEFAULT_BREAKDOWN_LIMIT,
+    DIMENSION_NAMES,
+    DIMENSIONS,
+    MAX_FILTER_VALUES,
+    MAX_VALUE_CHARS,
+    METRICS,
+    NONE,
+    OTHER,
+    RATIO,
+)
+from data.events.params import DEFAULT_NUM, NUM_MAX, NUM_MIN
+from data.events.periods import DEFAULT_RESOLUTION, RESOLUTIONS
+from routes.openapi_schemas import error, json_answer, ref
+
+RATE_LIMITED = error(
+    "Too many requests from this client (an IPv4 address or an IPv6 /64); see Retry-After."
+)
+DATE_PARAMETERS = [
+    {
+        "name": "start",
+        "in": "query",
+        "description": "First day included (YYYY-MM-DD).",
+        "schema": {"type": "string", "format": "date"},
+    },
+    {
+        "name": "end",
+        "in": "query",
+        "description": "Last day included (YYYY-MM-DD); not before start.",
+        "schema": {"type": "string", "format": "date"},
+    },
+]
+
+
+def _dimension_parameter(dimension) -> dict:
+    values = {"type": "string", "maxLength": MAX_VALUE_CHARS}
+    if dimension.choices:
+        values["enum"] = [*dimension.choices, NONE]
+        known = f"one of {', '.join(values['enum'])} (case-insensitive)"
+    else:
+        known = "any text; a value no event has matches nothing"
+    return {
+        "name": dimension.name,
+        "in": "query",
+        "description": (
+            f"{dimension.label}: {known}. Repeat for several (either matches); different "
+            f"dimensions combine with AND. `{NONE}` selects the empty value. At most "
+            f"{MAX_FILTER_VALUES} values."
+        ),
+        "style": "form",
+        "explode": True,
+        "schema": {"type": "array", "maxItems": MAX_FILTER_VALUES, "items": values},
+    }
+
+
+FILTER_PARAMETERS = [*DATE_PARAMETERS, *(_dimension_parameter(d) for d in DIMENSIONS)]
+RESOLUTION = {
+    "name": "resolution",
+    "in": "query",
+    "description": "Period length: weeks start on Monday, months on the 1st.",
+    "schema": {"type": "string", "enum": list(RESOLUTIONS), "default": DEFAULT_RESOLUTION},
+}
+BREAKDOWN = [
+    {
+        "name": "breakdown",
+        "in": "query",
+        "description": (
+            "One series per value of this dimension: the `limit` values with the most of the "
+            f"metric over the range (completion_rate ranks by views), then `{OTHER}` for the "
+            "rest, counted exactly. Each entry then carries the dimension's name as a key."
+        ),
+        "schema": {"type": "string", "enum": list(DIMENSION_NAMES)},
+    },
+    {
+        "name": "limit",
+        "in": "query",
+        "description": "How many groups before (other).",
+        "schema": {
+            "type": "integer",
+            "minimum": BREAKDOWN_LIMIT_MIN,
+            "maximum": BREAKDOWN_LIMIT_MAX,
+            "default": DEFAULT_BREAKDOWN_LIMIT,
+        },
+    },
+]
+
+
+def _value_schema(metric) -> dict:
+    if metric.kind == RATIO:
+        return {"type": ["number", "null"], "minimum": 0, "maximum": 1}
+    return {"type": "number", "minimum": 0}
+
+
+def _timeseries(metric) -> dict:
+    point = {
+        "type": "object",
+        "required": ["date", "values"],
+        "properties": {
+            "date": {"type": "string", "format": "date"},
+            **{name: {"type": "string"} for name in DIMENSION_NAMES},
+            "values": _value_schema(metric),
+        },
+    }
+    return {
+        "get": {
+            "operationId": metric.name,
+            "summary": f"{metric.label} per period ({metric.unit}).",
+            "tags": ["data"],
+            "parameters": [RESOLUTION, *FILTER_PARAMETERS, *BREAKDOWN],
+            "responses": {
+                "200": json_answer(
+                    {"type": "array", "items": point},
+                    "One entry per period in date order (per period and group with a "
+                    "breakdown), zero-filled.",
+                ),
+                "400": error("Bad resolution, date, range, filter, breakdown or limit."),
+                "429": RATE_LIMITED,
+            },
+        }
+    }
+
+
+_TOPLIST = {
+    "get": {
+        "operationId": "toplist",
+        "summary": "Most viewed titles (view events), ties by title; no empty titles.",
+        "tags": ["data"],
+        "parameters": [
+            {
+                "name": "num",
+                "in": "query",
+                "description": "How many titles.",
+                "schema": {
+                    "type": "integer",
+                    "minimum": NUM_MIN,
+                    "maximum": NUM_MAX,
+                    "default": DEFAULT_NUM,
+                },
+            },
+            *FILTER_PARAMETERS,
+        ],
+        "responses": {
+            "200": json_answer({"type": "array", "items": ref("TopEntry")}, "Most viewed first."),
+            "400": error("Bad num, date, range or filter."),
+            "429": RATE_LIMITED,
+        },
+    }
+}
+_KPIS = {
+    "get": {
+        "operationId": "kpis",
+        "summary": "Headline numbers of the filtered events.",
+        "tags": ["data"],
+        "parameters": FILTER_PARAMETERS,
+        "responses": {
+            "200": json_answer(
+                {
+                    "type": "object",
+                    "required": [
+                        "unique_users",
+                        "minutes_watched",
+                        "views",
+                        "completed_views",
+                        "completion_rate",
+                    ],
+                    "properties": {
+                        "unique_users": {"type": "integer"},
+                        "minutes_watched": {"type": "number"},
+                        "views": {"type": "integer"},
+                        "completed_views": {
+                            "type": "integer",
+                            "description": "Views with viewpercentage >= 90 (over 100 counts).",
+                        },
+                        "completion_rate": {
+                            "type": ["number", "null"],
+                            "description": (
+                                "completed_views over views whose viewpercentage is known, "
+                                "4 decimals; null without such views."
+                            ),
+                        },
+                    },
+                },
+                "The numbers.",
+            ),
+            "400": error("Bad date, range or filter."),
+            "429": RATE_LIMITED,
+        },
+    }
+}
+_DIMENSIONS = {
+    "get": {
+        "operationId": "dimensions",
+        "summary": "Each dimension's values with their views over start..end, most viewed first.",
+        "tags": ["data"],
+        "parameters": DATE_PARAMETERS,
+        "responses": {
+            "200": json_answer(
+                {
+                    "type": "object",
+                    "properties": {
+                        name: {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["value", "views"],
+                                "properties": {
+                                    "value": {"type": "string"},
+                                    "views": {"type": "integer"},
+                                },
+                            },
+                        }
+                        for name in DIMENSION_NAMES
+                    },
+                },
+                f"Values with at least one view; the empty value is `{NONE}`.",
+            ),
+            "400": error("Bad date or range."),
+            "429": RATE_LIMITED,
+        },
+    }
+}
+
+DATA_PATHS: dict = {
+    **{f"/data/{metric.name}/": _timeseries(metric) for metric in METRICS},
+    "/data/toplist/": _TOPLIST,
+    "/data/kpis/": _KPIS,
+    "/data/dimensions/": _DIMENSIONS,
+}

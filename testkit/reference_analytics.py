@@ -1,0 +1,247 @@
+"""An independent plain-pandas reference of the viewing analytics, written from its specification.
+
+Every function takes the raw movies rows (a DataFrame of values as SQLite returns them: text,
+numbers, None, '') or `prepare(raw)` of them (the same answers, without re-reading the rows).
+Nothing here is shared with data/events: the property tests compare the engine against it.
+Days and periods are date ordinals (dt.date.toordinal), so any calendar date is representable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+import numpy as np
+import pandas as pd
+
+NONE, OTHER = "(none)", "(other)"
+DIMENSIONS = ("sessiontype", "device", "market")
+SESSIONTYPES = ("MOVIE", "SERIES")
+METRICS = ("unique_users", "minutes_watched", "views", "completion_rate")
+RANK_BY = {"completion_rate": "views"}
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_PREPARED = "reference_prepared"
+_ZERO = {"users": 0, "minutes": 0.0, "views": 0, "completed": 0, "rated": 0}
+
+
+def _is_null(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _day(value: object) -> int | None:
+    """The event day's ordinal, or None when event_date does not start with a real date."""
+    if not isinstance(value, str) or not _DATE.fullmatch(value[:10]):
+        return None
+    if len(value) > 10 and value[10] not in (" ", "T"):
+        return None
+    try:
+        return dt.date(int(value[:4]), int(value[5:7]), int(value[8:10])).toordinal()
+    except ValueError:
+        return None
+
+
+def _sessiontype(value: object) -> str:
+    if _is_null(value):
+        return NONE
+    text = str(value).strip().upper()
+    return text if text in SESSIONTYPES else NONE
+
+
+def _plain(value: object) -> str:
+    return NONE if _is_null(value) or value == "" else str(value)
+
+
+def _title(value: object) -> str | None:
+    return None if _is_null(value) or value == "" else str(value)
+
+
+def prepare(raw: pd.DataFrame) -> pd.DataFrame:
+    """The rows with a readable day, as day, user, numbers, title and dimension value names."""
+    if raw.attrs.get(_PREPARED):
+        return raw
+    days = [_day(v) for v in raw["event_date"]]
+    keep = np.array([d is not None for d in days], dtype=bool)
+    rows = raw[keep]
+    minutes = pd.to_numeric(rows["totalminuteswatched"], errors="coerce").astype("float64")
+    minutes = minutes.where(np.isfinite(minutes), 0.0)
+    percent = pd.to_numeric(rows["viewpercentage"], errors="coerce").astype("float64")
+    out = pd.DataFrame(
+        {
+            "day": np.array([d for d in days if d is not None], dtype=np.int64),
+            "user": rows["userid"].to_numpy(dtype=object),
+            "minutes": minutes.to_numpy(),
+            "completed": (percent >= 90).to_numpy(),
+            "rated": percent.notna().to_numpy(),
+            "title": [_title(v) for v in rows["title"]],
+            "sessiontype": [_sessiontype(v) for v in rows["sessiontype"]],
+            "device": [_plain(v) for v in rows["device"]],
+            "market": [_plain(v) for v in rows["market"]],
+        }
+    )
+    out.attrs[_PREPARED] = True
+    out.attrs["whole"] = bool((out["minutes"] == np.trunc(out["minutes"])).all())
+    return out
+
+
+def _select(ev: pd.DataFrame, start, end, where) -> pd.DataFrame:
+    keep = np.ones(len(ev), dtype=bool)
+    if start is not None:
+        keep &= (ev["day"] >= start.toordinal()).to_numpy()
+    if end is not None:
+        keep &= (ev["day"] <= end.toordinal()).to_numpy()
+    for dimension, values in (where or {}).items():
+        keep &= ev[dimension].isin(list(values)).to_numpy()
+    return ev[keep]
+
+
+def _period(day: int, resolution: str) -> int:
+    date = dt.date.fromordinal(day)
+    if resolution == "weekly":
+        return day - date.weekday()
+    if resolution == "monthly":
+        return date.replace(day=1).toordinal()
+    return day
+
+
+def _following(period: int, resolution: str) -> int:
+    if resolution == "weekly":
+        return period + 7
+    if resolution == "monthly":
+        date = dt.date.fromordinal(period)
+        year, month = (date.year + 1, 1) if date.month == 12 else (date.year, date.month + 1)
+        return dt.date(year, month, 1).toordinal()
+    return period + 1
+
+
+def _span(ev, start, end, where):
+    """(rows of lo..hi, lo, hi) of a series, or None when it is empty."""
+    rows = _select(ev, start, end, where)
+    lo = start.toordinal() if start is not None else (rows["day"].min() if len(rows) else None)
+    hi = end.toordinal() if end is not None else (rows["day"].max() if len(rows) else None)
+    if lo is None or hi is None or lo > hi:
+        return None
+    return rows, int(lo), int(hi)
+
+
+def _periods(lo: int, hi: int, resolution: str) -> list[int]:
+    period, last, out = _period(lo, resolution), _period(hi, resolution), []
+    while period <= last:
+        out.append(period)
+        period = _following(period, resolution)
+    return out
+
+
+def _measures(rows: pd.DataFrame, keys) -> dict:
+    """{key: {"users", "minutes", "views", "completed", "rated"}} per group of keys."""
+    if len(rows) == 0:
+        return {}
+    grouped = rows.groupby(keys, sort=False)
+    table = pd.DataFrame(
+        {
+            "users": grouped["user"].nunique(),
+            "minutes": grouped["minutes"].sum(),
+            "views": grouped.size(),
+            "completed": grouped["completed"].sum(),
+            "rated": grouped["rated"].sum(),
+        }
+    )
+    return table.to_dict("index")
+
+
+def _value(record: dict | None, metric: str, whole: bool):
+    record = record or _ZERO
+    if metric == "unique_users":
+        return int(record["users"])
+    if metric == "minutes_watched":
+        return int(record["minutes"]) if whole else float(record["minutes"])
+    if metric == "views":
+        return int(record["views"])
+    rated = int(record["rated"])
+    return round(int(record["completed"]) / rated, 4) if rated else None
+
+
+def _label(period: int) -> str:
+    return dt.date.fromordinal(period).isoformat()
+
+
+def timeseries(raw, metric, resolution, start=None, end=None, where=None) -> list[dict]:
+    """[{"date", "values"}] per period, zero-filled over the periods of lo..hi."""
+    ev = prepare(raw)
+    span = _span(ev, start, end, where)
+    if span is None:
+        return []
+    rows, lo, hi = span
+    periods = _periods(lo, hi, resolution)
+    period_of = rows["day"].map(lambda d: _period(int(d), resolution))
+    per = _measures(rows, period_of)
+    whole = ev.attrs["whole"]
+    return [{"date": _label(p), "values": _value(per.get(p), metric, whole)} for p in periods]
+
+
+def _rank_field(metric: str) -> str:
+    """The measure a breakdown ranks its values by, over the whole range."""
+    rank_by = RANK_BY.get(metric, metric)
+    return {"unique_users": "users", "minutes_watched": "minutes", "views": "views"}[rank_by]
+
+
+def breakdown(
+    raw, metric, resolution, start=None, end=None, where=None, dimension="device", limit=5
+) -> list[dict]:
+    """[{"date", dimension, "values"}] per period and group: the top `limit` values, (other)."""
+    ev = prepare(raw)
+    span = _span(ev, start, end, where)
+    if span is None:
+        return []
+    rows, lo, hi = span
+    totals = _measures(rows, rows[dimension])
+    field = _rank_field(metric)
+    ranked = sorted(totals, key=lambda value: (-totals[value][field], value))
+    top, rest = ranked[:limit], ranked[limit:]
+    names = top + ([OTHER] if rest else [])
+    if not names:
+        return []
+    rank = {value: i for i, value in enumerate(top)}
+    group = rows[dimension].map(lambda value: rank.get(value, len(top)))
+    period_of = rows["day"].map(lambda d: _period(int(d), resolution))
+    per = _measures(rows, [group, period_of])
+    whole = ev.attrs["whole"]
+    return [
+        {"date": _label(p), dimension: name, "values": _value(per.get((g, p)), metric, whole)}
+        for p in _periods(lo, hi, resolution)
+        for g, name in enumerate(names)
+    ]
+
+
+def toplist(raw, num, start=None, end=None, where=None) -> list[dict]:
+    """[{"title", "values"}]: the num most viewed titles, ties by title."""
+    rows = _select(prepare(raw), start, end, where)
+    counts = rows["title"].dropna().value_counts()
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:num]
+    return [{"title": title, "values": int(views)} for title, views in ranked]
+
+
+def kpis(raw, start=None, end=None, where=None) -> dict:
+    """unique_users, minutes_watched, views, completed_views, completion_rate."""
+    ev = prepare(raw)
+    rows = _select(ev, start, end, where)
+    minutes = float(rows["minutes"].sum())
+    rated, completed = int(rows["rated"].sum()), int(rows["completed"].sum())
+    return {
+        "unique_users": int(rows["user"].nunique()),
+        "minutes_watched": int(minutes) if ev.attrs["whole"] else minutes,
+        "views": len(rows),
+        "completed_views": completed,
+        "completion_rate": round(completed / rated, 4) if rated else None,
+    }
+
+
+def dimensions(raw, start=None, end=None) -> dict:
+    """{dimension: [{"value", "views"}]} of the values viewed on start..end, most viewed first."""
+    rows = _select(prepare(raw), start, end, None)
+    out = {}
+    for dimension in DIMENSIONS:
+        counts = rows[dimension].value_counts()
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        out[dimension] = [{"value": value, "views": int(views)} for value, views in ranked]
+    return out
