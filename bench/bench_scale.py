@@ -47,7 +47,7 @@ from data.events.rollup import FORMAT
 from data.events.rollup_files import rollup_root, version_name
 from data.events.store import connect, data_fingerprint
 from testkit.demo import OUT
-from testkit.serving import APP, GUNICORN, make_server, percentile, wait_for
+from testkit.serving import make_server, percentile, wait_for
 
 STORES = ("sqlite",)  # a later issue adds postgresql
 FIRST_URL = "/data/unique_users/?resolution=weekly"
@@ -204,17 +204,8 @@ def first_answer_in_new_process(db_path: Path, instance: Path) -> dict:
 
 def start_gunicorn(server, timeout: float = 300.0) -> float:
     """Start the server's gunicorn; seconds until the first 200 on READY_URL."""
-    log = open(server.log_path, "ab")  # noqa: SIM115 - the child holds it; closed right after
     started = time.perf_counter()
-    server.proc = subprocess.Popen(
-        [*GUNICORN, APP],
-        cwd=PROJECT_ROOT,
-        env=server.env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    log.close()
+    server.launch()
 
     def answered() -> bool:
         if server.proc.poll() is not None:

@@ -86,9 +86,9 @@ class Server:
     def url(self, path: str) -> str:
         return self.base_url + path
 
-    def start(self, timeout: float = 90.0) -> Server:
-        """Start gunicorn and wait until /healthz answers 200 (or fail with the log)."""
-        log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
+    def launch(self) -> Server:
+        """Start gunicorn, its output appended to the log, without waiting for it."""
+        log = open(self.log_path, "ab")  # noqa: SIM115 - the child holds it; closed right after
         self.proc = subprocess.Popen(
             [*GUNICORN, APP],
             cwd=PROJECT_ROOT,
@@ -98,6 +98,11 @@ class Server:
             start_new_session=True,
         )
         log.close()
+        return self
+
+    def start(self, timeout: float = 90.0) -> Server:
+        """Start gunicorn and wait until /healthz answers 200 (or fail with the log)."""
+        self.launch()
         try:
             wait_for(self._healthy, timeout, 0.2, f"gunicorn on port {self.port} to be healthy")
         except AssertionError:

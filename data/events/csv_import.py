@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from data.events.encoding import RowEncoder
+from data.events.rollup import build_rollup
 from data.events.rollup_source import publish_before_commit
 from data.events.store import (
     COLUMN_NAMES,
@@ -214,6 +216,10 @@ def import_records(
         was_demo = read_demo_flag(conn)
         if replace:
             conn.execute(f"DELETE FROM {TABLE}")
+        # When the import is all the table will hold, its rollup is encoded from the rows as
+        # they go in; appending to existing rows reads the table back instead.
+        empty = conn.execute(f"SELECT 1 FROM {TABLE} LIMIT 1").fetchone() is None
+        encoder = RowEncoder() if empty else None
         batch: list[list] = []
         first = True
         for line, fields in records:
@@ -231,12 +237,16 @@ def import_records(
             batch.append(row)
             if len(batch) >= BATCH_ROWS:
                 conn.executemany(INSERT_SQL, batch)
+                if encoder is not None:
+                    encoder.add(batch)
                 result.imported += len(batch)
                 batch = []
                 if on_batch is not None:
                     on_batch(result.imported)
         if batch:
             conn.executemany(INSERT_SQL, batch)
+            if encoder is not None:
+                encoder.add(batch)
             result.imported += len(batch)
             if on_batch is not None:
                 on_batch(result.imported)
@@ -247,7 +257,8 @@ def import_records(
         if replace:
             set_demo_flag(conn, False)
         result.demo = was_demo and not replace
-        publish_before_commit(conn, db_path)
+        rollup = None if encoder is None else build_rollup(encoder.chunks, encoder.vocabulary)
+        publish_before_commit(conn, db_path, rollup)
         conn.commit()
     except sqlite3.Error as exc:
         conn.rollback()

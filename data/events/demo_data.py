@@ -9,11 +9,10 @@ from pathlib import Path
 
 import numpy as np
 
-from data.events.encoding import RAW_COLUMNS, Vocabulary, encode_chunk
+from data.events.encoding import RowEncoder
 from data.events.rollup import build_rollup
 from data.events.rollup_source import publish_before_commit
 from data.events.store import (
-    COLUMN_NAMES,
     INSERT_SQL,
     TABLE,
     checkpoint,
@@ -308,17 +307,6 @@ def iter_demo_chunks(rows: int, seed: int = 0):
         yield batch
 
 
-_POSITION = {name: i for i, name in enumerate(COLUMN_NAMES)}
-
-
-def _raw_columns(chunk: list[tuple]) -> dict[str, list]:
-    """The columns a rollup reads, from rows in table order (event_date cut to its day)."""
-    columns = list(zip(*chunk, strict=True))
-    raw = {name: columns[_POSITION[name]] for name in RAW_COLUMNS}
-    raw["event_date"] = [value[:10] for value in raw["event_date"]]
-    return raw
-
-
 def generate_demo(
     db_path: str | os.PathLike, rows: int = 100_000, seed: int = 0, progress: bool = False
 ) -> int:
@@ -335,19 +323,19 @@ def generate_demo(
         bar = tqdm(total=rows, unit="rows", desc="demo data", unit_scale=True, mininterval=0.5)
     written = 0
     # The rollup is encoded from the rows as they are made: no second pass over the table.
-    vocabulary, encoded = Vocabulary(), []
+    encoder = RowEncoder()
     try:
         ensure_schema(conn)
         conn.execute("BEGIN IMMEDIATE")
         conn.execute(f"DELETE FROM {TABLE}")
         for chunk in iter_demo_chunks(rows, seed):
             conn.executemany(INSERT_SQL, chunk)
-            encoded.append(encode_chunk(_raw_columns(chunk), vocabulary))
+            encoder.add(chunk)
             written += len(chunk)
             if bar is not None:
                 bar.update(len(chunk))
         set_demo_flag(conn, True)
-        publish_before_commit(conn, path, build_rollup(encoded, vocabulary))
+        publish_before_commit(conn, path, build_rollup(encoder.chunks, encoder.vocabulary))
         conn.commit()
     except BaseException:
         conn.rollback()

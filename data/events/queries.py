@@ -68,7 +68,7 @@ def allowed_combos(rollup: Rollup, filters: Filters) -> np.ndarray | None:
     return allowed
 
 
-def _group_codes(allowed: np.ndarray | None, n_combos: int) -> np.ndarray | None:
+def _group_codes(allowed: np.ndarray | None) -> np.ndarray | None:
     """The one-group labelling of combinations: 0 if allowed, -1 if not (None: all, fast)."""
     if allowed is None:
         return None
@@ -246,7 +246,7 @@ def timeseries(rollup: Rollup, metric: str, resolution: str, filters: Filters) -
         return []
     lo, hi = span
     p_lo, p_hi = _periods(lo, hi, resolution)
-    group = _group_codes(allowed, rollup.n_combos)
+    group = _group_codes(allowed)
     (values,) = _metric_values(rollup, spec, resolution, lo, hi, p_lo, p_hi, group, 1)
     labels = period_labels(p_lo, p_hi, resolution)
     return [{"date": d, "values": v} for d, v in zip(labels, values, strict=True)]
@@ -349,7 +349,7 @@ def kpis(rollup: Rollup, filters: Filters) -> dict:
     lo = day_number(filters.start) if filters.start else rollup.first_day
     hi = day_number(filters.end) if filters.end else rollup.last_day
     allowed = allowed_combos(rollup, filters)
-    group = _group_codes(allowed, rollup.n_combos)
+    group = _group_codes(allowed)
     if rollup.rows == 0 or lo > hi:
         total = {name: np.zeros(1) for name in ("views", "minutes", "completed", "rated")}
         users = 0
