@@ -189,7 +189,7 @@ def kpi_row() -> html.Div:
         kpi_card("Hours watched", ids.KPI_HOURS_WATCHED, "total watch time", "teal"),
         kpi_card("Views", ids.KPI_VIEWS, "viewing sessions", "amber"),
         kpi_card("Avg. minutes / user", ids.KPI_AVG_MINUTES, "watch time per viewer", "pink"),
-        kpi_card("Completion", ids.KPI_COMPLETION, "views watched to ≥ 90 %", "green"),
+        kpi_card("Completion", ids.KPI_COMPLETION, "measured views watched to ≥ 90 %", "green"),
     ]
     return html.Div(
         [
