@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dash.exceptions import PreventUpdate
 
 from data.events.params import InvalidParameter
+from data.events.store import EventStoreUnreadable
 
 log = logging.getLogger("reelboard.callbacks")
 
@@ -38,6 +39,8 @@ def guarded(fallback: Fallback):
                 raise
             except InvalidParameter as exc:
                 message = f"Invalid input: {exc}"
+            except EventStoreUnreadable as exc:
+                message = f"{str(exc)[:1].upper()}{str(exc)[1:]}."  # already logged, in one line
             except Exception:
                 # The details belong in the server log, not in the analyst's page.
                 log.exception("dashboard callback %s failed", function.__name__)

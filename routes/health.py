@@ -8,6 +8,7 @@ import time
 
 from flask import Blueprint, current_app, jsonify
 
+from data.events.encoding import RAW_COLUMNS
 from data.events.store import TABLE, connect
 from web import services
 
@@ -23,7 +24,8 @@ def check_event_store(path) -> dict:
         try:
             # A health check must answer fast, not queue behind a long import.
             conn.execute("PRAGMA busy_timeout = 1000")
-            conn.execute(f"SELECT 1 FROM {TABLE} LIMIT 1").fetchall()
+            # The columns the analysis reads: a movies table without them is not usable.
+            conn.execute(f"SELECT {', '.join(RAW_COLUMNS)} FROM {TABLE} LIMIT 1").fetchall()
         finally:
             conn.close()
     except sqlite3.Error as exc:

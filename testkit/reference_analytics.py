@@ -44,7 +44,10 @@ def _day(value: object) -> int | None:
 def _sessiontype(value: object) -> str:
     if _is_null(value):
         return NONE
-    text = str(value).strip().upper()
+    text = str(value)
+    if not text.isascii():  # only ASCII letters fold: 'ſERIES' is not SERIES
+        return NONE
+    text = text.strip().upper()
     return text if text in SESSIONTYPES else NONE
 
 
@@ -64,7 +67,7 @@ def prepare(raw: pd.DataFrame) -> pd.DataFrame:
     keep = np.array([d is not None for d in days], dtype=bool)
     rows = raw[keep]
     minutes = pd.to_numeric(rows["totalminuteswatched"], errors="coerce").astype("float64")
-    minutes = minutes.where(np.isfinite(minutes), 0.0)
+    minutes = minutes.where(minutes.abs() <= 2.0**53, 0.0)  # past 2**53 (and inf): unreadable
     percent = pd.to_numeric(rows["viewpercentage"], errors="coerce").astype("float64")
     out = pd.DataFrame(
         {

@@ -16,6 +16,7 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from data.events.params import InvalidParameter
+from data.events.store import EventStoreUnreadable
 from data.game.redis_connection import RedisUnavailable
 from data.game.rules import (
     GameAlreadyWon,
@@ -41,6 +42,7 @@ _DOMAIN_STATUS: tuple[tuple[type[Exception], int], ...] = (
     (TooManyActiveGames, 503),
     (GameError, 400),
     (InvalidParameter, 400),
+    (EventStoreUnreadable, 503),
 )
 REDIS_DOWN = "the high-score service (Redis) is unavailable; try again in a moment"
 
@@ -99,6 +101,7 @@ def init_errors(server: Flask) -> None:
 
     @server.errorhandler(GameError)
     @server.errorhandler(InvalidParameter)
+    @server.errorhandler(EventStoreUnreadable)
     def _domain_error(error: Exception):
         status = next(code for kind, code in _DOMAIN_STATUS if isinstance(error, kind))
         response = error_response(status, str(error))

@@ -22,7 +22,7 @@ from data.events.params import Filters
 from data.events.rollup import Rollup, empty_rollup
 from data.events.rollup_files import open_rollup, rollup_root, version_name
 from data.events.rollup_source import publish_committed, read_rollup
-from data.events.store import connect, data_fingerprint, is_demo
+from data.events.store import EventStoreUnreadable, connect, data_fingerprint, is_demo
 
 log = logging.getLogger(__name__)
 _MISSING = object()
@@ -94,12 +94,15 @@ class EventsAnalytics:
         delete the WAL under our feet ("How To Corrupt An SQLite Database File", 2.2).
         """
         try:
-            inode = os.stat(self.db_path).st_ino
+            stat = os.stat(self.db_path)
+            # The inode alone would miss a file deleted and made anew (inode numbers are
+            # reused); its change time moves with any write to the main file.
+            inode = (stat.st_dev, stat.st_ino, stat.st_ctime_ns)
         except FileNotFoundError:
             inode = None
         with self._probe_lock:
             if self._probe is not None and inode != self._probe_inode:
-                self._probe.close()  # the file was replaced or removed: follow the path
+                self._probe.close()  # the file was replaced, removed or rewritten: look again
                 self._probe = None
             if inode is None:
                 return None
@@ -180,36 +183,46 @@ class EventsAnalytics:
         if loaded.rollup is not None and probe is not None and probe == loaded.probe:
             return loaded.rollup
         with self._load_lock:
-            loaded = self._loaded
-            if loaded.rollup is not None and probe is not None and probe == loaded.probe:
-                return loaded.rollup
-            pending = self._pending
-            if pending is not None and probe == pending.probe:
-                # Nothing new committed since the build started: is it published yet?
-                rollup = open_rollup(self._root, pending.fingerprint)
-                if rollup is not None:
-                    return self._switch(probe, pending.fingerprint, rollup, time.perf_counter())
-                if pending.builder is None or pending.builder.poll() is None:
-                    return loaded.rollup
-                # The builder ended without publishing: build here rather than serve old data.
-                started = time.perf_counter()
-                return self._switch(
-                    probe, pending.fingerprint, self._build_here(pending.fingerprint), started
-                )
-            started = time.perf_counter()
-            fingerprint = self._fingerprint()
-            if fingerprint == loaded.fingerprint and loaded.rollup is not None:
-                self._loaded = loaded._replace(probe=probe)  # a commit that changed no rows
-                return loaded.rollup
-            if fingerprint is None or fingerprint[2] == 0:
-                return self._switch(probe, fingerprint, empty_rollup(), started)
-            rollup = open_rollup(self._root, fingerprint)
+            try:
+                return self._switch_if_new(probe)
+            except sqlite3.DatabaseError as error:
+                # Not SQLite, a movies table without the tutorial's columns, locked too long:
+                # the operator's problem, said in one line; requests get a 503 saying it.
+                log.warning("cannot read the events of %s: %s", self.db_path, error)
+                raise EventStoreUnreadable(f"the event database cannot be read: {error}") from None
+
+    def _switch_if_new(self, probe) -> Rollup:
+        """Under the load lock: the rollup to serve for what this process's probe saw."""
+        loaded = self._loaded
+        if loaded.rollup is not None and probe is not None and probe == loaded.probe:
+            return loaded.rollup
+        pending = self._pending
+        if pending is not None and probe == pending.probe:
+            # Nothing new committed since the build started: is it published yet?
+            rollup = open_rollup(self._root, pending.fingerprint)
             if rollup is not None:
-                return self._switch(probe, fingerprint, rollup, started)
-            if self._background and loaded.rollup is not None:
-                self._start_builder(probe, fingerprint)
+                return self._switch(probe, pending.fingerprint, rollup, time.perf_counter())
+            if pending.builder is None or pending.builder.poll() is None:
                 return loaded.rollup
-            return self._switch(probe, fingerprint, self._build_here(fingerprint), started)
+            # The builder ended without publishing: build here rather than serve old data.
+            started = time.perf_counter()
+            return self._switch(
+                probe, pending.fingerprint, self._build_here(pending.fingerprint), started
+            )
+        started = time.perf_counter()
+        fingerprint = self._fingerprint()
+        if fingerprint == loaded.fingerprint and loaded.rollup is not None:
+            self._loaded = loaded._replace(probe=probe)  # a commit that changed no rows
+            return loaded.rollup
+        if fingerprint is None or fingerprint[2] == 0:
+            return self._switch(probe, fingerprint, empty_rollup(), started)
+        rollup = open_rollup(self._root, fingerprint)
+        if rollup is not None:
+            return self._switch(probe, fingerprint, rollup, started)
+        if self._background and loaded.rollup is not None:
+            self._start_builder(probe, fingerprint)
+            return loaded.rollup
+        return self._switch(probe, fingerprint, self._build_here(fingerprint), started)
 
     def _memo(self, key: tuple, compute):
         """compute(rollup), memoised per (data version, key) in the byte-bounded LRU."""

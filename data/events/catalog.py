@@ -33,7 +33,7 @@ SESSIONTYPES = ("MOVIE", "SERIES")
 
 def sessiontype_value(value: object) -> str:
     """MOVIE or SERIES, compared case-insensitively without surrounding blanks; else NONE."""
-    if isinstance(value, str):
+    if isinstance(value, str) and value.isascii():
         normal = value.strip().upper()
         if normal in SESSIONTYPES:
             return normal

@@ -79,7 +79,8 @@ def _missing(value: object) -> bool:
 
 def _choice(value: object, choices: tuple[str, ...], normal: str, name: str, default: str) -> str:
     """value, case-insensitive, if it is one of choices (written in `normal` case: lower/upper)."""
-    if isinstance(value, str) and getattr(value, normal)() in choices:
+    # ASCII only: str.upper() would fold 'movıe' (dotless i) and 'ſeries' (long s) into names.
+    if isinstance(value, str) and value.isascii() and getattr(value, normal)() in choices:
         return getattr(value, normal)()
     raise InvalidParameter(
         f"{name} must be one of {', '.join(choices)} ({default}), got {shown(value)}"
@@ -144,8 +145,10 @@ def _dimension_value(dimension: str, value: object) -> str:
             f"a {dimension} value may have at most {MAX_VALUE_CHARS} characters, got {len(value)}"
         )
     choices = DIMENSION_BY_NAME[dimension].choices
-    if choices is None or value == NONE:
+    if choices is None:
         return value
+    if value.lower() == NONE:
+        return NONE
     return _choice(value, (*choices, NONE), "upper", dimension, "repeatable, or left out for all")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 import uuid
@@ -41,6 +42,7 @@ INSERT_SQL = (
 )
 DEMO_KEY = "demo"
 VERSION_KEY = "version"  # a fresh token per write through Reelboard (see data_fingerprint)
+_EDGE_ROWS = 16  # rows at each end of the table that the fingerprint reads
 
 
 def connect(path: str | os.PathLike, *, readonly: bool = False) -> sqlite3.Connection:
@@ -87,10 +89,15 @@ def checkpoint(path: str | os.PathLike) -> None:
         pass  # best effort: readers still see committed data through the WAL
 
 
+class EventStoreUnreadable(RuntimeError):
+    """The event database exists but cannot be read as events (not SQLite, columns missing,
+    locked for too long); the message says why and is safe to show."""
+
+
 def table_exists(conn: sqlite3.Connection, name: str) -> bool:
-    """True when the database holds a table of that name."""
+    """True when the database holds a table (or a view) of that name."""
     row = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+        "SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?", (name,)
     ).fetchone()
     return row is not None
 
@@ -127,10 +134,24 @@ def data_fingerprint(conn: sqlite3.Connection) -> tuple:
             f"SELECT value FROM {META_TABLE} WHERE key = ?", (VERSION_KEY,)
         ).fetchone()
         token = None if row is None else str(row[0])
-    # Two statements: each alone is answered from a b-tree (the rowid's end, the smallest index).
-    max_rowid = conn.execute(f"SELECT max(rowid) FROM {TABLE}").fetchone()[0]
+    # Separate statements: each alone is answered from a b-tree (the rowid's end, the smallest
+    # index). A view or a WITHOUT ROWID table has no rowid: the count and the edges remain.
+    text_factory, conn.text_factory = conn.text_factory, bytes  # any encoding reads the same
+    try:
+        max_rowid = conn.execute(f"SELECT max(rowid) FROM {TABLE}").fetchone()[0]
+        edges = conn.execute(
+            f"SELECT * FROM (SELECT * FROM {TABLE} ORDER BY rowid LIMIT {_EDGE_ROWS}) UNION ALL "
+            f"SELECT * FROM (SELECT * FROM {TABLE} ORDER BY rowid DESC LIMIT {_EDGE_ROWS})"
+        ).fetchall()
+    except sqlite3.OperationalError:
+        max_rowid, edges = None, []
+    finally:
+        conn.text_factory = text_factory
     count = conn.execute(f"SELECT count(*) FROM {TABLE}").fetchone()[0]
-    return (token, max_rowid or 0, count)
+    # The first and last rows' content: a file recreated, or rows rewritten at the end, with
+    # the same count and highest rowid is still a new version.
+    digest = hashlib.sha256(repr(edges).encode()).hexdigest()[:16]
+    return (token, max_rowid or 0, count, digest)
 
 
 def read_demo_flag(conn: sqlite3.Connection) -> bool:

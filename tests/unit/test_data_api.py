@@ -213,15 +213,15 @@ def test_head_and_options(client):
     assert response.headers["Allow"] == "GET, HEAD, OPTIONS"
 
 
-def test_unexpected_failure_is_a_logged_json_500(make_app, tmp_path, caplog):
+def test_an_unreadable_database_is_a_json_503_logged_in_one_line(make_app, tmp_path, caplog):
     broken = tmp_path / "broken.sqlite"
     broken.write_bytes(b"this is not a database file at all" * 100)
     client = make_app(DATABASE_URL=f"sqlite:///{broken}").server.test_client()
-    with caplog.at_level(logging.ERROR):
+    with caplog.at_level(logging.WARNING):
         response = client.get("/data/unique_users/")
-    error = assert_json_error(response, 500)
-    assert error == "internal server error; the problem has been logged"
-    assert any(record.exc_info for record in caplog.records), "logged with its traceback"
+    error = assert_json_error(response, 503)
+    assert error == "the event database cannot be read: file is not a database"
+    assert caplog.records and not any(record.exc_info for record in caplog.records)
 
 
 _text = st.text(
