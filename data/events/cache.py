@@ -34,7 +34,7 @@ class _Loaded(NamedTuple):
     """What a process serves, replaced whole: a reader never pairs one version with another's
     rollup."""
 
-    probe: tuple | None  # this process's (inode, PRAGMA data_version) when it was checked
+    probe: tuple | None  # this process's (file identity, PRAGMA data_version) when checked
     fingerprint: tuple | None  # the data version (None: no database file)
     rollup: Rollup | None
     demo: bool
@@ -78,14 +78,14 @@ class EventsAnalytics:
         self._pending: _Pending | None = None
         self._probe_lock = threading.Lock()
         self._probe: sqlite3.Connection | None = None  # used only under _probe_lock
-        self._probe_inode: int | None = None
+        self._probe_file: tuple | None = None  # (device, inode, change time) it was opened on
         self.loads = 0  # versions this process switched to (tests and benchmarks look at it)
         self.last_load_seconds = 0.0
 
     # -- versions -----------------------------------------------------------------------------
 
     def _committed_version(self) -> tuple | None:
-        """(inode, PRAGMA data_version) of the committed database; None when there is no file.
+        """(file identity, PRAGMA data_version) of the committed database; None without a file.
 
         data_version changes only when another connection commits, so an import's open
         transaction or a checkpoint is no reason to look again. It is per connection, so one
@@ -97,14 +97,14 @@ class EventsAnalytics:
             stat = os.stat(self.db_path)
             # The inode alone would miss a file deleted and made anew (inode numbers are
             # reused); its change time moves with any write to the main file.
-            inode = (stat.st_dev, stat.st_ino, stat.st_ctime_ns)
+            identity = (stat.st_dev, stat.st_ino, stat.st_ctime_ns)
         except FileNotFoundError:
-            inode = None
+            identity = None
         with self._probe_lock:
-            if self._probe is not None and inode != self._probe_inode:
+            if self._probe is not None and identity != self._probe_file:
                 self._probe.close()  # the file was replaced, removed or rewritten: look again
                 self._probe = None
-            if inode is None:
+            if identity is None:
                 return None
             try:
                 if self._probe is None:
@@ -114,8 +114,8 @@ class EventsAnalytics:
                         timeout=30,
                         check_same_thread=False,  # threads take turns under _probe_lock
                     )
-                    self._probe_inode = inode
-                return inode, self._probe.execute("PRAGMA data_version").fetchone()[0]
+                    self._probe_file = identity
+                return identity, self._probe.execute("PRAGMA data_version").fetchone()[0]
             except sqlite3.Error:
                 return None  # not (yet) a readable database: always look again
 
@@ -129,19 +129,21 @@ class EventsAnalytics:
         finally:
             conn.close()
 
-    def _build_here(self, fingerprint: tuple) -> Rollup:
-        """Build and publish the committed version in this process (under the build lock),
-        or, when the rollup folder cannot be written, keep a private rollup in memory."""
+    def _build_here(self, fingerprint: tuple) -> tuple[tuple, Rollup]:
+        """Build and publish the committed version in this process (under the build lock), or,
+        when the rollup folder cannot be written, keep a private rollup in memory. Returns the
+        version built (newer than `fingerprint` if another commit came in between) and it."""
         try:
-            publish_committed(self.db_path, self._chunk_rows)
-            rollup = open_rollup(self._root, fingerprint)
+            published = publish_committed(self.db_path, self._chunk_rows) or fingerprint
+            rollup = open_rollup(self._root, published)
             if rollup is not None:
-                return rollup
+                return published, rollup
         except OSError as error:
             log.warning("cannot write rollups under %s (%s): building in memory", self._root, error)
         conn = connect(self.db_path, readonly=True)
         try:
-            return read_rollup(conn, self._chunk_rows)
+            conn.execute("BEGIN")  # one snapshot for the fingerprint and the rows
+            return data_fingerprint(conn), read_rollup(conn, self._chunk_rows)
         finally:
             conn.close()
 
@@ -206,15 +208,13 @@ class EventsAnalytics:
                 return loaded.rollup
             # The builder ended without publishing: build here rather than serve old data.
             started = time.perf_counter()
-            return self._switch(
-                probe, pending.fingerprint, self._build_here(pending.fingerprint), started
-            )
+            return self._switch(probe, *self._build_here(pending.fingerprint), started)
         started = time.perf_counter()
         fingerprint = self._fingerprint()
         if fingerprint == loaded.fingerprint and loaded.rollup is not None:
             self._loaded = loaded._replace(probe=probe)  # a commit that changed no rows
             return loaded.rollup
-        if fingerprint is None or fingerprint[2] == 0:
+        if fingerprint is None or fingerprint.count == 0:
             return self._switch(probe, fingerprint, empty_rollup(), started)
         rollup = open_rollup(self._root, fingerprint)
         if rollup is not None:
@@ -222,7 +222,7 @@ class EventsAnalytics:
         if self._background and loaded.rollup is not None:
             self._start_builder(probe, fingerprint)
             return loaded.rollup
-        return self._switch(probe, fingerprint, self._build_here(fingerprint), started)
+        return self._switch(probe, *self._build_here(fingerprint), started)
 
     def _memo(self, key: tuple, compute):
         """compute(rollup), memoised per (data version, key) in the byte-bounded LRU."""

@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from data.events.encoding import RowEncoder
-from data.events.rollup import build_rollup
+from data.events.rollup import RowEncoder
 from data.events.rollup_source import publish_before_commit
 from data.events.store import (
     COLUMN_NAMES,
@@ -257,8 +256,7 @@ def import_records(
         if replace:
             set_demo_flag(conn, False)
         result.demo = was_demo and not replace
-        rollup = None if encoder is None else build_rollup(encoder.chunks, encoder.vocabulary)
-        publish_before_commit(conn, db_path, rollup)
+        publish_before_commit(conn, db_path, None if encoder is None else encoder.rollup())
         conn.commit()
     except sqlite3.Error as exc:
         conn.rollback()

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from data.events.encoding import RowEncoder
-from data.events.rollup import build_rollup
+from data.events.rollup import RowEncoder
 from data.events.rollup_source import publish_before_commit
 from data.events.store import (
     INSERT_SQL,
@@ -335,7 +334,7 @@ def generate_demo(
             if bar is not None:
                 bar.update(len(chunk))
         set_demo_flag(conn, True)
-        publish_before_commit(conn, path, build_rollup(encoder.chunks, encoder.vocabulary))
+        publish_before_commit(conn, path, encoder.rollup())
         conn.commit()
     except BaseException:
         conn.rollback()

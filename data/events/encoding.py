@@ -133,18 +133,6 @@ def columns_of_rows(rows: Sequence[Sequence]) -> dict[str, list]:
     return raw
 
 
-class RowEncoder:
-    """Encodes rows as a writer inserts them, then builds their rollup in one go."""
-
-    def __init__(self) -> None:
-        self.vocabulary = Vocabulary()
-        self.chunks: list[EncodedChunk] = []
-
-    def add(self, rows: Sequence[Sequence]) -> None:
-        if rows:
-            self.chunks.append(encode_chunk(columns_of_rows(rows), self.vocabulary))
-
-
 @dataclass(frozen=True)
 class EncodedChunk:
     """One chunk of rows as numbers (rows with an unreadable date are left out)."""

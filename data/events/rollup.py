@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 
 from data.events.catalog import DIMENSIONS
-from data.events.encoding import EncodedChunk, Vocabulary
+from data.events.encoding import EncodedChunk, Vocabulary, columns_of_rows, encode_chunk
 from data.events.periods import RESOLUTIONS, period_of
 from data.events.user_tables import (
     UserCounts,
@@ -246,6 +246,22 @@ def _user_tables(day, user, combo, n_users: int, n_combos: int) -> tuple[dict, d
             )
             rows["all"] = user_rows(everything, n_combos)
     return rows, counts
+
+
+class RowEncoder:
+    """Encodes rows as a writer inserts them (table column order), then builds their rollup in
+    one go: the writer never reads back what it wrote."""
+
+    def __init__(self) -> None:
+        self.vocabulary = Vocabulary()
+        self.chunks: list[EncodedChunk] = []
+
+    def add(self, rows) -> None:
+        if rows:
+            self.chunks.append(encode_chunk(columns_of_rows(rows), self.vocabulary))
+
+    def rollup(self) -> Rollup:
+        return build_rollup(self.chunks, self.vocabulary)
 
 
 def _combo_table(vocabulary: Vocabulary) -> np.ndarray:

@@ -46,6 +46,8 @@ def _chunks(conn: sqlite3.Connection, chunk_rows: int) -> Rollup:
             columns = dict(zip(RAW_COLUMNS, zip(*rows, strict=True), strict=True))
             del rows
             chunks.append(encode_chunk(columns, vocabulary))
+            # A cooperative worker (gevent) serves its other connections between chunks.
+            time.sleep(0)
     finally:
         if gc_was_enabled:
             gc.enable()

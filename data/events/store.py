@@ -7,6 +7,7 @@ import os
 import sqlite3
 import uuid
 from pathlib import Path
+from typing import NamedTuple
 
 TABLE = "movies"
 META_TABLE = "reelboard_meta"
@@ -122,12 +123,21 @@ def new_version_token(conn: sqlite3.Connection) -> None:
     )
 
 
-def data_fingerprint(conn: sqlite3.Connection) -> tuple:
+class Fingerprint(NamedTuple):
+    """What names a version of the events (see data_fingerprint)."""
+
+    token: str | None
+    max_rowid: int
+    count: int
+    digest: str
+
+
+def data_fingerprint(conn: sqlite3.Connection) -> Fingerprint:
     """What tells versions of the events apart in every process: Reelboard's write token, the
     highest rowid and the row count (the latter two catch writes by other programs, such as
     `sqlite3 .import`). Costs a count; run it when SQLite says that something committed."""
     if not table_exists(conn, TABLE):
-        return (None, 0, 0)
+        return Fingerprint(None, 0, 0, "")
     token = None
     if table_exists(conn, META_TABLE):
         row = conn.execute(
@@ -151,7 +161,7 @@ def data_fingerprint(conn: sqlite3.Connection) -> tuple:
     # The first and last rows' content: a file recreated, or rows rewritten at the end, with
     # the same count and highest rowid is still a new version.
     digest = hashlib.sha256(repr(edges).encode()).hexdigest()[:16]
-    return (token, max_rowid or 0, count, digest)
+    return Fingerprint(token, max_rowid or 0, count, digest)
 
 
 def read_demo_flag(conn: sqlite3.Connection) -> bool:
