@@ -54,7 +54,9 @@ def save_rollup(rollup: Rollup, fingerprint: tuple, root: Path) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     final = root / version_name(fingerprint)
     if final.exists():
-        return final
+        if open_rollup(root, fingerprint) is not None:
+            return final
+        shutil.rmtree(final)  # damaged (we hold the build lock): written anew below
     tmp = Path(tempfile.mkdtemp(prefix=_TMP_PREFIX, dir=root))
     try:
         # mkdtemp makes it private; the app may run as another user than the importer.
@@ -95,13 +97,21 @@ def open_rollup(root: Path, fingerprint: tuple) -> Rollup | None:
         # Written by a user whose files this process may not read: build its own instead.
         log.warning("cannot read the rollup %s: permission denied", folder)
         return None
+    except (OSError, ValueError) as error:  # ValueError: a meta.json that is not JSON
+        log.warning("cannot read the rollup %s (%s): it will be rebuilt", folder, error)
+        return None
     if meta.get("format") != FORMAT:
         return None
-    arrays = {
-        path.name[: -len(".npy")]: np.load(path, mmap_mode="r", allow_pickle=False)
-        for path in folder.glob("*.npy")
-    }
-    return Rollup.from_parts(meta, arrays)
+    try:
+        arrays = {
+            path.name[: -len(".npy")]: np.load(path, mmap_mode="r", allow_pickle=False)
+            for path in folder.glob("*.npy")
+        }
+        return Rollup.from_parts(meta, arrays)
+    except (OSError, ValueError, KeyError) as error:
+        # A file removed or damaged after publishing (by hand, a full disk): not a rollup.
+        log.warning("the rollup %s is damaged (%s): it will be rebuilt", folder, error)
+        return None
 
 
 @contextlib.contextmanager

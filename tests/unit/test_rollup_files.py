@@ -228,3 +228,15 @@ def test_an_import_publishes_the_same_rollup_as_reading_the_table_back(tmp_path,
     assert imported.toplist(50) == read_back.toplist(50)
     assert imported.dimensions() == read_back.dimensions()
     assert imported.kpis() == read_back.kpis()
+
+
+def test_a_damaged_published_rollup_is_rebuilt(tmp_path):
+    path = tmp_path / "events.sqlite"
+    generate_demo(path, rows=2_000, seed=10)
+    folder = rollup_root(path) / version_name(fingerprint(path))
+    (folder / "user_rows.daily.user.npy").unlink()  # removed by hand after publishing
+    assert open_rollup(rollup_root(path), fingerprint(path)) is None
+    analytics = EventsAnalytics(path)
+    assert analytics.kpis()["views"] == 2_000
+    assert (folder / "user_rows.daily.user.npy").exists()
+    assert open_rollup(rollup_root(path), fingerprint(path)) is not None
