@@ -28,16 +28,15 @@ def _int(name: str, value: str | None, default: int) -> int:
         raise ConfigError(f"{name} must be an integer, got {value!r}") from None
 
 
-def database_path(database_url: str, base_dir: Path = PROJECT_ROOT) -> Path:
-    """Return the SQLite file named by a `sqlite:///path` URL (relative paths from base_dir)."""
-    prefix = "sqlite:///"
-    if not database_url.startswith(prefix) or len(database_url) == len(prefix):
-        raise ConfigError(
-            f"DATABASE_URL {database_url!r} is not supported: use sqlite:///relative/path.sqlite "
-            "or sqlite:////absolute/path.sqlite (only SQLite is supported)"
-        )
-    path = Path(database_url[len(prefix) :])
-    return path if path.is_absolute() else (base_dir / path)
+def event_store(database_url: str, instance_path: Path, base_dir: Path = PROJECT_ROOT):
+    """The event store DATABASE_URL names: a SQLite file (relative paths from base_dir) or a
+    PostgreSQL database."""
+    from data.events.stores import StoreUrlError, store_from_url
+
+    try:
+        return store_from_url(database_url, instance_path, base_dir)
+    except StoreUrlError as error:
+        raise ConfigError(str(error)) from None
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -79,7 +78,8 @@ def load_config(test_config: dict | None = None, environ: dict | None = None) ->
     config = {
         "INSTANCE_PATH": instance_path,
         "DATABASE_URL": database_url,
-        "DATABASE_PATH": database_path(database_url),
+        # A data/events/stores.py store: SqliteStore(path) or PostgresStore(url).
+        "EVENT_STORE": event_store(str(database_url), instance_path),
         "REDIS_URL": pick("REDIS_URL") or None,
         "REDIS_KEY_PREFIX": pick("REDIS_KEY_PREFIX", "reelboard:"),
         "SCORE_HISTORY_CAP": number("SCORE_HISTORY_CAP", 10000),

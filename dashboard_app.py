@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 import sys
 
 import click
@@ -15,6 +14,8 @@ from cli import register_commands
 from config import PROJECT_ROOT, ConfigError, load_config
 from data.events.cache import EventsAnalytics
 from data.events.first_run import ensure_database
+from data.events.stores import one_line
+from data.events.writers import writer_errors
 from data.game.redis_connection import RedisProvider
 from data.game.score_store import ScoreStore
 from layouts.dashboard import build_layout
@@ -43,7 +44,7 @@ def create_app(test_config: dict | None = None) -> dash.Dash:
         redis=redis_provider,
         scores=ScoreStore.from_config(redis_provider, config),
         analytics=EventsAnalytics(
-            config["DATABASE_PATH"],
+            config["EVENT_STORE"].versions(),
             cache_bytes=config["ANALYTICS_CACHE_MB"] * 1024 * 1024,
             background_builds=config["ROLLUP_BACKGROUND_BUILDS"],
         ),
@@ -107,14 +108,13 @@ def main() -> None:
     except (ConfigError, OSError) as exc:
         sys.exit(f"Error: {_start_error(exc)}")  # say what is wrong, without a traceback
     config = app.server.config
+    store = config["EVENT_STORE"]
     try:
-        created = ensure_database(config["DATABASE_PATH"])
-    except (OSError, sqlite3.Error) as exc:
-        sys.exit(f"Error: cannot create a demo database at {config['DATABASE_PATH']}: {exc}")
+        created = ensure_database(store)
+    except (OSError, *writer_errors(store)) as exc:
+        sys.exit(f"Error: cannot open or create the event database {store.label}: {one_line(exc)}")
     if created:
-        print(
-            f"Created a demo database at {config['DATABASE_PATH']} (import real data: see README)"
-        )
+        print(f"Created a demo database at {store.label} (import real data: see README)")
     # Read the events in the background so the first page does not wait for it.
     services.analytics(app.server).warm_up()
     url = f"http://{config['HOST']}:{config['PORT']}/"

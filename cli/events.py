@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 import time
 
@@ -13,8 +12,21 @@ from flask.cli import with_appcontext
 PROGRESS_MIN_BYTES = 5_000_000  # smaller files import before a bar would be worth drawing
 
 
-def _db_path():
-    return current_app.config["DATABASE_PATH"]
+def _store():
+    """The configured event store (data/events/stores.py)."""
+    return current_app.config["EVENT_STORE"]
+
+
+def _driver_errors(store) -> tuple:
+    from data.events.writers import writer_errors
+
+    return writer_errors(store)
+
+
+def _say(error: Exception) -> str:
+    from data.events.stores import one_line
+
+    return one_line(error)
 
 
 @click.command("import-events")
@@ -34,12 +46,12 @@ def import_events_command(file: str, replace: bool) -> None:
 
     from data.events.csv_import import CsvImportError, import_csv
 
-    db_path = _db_path()
+    store = _store()
     path = Path(file)
     show_bar = sys.stderr.isatty() and path.is_file() and path.stat().st_size >= PROGRESS_MIN_BYTES
     started = time.perf_counter()
     try:
-        result = import_csv(db_path, path, replace=replace, progress=show_bar)
+        result = import_csv(store, path, replace=replace, progress=show_bar)
     except CsvImportError as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:  # an unreadable CSV, a database folder that cannot be created
@@ -55,7 +67,7 @@ def import_events_command(file: str, replace: bool) -> None:
             f"nothing could be imported from {file}; the database is unchanged"
         )
     verb = "replaced the events in" if replace else "added to"
-    click.echo(f"{verb} {db_path} in {time.perf_counter() - started:.1f} s")
+    click.echo(f"{verb} {store.label} in {time.perf_counter() - started:.1f} s")
     if result.demo:
         click.echo(
             "Note: this database also holds generated demo data; run the import with --replace "
@@ -79,16 +91,18 @@ def demo_data_command(rows: int, seed: int) -> None:
     """Fill the database with deterministic demo events, REPLACING all events already there."""
     from data.events.demo_data import generate_demo
 
-    db_path = _db_path()
+    store = _store()
     started = time.perf_counter()
     try:
-        written = generate_demo(db_path, rows=rows, seed=seed, progress=sys.stderr.isatty())
+        written = generate_demo(store, rows=rows, seed=seed, progress=sys.stderr.isatty())
     except KeyboardInterrupt:
         raise click.ClickException("interrupted: the database is unchanged") from None
-    except (sqlite3.Error, OSError) as exc:
-        raise click.ClickException(f"cannot write demo data to {db_path}: {exc}") from None
+    except (OSError, *_driver_errors(store)) as exc:
+        raise click.ClickException(
+            f"cannot write demo data to {store.label}: {_say(exc)}"
+        ) from None
     click.echo(
-        f"wrote {written} demo events (seed {seed}) to {db_path} "
+        f"wrote {written} demo events (seed {seed}) to {store.label} "
         f"in {time.perf_counter() - started:.1f} s"
     )
 
@@ -99,12 +113,14 @@ def ensure_db_command() -> None:
     """Create a demo database when the configured one does not exist yet; otherwise do nothing."""
     from data.events.first_run import ensure_database
 
-    db_path = _db_path()
+    store = _store()
     try:
-        created = ensure_database(db_path)
-    except (sqlite3.Error, OSError) as exc:
-        raise click.ClickException(f"cannot create a demo database at {db_path}: {exc}") from None
+        created = ensure_database(store)
+    except (OSError, *_driver_errors(store)) as exc:
+        raise click.ClickException(
+            f"cannot open or create the event database {store.label}: {_say(exc)}"
+        ) from None
     if created:
-        click.echo(f"created a demo database at {db_path}")
+        click.echo(f"created a demo database at {store.label}")
     else:
-        click.echo(f"using the existing database at {db_path}")
+        click.echo(f"using the existing database at {store.label}")

@@ -10,13 +10,17 @@ from flask import Blueprint, current_app, jsonify
 
 from data.events.encoding import RAW_COLUMNS
 from data.events.store import TABLE, connect
+from data.events.stores import PostgresStore
 from web import services
 
 bp = Blueprint("health", __name__)
 
 
-def check_event_store(path) -> dict:
-    """Open the SQLite file read-only and read one row of the events table."""
+def check_event_store(store) -> dict:
+    """Can the events table be read, with the columns the analysis needs?"""
+    if isinstance(store, PostgresStore):
+        return check_postgres(store)
+    path = store.path
     if not os.path.exists(path):
         return {"ok": False, "error": "event database file does not exist"}
     try:
@@ -31,6 +35,24 @@ def check_event_store(path) -> dict:
     except sqlite3.Error as exc:
         return {"ok": False, "error": f"event database is not readable: {exc}"}
     return {"ok": True}
+
+
+def check_postgres(store: PostgresStore) -> dict:
+    """Connect (within seconds) and ask for the analysis's columns, reading no row."""
+    import psycopg
+
+    from data.events import pg_store
+
+    try:
+        conn = pg_store.connect(store.url, autocommit=True)
+        try:
+            conn.execute(f"SET statement_timeout = {pg_store.STATEMENT_TIMEOUT_MS}")
+            conn.execute(f"SELECT {', '.join(RAW_COLUMNS)} FROM {TABLE} LIMIT 0")
+        finally:
+            conn.close()
+    except psycopg.Error as exc:
+        return {"ok": False, "error": str(pg_store.store_error(exc))}
+    return {"ok": True, "store": "postgresql"}
 
 
 def check_redis(provider) -> dict:
@@ -54,7 +76,7 @@ def check_redis(provider) -> dict:
 def healthz():
     """Report the event store and Redis; 503 when either is down."""
     started = time.perf_counter()
-    events = check_event_store(current_app.config["DATABASE_PATH"])
+    events = check_event_store(current_app.config["EVENT_STORE"])
     redis_status = check_redis(services.redis_provider())
     healthy = events["ok"] and redis_status["ok"]
     body = {

@@ -1,16 +1,13 @@
-"""EventsAnalytics: the shared rollup of the database's current version, with memoised answers."""
+"""EventsAnalytics: the shared rollup of the event store's current version, memoised answers."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
 import os
-import sqlite3
 import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 from typing import NamedTuple
 
 from cachetools import LRUCache
@@ -20,9 +17,9 @@ from data.events.catalog import DEFAULT_BREAKDOWN_LIMIT
 from data.events.object_size import approx_size
 from data.events.params import Filters
 from data.events.rollup import Rollup, empty_rollup
-from data.events.rollup_files import open_rollup, rollup_root, version_name
-from data.events.rollup_source import publish_committed, read_rollup
-from data.events.store import EventStoreUnreadable, connect, data_fingerprint, is_demo
+from data.events.rollup_files import open_rollup, version_name
+from data.events.sqlite_versions import SqliteVersions
+from data.events.store import EventStoreUnreadable
 
 log = logging.getLogger(__name__)
 _MISSING = object()
@@ -34,7 +31,7 @@ class _Loaded(NamedTuple):
     """What a process serves, replaced whole: a reader never pairs one version with another's
     rollup."""
 
-    probe: tuple | None  # this process's (file identity, PRAGMA data_version) when checked
+    probe: tuple | None  # this process's probe value (the store's) when checked
     fingerprint: tuple | None  # the data version (None: no database file)
     rollup: Rollup | None
     demo: bool
@@ -49,119 +46,70 @@ class _Pending(NamedTuple):
 
 
 class EventsAnalytics:
-    """Answers the analysis queries for the database at db_path, following its versions.
+    """Answers the analysis queries for an event store, following its versions.
 
-    A call costs a stat and a `PRAGMA data_version` on a kept read-only connection. When
-    something committed, the data's fingerprint names its version, and the rollup of that
-    version (built once by the writer, see data/events/rollup_source.py) is mapped from disk.
-    A version changed by another program has no rollup yet: with background_builds a builder
-    process is started and the previous version is served until it is published; without
-    (tests, or a first start) this process builds it under the lock. Answers are memoised in an
-    LRU bounded by bytes.
+    `versions` is the store's side (data/events/sqlite_versions.py, pg_versions.py), or a
+    SQLite path. A call costs the store's cheap probe (a stat and `PRAGMA data_version`; a
+    PostgreSQL statistics read at most once a second). When something committed, the data's
+    fingerprint names its version, and the rollup of that version (usually published by the
+    writer) is mapped from disk. A version changed by another program has no rollup yet: with
+    background_builds a builder process is started and the previous version is served until it
+    is published; without (tests, or a first start) this process builds it under the lock.
+    Answers are memoised in an LRU bounded by bytes.
     """
 
     def __init__(
         self,
-        db_path: str | os.PathLike,
+        versions,
         cache_bytes: int = _CACHE_BYTES,
         chunk_rows: int = _CHUNK_ROWS,
         background_builds: bool = False,
     ):
-        self.db_path = Path(db_path)
-        self._root = rollup_root(self.db_path)
-        self._chunk_rows = chunk_rows
+        if isinstance(versions, str | os.PathLike):
+            versions = SqliteVersions(versions, chunk_rows)
+        self.versions = versions
+        self._root = versions.root
         self._background = background_builds
         self._load_lock = threading.Lock()
         self._cache_lock = threading.Lock()
         self._cache = LRUCache(maxsize=max(1, cache_bytes), getsizeof=approx_size)
         self._loaded = _Loaded(None, None, None, False)
         self._pending: _Pending | None = None
-        self._probe_lock = threading.Lock()
-        self._probe: sqlite3.Connection | None = None  # used only under _probe_lock
-        self._probe_file: tuple | None = None  # (device, inode, change time) it was opened on
         self.loads = 0  # versions this process switched to (tests and benchmarks look at it)
         self.last_load_seconds = 0.0
 
     # -- versions -----------------------------------------------------------------------------
-
-    def _committed_version(self) -> tuple | None:
-        """(file identity, PRAGMA data_version) of the committed database; None without a file.
-
-        data_version changes only when another connection commits, so an import's open
-        transaction or a checkpoint is no reason to look again. It is per connection, so one
-        read-only connection is kept. The file itself is never opened outside SQLite: closing
-        any other descriptor of it would drop this process's POSIX locks and let an importer
-        delete the WAL under our feet ("How To Corrupt An SQLite Database File", 2.2).
-        """
-        try:
-            stat = os.stat(self.db_path)
-            # The inode alone would miss a file deleted and made anew (inode numbers are
-            # reused); its change time moves with any write to the main file.
-            identity = (stat.st_dev, stat.st_ino, stat.st_ctime_ns)
-        except FileNotFoundError:
-            identity = None
-        with self._probe_lock:
-            if self._probe is not None and identity != self._probe_file:
-                self._probe.close()  # the file was replaced, removed or rewritten: look again
-                self._probe = None
-            if identity is None:
-                return None
-            try:
-                if self._probe is None:
-                    self._probe = sqlite3.connect(
-                        f"{self.db_path.resolve().as_uri()}?mode=ro",
-                        uri=True,
-                        timeout=30,
-                        check_same_thread=False,  # threads take turns under _probe_lock
-                    )
-                    self._probe_file = identity
-                return identity, self._probe.execute("PRAGMA data_version").fetchone()[0]
-            except sqlite3.Error:
-                return None  # not (yet) a readable database: always look again
-
-    def _fingerprint(self) -> tuple | None:
-        """The committed data's fingerprint (store.data_fingerprint); None without a file."""
-        if not self.db_path.exists():
-            return None
-        conn = connect(self.db_path, readonly=True)
-        try:
-            return data_fingerprint(conn)
-        finally:
-            conn.close()
 
     def _build_here(self, fingerprint: tuple) -> tuple[tuple, Rollup]:
         """Build and publish the committed version in this process (under the build lock), or,
         when the rollup folder cannot be written, keep a private rollup in memory. Returns the
         version built (newer than `fingerprint` if another commit came in between) and it."""
         try:
-            published = publish_committed(self.db_path, self._chunk_rows) or fingerprint
+            published = self.versions.publish_committed() or fingerprint
             rollup = open_rollup(self._root, published)
             if rollup is not None:
                 return published, rollup
         except OSError as error:
             log.warning("cannot write rollups under %s (%s): building in memory", self._root, error)
-        conn = connect(self.db_path, readonly=True)
-        try:
-            conn.execute("BEGIN")  # one snapshot for the fingerprint and the rows
-            return data_fingerprint(conn), read_rollup(conn, self._chunk_rows)
-        finally:
-            conn.close()
+        return self.versions.read_committed()
 
     def _start_builder(self, probe: tuple, fingerprint: tuple) -> None:
         """Have a separate process build the version, once; this one serves the old meanwhile."""
         if self._pending is not None and self._pending.fingerprint == fingerprint:
             self._pending = self._pending._replace(probe=probe)
             return
+        argv, extra_env = self.versions.builder()
         builder = subprocess.Popen(
-            [sys.executable, "-m", "data.events.rollup_source", str(self.db_path)],
+            argv,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
+            env=None if extra_env is None else {**os.environ, **extra_env},
         )
-        log.info("data of %s changed outside Reelboard: rebuilding its rollup", self.db_path)
+        log.info("data of %s changed outside Reelboard: rebuilding its rollup", self.versions.label)
         self._pending = _Pending(probe, fingerprint, builder)
 
     def _switch(self, probe, fingerprint, rollup: Rollup, started: float) -> Rollup:
-        demo = is_demo(self.db_path) if fingerprint is not None else False
+        demo = self.versions.is_demo() if fingerprint is not None else False
         with self._cache_lock:
             self._cache.clear()
             self._loaded = _Loaded(probe, fingerprint, rollup, demo)
@@ -171,7 +119,7 @@ class EventsAnalytics:
         log.info(
             "serving %d events of %s (%s) after %.2f s",
             rollup.rows,
-            self.db_path,
+            self.versions.label,
             version_name(fingerprint) if fingerprint else "no database",
             self.last_load_seconds,
         )
@@ -180,18 +128,23 @@ class EventsAnalytics:
     def _current(self) -> Rollup:
         """The rollup of the database's current version (or, while a newer one is being built
         elsewhere, of the previous one)."""
-        probe = self._committed_version()
+        probe = self.versions.probe()  # raises the 503 error while a server is down
         loaded = self._loaded
         if loaded.rollup is not None and probe is not None and probe == loaded.probe:
             return loaded.rollup
         with self._load_lock:
             try:
                 return self._switch_if_new(probe)
-            except sqlite3.DatabaseError as error:
-                # Not SQLite, a movies table without the tutorial's columns, locked too long:
-                # the operator's problem, said in one line; requests get a 503 saying it.
-                log.warning("cannot read the events of %s: %s", self.db_path, error)
-                raise EventStoreUnreadable(f"the event database cannot be read: {error}") from None
+            except EventStoreUnreadable as error:
+                log.warning("cannot read the events of %s: %s", self.versions.label, error)
+                raise
+            except Exception as error:
+                unreadable = self.versions.store_error(error)
+                if unreadable is None:
+                    raise
+                # The operator's problem, said in one line; requests get a 503 saying it.
+                log.warning("cannot read the events of %s: %s", self.versions.label, error)
+                raise unreadable from None
 
     def _switch_if_new(self, probe) -> Rollup:
         """Under the load lock: the rollup to serve for what this process's probe saw."""
@@ -210,7 +163,7 @@ class EventsAnalytics:
             started = time.perf_counter()
             return self._switch(probe, *self._build_here(pending.fingerprint), started)
         started = time.perf_counter()
-        fingerprint = self._fingerprint()
+        fingerprint = self.versions.fingerprint()
         if fingerprint == loaded.fingerprint and loaded.rollup is not None:
             self._loaded = loaded._replace(probe=probe)  # a commit that changed no rows
             return loaded.rollup
@@ -314,7 +267,7 @@ class EventsAnalytics:
             try:
                 self._current()
             except Exception:  # noqa: BLE001 - a request will meet (and report) the error
-                log.exception("warming up the analytics of %s failed", self.db_path)
+                log.exception("warming up the analytics of %s failed", self.versions.label)
 
         if not background:
             load()

@@ -5,25 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import os
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from data.events.rollup import RowEncoder
-from data.events.rollup_source import publish_before_commit
-from data.events.store import (
-    COLUMN_NAMES,
-    INSERT_SQL,
-    TABLE,
-    checkpoint,
-    connect,
-    ensure_schema,
-    read_demo_flag,
-    set_demo_flag,
-)
+from data.events.store import COLUMN_NAMES
+from data.events.stores import EventStore, as_store, one_line
 from data.events.text_decoding import ENCODING_ERRORS
+from data.events.writers import open_writer, writer_errors
 
 BATCH_ROWS = 20_000
 _WIDTH = len(COLUMN_NAMES)
@@ -193,32 +184,41 @@ def read_records(stream: io.BufferedIOBase) -> Iterator[tuple[int, list[str] | M
 
 
 def import_records(
-    db_path: str | os.PathLike,
+    target: EventStore | str | os.PathLike,
     records: Iterable[tuple[int, list[str] | MalformedRecord]],
     *,
     replace: bool = False,
     on_batch: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Insert the records into the database in ONE transaction; any exception rolls it all back.
+    """Insert the records into the store in ONE transaction; any exception rolls it all back.
 
-    on_batch(rows_so_far) is called after each batch (progress bars). When no row is valid the
-    transaction is rolled back, so `replace` never empties the table for a useless file.
+    target is a store (data/events/stores.py) or a SQLite file path. on_batch(rows_so_far) is
+    called after each batch (progress bars). When no row is valid the transaction is rolled
+    back, so `replace` never empties the table for a useless file.
     """
+    store = as_store(target)
+    errors = writer_errors(store)
     result = ImportResult(replaced=replace)
     try:
-        conn = connect(db_path)
-    except sqlite3.Error as exc:
-        raise CsvImportError(f"cannot open the database {db_path}: {exc}") from None
+        writer = open_writer(store)
+    except errors as exc:
+        raise CsvImportError(f"cannot open the database {store.label}: {one_line(exc)}") from None
     try:
-        ensure_schema(conn)
-        conn.execute("BEGIN IMMEDIATE")
-        was_demo = read_demo_flag(conn)
+        was_demo = writer.begin()
         if replace:
-            conn.execute(f"DELETE FROM {TABLE}")
-        # When the import is all the table will hold, its rollup is encoded from the rows as
-        # they go in; appending to existing rows reads the table back instead.
-        empty = conn.execute(f"SELECT 1 FROM {TABLE} LIMIT 1").fetchone() is None
-        encoder = RowEncoder() if empty else None
+            writer.clear()
+        # When the import is all the table will hold, a SQLite rollup is encoded from the rows
+        # as they go in; appending to existing rows reads the table back instead.
+        encoder = RowEncoder() if writer.encodes_rows and writer.is_empty() else None
+
+        def write(batch: list[list]) -> None:
+            writer.insert(batch)
+            if encoder is not None:
+                encoder.add(batch)
+            result.imported += len(batch)
+            if on_batch is not None:
+                on_batch(result.imported)
+
         batch: list[list] = []
         first = True
         for line, fields in records:
@@ -235,56 +235,47 @@ def import_records(
                 continue
             batch.append(row)
             if len(batch) >= BATCH_ROWS:
-                conn.executemany(INSERT_SQL, batch)
-                if encoder is not None:
-                    encoder.add(batch)
-                result.imported += len(batch)
+                write(batch)
                 batch = []
-                if on_batch is not None:
-                    on_batch(result.imported)
         if batch:
-            conn.executemany(INSERT_SQL, batch)
-            if encoder is not None:
-                encoder.add(batch)
-            result.imported += len(batch)
-            if on_batch is not None:
-                on_batch(result.imported)
+            write(batch)
         if result.imported == 0:
-            conn.rollback()
+            writer.rollback()
             result.demo = was_demo
             return result
         if replace:
-            set_demo_flag(conn, False)
+            writer.set_demo_flag(False)
         result.demo = was_demo and not replace
-        publish_before_commit(conn, db_path, None if encoder is None else encoder.rollup())
-        conn.commit()
-    except sqlite3.Error as exc:
-        conn.rollback()
-        raise CsvImportError(f"the database {db_path} refused the import: {exc}") from None
+        writer.publish(None if encoder is None else encoder.rollup())
+        writer.commit()
+    except errors as exc:
+        writer.rollback()
+        raise CsvImportError(
+            f"the database {store.label} refused the import: {one_line(exc)}"
+        ) from None
     except BaseException:
         # Ctrl-C or any failure mid-way: nothing of this import stays.
-        conn.rollback()
+        writer.rollback()
         raise
     finally:
-        conn.close()
-    checkpoint(db_path)
+        writer.close()
+    writer.after_commit()
     return result
 
 
 def import_csv(
-    db_path: str | os.PathLike,
+    target: EventStore | str | os.PathLike,
     csv_path: str | os.PathLike,
     *,
     replace: bool = False,
     progress: bool = False,
 ) -> ImportResult:
-    """Import a tutorial CSV file (with or without header) into the database at db_path."""
+    """Import a tutorial CSV file (with or without header) into the store (or SQLite file)."""
     csv_path = Path(csv_path)
     if not csv_path.exists():
         raise CsvImportError(f"no such file: {csv_path}")
     if csv_path.is_dir():
         raise CsvImportError(f"{csv_path} is a folder, not a CSV file")
-    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
     size = csv_path.stat().st_size
     with open(csv_path, "rb") as raw:
         bar = None
@@ -298,7 +289,7 @@ def import_csv(
                 bar.update(raw.tell() - bar.n)
 
         try:
-            result = import_records(db_path, read_records(raw), replace=replace, on_batch=on_batch)
+            result = import_records(target, read_records(raw), replace=replace, on_batch=on_batch)
         finally:
             if bar is not None:
                 bar.close()

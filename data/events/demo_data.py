@@ -5,20 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from data.events.rollup import RowEncoder
-from data.events.rollup_source import publish_before_commit
-from data.events.store import (
-    INSERT_SQL,
-    TABLE,
-    checkpoint,
-    connect,
-    ensure_schema,
-    set_demo_flag,
-)
+from data.events.stores import EventStore, as_store
+from data.events.writers import open_writer
 
 END_DATE = dt.date(2025, 12, 31)  # fixed, so tests and screenshots are stable
 DAYS = 365
@@ -307,41 +299,43 @@ def iter_demo_chunks(rows: int, seed: int = 0):
 
 
 def generate_demo(
-    db_path: str | os.PathLike, rows: int = 100_000, seed: int = 0, progress: bool = False
+    target: EventStore | str | os.PathLike,
+    rows: int = 100_000,
+    seed: int = 0,
+    progress: bool = False,
 ) -> int:
-    """Replace the events at db_path with `rows` demo events, atomically; return rows written."""
+    """Replace the events of the store (or SQLite file) with `rows` demo events, atomically;
+    return rows written."""
     if rows < 0:
         raise ValueError("rows must be zero or more")
-    path = Path(db_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = connect(path)
+    writer = open_writer(as_store(target))
     bar = None
     if progress:
         from tqdm import tqdm
 
         bar = tqdm(total=rows, unit="rows", desc="demo data", unit_scale=True, mininterval=0.5)
     written = 0
-    # The rollup is encoded from the rows as they are made: no second pass over the table.
-    encoder = RowEncoder()
+    # A SQLite rollup is encoded from the rows as they are made: no second pass over the table.
+    encoder = RowEncoder() if writer.encodes_rows else None
     try:
-        ensure_schema(conn)
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute(f"DELETE FROM {TABLE}")
+        writer.begin()
+        writer.clear()
         for chunk in iter_demo_chunks(rows, seed):
-            conn.executemany(INSERT_SQL, chunk)
-            encoder.add(chunk)
+            writer.insert(chunk)
+            if encoder is not None:
+                encoder.add(chunk)
             written += len(chunk)
             if bar is not None:
                 bar.update(len(chunk))
-        set_demo_flag(conn, True)
-        publish_before_commit(conn, path, encoder.rollup())
-        conn.commit()
+        writer.set_demo_flag(True)
+        writer.publish(None if encoder is None else encoder.rollup())
+        writer.commit()
     except BaseException:
-        conn.rollback()
+        writer.rollback()
         raise
     finally:
         if bar is not None:
             bar.close()
-        conn.close()
-    checkpoint(path)
+        writer.close()
+    writer.after_commit()
     return written

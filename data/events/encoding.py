@@ -30,20 +30,20 @@ RAW_COLUMNS = (
     *(d.column for d in DIMENSIONS),
 )
 _DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_NO_DAY = np.iinfo(np.int64).min
+NO_DAY = np.iinfo(np.int64).min
 _MAX_MINUTES = float(2**53)
 
 
 def _day_of(value: object) -> int:
-    """Day number of an event_date value, or _NO_DAY when it does not start with a real date."""
+    """Day number of an event_date value, or NO_DAY when it does not start with a real date."""
     if not isinstance(value, str) or len(value) < 10 or not _DAY_RE.fullmatch(value[:10]):
-        return _NO_DAY
+        return NO_DAY
     if len(value) > 10 and value[10] not in " T":
-        return _NO_DAY
+        return NO_DAY
     try:
         return day_number(dt.date.fromisoformat(value[:10]))
     except ValueError:
-        return _NO_DAY
+        return NO_DAY
 
 
 def _factorized(column: np.ndarray) -> tuple[np.ndarray, list]:
@@ -55,10 +55,10 @@ def _factorized(column: np.ndarray) -> tuple[np.ndarray, list]:
     return codes, uniques
 
 
-def _event_days(column: np.ndarray) -> np.ndarray:
-    """Day number per row (_NO_DAY for unreadable dates); parses each distinct value once."""
+def event_days(column: np.ndarray) -> np.ndarray:
+    """Day number per row (NO_DAY for unreadable dates); parses each distinct value once."""
     codes, uniques = _factorized(column)
-    parsed = np.array([_day_of(value) for value in uniques] + [_NO_DAY], dtype=np.int64)
+    parsed = np.array([_day_of(value) for value in uniques] + [NO_DAY], dtype=np.int64)
     return parsed[codes]
 
 
@@ -158,8 +158,8 @@ def encode_chunk(raw: Mapping[str, Sequence], vocabulary: Vocabulary) -> Encoded
         return values if keep is None else values[keep]
 
     keep = None
-    days = _event_days(column("event_date"))
-    valid = days != _NO_DAY
+    days = event_days(column("event_date"))
+    valid = days != NO_DAY
     if not valid.all():
         keep, days = valid, days[valid]
     minutes = _numbers(column("totalminuteswatched"))

@@ -8,13 +8,21 @@ from pathlib import Path
 
 from data.events.demo_data import generate_demo
 from data.events.rollup_files import move_rollups, rollup_root
+from data.events.store import TABLE
+from data.events.stores import EventStore, PostgresStore, as_store
 
 DEFAULT_DEMO_ROWS = 100_000  # what `make run` creates on first start
 
 
-def ensure_database(path: str | os.PathLike, rows: int = DEFAULT_DEMO_ROWS, seed: int = 0) -> bool:
-    """Create a demo database at path when no file exists there; True if it was created."""
-    path = Path(path)
+def ensure_database(
+    target: EventStore | str | os.PathLike, rows: int = DEFAULT_DEMO_ROWS, seed: int = 0
+) -> bool:
+    """Create a demo database when the store has none yet (no SQLite file, no movies table in
+    PostgreSQL); True if it was created."""
+    store = as_store(target)
+    if isinstance(store, PostgresStore):
+        return _ensure_postgres(store, rows, seed)
+    path = store.path
     if path.exists():
         if path.stat().st_size > 0:
             return False
@@ -40,3 +48,17 @@ def ensure_database(path: str | os.PathLike, rows: int = DEFAULT_DEMO_ROWS, seed
         for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
             leftover.unlink(missing_ok=True)
         shutil.rmtree(rollup_root(tmp), ignore_errors=True)
+
+
+def _ensure_postgres(store: PostgresStore, rows: int, seed: int) -> bool:
+    """Fill a database without a movies table with demo data (the table is made as it goes)."""
+    from data.events import pg_store
+
+    conn = pg_store.connect(store.url, autocommit=True)
+    try:
+        if pg_store.table_exists(conn, TABLE):
+            return False
+    finally:
+        conn.close()
+    generate_demo(store, rows=rows, seed=seed)
+    return True

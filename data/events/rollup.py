@@ -10,6 +10,7 @@ data/events/rollup_files.py stores it so that every worker maps the same pages.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from typing import NamedTuple
 
 import numpy as np
 
@@ -148,68 +149,128 @@ def _sorted_titles(codes: np.ndarray, vocabulary: Vocabulary) -> tuple[np.ndarra
     return codes.astype(np.int32), tuple(names.tolist())
 
 
+class Cells(NamedTuple):
+    """Additive measures per row or group: views is None for single events (one view each)."""
+
+    day: np.ndarray  # int64 days since 1970-01-01
+    combo: np.ndarray  # int64 combination codes
+    views: np.ndarray | None
+    minutes: np.ndarray  # float64
+    completed: np.ndarray  # bool per event, or counts per group
+    rated: np.ndarray
+
+
+class TitleViews(NamedTuple):
+    """Views per (day, combination, title) row or group (views None: one each)."""
+
+    day: np.ndarray
+    combo: np.ndarray
+    title: np.ndarray  # vocabulary title codes, -1 for NULL
+    views: np.ndarray | None
+
+
+class UserDays(NamedTuple):
+    """(day, user, combination) per row or group; repeats are fine, NULL users are -1."""
+
+    day: np.ndarray
+    user: np.ndarray
+    combo: np.ndarray
+
+
 def build_rollup(chunks: list[EncodedChunk], vocabulary: Vocabulary) -> Rollup:
     """Reduce encoded rows to a Rollup. The list is emptied as it is consumed."""
     rows = _join(chunks) if chunks else None
     if rows is None or rows["day"].size == 0:
         return empty_rollup(vocabulary)
-    day = rows["day"].astype(np.int64)
-    first_day, last_day = int(day.min()), int(day.max())
-    local_day = day - first_day
+    day = rows.pop("day").astype(np.int64)
+    combo = rows.pop("combo").astype(np.int64)
+    minutes = rows.pop("minutes")
+    cells = Cells(day, combo, None, minutes, rows.pop("completed"), rows.pop("rated"))
+    return rollup_of_groups(
+        cells,
+        TitleViews(day, combo, rows.pop("title"), None),
+        UserDays(day, rows.pop("user"), combo),
+        vocabulary,
+        minutes_are_whole=bool(np.array_equal(minutes, np.trunc(minutes))),
+    )
+
+
+def _sum_by_key(key: np.ndarray, weights: dict, views, size_limit: int) -> tuple:
+    """(distinct keys, {"views": ..., name: sums}) of rows (or weighted groups) by key."""
+    if size_limit <= _DENSE_CELLS:
+        counted = np.bincount(key, weights=views, minlength=size_limit)
+        keys = np.flatnonzero(counted)
+        sums = {"views": counted[keys]}
+        for name, values in weights.items():
+            sums[name] = np.bincount(key, weights=values, minlength=size_limit)[keys]
+    else:
+        keys, inverse = np.unique(key, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        sums = {"views": np.bincount(inverse, weights=views, minlength=keys.size)}
+        for name, values in weights.items():
+            sums[name] = np.bincount(inverse, weights=values, minlength=keys.size)
+    return keys, sums
+
+
+def rollup_of_groups(
+    cells: Cells,
+    titles: TitleViews,
+    users: UserDays,
+    vocabulary: Vocabulary,
+    *,
+    minutes_are_whole: bool,
+) -> Rollup:
+    """A Rollup from rows reduced by (day, combination), by title and by user: single events
+    (build_rollup) or a database's GROUP BY results (data/events/pg_rollup.py)."""
+    if cells.day.size == 0:
+        return empty_rollup(vocabulary)
+    first_day, last_day = int(cells.day.min()), int(cells.day.max())
     n_days = last_day - first_day + 1
-    combo = rows["combo"].astype(np.int64)
     n_combos = max(len(vocabulary.combos), 1)
     n_users = max(len(vocabulary.users), 1)
-    title, titles = _sorted_titles(rows.pop("title"), vocabulary)
-    minutes = rows.pop("minutes")
-    minutes_are_whole = bool(np.array_equal(minutes, np.trunc(minutes)))
 
     # Additive measures per (day, combination).
-    cell_key = local_day * n_combos + combo
-    weights = {"minutes": minutes, "completed": rows.pop("completed"), "rated": rows.pop("rated")}
-    if n_days * n_combos <= _DENSE_CELLS:
-        views = np.bincount(cell_key, minlength=n_days * n_combos)
-        cells = np.flatnonzero(views)
-        measures = {"views": views[cells].astype(np.int64)}
-        for name, values in weights.items():
-            measures[name] = np.bincount(cell_key, weights=values, minlength=views.size)[cells]
-    else:
-        cells, inverse = np.unique(cell_key, return_inverse=True)
-        inverse = inverse.reshape(-1)
-        measures = {"views": np.bincount(inverse, minlength=cells.size).astype(np.int64)}
-        for name, values in weights.items():
-            measures[name] = np.bincount(inverse, weights=values, minlength=cells.size)
-        del inverse
-    del cell_key, weights, minutes
-    for name in ("completed", "rated"):
-        measures[name] = measures[name].astype(np.int64)
+    cell_key = (cells.day - first_day) * n_combos + cells.combo
+    weights = {"minutes": cells.minutes, "completed": cells.completed, "rated": cells.rated}
+    keys, measures = _sum_by_key(cell_key, weights, cells.views, n_days * n_combos)
+    del cell_key, weights
+    for name in ("views", "completed", "rated"):
+        measures[name] = np.rint(measures[name]).astype(np.int64)
 
     # Views per (day, combination, title), and per (combination, title) over all days.
-    n_titles = max(len(titles), 1)
+    title, names = _sorted_titles(titles.title, vocabulary)
+    n_titles = max(len(names), 1)
     titled = title >= 0
-    t_key = (local_day[titled] * n_combos + combo[titled]) * n_titles + title[titled]
-    t_key, t_views = np.unique(t_key, return_counts=True)
+    t_key = ((titles.day[titled] - first_day) * n_combos + titles.combo[titled]) * n_titles
+    t_key += title[titled]
+    if titles.views is None:
+        t_key, t_views = np.unique(t_key, return_counts=True)
+    else:
+        t_key, inverse = np.unique(t_key, return_inverse=True)
+        t_views = np.bincount(inverse.reshape(-1), weights=titles.views[titled])
+        t_views = np.rint(t_views).astype(np.int64)
+        del inverse
     t_title, t_rest = t_key % n_titles, t_key // n_titles
     t_combo, t_day = t_rest % n_combos, t_rest // n_combos + first_day
-    del t_key, t_rest
+    del t_key, t_rest, title, titled
     # The same (combination, title) comes from many days: sum their views.
     totals, t_pair = np.unique(t_combo * n_titles + t_title, return_inverse=True)
     total_views = np.bincount(t_pair.reshape(-1), weights=t_views, minlength=totals.size)
     total_views = total_views.astype(np.int64)
     del t_pair
 
-    user_rows, user_counts = _user_tables(day, rows["user"], combo, n_users, n_combos)
+    user_rows, user_counts = _user_tables(users, n_users, n_combos)
     return Rollup(
-        rows=int(day.size),
+        rows=int(measures["views"].sum()),
         first_day=first_day,
         last_day=last_day,
         n_users=n_users,
         values=tuple(tuple(v) for v in vocabulary.values),
-        titles=titles,
+        titles=names,
         minutes_are_whole=minutes_are_whole,
         combos=_combo_table(vocabulary),
-        cell_day=(cells // n_combos + first_day).astype(np.int32),
-        cell_combo=(cells % n_combos).astype(np.int32),
+        cell_day=(keys // n_combos + first_day).astype(np.int32),
+        cell_combo=(keys % n_combos).astype(np.int32),
         **measures,
         title_day=t_day.astype(np.int32),
         title_combo=t_combo.astype(np.int32),
@@ -223,11 +284,13 @@ def build_rollup(chunks: list[EncodedChunk], vocabulary: Vocabulary) -> Rollup:
     )
 
 
-def _user_tables(day, user, combo, n_users: int, n_combos: int) -> tuple[dict, dict]:
+def _user_tables(users: UserDays, n_users: int, n_combos: int) -> tuple[dict, dict]:
     """The user tables: daily triples from the rows, the coarser ones from the daily triples
     (far fewer than events)."""
-    known = user >= 0
-    daily = distinct_triples(day[known], user[known], combo[known], n_users, n_combos)
+    known = users.user >= 0
+    daily = distinct_triples(
+        users.day[known], users.user[known], users.combo[known], n_users, n_combos
+    )
     del known
     rows = {"daily": user_rows(daily, n_combos)}
     counts = {"daily": user_counts(daily, n_combos)}

@@ -18,6 +18,8 @@ import logging
 import os
 import shutil
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -112,6 +114,24 @@ def open_rollup(root: Path, fingerprint: tuple) -> Rollup | None:
         # A file removed or damaged after publishing (by hand, a full disk): not a rollup.
         log.warning("the rollup %s is damaged (%s): it will be rebuilt", folder, error)
         return None
+
+
+def publish_version(root: Path, fingerprint: tuple, build: Callable[[], Rollup], label) -> tuple:
+    """Publish the rollup of a data version under root unless it already is, building it with
+    build() under the build lock (so once for all processes); returns the fingerprint."""
+    with build_lock(root):
+        if open_rollup(root, fingerprint) is None:
+            started = time.perf_counter()
+            rollup = build()
+            save_rollup(rollup, fingerprint, root)
+            log.info(
+                "built the rollup of %d events of %s in %.2f s",
+                rollup.rows,
+                label,
+                time.perf_counter() - started,
+            )
+        prune(root, fingerprint)
+    return fingerprint
 
 
 @contextlib.contextmanager

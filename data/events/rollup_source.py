@@ -17,7 +17,7 @@ from pathlib import Path
 
 from data.events.encoding import RAW_COLUMNS, Vocabulary, encode_chunk
 from data.events.rollup import Rollup, build_rollup, empty_rollup
-from data.events.rollup_files import build_lock, open_rollup, prune, rollup_root, save_rollup
+from data.events.rollup_files import publish_version, rollup_root
 from data.events.store import TABLE, connect, data_fingerprint, new_version_token, table_exists
 from data.events.text_decoding import decode_text
 
@@ -74,21 +74,12 @@ def publish_rollup(
 ) -> tuple:
     """Publish the rollup of what conn sees (inside its transaction: its own writes too), built
     here unless given; returns the fingerprint. Holds the build lock while it builds."""
-    root = rollup_root(db_path)
-    with build_lock(root):
-        fingerprint = data_fingerprint(conn)
-        if open_rollup(root, fingerprint) is None:
-            started = time.perf_counter()
-            rollup = rollup if rollup is not None else read_rollup(conn, chunk_rows)
-            save_rollup(rollup, fingerprint, root)
-            log.info(
-                "built the rollup of %d events of %s in %.2f s",
-                rollup.rows,
-                db_path,
-                time.perf_counter() - started,
-            )
-        prune(root, fingerprint)
-    return fingerprint
+    return publish_version(
+        rollup_root(db_path),
+        data_fingerprint(conn),
+        lambda: rollup if rollup is not None else read_rollup(conn, chunk_rows),
+        db_path,
+    )
 
 
 def publish_before_commit(conn: sqlite3.Connection, db_path, rollup: Rollup | None = None) -> None:

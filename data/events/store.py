@@ -95,6 +95,10 @@ class EventStoreUnreadable(RuntimeError):
     locked for too long); the message says why and is safe to show."""
 
 
+class EventStoreUnavailable(EventStoreUnreadable):
+    """The event database server does not answer (down, restarting, unreachable)."""
+
+
 def table_exists(conn: sqlite3.Connection, name: str) -> bool:
     """True when the database holds a table (or a view) of that name."""
     row = conn.execute(

@@ -15,7 +15,8 @@ from data.game.redis_connection import RedisProvider, check_redis_url
 ROOT = Path(__file__).resolve().parents[2]
 
 BAD_SETTINGS = [
-    pytest.param({"DATABASE_URL": "postgres://x"}, "sqlite:///", id="database-postgres"),
+    pytest.param({"DATABASE_URL": "mysql://u:pw@x/db"}, "postgresql://", id="database-mysql"),
+    pytest.param({"DATABASE_URL": "postgresql://u:pw@x/db?foo=1"}, "foo", id="database-pg-query"),
     pytest.param({"DATABASE_URL": "sqlite://"}, "sqlite:///", id="database-no-path"),
     pytest.param({"REDIS_URL": "foo://x"}, "redis://", id="redis-scheme"),
     pytest.param({"REDIS_URL": "redis://:pw@host:abc/0"}, "redis://", id="redis-port"),

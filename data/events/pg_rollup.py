@@ -1,0 +1,338 @@
+"""Rollups from PostgreSQL, aggregated by the database: three GROUP BY results, never raw rows.
+
+PostgreSQL reduces the events to (day, dimension values) cells, (day, dimension values, title)
+views and distinct (day, user, dimension values) triples; those stream out with COPY and become
+the same Rollup that the SQLite store builds from its rows (data/events/rollup.py), so the
+queries and their answers are the same on both stores. What crosses the wire is sized by days x
+dimension values x users (and titles), not by events. The reading rules are SQLite's: a day
+from each event's date, NULL or unreadable minutes as 0, '' and NULL dimension values alike.
+`python -m data.events.pg_rollup ROOT` (DATABASE_URL in the environment) is the builder that a
+reader starts when the data changed outside Reelboard.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from data.events import pg_store
+from data.events.catalog import COMPLETE_PERCENT, DIMENSIONS
+from data.events.encoding import NO_DAY, Vocabulary, event_days
+from data.events.rollup import Cells, Rollup, TitleViews, UserDays, empty_rollup, rollup_of_groups
+from data.events.rollup_files import publish_version
+from data.events.store import TABLE, EventStoreUnreadable
+from data.events.stores import one_line
+from data.events.text_decoding import ENCODING_ERRORS
+
+log = logging.getLogger(__name__)
+CHUNK_ROWS = 500_000  # grouped rows parsed at a time
+_MAX_MINUTES = 2**53  # beyond it a minute value is unreadable (0), as in data/events/encoding.py
+_DATE_TYPES = {"timestamp without time zone", "timestamp with time zone", "date"}
+_TEXT_TYPES = ("text", "character varying", "character")
+_DIMS = [f"coalesce({d.column}::text, '')" for d in DIMENSIONS]  # '' and NULL name one value
+
+
+def _column_types(conn) -> dict[str, str]:
+    rows = conn.execute(
+        "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
+        "WHERE attrelid = to_regclass(%s) AND attnum > 0 AND NOT attisdropped",
+        (TABLE,),
+    ).fetchall()
+    return {name: kind for name, kind in rows}
+
+
+def _day_sql(kind: str) -> tuple[str, str, bool]:
+    """(day expression, the rows it reads, whether the day comes as text to parse here)."""
+    if kind in _DATE_TYPES:
+        # Infinite and five-digit-year dates are not days SQLite's text could hold.
+        where = "isfinite(event_date) AND event_date >= '0001-01-01' AND event_date < '10000-01-01'"
+        return "(event_date::date - DATE '1970-01-01')", where, False
+    if kind.startswith(_TEXT_TYPES):
+        # Text dates are cut to their day here and read by the encoding's own rule.
+        cut = (
+            "CASE WHEN length(event_date) > 10 AND substr(event_date, 11, 1) IN (' ', 'T') "
+            "THEN substr(event_date, 1, 10) ELSE event_date END"
+        )
+        return cut, "event_date IS NOT NULL", True
+    raise EventStoreUnreadable(
+        f"the event database cannot be read: movies.event_date is {kind}, "
+        "not a timestamp, date or text column"
+    )
+
+
+def _minutes_sql(kind: str) -> str:
+    """totalminuteswatched as a number, unreadable (NULL, NaN, infinite, huge) as 0."""
+    if kind.startswith(_TEXT_TYPES):
+        raise EventStoreUnreadable(
+            "the event database cannot be read: movies.totalminuteswatched is text; "
+            "PostgreSQL needs a numeric column"
+        )
+    return (
+        f"CASE WHEN totalminuteswatched BETWEEN {-_MAX_MINUTES} AND {_MAX_MINUTES} "
+        "THEN totalminuteswatched ELSE 0 END"
+    )
+
+
+class _CopyStream(io.RawIOBase):
+    """COPY ... TO STDOUT as a readable binary stream (for pandas), counting its lines."""
+
+    def __init__(self, copy) -> None:
+        self._chunks = iter(copy)
+        self._left = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self._left:
+            try:
+                self._left = memoryview(next(self._chunks))
+            except StopIteration:
+                return 0
+        size = min(len(buffer), len(self._left))
+        buffer[:size] = self._left[:size]
+        self._left = self._left[size:]
+        return size
+
+
+class GroupedRead:
+    """Counts what a build read from the database: grouped rows per query (tests, logs)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, int] = {}
+
+    @property
+    def total(self) -> int:
+        return sum(self.rows.values())
+
+
+def _grouped(conn, name: str, sql: str, dtypes: dict, report: GroupedRead) -> Iterator:
+    """Chunks (DataFrames) of one GROUP BY's result, streamed with COPY as CSV."""
+    with conn.cursor() as cursor, cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy:
+        stream = io.BufferedReader(_CopyStream(copy), buffer_size=1 << 20)
+        reader = pd.read_csv(
+            stream,
+            header=None,
+            names=list(dtypes),
+            dtype=dtypes,
+            na_filter=False,  # nothing is NULL: every text column is coalesced
+            keep_default_na=False,
+            encoding="utf-8",
+            encoding_errors=ENCODING_ERRORS,  # a SQL_ASCII database's Latin-1 bytes
+            chunksize=CHUNK_ROWS,
+        )
+        report.rows.setdefault(name, 0)
+        for chunk in reader:
+            report.rows[name] += len(chunk)
+            yield chunk
+            time.sleep(0)  # a cooperative worker (gevent) serves others between chunks
+
+
+def _days(chunk: pd.DataFrame, day_is_text: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    """(day numbers, mask of rows to keep or None) of a chunk's day column."""
+    if not day_is_text:
+        return chunk["day"].to_numpy(np.int64), None
+    days = event_days(chunk["day"].to_numpy(object))
+    keep = days != NO_DAY
+    return days[keep], (None if keep.all() else keep)
+
+
+def _combos(chunk: pd.DataFrame, keep, vocabulary: Vocabulary) -> np.ndarray:
+    columns = [_kept(chunk[d.column], keep) for d in DIMENSIONS]
+    return vocabulary.combos_of(columns).astype(np.int64)
+
+
+def _kept(series: pd.Series, keep) -> np.ndarray:
+    values = series.to_numpy(object if series.dtype == object else None)
+    return values if keep is None else values[keep]
+
+
+def _concat(parts: list[np.ndarray], dtype) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
+
+
+def read_rollup(conn, report: GroupedRead | None = None) -> Rollup:
+    """The rollup of the movies rows the connection sees (inside its transaction), from three
+    GROUP BY results; empty without a movies table."""
+    report = report if report is not None else GroupedRead()
+    if not pg_store.table_exists(conn, TABLE):
+        return empty_rollup()
+    types = _column_types(conn)
+    missing = [
+        c
+        for c in (
+            "event_date",
+            "userid",
+            "totalminuteswatched",
+            "viewpercentage",
+            "title",
+            *(d.column for d in DIMENSIONS),
+        )
+        if c not in types
+    ]
+    if missing:
+        raise EventStoreUnreadable(
+            f"the event database cannot be read: movies has no column {', '.join(missing)}"
+        )
+    day, valid, day_is_text = _day_sql(types["event_date"])
+    minutes = _minutes_sql(types["totalminuteswatched"])
+    whole = (
+        "true"
+        if types["totalminuteswatched"] in ("bigint", "integer", "smallint")
+        else (f"bool_and(({minutes}) = trunc({minutes}))")
+    )
+    # NaN is not a measured percentage (SQLite cannot even store it); PostgreSQL sorts it last.
+    rated = "viewpercentage IS NOT NULL AND viewpercentage <> 'NaN'"
+    dims = ", ".join(_DIMS)
+    day_type = str if day_is_text else np.int64
+    dim_types = {d.column: str for d in DIMENSIONS}
+    vocabulary = Vocabulary()
+
+    cell_sql = (
+        f"SELECT {day}, {dims}, count(*), sum({minutes}), "
+        f"count(*) FILTER (WHERE {rated} AND viewpercentage >= {COMPLETE_PERCENT}), "
+        f"count(*) FILTER (WHERE {rated}), {whole} "
+        f"FROM {TABLE} WHERE {valid} GROUP BY 1, 2, 3, 4"
+    )
+    cell_types = {"day": day_type, **dim_types, "views": np.int64, "minutes": np.float64}
+    cell_types |= {"completed": np.int64, "rated": np.int64, "whole": str}
+    parts: dict[str, list] = {name: [] for name in ("day", "combo", "views", "minutes")}
+    parts |= {"completed": [], "rated": []}
+    minutes_are_whole = True
+    for chunk in _grouped(conn, "cells", cell_sql, cell_types, report):
+        days, keep = _days(chunk, day_is_text)
+        parts["day"].append(days)
+        parts["combo"].append(_combos(chunk, keep, vocabulary))
+        for name in ("views", "minutes", "completed", "rated"):
+            parts[name].append(_kept(chunk[name], keep))
+        whole_values = _kept(chunk["whole"], keep)
+        minutes_are_whole = minutes_are_whole and bool(np.all(whole_values == "t"))
+    cells = Cells(
+        _concat(parts["day"], np.int64),
+        _concat(parts["combo"], np.int64),
+        _concat(parts["views"], np.int64).astype(np.float64),
+        _concat(parts["minutes"], np.float64),
+        _concat(parts["completed"], np.int64).astype(np.float64),
+        _concat(parts["rated"], np.int64).astype(np.float64),
+    )
+    del parts
+
+    title_sql = (
+        f"SELECT {day}, {dims}, title::text, count(*) FROM {TABLE} "
+        f"WHERE {valid} AND title IS NOT NULL AND title::text <> '' GROUP BY 1, 2, 3, 4, 5"
+    )
+    title_types = {"day": day_type, **dim_types, "title": str, "views": np.int64}
+    t_parts: dict[str, list] = {"day": [], "combo": [], "title": [], "views": []}
+    for chunk in _grouped(conn, "titles", title_sql, title_types, report):
+        days, keep = _days(chunk, day_is_text)
+        t_parts["day"].append(days)
+        t_parts["combo"].append(_combos(chunk, keep, vocabulary))
+        t_parts["title"].append(vocabulary.titles_of(_kept(chunk["title"], keep)))
+        t_parts["views"].append(_kept(chunk["views"], keep))
+    titles = TitleViews(
+        _concat(t_parts["day"], np.int64),
+        _concat(t_parts["combo"], np.int64),
+        _concat(t_parts["title"], np.int32),
+        _concat(t_parts["views"], np.int64).astype(np.float64),
+    )
+    del t_parts
+
+    user_sql = (
+        f"SELECT DISTINCT {day}, userid::text, {dims} FROM {TABLE} "
+        f"WHERE {valid} AND userid IS NOT NULL"
+    )
+    user_types = {"day": day_type, "user": str, **dim_types}
+    u_parts: dict[str, list] = {"day": [], "user": [], "combo": []}
+    for chunk in _grouped(conn, "users", user_sql, user_types, report):
+        days, keep = _days(chunk, day_is_text)
+        u_parts["day"].append(days)
+        u_parts["user"].append(vocabulary.users_of(_kept(chunk["user"], keep)))
+        u_parts["combo"].append(_combos(chunk, keep, vocabulary))
+    users = UserDays(
+        _concat(u_parts["day"], np.int64),
+        _concat(u_parts["user"], np.int32),
+        _concat(u_parts["combo"], np.int64),
+    )
+    return rollup_of_groups(cells, titles, users, vocabulary, minutes_are_whole=minutes_are_whole)
+
+
+def publish_rollup(conn, root: Path, rollup: Rollup | None = None) -> tuple:
+    """Publish the rollup of what conn sees (inside its transaction: its own writes too);
+    returns the fingerprint."""
+    return publish_version(
+        root,
+        pg_store.data_fingerprint(conn),
+        lambda: rollup if rollup is not None else read_rollup(conn),
+        "PostgreSQL events",
+    )
+
+
+def publish_before_commit(conn, root: Path) -> None:
+    """For a writer, inside its transaction: a new version token, and that version's rollup
+    published before the commit makes it visible (a rollup folder that cannot be written is
+    logged: readers then build the version themselves)."""
+    pg_store.new_version_token(conn)
+    try:
+        publish_rollup(conn, root)
+    except OSError as error:
+        log.warning("cannot write the rollup under %s: %s", root, error)
+
+
+def read_committed(url: str) -> tuple[tuple, Rollup]:
+    """(fingerprint, rollup) of the committed events, from one snapshot, in memory."""
+    conn = snapshot(url)
+    try:
+        return pg_store.data_fingerprint(conn), read_rollup(conn)
+    finally:
+        conn.close()
+
+
+def snapshot(url: str):
+    """A connection inside a read-only REPEATABLE READ transaction: one view of the rows."""
+    conn = pg_store.connect(url)
+    conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+    return conn
+
+
+def publish_committed(url: str, root: Path) -> tuple:
+    """Publish the rollup of the committed events (one snapshot); returns the fingerprint."""
+    conn = snapshot(url)
+    try:
+        return publish_rollup(conn, root)
+    finally:
+        conn.close()
+
+
+def main(argv: list[str]) -> int:
+    """Rebuild the rollup of DATABASE_URL's events under the folder given, if it is missing."""
+    import psycopg
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    url = os.environ.get("DATABASE_URL", "")
+    if len(argv) != 1 or not url:
+        print(
+            "usage: DATABASE_URL=postgresql://... python -m data.events.pg_rollup ROOT",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        publish_committed(url, Path(argv[0]))
+    except (psycopg.Error, EventStoreUnreadable, OSError) as error:
+        print(
+            f"cannot build the rollup of {pg_store.describe(url)}: {one_line(error)}",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,166 @@
+"""The PostgreSQL event store: connections, the typed movies table, our side table, versions."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import NamedTuple
+
+from data.events.store import (
+    COLUMNS,
+    DEMO_KEY,
+    META_TABLE,
+    TABLE,
+    VERSION_KEY,
+    EventStoreUnavailable,
+    EventStoreUnreadable,
+)
+
+CONNECT_TIMEOUT = 2  # seconds; libpq's smallest useful value
+STATEMENT_TIMEOUT_MS = 2000  # for the version probe: an answer or a 503 within seconds
+# The tutorial's columns with PostgreSQL types: SQLite's INTEGER is 64 bits, so bigint keeps
+# every value an import accepts on either store.
+_TYPES = {"TEXT": "text", "INTEGER": "bigint", "REAL": "double precision"}
+PG_COLUMNS: tuple[tuple[str, str], ...] = tuple(
+    (name, "timestamp" if name == "event_date" else _TYPES[kind]) for name, kind in COLUMNS
+)
+CREATE_MOVIES = (
+    f"CREATE TABLE IF NOT EXISTS {TABLE} (\n"
+    + ",\n".join(f"    {name} {kind}" for name, kind in PG_COLUMNS)
+    + "\n)"
+)
+CREATE_META = f"CREATE TABLE IF NOT EXISTS {META_TABLE} (key text PRIMARY KEY, value text)"
+_NO_STATS_SECONDS = 5  # without table statistics (a view, Citus), look again this often
+
+
+def connect(url: str, *, autocommit: bool = False):
+    """A psycopg connection to the store: fails within CONNECT_TIMEOUT, dates in UTC."""
+    import psycopg
+
+    conn = psycopg.connect(
+        url, autocommit=autocommit, connect_timeout=CONNECT_TIMEOUT, application_name="reelboard"
+    )
+    # timestamptz values are cut to their UTC day, as every SQLite reader does.
+    conn.execute("SET TIME ZONE 'UTC'")
+    if not autocommit:
+        conn.commit()
+    return conn
+
+
+def describe(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    parts = conninfo_to_dict(url)
+    user = f"{parts['user']}@" if parts.get("user") else ""
+    host = parts.get("host") or "localhost"
+    port = f":{parts['port']}" if parts.get("port") else ""
+    return f"postgresql://{user}{host}{port}/{parts.get('dbname', '')}"
+
+
+def store_error(error: Exception) -> EventStoreUnreadable:
+    """The 503 error (safe to show) for a psycopg error: unreachable, or not readable."""
+    import psycopg
+
+    if isinstance(error, psycopg.OperationalError):
+        return EventStoreUnavailable(
+            "the event database (PostgreSQL) is not reachable; try again shortly"
+        )
+    first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return EventStoreUnreadable(f"the event database cannot be read: {first_line}")
+
+
+def table_exists(conn, name: str) -> bool:
+    """True when the search path holds a table or view of that name."""
+    return conn.execute("SELECT to_regclass(%s) IS NOT NULL", (name,)).fetchone()[0]
+
+
+def ensure_schema(conn) -> None:
+    """Create the movies table and our side table when missing (in the caller's transaction);
+    an existing table, made by another system, is used as it is."""
+    if not table_exists(conn, TABLE):
+        conn.execute(CREATE_MOVIES)
+    if not table_exists(conn, META_TABLE):
+        conn.execute(CREATE_META)
+
+
+def _set_meta(conn, key: str, value: str) -> None:
+    conn.execute(
+        f"INSERT INTO {META_TABLE} (key, value) VALUES (%s, %s) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
+
+
+def set_demo_flag(conn, demo: bool) -> None:
+    """Record (inside the caller's transaction) whether the rows are synthetic demo data."""
+    _set_meta(conn, DEMO_KEY, "1" if demo else "0")
+
+
+def new_version_token(conn) -> None:
+    """Mark (inside the caller's transaction) that the events changed: a fresh random token."""
+    _set_meta(conn, VERSION_KEY, uuid.uuid4().hex)
+
+
+def _meta(conn, key: str) -> str | None:
+    if not table_exists(conn, META_TABLE):
+        return None
+    row = conn.execute(f"SELECT value FROM {META_TABLE} WHERE key = %s", (key,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def read_demo_flag(conn) -> bool:
+    """True when the side table marks the rows as demo data (absent table: real data)."""
+    return _meta(conn, DEMO_KEY) == "1"
+
+
+class PgFingerprint(NamedTuple):
+    """What names a version of the events in PostgreSQL (see data_fingerprint)."""
+
+    token: str | None
+    count: int
+    first: str | None
+    last: str | None
+    minutes: str | None
+    rated: int
+
+
+def data_fingerprint(conn) -> PgFingerprint:
+    """Reelboard's write token and a few exact aggregates of the whole table (count, first and
+    last date, the minutes' exact sum): the same rows give the same fingerprint in every
+    process and on every app server. One scan; run it only when the probe saw a change."""
+    if not table_exists(conn, TABLE):
+        return PgFingerprint(None, 0, None, None, None, 0)
+    # numeric sums are exact in any order, unlike a float sum over parallel workers.
+    count, first, last, minutes, rated = conn.execute(
+        f"SELECT count(*), min(event_date)::text, max(event_date)::text, "
+        f"sum(totalminuteswatched::numeric)::text, count(viewpercentage) FROM {TABLE}"
+    ).fetchone()
+    return PgFingerprint(_meta(conn, VERSION_KEY), count, first, last, minutes, rated)
+
+
+_PROBE_SQL = f"""
+SELECT c.relfilenode::bigint,
+       pg_postmaster_start_time()::text,
+       (SELECT array[sum(s.n_tup_ins), sum(s.n_tup_upd), sum(s.n_tup_del)]::text
+          FROM pg_stat_user_tables s
+         WHERE s.relid = c.oid
+            OR s.relid IN (SELECT relid FROM pg_partition_tree(c.oid))),
+       current_setting('track_counts') = 'on'
+  FROM pg_class c
+ WHERE c.oid = to_regclass('{TABLE}')
+"""
+
+
+def probe(conn) -> tuple | None:
+    """A cheap value that changes when rows may have changed: the table's storage (TRUNCATE),
+    the server's start, the statistics' insert/update/delete counters (flushed by a writer
+    within about a second of its commit) and Reelboard's write token. None: no movies table.
+    Without statistics (a view, some distributed engines) it changes every few seconds."""
+    row = conn.execute(_PROBE_SQL).fetchone()
+    if row is None:
+        return None
+    relfilenode, started, counters, track_counts = row
+    if counters is None or counters == "{NULL,NULL,NULL}" or not track_counts:
+        counters = int(time.monotonic() // _NO_STATS_SECONDS)
+    return relfilenode, started, counters, _meta(conn, VERSION_KEY)

@@ -1,0 +1,119 @@
+"""How a process follows the versions of the events in PostgreSQL: a probe on a kept
+connection, at most once a second, and rollups built by the database's GROUP BY."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import time
+from pathlib import Path
+
+from data.events import pg_rollup, pg_store
+from data.events.rollup import Rollup
+from data.events.store import EventStoreUnreadable
+from data.events.stores import one_line
+
+log = logging.getLogger(__name__)
+PROBE_SECONDS = 1.0  # a probe's answer is reused this long: rows show up within about 2 s
+RETRY_SECONDS = 1.0  # after a failure, requests answer 503 at once for this long
+
+
+class PostgresVersions:
+    """The versions of the movies table at a PostgreSQL URL; rollups under root."""
+
+    def __init__(self, url: str, root: Path):
+        self.url = url
+        self.root = Path(root)
+        self.label = pg_store.describe(url)
+        self._lock = threading.Lock()
+        self._conn = None  # the probe's autocommit connection, used only under _lock
+        self._answer: tuple[float, tuple | None] | None = None  # (when, probe value)
+        self._failed_at: float | None = None
+        self._failure: EventStoreUnreadable | None = None
+
+    def _close(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except Exception:  # noqa: BLE001 - a broken connection may fail to close too
+                pass
+            self._conn = None
+
+    def _ask(self) -> tuple | None:
+        if self._conn is None or self._conn.closed:
+            self._conn = pg_store.connect(self.url, autocommit=True)
+            self._conn.execute(f"SET statement_timeout = {pg_store.STATEMENT_TIMEOUT_MS}")
+        return pg_store.probe(self._conn)
+
+    def probe(self) -> tuple | None:
+        """The table's cheap version value (pg_store.probe), asked at most once a second.
+        Raises the 503 error while the server cannot be reached."""
+        import psycopg
+
+        now = time.monotonic()
+        with self._lock:
+            if self._answer is not None and now - self._answer[0] < PROBE_SECONDS:
+                return self._answer[1]
+            if self._failed_at is not None and now - self._failed_at < RETRY_SECONDS:
+                raise self._failure
+            try:
+                try:
+                    value = self._ask()
+                except psycopg.OperationalError:
+                    # A kept connection broken by a restart: one fresh try before giving up.
+                    self._close()
+                    value = self._ask()
+            except psycopg.Error as error:
+                self._close()
+                self._answer = None
+                if self._failed_at is None:
+                    log.warning("event database %s: %s", self.label, one_line(error))
+                self._failed_at, self._failure = now, pg_store.store_error(error)
+                raise self._failure from None
+            if self._failed_at is not None:
+                log.info("event database %s answers again", self.label)
+            self._failed_at = self._failure = None
+            self._answer = (now, value)
+            return value
+
+    def fingerprint(self) -> tuple | None:
+        """The committed data's fingerprint (pg_store.data_fingerprint)."""
+        conn = pg_rollup.snapshot(self.url)
+        try:
+            return pg_store.data_fingerprint(conn)
+        finally:
+            conn.close()
+
+    def publish_committed(self) -> tuple:
+        """Build (GROUP BY) and publish the committed version; its fingerprint."""
+        return pg_rollup.publish_committed(self.url, self.root)
+
+    def read_committed(self) -> tuple[tuple, Rollup]:
+        """(fingerprint, rollup) of the committed version from one snapshot, in memory."""
+        return pg_rollup.read_committed(self.url)
+
+    def builder(self) -> tuple[list[str], dict | None]:
+        """(argv, extra environment): the URL goes by environment, never on a command line."""
+        return [sys.executable, "-m", "data.events.pg_rollup", str(self.root)], {
+            "DATABASE_URL": self.url
+        }
+
+    def is_demo(self) -> bool:
+        conn = pg_store.connect(self.url, autocommit=True)
+        try:
+            return pg_store.read_demo_flag(conn)
+        finally:
+            conn.close()
+
+    def store_error(self, error: Exception) -> EventStoreUnreadable | None:
+        """The 503 error for an exception of this store (None: not one of its errors)."""
+        import psycopg
+
+        if isinstance(error, psycopg.Error):
+            if isinstance(error, psycopg.OperationalError):
+                with self._lock:
+                    self._close()
+                    self._answer = None  # look again at once: the server may be back
+            return pg_store.store_error(error)
+        return None

@@ -1,0 +1,133 @@
+"""One write transaction on an event store, for import-events and demo-data: SQLite inserts or
+PostgreSQL COPY, the demo flag, and the new version's rollup published before the commit."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from data.events import store as sqlite_store
+from data.events.stores import EventStore, SqliteStore
+
+_WRITER_LOCK_KEY = 0x5EE1B0A2D  # pg_advisory_xact_lock: one Reelboard writer at a time
+
+
+class SqliteWriter:
+    """A write transaction on the SQLite file (BEGIN IMMEDIATE: one writer at a time)."""
+
+    encodes_rows = True  # its rollup is encoded from the rows written, not read back
+
+    def __init__(self, store: SqliteStore):
+        self.path = store.path
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite_store.connect(self.path)
+
+    def begin(self) -> bool:
+        """Start the transaction; True when the table holds demo data."""
+        sqlite_store.ensure_schema(self.conn)
+        self.conn.execute("BEGIN IMMEDIATE")
+        return sqlite_store.read_demo_flag(self.conn)
+
+    def clear(self) -> None:
+        self.conn.execute(f"DELETE FROM {sqlite_store.TABLE}")
+
+    def is_empty(self) -> bool:
+        row = self.conn.execute(f"SELECT 1 FROM {sqlite_store.TABLE} LIMIT 1").fetchone()
+        return row is None
+
+    def insert(self, rows: list) -> None:
+        self.conn.executemany(sqlite_store.INSERT_SQL, rows)
+
+    def set_demo_flag(self, demo: bool) -> None:
+        sqlite_store.set_demo_flag(self.conn, demo)
+
+    def publish(self, rollup=None) -> None:
+        """The new version's token and rollup (built from the table unless given)."""
+        from data.events.rollup_source import publish_before_commit
+
+        publish_before_commit(self.conn, self.path, rollup)
+
+    def commit(self) -> None:
+        self.conn.commit()
+
+    def rollback(self) -> None:
+        self.conn.rollback()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def after_commit(self) -> None:
+        sqlite_store.checkpoint(self.path)
+
+
+class PostgresWriter:
+    """A write transaction on PostgreSQL: rows go in with COPY; the rollup is the database's
+    GROUP BY over the transaction's own view of the table."""
+
+    encodes_rows = False
+
+    def __init__(self, store):
+        from data.events import pg_store
+
+        self._pg = pg_store
+        self.root = store.rollup_root
+        self.conn = pg_store.connect(store.url)
+        self._columns = ", ".join(sqlite_store.COLUMN_NAMES)
+
+    def begin(self) -> bool:
+        # Two imports at once would interleave their replaces: the second waits its turn.
+        self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITER_LOCK_KEY,))
+        self._pg.ensure_schema(self.conn)
+        return self._pg.read_demo_flag(self.conn)
+
+    def clear(self) -> None:
+        # DELETE, not TRUNCATE: readers keep reading the old rows until the commit.
+        self.conn.execute(f"DELETE FROM {sqlite_store.TABLE}")
+
+    def is_empty(self) -> bool:
+        row = self.conn.execute(f"SELECT 1 FROM {sqlite_store.TABLE} LIMIT 1").fetchone()
+        return row is None
+
+    def insert(self, rows: list) -> None:
+        with (
+            self.conn.cursor() as cursor,
+            cursor.copy(f"COPY {sqlite_store.TABLE} ({self._columns}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+
+    def set_demo_flag(self, demo: bool) -> None:
+        self._pg.set_demo_flag(self.conn, demo)
+
+    def publish(self, rollup=None) -> None:
+        from data.events.pg_rollup import publish_before_commit
+
+        publish_before_commit(self.conn, self.root)
+
+    def commit(self) -> None:
+        self.conn.commit()
+
+    def rollback(self) -> None:
+        if not self.conn.closed:
+            self.conn.rollback()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def after_commit(self) -> None:
+        pass
+
+
+def open_writer(store: EventStore):
+    """A writer on the store (connected; begin() starts its transaction)."""
+    if isinstance(store, SqliteStore):
+        return SqliteWriter(store)
+    return PostgresWriter(store)
+
+
+def writer_errors(store: EventStore) -> tuple:
+    """The exception classes of the store's database driver."""
+    if isinstance(store, SqliteStore):
+        return (sqlite3.Error,)
+    import psycopg
+
+    return (psycopg.Error,)
