@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from tests.postgres_fixtures import *  # noqa: F403  (PostgreSQL: a schema per test)
 from tests.redis_fixtures import *  # noqa: F403  (redis fixtures live with the game's tests)
 from web import services
 
@@ -86,6 +87,7 @@ def make_app(app_config):
 
     yield factory
     for app in made:
+        services.analytics(app.server).close()  # its kept database connection
         provider = services.redis_provider(app.server)
         if provider is not None:
             provider.close()

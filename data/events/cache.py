@@ -276,6 +276,10 @@ class EventsAnalytics:
         thread.start()
         return thread
 
+    def close(self) -> None:
+        """Let go of the store's kept connection (tests, tools); a later call reopens it."""
+        self.versions.close()
+
     def row_count(self) -> int:
         """Events with a readable date."""
         return self._current().rows

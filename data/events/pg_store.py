@@ -121,22 +121,27 @@ class PgFingerprint(NamedTuple):
     count: int
     first: str | None
     last: str | None
-    minutes: str | None
-    rated: int
+    digest: str | None
+
+
+# Every column the analysis reads, hashed per row and summed (exact numeric, in any order).
+_DIGEST_SQL = (
+    "sum(hashtextextended(concat_ws(',', event_date, userid, totalminuteswatched, "
+    "viewpercentage, title, sessiontype, device, market), 0)::numeric)::text"
+)
 
 
 def data_fingerprint(conn) -> PgFingerprint:
-    """Reelboard's write token and a few exact aggregates of the whole table (count, first and
-    last date, the minutes' exact sum): the same rows give the same fingerprint in every
-    process and on every app server. One scan; run it only when the probe saw a change."""
+    """Reelboard's write token, the count, the first and last date, and a digest of the
+    columns the analysis reads: the same rows give the same fingerprint in every process and
+    on every app server, and rows rewritten in place give another. One scan of the table; run
+    it only when the probe saw a change."""
     if not table_exists(conn, TABLE):
-        return PgFingerprint(None, 0, None, None, None, 0)
-    # numeric sums are exact in any order, unlike a float sum over parallel workers.
-    count, first, last, minutes, rated = conn.execute(
-        f"SELECT count(*), min(event_date)::text, max(event_date)::text, "
-        f"sum(totalminuteswatched::numeric)::text, count(viewpercentage) FROM {TABLE}"
+        return PgFingerprint(None, 0, None, None, None)
+    count, first, last, digest = conn.execute(
+        f"SELECT count(*), min(event_date)::text, max(event_date)::text, {_DIGEST_SQL} FROM {TABLE}"
     ).fetchone()
-    return PgFingerprint(_meta(conn, VERSION_KEY), count, first, last, minutes, rated)
+    return PgFingerprint(_meta(conn, VERSION_KEY), count, first, last, digest)
 
 
 _PROBE_SQL = f"""

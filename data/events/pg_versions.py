@@ -32,6 +32,12 @@ class PostgresVersions:
         self._failed_at: float | None = None
         self._failure: EventStoreUnreadable | None = None
 
+    def close(self) -> None:
+        """Close the kept probe connection (a later probe opens a new one)."""
+        with self._lock:
+            self._close()
+            self._answer = None
+
     def _close(self) -> None:
         if self._conn is not None:
             try:

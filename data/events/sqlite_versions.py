@@ -62,6 +62,13 @@ class SqliteVersions:
             except sqlite3.Error:
                 return None  # not (yet) a readable database: always look again
 
+    def close(self) -> None:
+        """Close the kept probe connection (a later probe opens a new one)."""
+        with self._probe_lock:
+            if self._probe is not None:
+                self._probe.close()
+                self._probe = None
+
     def fingerprint(self) -> tuple | None:
         """The committed data's fingerprint (store.data_fingerprint); None without a file."""
         if not self.db_path.exists():

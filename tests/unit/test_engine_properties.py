@@ -238,9 +238,10 @@ class Params:
         return out
 
 
-def check_random_combinations(db_path, combos: int, seed: int) -> None:
-    raw = ref.prepare(read_raw(db_path))
-    engine = EventsAnalytics(db_path)
+def check_random_combinations(db_path, combos: int, seed: int, engine=None, raw=None) -> None:
+    """Random questions to the engine on db_path (or the given engine, raw rows) vs reference."""
+    raw = ref.prepare(read_raw(db_path) if raw is None else raw)
+    engine = engine or EventsAnalytics(db_path)
     params = Params(raw, seed)
     rng, check = params.rng, Checker()
     for i in range(combos):
@@ -297,9 +298,10 @@ def edge_cases(raw: pd.DataFrame) -> list[tuple]:
     ]
 
 
-def check_edges(db_path) -> None:
-    raw = ref.prepare(read_raw(db_path))
-    engine, check = EventsAnalytics(db_path), Checker()
+def check_edges(db_path, engine=None, raw=None) -> None:
+    """The data's edges asked of the engine on db_path (or the given engine, raw rows)."""
+    raw = ref.prepare(read_raw(db_path) if raw is None else raw)
+    engine, check = engine or EventsAnalytics(db_path), Checker()
     for start, end, where in edge_cases(raw):
         filters = Filters.of(start, end, **where)
         for metric in ref.METRICS:
@@ -398,8 +400,8 @@ def query(start, end, where, **more) -> str:
     return urlencode(pairs)
 
 
-def check_routes(client, db_path, seed: int) -> None:
-    raw = ref.prepare(read_raw(db_path))
+def check_routes(client, db_path, seed: int, raw=None) -> None:
+    raw = ref.prepare(read_raw(db_path) if raw is None else raw)
     params = Params(raw, seed, ordered=True)
     rng, check = params.rng, Checker()
 

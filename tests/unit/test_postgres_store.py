@@ -1,0 +1,282 @@
+"""PostgreSQL as the event store: the reference's answers, SQLite's answers for the same events,
+aggregation by the database, and the set-up (tables, demo flag, versions)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import psycopg
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from data.events import pg_rollup
+from data.events import pg_store as pg_tables
+from data.events.cache import EventsAnalytics
+from data.events.catalog import METRIC_NAMES
+from data.events.demo_data import generate_demo
+from data.events.params import Filters
+from data.events.pg_versions import PostgresVersions
+from data.events.store import COLUMN_NAMES
+from tests.unit.test_engine_properties import check_edges, check_random_combinations
+
+RESOLUTIONS = ("daily", "weekly", "monthly")
+D = dt.date
+
+
+@pytest.fixture
+def engines():
+    """Factory: engines(versions) -> EventsAnalytics, closed (its connection too) after."""
+    made = []
+
+    def make(versions) -> EventsAnalytics:
+        made.append(EventsAnalytics(versions))
+        return made[-1]
+
+    yield make
+    for engine in made:
+        engine.close()
+
+
+def read_raw_pg(url: str) -> pd.DataFrame:
+    """The movies rows as the reference reads them (dates as SQLite's text)."""
+    with psycopg.connect(url) as conn:
+        cursor = conn.execute(
+            f"SELECT event_date::text AS event_date, {', '.join(COLUMN_NAMES[1:])} FROM movies"
+        )
+        names = [column.name for column in cursor.description]
+        return pd.DataFrame(cursor.fetchall(), columns=names, dtype=object)
+
+
+def answers(engine: EventsAnalytics, filters_list) -> dict:
+    """Every kind of answer the engine gives, for each filter."""
+    out = {"bounds": engine.date_bounds(), "rows": engine.row_count()}
+    for filters in filters_list:
+        key = repr(filters)
+        for metric in METRIC_NAMES:
+            for resolution in RESOLUTIONS:
+                out[key, metric, resolution] = engine.timeseries(metric, resolution, filters)
+                for dimension in ("sessiontype", "device", "market"):
+                    out[key, metric, resolution, dimension] = engine.breakdown(
+                        metric, resolution, filters, dimension, 3
+                    )
+        out[key, "kpis"] = engine.kpis(filters)
+        out[key, "toplist"] = engine.toplist(25, filters)
+        out[key, "dimensions"] = engine.dimensions(filters.start, filters.end)
+    return out
+
+
+DEMO_FILTERS = [
+    Filters(),
+    Filters.of(D(2025, 3, 1), D(2025, 4, 15)),
+    Filters.of(None, D(2025, 2, 9), sessiontype={"SERIES"}, device={"iPad", "Android"}),
+    Filters.of(D(2025, 6, 30), None, market={"(none)", "SE"}),
+]
+
+
+def test_engine_matches_reference_on_demo_data(pg_demo, engines):
+    engine = engines(pg_demo.versions())
+    raw = read_raw_pg(pg_demo.url)
+    check_random_combinations(None, combos=120, seed=101, engine=engine, raw=raw)
+    check_edges(None, engine=engine, raw=raw)
+
+
+def test_demo_data_answers_exactly_as_on_sqlite(pg_demo, demo_db, engines):
+    on_sqlite, on_postgres = engines(demo_db), engines(pg_demo.versions())
+    assert answers(on_postgres, DEMO_FILTERS) == answers(on_sqlite, DEMO_FILTERS)
+    assert on_postgres.is_demo() and on_sqlite.is_demo()
+
+
+def test_the_app_creates_the_typed_tutorial_table(pg_store):
+    generate_demo(pg_store, rows=10, seed=3)
+    with psycopg.connect(pg_store.url) as conn:
+        kinds = conn.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_name = 'movies' AND table_schema = current_schema() "
+            "ORDER BY ordinal_position"
+        ).fetchall()
+    assert [name for name, _ in kinds] == list(COLUMN_NAMES)
+    assert dict(kinds) == {
+        **dict.fromkeys(["userid", "contentid", "device", "market", "sessiontype"], "text"),
+        "title": "text",
+        "event_date": "timestamp without time zone",
+        **dict.fromkeys(["totalminuteswatched", "runningtime"], "bigint"),
+        **dict.fromkeys(["seasonnumber", "episodenumber"], "bigint"),
+        **dict.fromkeys(["viewpercentage", "errorperception"], "double precision"),
+    }
+
+
+EXTERNAL_DDL = """
+CREATE TABLE movies (
+    event_date timestamptz, userid varchar(64), contentid integer, device varchar(40),
+    market char(2), totalminuteswatched integer, runningtime integer, viewpercentage real,
+    errorperception real, sessiontype varchar(10), title varchar(300), seasonnumber smallint,
+    episodenumber smallint
+)"""
+
+
+def test_a_table_created_by_another_system_is_read_as_it_is(pg_url, instance_dir, engines):
+    """Other column types (timestamptz in UTC, varchar, char, real): the same answers."""
+    with psycopg.connect(pg_url) as conn:
+        conn.execute("SET TIME ZONE 'Europe/Oslo'")  # a writer's zone does not move days
+        conn.execute(EXTERNAL_DDL)
+        conn.execute(
+            "INSERT INTO movies (event_date, userid, device, market, totalminuteswatched, "
+            "viewpercentage, sessiontype, title) VALUES "
+            "('2024-03-01 23:30:00+00', 'u1', 'iPad', 'NO', 30, 95, 'MOVIE', 'Heat'), "
+            "('2024-03-02 00:30:00+01', 'u2', 'iPad', NULL, 20, 'NaN', 'SERIES', 'Show, Pilot'), "
+            "('2024-03-02 10:00:00+00', 'u1', '', 'SE', NULL, NULL, NULL, NULL)"
+        )
+    engine = engines(PostgresVersions(pg_url, instance_dir / "rollups"))
+    assert engine.timeseries("views", "daily") == [
+        {"date": "2024-03-01", "values": 2},  # 00:30+01 is 23:30 UTC the day before
+        {"date": "2024-03-02", "values": 1},
+    ]
+    assert engine.kpis() == {
+        "unique_users": 2,
+        "minutes_watched": 50,
+        "views": 3,
+        "completed_views": 1,
+        "completion_rate": 1.0,  # NaN is no measured percentage
+    }
+    assert engine.dimensions()["market"] == [
+        {"value": "(none)", "views": 1},
+        {"value": "NO", "views": 1},
+        {"value": "SE", "views": 1},
+    ]
+    assert not engine.is_demo()
+
+
+# -- the same events in both stores, drawn at random -----------------------------------------
+
+_DAY0 = dt.datetime(2024, 12, 28)
+event_rows = st.lists(
+    st.tuples(
+        st.one_of(st.none(), st.integers(0, 40).map(lambda d: _DAY0 + dt.timedelta(hours=7 * d))),
+        st.sampled_from(["a", "b", "c", "", None]),
+        st.sampled_from(["iPad", "ipad", "Roku", "", None, "(none)"]),
+        st.sampled_from(["NO", "SE", "", None]),
+        st.one_of(st.none(), st.integers(-5, 200), st.just(2**60)),
+        st.one_of(
+            st.none(),
+            st.sampled_from([0.0, 89.99, 90.0, 150.0, math.inf, math.nan]),
+        ),
+        st.sampled_from(["MOVIE", "SERIES", " movie ", "Series", "EPISODE", "", None]),
+        st.sampled_from(["Heat", "Up", "Show, Pilot", "N\u00f8kken", "", None]),
+    ),
+    max_size=40,
+)
+
+
+def _full_row(row: tuple) -> tuple:
+    when, user, device, market, minutes, percent, kind, title = row
+    return (when, user, "1", device, market, minutes, None, percent, None, kind, title, None, None)
+
+
+def _sqlite_value(value):
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return value
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(rows=event_rows)
+def test_random_events_answer_the_same_on_both_stores(pg_url, rows):
+    import sqlite3
+
+    from data.events.store import CREATE_MOVIES, INSERT_SQL
+
+    full = [_full_row(row) for row in rows]
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "events.sqlite"
+        conn = sqlite3.connect(db)
+        conn.execute(CREATE_MOVIES)
+        conn.executemany(INSERT_SQL, [tuple(map(_sqlite_value, row)) for row in full])
+        conn.commit()
+        conn.close()
+        with psycopg.connect(pg_url) as pg:
+            pg_tables.ensure_schema(pg)
+            pg.execute("DELETE FROM movies")
+            with pg.cursor().copy(f"COPY movies ({', '.join(COLUMN_NAMES)}) FROM STDIN") as copy:
+                for row in full:
+                    copy.write_row(row)
+        on_postgres = EventsAnalytics(PostgresVersions(pg_url, Path(folder) / "rollups"))
+        on_sqlite = EventsAnalytics(db)
+        filters = [Filters(), Filters.of(D(2024, 12, 30), D(2025, 1, 5), device={"iPad"})]
+        try:
+            assert answers(on_postgres, filters) == answers(on_sqlite, filters)
+        finally:
+            on_postgres.close()
+            on_sqlite.close()
+
+
+# -- aggregation in the database -------------------------------------------------------------
+
+
+def test_a_build_reads_grouped_rows_not_events(pg_store):
+    """Many events per user, day and title: the database hands over far fewer rows."""
+    rows = []
+    for day in range(20):
+        for user in range(10):
+            for repeat in range(25):
+                when = dt.datetime(2025, 1, 1) + dt.timedelta(days=day, minutes=repeat)
+                title = f"Title {user % 3}"
+                rows.append(
+                    (
+                        when,
+                        f"user{user}",
+                        "1",
+                        "iPad",
+                        "NO",
+                        10,
+                        60,
+                        95.0,
+                        None,
+                        "MOVIE",
+                        title,
+                        None,
+                        None,
+                    )
+                )
+    with psycopg.connect(pg_store.url) as conn:
+        pg_tables.ensure_schema(conn)
+        with conn.cursor().copy(f"COPY movies ({', '.join(COLUMN_NAMES)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    report = pg_rollup.GroupedRead()
+    conn = pg_rollup.snapshot(pg_store.url)
+    try:
+        rollup = pg_rollup.read_rollup(conn, report)
+    finally:
+        conn.close()
+    assert rollup.rows == len(rows) == 5_000
+    # 20 days x one combination; x 3 titles; x 10 users.
+    assert report.rows == {"cells": 20, "titles": 60, "users": 200}
+    assert report.total < len(rows) / 15
+
+
+def test_probe_is_cheap_and_sees_a_commit_by_another_connection(pg_demo):
+    conn = pg_tables.connect(pg_demo.url, autocommit=True)
+    try:
+        before = pg_tables.probe(conn)
+        with psycopg.connect(pg_demo.url) as writer:
+            writer.execute("INSERT INTO movies (event_date, userid) VALUES (now(), 'x')")
+            writer.execute("SELECT pg_stat_force_next_flush()")
+        assert pg_tables.probe(conn) != before
+    finally:
+        conn.close()
+
+
+def test_no_movies_table_is_no_events(pg_url, instance_dir, engines):
+    engine = engines(PostgresVersions(pg_url, instance_dir / "rollups"))
+    assert engine.timeseries("unique_users", "daily") == []
+    assert engine.kpis()["views"] == 0
+    assert engine.date_bounds() is None
