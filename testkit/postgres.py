@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 import uuid
 from pathlib import Path
 from urllib.parse import quote
@@ -77,10 +78,13 @@ def pg_bin(name: str) -> str | None:
 
 
 class PrivatePostgres:
-    """A PostgreSQL server of a test's own: initdb in a folder, pg_ctl on a free port."""
+    """A PostgreSQL server of a test's own: initdb in a temporary folder, pg_ctl on a free port.
 
-    def __init__(self, folder: Path):
-        self.folder = Path(folder)
+    As root the server runs as the `postgres` user (it refuses root), so its folder is made
+    under /tmp, where that user can reach it, not under a root-only pytest folder."""
+
+    def __init__(self):
+        self.folder = Path(tempfile.mkdtemp(prefix="reelboard-pg-"))
         self.data = self.folder / "data"
         self.port = free_port()
         self.log = self.folder / "server.log"
@@ -93,7 +97,6 @@ class PrivatePostgres:
         return subprocess.run(command, capture_output=True, text=True, check=check, timeout=120)
 
     def init(self) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
         if self._user:
             shutil.chown(self.folder, self._user)
         self._run(pg_bin("initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres")
@@ -114,6 +117,11 @@ class PrivatePostgres:
 
     def stop(self, mode: str = "fast") -> None:
         self._run(pg_bin("pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop", check=False)
+
+    def remove(self) -> None:
+        """Stop the server at once and delete its folder."""
+        self.stop("immediate")
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     @property
     def url(self) -> str:

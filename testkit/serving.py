@@ -162,20 +162,21 @@ class Server:
 
 def server_env(
     instance: Path,
-    database: Path,
+    database: Path | str,
     port: int,
     workers: int = 4,
     redis_url: str | None = None,
     **extra: str,
 ) -> dict:
-    """The environment for a gunicorn run: temp folders, no REDIS_URL unless given."""
+    """The environment for a gunicorn run: temp folders, no REDIS_URL unless given; database is
+    a SQLite file or a postgresql:// URL."""
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
     env.update(
         HOST="127.0.0.1",
         PORT=str(port),
         WORKERS=str(workers),
         INSTANCE_PATH=str(instance),
-        DATABASE_URL=f"sqlite:///{database}",
+        DATABASE_URL=database if isinstance(database, str) else f"sqlite:///{database}",
         SECRET_KEY="reliability-tests",
         RATELIMIT_ENABLED="false",
         # Every test client comes from 127.0.0.1: one "client" for the per-client game cap.
@@ -191,7 +192,7 @@ def server_env(
 
 def make_server(
     tmp: Path,
-    database: Path,
+    database: Path | str,
     workers: int = 4,
     redis_url: str | None = None,
     instance: Path | None = None,

@@ -266,6 +266,8 @@ class EventsAnalytics:
         def load() -> None:
             try:
                 self._current()
+            except EventStoreUnreadable:
+                pass  # said in one line already; requests answer 503 until it is fixed
             except Exception:  # noqa: BLE001 - a request will meet (and report) the error
                 log.exception("warming up the analytics of %s failed", self.versions.label)
 
