@@ -1,23 +1,28 @@
 """Scale benchmark: build, first answers, worker memory, warm and new-combination p95, DuckDB.
 
-    python bench/bench_scale.py --rows N [--seed 0] [--workers 5] [--combos 200] [--store sqlite]
+    python bench/bench_scale.py --rows N [--seed 0] [--workers 5] [--combos 200]
+                                [--store sqlite|postgresql] [--pg-url URL]
                                 [--load-requests 400] [--warm-repeat 50] [--check 20]
                                 [--json PATH]
 
 In one run:
  1. build: `flask --app dashboard_app demo-data` into bench/out/scale_<N>_seed<S>.sqlite (the
-    writer publishes the rollups beside it before it commits); reused when its marker
-    bench/out/scale_<N>_seed<S>.json (written after a build succeeded) names the current
-    rollup format and that version's rollup is there;
+    writer publishes the rollups beside it before it commits), or with --store postgresql into
+    the schema reelboard_bench_<N>_s<S> of --pg-url (default TEST_DATABASE_URL, else this
+    machine's server), its rollups in bench/out/scale_pg_<N>_seed<S>.instance; reused when its
+    marker bench/out/scale[_pg]_<N>_seed<S>.json (written after a build succeeded) names the
+    current rollup format and that version's rollup is there;
  2. first answers once rollups exist: a new Python process (create_app, then the test client),
-    and a new gunicorn (start to the first 200 on /data/kpis/);
+    and a new gunicorn (start to the first 200 on /data/kpis/); on PostgreSQL also a new app
+    server (an empty instance folder: the rollup is built from the database's GROUP BY);
  3. gunicorn (gunicorn.conf.py, --workers) under a mixed load from several threads, then each
     worker's RSS and PSS (/proc/<pid>/smaps_rollup) and the sum of PSS;
  4. warm latency: a fixed set of requests, each served by every worker before it is timed;
  5. new-combination latency: --combos random combinations (random.Random(seed)) never sent
     before, each sent once;
  6. DuckDB (in memory, loaded from the same SQLite rows) answering the same combinations in
-    SQL: its load time, p50/p95, the ratios to Reelboard's, and --check answers compared.
+    SQL: its load time, p50/p95, the ratios to Reelboard's, and --check answers compared
+    (SQLite only: DuckDB loads the SQLite file's rows).
 Reelboard is timed over HTTP (JSON and Flask included), DuckDB in-process (rows fetched).
 """
 
@@ -37,19 +42,24 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
 import requests
 import scale_questions as sq
 
 from config import PROJECT_ROOT
+from data.events import pg_store
 from data.events.rollup import FORMAT
-from data.events.rollup_files import rollup_root, version_name
+from data.events.rollup_files import version_name
 from data.events.store import connect, data_fingerprint
+from data.events.stores import PostgresStore, SqliteStore
+from testkit import postgres
 from testkit.demo import OUT
 from testkit.serving import make_server, percentile, wait_for
 
-STORES = ("sqlite",)  # a later issue adds postgresql
+STORES = ("sqlite", "postgresql")
 FIRST_URL = "/data/unique_users/?resolution=weekly"
 READY_URL = "/data/kpis/"
 _ACCESS = re.compile(r"\[(\d+)\] INFO gunicorn\.access: \S+ \"GET (\S+) HTTP")
@@ -63,7 +73,8 @@ from pathlib import Path
 from testkit.demo import build_app
 from web import services
 imported = time.time()
-app = build_app(Path(sys.argv[1]), Path(sys.argv[2]))
+database = sys.argv[1] if sys.argv[1].startswith("postgres") else Path(sys.argv[1])
+app = build_app(database, Path(sys.argv[2]))
 created = time.time()
 response = app.server.test_client().get(sys.argv[3])
 answered = time.time()
@@ -99,92 +110,134 @@ def _line(figures: dict) -> str:
 # -- 1. the database ---------------------------------------------------------------------------
 
 
-def current_rollup(db_path: Path) -> Path:
-    """The folder of the rollup of the database's current version (which may not exist)."""
-    conn = connect(db_path, readonly=True)
+@dataclass(frozen=True)
+class Target:
+    """The benchmark's events: where they are, the store, the instance folder it shares."""
+
+    database: Path | str  # a SQLite file or a postgresql:// URL
+    store: SqliteStore | PostgresStore
+    instance: Path | None  # PostgreSQL: the folder holding this machine's rollups
+
+    @property
+    def label(self) -> str:
+        return self.store.label
+
+
+def _fingerprint(target: Target) -> tuple:
+    if isinstance(target.store, SqliteStore):
+        conn = connect(target.store.path, readonly=True)
+    else:
+        conn = pg_store.connect(target.store.url)
     try:
-        fingerprint = data_fingerprint(conn)
+        return (
+            data_fingerprint if isinstance(target.store, SqliteStore) else pg_store.data_fingerprint
+        )(conn)
     finally:
         conn.close()
-    return rollup_root(db_path) / version_name(fingerprint)
 
 
-def _rollup_published(db_path: Path) -> bool:
-    return (current_rollup(db_path) / "meta.json").exists()
+def current_rollup(target: Target) -> Path:
+    """The folder of the rollup of the events' current version (which may not exist)."""
+    return target.store.rollup_root / version_name(_fingerprint(target))
 
 
-def _remove_database(db_path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-    shutil.rmtree(rollup_root(db_path), ignore_errors=True)
+def _rollup_published(target: Target) -> bool:
+    return (current_rollup(target) / "meta.json").exists()
 
 
-def prepare_database(rows: int, seed: int, store: str) -> tuple[Path, dict]:
-    """The benchmark database (built by the CLI, or reused) and how it was made."""
-    if store not in STORES:
-        raise SystemExit(f"--store {store} is not supported yet: use one of {', '.join(STORES)}")
+def _remove_database(target: Target) -> None:
+    if isinstance(target.store, SqliteStore):
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{target.store.path}{suffix}").unlink(missing_ok=True)
+    else:
+        with pg_store.connect(target.store.url, autocommit=True) as conn:
+            conn.execute("DROP TABLE IF EXISTS movies, reelboard_meta")
+    shutil.rmtree(target.store.rollup_root, ignore_errors=True)
+
+
+def _target(rows: int, seed: int, store: str, pg_url: str) -> tuple[Target, Path]:
+    """The benchmark's events for (rows, seed) in the store, and the marker of their build."""
+    if store == "sqlite":
+        db_path = (OUT / f"scale_{rows}_seed{seed}.sqlite").resolve()
+        return Target(db_path, SqliteStore(db_path), None), OUT / f"scale_{rows}_seed{seed}.json"
+    schema = f"reelboard_bench_{rows}_s{seed}"
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+    url = postgres.with_search_path(pg_url, schema)
+    instance = (OUT / f"scale_pg_{rows}_seed{seed}.instance").resolve()
+    marker = OUT / f"scale_pg_{rows}_seed{seed}.json"
+    return Target(url, PostgresStore(url, instance), instance), marker
+
+
+def prepare_database(rows: int, seed: int, store: str, pg_url: str) -> tuple[Target, dict]:
+    """The benchmark's events (built by the CLI, or reused) and how they were made."""
     OUT.mkdir(parents=True, exist_ok=True)
-    db_path = (OUT / f"scale_{rows}_seed{seed}.sqlite").resolve()
-    marker = OUT / f"scale_{rows}_seed{seed}.json"
-    if marker.exists() and db_path.exists():
+    target, marker = _target(rows, seed, store, pg_url)
+    if marker.exists():
         recorded = json.loads(marker.read_text())
         if recorded.get("rollup_format") != FORMAT:
             print(
                 f"the cached database has rollups of format {recorded.get('rollup_format')}, "
                 f"the engine reads format {FORMAT}: rebuilding"
             )
-        elif not _rollup_published(db_path):
+        elif not _rollup_published(target):
             print("the cached database has no rollup of its current version: rebuilding")
         else:
-            return db_path, {"reused": True, "build_seconds": recorded.get("build_seconds")}
+            return target, {"reused": True, "build_seconds": recorded.get("build_seconds")}
     marker.unlink(missing_ok=True)
-    _remove_database(db_path)  # a build without its marker did not finish
-    instance = Path(tempfile.mkdtemp(prefix="scale-build-", dir=OUT))
+    _remove_database(target)  # a build without its marker did not finish
+    instance = target.instance or Path(tempfile.mkdtemp(prefix="scale-build-", dir=OUT))
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
-    env.update(DATABASE_URL=f"sqlite:///{db_path}", INSTANCE_PATH=str(instance), SECRET_KEY="bench")
+    database_url = target.database if store == "postgresql" else f"sqlite:///{target.database}"
+    env.update(DATABASE_URL=database_url, INSTANCE_PATH=str(instance), SECRET_KEY="bench")
     command = [sys.executable, "-m", "flask", "--app", "dashboard_app", "demo-data"]
     command += ["--rows", str(rows), "--seed", str(seed)]
-    print(f"building {rows:,} demo events into {db_path} ...", flush=True)
+    print(f"building {rows:,} demo events into {target.label} ...", flush=True)
     started = time.perf_counter()
     done = subprocess.run(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, text=True)
     seconds = time.perf_counter() - started
-    shutil.rmtree(instance, ignore_errors=True)
+    if target.instance is None:
+        shutil.rmtree(instance, ignore_errors=True)
     if done.returncode != 0:
         raise SystemExit(f"demo-data failed ({done.returncode}):\n{done.stdout}")
     print(f"  {done.stdout.strip()}")
-    published = _rollup_published(db_path)
+    published = _rollup_published(target)
     if not published:
         print("  WARNING: demo-data did not publish the rollup of the version it wrote")
     recorded = {"rows": rows, "seed": seed, "build_seconds": seconds, "rollup_format": FORMAT}
     marker.write_text(json.dumps(recorded))
-    return db_path, {"reused": False, "build_seconds": seconds, "rollup_published": published}
+    return target, {"reused": False, "build_seconds": seconds, "rollup_published": published}
 
 
 def _folder_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
 
 
-def data_bounds(db_path: Path) -> tuple[dt.date, dt.date, int]:
-    """First and last event day (the event_date index answers it), and the number of events."""
-    conn = connect(db_path, readonly=True)
+def data_bounds(target: Target) -> tuple[dt.date, dt.date, int]:
+    """First and last event day, and the number of events."""
+    if isinstance(target.store, SqliteStore):
+        conn = connect(target.store.path, readonly=True)
+        sql = "SELECT min(event_date), max(event_date), count(*) FROM movies"
+    else:
+        conn = pg_store.connect(target.store.url)
+        sql = "SELECT min(event_date)::text, max(event_date)::text, count(*) FROM movies"
     try:
-        first, last = conn.execute("SELECT min(event_date), max(event_date) FROM movies").fetchone()
-        events = conn.execute("SELECT count(*) FROM movies").fetchone()[0]
+        first, last, events = conn.execute(sql).fetchone()
     finally:
         conn.close()
     if first is None:
-        raise SystemExit(f"{db_path} holds no events")
+        raise SystemExit(f"{target.label} holds no events")
     return dt.date.fromisoformat(first[:10]), dt.date.fromisoformat(last[:10]), events
 
 
 # -- 2. first answers --------------------------------------------------------------------------
 
 
-def first_answer_in_new_process(db_path: Path, instance: Path) -> dict:
+def first_answer_in_new_process(database: Path | str, instance: Path) -> dict:
     """A fresh Python process: seconds from its start, and from create_app, to its first answer."""
     spawned = time.time()
     done = subprocess.run(
-        [sys.executable, "-c", _FIRST_ANSWER_CHILD, str(db_path), str(instance), FIRST_URL],
+        [sys.executable, "-c", _FIRST_ANSWER_CHILD, str(database), str(instance), FIRST_URL],
         cwd=PROJECT_ROOT,
         stdout=subprocess.PIPE,
         text=True,
@@ -363,10 +416,10 @@ def sequential(server, urls: list[str], sessions: int) -> list[tuple]:
 # -- the run -----------------------------------------------------------------------------------
 
 
-def measure_server(args, db_path: Path, folder: Path, questions, load_urls, warm) -> dict:
+def measure_server(args, target: Target, folder: Path, questions, load_urls, warm) -> dict:
     """Steps 2 (gunicorn), 3, 4 and 5 against one gunicorn."""
     figures: dict = {}
-    server = make_server(folder, db_path, workers=args.workers)
+    server = make_server(folder, target.database, workers=args.workers, instance=target.instance)
     try:
         figures["gunicorn_first_answer_s"] = start_gunicorn(server)
         ready = figures["gunicorn_first_answer_s"]
@@ -455,12 +508,12 @@ def by_kind(questions, seconds) -> dict:
     return {kind: _stats(values) for kind, values in sorted(kinds.items())}
 
 
-def report(args, db_path: Path, f: dict) -> None:
+def report(args, target: Target, f: dict) -> None:
     """The labelled summary of every figure."""
     build, first, mem, duck = f["build"], f["first_answer"], f["memory"], f.get("duckdb")
     print(f"\n=== Reelboard scale benchmark: {f['events']:,} events, seed {args.seed}, ", end="")
     print(f"store {args.store}, {args.workers} gunicorn workers, {os.cpu_count()} cores ===")
-    print(f"database                    {db_path} (its rollup: {f['rollup_mb']:.1f} MB on disk)")
+    print(f"database                    {target.label} (rollup {f['rollup_mb']:.1f} MB on disk)")
     if build["reused"]:
         earlier = build["build_seconds"]
         text = f"reused (built earlier in {earlier:.1f} s)" if earlier else "reused"
@@ -473,6 +526,13 @@ def report(args, db_path: Path, f: dict) -> None:
         f"{_ms(first['create_app_to_answer_s'])} from create_app to the answer of {FIRST_URL} "
         f"(status {first['status']}, engine load {_ms(first['engine_load_s'])})"
     )
+    cold = f.get("new_app_server_first_answer")
+    if cold:
+        print(
+            f"   new app server (empty instance folder), first answer "
+            f"{cold['start_to_answer_s']:.2f} s from process start (rollup built from the "
+            f"database's GROUP BY results in {cold['engine_load_s']:.2f} s)"
+        )
     print(
         f"   new gunicorn, first answer {f['gunicorn_first_answer_s']:.2f} s from start to the "
         f"first 200 on {READY_URL}"
@@ -499,7 +559,8 @@ def report(args, db_path: Path, f: dict) -> None:
     for kind, figures in f["new_by_kind"].items():
         print(f"   {kind:24} {_line(figures)}")
     if duck is None:
-        print("6. duckdb                   skipped (--no-duckdb)")
+        why = "--no-duckdb" if args.no_duckdb else "DuckDB loads the SQLite file's rows"
+        print(f"6. duckdb                   skipped ({why})")
     else:
         print(
             f"6. duckdb {duck['version']} ({duck['threads']} threads), in memory: load "
@@ -530,6 +591,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=5)
     parser.add_argument("--combos", type=int, default=200, help="new combinations to time")
     parser.add_argument("--store", choices=STORES, default="sqlite")
+    parser.add_argument(
+        "--pg-url",
+        default=postgres.test_server_url(),
+        help="PostgreSQL server for --store postgresql (a schema of the benchmark's own)",
+    )
     parser.add_argument("--load-requests", type=int, default=400, help="mixed-load requests")
     parser.add_argument("--threads", type=int, default=8, help="mixed-load client threads")
     parser.add_argument("--warm-repeat", type=int, default=50, help="repeats of each warm request")
@@ -542,8 +608,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    db_path, build = prepare_database(args.rows, args.seed, args.store)
-    first_day, last_day, events = data_bounds(db_path)
+    target, build = prepare_database(args.rows, args.seed, args.store, args.pg_url)
+    first_day, last_day, events = data_bounds(target)
     warm = warm_questions(first_day, last_day)
     seen = {q.url() for q in warm}
     questions = sq.new_questions(random.Random(args.seed), args.combos, first_day, last_day, seen)
@@ -555,17 +621,26 @@ def main(argv: list[str] | None = None) -> int:
 
     folder = OUT / f"scale-run-{os.getpid()}-{int(time.time())}"
     try:
-        first = first_answer_in_new_process(db_path, folder / "first-answer")
+        first = first_answer_in_new_process(target.database, target.instance or folder / "first")
         print(
             f"new process: first answer {first['start_to_answer_s']:.2f} s after its start, "
             f"{_ms(first['create_app_to_answer_s'])} after create_app"
         )
-        served = measure_server(args, db_path, folder, questions, load_urls, warm)
+        cold = None
+        if isinstance(target.store, PostgresStore):
+            cold = first_answer_in_new_process(target.database, folder / "new-app-server")
+            print(
+                f"new app server (empty instance folder): first answer "
+                f"{cold['start_to_answer_s']:.2f} s after its start "
+                f"(rollup built from GROUP BY in {cold['engine_load_s']:.2f} s)"
+            )
+        served = measure_server(args, target, folder, questions, load_urls, warm)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    duck = None if args.no_duckdb else measure_duckdb(db_path, questions, served, args)
+    use_duckdb = not args.no_duckdb and args.store == "sqlite"
+    duck = measure_duckdb(target.database, questions, served, args) if use_duckdb else None
 
-    rollup = current_rollup(db_path)
+    rollup = current_rollup(target)
     figures = {
         "rows": args.rows,
         "events": events,
@@ -575,6 +650,7 @@ def main(argv: list[str] | None = None) -> int:
         "rollup_mb": _folder_mb(rollup) if rollup.exists() else 0.0,
         "build": build,
         "first_answer": first,
+        "new_app_server_first_answer": cold,
         **{k: v for k, v in served.items() if k not in ("new_seconds", "new_bodies")},
         "new_by_kind": by_kind(questions, served["new_seconds"]),
     }
@@ -582,7 +658,7 @@ def main(argv: list[str] | None = None) -> int:
         figures["duckdb"] = {k: v for k, v in duck.items() if k != "seconds"}
         figures["duckdb_by_kind"] = by_kind(questions, duck["seconds"])
         figures["ratio_p95"] = duck["p95_ms"] / served["new"]["p95_ms"]
-    report(args, db_path, figures)
+    report(args, target, figures)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2, default=str))
         print(f"figures written to {args.json}")

@@ -33,14 +33,16 @@ def demo_database(rows: int, seed: int = 0) -> Path:
     return path
 
 
-def build_app(db_path: Path, instance_path: Path | None = None):
-    """The real app (create_app) on db_path; a fresh temporary instance folder by default."""
+def build_app(database: Path | str, instance_path: Path | None = None):
+    """The real app (create_app) on a SQLite file or a postgresql:// URL; a fresh temporary
+    instance folder by default."""
     from dashboard_app import create_app
 
+    url = database if isinstance(database, str) else f"sqlite:///{database}"
     return create_app(
         {
             "INSTANCE_PATH": instance_path or Path(tempfile.mkdtemp(prefix="reelboard-bench-")),
-            "DATABASE_URL": f"sqlite:///{db_path}",
+            "DATABASE_URL": url,
             "REDIS_URL": None,
             "RATELIMIT_ENABLED": False,
             "SECRET_KEY": "bench",
