@@ -1,4 +1,10 @@
-"""Benchmark: demo generation, and CSV import beside the tutorial's `sqlite3 .import` (rows/s)."""
+r"""Benchmark: demo generation, and CSV import beside the tutorial's `sqlite3 .import` (rows/s).
+
+    python bench/bench_import.py [--rows 1000000] [--store sqlite|postgresql] [--pg-url URL]
+
+On PostgreSQL (schemas of the benchmark's own on --pg-url, dropped after) the raw counterpart
+is psql's `\copy` into the same typed table.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +17,14 @@ import tempfile
 import time
 from pathlib import Path
 
+import psycopg
+
 from data.events.csv_import import import_csv
 from data.events.demo_data import generate_demo, iter_demo_chunks
+from data.events.pg_store import CREATE_MOVIES
 from data.events.store import COLUMNS
+from data.events.stores import PostgresStore
+from testkit import postgres
 
 
 def write_csv(path: Path, rows: int, seed: int) -> None:
@@ -41,15 +52,92 @@ def count(db: Path) -> int:
         return conn.execute("SELECT COUNT(*) FROM movies").fetchone()[0]
 
 
+class PostgresTargets:
+    """Fresh schemas on a server, one per timed step, dropped at the end."""
+
+    def __init__(self, server_url: str, instance: Path):
+        self.server_url, self.instance = server_url, instance
+        self.prefix = postgres.new_schema_name("reelboard_bench_import")
+
+    def store(self, name: str) -> PostgresStore:
+        url = postgres.create_schema(self.server_url, f"{self.prefix}_{name}")
+        return PostgresStore(url, self.instance / name)
+
+    def drop(self) -> None:
+        postgres.drop_schemas(self.server_url, self.prefix)
+
+
+def pg_count(store: PostgresStore) -> int:
+    with psycopg.connect(store.url) as conn:
+        return conn.execute("SELECT count(*) FROM movies").fetchone()[0]
+
+
+def psql_copy(store: PostgresStore, csv_path: Path) -> float | None:
+    """Time psql's `\\copy` of the CSV into the typed movies table (no validation)."""
+    cli = shutil.which("psql")
+    if cli is None:
+        return None
+    with psycopg.connect(store.url) as conn:
+        conn.execute(CREATE_MOVIES)
+    started = time.perf_counter()
+    subprocess.run(
+        [cli, store.url, "-qc", f"\\copy movies FROM '{csv_path}' WITH (FORMAT csv)"], check=True
+    )
+    return time.perf_counter() - started
+
+
+def main_postgres(args, tmp_dir: Path) -> None:
+    targets = PostgresTargets(args.pg_url, tmp_dir / "instance")
+    try:
+        store = targets.store("demo")
+        started = time.perf_counter()
+        written = generate_demo(store, rows=args.rows, seed=args.seed)
+        demo_s = time.perf_counter() - started
+        print(
+            f"demo-data (PostgreSQL, COPY): {written:>10,} rows in {demo_s:6.2f} s = "
+            f"{written / demo_s:>10,.0f} rows/s (rollup from GROUP BY included)"
+        )
+        if args.demo_only:
+            return
+        csv_path = tmp_dir / "events.csv"
+        write_csv(csv_path, args.rows, args.seed)
+        store = targets.store("ours")
+        started = time.perf_counter()
+        result = import_csv(store, csv_path)
+        ours_s = time.perf_counter() - started
+        assert result.imported == args.rows == pg_count(store), result.summary_lines()
+        print(
+            f"import-events (PostgreSQL): {result.imported:>10,} rows in {ours_s:6.2f} s = "
+            f"{result.imported / ours_s:>10,.0f} rows/s (validated, one transaction, rollup)"
+        )
+        raw = targets.store("psql")
+        copy_s = psql_copy(raw, csv_path)
+        if copy_s is None:
+            print("psql \\copy: skipped (no psql)")
+        else:
+            print(
+                f"psql \\copy: {pg_count(raw):>10,} rows in {copy_s:6.2f} s = "
+                f"{args.rows / copy_s:>10,.0f} rows/s (no validation, no rollup)"
+            )
+            print(f"ratio import-events / psql \\copy time: {ours_s / copy_s:.2f}x")
+    finally:
+        targets.drop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--demo-only", action="store_true", help="only time demo generation")
+    parser.add_argument("--store", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--pg-url", default=postgres.test_server_url())
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="reelboard-bench-") as tmp:
         tmp_dir = Path(tmp)
+        if args.store == "postgresql":
+            main_postgres(args, tmp_dir)
+            return
         started = time.perf_counter()
         written = generate_demo(tmp_dir / "demo.sqlite", rows=args.rows, seed=args.seed)
         demo_s = time.perf_counter() - started

@@ -30,7 +30,6 @@ from data.events.rollup import Cells, Rollup, TitleViews, UserDays, empty_rollup
 from data.events.rollup_files import publish_version
 from data.events.store import TABLE, EventStoreUnreadable
 from data.events.stores import one_line
-from data.events.text_decoding import ENCODING_ERRORS
 
 log = logging.getLogger(__name__)
 CHUNK_ROWS = 500_000  # grouped rows parsed at a time
@@ -81,28 +80,6 @@ def _minutes_sql(kind: str) -> str:
     )
 
 
-class _CopyStream(io.RawIOBase):
-    """COPY ... TO STDOUT as a readable binary stream (for pandas), counting its lines."""
-
-    def __init__(self, copy) -> None:
-        self._chunks = iter(copy)
-        self._left = memoryview(b"")
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        while not self._left:
-            try:
-                self._left = memoryview(next(self._chunks))
-            except StopIteration:
-                return 0
-        size = min(len(buffer), len(self._left))
-        buffer[:size] = self._left[:size]
-        self._left = self._left[size:]
-        return size
-
-
 class GroupedRead:
     """Counts what a build read from the database: grouped rows per query (tests, logs)."""
 
@@ -114,26 +91,56 @@ class GroupedRead:
         return sum(self.rows.values())
 
 
+def _csv_field(name: str, kind) -> str:
+    """SQL for one CSV field of a grouped row: text quoted (so commas, quotes and line breaks
+    in titles survive), numbers as they print."""
+    if kind is str:
+        return f"'\"' || replace({name}::text, '\"', '\"\"') || '\"'"
+    return f"{name}::text"
+
+
 def _grouped(conn, name: str, sql: str, dtypes: dict, report: GroupedRead) -> Iterator:
-    """Chunks (DataFrames) of one GROUP BY's result, streamed with COPY as CSV."""
-    with conn.cursor() as cursor, cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy:
-        stream = io.BufferedReader(_CopyStream(copy), buffer_size=1 << 20)
-        reader = pd.read_csv(
-            stream,
-            header=None,
-            names=list(dtypes),
-            dtype=dtypes,
-            na_filter=False,  # nothing is NULL: every text column is coalesced
-            keep_default_na=False,
-            encoding="utf-8",
-            encoding_errors=ENCODING_ERRORS,  # a SQL_ASCII database's Latin-1 bytes
-            chunksize=CHUNK_ROWS,
-        )
-        report.rows.setdefault(name, 0)
-        for chunk in reader:
-            report.rows[name] += len(chunk)
-            yield chunk
-            time.sleep(0)  # a cooperative worker (gevent) serves others between chunks
+    """Chunks (DataFrames) of one GROUP BY's result, columns named by dtypes' keys.
+
+    The database packs the result's rows into CSV text, one value per day, so that what
+    crosses the wire are a few hundred large values, not millions of protocol messages (each
+    of which would cost Python more than the parsing of its row)."""
+    quoted = ['"' + n + '"' for n in dtypes]  # "user" is a reserved word
+    line = " || ',' || ".join(
+        _csv_field("g." + q, kind) for q, kind in zip(quoted, dtypes.values(), strict=True)
+    )
+    columns = ", ".join(quoted)
+    packed = (
+        f"SELECT string_agg({line}, E'\\n'), count(*) "
+        f"FROM ({sql}) AS g({columns}) GROUP BY g.{quoted[0]}"
+    )
+    report.rows.setdefault(name, 0)
+    with conn.cursor(name=f"reelboard_{name}") as cursor:  # streamed, not fetched at once
+        cursor.itersize = 16
+        cursor.execute(packed)
+        texts, lines = [], 0
+        for text, count in cursor:
+            texts.append(text)
+            lines += count
+            if lines >= CHUNK_ROWS:
+                yield _parse(texts, dtypes)
+                report.rows[name] += lines
+                texts, lines = [], 0
+                time.sleep(0)  # a cooperative worker (gevent) serves others between chunks
+        if texts:
+            yield _parse(texts, dtypes)
+            report.rows[name] += lines
+
+
+def _parse(texts: list[str], dtypes: dict) -> pd.DataFrame:
+    return pd.read_csv(
+        io.StringIO("\n".join(texts)),
+        header=None,
+        names=list(dtypes),
+        dtype=dtypes,
+        na_filter=False,  # nothing is NULL: every text column is coalesced
+        keep_default_na=False,
+    )
 
 
 def _days(chunk: pd.DataFrame, day_is_text: bool) -> tuple[np.ndarray, np.ndarray | None]:
@@ -214,7 +221,7 @@ def read_rollup(conn, report: GroupedRead | None = None) -> Rollup:
         for name in ("views", "minutes", "completed", "rated"):
             parts[name].append(_kept(chunk[name], keep))
         whole_values = _kept(chunk["whole"], keep)
-        minutes_are_whole = minutes_are_whole and bool(np.all(whole_values == "t"))
+        minutes_are_whole = minutes_are_whole and bool(np.all(whole_values == "true"))
     cells = Cells(
         _concat(parts["day"], np.int64),
         _concat(parts["combo"], np.int64),

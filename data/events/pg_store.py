@@ -147,6 +147,7 @@ def data_fingerprint(conn) -> PgFingerprint:
 _PROBE_SQL = f"""
 SELECT c.relfilenode::bigint,
        pg_postmaster_start_time()::text,
+       (SELECT stats_reset::text FROM pg_stat_database WHERE datname = current_database()),
        (SELECT array[sum(s.n_tup_ins), sum(s.n_tup_upd), sum(s.n_tup_del)]::text
           FROM pg_stat_user_tables s
          WHERE s.relid = c.oid
@@ -159,13 +160,14 @@ SELECT c.relfilenode::bigint,
 
 def probe(conn) -> tuple | None:
     """A cheap value that changes when rows may have changed: the table's storage (TRUNCATE),
-    the server's start, the statistics' insert/update/delete counters (flushed by a writer
-    within about a second of its commit) and Reelboard's write token. None: no movies table.
-    Without statistics (a view, some distributed engines) it changes every few seconds."""
+    the server's start, the statistics' last reset and insert/update/delete counters (flushed
+    by a writer within about a second of its commit) and Reelboard's write token; the same in
+    every process that asks at once. None: no movies table. Without statistics (a view, some
+    distributed engines) it changes every few seconds."""
     row = conn.execute(_PROBE_SQL).fetchone()
     if row is None:
         return None
-    relfilenode, started, counters, track_counts = row
+    relfilenode, started, reset, counters, track_counts = row
     if counters is None or counters == "{NULL,NULL,NULL}" or not track_counts:
-        counters = int(time.monotonic() // _NO_STATS_SECONDS)
-    return relfilenode, started, counters, _meta(conn, VERSION_KEY)
+        counters = f"no statistics, {int(time.time() // _NO_STATS_SECONDS)}"
+    return relfilenode, started, reset, counters, _meta(conn, VERSION_KEY)

@@ -3,7 +3,10 @@ connection, at most once a second, and rollups built by the database's GROUP BY.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import os
 import sys
 import threading
 import time
@@ -17,6 +20,14 @@ from data.events.stores import one_line
 log = logging.getLogger(__name__)
 PROBE_SECONDS = 1.0  # a probe's answer is reused this long: rows show up within about 2 s
 RETRY_SECONDS = 1.0  # after a failure, requests answer 503 at once for this long
+_FINGERPRINTS_KEPT = 32
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 class PostgresVersions:
@@ -84,12 +95,50 @@ class PostgresVersions:
             return value
 
     def fingerprint(self) -> tuple | None:
-        """The committed data's fingerprint (pg_store.data_fingerprint)."""
+        """The committed data's fingerprint (pg_store.data_fingerprint), which costs a scan of
+        the table: the first process to take it for a probe value leaves it in a file, so that
+        other workers (a new one, a restarted one) seeing the same value skip the scan. Taken
+        after the probe, it is never older than the probe says."""
+        answer = self._answer
+        probe = answer[1] if answer is not None else None
+        known = self._known_fingerprint(probe)
+        if known is not None:
+            return known
         conn = pg_rollup.snapshot(self.url)
         try:
-            return pg_store.data_fingerprint(conn)
+            fingerprint = pg_store.data_fingerprint(conn)
         finally:
             conn.close()
+        self._remember_fingerprint(probe, fingerprint)
+        return fingerprint
+
+    def _fingerprint_file(self, probe) -> Path:
+        digest = hashlib.sha256(json.dumps(list(probe), default=str).encode()).hexdigest()[:24]
+        return self.root / "fingerprints" / f"{digest}.json"
+
+    def _known_fingerprint(self, probe) -> pg_store.PgFingerprint | None:
+        if probe is None:
+            return None
+        try:
+            text = self._fingerprint_file(probe).read_text(encoding="utf-8")
+            return pg_store.PgFingerprint(*json.loads(text))
+        except (OSError, ValueError, TypeError):
+            return None  # none yet, or unreadable: take it
+
+    def _remember_fingerprint(self, probe, fingerprint) -> None:
+        if probe is None:
+            return
+        path = self._fingerprint_file(probe)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(list(fingerprint)), encoding="utf-8")
+            os.replace(tmp, path)  # readers see a whole file or none
+            # Only recent probe values are ever asked about again.
+            for old in sorted(path.parent.glob("*.json"), key=_mtime)[:-_FINGERPRINTS_KEPT]:
+                old.unlink(missing_ok=True)
+        except OSError as error:
+            log.warning("cannot keep the fingerprint under %s: %s", self.root, error)
 
     def publish_committed(self) -> tuple:
         """Build (GROUP BY) and publish the committed version; its fingerprint."""

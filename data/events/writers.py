@@ -8,7 +8,7 @@ import sqlite3
 from data.events import store as sqlite_store
 from data.events.stores import EventStore, SqliteStore
 
-_WRITER_LOCK_KEY = 0x5EE1B0A2D  # pg_advisory_xact_lock: one Reelboard writer at a time
+_WRITER_LOCK_CLASS = 0x5EE1B0A  # pg_advisory_xact_lock(class, schema): one writer per table
 
 
 class SqliteWriter:
@@ -74,8 +74,11 @@ class PostgresWriter:
         self._columns = ", ".join(sqlite_store.COLUMN_NAMES)
 
     def begin(self) -> bool:
-        # Two imports at once would interleave their replaces: the second waits its turn.
-        self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITER_LOCK_KEY,))
+        # Two imports at once would interleave their replaces: the second waits its turn (per
+        # schema, so that Reelboards on other schemas of the database never wait).
+        self.conn.execute(
+            "SELECT pg_advisory_xact_lock(%s, hashtext(current_schema()))", (_WRITER_LOCK_CLASS,)
+        )
         self._pg.ensure_schema(self.conn)
         return self._pg.read_demo_flag(self.conn)
 

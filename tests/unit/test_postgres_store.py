@@ -166,7 +166,7 @@ event_rows = st.lists(
             st.sampled_from([0.0, 89.99, 90.0, 150.0, math.inf, math.nan]),
         ),
         st.sampled_from(["MOVIE", "SERIES", " movie ", "Series", "EPISODE", "", None]),
-        st.sampled_from(["Heat", "Up", "Show, Pilot", "N\u00f8kken", "", None]),
+        st.sampled_from(["Heat", "Up", "Show, Pilot", "N\u00f8kken", 'Say "Hi",\nagain', "", None]),
     ),
     max_size=40,
 )
