@@ -30,7 +30,7 @@ CREATE_MOVIES = (
     + "\n)"
 )
 CREATE_META = f"CREATE TABLE IF NOT EXISTS {META_TABLE} (key text PRIMARY KEY, value text)"
-_NO_STATS_SECONDS = 5  # without table statistics (a view, Citus), look again this often
+_NO_STATS_SECONDS = 5  # without usable statistics (a view, Citus, a replica), look this often
 
 
 def connect(url: str, *, autocommit: bool = False):
@@ -152,7 +152,7 @@ SELECT c.relfilenode::bigint,
           FROM pg_stat_user_tables s
          WHERE s.relid = c.oid
             OR s.relid IN (SELECT relid FROM pg_partition_tree(c.oid))),
-       current_setting('track_counts') = 'on'
+       current_setting('track_counts') = 'on' AND NOT pg_is_in_recovery()
   FROM pg_class c
  WHERE c.oid = to_regclass('{TABLE}')
 """
@@ -163,11 +163,12 @@ def probe(conn) -> tuple | None:
     the server's start, the statistics' last reset and insert/update/delete counters (flushed
     by a writer within about a second of its commit) and Reelboard's write token; the same in
     every process that asks at once. None: no movies table. Without statistics (a view, some
-    distributed engines) it changes every few seconds."""
+    distributed engines, a read replica, whose counters do not see replayed rows) it changes
+    every few seconds, at the same moment in every process of the machine."""
     row = conn.execute(_PROBE_SQL).fetchone()
     if row is None:
         return None
-    relfilenode, started, reset, counters, track_counts = row
-    if counters is None or counters == "{NULL,NULL,NULL}" or not track_counts:
+    relfilenode, started, reset, counters, stats_usable = row
+    if counters is None or counters == "{NULL,NULL,NULL}" or not stats_usable:
         counters = f"no statistics, {int(time.time() // _NO_STATS_SECONDS)}"
     return relfilenode, started, reset, counters, _meta(conn, VERSION_KEY)

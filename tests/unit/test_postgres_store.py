@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import tempfile
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -280,3 +281,22 @@ def test_no_movies_table_is_no_events(pg_url, instance_dir, engines):
     assert engine.timeseries("unique_users", "daily") == []
     assert engine.kpis()["views"] == 0
     assert engine.date_bounds() is None
+
+
+def test_a_view_without_statistics_is_looked_at_every_few_seconds(
+    pg_url, instance_dir, engines, monkeypatch
+):
+    """movies as a view (no insert counters): new rows still show up, by the time fallback."""
+    monkeypatch.setattr(pg_tables, "_NO_STATS_SECONDS", 1)
+    with psycopg.connect(pg_url) as conn:
+        conn.execute(pg_tables.CREATE_MOVIES.replace("movies", "raw_events"))
+        conn.execute("CREATE VIEW movies AS SELECT * FROM raw_events")
+        conn.execute("INSERT INTO raw_events (event_date, userid) VALUES ('2025-01-01', 'a')")
+    engine = engines(PostgresVersions(pg_url, instance_dir / "rollups"))
+    assert engine.kpis()["views"] == 1
+    with psycopg.connect(pg_url) as conn:
+        conn.execute("INSERT INTO raw_events (event_date, userid) VALUES ('2025-01-02', 'b')")
+    deadline = time.monotonic() + 5
+    while engine.kpis()["views"] == 1 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert engine.kpis() == {**engine.kpis(), "views": 2, "unique_users": 2}
