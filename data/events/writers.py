@@ -11,7 +11,27 @@ from data.events.stores import EventStore, SqliteStore
 _WRITER_LOCK_CLASS = 0x5EE1B0A  # pg_advisory_xact_lock(class, schema): one writer per table
 
 
-class SqliteWriter:
+class _TableWriter:
+    """What both writers do alike on their connection (sqlite3 and psycopg speak the same)."""
+
+    conn = None
+
+    def clear(self) -> None:
+        # DELETE, not TRUNCATE: readers keep reading the old rows until the commit.
+        self.conn.execute(f"DELETE FROM {sqlite_store.TABLE}")
+
+    def is_empty(self) -> bool:
+        row = self.conn.execute(f"SELECT 1 FROM {sqlite_store.TABLE} LIMIT 1").fetchone()
+        return row is None
+
+    def commit(self) -> None:
+        self.conn.commit()
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class SqliteWriter(_TableWriter):
     """A write transaction on the SQLite file (BEGIN IMMEDIATE: one writer at a time)."""
 
     encodes_rows = True  # its rollup is encoded from the rows written, not read back
@@ -27,13 +47,6 @@ class SqliteWriter:
         self.conn.execute("BEGIN IMMEDIATE")
         return sqlite_store.read_demo_flag(self.conn)
 
-    def clear(self) -> None:
-        self.conn.execute(f"DELETE FROM {sqlite_store.TABLE}")
-
-    def is_empty(self) -> bool:
-        row = self.conn.execute(f"SELECT 1 FROM {sqlite_store.TABLE} LIMIT 1").fetchone()
-        return row is None
-
     def insert(self, rows: list) -> None:
         self.conn.executemany(sqlite_store.INSERT_SQL, rows)
 
@@ -46,20 +59,14 @@ class SqliteWriter:
 
         publish_before_commit(self.conn, self.path, rollup)
 
-    def commit(self) -> None:
-        self.conn.commit()
-
     def rollback(self) -> None:
         self.conn.rollback()
-
-    def close(self) -> None:
-        self.conn.close()
 
     def after_commit(self) -> None:
         sqlite_store.checkpoint(self.path)
 
 
-class PostgresWriter:
+class PostgresWriter(_TableWriter):
     """A write transaction on PostgreSQL: rows go in with COPY; the rollup is the database's
     GROUP BY over the transaction's own view of the table."""
 
@@ -82,14 +89,6 @@ class PostgresWriter:
         self._pg.ensure_schema(self.conn)
         return self._pg.read_demo_flag(self.conn)
 
-    def clear(self) -> None:
-        # DELETE, not TRUNCATE: readers keep reading the old rows until the commit.
-        self.conn.execute(f"DELETE FROM {sqlite_store.TABLE}")
-
-    def is_empty(self) -> bool:
-        row = self.conn.execute(f"SELECT 1 FROM {sqlite_store.TABLE} LIMIT 1").fetchone()
-        return row is None
-
     def insert(self, rows: list) -> None:
         with (
             self.conn.cursor() as cursor,
@@ -106,15 +105,9 @@ class PostgresWriter:
 
         publish_before_commit(self.conn, self.root)
 
-    def commit(self) -> None:
-        self.conn.commit()
-
     def rollback(self) -> None:
         if not self.conn.closed:
             self.conn.rollback()
-
-    def close(self) -> None:
-        self.conn.close()
 
     def after_commit(self) -> None:
         pass

@@ -19,8 +19,9 @@ from data.events.stores import PostgresStore
 from layouts import ids
 from testkit.dash_client import DashCallbacks
 from testkit.ports import free_port
-from tests.unit.csv_support import FIXTURES, GOOD, read_records_from_text
+from tests.unit.csv_support import FIXTURES
 from tests.unit.csv_support import rows as sqlite_rows
+from tests.unit.test_csv_import import _good_then_fail
 from tests.unit.test_engine_properties import check_routes
 from tests.unit.test_postgres_store import read_raw_pg
 from web import services
@@ -109,13 +110,6 @@ def test_an_import_reports_and_stores_what_it_does_on_sqlite(pg_store, db_path, 
     on_postgres = import_csv(pg_store, FIXTURES / name)
     assert on_postgres.summary_lines() == on_sqlite.summary_lines()
     assert pg_rows(pg_store.url) == sqlite_rows(db_path)
-
-
-def _good_then_fail(count: int, error: BaseException):
-    fields = next(read_records_from_text(GOOD))[1]
-    for line in range(1, count + 1):
-        yield line, list(fields)
-    raise error
 
 
 @pytest.mark.parametrize("error", [RuntimeError("disk on fire"), KeyboardInterrupt()])
