@@ -23,12 +23,6 @@ def _driver_errors(store) -> tuple:
     return writer_errors(store)
 
 
-def _say(error: Exception) -> str:
-    from data.events.stores import one_line
-
-    return one_line(error)
-
-
 @click.command("import-events")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=str))
 @click.option(
@@ -99,7 +93,7 @@ def demo_data_command(rows: int, seed: int) -> None:
         raise click.ClickException("interrupted: the database is unchanged") from None
     except (OSError, *_driver_errors(store)) as exc:
         raise click.ClickException(
-            f"cannot write demo data to {store.label}: {_say(exc)}"
+            f"cannot write demo data to {store.label}: {store.say(exc)}"
         ) from None
     click.echo(
         f"wrote {written} demo events (seed {seed}) to {store.label} "
@@ -118,7 +112,7 @@ def ensure_db_command() -> None:
         created = ensure_database(store)
     except (OSError, *_driver_errors(store)) as exc:
         raise click.ClickException(
-            f"cannot open or create the event database {store.label}: {_say(exc)}"
+            f"cannot open or create the event database {store.label}: {store.say(exc)}"
         ) from None
     if created:
         click.echo(f"created a demo database at {store.label}")

@@ -9,7 +9,7 @@ import time
 from flask import Blueprint, current_app, jsonify
 
 from data.events.encoding import RAW_COLUMNS
-from data.events.store import TABLE, connect
+from data.events.store import TABLE, EventStoreUnreadable, connect
 from data.events.stores import PostgresStore
 from web import services
 
@@ -19,7 +19,7 @@ bp = Blueprint("health", __name__)
 def check_event_store(store) -> dict:
     """Can the events table be read, with the columns the analysis needs?"""
     if isinstance(store, PostgresStore):
-        return check_postgres(store)
+        return check_postgres(services.analytics())
     path = store.path
     if not os.path.exists(path):
         return {"ok": False, "error": "event database file does not exist"}
@@ -37,21 +37,13 @@ def check_event_store(store) -> dict:
     return {"ok": True}
 
 
-def check_postgres(store: PostgresStore) -> dict:
-    """Connect (within seconds) and ask for the analysis's columns, reading no row."""
-    import psycopg
-
-    from data.events import pg_store
-
+def check_postgres(analytics) -> dict:
+    """Ask the way /data asks (probe, fingerprint, rollup), so that the two always agree: a
+    role that may not read a table, a timeout, a lock, a server that is down."""
     try:
-        conn = pg_store.connect(store.url, autocommit=True)
-        try:
-            conn.execute(f"SET statement_timeout = {pg_store.STATEMENT_TIMEOUT_MS}")
-            conn.execute(f"SELECT {', '.join(RAW_COLUMNS)} FROM {TABLE} LIMIT 0")
-        finally:
-            conn.close()
-    except psycopg.Error as exc:
-        return {"ok": False, "error": str(pg_store.store_error(exc))}
+        analytics.date_bounds()
+    except EventStoreUnreadable as exc:
+        return {"ok": False, "error": str(exc)}
     return {"ok": True, "store": "postgresql"}
 
 

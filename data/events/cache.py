@@ -143,7 +143,11 @@ class EventsAnalytics:
                 if unreadable is None:
                     raise
                 # The operator's problem, said in one line; requests get a 503 saying it.
-                log.warning("cannot read the events of %s: %s", self.versions.label, error)
+                log.warning(
+                    "cannot read the events of %s: %s",
+                    self.versions.label,
+                    self.versions.say(error),
+                )
                 raise unreadable from None
 
     def _switch_if_new(self, probe) -> Rollup:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from data.events.rollup import RowEncoder
 from data.events.store import COLUMN_NAMES
-from data.events.stores import EventStore, as_store, one_line
+from data.events.stores import EventStore, as_store
 from data.events.text_decoding import ENCODING_ERRORS
 from data.events.writers import open_writer, writer_errors
 
@@ -202,7 +202,7 @@ def import_records(
     try:
         writer = open_writer(store)
     except errors as exc:
-        raise CsvImportError(f"cannot open the database {store.label}: {one_line(exc)}") from None
+        raise CsvImportError(f"cannot open the database {store.label}: {store.say(exc)}") from None
     try:
         was_demo = writer.begin()
         if replace:
@@ -251,7 +251,7 @@ def import_records(
     except errors as exc:
         writer.rollback()
         raise CsvImportError(
-            f"the database {store.label} refused the import: {one_line(exc)}"
+            f"the database {store.label} refused the import: {store.say(exc)}"
         ) from None
     except BaseException:
         # Ctrl-C or any failure mid-way: nothing of this import stays.

@@ -74,9 +74,10 @@ def _minutes_sql(kind: str) -> str:
             "the event database cannot be read: movies.totalminuteswatched is text; "
             "PostgreSQL needs a numeric column"
         )
+    # As a double, like every SQLite reader: 2**53 + 1 reads as 2**53, not as unreadable.
     return (
-        f"CASE WHEN totalminuteswatched BETWEEN {-_MAX_MINUTES} AND {_MAX_MINUTES} "
-        "THEN totalminuteswatched ELSE 0 END"
+        f"CASE WHEN totalminuteswatched::float8 BETWEEN {-_MAX_MINUTES} AND {_MAX_MINUTES} "
+        "THEN totalminuteswatched::float8 ELSE 0 END"
     )
 
 
@@ -133,6 +134,16 @@ def _grouped(conn, name: str, sql: str, dtypes: dict, report: GroupedRead) -> It
 
 
 def _parse(texts: list[str], dtypes: dict) -> pd.DataFrame:
+    try:
+        return _read_csv(texts, dtypes)
+    except pd.errors.ParserError as error:
+        # Ctrl-C while pandas parses reaches us wrapped in its own error: say it as it is.
+        if isinstance(error.__context__ or error.__cause__, KeyboardInterrupt):
+            raise KeyboardInterrupt from None
+        raise
+
+
+def _read_csv(texts: list[str], dtypes: dict) -> pd.DataFrame:
     return pd.read_csv(
         io.StringIO("\n".join(texts)),
         header=None,
@@ -303,8 +314,11 @@ def read_committed(url: str) -> tuple[tuple, Rollup]:
 
 
 def snapshot(url: str):
-    """A connection inside a read-only REPEATABLE READ transaction: one view of the rows."""
+    """A connection inside a read-only REPEATABLE READ transaction: one view of the rows,
+    giving up on a table locked by maintenance within seconds (LockNotAvailable)."""
     conn = pg_store.connect(url)
+    conn.execute(f"SET lock_timeout = {pg_store.LOCK_TIMEOUT_MS}")
+    conn.commit()
     conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
     return conn
 
@@ -334,7 +348,8 @@ def main(argv: list[str]) -> int:
         publish_committed(url, Path(argv[0]))
     except (psycopg.Error, EventStoreUnreadable, OSError) as error:
         print(
-            f"cannot build the rollup of {pg_store.describe(url)}: {one_line(error)}",
+            f"cannot build the rollup of {pg_store.describe(url)}: "
+            f"{pg_store.redact(one_line(error), url)}",
             file=sys.stderr,
         )
         return 1

@@ -18,6 +18,9 @@ from data.events.store import (
 
 CONNECT_TIMEOUT = 2  # seconds; libpq's smallest useful value
 STATEMENT_TIMEOUT_MS = 2000  # for the version probe: an answer or a 503 within seconds
+# For the scans a request may wait on (the fingerprint): a table locked by maintenance (VACUUM
+# FULL, ALTER TABLE) answers 503 within seconds instead of holding every request.
+LOCK_TIMEOUT_MS = 2000
 # The tutorial's columns with PostgreSQL types: SQLite's INTEGER is 64 bits, so bigint keeps
 # every value an import accepts on either store.
 _TYPES = {"TEXT": "text", "INTEGER": "bigint", "REAL": "double precision"}
@@ -47,21 +50,65 @@ def connect(url: str, *, autocommit: bool = False):
     return conn
 
 
+def _secrets(url: str) -> list[str]:
+    """What in a URL may be (part of) a password: the text between the user name and the last
+    '@' before the host, and its '@'-separated pieces (a password with an unescaped '@' makes
+    libpq read the rest as a host name, which its messages then repeat)."""
+    rest = url.split("://", 1)[-1].split("?", 1)[0]
+    if "@" not in rest:
+        return []
+    # Up to the last '@': a password may hold '/' or '@' that the writer did not escape.
+    userinfo = rest.rsplit("@", 1)[0]
+    if ":" not in userinfo:
+        return []
+    password = userinfo.split(":", 1)[1]
+    pieces = [password, *password.split("@"), *password.split("/")]
+    return sorted({p for p in pieces if len(p) >= 3} | {password} - {""}, key=len, reverse=True)
+
+
+def redact(text: str, url: str) -> str:
+    """text with anything that may be the URL's password replaced by '***'."""
+    for secret in _secrets(url):
+        text = text.replace(secret, "***")
+    return text
+
+
 def describe(url: str) -> str:
     """The URL without its password, for messages and logs."""
+    from psycopg import ProgrammingError
     from psycopg.conninfo import conninfo_to_dict
 
-    parts = conninfo_to_dict(url)
+    try:
+        parts = conninfo_to_dict(url)
+    except ProgrammingError:
+        return "postgresql://(an unreadable URL)"
     user = f"{parts['user']}@" if parts.get("user") else ""
     host = parts.get("host") or "localhost"
     port = f":{parts['port']}" if parts.get("port") else ""
-    return f"postgresql://{user}{host}{port}/{parts.get('dbname', '')}"
+    return redact(f"postgresql://{user}{host}{port}/{parts.get('dbname', '')}", url)
 
 
 def store_error(error: Exception) -> EventStoreUnreadable:
-    """The 503 error (safe to show) for a psycopg error: unreachable, or not readable."""
+    """The 503 error (safe to show) for a psycopg error, saying which kind it is; the details
+    (host, role) stay in the server's log."""
     import psycopg
+    from psycopg import errors
 
+    if isinstance(error, errors.LockNotAvailable):
+        return EventStoreUnavailable(
+            "the events table is locked (maintenance on the database); try again shortly"
+        )
+    if isinstance(error, errors.QueryCanceled):
+        return EventStoreUnavailable("the event database took too long to answer; try again")
+    if isinstance(error, psycopg.OperationalError) and error.sqlstate is None:
+        if "FATAL" in str(error):  # it answered, and refused the login or the database
+            return EventStoreUnavailable(
+                "the event database refused the connection (check the user, password and "
+                "database name in DATABASE_URL)"
+            )
+        return EventStoreUnavailable(
+            "the event database (PostgreSQL) is not reachable; try again shortly"
+        )
     if isinstance(error, psycopg.OperationalError):
         return EventStoreUnavailable(
             "the event database (PostgreSQL) is not reachable; try again shortly"
@@ -103,7 +150,13 @@ def new_version_token(conn) -> None:
 
 
 def _meta(conn, key: str) -> str | None:
-    if not table_exists(conn, META_TABLE):
+    """A value of our side table; None when it is absent or this role may not read it (a
+    read-only dashboard granted only movies)."""
+    readable = conn.execute(
+        "SELECT to_regclass(%s) IS NOT NULL AND has_table_privilege(to_regclass(%s), 'SELECT')",
+        (META_TABLE, META_TABLE),
+    ).fetchone()[0]
+    if not readable:
         return None
     row = conn.execute(f"SELECT value FROM {META_TABLE} WHERE key = %s", (key,)).fetchone()
     return None if row is None else str(row[0])
@@ -125,9 +178,11 @@ class PgFingerprint(NamedTuple):
 
 
 # Every column the analysis reads, hashed per row and summed (exact numeric, in any order).
+# A row's text form quotes values and tells NULL from '' (concat_ws would skip NULLs, so a
+# value moved to a neighbouring empty column would hash the same).
 _DIGEST_SQL = (
-    "sum(hashtextextended(concat_ws(',', event_date, userid, totalminuteswatched, "
-    "viewpercentage, title, sessiontype, device, market), 0)::numeric)::text"
+    "sum(hashtextextended(ROW(event_date, userid, totalminuteswatched, viewpercentage, title, "
+    "sessiontype, device, market)::text, 0)::numeric)::text"
 )
 
 
@@ -145,7 +200,9 @@ def data_fingerprint(conn) -> PgFingerprint:
 
 
 _PROBE_SQL = f"""
-SELECT c.relfilenode::bigint,
+SELECT (SELECT array_agg(p.relfilenode ORDER BY p.oid)::text
+          FROM pg_class p
+         WHERE p.oid = c.oid OR p.oid IN (SELECT relid FROM pg_partition_tree(c.oid))),
        pg_postmaster_start_time()::text,
        (SELECT stats_reset::text FROM pg_stat_database WHERE datname = current_database()),
        (SELECT array[sum(s.n_tup_ins), sum(s.n_tup_upd), sum(s.n_tup_del)]::text
@@ -159,7 +216,8 @@ SELECT c.relfilenode::bigint,
 
 
 def probe(conn) -> tuple | None:
-    """A cheap value that changes when rows may have changed: the table's storage (TRUNCATE),
+    """A cheap value that changes when rows may have changed: the storage of the table and of
+    its partitions (TRUNCATE),
     the server's start, the statistics' last reset and insert/update/delete counters (flushed
     by a writer within about a second of its commit) and Reelboard's write token; the same in
     every process that asks at once. None: no movies table. Without statistics (a view, some
@@ -168,7 +226,7 @@ def probe(conn) -> tuple | None:
     row = conn.execute(_PROBE_SQL).fetchone()
     if row is None:
         return None
-    relfilenode, started, reset, counters, stats_usable = row
+    storage, started, reset, counters, stats_usable = row
     if counters is None or counters == "{NULL,NULL,NULL}" or not stats_usable:
         counters = f"no statistics, {int(time.time() // _NO_STATS_SECONDS)}"
-    return relfilenode, started, reset, counters, _meta(conn, VERSION_KEY)
+    return storage, started, reset, counters, _meta(conn, VERSION_KEY)

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from data.events import pg_rollup, pg_store
+from data.events.pg_store import redact
 from data.events.rollup import Rollup
 from data.events.store import EventStoreUnreadable
 from data.events.stores import one_line
@@ -85,7 +86,9 @@ class PostgresVersions:
                 self._close()
                 self._answer = None
                 if self._failed_at is None:
-                    log.warning("event database %s: %s", self.label, one_line(error))
+                    log.warning(
+                        "event database %s: %s", self.label, redact(one_line(error), self.url)
+                    )
                 self._failed_at, self._failure = now, pg_store.store_error(error)
                 raise self._failure from None
             if self._failed_at is not None:
@@ -160,6 +163,10 @@ class PostgresVersions:
             return pg_store.read_demo_flag(conn)
         finally:
             conn.close()
+
+    def say(self, error: Exception) -> str:
+        """An error in one line for the log, without the password."""
+        return redact(one_line(error), self.url)
 
     def store_error(self, error: Exception) -> EventStoreUnreadable | None:
         """The 503 error for an exception of this store (None: not one of its errors)."""

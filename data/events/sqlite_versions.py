@@ -13,6 +13,7 @@ from data.events.rollup import Rollup
 from data.events.rollup_files import rollup_root
 from data.events.rollup_source import CHUNK_ROWS, publish_committed, read_rollup
 from data.events.store import EventStoreUnreadable, connect, data_fingerprint, is_demo
+from data.events.stores import one_line
 
 
 class SqliteVersions:
@@ -98,6 +99,10 @@ class SqliteVersions:
 
     def is_demo(self) -> bool:
         return is_demo(self.db_path)
+
+    def say(self, error: Exception) -> str:
+        """An error in one line for the log."""
+        return one_line(error)
 
     def store_error(self, error: Exception) -> EventStoreUnreadable | None:
         """The 503 error for an exception of this store (None: not one of its errors)."""

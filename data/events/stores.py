@@ -37,6 +37,10 @@ class SqliteStore:
 
         return SqliteVersions(self.path)
 
+    def say(self, error: Exception) -> str:
+        """A driver's error about this store, in one line."""
+        return one_line(error)
+
 
 @dataclass(frozen=True)
 class PostgresStore:
@@ -67,6 +71,13 @@ class PostgresStore:
 
         return PostgresVersions(self.url, self.rollup_root)
 
+    def say(self, error: Exception) -> str:
+        """A driver's error about this store, in one line, without the password (libpq's
+        messages can repeat parts of a malformed URL)."""
+        from data.events.pg_store import redact
+
+        return redact(one_line(error), self.url)
+
 
 EventStore = SqliteStore | PostgresStore
 
@@ -77,10 +88,12 @@ def store_from_url(url: str, instance_path: Path, base_dir: Path) -> EventStore:
         from psycopg import ProgrammingError
         from psycopg.conninfo import conninfo_to_dict
 
+        from data.events.pg_store import redact
+
         try:
             conninfo_to_dict(url)
         except ProgrammingError as error:
-            reason = " ".join(str(error).split())
+            reason = redact(" ".join(str(error).split()), url)
             raise StoreUrlError(f"DATABASE_URL is not a valid PostgreSQL URL: {reason}") from None
         return PostgresStore(url, Path(instance_path))
     if not url.startswith(SQLITE_PREFIX) or len(url) == len(SQLITE_PREFIX):

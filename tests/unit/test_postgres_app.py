@@ -196,16 +196,17 @@ def test_rows_a_pipeline_inserts_are_served_within_seconds(make_app, pg_demo):
     assert views == before + 25, "rows a pipeline inserted were not served within 10 s"
 
 
-@pytest.fixture
-def read_only_url(pg_demo, pg_server):
-    """A role that may only SELECT on movies (and our side table), as the README grants it."""
+@pytest.fixture(params=["movies, reelboard_meta", "movies"])
+def read_only_url(request, pg_demo, pg_server):
+    """A role that may only SELECT on movies (and our side table, as the README grants it, or
+    not: a dashboard on a table another system fills may be granted just that)."""
     server_url, _ = pg_server
     role = f"reelboard_ro_{os.getpid()}_{os.urandom(3).hex()}"
     with psycopg.connect(pg_demo.url, autocommit=True) as conn:
         schema = conn.execute("SELECT current_schema()").fetchone()[0]
         conn.execute(f'CREATE ROLE "{role}" LOGIN')
         conn.execute(f'GRANT USAGE ON SCHEMA "{schema}" TO "{role}"')
-        conn.execute(f'GRANT SELECT ON movies, reelboard_meta TO "{role}"')
+        conn.execute(f'GRANT SELECT ON {request.param} TO "{role}"')
     yield pg_demo.url.replace("postgresql://", f"postgresql://{role}@", 1)
     with psycopg.connect(server_url, autocommit=True) as conn:
         conn.execute(f'DROP OWNED BY "{role}"')
@@ -216,6 +217,7 @@ def test_a_read_only_role_serves_the_dashboard_and_cannot_write(make_app, read_o
     app = make_app(DATABASE_URL=read_only_url)
     pg_client = app.server.test_client()
     assert pg_client.get("/data/kpis/").get_json() == client.get("/data/kpis/").get_json()
+    assert pg_client.get("/data/toplist/").get_json() == client.get("/data/toplist/").get_json()
     assert pg_client.get("/healthz").status_code == 200
     assert pg_client.get("/").status_code == 200
     runner = app.server.test_cli_runner()
@@ -294,3 +296,60 @@ def test_store_label_never_holds_the_password(instance_dir):
     store = PostgresStore("postgresql://user:hunter2@db.example:6543/events", instance_dir)
     assert store.label == "postgresql://user@db.example:6543/events"
     assert "hunter2" not in repr(store)
+
+
+MALFORMED = [
+    ("postgresql://postgres:pa/ssWORD@127.0.0.1:5432/test", ["pa/ssWORD", "ssWORD"]),
+    ("postgresql://postgres:p@ssWORD@127.0.0.1/test", ["p@ssWORD", "ssWORD"]),
+    ("postgresql://postgres:s3cret%zzPW@127.0.0.1/test", ["s3cret", "zzPW"]),
+    ("postgresql://postgres:s3cretPW@[::1/test", ["s3cretPW"]),
+]
+
+
+@pytest.mark.parametrize(("url", "secrets"), MALFORMED)
+def test_a_malformed_url_never_shows_its_password(tmp_path, url, secrets):
+    from config import ConfigError, event_store
+
+    try:
+        store = event_store(url, tmp_path)
+    except ConfigError as error:
+        said = [str(error)]
+    else:
+        said = [store.label]
+        try:
+            psycopg.connect(store.url, connect_timeout=2).close()
+        except psycopg.Error as error:
+            said.append(store.say(error))
+    for text in said:
+        assert not any(secret in text for secret in secrets), text
+
+
+def test_a_url_with_an_unescaped_at_is_one_line_at_start_without_the_password(tmp_path):
+    result = _start(
+        "postgresql://postgres:p@ssWORD@127.0.0.1/test",
+        tmp_path,
+        "-m",
+        "flask",
+        "--app",
+        "dashboard_app",
+        "ensure-db",
+    )
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "ssWORD" not in result.stderr + result.stdout
+    assert len([line for line in result.stderr.splitlines() if line.startswith("Error")]) == 1
+
+
+def test_no_movies_table_is_healthy_and_empty(make_app, pg_url):
+    client = make_app(DATABASE_URL=pg_url).server.test_client()
+    assert client.get("/data/kpis/").get_json()["views"] == 0
+    assert client.get("/healthz").status_code == 200
+
+
+def test_a_statement_timeout_in_the_url_is_the_same_503_on_data_and_healthz(make_app, pg_demo):
+    # 1 ms: every scan is cancelled (one `options`, or the search path would be lost).
+    url = pg_demo.url.replace("options=", "options=-cstatement_timeout%3D1%20", 1)
+    client = make_app(DATABASE_URL=url).server.test_client()
+    data, health = client.get("/data/kpis/"), client.get("/healthz")
+    assert data.status_code == health.status_code == 503
+    assert data.get_json()["error"] == health.get_json()["checks"]["events"]["error"]
+    assert "too long" in data.get_json()["error"]

@@ -22,7 +22,7 @@ from data.events.catalog import METRIC_NAMES
 from data.events.demo_data import generate_demo
 from data.events.params import Filters
 from data.events.pg_versions import PostgresVersions
-from data.events.store import COLUMN_NAMES
+from data.events.store import COLUMN_NAMES, EventStoreUnavailable
 from tests.unit.test_engine_properties import check_edges, check_random_combinations
 
 RESOLUTIONS = ("daily", "weekly", "monthly")
@@ -300,3 +300,90 @@ def test_a_view_without_statistics_is_looked_at_every_few_seconds(
     while engine.kpis()["views"] == 1 and time.monotonic() < deadline:
         time.sleep(0.2)
     assert engine.kpis() == {**engine.kpis(), "views": 2, "unique_users": 2}
+
+
+def _served_views(engine, expected: int, seconds: float = 5) -> int:
+    deadline = time.monotonic() + seconds
+    while (views := engine.kpis()["views"]) != expected and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return views
+
+
+def test_a_value_moved_to_a_neighbouring_empty_column_is_a_new_version(pg_demo, engines):
+    """The digest tells NULL from '' and quotes values: ('TV', NULL) is not (NULL, 'TV')."""
+    with psycopg.connect(pg_demo.url) as conn:
+        conn.execute(
+            "INSERT INTO movies (event_date, userid, device, market) "
+            "VALUES ('2025-03-04 10:00', 'mover', 'QQ', NULL)"
+        )
+    engine = engines(pg_demo.versions())
+    only_qq = Filters.of(D(2025, 3, 4), D(2025, 3, 4), market={"QQ"})
+    assert engine.kpis(only_qq)["views"] == 0
+    with psycopg.connect(pg_demo.url) as conn:
+        conn.execute("UPDATE movies SET market = device, device = NULL WHERE userid = 'mover'")
+        conn.execute("SELECT pg_stat_force_next_flush()")
+    deadline = time.monotonic() + 5
+    while engine.kpis(only_qq)["views"] == 0 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert engine.kpis(only_qq)["views"] == 1
+
+
+def test_truncating_a_partition_is_a_new_version(pg_url, instance_dir, engines):
+    with psycopg.connect(pg_url) as conn:
+        create = pg_tables.CREATE_MOVIES.replace("IF NOT EXISTS ", "")
+        conn.execute(create + " PARTITION BY RANGE (event_date)")
+        conn.execute(
+            "CREATE TABLE movies_2025 PARTITION OF movies "
+            "FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')"
+        )
+        conn.execute("CREATE TABLE movies_rest PARTITION OF movies DEFAULT")
+        conn.execute(
+            "INSERT INTO movies (event_date, userid) "
+            "VALUES ('2025-05-01', 'a'), ('2024-05-01', 'b')"
+        )
+    engine = engines(PostgresVersions(pg_url, instance_dir / "rollups"))
+    assert _served_views(engine, 2) == 2
+    with psycopg.connect(pg_url) as conn:
+        conn.execute("TRUNCATE movies_rest")
+    assert _served_views(engine, 1) == 1
+    with psycopg.connect(pg_url) as conn:
+        conn.execute("TRUNCATE movies")
+    assert _served_views(engine, 0) == 0
+
+
+def test_a_table_locked_by_maintenance_is_a_503_within_seconds(pg_demo, engines):
+    engine = engines(pg_demo.versions())
+    assert engine.kpis()["views"] == 5_000
+    with psycopg.connect(pg_demo.url) as writer:
+        writer.execute("INSERT INTO movies (event_date, userid) VALUES ('2025-06-01', 'x')")
+        writer.execute("SELECT pg_stat_force_next_flush()")
+        writer.commit()
+        writer.execute("LOCK TABLE movies IN ACCESS EXCLUSIVE MODE")  # as VACUUM FULL does
+        time.sleep(1.2)  # the probe's answer is reused for a second
+        started = time.monotonic()
+        with pytest.raises(EventStoreUnavailable, match="locked"):
+            engine.kpis()
+        assert time.monotonic() - started < 4
+    assert _served_views(engine, 5_001) == 5_001  # the lock gone, the new rows served
+
+
+def test_minutes_past_two_to_the_53_read_as_on_sqlite(pg_url, instance_dir, engines, tmp_path):
+    import sqlite3
+
+    from data.events.store import CREATE_MOVIES
+
+    rows = [("2025-01-01 10:00:00", "a", 2**53 + 1), ("2025-01-01 11:00:00", "b", 2**60)]
+    db = tmp_path / "big.sqlite"
+    with sqlite3.connect(db) as conn:
+        conn.execute(CREATE_MOVIES)
+        conn.executemany(
+            "INSERT INTO movies (event_date, userid, totalminuteswatched) VALUES (?, ?, ?)", rows
+        )
+    with psycopg.connect(pg_url) as conn:
+        pg_tables.ensure_schema(conn)
+        conn.cursor().executemany(
+            "INSERT INTO movies (event_date, userid, totalminuteswatched) VALUES (%s, %s, %s)",
+            rows,
+        )
+    on_postgres = engines(PostgresVersions(pg_url, instance_dir / "rollups"))
+    assert on_postgres.kpis() == engines(db).kpis()
