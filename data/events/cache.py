@@ -77,6 +77,7 @@ class EventsAnalytics:
         self._pending: _Pending | None = None
         self.loads = 0  # versions this process switched to (tests and benchmarks look at it)
         self.last_load_seconds = 0.0
+        self.last_error: EventStoreUnreadable | None = None  # of the last answer, if it failed
 
     # -- versions -----------------------------------------------------------------------------
 
@@ -127,7 +128,16 @@ class EventsAnalytics:
 
     def _current(self) -> Rollup:
         """The rollup of the database's current version (or, while a newer one is being built
-        elsewhere, of the previous one)."""
+        elsewhere, of the previous one). Remembers the last failure for /healthz."""
+        try:
+            rollup = self._current_or_raise()
+        except EventStoreUnreadable as error:
+            self.last_error = error
+            raise
+        self.last_error = None
+        return rollup
+
+    def _current_or_raise(self) -> Rollup:
         probe = self.versions.probe()  # raises the 503 error while a server is down
         loaded = self._loaded
         if loaded.rollup is not None and probe is not None and probe == loaded.probe:
