@@ -79,7 +79,9 @@ def post_worker_init(worker):
     # Read the events in the background: the first dashboard request then finds them loaded.
     from web import services
 
-    services.analytics(server).warm_up()
+    warming = services.analytics(server).warm_up()
+    if warming is not None:
+        warming.join(5)  # usually done in milliseconds; a first build goes on in the background
     try:
         status = server.test_client().get("/healthz").status_code
     except Exception:  # noqa: BLE001 - a failed warm-up must not stop the worker from serving
@@ -87,7 +89,9 @@ def post_worker_init(worker):
         return
     if status != 200:
         # Not fatal: the game answers 503 until Redis is back, the dashboard works meanwhile.
-        worker.log.warning("warm-up /healthz answered %s: Redis or the event store is down", status)
+        worker.log.warning(
+            "warm-up /healthz answered %s: Redis or the event store is down or not ready", status
+        )
 
 
 def worker_exit(server, worker):

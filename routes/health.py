@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import time
@@ -40,13 +41,26 @@ def check_event_store(store) -> dict:
 def check_postgres(analytics) -> dict:
     """The server answers the probe, and the last answer the analytics gave did not fail (a
     role that may not read a table, a timeout, a lock): /healthz and /data agree. Never waits
-    on a rollup build, so that a starting worker's own warm-up check stays quick."""
+    on a first build, so that a starting worker's own warm-up check stays quick."""
     try:
         analytics.versions.probe()
     except EventStoreUnreadable as exc:
         return {"ok": False, "error": str(exc)}
+    if analytics.ready:
+        if analytics.last_error is not None:
+            # Ask again (cheap once a version is loaded; a newer one is built in the
+            # background), so that a recovered server is seen as such.
+            with contextlib.suppress(EventStoreUnreadable):
+                analytics.date_bounds()
+    else:
+        # A new app server builds its first rollup (minutes at tens of millions of events): a
+        # proxy should send the traffic elsewhere meanwhile. Nothing loading (the server was
+        # down at start)? Then this check starts it, in the background.
+        analytics.warm_up()
     if analytics.last_error is not None:
         return {"ok": False, "error": str(analytics.last_error)}
+    if not analytics.ready:
+        return {"ok": False, "error": "the events are being prepared (a first start); not ready"}
     return {"ok": True, "store": "postgresql"}
 
 

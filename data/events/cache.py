@@ -78,6 +78,7 @@ class EventsAnalytics:
         self.loads = 0  # versions this process switched to (tests and benchmarks look at it)
         self.last_load_seconds = 0.0
         self.last_error: EventStoreUnreadable | None = None  # of the last answer, if it failed
+        self._warming: threading.Thread | None = None
 
     # -- versions -----------------------------------------------------------------------------
 
@@ -288,9 +289,19 @@ class EventsAnalytics:
         if not background:
             load()
             return None
-        thread = threading.Thread(target=load, name="reelboard-analytics-warm-up", daemon=True)
-        thread.start()
-        return thread
+        warming = self._warming
+        if warming is not None and warming.is_alive():
+            return warming  # one warm-up at a time (health checks ask for one too)
+        self._warming = threading.Thread(
+            target=load, name="reelboard-analytics-warm-up", daemon=True
+        )
+        self._warming.start()
+        return self._warming
+
+    @property
+    def ready(self) -> bool:
+        """True once a version is loaded (a first start may still be building it)."""
+        return self._loaded.rollup is not None
 
     def close(self) -> None:
         """Let go of the store's kept connection (tests, tools); a later call reopens it."""

@@ -9,6 +9,7 @@ data/events/rollup_files.py stores it so that every worker maps the same pages.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field, fields
 from typing import NamedTuple
 
@@ -296,6 +297,7 @@ def _user_tables(users: UserDays, n_users: int, n_combos: int) -> tuple[dict, di
     counts = {"daily": user_counts(daily, n_combos)}
     _, day_of_row, users, combos = daily
     for resolution in RESOLUTIONS[1:]:
+        time.sleep(0)  # a cooperative worker (gevent) serves others between the long steps
         triples = distinct_triples(
             period_of(day_of_row, resolution), users, combos, n_users, n_combos
         )

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 _META = "meta.json"
 _TMP_PREFIX = ".building-"
 _KEEP = 2  # the version being served and the one before (a worker may still be switching)
+_LOCK_POLL_SECONDS = 0.05
 
 
 def rollup_root(db_path: str | os.PathLike) -> Path:
@@ -136,14 +137,21 @@ def publish_version(root: Path, fingerprint: tuple, build: Callable[[], Rollup],
 
 @contextlib.contextmanager
 def build_lock(root: Path, blocking: bool = True):
-    """Hold the build lock of root (yield True), or yield False when not blocking and taken."""
+    """Hold the build lock of root (yield True), or yield False when not blocking and taken.
+
+    Waiting polls instead of blocking in flock: a gevent worker waiting for another's build
+    must keep serving (and answering gunicorn's heartbeat), or it is killed as hung."""
     root.mkdir(parents=True, exist_ok=True)
     with open(root / "build.lock", "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
-        except BlockingIOError:
-            yield False
-            return
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not blocking:
+                    yield False
+                    return
+                time.sleep(_LOCK_POLL_SECONDS)  # gevent's sleep under gunicorn: others run
         try:
             yield True
         finally:
