@@ -1,10 +1,11 @@
 """Rollups from PostgreSQL, aggregated by the database: three GROUP BY results, never raw rows.
 
 PostgreSQL reduces the events to (day, dimension values) cells, (day, dimension values, title)
-views and distinct (day, user, dimension values) triples; those stream out with COPY and become
-the same Rollup that the SQLite store builds from its rows (data/events/rollup.py), so the
-queries and their answers are the same on both stores. What crosses the wire is sized by days x
-dimension values x users (and titles), not by events. The reading rules are SQLite's: a day
+views and distinct (day, user, dimension values) triples; those come out packed as CSV text (one
+value per day, through a server-side cursor) and become the same Rollup that the SQLite store
+builds from its rows (data/events/rollup.py), so the queries and their answers are the same on
+both stores. What crosses the wire is sized by days x dimension values x users (and titles),
+not by events. The reading rules are SQLite's: a day
 from each event's date, NULL or unreadable minutes as 0, '' and NULL dimension values alike.
 `python -m data.events.pg_rollup ROOT` (DATABASE_URL in the environment) is the builder that a
 reader starts when the data changed outside Reelboard.
