@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 _MISSING = object()
 _CACHE_BYTES = 64 * 1024 * 1024
 _CHUNK_ROWS = 200_000
+_RETRY_SECONDS = 1.0  # a failed switch is answered again, not retried, for this long
 
 
 class _Loaded(NamedTuple):
@@ -79,6 +80,7 @@ class EventsAnalytics:
         self.last_load_seconds = 0.0
         self.last_error: EventStoreUnreadable | None = None  # of the last answer, if it failed
         self._warming: threading.Thread | None = None
+        self._failed: tuple | None = None  # (probe, error, monotonic time) of a failed switch
 
     # -- versions -----------------------------------------------------------------------------
 
@@ -143,11 +145,16 @@ class EventsAnalytics:
         loaded = self._loaded
         if loaded.rollup is not None and probe is not None and probe == loaded.probe:
             return loaded.rollup
+        self._raise_recent_failure(probe)
         with self._load_lock:
+            # Requests that queued behind a failing one get its answer, not a try of their own
+            # (each try may wait seconds, on a lock or a timeout).
+            self._raise_recent_failure(probe)
             try:
                 return self._switch_if_new(probe)
             except EventStoreUnreadable as error:
                 log.warning("cannot read the events of %s: %s", self.versions.label, error)
+                self._failed = (probe, error, time.monotonic())
                 raise
             except Exception as error:
                 unreadable = self.versions.store_error(error)
@@ -159,7 +166,16 @@ class EventsAnalytics:
                     self.versions.label,
                     self.versions.say(error),
                 )
+                self._failed = (probe, unreadable, time.monotonic())
                 raise unreadable from None
+
+    def _raise_recent_failure(self, probe) -> None:
+        """Raise the error of a failed switch to this same probe value within the last
+        _RETRY_SECONDS: nothing changed, so trying again at once would only fail again."""
+        failed = self._failed
+        if failed is not None and failed[0] == probe:
+            if time.monotonic() - failed[2] < _RETRY_SECONDS:
+                raise failed[1]
 
     def _switch_if_new(self, probe) -> Rollup:
         """Under the load lock: the rollup to serve for what this process's probe saw."""

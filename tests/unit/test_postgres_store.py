@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -360,11 +361,31 @@ def test_a_table_locked_by_maintenance_is_a_503_within_seconds(pg_demo, engines)
         writer.commit()
         writer.execute("LOCK TABLE movies IN ACCESS EXCLUSIVE MODE")  # as VACUUM FULL does
         time.sleep(1.2)  # the probe's answer is reused for a second
-        started = time.monotonic()
-        with pytest.raises(EventStoreUnavailable, match="locked"):
-            engine.kpis()
-        assert time.monotonic() - started < 4
-    assert _served_views(engine, 5_001) == 5_001  # the lock gone, the new rows served
+        seconds = []
+
+        def ask() -> None:
+            started = time.monotonic()
+            with pytest.raises(EventStoreUnavailable, match="locked"):
+                engine.kpis()
+            seconds.append(time.monotonic() - started)
+
+        # Concurrent requests share the one failed try: none waits for the others' turns.
+        askers = [threading.Thread(target=ask) for _ in range(4)]
+        for asker in askers:
+            asker.start()
+        for asker in askers:
+            asker.join()
+        assert len(seconds) == 4 and max(seconds) < 4, seconds
+    # The lock gone, the new rows are served (after at most a second of the same 503).
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            if engine.kpis()["views"] == 5_001:
+                break
+        except EventStoreUnavailable:
+            pass
+        time.sleep(0.2)
+    assert engine.kpis()["views"] == 5_001
 
 
 def test_minutes_past_two_to_the_53_read_as_on_sqlite(pg_url, instance_dir, engines, tmp_path):
