@@ -14,7 +14,6 @@ from cli import register_commands
 from config import PROJECT_ROOT, ConfigError, load_config
 from data.events.cache import EventsAnalytics
 from data.events.first_run import ensure_database
-from data.events.writers import writer_errors
 from data.game.redis_connection import RedisProvider
 from data.game.score_store import ScoreStore
 from layouts.dashboard import build_layout
@@ -110,7 +109,7 @@ def main() -> None:
     store = config["EVENT_STORE"]
     try:
         created = ensure_database(store)
-    except (OSError, *writer_errors(store)) as exc:
+    except (OSError, *store.errors) as exc:
         sys.exit(f"Error: cannot open or create the event database {store.label}: {store.say(exc)}")
     if created:
         print(f"Created a demo database at {store.label} (import real data: see README)")

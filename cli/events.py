@@ -17,12 +17,6 @@ def _store():
     return current_app.config["EVENT_STORE"]
 
 
-def _driver_errors(store) -> tuple:
-    from data.events.writers import writer_errors
-
-    return writer_errors(store)
-
-
 @click.command("import-events")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=str))
 @click.option(
@@ -91,7 +85,7 @@ def demo_data_command(rows: int, seed: int) -> None:
         written = generate_demo(store, rows=rows, seed=seed, progress=sys.stderr.isatty())
     except KeyboardInterrupt:
         raise click.ClickException("interrupted: the database is unchanged") from None
-    except (OSError, *_driver_errors(store)) as exc:
+    except (OSError, *store.errors) as exc:
         raise click.ClickException(
             f"cannot write demo data to {store.label}: {store.say(exc)}"
         ) from None
@@ -110,7 +104,7 @@ def ensure_db_command() -> None:
     store = _store()
     try:
         created = ensure_database(store)
-    except (OSError, *_driver_errors(store)) as exc:
+    except (OSError, *store.errors) as exc:
         raise click.ClickException(
             f"cannot open or create the event database {store.label}: {store.say(exc)}"
         ) from None

@@ -14,7 +14,7 @@ from data.events.rollup import RowEncoder
 from data.events.store import COLUMN_NAMES
 from data.events.stores import EventStore, as_store
 from data.events.text_decoding import ENCODING_ERRORS
-from data.events.writers import open_writer, writer_errors
+from data.events.writers import open_writer
 
 BATCH_ROWS = 20_000
 _WIDTH = len(COLUMN_NAMES)
@@ -197,7 +197,7 @@ def import_records(
     back, so `replace` never empties the table for a useless file.
     """
     store = as_store(target)
-    errors = writer_errors(store)
+    errors = store.errors
     result = ImportResult(replaced=replace)
     try:
         writer = open_writer(store)

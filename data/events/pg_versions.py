@@ -86,9 +86,7 @@ class PostgresVersions:
                 self._close()
                 self._answer = None
                 if self._failed_at is None:
-                    log.warning(
-                        "event database %s: %s", self.label, redact(one_line(error), self.url)
-                    )
+                    log.warning("event database %s: %s", self.label, self.say(error))
                 self._failed_at, self._failure = now, pg_store.store_error(error)
                 raise self._failure from None
             if self._failed_at is not None:

@@ -37,6 +37,13 @@ class SqliteStore:
 
         return SqliteVersions(self.path)
 
+    @property
+    def errors(self) -> tuple:
+        """The exception classes of its driver."""
+        import sqlite3
+
+        return (sqlite3.Error,)
+
     def say(self, error: Exception) -> str:
         """A driver's error about this store, in one line."""
         return one_line(error)
@@ -70,6 +77,13 @@ class PostgresStore:
         from data.events.pg_versions import PostgresVersions
 
         return PostgresVersions(self.url, self.rollup_root)
+
+    @property
+    def errors(self) -> tuple:
+        """The exception classes of its driver."""
+        import psycopg
+
+        return (psycopg.Error,)
 
     def say(self, error: Exception) -> str:
         """A driver's error about this store, in one line, without the password (libpq's

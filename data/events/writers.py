@@ -3,8 +3,6 @@ PostgreSQL COPY, the demo flag, and the new version's rollup published before th
 
 from __future__ import annotations
 
-import sqlite3
-
 from data.events import store as sqlite_store
 from data.events.stores import EventStore, SqliteStore
 
@@ -118,12 +116,3 @@ def open_writer(store: EventStore):
     if isinstance(store, SqliteStore):
         return SqliteWriter(store)
     return PostgresWriter(store)
-
-
-def writer_errors(store: EventStore) -> tuple:
-    """The exception classes of the store's database driver."""
-    if isinstance(store, SqliteStore):
-        return (sqlite3.Error,)
-    import psycopg
-
-    return (psycopg.Error,)
