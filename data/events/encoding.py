@@ -31,7 +31,7 @@ RAW_COLUMNS = (
 )
 _DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 NO_DAY = np.iinfo(np.int64).min
-_MAX_MINUTES = float(2**53)
+MAX_MINUTES = float(2**53)
 
 
 def _day_of(value: object) -> int:
@@ -165,7 +165,7 @@ def encode_chunk(raw: Mapping[str, Sequence], vocabulary: Vocabulary) -> Encoded
     minutes = _numbers(column("totalminuteswatched"))
     # Non-finite values, and values past 2**53 (no longer exact; sums would overflow), read as 0
     # like other unreadable minutes.
-    minutes[~(np.abs(minutes) <= _MAX_MINUTES)] = 0.0
+    minutes[~(np.abs(minutes) <= MAX_MINUTES)] = 0.0
     percent = _numbers(column("viewpercentage"))
     return EncodedChunk(
         day=days.astype(np.int32),

@@ -5,8 +5,8 @@ views and distinct (day, user, dimension values) triples; those come out packed 
 value per day, through a server-side cursor) and become the same Rollup that the SQLite store
 builds from its rows (data/events/rollup.py), so the queries and their answers are the same on
 both stores. What crosses the wire is sized by days x dimension values x users (and titles),
-not by events. The reading rules are SQLite's: a day
-from each event's date, NULL or unreadable minutes as 0, '' and NULL dimension values alike.
+not by events. The reading rules are SQLite's: a day from each event's date, NULL or
+unreadable minutes as 0, '' and NULL dimension values alike.
 `python -m data.events.pg_rollup ROOT` (DATABASE_URL in the environment) is the builder that a
 reader starts when the data changed outside Reelboard.
 """
@@ -26,15 +26,15 @@ import pandas as pd
 
 from data.events import pg_store
 from data.events.catalog import COMPLETE_PERCENT, DIMENSIONS
-from data.events.encoding import NO_DAY, Vocabulary, event_days
+from data.events.encoding import MAX_MINUTES, NO_DAY, RAW_COLUMNS, Vocabulary, event_days
 from data.events.rollup import Cells, Rollup, TitleViews, UserDays, empty_rollup, rollup_of_groups
 from data.events.rollup_files import publish_version
+from data.events.rollup_source import DAY_TEXT_SQL
 from data.events.store import TABLE, EventStoreUnreadable
 from data.events.stores import one_line
 
 log = logging.getLogger(__name__)
 CHUNK_ROWS = 500_000  # grouped rows parsed at a time
-_MAX_MINUTES = 2**53  # beyond it a minute value is unreadable (0), as in data/events/encoding.py
 _DATE_TYPES = {"timestamp without time zone", "timestamp with time zone", "date"}
 _TEXT_TYPES = ("text", "character varying", "character")
 _DIMS = [f"coalesce({d.column}::text, '')" for d in DIMENSIONS]  # '' and NULL name one value
@@ -56,12 +56,9 @@ def _day_sql(kind: str) -> tuple[str, str, bool]:
         where = "isfinite(event_date) AND event_date >= '0001-01-01' AND event_date < '10000-01-01'"
         return "(event_date::date - DATE '1970-01-01')", where, False
     if kind.startswith(_TEXT_TYPES):
-        # Text dates are cut to their day here and read by the encoding's own rule.
-        cut = (
-            "CASE WHEN length(event_date) > 10 AND substr(event_date, 11, 1) IN (' ', 'T') "
-            "THEN substr(event_date, 1, 10) ELSE event_date END"
-        )
-        return cut, "event_date IS NOT NULL", True
+        # Text dates are cut to their day as SQLite's loader cuts them, and read by the
+        # encoding's own rule.
+        return DAY_TEXT_SQL, "event_date IS NOT NULL", True
     raise EventStoreUnreadable(
         f"the event database cannot be read: movies.event_date is {kind}, "
         "not a timestamp, date or text column"
@@ -77,7 +74,7 @@ def _minutes_sql(kind: str) -> str:
         )
     # As a double, like every SQLite reader: 2**53 + 1 reads as 2**53, not as unreadable.
     return (
-        f"CASE WHEN totalminuteswatched::float8 BETWEEN {-_MAX_MINUTES} AND {_MAX_MINUTES} "
+        f"CASE WHEN totalminuteswatched::float8 BETWEEN {-int(MAX_MINUTES)} AND {int(MAX_MINUTES)} "
         "THEN totalminuteswatched::float8 ELSE 0 END"
     )
 
@@ -185,18 +182,7 @@ def read_rollup(conn, report: GroupedRead | None = None) -> Rollup:
     if not pg_store.table_exists(conn, TABLE):
         return empty_rollup()
     types = _column_types(conn)
-    missing = [
-        c
-        for c in (
-            "event_date",
-            "userid",
-            "totalminuteswatched",
-            "viewpercentage",
-            "title",
-            *(d.column for d in DIMENSIONS),
-        )
-        if c not in types
-    ]
+    missing = [column for column in RAW_COLUMNS if column not in types]
     if missing:
         raise EventStoreUnreadable(
             f"the event database cannot be read: movies has no column {', '.join(missing)}"

@@ -27,11 +27,11 @@ CHUNK_ROWS = 200_000
 # SQLite cuts event_date to its day, so that pandas parses a few hundred distinct days instead
 # of millions of timestamps; rows whose 11th character is not ' ' or 'T' keep the full text and
 # are then rejected by the encoding exactly as the pure code path would.
-_DAY_SQL = (
+DAY_TEXT_SQL = (
     "CASE WHEN length(event_date) > 10 AND substr(event_date, 11, 1) IN (' ', 'T') "
     "THEN substr(event_date, 1, 10) ELSE event_date END"
 )
-_LOAD_SQL = f"SELECT {_DAY_SQL}, {', '.join(RAW_COLUMNS[1:])} FROM {TABLE}"
+_LOAD_SQL = f"SELECT {DAY_TEXT_SQL}, {', '.join(RAW_COLUMNS[1:])} FROM {TABLE}"
 
 
 def _chunks(conn: sqlite3.Connection, chunk_rows: int) -> Rollup:
