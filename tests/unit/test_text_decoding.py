@@ -1,13 +1,15 @@
-"""The importer and the analytics read the real data's odd bytes the same way."""
+"""The real data's odd text: raw bytes and `<xx>` escapes, read alike by importer and analytics."""
 
 from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 from data.events.cache import EventsAnalytics
 from data.events.csv_import import import_csv
 from data.events.params import Filters
-from data.events.text_decoding import decode_text
+from data.events.text_decoding import decode_escapes, decode_text, escape_example
 
 # Valid UTF-8 (ø), a lone Latin-1 byte (0xE5) and a cp1252 dash (0x96) in one value.
 MIXED = "Tromsø p".encode() + b"\xe5 \x96 hamna"
@@ -54,3 +56,68 @@ def test_a_tutorial_database_and_an_import_show_the_same_title(tmp_path):
     for path in (tutorial_db, imported_db):
         toplist = EventsAnalytics(path).toplist(10, Filters())
         assert toplist == [{"title": MIXED_TEXT, "values": 1}], path.name
+
+
+# -- the tutorial file's `<xx>` escapes ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "decoded"),
+    [
+        ("Menn som stirrer p<e5> geiter", "Menn som stirrer på geiter"),
+        ("<d8>isteins Blyant", "Øisteins Blyant"),
+        ("Troms<f8>", "Tromsø"),
+        ("Himmelbl<E5>", "Himmelblå"),  # upper-case hex too
+        ("Bl<E5>b<e6>r", "Blåbær"),
+        ("<96> <80> <9f>", "– € Ÿ"),  # cp1252's letters for 0x80..0x9F, as for raw bytes
+        ("<81><8d>", "\x81\x8d"),  # cp1252's holes: latin-1, as for raw bytes
+        ("<f8><e5>", "øå"),  # adjacent escapes that are not UTF-8: one letter each
+        ("Sm<c3><a5>land", "Småland"),  # UTF-8 written as escapes: read as UTF-8
+        ("<c3><a5><e5>", "åå"),  # UTF-8 where valid, cp1252 for the rest of the run
+        ("<e5><c3>", "åÃ"),  # a lead byte with nothing after it
+        ("<c3> <a5>", "Ã ¥"),  # a blank between them: two runs
+        ("Fjæll<f8>ya", "Fjælløya"),  # an escape next to a raw Latin-1 letter (already read)
+    ],
+)
+def test_decode_escapes_reads_escaped_bytes_as_raw_bytes_are_read(text, decoded):
+    assert decode_escapes(text) == decoded
+
+
+@pytest.mark.parametrize(
+    ("escaped", "raw"),
+    [
+        ("p<e5>", b"p\xe5"),
+        ("<96><81>", b"\x96\x81"),
+        ("Sm<c3><a5>land", b"Sm\xc3\xa5land"),
+        ("<c3><a5><e5><c3>", b"\xc3\xa5\xe5\xc3"),
+    ],
+)
+def test_an_escaped_byte_reads_as_the_same_byte_raw(escaped, raw):
+    assert decode_escapes(escaped) == decode_text(raw)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<7f>",  # not above 127
+        "<20><41><00>",  # ASCII written as an escape is no byte the file escapes
+        "<b>fet</b>",
+        "<abc> <e5f> <e> <>",  # not exactly two hex digits
+        "<g5> <e5 > < e5>",
+        "a < b, c > d",
+        "Love <3 Actually",
+        "e5>",
+        "",
+        "plain title, no escapes",
+    ],
+)
+def test_decode_escapes_leaves_other_angle_brackets_alone(text):
+    assert decode_escapes(text) == text
+    assert escape_example(text) is None
+
+
+def test_escape_example_is_the_first_escaped_word():
+    assert escape_example("Menn som stirrer p<e5> geiter") == "p<e5>"
+    assert escape_example("<d8>isteins Blyant, Episode 2") == "<d8>isteins"
+    assert escape_example("Bl<E5>b<e6>r") == "Bl<E5>b"  # stops at the next escape's `<`
+    assert escape_example("x" * 30 + "<e5>" + "y" * 30) == "x" * 20 + "<e5>" + "y" * 20
