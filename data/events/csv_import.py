@@ -13,7 +13,7 @@ from pathlib import Path
 from data.events.rollup import RowEncoder
 from data.events.store import COLUMN_NAMES
 from data.events.stores import EventStore, as_store
-from data.events.text_decoding import ENCODING_ERRORS
+from data.events.text_decoding import ENCODING_ERRORS, decode_escapes, escape_example
 from data.events.writers import open_writer
 
 BATCH_ROWS = 20_000
@@ -25,6 +25,10 @@ MAX_FIELD_CHARS = 1_000  # longest field a row may hold; no real title, id or nu
 # and, inside a quoted multi-line field, misreads the lines after it as records of their own.
 READER_FIELD_LIMIT = 1 << 20
 _SQLITE_INTEGERS = range(-(1 << 63), 1 << 63)  # beyond these, sqlite3 raises OverflowError
+# The text columns whose `<xx>` escapes are decoded: the file writes any byte above 127 so, and
+# an id spelt with an escape is the same id as with the raw byte. Not event_date, which must be
+# an ASCII timestamp, nor the numbers, parsed already: an escape there rejects the row as is.
+_TEXT_COLUMNS = (1, 2, 3, 4, 9, 10)  # userid, contentid, device, market, sessiontype, title
 
 
 class CsvImportError(Exception):
@@ -49,9 +53,11 @@ class ImportResult:
     header: bool = False
     replaced: bool = False
     demo: bool = False  # the database still holds (or was) demo data after the import
+    escaped: int = 0  # imported rows in which `<xx>` escapes were decoded
+    escape_example: str | None = None  # the first such escape as the file wrote it: "p<e5>"
 
     def summary_lines(self) -> list[str]:
-        """Human-readable summary: counts first, then the first rejected lines with reasons."""
+        """Human-readable summary: counts, the first rejected lines and why, escapes decoded."""
         lines = [f"imported {self.imported} rows, rejected {self.rejected}"]
         if self.header:
             lines.append("(skipped a header row)")
@@ -59,6 +65,13 @@ class ImportResult:
             lines.append(f"  line {item.line}: {item.reason}")
         if self.rejected > len(self.first_rejected):
             lines.append(f"  ... and {self.rejected - len(self.first_rejected)} more")
+        if self.escaped:
+            rows = "row" if self.escaped == 1 else "rows"
+            example = self.escape_example
+            lines.append(
+                f"{self.escaped} {rows} had <xx> escapes decoded "
+                f'(e.g. "{example}" → "{decode_escapes(example)}")'
+            )
         return lines
 
 
@@ -144,6 +157,19 @@ def convert_row(fields: list[str]) -> list | str:
         if row[index] is not None and row[index] not in _SQLITE_INTEGERS:
             return f"{COLUMN_NAMES[index]} {fields[index]!r} is beyond a 64-bit integer"
     return row
+
+
+def decode_row_escapes(row: list) -> str | None:
+    """Decode the `<xx>` escapes of the row's text columns in place; the first one, or None."""
+    example = None
+    for index in _TEXT_COLUMNS:
+        value = row[index]
+        if "<" in value:
+            decoded = decode_escapes(value)
+            if decoded != value:
+                row[index] = decoded
+                example = example or escape_example(value)
+    return example
 
 
 class MalformedRecord(str):
@@ -233,6 +259,10 @@ def import_records(
                 if len(result.first_rejected) < MAX_REPORTED:
                     result.first_rejected.append(Rejected(line, row))
                 continue
+            example = decode_row_escapes(row)
+            if example is not None:
+                result.escaped += 1
+                result.escape_example = result.escape_example or example
             batch.append(row)
             if len(batch) >= BATCH_ROWS:
                 write(batch)

@@ -12,6 +12,7 @@ from data.events import demo_data
 from data.events.csv_import import import_csv
 from data.events.demo_data import END_DATE, generate_demo
 from data.events.store import count_rows, is_demo
+from data.events.text_decoding import decode_escapes
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -100,6 +101,14 @@ def test_titles_movies_and_series(demo_100k):
         "AND (seasonnumber IS NOT NULL OR episodenumber IS NOT NULL)",
     )
     assert movie_meta[0][0] == 0
+
+
+def test_demo_text_holds_no_escapes_the_importer_would_decode(demo_100k):
+    # Demo rows are written directly, not through the CSV import; nor would an import of them
+    # (a CSV export, say) change a value.
+    for column in ("userid", "contentid", "device", "market", "sessiontype", "title"):
+        values = [v for (v,) in query(demo_100k, f"SELECT DISTINCT {column} FROM movies")]
+        assert [v for v in values if v and decode_escapes(v) != v] == [], column
 
 
 def test_each_episode_has_its_own_title(demo_100k):

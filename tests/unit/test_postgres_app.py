@@ -103,6 +103,7 @@ def test_the_dashboard_callbacks_give_the_same_numbers(client, pg_client):
         "events_header.csv",
         "events_bad_rows.csv",
         "events_legacy_bytes.csv",
+        "events_escapes.csv",
     ],
 )
 def test_an_import_reports_and_stores_what_it_does_on_sqlite(pg_store, db_path, name):
