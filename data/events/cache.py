@@ -14,6 +14,7 @@ from cachetools import LRUCache
 
 from data.events import queries
 from data.events.catalog import DEFAULT_BREAKDOWN_LIMIT
+from data.events.comparison import PreviousRange
 from data.events.object_size import approx_size
 from data.events.params import Filters
 from data.events.rollup import Rollup, empty_rollup
@@ -276,6 +277,22 @@ class EventsAnalytics:
         """unique_users, minutes_watched, views, completed_views, completion_rate."""
         filters = filters or Filters()
         return dict(self._memo(("kpis", filters), lambda r: queries.kpis(r, filters)))
+
+    def kpis_with_previous(
+        self, filters: Filters | None = None
+    ) -> tuple[dict, dict, PreviousRange | None]:
+        """(kpis, kpis of the previous range with the same dimension filters, that range or
+        None when there is no range), all of one data version."""
+        filters = filters or Filters()
+        now, before, span = self._memo(
+            ("kpis_with_previous", filters), lambda r: queries.kpis_with_previous(r, filters)
+        )
+        return dict(now), dict(before), span
+
+    def untitled_views(self, filters: Filters | None = None) -> int:
+        """Views of the filtered events without a title: what the toplist leaves out."""
+        filters = filters or Filters()
+        return self._memo(("untitled_views", filters), lambda r: queries.untitled_views(r, filters))
 
     def dimensions(self, start=None, end=None) -> dict:
         """Each dimension's values with their views over start..end, most viewed first."""

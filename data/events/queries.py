@@ -15,7 +15,9 @@ pydatsci examples/dashboard/analysis_tools.py, extended by the catalog):
 - Filters: each dimension to any of its given values, dimensions combined with AND; an empty
   value is NONE. Breakdowns: the `limit` values with the most of the metric over the range,
   then OTHER for the rest, counted exactly.
-- Toplist: views per title, most first, ties by title; NULL and '' titles left out.
+- Toplist: views per title, most first, ties by title; NULL and '' titles left out (counted by
+  untitled_views, so that the numbers add up).
+- Comparison: kpis_with_previous adds the kpis of the previous range (data/events/comparison.py).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from data.events.catalog import (
     OTHER,
     RATIO,
 )
+from data.events.comparison import PreviousRange, previous_filters
 from data.events.params import Filters, InvalidParameter
 from data.events.periods import (
     RESOLUTIONS,
@@ -319,8 +322,8 @@ def breakdown(
 # -- toplist, KPIs, dimensions ---------------------------------------------------------------
 
 
-def toplist(rollup: Rollup, num: int, filters: Filters) -> list[dict]:
-    """[{"title": ..., "values": views}] for the num most viewed titles, ties by title."""
+def _title_rows(rollup: Rollup, filters: Filters) -> tuple[np.ndarray, np.ndarray]:
+    """(title code, views) of the titled (day, combination, title) rows the filters cover."""
     allowed = allowed_combos(rollup, filters)
     if filters.start is None and filters.end is None:
         combo, title, views = rollup.total_combo, rollup.total_title, rollup.total_views
@@ -337,6 +340,12 @@ def toplist(rollup: Rollup, num: int, filters: Filters) -> list[dict]:
     if allowed is not None:
         keep = allowed[combo]
         title, views = title[keep], views[keep]
+    return title, views
+
+
+def toplist(rollup: Rollup, num: int, filters: Filters) -> list[dict]:
+    """[{"title": ..., "values": views}] for the num most viewed titles, ties by title."""
+    title, views = _title_rows(rollup, filters)
     counts = np.bincount(title, weights=views, minlength=len(rollup.titles)).astype(np.int64)
     viewed = np.flatnonzero(counts)
     # Codes follow title order, so sorting by (-views, code) breaks ties by title ascending.
@@ -344,11 +353,29 @@ def toplist(rollup: Rollup, num: int, filters: Filters) -> list[dict]:
     return [{"title": rollup.titles[i], "values": int(counts[i])} for i in top]
 
 
+def untitled_views(rollup: Rollup, filters: Filters) -> int:
+    """Views of the filtered events without a title (NULL or ''): those the toplist leaves out,
+    so that kpis' views = the toplist's sum over every title + untitled_views."""
+    lo = day_number(filters.start) if filters.start else rollup.first_day
+    hi = day_number(filters.end) if filters.end else rollup.last_day
+    if rollup.rows == 0 or lo > hi:
+        return 0
+    group = _group_codes(allowed_combos(rollup, filters))
+    views = int(_measure_total(rollup, "views", lo, hi, group, 1)[0])
+    _, titled = _title_rows(rollup, filters)
+    return views - int(titled.sum())
+
+
 def kpis(rollup: Rollup, filters: Filters) -> dict:
     """The headline numbers of the filtered events: unique_users, minutes_watched, views,
     completed_views and completion_rate (completed over views with a known viewpercentage)."""
     lo = day_number(filters.start) if filters.start else rollup.first_day
     hi = day_number(filters.end) if filters.end else rollup.last_day
+    return _kpis_over(rollup, lo, hi, filters)
+
+
+def _kpis_over(rollup: Rollup, lo: int, hi: int, filters: Filters) -> dict:
+    """kpis over days lo..hi (zeros when lo > hi), the dimension filters of `filters`."""
     allowed = allowed_combos(rollup, filters)
     group = _group_codes(allowed)
     if rollup.rows == 0 or lo > hi:
@@ -369,6 +396,16 @@ def kpis(rollup: Rollup, filters: Filters) -> dict:
         "completed_views": int(total["completed"][0]),
         "completion_rate": rate,
     }
+
+
+def kpis_with_previous(rollup: Rollup, filters: Filters) -> tuple[dict, dict, PreviousRange | None]:
+    """(kpis, the kpis of the previous range with the same dimension filters, that range); the
+    range is None, and its kpis zeros, when the filters leave no range (data/events/comparison)."""
+    compared = previous_filters(filters, date_bounds(rollup))
+    if compared is None:
+        return kpis(rollup, filters), _kpis_over(rollup, 1, 0, filters), None
+    previous, span = compared
+    return kpis(rollup, filters), kpis(rollup, previous), span
 
 
 def dimensions(rollup: Rollup, start: dt.date | None, end: dt.date | None) -> dict:
