@@ -11,6 +11,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from data.events.catalog import METRIC_NAMES
 from data.events.params import (
     parse_breakdown,
+    parse_compare,
     parse_dates,
     parse_filters,
     parse_limit,
@@ -54,8 +55,15 @@ def toplist():
 
 @bp.route("/kpis/", methods=_ROUTED, strict_slashes=False)
 def kpis():
-    """Headline numbers of the filtered events."""
-    return jsonify(services.analytics().kpis(parse_filters(request.args)))
+    """Headline numbers of the filtered events; ?compare=previous adds the previous range's."""
+    filters = parse_filters(request.args)
+    if parse_compare(request.args.get("compare")) is None:
+        return jsonify(services.analytics().kpis(filters))
+    now, before, span = services.analytics().kpis_with_previous(filters)
+    compared = (
+        None if span is None else {"start": span.start.isoformat(), "end": span.end.isoformat()}
+    )
+    return jsonify({**now, "previous": before, "previous_range": compared})
 
 
 @bp.route("/dimensions/", methods=_ROUTED, strict_slashes=False)

@@ -15,7 +15,7 @@ from data.events.catalog import (
     OTHER,
     RATIO,
 )
-from data.events.params import DEFAULT_NUM, NUM_MAX, NUM_MIN
+from data.events.params import COMPARES, DEFAULT_NUM, NUM_MAX, NUM_MIN
 from data.events.periods import DEFAULT_RESOLUTION, RESOLUTIONS
 from routes.openapi_schemas import error, json_answer, ref
 
@@ -152,43 +152,81 @@ _TOPLIST = {
         },
     }
 }
+_KPI_NUMBERS = {
+    "type": "object",
+    "required": [
+        "unique_users",
+        "minutes_watched",
+        "views",
+        "completed_views",
+        "completion_rate",
+    ],
+    "properties": {
+        "unique_users": {"type": "integer"},
+        "minutes_watched": {"type": "number"},
+        "views": {"type": "integer"},
+        "completed_views": {
+            "type": "integer",
+            "description": "Views with viewpercentage >= 90 (over 100 counts).",
+        },
+        "completion_rate": {
+            "type": ["number", "null"],
+            "description": (
+                "completed_views over views whose viewpercentage is known, "
+                "4 decimals; null without such views."
+            ),
+        },
+    },
+}
+COMPARE = {
+    "name": "compare",
+    "in": "query",
+    "description": (
+        "`previous` adds `previous` (the same numbers over the previous range, with the same "
+        "dimension filters) and `previous_range`. The previous range is the same number of "
+        "days just before start; when the range ends on or after the data's last day and "
+        "starts on the first day of a week (Monday), month, quarter or year, ending before "
+        "that period's last day, it is the same number of days from the previous such "
+        "period's first day (period to date; the smallest such period; never past its last "
+        "day). A missing start or end is the data's first or last day."
+    ),
+    "schema": {"type": "string", "enum": list(COMPARES)},
+}
 _KPIS = {
     "get": {
         "operationId": "kpis",
-        "summary": "Headline numbers of the filtered events.",
+        "summary": "Headline numbers of the filtered events, optionally with the previous range's.",
         "tags": ["data"],
-        "parameters": FILTER_PARAMETERS,
+        "parameters": [*FILTER_PARAMETERS, COMPARE],
         "responses": {
             "200": json_answer(
                 {
-                    "type": "object",
-                    "required": [
-                        "unique_users",
-                        "minutes_watched",
-                        "views",
-                        "completed_views",
-                        "completion_rate",
-                    ],
+                    **_KPI_NUMBERS,
                     "properties": {
-                        "unique_users": {"type": "integer"},
-                        "minutes_watched": {"type": "number"},
-                        "views": {"type": "integer"},
-                        "completed_views": {
-                            "type": "integer",
-                            "description": "Views with viewpercentage >= 90 (over 100 counts).",
+                        **_KPI_NUMBERS["properties"],
+                        "previous": {
+                            **_KPI_NUMBERS,
+                            "description": "With compare=previous: the previous range's numbers.",
                         },
-                        "completion_rate": {
-                            "type": ["number", "null"],
+                        "previous_range": {
+                            "type": ["object", "null"],
                             "description": (
-                                "completed_views over views whose viewpercentage is known, "
-                                "4 decimals; null without such views."
+                                "With compare=previous: the range compared with (inclusive); "
+                                "null when start or end is left out and the data leaves no "
+                                "range (no events, or the given side lies beyond the data); "
+                                "previous is then zeros."
                             ),
+                            "required": ["start", "end"],
+                            "properties": {
+                                "start": {"type": "string", "format": "date"},
+                                "end": {"type": "string", "format": "date"},
+                            },
                         },
                     },
                 },
                 "The numbers.",
             ),
-            "400": error("Bad date, range or filter."),
+            "400": error("Bad date, range, filter or compare."),
             "429": RATE_LIMITED,
         },
     }

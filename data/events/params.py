@@ -22,6 +22,7 @@ from data.events.catalog import (
 from data.events.periods import DEFAULT_RESOLUTION, RESOLUTIONS
 
 DEFAULT_NUM = 10
+COMPARES = ("previous",)  # what ?compare= may ask for (data/events/comparison.py)
 NUM_MIN, NUM_MAX = 1, 1000
 
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -212,6 +213,17 @@ def parse_limit(value: object) -> int:
         if BREAKDOWN_LIMIT_MIN <= number <= BREAKDOWN_LIMIT_MAX:
             return number
     raise InvalidParameter(f"{message}, got {shown(value)}")
+
+
+def parse_compare(value: object) -> str | None:
+    """'previous' (case-insensitive): compare with the previous range; None when not given."""
+    if _missing(value):
+        return None
+    if isinstance(value, str) and value.isascii() and value.lower() in COMPARES:
+        return value.lower()
+    raise InvalidParameter(
+        f"compare must be {' or '.join(COMPARES)} (or left out), got {shown(value)}"
+    )
 
 
 def check_order(start: dt.date | None, end: dt.date | None) -> None:

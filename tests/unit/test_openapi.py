@@ -35,10 +35,14 @@ def _validate(spec: dict, schema: dict, value, where: str = "$") -> None:
         "boolean": bool,
     }
     if "type" in schema:
-        assert isinstance(value, kinds[schema["type"]]), (
+        # A list of types (["number", "null"]) admits any of them.
+        types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+        if value is None and "null" in types:
+            return
+        assert any(isinstance(value, kinds[t]) for t in types if t != "null"), (
             f"{where}: {value!r} is not {schema['type']}"
         )
-        if schema["type"] in ("integer", "number"):
+        if {"integer", "number"} & set(types):
             assert not isinstance(value, bool), where
     if "enum" in schema:
         assert value in schema["enum"], f"{where}: {value!r} not in {schema['enum']}"
@@ -104,6 +108,10 @@ def test_every_json_route_is_documented_and_every_documented_route_exists(app, s
         ("get", "/data/minutes_watched/?resolution=monthly", None, "/data/minutes_watched/"),
         ("get", "/data/toplist/?num=5&sessiontype=MOVIE", None, "/data/toplist/"),
         ("get", "/data/toplist/?num=0", None, "/data/toplist/"),
+        ("get", "/data/kpis/?market=(none)", None, "/data/kpis/"),
+        ("get", "/data/kpis/?compare=previous&start=2025-12-29", None, "/data/kpis/"),
+        ("get", "/data/kpis/?compare=previous&start=2026-03-01", None, "/data/kpis/"),
+        ("get", "/data/kpis/?compare=next", None, "/data/kpis/"),
         ("post", "/guess/start", {"max_value": 25, "user": "Ann"}, "/guess/start"),
         ("post", "/guess/start", {"max_value": 1}, "/guess/start"),
         ("get", "/guess/hiscore?max_value=25", None, "/guess/hiscore"),

@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 from data.events.params import (
     Filters,
     InvalidParameter,
+    parse_compare,
     parse_date,
     parse_filters,
     parse_num,
@@ -145,3 +146,18 @@ def test_filters_are_hashable_and_frozen():
 
 def test_invalid_parameter_is_a_value_error():
     assert issubclass(InvalidParameter, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [(None, None), ("", None), ("previous", "previous"), ("Previous", "previous")],
+)
+def test_compare_accepted(given, expected):
+    assert parse_compare(given) == expected
+
+
+@pytest.mark.parametrize("given", ["next", " previous", "prev", "PREVİOUS", 1, True, ["previous"]])
+def test_compare_refused_names_the_allowed_value(given):
+    with pytest.raises(InvalidParameter, match="compare must be previous") as err:
+        parse_compare(given)
+    assert "got" in str(err.value)

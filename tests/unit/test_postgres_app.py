@@ -3,6 +3,7 @@ pipeline inserts, a read-only role, and a server that cannot be reached."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import subprocess
@@ -15,6 +16,7 @@ import pytest
 
 from data.events import csv_import
 from data.events.csv_import import import_csv, import_records
+from data.events.params import Filters
 from data.events.stores import PostgresStore
 from layouts import ids
 from testkit.dash_client import DashCallbacks
@@ -41,6 +43,9 @@ ROUTES = [
     "/data/toplist/?num=40&sessiontype=MOVIE&start=2025-06-01",
     "/data/kpis/",
     "/data/kpis/?start=2025-02-01&end=2025-02-28&device=Smart%20TV",
+    "/data/kpis/?compare=previous",
+    "/data/kpis/?compare=previous&start=2025-12-29&sessiontype=SERIES&market=NO",
+    "/data/kpis/?compare=previous&start=2025-01-10&end=2025-02-09&device=iPad",
     "/data/dimensions/",
     "/data/dimensions/?start=2025-07-01&end=2025-07-07",
     "/data/unique_users/?start=1999-01-01&end=1999-02-01",
@@ -49,6 +54,7 @@ ROUTES = [
     "/data/views/?breakdown=colour",
     "/data/toplist/?num=0",
     "/data/kpis/?start=2025-13-01",
+    "/data/kpis/?compare=next",
 ]
 
 
@@ -82,6 +88,19 @@ def test_every_data_route_answers_as_on_sqlite(client, pg_client):
 
 def test_routes_match_reference(pg_client, pg_demo):
     check_routes(pg_client, None, seed=404, raw=read_raw_pg(pg_demo.url))
+
+
+def test_untitled_views_are_the_same_as_on_sqlite(app, make_app, pg_demo):
+    on_postgres = services.analytics(make_app(DATABASE_URL=pg_demo.url).server)
+    on_sqlite = services.analytics(app.server)
+    for filters in (
+        Filters(),
+        Filters.of(sessiontype="(none)"),
+        Filters.of(start=dt.date(2025, 3, 1), end=dt.date(2025, 3, 31), market="(none)"),
+        Filters.of(start=dt.date(2025, 6, 1), device=["iPad", "Computer"], sessiontype="MOVIE"),
+    ):
+        assert on_postgres.untitled_views(filters) == on_sqlite.untitled_views(filters), filters
+    assert on_postgres.untitled_views() > 0
 
 
 def test_the_dashboard_callbacks_give_the_same_numbers(client, pg_client):
