@@ -201,17 +201,22 @@ def parse_breakdown(value: object) -> str | None:
 
 
 def parse_limit(value: object) -> int:
-    """How many groups a breakdown shows before (other): 1 to 50 (default 5)."""
+    """How many groups a breakdown shows before (other): 1 to 50 (default 5), text or an int."""
     message = (
         f"limit must be an integer from {BREAKDOWN_LIMIT_MIN} to {BREAKDOWN_LIMIT_MAX} "
         f"(default {DEFAULT_BREAKDOWN_LIMIT})"
     )
     if _missing(value):
         return DEFAULT_BREAKDOWN_LIMIT
-    if isinstance(value, str) and _INT_RE.fullmatch(value):
+    # An int as parse_num takes one (JSON callers, such as the MCP tools); True is no number.
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and _INT_RE.fullmatch(value):
         number = int(value)
-        if BREAKDOWN_LIMIT_MIN <= number <= BREAKDOWN_LIMIT_MAX:
-            return number
+    else:
+        number = None
+    if number is not None and BREAKDOWN_LIMIT_MIN <= number <= BREAKDOWN_LIMIT_MAX:
+        return number
     raise InvalidParameter(f"{message}, got {shown(value)}")
 
 

@@ -13,6 +13,7 @@ from data.events.params import (
     parse_compare,
     parse_date,
     parse_filters,
+    parse_limit,
     parse_num,
     parse_resolution,
     parse_sessiontype,
@@ -161,3 +162,10 @@ def test_compare_refused_names_the_allowed_value(given):
     with pytest.raises(InvalidParameter, match="compare must be previous") as err:
         parse_compare(given)
     assert "got" in str(err.value)
+
+
+def test_breakdown_limit_takes_text_or_an_int_as_num_does():
+    assert [parse_limit(v) for v in (None, "", "7", 7, 1, 50)] == [5, 5, 7, 7, 1, 50]
+    for bad in (0, 51, True, 2.0, "5.0", "-1", -1):
+        with pytest.raises(InvalidParameter, match="limit must be an integer from 1 to 50"):
+            parse_limit(bad)
