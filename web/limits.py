@@ -25,10 +25,10 @@ from web.paths import DASH_CALLBACK_PATH
 STORAGE_SCHEME = "reelboard-redis"
 # Redis paused or gone: the limiter gives up after this and counts in memory meanwhile.
 STORAGE_TIMEOUT = 0.25
-# Marks a view function or blueprint with (config key, what): see rate_limited().
+# Marks a view function or blueprint with (config key, what, scope): see rate_limited().
 _MARK = "_reelboard_rate_limit"
 # Dash's callback route is Dash's own, so its limit is declared here rather than at the route.
-DASH_CALLBACK_LIMIT = ("RATELIMIT_CALLBACKS", "dashboard updates")
+DASH_CALLBACK_LIMIT = ("RATELIMIT_CALLBACKS", "dashboard updates", None)
 # One IPv6 host usually holds a whole /64: limiting single addresses would let it rotate freely.
 IPV6_CLIENT_PREFIX = 64
 
@@ -52,15 +52,16 @@ if not any(isinstance(f, _OneLine) for f in _LIMITER_LOG.filters):
     _LIMITER_LOG.addFilter(_OneLine())
 
 
-def rate_limited(config_key: str, what: str):
+def rate_limited(config_key: str, what: str, scope: str | None = None):
     """Declare at a route or a blueprint that the setting `config_key` limits it per client.
 
-    On a blueprint the limit is shared: one count for all its routes. `what` names the
+    On a blueprint the limit is shared: one count for all its routes; views marked with the same
+    `scope` share one count too (Dash registers one view per method of a URL). `what` names the
     requests in the 429 message ("too many game starts from your address").
     """
 
     def mark(target):
-        setattr(target, _MARK, (config_key, what))
+        setattr(target, _MARK, (config_key, what, scope))
         return target
 
     return mark
@@ -174,14 +175,16 @@ def init_rate_limits(server: Flask) -> Limiter | None:
             DASH_CALLBACK_LIMIT if endpoint == DASH_CALLBACK_PATH else getattr(view, _MARK, None)
         )
         if declared:
-            config_key, what = declared
+            config_key, what, scope = declared
             limit_value = str(server.config.get(config_key))
-            server.view_functions[endpoint] = limiter.limit(limit_value, **_breach_options(what))(
-                view
-            )
+            if scope:
+                limit = limiter.shared_limit(limit_value, scope=scope, **_breach_options(what))
+            else:
+                limit = limiter.limit(limit_value, **_breach_options(what))
+            server.view_functions[endpoint] = limit(view)
     for name, blueprint in server.blueprints.items():
         if declared := getattr(blueprint, _MARK, None):
-            config_key, what = declared
+            config_key, what, _ = declared
             limit_value = str(server.config.get(config_key))
             limiter.shared_limit(limit_value, scope=name, **_breach_options(what))(blueprint)
     services.set_limiter(server, limiter)
