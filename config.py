@@ -107,6 +107,8 @@ def load_config(test_config: dict | None = None, environ: dict | None = None) ->
         # Generous for a page (a handful of callbacks per click) and scripts, not for floods.
         "RATELIMIT_DATA": pick("RATELIMIT_DATA", "600 per minute"),
         "RATELIMIT_CALLBACKS": pick("RATELIMIT_CALLBACKS", "1200 per minute"),
+        # Dash's MCP server at /_mcp: the read-only metric tools for AI agents (off: a 404).
+        "MCP_ENABLED": _flag(str(pick("MCP_ENABLED", "")), default=True),
         "FRAME_ANCESTORS": pick("FRAME_ANCESTORS", "'none'"),
         # How many reverse proxies in front set X-Forwarded-For (0: use the peer address).
         "TRUSTED_PROXIES": number("TRUSTED_PROXIES", 0),

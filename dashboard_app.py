@@ -18,7 +18,9 @@ from data.game.redis_connection import RedisProvider
 from data.game.score_store import ScoreStore
 from layouts.dashboard import build_layout
 from routes import register_blueprints
+from routes.mcp import register_mcp
 from web import init_web, services
+from web.paths import MCP_PATH
 
 log = logging.getLogger("reelboard")
 
@@ -61,9 +63,13 @@ def create_app(test_config: dict | None = None) -> dash.Dash:
         assets_ignore=r"^game\.(js|css)$",
         serve_locally=True,
         suppress_callback_exceptions=False,
+        # Passed always, so that Dash's own DASH_MCP_* environment variables are not read.
+        enable_mcp=config["MCP_ENABLED"],
+        mcp_path=MCP_PATH,
     )
     app.layout = build_layout
     register_callbacks(app)
+    register_mcp(app)
     init_web(app)
     return app
 

@@ -1,0 +1,245 @@
+"""The MCP server at /_mcp: a real MCP client over Streamable HTTP gets /data's numbers, only the
+metric tools, tool errors for bad arguments; the setting, the rate limit and malformed bodies."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import threading
+
+import pytest
+from mcp.client.session import ClientSession
+from mcp.client.streamable_http import streamable_http_client
+from werkzeug.serving import make_server
+
+from config import load_config
+from data.events.catalog import DIMENSION_NAMES, METRIC_NAMES
+from routes.mcp_tools import TOOL_NAMES
+from web import services
+
+# (tool, arguments, the /data request with the same question)
+PARITY = [
+    *(
+        (
+            "timeseries",
+            {"metric": metric, "resolution": "weekly", "start": "2025-03-01", "end": "2025-03-31"},
+            f"/data/{metric}/?resolution=weekly&start=2025-03-01&end=2025-03-31",
+        )
+        for metric in METRIC_NAMES
+    ),
+    (
+        "timeseries",
+        {"metric": "views", "resolution": "monthly", "device": ["iPad", "Computer"]},
+        "/data/views/?resolution=monthly&device=iPad&device=Computer",
+    ),
+    ("timeseries", {"metric": "unique_users"}, "/data/unique_users/"),
+    *(
+        (
+            "breakdown",
+            {"metric": metric, "breakdown": dimension, "limit": 2, "resolution": "monthly"},
+            f"/data/{metric}/?breakdown={dimension}&limit=2&resolution=monthly",
+        )
+        for metric in METRIC_NAMES
+        for dimension in DIMENSION_NAMES
+    ),
+    ("toplist", {"num": 3, "sessiontype": ["MOVIE"]}, "/data/toplist/?num=3&sessiontype=MOVIE"),
+    ("toplist", {}, "/data/toplist/"),
+    (
+        "kpis",
+        {"start": "2025-03-01", "end": "2025-03-31", "market": ["(none)"]},
+        "/data/kpis/?start=2025-03-01&end=2025-03-31&market=(none)",
+    ),
+    ("kpis", {}, "/data/kpis/"),
+    (
+        "dimensions",
+        {"start": "2025-03-01", "end": "2025-03-31"},
+        "/data/dimensions/?start=2025-03-01&end=2025-03-31",
+    ),
+]
+
+# (tool, bad arguments, the /data request that is refused with the same message)
+BAD = [
+    ("toplist", {"num": 0}, "/data/toplist/?num=0"),
+    ("toplist", {"num": "ten"}, "/data/toplist/?num=ten"),
+    ("timeseries", {"metric": "views", "resolution": "hourly"}, "/data/views/?resolution=hourly"),
+    ("timeseries", {"metric": "views", "start": "2025-02-30"}, "/data/views/?start=2025-02-30"),
+    (
+        "kpis",
+        {"start": "2025-03-02", "end": "2025-03-01"},
+        "/data/kpis/?start=2025-03-02&end=2025-03-01",
+    ),
+    ("kpis", {"sessiontype": ["TRAILER"]}, "/data/kpis/?sessiontype=TRAILER"),
+    ("breakdown", {"metric": "views", "breakdown": "title"}, "/data/views/?breakdown=title"),
+]
+
+
+@pytest.fixture
+def served(app):
+    """The app on a real HTTP server (werkzeug, threaded) on a free port: the /_mcp URL."""
+    http = make_server("127.0.0.1", 0, app.server, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{http.server_port}/_mcp"
+    http.shutdown()
+    thread.join(timeout=10)
+
+
+def _with_session(url: str, work):
+    """Run `await work(session)` in an initialized MCP client session on url; its result."""
+
+    async def run():
+        async with streamable_http_client(url) as (read, write):
+            async with ClientSession(read, write) as session:
+                await session.initialize()
+                return await work(session)
+
+    return asyncio.run(run())
+
+
+def _rpc(client, method: str, params: dict | None = None):
+    """One JSON-RPC message to /_mcp through the Flask test client."""
+    message = {"jsonrpc": "2.0", "id": 1, "method": method, "params": params or {}}
+    return client.post("/_mcp", json=message)
+
+
+def test_an_agent_lists_only_the_metric_tools_with_their_parameters(served):
+    async def work(session):
+        return await session.list_tools(), await session.list_resources()
+
+    tools, resources = _with_session(served, work)
+    # Not the dashboard's callbacks (URL sync, downloads), get_dash_component, or the layout.
+    assert sorted(tool.name for tool in tools.tools) == sorted(TOOL_NAMES)
+    assert resources.resources == []
+    for tool in tools.tools:
+        # Dash documents no optional parameter: the docstring names each one.
+        for name in tool.input_schema["properties"]:
+            assert re.search(rf"^- (\w+, )*{name}\b", tool.description, re.MULTILINE), name
+    schema = next(t for t in tools.tools if t.name == "timeseries").input_schema
+    assert schema["required"] == ["metric"]
+    assert schema["properties"]["metric"]["enum"] == list(METRIC_NAMES)
+
+
+def test_every_tool_answers_the_numbers_of_data(served, client):
+    async def work(session):
+        return [await session.call_tool(tool, arguments) for tool, arguments, _ in PARITY]
+
+    results = _with_session(served, work)
+    for (tool, arguments, path), result in zip(PARITY, results, strict=True):
+        expected = client.get(path)
+        assert expected.status_code == 200, path
+        assert not result.is_error, (tool, arguments, result.content)
+        assert result.structured_content == {"result": expected.get_json()}, (tool, arguments)
+    assert any(len(r.structured_content["result"]) > 3 for r in results)  # not all empty
+
+
+def test_bad_arguments_are_tool_errors_saying_what_data_says(served, client):
+    calls = [
+        *((tool, arguments) for tool, arguments, _ in BAD),
+        ("timeseries", {"metric": "watch_time"}),
+        ("timeseries", {}),
+        ("breakdown", {"metric": "views"}),
+        ("breakdown", {"metric": "views", "breakdown": "device", "limit": 51}),
+        ("toplist", {"nmu": 3}),
+    ]
+
+    async def work(session):
+        return [await session.call_tool(tool, arguments) for tool, arguments in calls]
+
+    results = _with_session(served, work)
+    texts = [result.content[0].text for result in results]
+    assert all(result.is_error for result in results)
+    for (_, _, path), text in zip(BAD, texts, strict=False):
+        refused = client.get(path)
+        assert refused.status_code == 400, path
+        assert text == f"InvalidParameter: {refused.get_json()['error']}"
+    assert texts[len(BAD) :] == [
+        "InvalidParameter: metric must be one of unique_users, minutes_watched, views, "
+        "completion_rate, got 'watch_time'",
+        "InvalidParameter: metric must be one of unique_users, minutes_watched, views, "
+        "completion_rate, got None",
+        "InvalidParameter: breakdown is required: one of sessiontype, device, market",
+        "InvalidParameter: limit must be an integer from 1 to 50 (default 5), got 51",
+        "InvalidParameter: unknown argument 'nmu': toplist takes num, start, end, sessiontype, "
+        "device, market",
+    ]
+    assert not any("Traceback" in text for text in texts)
+
+
+def test_an_unexpected_failure_is_logged_and_answered_briefly(app, client, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("secret detail")
+
+    monkeypatch.setattr(services.analytics(app.server), "toplist", broken)
+    with caplog.at_level(logging.ERROR):
+        answer = _rpc(client, "tools/call", {"name": "toplist", "arguments": {}})
+    result = answer.get_json()["result"]
+    assert answer.status_code == 200 and result["isError"]
+    assert result["content"][0]["text"] == (
+        "ToolFailed: internal server error; the problem has been logged"
+    )
+    assert any(record.exc_info for record in caplog.records)
+
+
+def test_an_unreadable_database_is_the_same_tool_error_as_data_503(make_app, tmp_path):
+    broken = tmp_path / "broken.sqlite"
+    broken.write_bytes(b"this is not a database file at all" * 100)
+    client = make_app(DATABASE_URL=f"sqlite:///{broken}").server.test_client()
+    refused = client.get("/data/kpis/")
+    answer = _rpc(client, "tools/call", {"name": "kpis", "arguments": {}})
+    assert refused.status_code == 503 and answer.status_code == 200
+    result = answer.get_json()["result"]
+    assert result["isError"]
+    assert result["content"][0]["text"] == f"EventStoreUnreadable: {refused.get_json()['error']}"
+
+
+def test_switched_off_there_is_no_mcp_endpoint(make_app):
+    client = make_app(MCP_ENABLED=False).server.test_client()
+    for method in ("get", "post", "delete"):
+        response = getattr(client, method)(
+            "/_mcp", json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
+        )
+        assert response.status_code == 404, method
+        assert response.get_json() == {
+            "error": "the MCP server is switched off (MCP_ENABLED=false)"
+        }
+    assert client.get("/_mcp/").status_code == 404  # not the dashboard's page either
+    assert client.get("/data/kpis/").status_code == 200
+
+
+def test_the_setting_is_read_from_the_environment_default_on(instance_dir):
+    base = {"INSTANCE_PATH": str(instance_dir)}
+    assert load_config(environ=base)["MCP_ENABLED"] is True
+    assert load_config(environ={**base, "MCP_ENABLED": "false"})["MCP_ENABLED"] is False
+    assert load_config(environ={**base, "MCP_ENABLED": "1"})["MCP_ENABLED"] is True
+
+
+def test_mcp_requests_share_one_limit_like_data(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_DATA="3 per minute")
+    client = app.server.test_client()
+    statuses = [
+        _rpc(client, "initialize").status_code,
+        client.get("/_mcp").status_code,  # every method of the endpoint counts
+        _rpc(client, "tools/call", {"name": "kpis", "arguments": {}}).status_code,
+        _rpc(client, "tools/list").status_code,
+    ]
+    assert statuses == [200, 200, 200, 429]
+    refused = _rpc(client, "tools/list")
+    assert refused.status_code == 429
+    assert "too many MCP requests" in refused.get_json()["error"]
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert client.delete("/_mcp").status_code == 429
+    assert client.get("/data/kpis/").status_code == 200  # /data counts on its own
+
+
+def test_malformed_messages_are_400_never_500(client):
+    for body in ([], "tools/list", 7, {"jsonrpc": "2.0", "id": 1, "method": "x", "params": []}):
+        response = client.post("/_mcp", json=body)
+        assert response.status_code == 400, body
+        assert response.get_json() == {
+            "error": "an MCP request is one JSON-RPC object with object params"
+        }
+    assert client.post("/_mcp", data="{", content_type="application/json").status_code == 400
+    assert client.post("/_mcp", data="{}", content_type="text/plain").status_code == 415
+    unknown = _rpc(client, "tools/call", {"name": "sync_state", "arguments": {}})
+    assert unknown.status_code == 200 and unknown.get_json()["error"]["code"] == -32601
