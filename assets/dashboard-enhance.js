@@ -6,7 +6,7 @@
   var TOPLIST_ID = "toplist-graph";
   var SLIDER_ID = "toplist-size";
   var SLIDER_NAME = "Number of titles";
-  var WIDE_CHARS = 34; // callbacks/figures.py TITLE_CHARS: the longest axis label on a wide screen
+  var WIDE_CHARS = 80; // layouts/figures.py TITLE_CHARS: the longest axis label on a wide screen
   var NARROW_CHARS = 14;
   var PX_PER_CHAR = 6.6; // 12 px system sans-serif, averaged over typical titles
   var LABEL_SHARE = 0.42; // the labels may take this much of the chart's width
@@ -96,10 +96,24 @@
     nameSlider();
   }
 
+  /** The titles number box commits on blur only; Enter should apply it too, as in any form. */
+  function applyOnEnter(event) {
+    var box = event.target;
+    if (event.key !== "Enter" || !box || box.tagName !== "INPUT" || !box.closest) {
+      return;
+    }
+    if (box.closest("#" + SLIDER_ID)) {
+      event.preventDefault();
+      box.blur();
+      box.focus();
+    }
+  }
+
   function start() {
     if (!document.body) {
       return;
     }
+    document.addEventListener("keydown", applyOnEnter, true);
     var pending = false;
     // Dash renders (and re-renders) after this file runs: look again after DOM changes, batched.
     new MutationObserver(function () {

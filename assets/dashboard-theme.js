@@ -33,31 +33,31 @@
   // Apply the theme before Dash renders, so a dark page does not flash white.
   setTheme(preferredTheme());
 
-  window.dash_clientside = Object.assign({}, window.dash_clientside, {
-    reelboard: {
-      /**
-       * Theme switch -> data-bs-theme on <html>. On page load the switch is set from the saved
-       * (or system) theme; afterwards a change is applied and saved. Returns [switch, theme].
-       */
-      syncTheme: function (dark) {
-        var noUpdate = window.dash_clientside.no_update;
-        var context = window.dash_clientside.callback_context;
-        var triggered = (context && context.triggered) || [];
-        var initial = triggered.length === 0 || triggered[0].prop_id === ".";
-        if (initial) {
-          var wanted = preferredTheme() === "dark";
-          setTheme(wanted ? "dark" : "light");
-          return [wanted === Boolean(dark) ? noUpdate : wanted, wanted ? "dark" : "light"];
-        }
-        var theme = dark ? "dark" : "light";
-        setTheme(theme);
-        try {
-          window.localStorage.setItem(STORAGE_KEY, theme);
-        } catch (e) {
-          /* not saved: the switch still works for this page */
-        }
-        return [noUpdate, theme];
-      },
+  // Other assets add their functions to the same namespace: merge, never replace.
+  window.dash_clientside = window.dash_clientside || {};
+  window.dash_clientside.reelboard = Object.assign({}, window.dash_clientside.reelboard, {
+    /**
+     * Theme switch -> data-bs-theme on <html>. On page load the switch is set from the saved
+     * (or system) theme; afterwards a change is applied and saved. Returns [switch, theme].
+     */
+    syncTheme: function (dark) {
+      var noUpdate = window.dash_clientside.no_update;
+      var context = window.dash_clientside.callback_context;
+      var triggered = (context && context.triggered) || [];
+      var initial = triggered.length === 0 || triggered[0].prop_id === ".";
+      if (initial) {
+        var wanted = preferredTheme() === "dark";
+        setTheme(wanted ? "dark" : "light");
+        return [wanted === Boolean(dark) ? noUpdate : wanted, wanted ? "dark" : "light"];
+      }
+      var theme = dark ? "dark" : "light";
+      setTheme(theme);
+      try {
+        window.localStorage.setItem(STORAGE_KEY, theme);
+      } catch (e) {
+        /* not saved: the switch still works for this page */
+      }
+      return [noUpdate, theme];
     },
   });
 })();

@@ -6,8 +6,11 @@ from dash import Input, Output, html
 from dash.exceptions import PreventUpdate
 
 from callbacks.guard import guarded
+from callbacks.series import chart_series
 from callbacks.state import from_store
+from data.events.catalog import DIMENSION_BY_NAME, METRIC_BY_NAME
 from layouts import figures, ids
+from layouts.timeseries import timeseries_figure
 
 _KPI_IDS = {
     "unique_users": ids.KPI_UNIQUE_USERS,
@@ -17,6 +20,11 @@ _KPI_IDS = {
     "completion_rate": ids.KPI_COMPLETION,
 }
 NO_VALUE = "–"
+# (graph, title, the state's metric key) of the two time-series cards.
+TIME_CHARTS = (
+    (ids.UNIQUE_USERS_GRAPH, ids.CHART1_TITLE, "chart1"),
+    (ids.MINUTES_WATCHED_GRAPH, ids.CHART2_TITLE, "chart2"),
+)
 
 
 def _state_or_wait(state_data):
@@ -26,20 +34,47 @@ def _state_or_wait(state_data):
     return from_store(state_data)
 
 
-def _chart_failed(message: str, inputs: dict) -> dict:
-    return figures.message_figure(message, bool(inputs["dark"]), error=True)
+def _chart_failed(message: str, inputs: dict) -> tuple:
+    return figures.message_figure(message, bool(inputs["dark"]), error=True), "Chart"
 
 
-def _toplist_failed(message: str, inputs: dict) -> dict:
-    return figures.message_figure(message, bool(inputs["dark"]), error=True, height=220)
+def _toplist_failed(message: str, inputs: dict) -> tuple:
+    return figures.message_figure(message, bool(inputs["dark"]), error=True, height=220), None
 
 
 def _kpis_failed(message: str, _inputs: dict) -> dict:
-    return {**{key: NO_VALUE for key in _KPI_IDS}, "error": message}
+    return {
+        **{key: NO_VALUE for key in _KPI_IDS},
+        **{f"delta_{key}": None for key in _KPI_IDS},
+        **{f"delta_title_{key}": None for key in _KPI_IDS},
+        **{f"delta_class_{key}": "rb-kpi-delta" for key in _KPI_IDS},
+        "compare_note": None,
+        "views_note": None,
+        "error": message,
+    }
 
 
 def _with_unit(text: str, unit: str) -> list:
     return [text, html.Span(unit, className="rb-kpi-unit")]
+
+
+def _number(kpis: dict, key: str):
+    value = kpis.get(key)
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def kpi_numbers(kpis: dict) -> dict:
+    """The five cards' numbers (hours, minutes per user, completion as a fraction) or None."""
+    users, minutes, views = (
+        _number(kpis, key) for key in ("unique_users", "minutes_watched", "views")
+    )
+    return {
+        "unique_users": users,
+        "hours_watched": None if minutes is None else minutes / 60,
+        "views": views,
+        "avg_minutes_per_user": None if minutes is None or not users else minutes / users,
+        "completion_rate": _number(kpis, "completion_rate"),
+    }
 
 
 def format_kpis(kpis: dict) -> dict:
@@ -48,14 +83,9 @@ def format_kpis(kpis: dict) -> dict:
     Watch time is shown in hours, the average per user in minutes, completion_rate (a fraction
     of the views with a known viewpercentage) as a percentage.
     """
-
-    def number(key: str):
-        value = kpis.get(key)
-        return value if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-    users, minutes, views = number("unique_users"), number("minutes_watched"), number("views")
-    completion = number("completion_rate")
-    hours = None if minutes is None else minutes / 60
+    numbers = kpi_numbers(kpis)
+    users, hours, views = numbers["unique_users"], numbers["hours_watched"], numbers["views"]
+    per_user, completion = numbers["avg_minutes_per_user"], numbers["completion_rate"]
     return {
         "unique_users": NO_VALUE if users is None else f"{users:,.0f}",
         "hours_watched": NO_VALUE
@@ -63,9 +93,7 @@ def format_kpis(kpis: dict) -> dict:
         else _with_unit(f"{hours:,.0f}" if hours >= 100 else f"{hours:,.1f}", "h"),
         "views": NO_VALUE if views is None else f"{views:,.0f}",
         "avg_minutes_per_user": (
-            NO_VALUE
-            if minutes is None or not users
-            else _with_unit(f"{minutes / users:,.1f}", "min")
+            NO_VALUE if per_user is None else _with_unit(f"{per_user:,.1f}", "min")
         ),
         "completion_rate": (
             NO_VALUE if completion is None else _with_unit(f"{completion * 100:.1f}", "%")
@@ -73,49 +101,151 @@ def format_kpis(kpis: dict) -> dict:
     }
 
 
-# Every chart redraws when the view state or the theme changes.
-_CHART_INPUTS = (Input(ids.STATE, "data"), Input(ids.THEME_SWITCH, "value"))
+def change(key: str, now, before) -> tuple[str | None, str]:
+    """(text, tone) of a card's change: "▲ +12.3 %" up, "▼ −4.0 %" down, "= 0.0 %" equal,
+    "new" when the previous value was 0; completion changes in percentage points."""
+    if now is None or before is None:
+        return None, "neutral"
+    if key == "completion_rate":
+        points = round((now - before) * 100, 1)
+        tone = "up" if points > 0 else "down" if points < 0 else "neutral"
+        return f"{_ARROWS[tone]} {points:+.1f} pp".replace("-", "−"), tone
+    if before == 0:
+        return ("new", "up") if now else (f"{_ARROWS['neutral']} 0.0 %", "neutral")
+    percent = round((now - before) / before * 100, 1)
+    tone = "up" if percent > 0 else "down" if percent < 0 else "neutral"
+    return f"{_ARROWS[tone]} {percent:+.1f} %".replace("-", "−"), tone
+
+
+_ARROWS = {"up": "▲", "down": "▼", "neutral": "="}
+
+
+def _range_text(start, end) -> str:
+    return f"{start:%Y-%m-%d} – {end:%Y-%m-%d}"
+
+
+def _comparison(state, kpis: dict, before: dict, span, bounds) -> dict:
+    """Each card's change against the previous period, and the note naming both ranges."""
+    outputs = {
+        **{f"delta_{key}": None for key in _KPI_IDS},
+        **{f"delta_title_{key}": None for key in _KPI_IDS},
+        **{f"delta_class_{key}": "rb-kpi-delta" for key in _KPI_IDS},
+        "compare_note": None,
+    }
+    if not state.compare or span is None or bounds is None:
+        return outputs
+    filters = state.filters()
+    start, end = filters.start or bounds[0], filters.end or bounds[1]
+    now, earlier = kpi_numbers(kpis), kpi_numbers(before)
+    ranges = f"{_range_text(start, end)} compared with {_range_text(span.start, span.end)}"
+    if span.period_to_date:
+        ranges += f" (the same number of days of the previous {span.unit}: {span.unit} to date)"
+    for key in _KPI_IDS:
+        text, tone = change(key, now[key], earlier[key])
+        outputs[f"delta_{key}"] = text
+        outputs[f"delta_class_{key}"] = f"rb-kpi-delta rb-delta-{tone}"
+        outputs[f"delta_title_{key}"] = ranges
+    outputs["compare_note"] = "Changes: " + ranges
+    return outputs
+
+
+def views_note(untitled: int) -> str | None:
+    """What the toplist and the Views card leave out or add, in one footnote."""
+    if not untitled:
+        return None
+    return f"{untitled:,} view{'s' if untitled != 1 else ''} without a title"
+
+
+# Every chart redraws when the view state, the theme or the data's version changes.
+_CHART_INPUTS = (
+    Input(ids.STATE, "data"),
+    Input(ids.THEME_SWITCH, "value"),
+    Input(ids.DATA_REFRESH, "data"),
+)
+
+
+def chart_title(metric: str, breakdown: str | None) -> str:
+    """A time card's title: its metric, and the breakdown when there is one."""
+    title = METRIC_BY_NAME[metric].label
+    return f"{title} by {DIMENSION_BY_NAME[breakdown].label.lower()}" if breakdown else title
 
 
 def register(app, analytics) -> None:
     """Register the chart and KPI callbacks on `app`."""
 
-    def timeseries_callback(graph_id: str, metric: str):
-        @app.callback(Output(graph_id, "figure"), *_CHART_INPUTS, prevent_initial_call=True)
+    def timeseries_callback(graph_id: str, title_id: str, key: str):
+        @app.callback(
+            Output(graph_id, "figure"),
+            Output(title_id, "children"),
+            *_CHART_INPUTS,
+            prevent_initial_call=True,
+        )
         @guarded(_chart_failed)
-        def update(state_data, dark):
+        def update(state_data, dark, _version):
             state = _state_or_wait(state_data)
-            filters = state.filters()
-            rows = analytics.timeseries(metric, state.resolution, filters)
-            partial = None
-            if state.resolution != "daily":
-                bounds = analytics.date_bounds() or (None, None)
-                partial = figures.partial_periods(
-                    rows, state.resolution, filters.start or bounds[0], filters.end or bounds[1]
-                )
-            return figures.timeseries_figure(rows, metric, state.resolution, bool(dark), partial)
+            metric = getattr(state, key)
+            series = chart_series(analytics, state, metric)
+            figure = timeseries_figure(
+                series.dates,
+                series.lines,
+                metric,
+                state.resolution,
+                bool(dark),
+                partial=series.partial,
+                no_data=series.no_data,
+                previous=series.previous,
+            )
+            return figure, chart_title(metric, state.breakdown)
 
+        update.__name__ = f"update_{key}"
         return update
 
-    timeseries_callback(ids.UNIQUE_USERS_GRAPH, "unique_users")
-    timeseries_callback(ids.MINUTES_WATCHED_GRAPH, "minutes_watched")
+    for graph_id, title_id, key in TIME_CHARTS:
+        timeseries_callback(graph_id, title_id, key)
 
-    @app.callback(Output(ids.TOPLIST_GRAPH, "figure"), *_CHART_INPUTS, prevent_initial_call=True)
+    @app.callback(
+        Output(ids.TOPLIST_GRAPH, "figure"),
+        Output(ids.TOPLIST_NOTE, "children"),
+        *_CHART_INPUTS,
+        prevent_initial_call=True,
+    )
     @guarded(_toplist_failed)
-    def update_toplist(state_data, dark):
+    def update_toplist(state_data, dark, _version):
         state = _state_or_wait(state_data)
-        rows = analytics.toplist(state.num, state.filters())
-        return figures.toplist_figure(rows, bool(dark))
+        filters = state.filters()
+        rows = analytics.toplist(state.num, filters)
+        note = views_note(analytics.untitled_views(filters))
+        return figures.toplist_figure(rows, bool(dark)), note and f"Not listed: {note}."
+
+    outputs = {key: Output(component, "children") for key, component in _KPI_IDS.items()}
+    for key, component in _KPI_IDS.items():
+        delta = ids.KPI_DELTAS[component]
+        outputs[f"delta_{key}"] = Output(delta, "children")
+        outputs[f"delta_class_{key}"] = Output(delta, "className")
+        outputs[f"delta_title_{key}"] = Output(delta, "title")
 
     @app.callback(
         output={
-            **{key: Output(component, "children") for key, component in _KPI_IDS.items()},
+            **outputs,
+            "compare_note": Output(ids.COMPARE_NOTE, "children"),
+            "views_note": Output(ids.KPI_VIEWS_NOTE, "children"),
             "error": Output(ids.KPI_ERROR, "children"),
         },
-        inputs={"state_data": Input(ids.STATE, "data")},
+        inputs={
+            "state_data": Input(ids.STATE, "data"),
+            "_version": Input(ids.DATA_REFRESH, "data"),
+        },
         prevent_initial_call=True,
     )
     @guarded(_kpis_failed)
-    def update_kpis(state_data):
+    def update_kpis(state_data, _version):
         state = _state_or_wait(state_data)
-        return {**format_kpis(analytics.kpis(state.filters())), "error": None}
+        filters = state.filters()
+        kpis, before, span = analytics.kpis_with_previous(filters)
+        note = views_note(analytics.untitled_views(filters))
+        return {
+            **format_kpis(kpis),
+            **_comparison(state, kpis, before, span, analytics.date_bounds()),
+            "views_note": note and f"incl. {note}",
+            "error": None,
+        }

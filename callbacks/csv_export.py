@@ -39,6 +39,8 @@ def filename(chart: str, state: ViewState) -> str:
     parts = [chart]
     if chart != "toplist":
         parts.append(state.resolution)
+        if state.breakdown:
+            parts.append(f"by-{state.breakdown}")
     else:
         parts.append(f"top{state.num}")
     if state.sessiontype:
@@ -48,10 +50,15 @@ def filename(chart: str, state: ViewState) -> str:
     return "_".join(parts) + ".csv"
 
 
+# Spreadsheet programs read a file without a byte-order mark as their local code page, so
+# "på" would show as "pÃ¥"; with it they read UTF-8.
+BOM = "\ufeff"
+
+
 def download(chart: str, state: ViewState, header: list[str], rows: list[list]) -> dict:
-    """The dict dcc.Download expects."""
+    """The dict dcc.Download expects: UTF-8 CSV text with a byte-order mark."""
     return {
-        "content": to_csv(header, rows),
+        "content": BOM + to_csv(header, rows),
         "filename": filename(chart, state),
         "type": "text/csv",
         "base64": False,

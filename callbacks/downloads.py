@@ -10,6 +10,7 @@ from dash.exceptions import PreventUpdate
 
 from callbacks import csv_export
 from callbacks.guard import guarded
+from callbacks.series import chart_series
 from callbacks.state import ViewState, from_store
 from layouts import ids
 
@@ -27,16 +28,6 @@ def _outputs(download_id: str) -> list:
     ]
 
 
-def _unique_users_rows(analytics, state: ViewState) -> list[list]:
-    rows = analytics.timeseries("unique_users", state.resolution, state.filters())
-    return [[row["date"], row["values"]] for row in rows]
-
-
-def _minutes_watched_rows(analytics, state: ViewState) -> list[list]:
-    rows = analytics.timeseries("minutes_watched", state.resolution, state.filters())
-    return [[row["date"], row["values"], round(row["values"] / 60, 2)] for row in rows]
-
-
 def _toplist_rows(analytics, state: ViewState) -> list[list]:
     rows = analytics.toplist(state.num, state.filters())
     return [[rank, row["title"], row["values"]] for rank, row in enumerate(rows, start=1)]
@@ -47,32 +38,46 @@ class CsvDownload(NamedTuple):
 
     download_id: str
     button_id: str
-    stem: str  # start of the file name, see csv_export.filename
-    header: list[str]
-    rows: Callable[[object, ViewState], list[list]]  # (analytics, state) -> the chart's rows
+    stem: Callable[[ViewState], str]  # start of the file name, see csv_export.filename
+    # (analytics, state) -> (header, rows): what the chart shows, as it shows it.
+    table: Callable[[object, ViewState], tuple[list[str], list[list]]]
+
+
+def timeseries_table(analytics, state: ViewState, metric: str) -> tuple[list[str], list[list]]:
+    """A time card's rows: date, the group (with a breakdown), the metric (and hours for
+    minutes), and whether the period is partial (cut by the range or by the data)."""
+    series = chart_series(analytics, state, metric)
+    group = [state.breakdown] if state.breakdown else []
+    hours = ["hours_watched"] if metric == "minutes_watched" else []
+    header = ["date", *group, metric, *hours, "partial_period"]
+    rows = []
+    for index, date in enumerate(series.dates):
+        for line in series.lines:
+            value = line.values[index]
+            extra = [round(value / 60, 2)] if hours else []
+            name = [line.name] if group else []
+            rows.append([date, *name, value, *extra, str(series.partial[index]).lower()])
+    return header, rows
+
+
+def _time_card(download_id: str, button_id: str, key: str) -> CsvDownload:
+    """The download of a time card, whose metric is the state's `key` (chart1 or chart2)."""
+    return CsvDownload(
+        download_id,
+        button_id,
+        lambda state: getattr(state, key).replace("_", "-"),
+        lambda analytics, state: timeseries_table(analytics, state, getattr(state, key)),
+    )
 
 
 DOWNLOADS = [
-    CsvDownload(
-        ids.UNIQUE_USERS_DOWNLOAD,
-        ids.UNIQUE_USERS_CSV_BUTTON,
-        "unique-users",
-        ["date", "unique_users"],
-        _unique_users_rows,
-    ),
-    CsvDownload(
-        ids.MINUTES_WATCHED_DOWNLOAD,
-        ids.MINUTES_WATCHED_CSV_BUTTON,
-        "minutes-watched",
-        ["date", "minutes_watched", "hours_watched"],
-        _minutes_watched_rows,
-    ),
+    _time_card(ids.UNIQUE_USERS_DOWNLOAD, ids.UNIQUE_USERS_CSV_BUTTON, "chart1"),
+    _time_card(ids.MINUTES_WATCHED_DOWNLOAD, ids.MINUTES_WATCHED_CSV_BUTTON, "chart2"),
     CsvDownload(
         ids.TOPLIST_DOWNLOAD,
         ids.TOPLIST_CSV_BUTTON,
-        "toplist",
-        ["rank", "title", "views"],
-        _toplist_rows,
+        lambda _state: "toplist",
+        lambda analytics, state: (["rank", "title", "views"], _toplist_rows(analytics, state)),
     ),
 ]
 
@@ -89,11 +94,11 @@ def _register_download(app, analytics, spec: CsvDownload) -> None:
         if not n_clicks:
             raise PreventUpdate
         state = from_store(state_data)
-        table = spec.rows(analytics, state)
-        return csv_export.download(spec.stem, state, spec.header, table), no_update, no_update
+        header, rows = spec.table(analytics, state)
+        return csv_export.download(spec.stem(state), state, header, rows), no_update, no_update
 
-    # The name shows in the server log when the callback fails (e.g. download_toplist).
-    download.__name__ = f"download_{spec.stem.replace('-', '_')}"
+    # The name shows in the server log when the callback fails (e.g. download_toplist_graph).
+    download.__name__ = f"download_{spec.download_id.replace('-', '_')}"
     app.callback(
         *_outputs(spec.download_id),
         Input(spec.button_id, "n_clicks"),

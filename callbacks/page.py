@@ -1,22 +1,34 @@
-"""Page-level callbacks: URL <-> controls state, the demo notice and date bounds, the theme."""
+"""Page-level callbacks: URL <-> controls state (with date presets and drag-zoom), the demo
+notice and date bounds, the dimension filters' options, live refresh, the theme."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from dash import ClientsideFunction, Input, Output, State, ctx, html, no_update
+from dash.exceptions import PreventUpdate
 
 from callbacks.guard import guarded
-from callbacks.state import from_controls, from_query
+from callbacks.state import ViewState, from_controls, from_query, from_store
+from callbacks.zoom import RESET, zoomed_range
+from data.events.date_presets import preset_of, preset_range
 from layouts import ids
+from layouts.options import FILTER_DIMENSIONS, PRESET_CUSTOM
 
+# Every control, by the view state's field it sets (in from_controls' order).
 _CONTROLS = {
     "resolution": (ids.RESOLUTION, "value"),
     "num": (ids.TOPLIST_SIZE, "value"),
     "start": (ids.DATE_RANGE, "start_date"),
     "end": (ids.DATE_RANGE, "end_date"),
     "sessiontype": (ids.SESSIONTYPE, "value"),
+    **{name: (ids.DIMENSION_FILTERS[name], "value") for name in FILTER_DIMENSIONS},
+    "breakdown": (ids.BREAKDOWN, "value"),
+    "chart1": (ids.CHART1_METRIC, "value"),
+    "chart2": (ids.CHART2_METRIC, "value"),
+    "compare": (ids.COMPARE, "value"),
 }
+_ZOOMABLE = (ids.UNIQUE_USERS_GRAPH, ids.MINUTES_WATCHED_GRAPH)
 
 
 def _notice(messages: list[str]):
@@ -34,9 +46,43 @@ def _describe_failed(message: str, _inputs: dict) -> tuple:
 
 def _sync_failed(message: str, _inputs: dict) -> dict:
     """Forged or broken control values: say so, and change nothing else."""
-    result = {key: no_update for key in ("search", "state", *_CONTROLS)}
+    result = {key: no_update for key in ("search", "state", "preset", "origin", *_CONTROLS)}
     result.update(notice=message, notice_open=True)
     return result
+
+
+def _preset_value(analytics, state: ViewState) -> str:
+    """The preset that names the state's range, or "custom"."""
+    bounds = analytics.date_bounds()
+    if bounds is None:
+        return PRESET_CUSTOM
+    start, end = (dt.date.fromisoformat(day) if day else None for day in (state.start, state.end))
+    return preset_of(start, end, *bounds) or PRESET_CUSTOM
+
+
+def _moved_dates(analytics, values: dict, preset, relayouts: dict, origin) -> tuple[dict, object]:
+    """Dates set by a preset or by a drag-zoom (or its reset): (new start/end, zoom origin).
+
+    The origin is the range before the first zoom, where a double-click goes back to.
+    """
+    trigger = ctx.triggered_id
+    if trigger == ids.DATE_PRESET:
+        bounds = analytics.date_bounds()
+        if preset == PRESET_CUSTOM or bounds is None:
+            raise PreventUpdate
+        start, end = preset_range(preset, *bounds)
+        return {"start": start, "end": end}, None
+    zoom = zoomed_range(relayouts.get(trigger), values["resolution"])
+    if zoom is None:
+        raise PreventUpdate  # a resize or a legend click: not a range
+    if zoom == RESET:
+        if not isinstance(origin, dict):
+            raise PreventUpdate
+        return {"start": origin.get("start"), "end": origin.get("end")}, None
+    before = (
+        origin if isinstance(origin, dict) else {"start": values["start"], "end": values["end"]}
+    )
+    return {"start": zoom[0], "end": zoom[1]}, before
 
 
 def _iso(value) -> str | None:
@@ -55,39 +101,56 @@ def register(app, analytics) -> None:
             "state": Output(ids.STATE, "data"),
             "notice": Output(ids.URL_NOTICE, "children"),
             "notice_open": Output(ids.URL_NOTICE, "is_open"),
+            "preset": Output(ids.DATE_PRESET, "value"),
+            "origin": Output(ids.ZOOM_ORIGIN, "data"),
         },
         inputs={
             "search": Input(ids.URL, "search"),
-            **{key: Input(*prop) for key, prop in _CONTROLS.items()},
+            "controls": {key: Input(*prop) for key, prop in _CONTROLS.items()},
+            "preset": Input(ids.DATE_PRESET, "value"),
+            "relayouts": {graph: Input(graph, "relayoutData") for graph in _ZOOMABLE},
         },
-        state={"current": State(ids.STATE, "data")},
+        state={"current": State(ids.STATE, "data"), "origin": State(ids.ZOOM_ORIGIN, "data")},
     )
     @guarded(_sync_failed)
-    def sync_state(search, resolution, num, start, end, sessiontype, current):
-        """The URL drives the controls on load and history navigation; controls drive the URL.
+    def sync_state(search, controls, preset, relayouts, current, origin):
+        """The URL drives the controls on load and history navigation; controls, presets and
+        drag-zooms drive the URL.
 
         One callback owns both directions (Dash allows a callback to update its own inputs),
         so a change never bounces back and forth.
         """
-        if ctx.triggered_id in (None, ids.URL):
+        trigger = ctx.triggered_id
+        if trigger in (None, ids.URL):
             state, messages = from_query(search)
-            controls = dict(zip(_CONTROLS, state.control_values(), strict=True))
+            values = dict(zip(_CONTROLS, state.control_values(), strict=True))
             return {
                 # Rewrite the link only when part of it was refused: a valid one stays as typed.
                 "search": state.query() if messages else no_update,
-                **controls,
+                **values,
                 "state": state.to_store() if state.to_store() != current else no_update,
                 "notice": _notice(messages) if messages else None,
                 "notice_open": bool(messages),
+                "preset": _preset_value(analytics, state),
+                "origin": None,
             }
-        state = from_controls(resolution, num, start, end, sessiontype)
+        values = dict(controls)
+        moved, new_origin = {}, no_update
+        if trigger == ids.DATE_PRESET or trigger in _ZOOMABLE:
+            moved, new_origin = _moved_dates(analytics, values, preset, relayouts, origin)
+            values.update({key: _iso(day) for key, day in moved.items()})
+        elif trigger in (_CONTROLS["start"][0],):
+            new_origin = None  # dates picked by hand: a later double-click has nothing to undo
+        state = from_controls(**values)
         query = state.query()
         return {
             "search": query if query != (search or "") else no_update,
-            **{key: no_update for key in _CONTROLS},
+            **{key: values[key] if key in moved else no_update for key in _CONTROLS},
             "state": state.to_store() if state.to_store() != current else no_update,
             "notice": None,
             "notice_open": False,
+            "preset": _preset_value(analytics, state) if trigger != ids.DATE_PRESET else no_update,
+            "origin": new_origin,
         }
 
     @app.callback(
@@ -97,15 +160,84 @@ def register(app, analytics) -> None:
         Output(ids.DATE_RANGE, "initial_visible_month"),
         Output(ids.DATA_SUMMARY, "children"),
         Input(ids.URL, "pathname"),
+        Input(ids.DATA_REFRESH, "data"),
+        State(ids.DEMO_DISMISSED, "data"),
     )
     @guarded(_describe_failed)
-    def describe_data(_pathname):
-        """Show the demo notice and limit the date picker to the days that have events."""
+    def describe_data(_pathname, _version, dismissed):
+        """Show the demo notice (unless this browser closed it) and limit the date picker to
+        the days that have events."""
         bounds = analytics.date_bounds()
+        # Only ever opened here: a False would count as the reader closing it.
+        demo = True if analytics.is_demo() and dismissed is not True else no_update
         if not bounds:
-            return analytics.is_demo(), None, None, None, "No events imported yet"
+            return demo, None, None, None, "No events imported yet"
         first, last = (_iso(day) for day in bounds)
-        return analytics.is_demo(), first, last, last, f"Events from {first} to {last}"
+        return demo, first, last, last, f"Events from {first} to {last}"
+
+    def _options(entries: list[dict], chosen) -> list[dict]:
+        """A dimension's values with their views; chosen values without any stay listed."""
+        options = [
+            {"label": f"{entry['value']} ({entry['views']:,})", "value": entry["value"]}
+            for entry in entries
+        ]
+        listed = {entry["value"] for entry in entries}
+        chosen = chosen if isinstance(chosen, list) else []
+        extra = [value for value in chosen if isinstance(value, str) and value not in listed]
+        return options + [{"label": f"{value} (0)", "value": value} for value in extra]
+
+    @app.callback(
+        output={name: Output(ids.DIMENSION_FILTERS[name], "options") for name in FILTER_DIMENSIONS},
+        inputs={
+            "state_data": Input(ids.STATE, "data"),
+            "_version": Input(ids.DATA_REFRESH, "data"),
+        },
+        prevent_initial_call=True,
+    )
+    @guarded(lambda _message, _inputs: {name: no_update for name in FILTER_DIMENSIONS})
+    def dimension_options(state_data, _version):
+        """Each filter's values over the chosen dates, most viewed first, with view counts."""
+        if state_data is None:
+            raise PreventUpdate
+        state = from_store(state_data)
+        filters = state.filters()
+        values = analytics.dimensions(filters.start, filters.end)
+        return {
+            name: _options(values.get(name, []), list(getattr(state, name)))
+            for name in FILTER_DIMENSIONS
+        }
+
+    @app.callback(
+        Output(ids.DATA_VERSION, "data"),
+        Output(ids.DATA_REFRESH, "data"),
+        Input(ids.LIVE_TIMER, "n_intervals"),
+        State(ids.DATA_VERSION, "data"),
+    )
+    @guarded(lambda _message, _inputs: (no_update, no_update))
+    def follow_data(_n, known):
+        """The data's version: a change (an import, a pipeline's rows) redraws the page; the
+        same version changes nothing, so an idle page never flickers. The first reading on
+        load only notes the version: the page is drawn from it already."""
+        version = analytics.version()
+        if version == known:
+            raise PreventUpdate
+        return version, (version if known is not None else no_update)
+
+    # In assets/dashboard-live.js: "Updated HH:MM" in the reader's time when the data changed.
+    app.clientside_callback(
+        ClientsideFunction(namespace="reelboard", function_name="markUpdated"),
+        Output(ids.UPDATED_AT, "children"),
+        Input(ids.DATA_VERSION, "data"),
+        prevent_initial_call=True,
+    )
+
+    # The reader closed the demo notice: remember it in this browser.
+    app.clientside_callback(
+        ClientsideFunction(namespace="reelboard", function_name="rememberClosed"),
+        Output(ids.DEMO_DISMISSED, "data"),
+        Input(ids.DEMO_NOTICE, "is_open"),
+        prevent_initial_call=True,
+    )
 
     # In assets/dashboard-theme.js: the switch follows the saved theme on load, then drives it.
     app.clientside_callback(

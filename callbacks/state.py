@@ -6,10 +6,12 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from urllib.parse import parse_qs, urlencode
 
+from data.events.catalog import METRIC_NAMES
 from data.events.params import (
     Filters,
     InvalidParameter,
     check_order,
+    parse_breakdown,
     parse_date,
     parse_filters,
     parse_num,
@@ -19,16 +21,33 @@ from data.events.params import (
 )
 from data.events.periods import DEFAULT_RESOLUTION
 from layouts.options import (
+    BREAKDOWN_NONE,
+    COMPARE_PREVIOUS,
+    DEFAULT_CHART_METRICS,
     DEFAULT_TOPLIST_SIZE,
+    FILTER_DIMENSIONS,
     RESOLUTION_VALUES,
     SESSIONTYPE_VALUES,
     TOPLIST_MAX,
     TOPLIST_MIN,
 )
 
-# Query parameter names: exactly those of the /data routes, in the order they appear in URLs.
-QUERY_KEYS = ("resolution", "num", "start", "end", "sessiontype")
-_MAX_SEARCH = 2048  # longer query strings are not something the dashboard ever writes
+# Query parameter names: those of the /data routes where they mean the same, in URL order.
+# chart1 and chart2 are the two time-series cards' metrics; compare=previous adds the previous
+# period (as /data/kpis/?compare=previous does).
+QUERY_KEYS = (
+    "resolution",
+    "num",
+    "start",
+    "end",
+    "sessiontype",
+    *FILTER_DIMENSIONS,
+    "breakdown",
+    "chart1",
+    "chart2",
+    "compare",
+)
+_MAX_SEARCH = 4096  # longer query strings are not something the dashboard ever writes
 
 
 @dataclass(frozen=True)
@@ -40,25 +59,59 @@ class ViewState:
     start: str | None = None  # 'YYYY-MM-DD'
     end: str | None = None
     sessiontype: str | None = None  # 'MOVIE', 'SERIES' or None for all
+    device: tuple[str, ...] = ()  # the values shown (any of them); () for all
+    market: tuple[str, ...] = ()
+    breakdown: str | None = None  # a dimension's name: one line per group on the time charts
+    chart1: str = DEFAULT_CHART_METRICS[0]
+    chart2: str = DEFAULT_CHART_METRICS[1]
+    compare: bool = False  # with the previous period
 
     def filters(self) -> Filters:
         """The data/params Filters these values mean (same parsing as the /data routes)."""
         return parse_filters(
-            {"start": self.start, "end": self.end, "sessiontype": self.sessiontype}
+            {
+                "start": self.start,
+                "end": self.end,
+                "sessiontype": self.sessiontype,
+                **{name: list(getattr(self, name)) for name in FILTER_DIMENSIONS},
+            }
         )
 
     def query(self) -> str:
         """The URL query string ('?a=b' or ''), leaving out values that are the defaults."""
-        pairs = [(key, value) for key, value in asdict(self).items() if value != _DEFAULTS[key]]
+        pairs = []
+        for key, value in asdict(self).items():
+            if value == _DEFAULTS[key]:
+                continue
+            if key in FILTER_DIMENSIONS:
+                pairs.extend((key, item) for item in value)
+            elif key == "compare":
+                pairs.append((key, COMPARE_PREVIOUS))
+            else:
+                pairs.append((key, value))
         return "?" + urlencode(pairs) if pairs else ""
 
     def to_store(self) -> dict:
         """A JSON-ready dict for the dcc.Store the charts listen to."""
-        return asdict(self)
+        data = asdict(self)
+        for name in FILTER_DIMENSIONS:
+            data[name] = list(data[name])
+        return data
 
     def control_values(self) -> tuple:
-        """Values for (resolution, toplist-size, start_date, end_date, sessiontype) controls."""
-        return (self.resolution, self.num, self.start, self.end, self.sessiontype or "all")
+        """Values for the controls, in from_controls' order."""
+        return (
+            self.resolution,
+            self.num,
+            self.start,
+            self.end,
+            self.sessiontype or "all",
+            *(list(getattr(self, name)) for name in FILTER_DIMENSIONS),
+            self.breakdown or BREAKDOWN_NONE,
+            self.chart1,
+            self.chart2,
+            self.compare,
+        )
 
 
 _DEFAULTS = asdict(ViewState())
@@ -87,7 +140,41 @@ def _checked_dates(start: object, end: object) -> tuple[str | None, str | None]:
     )
 
 
-def from_controls(resolution, num, start, end, sessiontype) -> ViewState:
+def _checked_values(name: str, values: object) -> tuple[str, ...]:
+    """A multi-select's values, checked like the /data routes' repeatable filter."""
+    if values is None:
+        return ()
+    if not isinstance(values, list | tuple):
+        raise InvalidParameter(f"{name} must be a list of values, got {shown(values)}")
+    chosen = parse_filters({name: list(values)}).values(name) or frozenset()
+    return tuple(sorted(chosen))
+
+
+def _checked_metric(name: str, value: object) -> str:
+    if not isinstance(value, str) or value not in METRIC_NAMES:
+        raise InvalidParameter(
+            f"{name} must be one of {', '.join(METRIC_NAMES)}, got {shown(value)}"
+        )
+    return value
+
+
+def _checked_breakdown(value: object) -> str | None:
+    return None if value == BREAKDOWN_NONE else parse_breakdown(value)
+
+
+def from_controls(  # noqa: PLR0913 - one argument per control, in the page's order
+    resolution,
+    num,
+    start,
+    end,
+    sessiontype,
+    device=None,
+    market=None,
+    breakdown=BREAKDOWN_NONE,
+    chart1=DEFAULT_CHART_METRICS[0],
+    chart2=DEFAULT_CHART_METRICS[1],
+    compare=False,
+) -> ViewState:
     """Strictly check the controls' values (a forged request may send anything)."""
     if not isinstance(resolution, str) or resolution not in RESOLUTION_VALUES:
         raise InvalidParameter(
@@ -104,7 +191,19 @@ def from_controls(resolution, num, start, end, sessiontype) -> ViewState:
         start=start_iso,
         end=end_iso,
         sessiontype=None if sessiontype == "all" else sessiontype,
+        device=_checked_values("device", device),
+        market=_checked_values("market", market),
+        breakdown=_checked_breakdown(breakdown),
+        chart1=_checked_metric("chart1", chart1),
+        chart2=_checked_metric("chart2", chart2),
+        compare=_checked_compare(compare),
     )
+
+
+def _checked_compare(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidParameter(f"compare must be true or false, got {shown(value)}")
+    return value
 
 
 def from_store(data: object) -> ViewState:
@@ -112,13 +211,27 @@ def from_store(data: object) -> ViewState:
     if not isinstance(data, dict) or set(data) - set(QUERY_KEYS):
         raise InvalidParameter("the dashboard state is malformed; reload the page")
     sessiontype = data.get("sessiontype")
+    breakdown = data.get("breakdown")
     return from_controls(
         data.get("resolution"),
         data.get("num"),
         data.get("start"),
         data.get("end"),
         "all" if sessiontype is None else sessiontype,
+        *(data.get(name) for name in FILTER_DIMENSIONS),
+        BREAKDOWN_NONE if breakdown is None else breakdown,
+        data.get("chart1", DEFAULT_CHART_METRICS[0]),
+        data.get("chart2", DEFAULT_CHART_METRICS[1]),
+        data.get("compare", False),
     )
+
+
+def _compare_in_url(value: str) -> bool:
+    if value == COMPARE_PREVIOUS:
+        return True
+    if value in ("", "none"):
+        return False
+    raise InvalidParameter(f"compare must be {COMPARE_PREVIOUS}, got {shown(value)}")
 
 
 def from_query(search: object) -> tuple[ViewState, list[str]]:
@@ -127,10 +240,8 @@ def from_query(search: object) -> tuple[ViewState, list[str]]:
         return ViewState(), []
     if len(search) > _MAX_SEARCH:
         return ViewState(), ["The link's query string is too long; showing the default view."]
-    params = {
-        key: values[0]
-        for key, values in parse_qs(search.lstrip("?"), keep_blank_values=True).items()
-    }
+    lists = parse_qs(search.lstrip("?"), keep_blank_values=True)
+    params = {key: values[0] for key, values in lists.items()}
     notices: list[str] = []
     values: dict = {}
 
@@ -148,6 +259,14 @@ def from_query(search: object) -> tuple[ViewState, list[str]]:
     attempt("end", lambda v: None if v == "" else parse_date(v, "end").isoformat())
     # "all" is what the type filter calls "no filter"; the /data routes leave the key out instead.
     attempt("sessiontype", lambda v: None if v.lower() == "all" else parse_sessiontype(v))
+    for name in FILTER_DIMENSIONS:
+        if name in lists:
+            params[name] = lists[name]
+            attempt(name, lambda v, name=name: _checked_values(name, v))
+    attempt("breakdown", _checked_breakdown)
+    attempt("chart1", lambda v: _checked_metric("chart1", v))
+    attempt("chart2", lambda v: _checked_metric("chart2", v))
+    attempt("compare", _compare_in_url)
     start, end = values.get("start"), values.get("end")
     try:
         check_order(*(dt.date.fromisoformat(day) if day else None for day in (start, end)))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from layouts import ids
+
 # Static placeholder so an unloaded chart shows no axes (not data: the callbacks fill it in).
 BLANK_FIGURE = {
     "data": [],
@@ -21,14 +23,42 @@ BLANK_FIGURE = {
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False}
 
 
-def kpi_card(label: str, value_id: str, hint: str, accent: str) -> dbc.Card:
-    """One KPI: a label, a big value filled in by a callback and a one-line hint."""
+# Answers slower than this show a spinner over the old numbers, which stay visible but faded
+# (stale), so a quick answer never flickers and a slow one never looks current.
+LOADING_DELAY_MS = 300
+_STALE_OVERLAY = {"visibility": "visible", "opacity": 0.45, "filter": "grayscale(0.6)"}
+
+
+def stale_while_loading(children, **props) -> dcc.Loading:
+    """Wrap components that callbacks fill: a spinner after 300 ms, the old content faded."""
+    return dcc.Loading(
+        children,
+        type="dot",
+        delay_show=LOADING_DELAY_MS,
+        overlay_style=_STALE_OVERLAY,
+        parent_className="rb-loading",
+        **props,
+    )
+
+
+def kpi_card(
+    label: str, value_id: str, hint: str, accent: str, *, note_id: str | None = None
+) -> dbc.Card:
+    """One KPI: a label, a big value filled in by a callback, its change against the previous
+    period (when compared), a one-line hint and an optional footnote."""
     return dbc.Card(
         dbc.CardBody(
             [
                 html.Div(label, className="rb-kpi-label"),
-                html.Div("–", id=value_id, className="rb-kpi-value"),
+                html.Div(
+                    [
+                        html.Div("–", id=value_id, className="rb-kpi-value"),
+                        html.Span(id=ids.KPI_DELTAS[value_id], className="rb-kpi-delta"),
+                    ],
+                    className="rb-kpi-line",
+                ),
                 html.Div(hint, className="rb-kpi-hint"),
+                *([html.Div(id=note_id, className="rb-kpi-note")] if note_id else []),
             ]
         ),
         className=f"rb-card rb-kpi rb-accent-{accent} h-100",
@@ -65,13 +95,18 @@ def chart_card(
     *,
     height: str = "320px",
     toolbar=None,
+    title_id: str | None = None,
+    note_id: str | None = None,
 ) -> dbc.Card:
-    """A card with a title, a CSV button, optional extra controls and a graph under a spinner."""
+    """A card with a title, a CSV button, optional extra controls and a graph under a spinner,
+    and an optional footnote under the graph."""
     header = html.Div(
         [
             html.Div(
                 [
-                    html.H2(title, className="rb-card-title"),
+                    html.H2(
+                        title, className="rb-card-title", **({"id": title_id} if title_id else {})
+                    ),
                     html.P(subtitle, className="rb-card-sub"),
                 ],
                 className="me-auto",
@@ -91,7 +126,8 @@ def chart_card(
     return dbc.Card(
         [
             header,
-            dcc.Loading(graph, type="dot", delay_show=250, parent_className="rb-loading"),
+            stale_while_loading(graph),
+            *([html.Div(id=note_id, className="rb-chart-note")] if note_id else []),
         ],
         className="rb-card rb-chart h-100",
     )

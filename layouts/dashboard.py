@@ -7,11 +7,18 @@ from dash import dcc, html
 
 from data.events.periods import DEFAULT_RESOLUTION
 from layouts import ids
-from layouts.components import chart_card, kpi_card
+from layouts.components import chart_card, kpi_card, stale_while_loading
 from layouts.options import (
+    BREAKDOWN_NONE,
+    BREAKDOWN_OPTIONS,
+    DEFAULT_CHART_METRICS,
     DEFAULT_SESSIONTYPE,
     DEFAULT_TOPLIST_SIZE,
+    FILTER_LABELS,
     IMPORT_COMMAND,
+    METRIC_OPTIONS,
+    PRESET_CUSTOM,
+    PRESET_OPTIONS,
     RESOLUTION_OPTIONS,
     SESSIONTYPE_OPTIONS,
     TOPLIST_MARKS,
@@ -19,6 +26,9 @@ from layouts.options import (
     TOPLIST_MIN,
 )
 from web.paths import GAME_PAGE_PATH
+
+# How often an open page asks whether new events landed: new data shows within 15 s.
+LIVE_INTERVAL_MS = 10_000
 
 
 def navbar() -> html.Header:
@@ -116,8 +126,24 @@ def _group_field(label: str, label_id: str, control, width: dict) -> dbc.Col:
     )
 
 
+def _dimension_filter(name: str) -> dbc.Col:
+    """A multi-select of one dimension's values (options, with view counts, set by a callback)."""
+    control = dcc.Dropdown(
+        id=ids.DIMENSION_FILTERS[name],
+        options=[],
+        value=[],
+        multi=True,
+        placeholder=f"All {FILTER_LABELS[name].lower()}s",
+        className="rb-dropdown",
+    )
+    return _field(
+        FILTER_LABELS[name], control, ids.DIMENSION_FILTERS[name], {"xs": 12, "md": 6, "xl": 3}
+    )
+
+
 def filter_bar() -> dbc.Card:
-    """Filters that apply to every chart and card: dates, content type and resolution."""
+    """Filters that apply to every chart and card: dates, content, device, market, resolution,
+    the breakdown and the comparison with the previous period."""
     date_range = dcc.DatePickerRange(
         id=ids.DATE_RANGE,
         display_format="YYYY-MM-DD",
@@ -145,11 +171,32 @@ def filter_bar() -> dbc.Card:
         size="sm",
         class_name="rb-select",
     )
+    preset = dbc.Select(
+        id=ids.DATE_PRESET,
+        options=PRESET_OPTIONS,
+        value=PRESET_CUSTOM,
+        size="sm",
+        class_name="rb-select rb-preset",
+    )
+    breakdown = dbc.Select(
+        id=ids.BREAKDOWN,
+        options=BREAKDOWN_OPTIONS,
+        value=BREAKDOWN_NONE,
+        size="sm",
+        class_name="rb-select",
+    )
+    compare = dbc.Switch(
+        id=ids.COMPARE,
+        label="Compare with previous period",
+        value=False,
+        class_name="mb-0 rb-compare-switch",
+    )
+    dates = html.Div([date_range, preset], className="rb-dates")
     return dbc.Card(
         dbc.CardBody(
             dbc.Row(
                 [
-                    _field("Date range", date_range, ids.DATE_RANGE, {"xs": 12, "md": 6, "xl": 4}),
+                    _field("Date range", dates, ids.DATE_RANGE, {"xs": 12, "md": 12, "xl": 5}),
                     _group_field(
                         "Content",
                         ids.SESSIONTYPE_LABEL,
@@ -160,17 +207,21 @@ def filter_bar() -> dbc.Card:
                         "Resolution",
                         resolution,
                         ids.RESOLUTION,
-                        {"xs": 12, "sm": 5, "md": 4, "xl": 2},
+                        {"xs": 6, "sm": 5, "md": 3, "xl": 2},
                     ),
+                    _field("Break down by", breakdown, ids.BREAKDOWN, {"xs": 6, "md": 3, "xl": 2}),
+                    *(_dimension_filter(name) for name in ids.DIMENSION_FILTERS),
+                    dbc.Col(compare, xs=12, md=6, xl=3, className="rb-field rb-compare"),
                     dbc.Col(
                         [
                             html.Div(id=ids.DATA_SUMMARY, className="rb-data-summary"),
+                            html.Div(id=ids.UPDATED_AT, className="rb-updated", role="status"),
                             dcc.Link(
                                 "Reset all filters", id=ids.RESET, href="/", className="rb-reset"
                             ),
                         ],
                         xs=12,
-                        md=8,
+                        md=6,
                         xl=3,
                         className="rb-field rb-field-end",
                     ),
@@ -187,19 +238,32 @@ def kpi_row() -> html.Div:
     cards = [
         kpi_card("Unique users", ids.KPI_UNIQUE_USERS, "distinct viewers", "indigo"),
         kpi_card("Hours watched", ids.KPI_HOURS_WATCHED, "total watch time", "teal"),
-        kpi_card("Views", ids.KPI_VIEWS, "viewing sessions", "amber"),
+        kpi_card("Views", ids.KPI_VIEWS, "viewing sessions", "amber", note_id=ids.KPI_VIEWS_NOTE),
         kpi_card("Avg. minutes / user", ids.KPI_AVG_MINUTES, "watch time per viewer", "pink"),
         kpi_card("Completion", ids.KPI_COMPLETION, "measured views watched to ≥ 90 %", "green"),
     ]
+    row = dbc.Row(
+        [dbc.Col(card) for card in cards],
+        className="row-cols-2 row-cols-md-3 row-cols-xl-5 g-3",
+    )
     return html.Div(
         [
-            dbc.Row(
-                [dbc.Col(card) for card in cards],
-                className="row-cols-2 row-cols-md-3 row-cols-xl-5 g-3",
-            ),
+            stale_while_loading(row),
+            html.Div(id=ids.COMPARE_NOTE, className="rb-compare-note"),
             html.Div(id=ids.KPI_ERROR, className="rb-error", role="alert"),
         ],
         className="rb-kpis",
+    )
+
+
+def _metric_select(select_id: str, value: str) -> dbc.Select:
+    """The metric a time-series card shows."""
+    return dbc.Select(
+        id=select_id,
+        options=METRIC_OPTIONS,
+        value=value,
+        size="sm",
+        class_name="rb-select rb-metric-select",
     )
 
 
@@ -232,20 +296,24 @@ def charts() -> html.Div:
                     dbc.Col(
                         chart_card(
                             "Unique users",
-                            "Distinct viewers per period",
+                            "per period",
                             ids.UNIQUE_USERS_GRAPH,
                             ids.UNIQUE_USERS_CSV_BUTTON,
                             ids.UNIQUE_USERS_DOWNLOAD,
+                            toolbar=_metric_select(ids.CHART1_METRIC, DEFAULT_CHART_METRICS[0]),
+                            title_id=ids.CHART1_TITLE,
                         ),
                         lg=6,
                     ),
                     dbc.Col(
                         chart_card(
                             "Watch time",
-                            "Total time watched per period",
+                            "per period",
                             ids.MINUTES_WATCHED_GRAPH,
                             ids.MINUTES_WATCHED_CSV_BUTTON,
                             ids.MINUTES_WATCHED_DOWNLOAD,
+                            toolbar=_metric_select(ids.CHART2_METRIC, DEFAULT_CHART_METRICS[1]),
+                            title_id=ids.CHART2_TITLE,
                         ),
                         lg=6,
                     ),
@@ -262,6 +330,7 @@ def charts() -> html.Div:
                         ids.TOPLIST_DOWNLOAD,
                         height="auto",
                         toolbar=toplist_size,
+                        note_id=ids.TOPLIST_NOTE,
                     )
                 ),
                 className="g-3 mt-0",
@@ -292,6 +361,12 @@ def build_layout() -> html.Div:
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.STATE, storage_type="memory"),
             dcc.Store(id=ids.THEME, storage_type="memory"),
+            dcc.Store(id=ids.ZOOM_ORIGIN, storage_type="memory"),
+            dcc.Store(id=ids.DATA_VERSION, storage_type="memory"),
+            dcc.Store(id=ids.DATA_REFRESH, storage_type="memory"),
+            dcc.Store(id=ids.DEMO_DISMISSED, storage_type="local"),
+            # Paused while the tab is hidden (assets/dashboard-live.js).
+            dcc.Interval(id=ids.LIVE_TIMER, interval=LIVE_INTERVAL_MS),
             navbar(),
             dbc.Container(
                 [notices(), filter_bar(), kpi_row(), charts(), footer()],

@@ -1,13 +1,10 @@
-"""Plotly figures for the dashboard as plain dicts: time series, toplist, empty/error states."""
+"""Plotly figures as plain dicts: the shared theme, the toplist, empty and error states."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-from data.events.periods import last_day_of_period
-
 EMPTY_MESSAGE = "No views in this range"
-TITLE_CHARS = 34  # longer titles are cut on the axis and shown whole on hover
+TITLE_CHARS = 80  # longer titles are cut on the axis and shown whole on hover; narrower
+# charts cut them shorter (assets/dashboard-enhance.js)
 
 _FONT = (
     'Inter, system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "Noto Sans", '
@@ -25,6 +22,8 @@ THEMES = {
         "hover_border": "rgba(15, 23, 42, 0.12)",
         "users": "#4f46e5",
         "minutes": "#0d9488",
+        "views": "#d97706",
+        "completion": "#16a34a",
         "bars": "#6366f1",
         "error": "#b91c1c",
     },
@@ -37,17 +36,12 @@ THEMES = {
         "hover_border": "rgba(148, 163, 184, 0.3)",
         "users": "#818cf8",
         "minutes": "#2dd4bf",
+        "views": "#fbbf24",
+        "completion": "#4ade80",
         "bars": "#818cf8",
         "error": "#fca5a5",
     },
 }
-
-_PERIOD_HOVER = {
-    "daily": "%{x|%a %d %b %Y}",
-    "weekly": "Week of %{x|%d %b %Y}",
-    "monthly": "%{x|%B %Y}",
-}
-_PERIOD_AXIS = {"daily": "Day", "weekly": "Week (starting Monday)", "monthly": "Month"}
 
 
 def palette(dark: bool) -> dict:
@@ -71,14 +65,15 @@ def base_layout(dark: bool, **overrides) -> dict:
         },
         "showlegend": False,
         "separators": ".,",
-        "xaxis": _axis(colors),
-        "yaxis": _axis(colors),
+        "xaxis": axis(colors),
+        "yaxis": axis(colors),
     }
     layout.update(overrides)
     return layout
 
 
-def _axis(colors: dict, **extra) -> dict:
+def axis(colors: dict, **extra) -> dict:
+    """An axis in the theme's quiet colours, with `extra` settings on top."""
     axis = {
         "gridcolor": colors["grid"],
         "linecolor": colors["axis"],
@@ -120,102 +115,6 @@ def _is_empty(rows: list[dict]) -> bool:
     return not rows or all(not row["values"] for row in rows)
 
 
-def hours_read_better(minutes: list[float]) -> bool:
-    """Show hours once a period reaches 10 hours: '1,234 h' reads better than '74,040 min'."""
-    return bool(minutes) and max(minutes) >= 600
-
-
-def partial_periods(
-    rows: list[dict], resolution: str, first: dt.date | None, last: dt.date | None
-) -> list[bool]:
-    """Which periods the shown days cover only in part (a week cut by the range or the data)."""
-    flags = []
-    for row in rows:
-        start = dt.date.fromisoformat(row["date"])
-        end = last_day_of_period(start, resolution)
-        flags.append(bool((first and start < first) or (last and end > last)))
-    return flags
-
-
-def timeseries_figure(
-    rows: list[dict],
-    metric: str,
-    resolution: str,
-    dark: bool,
-    partial: list[bool] | None = None,
-) -> dict:
-    """A line per period of unique users or watch time (hours when that reads better).
-
-    `partial` flags periods only partly inside the data or the chosen range: they are drawn
-    as open markers and say so on hover, so a short last week does not read as a collapse.
-    """
-    if _is_empty(rows):
-        return message_figure(EMPTY_MESSAGE, dark)
-    colors = palette(dark)
-    dates = [row["date"] for row in rows]
-    values = [row["values"] for row in rows]
-    period = _PERIOD_HOVER.get(resolution, "%{x|%d %b %Y}")
-    if metric == "unique_users":
-        color = colors["users"]
-        y, y_title = values, "Unique users"
-        hover = f"{period}<br><b>%{{y:,}}</b> unique users<extra></extra>"
-        customdata = None
-    elif hours_read_better(values):
-        color = colors["minutes"]
-        y, y_title = [round(v / 60, 1) for v in values], "Hours watched (h)"
-        hover = f"{period}<br><b>%{{y:,.1f}} h</b> (%{{customdata:,}} min)<extra></extra>"
-        customdata = values
-    else:
-        color = colors["minutes"]
-        y, y_title = values, "Minutes watched (min)"
-        hover = f"{period}<br><b>%{{y:,}} min</b><extra></extra>"
-        customdata = None
-    partial = partial if partial and len(partial) == len(rows) else [False] * len(rows)
-    hover = hover.replace("<extra></extra>", "%{text}<extra></extra>")
-    trace = {
-        "type": "scatter",
-        "mode": "lines+markers" if len(rows) <= 60 else "lines",
-        "x": dates,
-        "y": y,
-        "text": ["<br><i>partial period</i>" if flag else "" for flag in partial],
-        "line": {"color": color, "width": 2.2 if len(rows) <= 60 else 1.6, "shape": "linear"},
-        "marker": {
-            "color": color,
-            "size": [8 if flag else 6 for flag in partial],
-            "symbol": ["circle-open" if flag else "circle" for flag in partial],
-            "line": {"width": 2, "color": color},
-        },
-        "fill": "tozeroy",
-        "fillcolor": _alpha(color, 0.12),
-        "hovertemplate": hover,
-        "name": y_title,
-    }
-    if customdata is not None:
-        trace["customdata"] = customdata
-    layout = base_layout(
-        dark,
-        hovermode="x",
-        xaxis=_axis(
-            colors,
-            type="date",
-            showgrid=False,
-            title={"text": _PERIOD_AXIS.get(resolution, ""), "font": {"color": colors["muted"]}},
-            showspikes=True,
-            spikemode="across",
-            spikethickness=1,
-            spikecolor=colors["axis"],
-            spikedash="dot",
-        ),
-        yaxis=_axis(
-            colors,
-            title={"text": y_title, "font": {"color": colors["muted"]}},
-            rangemode="tozero",
-            tickformat="~s" if max(y) >= 10_000 else ",",
-        ),
-    )
-    return {"data": [trace], "layout": layout}
-
-
 def short_title(title: str, limit: int = TITLE_CHARS) -> str:
     """Cut a long title to `limit` characters with an ellipsis, for the axis."""
     title = " ".join(str(title).split())
@@ -252,14 +151,14 @@ def toplist_figure(rows: list[dict], dark: bool) -> dict:
         height=toplist_height(len(rows)),
         bargap=0.28,
         margin={"l": 8, "r": 48, "t": 8, "b": 8},
-        xaxis=_axis(
+        xaxis=axis(
             colors,
             title={"text": "Views", "font": {"color": colors["muted"]}},
             # Room on the right for the value printed after the longest bar.
             range=[0, max(row["values"] for row in rows) * 1.12],
             tickformat=",",
         ),
-        yaxis=_axis(
+        yaxis=axis(
             colors,
             autorange="reversed",
             tickmode="array",
@@ -275,7 +174,7 @@ def toplist_figure(rows: list[dict], dark: bool) -> dict:
     return {"data": [trace], "layout": layout}
 
 
-def _alpha(hex_color: str, alpha: float) -> str:
-    """'#rrggbb' -> 'rgba(r, g, b, alpha)'."""
+def alpha(hex_color: str, opacity: float) -> str:
+    """'#rrggbb' -> 'rgba(r, g, b, opacity)'."""
     red, green, blue = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({red}, {green}, {blue}, {alpha})"
+    return f"rgba({red}, {green}, {blue}, {opacity})"

@@ -1,5 +1,7 @@
 """Component ids of the dashboard, defined once and shared by layouts, callbacks and tests."""
 
+from layouts.options import FILTER_DIMENSIONS
+
 # Page state: the URL query string is the single source of truth for the controls.
 URL = "url"
 STATE = "dashboard-state"
@@ -13,14 +15,34 @@ TOPLIST_SIZE = "toplist-size"  # num
 DATE_RANGE = "date-range"  # start, end
 SESSIONTYPE = "sessiontype"  # sessiontype
 RESET = "reset-filters"
+DATE_PRESET = "date-preset"
+# One multi-select per open dimension (device, market): its values, with their view counts.
+DIMENSION_FILTERS = {name: f"{name}-filter" for name in FILTER_DIMENSIONS}
+BREAKDOWN = "breakdown"  # breakdown
+COMPARE = "compare"  # compare=previous
+CHART1_METRIC = "chart1-metric"  # chart1: the first time-series card's metric
+CHART2_METRIC = "chart2-metric"  # chart2
 # Visible names of controls that are groups, not single inputs (aria-labelledby targets).
 SESSIONTYPE_LABEL = "sessiontype-label"
 TOPLIST_SIZE_LABEL = "toplist-size-label"
 
-# Charts.
+# Charts. The two time-series cards keep their first metric's name in their ids.
 UNIQUE_USERS_GRAPH = "unique-users-graph"
 MINUTES_WATCHED_GRAPH = "minutes-watched-graph"
 TOPLIST_GRAPH = "toplist-graph"
+TOPLIST_NOTE = "toplist-note"  # what the toplist leaves out (views without a title)
+CHART1_TITLE = "chart1-title"
+CHART2_TITLE = "chart2-title"
+# Before a drag-zoom: the range a double-click goes back to.
+ZOOM_ORIGIN = "zoom-origin"
+
+# Live refresh: a timer that asks for the data's version (paused while the tab is hidden).
+LIVE_TIMER = "live-timer"
+DATA_VERSION = "data-version"  # the version the page last saw
+DATA_REFRESH = "data-refresh"  # set when that version changed: what the charts redraw on
+UPDATED_AT = "updated-at"
+# Per browser: the demo notice was closed.
+DEMO_DISMISSED = "demo-dismissed"
 
 # KPI cards: the value element of each card.
 KPI_UNIQUE_USERS = "kpi-unique-users"
@@ -29,6 +51,19 @@ KPI_VIEWS = "kpi-views"
 KPI_AVG_MINUTES = "kpi-avg-minutes"
 KPI_COMPLETION = "kpi-completion"
 KPI_ERROR = "kpi-error"
+KPI_VIEWS_NOTE = "kpi-views-note"
+COMPARE_NOTE = "compare-note"  # which ranges are compared
+# The change against the previous period, one per KPI card.
+KPI_DELTAS = {
+    value_id: f"{value_id}-delta"
+    for value_id in (
+        KPI_UNIQUE_USERS,
+        KPI_HOURS_WATCHED,
+        KPI_VIEWS,
+        KPI_AVG_MINUTES,
+        KPI_COMPLETION,
+    )
+}
 
 # CSV downloads: one button and one dcc.Download per chart.
 UNIQUE_USERS_CSV_BUTTON = "unique-users-csv-button"

@@ -1,5 +1,6 @@
 """The dashboard controls' choices and defaults, shared by the layout and the callbacks' checks."""
 
+from data.events.catalog import DIMENSIONS, METRICS
 from data.events.periods import RESOLUTIONS
 
 RESOLUTION_OPTIONS = [{"label": value.capitalize(), "value": value} for value in RESOLUTIONS]
@@ -22,3 +23,33 @@ RESOLUTION_VALUES = frozenset(o["value"] for o in RESOLUTION_OPTIONS)
 SESSIONTYPE_VALUES = frozenset(o["value"] for o in SESSIONTYPE_OPTIONS)
 
 IMPORT_COMMAND = "flask --app dashboard_app import-events FILE --replace"
+
+# Dimensions with open sets of values get a multi-select each (device, market); the closed
+# sessiontype set keeps its segmented buttons above.
+FILTER_DIMENSIONS = tuple(d.name for d in DIMENSIONS if d.choices is None)
+FILTER_LABELS = {d.name: d.label for d in DIMENSIONS}
+
+# "Break down by": none, or any dimension of the catalog.
+BREAKDOWN_NONE = "none"
+BREAKDOWN_OPTIONS = [{"label": "None", "value": BREAKDOWN_NONE}] + [
+    {"label": d.label, "value": d.name} for d in DIMENSIONS
+]
+
+# The time-series cards' metric choice, and what each card shows first.
+METRIC_OPTIONS = [{"label": m.label, "value": m.name} for m in METRICS]
+DEFAULT_CHART_METRICS = ("unique_users", "minutes_watched")
+
+COMPARE_PREVIOUS = "previous"  # the compare value, as /data/kpis/?compare=previous takes it
+
+# Date presets beside the range picker; data/events/date_presets.py computes each one's range.
+PRESET_CUSTOM = "custom"
+PRESET_OPTIONS = [
+    {"label": "Custom range", "value": PRESET_CUSTOM},
+    {"label": "Last 7 days", "value": "last7"},
+    {"label": "Last 30 days", "value": "last30"},
+    {"label": "Last 90 days", "value": "last90"},
+    {"label": "Month to date", "value": "mtd"},
+    {"label": "Quarter to date", "value": "qtd"},
+    {"label": "Year to date", "value": "ytd"},
+    {"label": "All dates", "value": "all"},
+]

@@ -299,6 +299,13 @@ class EventsAnalytics:
         result = self._memo(("dimensions", start, end), lambda r: queries.dimensions(r, start, end))
         return {name: [dict(entry) for entry in entries] for name, entries in result.items()}
 
+    def version(self) -> str:
+        """A name of the data version served now ("empty" without events): the same in every
+        process, so that a page polling several workers sees it change only when data does."""
+        self._current()
+        fingerprint = self._loaded.fingerprint
+        return "empty" if fingerprint is None else version_name(fingerprint)
+
     def date_bounds(self):
         """(first, last) event date, or None when there are no events."""
         return queries.date_bounds(self._current())

@@ -107,7 +107,7 @@ def test_slider_changes_the_number_of_bars(dashboard):
     for num in (25, 3):
         box = duo.find_element(f"#{ids.TOPLIST_SIZE} input")
         box.send_keys(Keys.CONTROL, "a")
-        box.send_keys(str(num), Keys.TAB)  # the box commits its value when it loses focus
+        box.send_keys(str(num), Keys.ENTER)  # Enter applies it, as leaving the box does
         expected = len(data_route(app, "/data/toplist/", num=num))
         wait_until(lambda n=expected: points(duo, ids.TOPLIST_GRAPH) == n, f"{num} bars")
         wait_until(lambda n=num: f"num={n}" in duo.driver.current_url, "the URL")
@@ -197,7 +197,9 @@ def test_csv_download_holds_the_charts_rows(dashboard):
         return files[0] if files else None
 
     toplist_file = wait_until(lambda: finished("toplist"), "the toplist CSV")
-    with toplist_file.open(newline="", encoding="utf-8") as handle:
+    # A UTF-8 byte-order mark first, so that spreadsheets show å and ø.
+    assert toplist_file.read_bytes().startswith(b"\xef\xbb\xbf")
+    with toplist_file.open(newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     expected = data_route(app, "/data/toplist/", num=7)
     assert [(row["title"], int(row["views"])) for row in rows] == [
@@ -205,7 +207,7 @@ def test_csv_download_holds_the_charts_rows(dashboard):
     ]
 
     users_file = wait_until(lambda: finished("unique-users"), "the unique users CSV")
-    with users_file.open(newline="", encoding="utf-8") as handle:
+    with users_file.open(newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     expected = data_route(app, "/data/unique_users/", resolution="monthly")
     assert len(rows) == points(duo, ids.UNIQUE_USERS_GRAPH) == len(expected)

@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from callbacks.state import ViewState
 from layouts import ids
 from testkit.dash_client import CALLBACK_URL, DashCallbacks
 from web import services
@@ -16,9 +17,21 @@ STATE_KEY = f"{ids.STATE}.data"
 
 
 def _state(**overrides) -> dict:
-    state = {"resolution": "daily", "num": 10, "start": None, "end": None, "sessiontype": None}
+    state = ViewState().to_store()
     state.update(overrides)
     return state
+
+
+# What the page's controls send when left at their defaults.
+CONTROL_DEFAULTS = {
+    f"{ids.DIMENSION_FILTERS['device']}.value": [],
+    f"{ids.DIMENSION_FILTERS['market']}.value": [],
+    f"{ids.BREAKDOWN}.value": "none",
+    f"{ids.CHART1_METRIC}.value": "unique_users",
+    f"{ids.CHART2_METRIC}.value": "minutes_watched",
+    f"{ids.COMPARE}.value": False,
+    f"{ids.DATE_PRESET}.value": "custom",
+}
 
 
 def _points(figure: dict) -> int:
@@ -96,6 +109,7 @@ def test_changing_a_control_writes_the_url(dash_api):
         f"{ids.DATE_RANGE}.start_date": "2025-01-01",
         f"{ids.DATE_RANGE}.end_date": None,
         f"{ids.SESSIONTYPE}.value": "MOVIE",
+        **CONTROL_DEFAULTS,
         STATE_KEY: _state(),
     }
     response = dash_api.response(ids.URL, "search", values, triggered=[f"{ids.RESOLUTION}.value"])
@@ -187,7 +201,8 @@ def test_csv_downloads_hold_the_charts_rows(client, dash_api):
     for download, button, route in cases:
         values[f"{button}.n_clicks"] = 1
         data = dash_api.response(download, "data", values)[download]["data"]
-        rows = list(csv.DictReader(io.StringIO(data["content"])))
+        assert data["content"].startswith("\ufeff")  # spreadsheets then read UTF-8
+        rows = list(csv.DictReader(io.StringIO(data["content"][1:])))
         expected = client.get(
             route, query_string={"resolution": "weekly", "num": 7, "sessiontype": "MOVIE"}
         ).get_json()
@@ -200,6 +215,8 @@ def test_csv_downloads_hold_the_charts_rows(client, dash_api):
             column = "unique_users" if "unique" in route else "minutes_watched"
             assert [row["date"] for row in rows] == [row["date"] for row in expected]
             assert [int(row[column]) for row in rows] == [row["values"] for row in expected]
+            # Weeks cut by the data's first or last day are marked.
+            assert {row["partial_period"] for row in rows} == {"true", "false"}
 
 
 # -- forged requests get a clear answer, never a 500 or a traceback ----------------------------

@@ -12,11 +12,18 @@ from callbacks.charts import format_kpis
 from callbacks.csv_export import filename, to_csv
 from callbacks.state import ViewState
 from layouts import figures
+from layouts.timeseries import Line, partial_periods, timeseries_figure
+
+
+def _figure(rows, metric="unique_users", resolution="daily", dark=False, **flags):
+    dates = [row["date"] for row in rows]
+    line = Line(None, [row["values"] for row in rows])
+    return timeseries_figure(dates, [line], metric, resolution, dark, **flags)
 
 
 def test_no_rows_or_only_zeros_show_the_empty_message():
     for rows in ([], [{"date": "2025-01-01", "values": 0}, {"date": "2025-01-02", "values": 0}]):
-        figure = figures.timeseries_figure(rows, "unique_users", "daily", False)
+        figure = _figure(rows)
         assert figure["data"] == []
         assert figure["layout"]["annotations"][0]["text"] == "No views in this range"
         assert figure["layout"]["xaxis"]["visible"] is False
@@ -25,12 +32,12 @@ def test_no_rows_or_only_zeros_show_the_empty_message():
 
 def test_minutes_become_hours_when_that_reads_better():
     small = [{"date": "2025-01-01", "values": 90}, {"date": "2025-01-02", "values": 300}]
-    figure = figures.timeseries_figure(small, "minutes_watched", "daily", False)
+    figure = _figure(small, "minutes_watched")
     assert figure["data"][0]["y"] == [90, 300]
     assert "min" in figure["layout"]["yaxis"]["title"]["text"]
 
-    big = [{"date": "2025-01-01", "values": 600}, {"date": "2025-01-08", "values": 7530}]
-    figure = figures.timeseries_figure(big, "minutes_watched", "weekly", False)
+    big = [{"date": "2024-12-30", "values": 600}, {"date": "2025-01-06", "values": 7530}]
+    figure = _figure(big, "minutes_watched", "weekly")
     trace = figure["data"][0]
     assert trace["y"] == [10.0, 125.5]
     assert trace["customdata"] == [600, 7530]  # the exact minutes stay on hover
@@ -39,15 +46,16 @@ def test_minutes_become_hours_when_that_reads_better():
 
 def test_one_point_per_period_and_partial_periods_marked():
     rows = [{"date": "2024-12-30", "values": 5}, {"date": "2025-01-06", "values": 9}]
-    partial = figures.partial_periods(rows, "weekly", dt.date(2025, 1, 1), dt.date(2025, 1, 12))
+    dates = [row["date"] for row in rows]
+    partial = partial_periods(dates, "weekly", dt.date(2025, 1, 1), dt.date(2025, 1, 12))
     assert partial == [True, False]
-    figure = figures.timeseries_figure(rows, "unique_users", "weekly", False, partial)
+    figure = _figure(rows, resolution="weekly", partial=partial)
     trace = figure["data"][0]
     assert trace["x"] == ["2024-12-30", "2025-01-06"]
     assert trace["marker"]["symbol"] == ["circle-open", "circle"]
-    months = [{"date": "2025-02-01", "values": 1}]
-    assert figures.partial_periods(months, "monthly", None, dt.date(2025, 2, 27)) == [True]
-    assert figures.partial_periods(months, "monthly", None, dt.date(2025, 2, 28)) == [False]
+    assert "partial period" in trace["text"][0]
+    assert partial_periods(["2025-02-01"], "monthly", None, dt.date(2025, 2, 27)) == [True]
+    assert partial_periods(["2025-02-01"], "monthly", None, dt.date(2025, 2, 28)) == [False]
 
 
 def test_toplist_most_viewed_on_top_with_short_unique_labels():
@@ -65,16 +73,17 @@ def test_toplist_most_viewed_on_top_with_short_unique_labels():
     assert layout["yaxis"]["autorange"] == "reversed"
     labels = layout["yaxis"]["ticktext"]
     assert labels[2] == "Short"
-    assert all(len(label) <= figures.TITLE_CHARS for label in labels)
-    assert labels[0].endswith("…")
+    assert figures.short_title("x" * 100).endswith("…")
+    assert len(figures.short_title("x" * 100)) == figures.TITLE_CHARS
+    assert labels[0] == long + " (Part 1)"  # whole where there is room (the page cuts narrower)
     assert [title for title, _ in trace["customdata"]] == [row["title"] for row in rows]
     assert layout["height"] == figures.toplist_height(3)
 
 
 def test_dark_and_light_figures_use_their_palettes():
     rows = [{"date": "2025-01-01", "values": 3}]
-    light = figures.timeseries_figure(rows, "unique_users", "daily", False)
-    dark = figures.timeseries_figure(rows, "unique_users", "daily", True)
+    light = _figure(rows)
+    dark = _figure(rows, dark=True)
     assert light["layout"]["font"]["color"] == figures.THEMES["light"]["text"]
     assert dark["layout"]["font"]["color"] == figures.THEMES["dark"]["text"]
     error = figures.message_figure("Boom", True, error=True)
@@ -118,5 +127,15 @@ def test_periods_at_the_end_of_the_calendar_are_drawn(resolution):
     from data.events.periods import last_day_of_period
 
     assert last_day_of_period(dt.date(9999, 12, 31), resolution) == dt.date(9999, 12, 31)
-    rows = [{"date": "9999-12-27" if resolution == "weekly" else "9999-12-01", "values": 0}]
-    assert figures.partial_periods(rows, resolution, dt.date(9999, 12, 31), None) == [True]
+    rows = [{"date": "9999-12-27" if resolution == "weekly" else "9999-12-01", "values": 2}]
+    dates = [row["date"] for row in rows]
+    assert partial_periods(dates, resolution, dt.date(9999, 12, 31), None) == [True]
+    assert _figure(rows, resolution=resolution)["layout"]["xaxis"]["range"][1].startswith("9999")
+
+
+def test_small_counts_get_whole_ticks_and_a_unified_hover():
+    rows = [{"date": f"2025-01-0{day}", "values": value} for day, value in ((1, 0), (2, 1), (3, 2))]
+    layout = _figure(rows)["layout"]
+    assert layout["yaxis"]["dtick"] == 1 and layout["yaxis"]["tickformat"] == ",d"
+    assert layout["hovermode"] == "x unified"
+    assert "dtick" not in _figure(rows, "minutes_watched")["layout"]["yaxis"]

@@ -1,0 +1,80 @@
+"""A time-series card's data for the view state: its lines, period flags and previous period,
+from the same EventsAnalytics calls as /data (the chart and its CSV both read this)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from callbacks.state import ViewState
+from data.events.comparison import previous_filters
+from layouts.timeseries import Line, Previous, no_data_periods, partial_periods
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    """What one time chart draws: periods, one line per group, and each period's flags."""
+
+    dates: list[str]
+    lines: list[Line]
+    partial: list[bool]
+    no_data: list[bool]
+    previous: Previous | None = None
+
+
+def _color_slots(analytics, state: ViewState) -> dict[str, int]:
+    """Colour slot per value of the breakdown's dimension: its rank by views over the range,
+    the same for both charts whatever each one ranks its groups by."""
+    filters = state.filters()
+    values = analytics.dimensions(filters.start, filters.end).get(state.breakdown, [])
+    return {entry["value"]: slot for slot, entry in enumerate(values)}
+
+
+def _lines(analytics, state: ViewState, metric: str) -> tuple[list[str], list[Line]]:
+    filters = state.filters()
+    if state.breakdown is None:
+        rows = analytics.timeseries(metric, state.resolution, filters)
+        return [row["date"] for row in rows], [Line(None, [row["values"] for row in rows])]
+    rows = analytics.breakdown(metric, state.resolution, filters, state.breakdown)
+    dates: list[str] = []
+    groups: dict[str, list] = {}
+    for row in rows:
+        if not dates or dates[-1] != row["date"]:
+            dates.append(row["date"])
+        groups.setdefault(row[state.breakdown], []).append(row["values"])
+    slots = _color_slots(analytics, state)
+    return dates, [Line(name, values, slots.get(name)) for name, values in groups.items()]
+
+
+def _previous(analytics, state: ViewState, metric: str, bounds) -> Previous | None:
+    """The previous period's single line, aligned period by period with the current one."""
+    if not state.compare or state.breakdown is not None or bounds is None:
+        return None
+    earlier, span = previous_filters(state.filters(), bounds)
+    rows = analytics.timeseries(metric, state.resolution, earlier)
+    return Previous(
+        [row["values"] for row in rows],
+        [row["date"] for row in rows],
+        f"Previous period ({span.start:%Y-%m-%d} – {span.end:%Y-%m-%d})",
+    )
+
+
+def chart_series(analytics, state: ViewState, metric: str) -> ChartSeries:
+    """The card's series for `metric` under the view state."""
+    dates, lines = _lines(analytics, state, metric)
+    bounds = analytics.date_bounds()
+    first, last = bounds or (None, None)
+    filters = state.filters()
+    start = max(filter(None, (filters.start, first)), default=None)
+    end = min(filter(None, (filters.end, last)), default=None)
+    partial = (
+        [False] * len(dates)
+        if state.resolution == "daily"
+        else partial_periods(dates, state.resolution, start, end)
+    )
+    return ChartSeries(
+        dates,
+        lines,
+        partial,
+        no_data_periods(dates, state.resolution, first, last),
+        _previous(analytics, state, metric, bounds),
+    )

@@ -1,0 +1,63 @@
+"""The x-axis of a time chart: ticks on the periods' first days, labelled as periods."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+# More labels than this overlap on a half-width card ("Week of 29 Sep 2025" is long).
+MAX_TICKS = {"daily": 7, "weekly": 4, "monthly": 6}
+
+# The unified hover's heading per resolution (plotly's d3 date format).
+HOVER_FORMAT = {
+    "daily": "%a %-d %b %Y",
+    "weekly": "Week of %-d %b %Y",
+    "monthly": "%B %Y",
+}
+AXIS_TITLE = {"daily": "Day", "weekly": "Week (starting Monday)", "monthly": "Month"}
+_HALF_PERIOD_HOURS = {"daily": 12, "weekly": 84, "monthly": 360}
+
+
+def _label(day: dt.date, resolution: str, with_year: bool, weekday: bool = False) -> str:
+    if resolution == "monthly":
+        return f"{day:%b} {day.year}"
+    text = f"{day:%a} {day.day} {day:%b}" if weekday else f"{day.day} {day:%b}"
+    if with_year:
+        text += f" {day.year}"
+    return f"Week of {text}" if resolution == "weekly" else text
+
+
+def tick_step(count: int, resolution: str) -> int:
+    """Every how many periods a tick sits, so that at most MAX_TICKS show."""
+    return max(1, -(-count // MAX_TICKS[resolution]))
+
+
+def period_ticks(dates: list[str], resolution: str) -> tuple[list[str], list[str]]:
+    """(tickvals, ticktext): a tick on every step-th period's first day, named as a period.
+
+    Plotly's own date ticks fall on Sundays or on arbitrary days, which reads as if weeks
+    started on Sunday and puts "Dec 29" beside "Jan" on a monthly chart.
+    """
+    if not dates:
+        return [], []
+    step = tick_step(len(dates), resolution)
+    days = [dt.date.fromisoformat(date) for date in dates[::step]]
+    if len(dates) == 1 and resolution == "daily":
+        return [days[0].isoformat()], [_label(days[0], resolution, True, weekday=True)]
+    # The year on the first tick and where it changes.
+    texts = [
+        _label(day, resolution, index == 0 or day.year != days[index - 1].year)
+        for index, day in enumerate(days)
+    ]
+    return [day.isoformat() for day in days], texts
+
+
+def period_range(dates: list[str], resolution: str) -> list[str]:
+    """The axis range: half a period around the first and last period, so that a single
+    period (a one-day range) reads as its date, not as milliseconds around midnight."""
+    half = dt.timedelta(hours=_HALF_PERIOD_HOURS[resolution])
+    first = dt.datetime.fromisoformat(dates[0])
+    last = dt.datetime.fromisoformat(dates[-1])
+    # The calendar's ends: a shared link may ask for 0001-01-01 or 9999-12-31.
+    first = first - half if first - dt.datetime.min > half else dt.datetime.min
+    last = last + half if dt.datetime.max - last > half else dt.datetime.max
+    return [first.isoformat(sep=" "), last.isoformat(sep=" ")]

@@ -1,0 +1,285 @@
+"""The time-series charts: a line per group (or one), the previous period dashed, no-data spans."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from data.events.periods import last_day_of_period
+from layouts.figures import EMPTY_MESSAGE, alpha, axis, base_layout, message_figure, palette
+from layouts.period_axis import AXIS_TITLE, HOVER_FORMAT, period_range, period_ticks
+
+# Group colours, the same per value on every chart; each theme has its own shade of each hue.
+GROUP_COLORS = {
+    "light": ["#4f46e5", "#0d9488", "#d97706", "#db2777", "#0284c7", "#65a30d", "#7c3aed",
+              "#ea580c", "#0891b2", "#be123c"],
+    "dark": ["#818cf8", "#2dd4bf", "#fbbf24", "#f472b6", "#38bdf8", "#a3e635", "#a78bfa",
+             "#fb923c", "#22d3ee", "#fb7185"],
+}  # fmt: skip
+OTHER_COLOR = {"light": "#94a3b8", "dark": "#64748b"}
+# The metric's own colour when there is one line.
+METRIC_COLOR = {
+    "unique_users": "users",
+    "minutes_watched": "minutes",
+    "views": "views",
+    "completion_rate": "completion",
+}
+COUNTS = frozenset({"unique_users", "views"})  # whole numbers: integer ticks only
+NO_DATA = "no data"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a time chart: a group of a breakdown (or the whole selection when name is
+    None), its values per period, and the colour slot of its value (None: the metric's)."""
+
+    name: str | None
+    values: list
+    color_slot: int | None = None
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The previous period's values, aligned period by period with the current ones."""
+
+    values: list
+    dates: list[str]  # the previous periods' own first days, for the hover
+    label: str  # e.g. "Previous period (2025-10-01 – 2025-10-17)"
+
+
+def partial_periods(
+    dates: list[str], resolution: str, first: dt.date | None, last: dt.date | None
+) -> list[bool]:
+    """Which periods the shown days cover only in part (a week cut by the range or the data)."""
+    flags = []
+    for date in dates:
+        start = dt.date.fromisoformat(date)
+        end = last_day_of_period(start, resolution)
+        flags.append(bool((first and start < first) or (last and end > last)))
+    return flags
+
+
+def no_data_periods(
+    dates: list[str], resolution: str, first: dt.date | None, last: dt.date | None
+) -> list[bool]:
+    """Which periods lie wholly before the data's first or after its last event."""
+    flags = []
+    for date in dates:
+        start = dt.date.fromisoformat(date)
+        end = last_day_of_period(start, resolution)
+        flags.append(bool((first and end < first) or (last and start > last)))
+    return flags
+
+
+def _scale(metric: str, lines: list[Line]) -> tuple[float, str, str]:
+    """(divisor, unit shown, y-axis title) for a metric's values."""
+    if metric == "minutes_watched":
+        peak = max((v for line in lines for v in line.values if v is not None), default=0)
+        if peak >= 600:  # hours once a period reaches 10 hours
+            return 60.0, "h", "Hours watched (h)"
+        return 1.0, "min", "Minutes watched (min)"
+    if metric == "completion_rate":
+        return 0.01, "%", "Completion rate (%)"
+    return 1.0, "", "Unique users" if metric == "unique_users" else "Views"
+
+
+def _shown(values: list, divisor: float, hidden: list[bool]) -> list:
+    return [
+        None if value is None or gone else round(value / divisor, 2)
+        for value, gone in zip(values, hidden, strict=True)
+    ]
+
+
+def _value_format(metric: str, unit: str) -> str:
+    if metric in COUNTS:
+        return "%{y:,}"
+    if unit == "min":
+        return "%{y:,} min"
+    if unit == "%":
+        return "%{y:.1f} %"
+    return "%{y:,.1f} h"
+
+
+def _color(line: Line, metric: str, theme: str, colors: dict) -> str:
+    if line.color_slot is None:
+        return colors[METRIC_COLOR[metric]] if line.name is None else OTHER_COLOR[theme]
+    return GROUP_COLORS[theme][line.color_slot % len(GROUP_COLORS[theme])]
+
+
+def _no_data_shapes(
+    dates: list[str], no_data: list[bool], resolution: str, colors: dict
+) -> tuple[list, list]:
+    """Grey bands with a "no data" label over runs of periods outside the data."""
+    shapes, labels = [], []
+    run_start = None
+    for index, flag in enumerate([*no_data, False]):
+        if flag and run_start is None:
+            run_start = index
+        if not flag and run_start is not None:
+            first, last = period_range([dates[run_start], dates[index - 1]], resolution)
+            shapes.append(
+                {
+                    "type": "rect",
+                    "xref": "x",
+                    "yref": "paper",
+                    "x0": first,
+                    "x1": last,
+                    "y0": 0,
+                    "y1": 1,
+                    "fillcolor": colors["grid"],
+                    "line": {"width": 0},
+                    "layer": "below",
+                }
+            )
+            labels.append(
+                {
+                    "text": NO_DATA,
+                    "xref": "x",
+                    "yref": "paper",
+                    "x": first,
+                    "y": 1,
+                    "xanchor": "left",
+                    "yanchor": "top",
+                    "showarrow": False,
+                    "font": {"size": 11, "color": colors["muted"]},
+                }
+            )
+            run_start = None
+    return shapes, labels
+
+
+def timeseries_figure(
+    dates: list[str],
+    lines: list[Line],
+    metric: str,
+    resolution: str,
+    dark: bool,
+    *,
+    partial: list[bool] | None = None,
+    no_data: list[bool] | None = None,
+    previous: Previous | None = None,
+) -> dict:
+    """Lines per period of a catalog metric.
+
+    `partial` flags periods only partly inside the data or the chosen range (open markers, and
+    "partial period" on hover, so a short last week does not read as a collapse); `no_data`
+    flags periods wholly before the first or after the last event: no line there, a grey band
+    instead, so that they never read as a real zero.
+    """
+    count = len(dates)
+    partial = partial if partial and len(partial) == count else [False] * count
+    no_data = no_data if no_data and len(no_data) == count else [False] * count
+    if not dates or all(
+        not value
+        for line in lines
+        for value, gone in zip(line.values, no_data, strict=True)
+        if not gone
+    ):
+        return message_figure(EMPTY_MESSAGE, dark)
+    theme = "dark" if dark else "light"
+    colors = palette(dark)
+    divisor, unit, y_title = _scale(metric, lines)
+    value = _value_format(metric, unit)
+    thin = count > 60
+    partial_note = ["  <i>(partial period)</i>" if flag else "" for flag in partial]
+    traces = []
+    for line in lines:
+        color = _color(line, metric, theme, colors)
+        single = line.name is None
+        trace = {
+            "type": "scatter",
+            "mode": "lines" if thin else "lines+markers",
+            "x": dates,
+            "y": _shown(line.values, divisor, no_data),
+            "name": y_title if single else line.name,
+            "text": partial_note,
+            "line": {"color": color, "width": 1.6 if thin else 2.2},
+            "marker": {
+                "color": color,
+                "size": [8 if flag else 6 for flag in partial],
+                "symbol": ["circle-open" if flag else "circle" for flag in partial],
+                "line": {"width": 2, "color": color},
+            },
+            "hovertemplate": f"{'' if single else '%{fullData.name}: '}<b>{value}</b>"
+            "%{text}<extra></extra>",
+            "connectgaps": False,
+        }
+        if unit == "h":  # the exact minutes stay on hover
+            trace["customdata"] = [
+                None if gone else value for value, gone in zip(line.values, no_data, strict=True)
+            ]
+            trace["hovertemplate"] = trace["hovertemplate"].replace(
+                "</b>", "</b> (%{customdata:,} min)", 1
+            )
+        if single and metric != "completion_rate":
+            trace.update(fill="tozeroy", fillcolor=alpha(color, 0.12))
+        traces.append(trace)
+    if previous is not None and len(lines) == 1:
+        shown = _shown(previous.values[:count], divisor, [False] * min(count, len(previous.values)))
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": dates[: len(shown)],
+                "y": shown,
+                "customdata": previous.dates[: len(shown)],
+                "name": previous.label,
+                "line": {"color": colors["muted"], "width": 1.6, "dash": "dash"},
+                "hovertemplate": f"Previous (%{{customdata}}): <b>{value}</b><extra></extra>",
+            }
+        )
+    tickvals, ticktext = period_ticks(dates, resolution)
+    shapes, labels = _no_data_shapes(dates, no_data, resolution, colors)
+    peak = max(
+        (v for trace in traces for v in trace["y"] if v is not None),
+        default=0,
+    )
+    yaxis = axis(
+        colors,
+        title={"text": y_title, "font": {"color": colors["muted"]}},
+        rangemode="tozero",
+        fixedrange=True,  # a drag zooms the dates only; it sets the page's range
+        tickformat="~s" if peak >= 10_000 else ",",
+    )
+    if metric in COUNTS:
+        yaxis["tickformat"] = "~s" if peak >= 10_000 else ",d"
+        if peak < 5:
+            yaxis.update(dtick=1, range=[0, max(peak, 1) * 1.1])  # never 0.5 users
+    if unit == "%":
+        yaxis.update(range=[0, 105], ticksuffix=" %", tickformat=",d")
+    legend = len(traces) > 1
+    layout = base_layout(
+        dark,
+        hovermode="x unified",
+        dragmode="zoom",
+        showlegend=legend,
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "y": 1.02,
+            "yanchor": "bottom",
+            "font": {"size": 11, "color": colors["muted"]},
+            "bgcolor": "rgba(0,0,0,0)",
+        },
+        margin={"l": 8, "r": 16, "t": 36 if legend else 12, "b": 8},
+        shapes=shapes,
+        annotations=labels,
+        xaxis=axis(
+            colors,
+            type="date",
+            showgrid=False,
+            title={"text": AXIS_TITLE[resolution], "font": {"color": colors["muted"]}},
+            tickmode="array",
+            tickvals=tickvals,
+            ticktext=ticktext,
+            range=period_range(dates, resolution),
+            hoverformat=HOVER_FORMAT[resolution],
+            showspikes=True,
+            spikemode="across",
+            spikethickness=1,
+            spikecolor=colors["axis"],
+            spikedash="dot",
+        ),
+        yaxis=yaxis,
+    )
+    return {"data": traces, "layout": layout}
