@@ -4,6 +4,8 @@ Every function takes the raw movies rows (a DataFrame of values as SQLite return
 numbers, None, '') or `prepare(raw)` of them (the same answers, without re-reading the rows).
 Nothing here is shared with data/events: the property tests compare the engine against it.
 Days and periods are date ordinals (dt.date.toordinal), so any calendar date is representable.
+Text (titles, device, market, userid) names what it says with the tutorial file's `<xx>` byte
+escapes decoded, so "p<e5>" and "på" are one title.
 """
 
 from __future__ import annotations
@@ -41,6 +43,28 @@ def _day(value: object) -> int | None:
         return None
 
 
+# The tutorial file's escapes: a byte 0x80..0xFF written as `<xx>`; a run of them is read as
+# those bytes would be (UTF-8 where they are, else each byte as cp1252, latin-1 in its holes).
+_ESCAPE_RUN = re.compile(r"(?:<[89a-fA-F][0-9a-fA-F]>)+")
+_CP1252_HOLES = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+
+
+def _byte_letter(byte: int) -> str:
+    return chr(byte) if byte in _CP1252_HOLES else bytes([byte]).decode("cp1252")
+
+
+def _unescaped_run(match: re.Match) -> str:
+    data = bytes(int(match.group()[i + 1 : i + 3], 16) for i in range(0, len(match.group()), 4))
+    # surrogateescape keeps each byte that is not UTF-8 as U+DC80..U+DCFF: read it as cp1252.
+    text = data.decode("utf-8", "surrogateescape")
+    return "".join(_byte_letter(ord(c) - 0xDC00) if 0xDC80 <= ord(c) <= 0xDCFF else c for c in text)
+
+
+def _unescaped(value: object) -> object:
+    """Text with its `<xx>` escapes decoded (the name it stands for); other values as they are."""
+    return _ESCAPE_RUN.sub(_unescaped_run, value) if isinstance(value, str) else value
+
+
 def _sessiontype(value: object) -> str:
     if _is_null(value):
         return NONE
@@ -52,11 +76,11 @@ def _sessiontype(value: object) -> str:
 
 
 def _plain(value: object) -> str:
-    return NONE if _is_null(value) or value == "" else str(value)
+    return NONE if _is_null(value) or value == "" else _unescaped(str(value))
 
 
 def _title(value: object) -> str | None:
-    return None if _is_null(value) or value == "" else str(value)
+    return None if _is_null(value) or value == "" else _unescaped(str(value))
 
 
 def prepare(raw: pd.DataFrame) -> pd.DataFrame:
@@ -72,7 +96,7 @@ def prepare(raw: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "day": np.array([d for d in days if d is not None], dtype=np.int64),
-            "user": rows["userid"].to_numpy(dtype=object),
+            "user": np.array([_unescaped(v) for v in rows["userid"]], dtype=object),
             "minutes": minutes.to_numpy(),
             "completed": (percent >= 90).to_numpy(),
             "rated": percent.notna().to_numpy(),

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from data.events.text_decoding import decode_escapes
+
 NONE = "(none)"  # the name of an empty or NULL dimension value, everywhere
 OTHER = "(other)"  # the rest of a breakdown, after its top groups
 
@@ -22,10 +24,12 @@ def _as_text(value: object) -> str:
 
 
 def plain_value(value: object) -> str:
-    """A device or market value as stored; '' and NULL are NONE."""
+    """A device or market value as stored, `<xx>` escapes decoded; '' and NULL are NONE."""
     if value is None or value == "":
         return NONE
-    return _as_text(value)
+    # Rows written by `sqlite3 .import` or a pipeline keep the tutorial file's escapes; read as
+    # import-events stores them, both spellings name one value.
+    return decode_escapes(_as_text(value))
 
 
 SESSIONTYPES = ("MOVIE", "SERIES")
@@ -33,6 +37,7 @@ SESSIONTYPES = ("MOVIE", "SERIES")
 
 def sessiontype_value(value: object) -> str:
     """MOVIE or SERIES, compared case-insensitively without surrounding blanks; else NONE."""
+    # No `<xx>` decoding: an escape stands for a byte above 127, which never spells either name.
     if isinstance(value, str) and value.isascii():
         normal = value.strip().upper()
         if normal in SESSIONTYPES:

@@ -3,7 +3,7 @@
 `encode_chunk(columns, vocabulary)` turns one chunk of rows (columns of values as SQLite returns
 them, or a DataFrame) into an `EncodedChunk`; a `Vocabulary` gives the chunks of one build
 shared codes. The reading rules (which day, which numbers) are the tutorial's, see
-data/events/queries.py.
+data/events/queries.py; text is named with its `<xx>` escapes decoded, once per distinct value.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import pandas as pd
 from data.events.catalog import COMPLETE_PERCENT, DIMENSIONS
 from data.events.periods import day_number
 from data.events.store import COLUMN_NAMES
+from data.events.text_decoding import decode_escapes
 
 # The columns a build reads, in this order (the loader's SELECT follows it).
 RAW_COLUMNS = (
@@ -67,6 +68,16 @@ def _numbers(column: np.ndarray) -> np.ndarray:
     return np.asarray(pd.to_numeric(column, errors="coerce"), dtype=np.float64)
 
 
+def _user_key(value: object) -> object:
+    """A stored userid as the user it names: text with its `<xx>` escapes decoded."""
+    return decode_escapes(value) if isinstance(value, str) else value
+
+
+def _title_key(value: object) -> str:
+    """A stored title as the title it names: its text, `<xx>` escapes decoded."""
+    return decode_escapes(value if isinstance(value, str) else str(value))
+
+
 class Vocabulary:
     """Codes for users, titles, each dimension's values and their combinations, shared by the
     chunks of one build. A combination is a tuple of value codes, one per dimension."""
@@ -84,11 +95,13 @@ class Vocabulary:
         return np.array([*ids, -1], dtype=np.int32)[codes]
 
     def users_of(self, column: np.ndarray) -> np.ndarray:
-        return self._encode(column, self.users, lambda value: value)
+        # Escapes decoded as import-events decodes them: "u<e5>" and "uå" are one user.
+        return self._encode(column, self.users, _user_key)
 
     def titles_of(self, column: np.ndarray) -> np.ndarray:
-        # Numbers stored in a title column read as their text, so all titles sort together.
-        return self._encode(column, self.titles, lambda v: v if isinstance(v, str) else str(v))
+        # Numbers stored in a title column read as their text, so all titles sort together;
+        # escapes decoded, so "p<e5>" and "på" are one title (one code: their views add up).
+        return self._encode(column, self.titles, _title_key)
 
     def combos_of(self, columns: list[np.ndarray]) -> np.ndarray:
         """The combination code of each row's dimension values."""

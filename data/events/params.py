@@ -20,6 +20,7 @@ from data.events.catalog import (
     SESSIONTYPES,
 )
 from data.events.periods import DEFAULT_RESOLUTION, RESOLUTIONS
+from data.events.text_decoding import decode_escapes
 
 DEFAULT_NUM = 10
 COMPARES = ("previous",)  # what ?compare= may ask for (data/events/comparison.py)
@@ -147,7 +148,9 @@ def _dimension_value(dimension: str, value: object) -> str:
         )
     choices = DIMENSION_BY_NAME[dimension].choices
     if choices is None:
-        return value
+        # Names are decoded (catalog.plain_value), so an escaped spelling ("p<e5>", as a
+        # tutorial database shows it) asks for the same value as "på".
+        return decode_escapes(value)
     if value.lower() == NONE:
         return NONE
     return _choice(value, (*choices, NONE), "upper", dimension, "repeatable, or left out for all")

@@ -6,7 +6,8 @@ value per day, through a server-side cursor) and become the same Rollup that the
 builds from its rows (data/events/rollup.py), so the queries and their answers are the same on
 both stores. What crosses the wire is sized by days x dimension values x users (and titles),
 not by events. The reading rules are SQLite's: a day from each event's date, NULL or
-unreadable minutes as 0, '' and NULL dimension values alike.
+unreadable minutes as 0, '' and NULL dimension values alike, text with its `<xx>` escapes
+decoded (by the vocabulary, once per distinct value: groups that name one value add up).
 `python -m data.events.pg_rollup ROOT` (DATABASE_URL in the environment) is the builder that a
 reader starts when the data changed outside Reelboard.
 """

@@ -26,7 +26,9 @@ from data.events.user_tables import (
     user_rows,
 )
 
-FORMAT = 3  # bump when the arrays change meaning: older rollups are then rebuilt
+# Bump when the arrays or names change meaning: older rollups are then rebuilt (the version
+# folder's name includes it). 4: titles, users and dimension values with `<xx>` escapes decoded.
+FORMAT = 4
 _DENSE_CELLS = 1 << 26  # up to this many (day, combination) cells are counted densely
 
 

@@ -79,8 +79,8 @@ class Checker:
 # -- databases -------------------------------------------------------------------------------
 
 DEVICES = ["Computer", "iPad", "ipad", "IPAD", "Android", "iPhone", "Smart TV", "Chromecast"]
-DEVICES += ["Apple TV", "Roku", " ", "", "", None, b"T\xe9l\xe9", "(none)"]
-MARKETS = ["NO", "NO", "SE", "DK", "FI", "no", "", "", "", None, b"\xd8st"]
+DEVICES += ["Apple TV", "Roku", " ", "", "", None, b"T\xe9l\xe9", "T<e9>l<e9>", "(none)"]
+MARKETS = ["NO", "NO", "SE", "DK", "FI", "no", "", "", "", None, b"\xd8st", "<d8>st", "<c3><98>st"]
 SESSIONTYPES = ["MOVIE", "SERIES", "SERIES", "", None, " movie ", "Series", "series\t", "EPISODE"]
 SESSIONTYPES += ["\u017fERIES", "movies"]
 TITLES = ["Heat", "Up", "Frozen", "Game of Thrones, Winter Is Coming", b"p\xe5 Tur", "p<e5> Tur"]
@@ -97,6 +97,7 @@ def tutorial_rows(count: int, seed: int) -> list[list]:
     """Rows as `sqlite3 .import` leaves them (text, '' for blanks), with NULLs and odd bytes."""
     rng = random.Random(seed)
     users = [f"{rng.getrandbits(128):032x}" for _ in range(40)] + ["", ""]
+    users += ["<e5>se", "\u00e5se"]  # one user in both spellings
     first = dt.datetime(2014, 11, 20)
     rows = []
     for _ in range(count):
