@@ -44,7 +44,10 @@ def _dimension_parameter(dimension) -> dict:
         values["enum"] = [*dimension.choices, NONE]
         known = f"one of {', '.join(values['enum'])} (case-insensitive)"
     else:
-        known = "any text; a value no event has matches nothing"
+        known = (
+            "any text, `<xx>` byte escapes read as in the names (`<c5>L` is `ÅL`); "
+            "a value no event has matches nothing"
+        )
     return {
         "name": dimension.name,
         "in": "query",
