@@ -1,14 +1,13 @@
 """Dash's MCP server at /_mcp (MCP_ENABLED): only the read-only metric tools, rate limited like
-/data; switched off, /_mcp is a 404."""
+/data, behind routes/mcp_transport.py's checks; switched off, /_mcp is a 404."""
 
 from __future__ import annotations
 
 import dash
 from dash.mcp import configure_mcp_server
-from flask import request
 from werkzeug.exceptions import NotFound
 
-from web.errors import ClientError
+from routes import mcp_transport
 from web.limits import rate_limited
 from web.paths import MCP_PATH
 
@@ -39,25 +38,15 @@ def register_mcp(app: dash.Dash) -> None:
         include_clientside_callbacks=False,
         include_pages=False,
     )
-    endpoints = [e for e in server.view_functions if e.startswith(f"{MCP_PATH}:")]
-    for endpoint in endpoints:
+    views = server.view_functions
+    post, get, delete = (f"{MCP_PATH}:{method}" for method in ("POST", "GET", "DELETE"))
+    views[post] = mcp_transport.checked_post(views[post])
+    views[get] = mcp_transport.no_stream
+    views[delete] = mcp_transport.no_session_end
+    for endpoint in (post, get, delete):
         # One count for the endpoint's methods, its own, at RATELIMIT_DATA (tools run /data's
-        # queries). An idle client's GET stream reconnects about once a second and counts too.
-        rate_limited("RATELIMIT_DATA", "MCP requests", scope="mcp")(server.view_functions[endpoint])
-    post_endpoint = f"{MCP_PATH}:POST"
-
-    @server.before_request
-    def _one_message():
-        # Dash reads body["method"] and body["params"] unchecked: a JSON array or string body
-        # would be a 500, a non-object params a logged traceback. Refuse them as a 400.
-        if request.endpoint != post_endpoint or not request.is_json:
-            return None  # Dash answers 415 for another content type
-        body = request.get_json(silent=True)
-        if body is None:
-            return None  # not JSON at all: Dash's own 400
-        if not isinstance(body, dict) or not isinstance(body.get("params", {}), dict | None):
-            raise ClientError(400, "an MCP request is one JSON-RPC object with object params")
-        return None
+        # queries); the limit counts first, then the message checks.
+        rate_limited("RATELIMIT_DATA", "MCP requests", scope="mcp")(views[endpoint])
 
 
 def _off():

@@ -1,0 +1,121 @@
+"""The Streamable HTTP rules Dash's MCP views leave out: one JSON-RPC message per POST; ping,
+unknown methods and notifications answered without Dash; 405 for GET and DELETE."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Response, jsonify, request
+from werkzeug.exceptions import MethodNotAllowed
+
+from web.errors import ClientError
+
+# The requests dash.mcp._server._process_mcp_message dispatches (Dash 4.4.1). Dash answers any
+# other one with a logged traceback and -32603, so those are answered here (-32601) instead.
+DASH_METHODS = frozenset(
+    {
+        "initialize",
+        "tools/list",
+        "tools/call",
+        "resources/list",
+        "resources/templates/list",
+        "resources/read",
+        "tasks/get",
+        "tasks/result",
+        "tasks/cancel",
+    }
+)
+METHOD_NOT_FOUND = -32601
+INVALID_PARAMS = -32602
+RESOURCE_NOT_FOUND = -32002  # the MCP spec's code for resources/read of an unknown URI
+MALFORMED = (
+    "an MCP request is one JSON-RPC object: a string method, a string or integer id, object params"
+)
+
+
+def checked_post(dash_view: Callable) -> Callable:
+    """Dash's POST view behind the JSON-RPC checks and the answers Dash gets wrong."""
+
+    def post():
+        if not request.is_json:
+            return dash_view()  # Dash answers 415 for another content type
+        message = request.get_json(silent=True)
+        if message is None:
+            return dash_view()  # not JSON at all: Dash's own 400
+        _check_shape(message)
+        if "method" not in message or "id" not in message:
+            # A notification, or a response to a server request (this server sends none): the
+            # spec's 202 with no body. Dash would answer some of them, even run a tools/call.
+            return Response(status=202)
+        return _answer_here(message) or dash_view()
+
+    post.__name__ = post.__qualname__ = "mcp_post"
+    return post
+
+
+def _check_shape(message: object) -> None:
+    """Refuse (400) what Dash reads unchecked: a non-object body or params, a non-string method."""
+    # Dash reads message["method"].startswith and params.get: a 500 or a logged traceback.
+    if not isinstance(message, dict):
+        raise ClientError(400, MALFORMED)
+    message_id = message.get("id")
+    if (
+        not isinstance(message.get("params", {}), dict | None)
+        or not isinstance(message.get("method", ""), str)
+        or isinstance(message_id, bool)
+        or not isinstance(message_id, str | int | None)
+        or ("method" not in message and "result" not in message and "error" not in message)
+    ):
+        raise ClientError(400, MALFORMED)
+
+
+def _answer_here(message: dict) -> Response | None:
+    """The answer to a request Dash would get wrong (ping, unknown, malformed params), or None."""
+    method = message["method"]
+    params = message.get("params") or {}
+    if method == "ping":
+        return _result(message["id"], {})
+    if method not in DASH_METHODS:
+        # The client's mistake: no log line (the access log has the request).
+        return _error(message["id"], METHOD_NOT_FOUND, "Method not found")
+    if method == "resources/read":
+        # Only tools are exposed (routes/mcp.py): every URI is unknown; Dash would log a traceback.
+        return _error(
+            message["id"], RESOURCE_NOT_FOUND, "Resource not found", {"uri": params.get("uri")}
+        )
+    if method == "tools/call" and not isinstance(params.get("arguments", {}), dict):
+        return _error(message["id"], INVALID_PARAMS, "Invalid params: arguments is an object")
+    if method.startswith("tasks/") and not isinstance(params.get("taskId"), str):
+        return _error(message["id"], INVALID_PARAMS, "Invalid params: taskId is a string")
+    return None
+
+
+def _result(message_id: str | int, result: dict) -> Response:
+    return jsonify({"jsonrpc": "2.0", "id": message_id, "result": result})
+
+
+def _error(message_id: str | int, code: int, text: str, data: object = None) -> Response:
+    error = {"code": code, "message": text}
+    if data is not None:
+        error["data"] = data
+    return jsonify({"jsonrpc": "2.0", "id": message_id, "error": error})
+
+
+def no_stream():
+    """GET: this server sends nothing unprompted, so it offers no event stream (the spec's 405).
+
+    Dash answers an empty stream that ends at once; the mcp client then reconnects every second
+    for as long as the session is open. After a 405 it tries once more and stops.
+    """
+    raise MethodNotAllowed(
+        valid_methods=["POST"],
+        description="this MCP server offers no event stream: send JSON-RPC messages with POST",
+    )
+
+
+def no_session_end():
+    """DELETE: there is one shared session, which no client can end (the spec allows a 405)."""
+    raise MethodNotAllowed(
+        valid_methods=["POST"],
+        description="MCP sessions cannot be ended by the client here; just stop sending",
+    )
