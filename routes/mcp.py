@@ -45,7 +45,8 @@ def register_mcp(app: dash.Dash) -> None:
     views[delete] = mcp_transport.no_session_end
     for endpoint in (post, get, delete):
         # One count for the endpoint's methods, its own, at RATELIMIT_DATA (tools run /data's
-        # queries); the limit counts first, then the message checks.
+        # queries); the limit counts first, then the Origin check, then the message checks.
+        views[endpoint] = mcp_transport.same_origin_only(views[endpoint])
         rate_limited("RATELIMIT_DATA", "MCP requests", scope="mcp")(views[endpoint])
 
 

@@ -1,13 +1,16 @@
-"""The Streamable HTTP rules Dash's MCP views leave out: one JSON-RPC message per POST; ping,
-unknown methods and notifications answered without Dash; 405 for GET and DELETE."""
+"""The Streamable HTTP rules Dash's MCP views leave out: the Origin check; one JSON-RPC message
+per POST; ping, unknown methods and notifications answered without Dash; 405 for GET, DELETE."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from flask import Response, jsonify, request
 from werkzeug.exceptions import MethodNotAllowed
 
+from data.events.params import shown
 from web.errors import ClientError
 
 # The requests dash.mcp._server._process_mcp_message dispatches (Dash 4.4.1). Dash answers any
@@ -31,6 +34,49 @@ RESOURCE_NOT_FOUND = -32002  # the MCP spec's code for resources/read of an unkn
 MALFORMED = (
     "an MCP request is one JSON-RPC object: a string method, a string or integer id, object params"
 )
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def same_origin_only(view: Callable) -> Callable:
+    """Refuse (403) a request whose Origin is not this server's own (the spec's Origin check).
+
+    Agents and curl send no Origin and pass; a browser always sends one on a POST, so a page
+    on another site cannot reach the tools through a visitor's browser. A page on a name rebound
+    to this server sends a matching Origin and Host: that needs a Host check (docs/serving.md).
+    """
+
+    @functools.wraps(view)
+    def checked(*args, **kwargs):
+        origin = request.headers.get("Origin")
+        if origin is not None and not _is_own_origin(origin):
+            raise ClientError(
+                403,
+                f"cross-origin MCP requests are refused: Origin {shown(origin)} is not "
+                f"{request.scheme}://{request.host}",
+            )
+        return view(*args, **kwargs)
+
+    return checked
+
+
+def _is_own_origin(origin: str) -> bool:
+    """True when origin is scheme://host[:port] of this request (default ports may be left out)."""
+    own = urlsplit(f"{request.scheme}://{request.host}")
+    given = urlsplit(origin.strip())
+    try:
+        return (
+            given.scheme.lower() == own.scheme.lower()
+            and given.hostname is not None
+            and given.hostname == own.hostname
+            and given.path in ("", "/")
+            and _port(given) == _port(own)
+        )
+    except ValueError:  # a port that is no number, or out of range
+        return False
+
+
+def _port(url) -> int | None:
+    return url.port or _DEFAULT_PORTS.get(url.scheme.lower())
 
 
 def checked_post(dash_view: Callable) -> Callable:

@@ -373,3 +373,47 @@ def test_get_and_delete_are_a_clean_405_with_allow(client):
         assert response.headers["Allow"] == "POST", method
         if method != "head":
             assert response.is_json and set(response.get_json()) == {"error"}, method
+
+
+@pytest.mark.parametrize(
+    ("base_url", "origin"),
+    [
+        ("http://localhost", None),  # agents and curl send no Origin
+        ("http://localhost", "http://localhost"),
+        ("http://localhost", "http://LOCALHOST:80"),
+        ("http://127.0.0.1:8050", "http://127.0.0.1:8050"),
+        ("http://[::1]:8050", "http://[::1]:8050"),
+        ("https://reelboard.example", "https://reelboard.example:443"),
+    ],
+)
+def test_a_request_from_the_servers_own_origin_is_served(client, base_url, origin):
+    headers = {"Origin": origin} if origin else {}
+    answer = _rpc(client, "tools/list", base_url=base_url, headers=headers)
+    assert answer.status_code == 200
+    assert "tools" in answer.get_json()["result"]
+
+
+@pytest.mark.parametrize(
+    ("base_url", "origin"),
+    [
+        ("http://localhost", "http://evil.example"),
+        ("http://localhost", "null"),
+        ("http://localhost", "https://localhost"),
+        ("http://localhost", "http://localhost.evil.example"),
+        ("http://127.0.0.1:8050", "http://127.0.0.1"),
+        ("http://127.0.0.1:8050", "http://localhost:8050"),
+        ("http://127.0.0.1:8050", "http://127.0.0.1:99999"),
+        ("http://127.0.0.1:8050", ""),
+    ],
+)
+def test_a_request_from_another_origin_is_refused(client, caplog, base_url, origin):
+    with caplog.at_level(logging.DEBUG):
+        answers = [
+            _rpc(client, "tools/list", base_url=base_url, headers={"Origin": origin}),
+            client.get("/_mcp", base_url=base_url, headers={"Origin": origin}),
+            client.delete("/_mcp", base_url=base_url, headers={"Origin": origin}),
+        ]
+    for answer in answers:
+        assert answer.status_code == 403
+        assert answer.get_json()["error"].startswith("cross-origin MCP requests are refused")
+    _assert_no_traceback(caplog)
