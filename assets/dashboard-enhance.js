@@ -64,6 +64,51 @@
     }
   }
 
+  var TIME_GRAPHS = ["unique-users-graph", "minutes-watched-graph"]; // layouts/ids.py
+  var TICK_GAP = 18; // px between two tick labels
+
+  /** A time chart's ticks (layout.meta.ticks, all of them) thinned until their labels fit. */
+  function fitTimeTicks(gd) {
+    var meta = gd.layout && gd.layout.meta && gd.layout.meta.ticks;
+    var size = gd._fullLayout && gd._fullLayout._size;
+    if (!window.Plotly || !meta || !size || !meta.vals.length) {
+      return;
+    }
+    var longest = Math.max.apply(
+      null,
+      meta.text.map(function (text) {
+        return text.length;
+      })
+    );
+    var fit = Math.max(1, Math.floor(size.w / (longest * PX_PER_CHAR + TICK_GAP)));
+    var step = Math.ceil(meta.vals.length / fit);
+    var vals = meta.vals.filter(function (_v, i) {
+      return i % step === 0;
+    });
+    if (!sameList(vals, gd.layout.xaxis.tickvals)) {
+      window.Plotly.relayout(gd, {
+        "xaxis.tickvals": vals,
+        "xaxis.ticktext": meta.text.filter(function (_t, i) {
+          return i % step === 0;
+        }),
+      });
+    }
+  }
+
+  function watchTimeCharts() {
+    TIME_GRAPHS.forEach(function (id) {
+      var gd = document.querySelector("#" + id + " .js-plotly-plot");
+      if (!gd || gd.rbFitting || typeof gd.on !== "function") {
+        return;
+      }
+      gd.rbFitting = true;
+      gd.on("plotly_afterplot", function () {
+        fitTimeTicks(gd);
+      });
+      fitTimeTicks(gd);
+    });
+  }
+
   function watchToplist() {
     var gd = document.querySelector("#" + TOPLIST_ID + " .js-plotly-plot");
     if (!gd || gd.rbFitting || typeof gd.on !== "function") {
@@ -93,6 +138,7 @@
 
   function enhance() {
     watchToplist();
+    watchTimeCharts();
     nameSlider();
   }
 

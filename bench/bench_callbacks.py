@@ -19,6 +19,7 @@ import statistics
 import threading
 import time
 
+from callbacks.state import ViewState
 from layouts import ids
 from testkit.dash_client import DashCallbacks
 from testkit.demo import build_app, demo_database
@@ -44,11 +45,26 @@ VIEWS = [
         "H2, monthly, movies, top 50",
         {"resolution": "monthly", "num": 50, "start": "2025-07-01", "sessiontype": "MOVIE"},
     ),
-]
+    (
+        "Q3 weekly by device, compare",
+        {
+            "resolution": "weekly",
+            "start": "2025-07-01",
+            "end": "2025-09-30",
+            "breakdown": "device",
+            "compare": True,
+        },
+    ),
+    (
+        "iPad+TV, views, compare",
+        {"device": ["Smart TV", "iPad"], "chart1": "views", "chart2": "completion_rate",
+         "compare": True},
+    ),
+]  # fmt: skip
 
 
 def _state(view: dict) -> dict:
-    state = {"resolution": "daily", "num": 10, "start": None, "end": None, "sessiontype": None}
+    state = ViewState().to_store()
     state.update(view)
     return state
 
@@ -65,20 +81,40 @@ def _post(callbacks: DashCallbacks, body: dict) -> float:
 
 def callback_cases(view: dict) -> list[tuple[str, str, dict, str | None]]:
     """(name, first output id, payload values, /data URL with the same parameters)."""
-    from urllib.parse import urlencode
+    from urllib.parse import parse_qsl, urlencode
 
     state = _state(view)
+    view_state = ViewState(**{**state, "device": tuple(state["device"])})
     state_key = f"{ids.STATE}.data"
-    query = urlencode({k: v for k, v in state.items() if v is not None and k != "num"})
-    search = "?" + urlencode({k: v for k, v in state.items() if v is not None})
-    filters = urlencode({k: state[k] for k in ("start", "end", "sessiontype") if state[k]})
+    filter_keys = ("start", "end", "sessiontype", "device", "market")
+    filters = urlencode(
+        [(k, v) for k, v in parse_qsl(view_state.query().lstrip("?")) if k in filter_keys]
+    )
+    series = urlencode(
+        [("resolution", view_state.resolution)]
+        + ([("breakdown", view_state.breakdown)] if view_state.breakdown else [])
+    )
+    search = view_state.query()
     theme = {state_key: state, f"{ids.THEME_SWITCH}.value": False}
+    chart1, chart2 = view_state.chart1, view_state.chart2
+    kpis = f"/data/kpis/?{filters}" + ("&compare=previous" if view_state.compare else "")
     return [
         ("URL -> controls + state", ids.URL, {f"{ids.URL}.search": search}, None),
-        ("unique users chart", ids.UNIQUE_USERS_GRAPH, theme, f"/data/unique_users/?{query}"),
-        ("watch time chart", ids.MINUTES_WATCHED_GRAPH, theme, f"/data/minutes_watched/?{query}"),
+        (f"{chart1} chart", ids.UNIQUE_USERS_GRAPH, theme, f"/data/{chart1}/?{series}&{filters}"),
+        (
+            f"{chart2} chart",
+            ids.MINUTES_WATCHED_GRAPH,
+            theme,
+            f"/data/{chart2}/?{series}&{filters}",
+        ),
         ("toplist chart", ids.TOPLIST_GRAPH, theme, f"/data/toplist/?num={state['num']}&{filters}"),
-        ("KPI cards", ids.KPI_UNIQUE_USERS, {state_key: state}, None),
+        ("KPI cards", ids.KPI_UNIQUE_USERS, {state_key: state}, kpis),
+        (
+            "filter options",
+            ids.DIMENSION_FILTERS["device"],
+            {state_key: state},
+            f"/data/dimensions/?{filters}",
+        ),
         (
             "toplist CSV",
             ids.TOPLIST_DOWNLOAD,
@@ -133,6 +169,9 @@ def _timed(call) -> float:
     return elapsed
 
 
+# The page opened plain, weekly, and with a breakdown and the comparison.
+TTI_VIEWS = ("", "?resolution=weekly", "?resolution=weekly&breakdown=device&compare=previous")
+
 READY_ASYNC_JS = """
 const done = arguments[arguments.length - 1];
 function ready() {
@@ -163,7 +202,7 @@ def bench_browser(app, loads: int) -> float | None:
     try:
         times = []
         for attempt in range(loads + 1):
-            driver.get(url + ("?resolution=weekly" if attempt % 2 else ""))
+            driver.get(url + TTI_VIEWS[attempt % len(TTI_VIEWS)])
             times.append(driver.execute_async_script(READY_ASYNC_JS) / 1000)
         first, rest = times[0], sorted(times[1:])
         print("\ntime to interactive in Chromium (navigation start -> 3 charts + KPIs drawn):")

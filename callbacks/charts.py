@@ -9,6 +9,7 @@ from callbacks.guard import guarded
 from callbacks.series import chart_series
 from callbacks.state import from_store
 from data.events.catalog import DIMENSION_BY_NAME, METRIC_BY_NAME
+from data.events.params import InvalidParameter
 from layouts import figures, ids
 from layouts.timeseries import timeseries_figure
 
@@ -20,11 +21,19 @@ _KPI_IDS = {
     "completion_rate": ids.KPI_COMPLETION,
 }
 NO_VALUE = "–"
-# (graph, title, the state's metric key) of the two time-series cards.
+# (graph, title, subtitle, the state's metric key) of the two time-series cards.
 TIME_CHARTS = (
-    (ids.UNIQUE_USERS_GRAPH, ids.CHART1_TITLE, "chart1"),
-    (ids.MINUTES_WATCHED_GRAPH, ids.CHART2_TITLE, "chart2"),
+    (ids.UNIQUE_USERS_GRAPH, ids.CHART1_TITLE, ids.CHART1_SUBTITLE, "chart1"),
+    (ids.MINUTES_WATCHED_GRAPH, ids.CHART2_TITLE, ids.CHART2_SUBTITLE, "chart2"),
 )
+# What each metric counts, per period, for the card's subtitle.
+_COUNTS = {
+    "unique_users": "Distinct viewers",
+    "minutes_watched": "Time watched",
+    "views": "Viewing sessions",
+    "completion_rate": "Measured views watched to ≥ 90 %",
+}
+_PER = {"daily": "per day", "weekly": "per week (from Monday)", "monthly": "per month"}
 
 
 def _state_or_wait(state_data):
@@ -35,7 +44,7 @@ def _state_or_wait(state_data):
 
 
 def _chart_failed(message: str, inputs: dict) -> tuple:
-    return figures.message_figure(message, bool(inputs["dark"]), error=True), "Chart"
+    return figures.message_figure(message, bool(inputs["dark"]), error=True), "Chart", None
 
 
 def _toplist_failed(message: str, inputs: dict) -> tuple:
@@ -173,10 +182,11 @@ def chart_title(metric: str, breakdown: str | None) -> str:
 def register(app, analytics) -> None:
     """Register the chart and KPI callbacks on `app`."""
 
-    def timeseries_callback(graph_id: str, title_id: str, key: str):
+    def timeseries_callback(graph_id: str, title_id: str, subtitle_id: str, key: str):
         @app.callback(
             Output(graph_id, "figure"),
             Output(title_id, "children"),
+            Output(subtitle_id, "children"),
             *_CHART_INPUTS,
             prevent_initial_call=True,
         )
@@ -195,13 +205,14 @@ def register(app, analytics) -> None:
                 no_data=series.no_data,
                 previous=series.previous,
             )
-            return figure, chart_title(metric, state.breakdown)
+            subtitle = f"{_COUNTS[metric]} {_PER[state.resolution]}"
+            return figure, chart_title(metric, state.breakdown), subtitle
 
         update.__name__ = f"update_{key}"
         return update
 
-    for graph_id, title_id, key in TIME_CHARTS:
-        timeseries_callback(graph_id, title_id, key)
+    for graph_id, title_id, subtitle_id, key in TIME_CHARTS:
+        timeseries_callback(graph_id, title_id, subtitle_id, key)
 
     @app.callback(
         Output(ids.TOPLIST_GRAPH, "figure"),
@@ -241,11 +252,18 @@ def register(app, analytics) -> None:
     def update_kpis(state_data, _version):
         state = _state_or_wait(state_data)
         filters = state.filters()
-        kpis, before, span = analytics.kpis_with_previous(filters)
+        kpis, before, span, unmatched = analytics.kpis(filters), {}, None, None
+        if state.compare:
+            try:
+                kpis, before, span = analytics.kpis_with_previous(filters)
+            except InvalidParameter as exc:  # a range starting on the calendar's first day
+                unmatched = f"No comparison: {exc}."
         note = views_note(analytics.untitled_views(filters))
+        compared = _comparison(state, kpis, before, span, analytics.date_bounds())
         return {
             **format_kpis(kpis),
-            **_comparison(state, kpis, before, span, analytics.date_bounds()),
+            **compared,
+            "compare_note": unmatched or compared["compare_note"],
             "views_note": note and f"incl. {note}",
             "error": None,
         }

@@ -46,7 +46,7 @@ class CsvDownload(NamedTuple):
 def timeseries_table(analytics, state: ViewState, metric: str) -> tuple[list[str], list[list]]:
     """A time card's rows: date, the group (with a breakdown), the metric (and hours for
     minutes), and whether the period is partial (cut by the range or by the data)."""
-    series = chart_series(analytics, state, metric)
+    series = chart_series(analytics, state, metric, with_previous=False)
     group = [state.breakdown] if state.breakdown else []
     hours = ["hours_watched"] if metric == "minutes_watched" else []
     header = ["date", *group, metric, *hours, "partial_period"]

@@ -11,7 +11,8 @@ from dash.exceptions import PreventUpdate
 from callbacks.guard import guarded
 from callbacks.state import ViewState, from_controls, from_query, from_store
 from callbacks.zoom import RESET, zoomed_range
-from data.events.date_presets import preset_of, preset_range
+from data.events.date_presets import PRESETS, preset_of, preset_range
+from data.events.params import InvalidParameter, shown
 from layouts import ids
 from layouts.options import FILTER_DIMENSIONS, PRESET_CUSTOM
 
@@ -70,6 +71,10 @@ def _moved_dates(analytics, values: dict, preset, relayouts: dict, origin) -> tu
         bounds = analytics.date_bounds()
         if preset == PRESET_CUSTOM or bounds is None:
             raise PreventUpdate
+        if not isinstance(preset, str) or preset not in PRESETS:
+            raise InvalidParameter(
+                f"the date preset must be one of {', '.join(PRESETS)}, got {shown(preset)}"
+            )
         start, end = preset_range(preset, *bounds)
         return {"start": start, "end": end}, None
     zoom = zoomed_range(relayouts.get(trigger), values["resolution"])

@@ -12,6 +12,7 @@ from data.events.params import (
     InvalidParameter,
     check_order,
     parse_breakdown,
+    parse_compare,
     parse_date,
     parse_filters,
     parse_num,
@@ -227,11 +228,8 @@ def from_store(data: object) -> ViewState:
 
 
 def _compare_in_url(value: str) -> bool:
-    if value == COMPARE_PREVIOUS:
-        return True
-    if value in ("", "none"):
-        return False
-    raise InvalidParameter(f"compare must be {COMPARE_PREVIOUS}, got {shown(value)}")
+    """compare=previous as /data/kpis/ reads it (any case); empty means off."""
+    return parse_compare(value) == COMPARE_PREVIOUS
 
 
 def from_query(search: object) -> tuple[ViewState, list[str]]:

@@ -37,6 +37,8 @@ def zoomed_range(relayout: object, resolution: str):
     if low is None or high is None:
         return None
     low, high = min(low, high), max(low, high)
+    if low.date() == dt.date.max:
+        return None  # nothing after 9999-12-31 00:00 to zoom to
     # The first period whose first day is at or after the left end, the last one at or before
     # the right end.
     first_day = low.date() if low.time() == dt.time() else low.date() + dt.timedelta(days=1)
@@ -46,4 +48,9 @@ def zoomed_range(relayout: object, resolution: str):
     last = period_of(day_number(high.date()), resolution)
     if first > last:
         return None
-    return date_of(period_start(first, resolution)), date_of(period_end(last, resolution))
+    # The calendar's last week or month ends on 9999-12-31 at the latest.
+    end = min(period_end(last, resolution), day_number(dt.date.max))
+    start = period_start(first, resolution)
+    if start > end:
+        return None
+    return date_of(start), date_of(end)

@@ -96,6 +96,7 @@ def chart_card(
     height: str = "320px",
     toolbar=None,
     title_id: str | None = None,
+    subtitle_id: str | None = None,
     note_id: str | None = None,
 ) -> dbc.Card:
     """A card with a title, a CSV button, optional extra controls and a graph under a spinner,
@@ -107,7 +108,11 @@ def chart_card(
                     html.H2(
                         title, className="rb-card-title", **({"id": title_id} if title_id else {})
                     ),
-                    html.P(subtitle, className="rb-card-sub"),
+                    html.P(
+                        subtitle,
+                        className="rb-card-sub",
+                        **({"id": subtitle_id} if subtitle_id else {}),
+                    ),
                 ],
                 className="me-auto",
             ),

@@ -33,6 +33,8 @@ TOPLIST_GRAPH = "toplist-graph"
 TOPLIST_NOTE = "toplist-note"  # what the toplist leaves out (views without a title)
 CHART1_TITLE = "chart1-title"
 CHART2_TITLE = "chart2-title"
+CHART1_SUBTITLE = "chart1-subtitle"
+CHART2_SUBTITLE = "chart2-subtitle"
 # Before a drag-zoom: the range a double-click goes back to.
 ZOOM_ORIGIN = "zoom-origin"
 

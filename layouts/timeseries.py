@@ -43,7 +43,7 @@ class Previous:
     """The previous period's values, aligned period by period with the current ones."""
 
     values: list
-    dates: list[str]  # the previous periods' own first days, for the hover
+    dates: list[str]  # the days each value is over, for the hover
     label: str  # e.g. "Previous period (2025-10-01 – 2025-10-17)"
 
 
@@ -264,6 +264,8 @@ def timeseries_figure(
         margin={"l": 8, "r": 16, "t": 36 if legend else 12, "b": 8},
         shapes=shapes,
         annotations=labels,
+        # Every tick, for assets/dashboard-enhance.js to thin out on a narrow chart.
+        meta={"ticks": {"vals": tickvals, "text": ticktext}},
         xaxis=axis(
             colors,
             type="date",
@@ -272,6 +274,8 @@ def timeseries_figure(
             tickmode="array",
             tickvals=tickvals,
             ticktext=ticktext,
+            tickangle=0,  # never slanted: a narrow chart shows fewer ticks instead
+            ticklabeloverflow="allow",  # the first period's label may reach into the margin
             range=period_range(dates, resolution),
             hoverformat=HOVER_FORMAT[resolution],
             showspikes=True,

@@ -13,19 +13,20 @@ def preset_range(name: str, first: dt.date, last: dt.date) -> tuple[dt.date | No
 
     Presets count back from the data's last day, not from today: an archive of 2013 events
     still has a "last 7 days". A start before the data's first day is kept as it is, so the
-    range says how long it is.
+    range says how long it is; one before the calendar's first day (0001-01-01) is that day.
     """
     if name == "all":
         return None, None
     if name in _LAST_DAYS:
-        return last - dt.timedelta(days=_LAST_DAYS[name] - 1), last
+        back = dt.timedelta(days=_LAST_DAYS[name] - 1)
+        return (last - back if last - dt.date.min >= back else dt.date.min), last
     if name == "mtd":
         return last.replace(day=1), last
     if name == "qtd":
         return last.replace(month=(last.month - 1) // 3 * 3 + 1, day=1), last
     if name == "ytd":
         return last.replace(month=1, day=1), last
-    raise ValueError(f"unknown date preset {name!r}")
+    raise ValueError(f"unknown date preset {name!r}")  # callers check names against PRESETS
 
 
 def preset_of(

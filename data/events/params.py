@@ -142,6 +142,11 @@ def _dimension_value(dimension: str, value: object) -> str:
     """One filter value of a dimension, checked: a closed set's member, or short text."""
     if not isinstance(value, str):
         raise InvalidParameter(f"{dimension} must be text, got {shown(value)}")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: JSON can carry it, text cannot
+            raise InvalidParameter(f"a {dimension} value must be valid Unicode text") from None
     if len(value) > MAX_VALUE_CHARS:
         raise InvalidParameter(
             f"a {dimension} value may have at most {MAX_VALUE_CHARS} characters, got {len(value)}"

@@ -268,8 +268,8 @@ def test_a_hidden_tab_does_not_poll(make_app, start_app):
 def test_slow_answers_show_a_spinner_over_the_old_numbers(make_app, start_app):
     app, duo = _start(make_app, start_app)
     analytics = services.analytics(app.server)
-    kpis = analytics.kpis_with_previous
-    analytics.kpis_with_previous = lambda filters=None: time.sleep(1.5) or kpis(filters)
+    kpis = analytics.kpis
+    analytics.kpis = lambda filters=None: time.sleep(1.5) or kpis(filters)
     before = kpi_text(duo, ids.KPI_VIEWS)
     Select(duo.find_element(f"#{ids.RESOLUTION}")).select_by_value("weekly")
     duo.find_element(f"label[for='_dbcprivate_radioitems_{ids.SESSIONTYPE}_input_MOVIE']").click()
@@ -354,4 +354,26 @@ def test_full_titles_the_enter_key_and_a_closed_demo_notice(make_app, start_app)
     wait_ready(duo)
     time.sleep(0.5)
     assert not duo.find_elements(f"#{ids.DEMO_NOTICE}")  # stays closed in this browser
+    assert duo.get_logs() == []
+
+
+def test_on_a_phone_time_ticks_thin_out_instead_of_slanting(make_app, start_app):
+    _app, duo = _start(make_app, start_app, "?start=2025-12-01&end=2025-12-31")
+    wide = duo.driver.execute_script(XTICKS_JS, ids.UNIQUE_USERS_GRAPH)
+    duo.driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True},
+    )
+    duo.driver.refresh()
+    wait_ready(duo)
+    wait_until(
+        lambda: 1 < len(duo.driver.execute_script(XTICKS_JS, ids.UNIQUE_USERS_GRAPH)) < len(wide),
+        "fewer ticks on a narrow chart",
+    )
+    slanted = duo.driver.execute_script(
+        "return Array.from(document.querySelectorAll('#unique-users-graph .xtick text'))"
+        ".some(t => (t.getAttribute('transform') || '').includes('rotate'))"
+    )
+    assert not slanted
+    assert duo.driver.execute_script(XTICKS_JS, ids.UNIQUE_USERS_GRAPH)[0] == "1 Dec 2025"
     assert duo.get_logs() == []

@@ -139,6 +139,43 @@ def test_a_preset_sets_the_dates_and_the_url(client, dash_api):
     assert opened[ids.DATE_PRESET]["value"] == "last30"
 
 
+def test_odd_presets_zooms_and_values_are_refused_without_a_traceback(dash_api, caplog):
+    graph = ids.UNIQUE_USERS_GRAPH
+    cases = [
+        ({f"{ids.DATE_PRESET}.value": "bogus"}, f"{ids.DATE_PRESET}.value", "date preset"),
+        ({f"{ids.DATE_PRESET}.value": ["last7"]}, f"{ids.DATE_PRESET}.value", "date preset"),
+        ({f"{MARKET}.value": ["\ud800"]}, f"{MARKET}.value", "valid Unicode"),
+    ]
+    for values, trigger, words in cases:
+        response = dash_api.response(ids.URL, "search", _controls(**values), triggered=[trigger])
+        assert words in json.dumps(response[ids.URL_NOTICE]["children"])
+    for zoom in (
+        {"xaxis.range[0]": "9999-12-31 12:00", "xaxis.range[1]": "9999-12-31 23:00"},
+        {"xaxis.range": ["0001-01-01 00:00:00", "9999-12-31 23:59:59"]},
+    ):
+        for resolution in ("daily", "weekly", "monthly"):
+            sent = _controls(
+                **{f"{graph}.relayoutData": zoom, f"{ids.RESOLUTION}.value": resolution}
+            )
+            answer = dash_api.post(ids.URL, "search", sent, triggered=[f"{graph}.relayoutData"])
+            assert answer.status_code in (200, 204)
+            assert "Something went wrong" not in answer.get_data(as_text=True)
+    assert not [record for record in caplog.records if record.exc_info]
+
+
+def test_compare_in_a_link_reads_as_the_data_route_reads_it():
+    assert from_query("?compare=PREVIOUS") == (ViewState(compare=True), [])
+    state, notices = from_query("?compare=none")
+    assert state == ViewState() and "compare must be previous" in notices[0]
+    assert from_query("?compare=") == (ViewState(), [])
+
+
+def test_presets_near_the_calendar_s_start_stop_there():
+    first = last = dt.date(1, 1, 3)
+    assert preset_range("last90", first, last) == (dt.date(1, 1, 1), last)
+    assert preset_of(None, None, first, last) == "all"
+
+
 def test_a_drag_zoom_keeps_the_whole_periods_it_covers():
     drag = {"xaxis.range[0]": "2025-03-03 18:00:00", "xaxis.range[1]": "2025-03-20 06:00"}
     assert zoomed_range(drag, "daily") == (dt.date(2025, 3, 4), dt.date(2025, 3, 20))
@@ -311,8 +348,57 @@ def test_the_previous_period_is_a_dashed_line_aligned_with_the_current_one(clien
         query_string={"resolution": "weekly", "start": span["start"], "end": span["end"]},
     ).get_json()
     assert previous["y"] == [row["values"] for row in expected]
-    assert previous["customdata"] == [row["date"] for row in expected]
+    assert previous["customdata"][0] == "2025-05-05 – 2025-05-11"
     assert span["start"] in previous["name"]
+
+
+def test_each_period_is_compared_with_the_same_days_moved_back(client, dash_api):
+    # March against the 31 days before it (29 Jan .. 28 Feb): one monthly point each, the
+    # same numbers as the KPI cards' comparison, not January's last three days.
+    query = {"resolution": "monthly", "start": "2025-03-01", "end": "2025-03-31"}
+    state = _state(**query, compare=True, chart1="views")
+    graph = ids.UNIQUE_USERS_GRAPH
+    current, previous = dash_api.response(graph, "figure", {STATE_KEY: state})[graph]["figure"][
+        "data"
+    ]
+    kpis = client.get("/data/kpis/", query_string={**query, "compare": "previous"}).get_json()
+    assert current["y"] == [kpis["views"]]
+    assert previous["y"] == [kpis["previous"]["views"]]
+    assert previous["customdata"] == ["2025-01-29 – 2025-02-28"]
+
+
+def test_an_open_start_compares_from_the_data_s_first_day(client, dash_api):
+    # The iPad's first view comes after the data's first day: the line still starts with the
+    # range the cards compare (zero-filled), so the dashed line sits under the same days.
+    state = _state(resolution="weekly", device=["iPad"], compare=True)
+    graph = ids.UNIQUE_USERS_GRAPH
+    current, previous = dash_api.response(graph, "figure", {STATE_KEY: state})[graph]["figure"][
+        "data"
+    ]
+    assert current["x"][0] == "2024-12-30"  # the week of the data's first day, 2025-01-01
+    kpis = client.get("/data/kpis/?device=iPad&compare=previous").get_json()
+    assert kpis["previous_range"]["end"] == "2024-12-31"
+    assert previous["customdata"][0].startswith(kpis["previous_range"]["start"])
+
+
+@pytest.mark.parametrize(("start", "end"), [("2026-01-05", None), ("0001-01-01", "0001-01-31")])
+def test_no_previous_range_leaves_the_charts_and_cards_as_they_are(dash_api, start, end):
+    state = _state(start=start, end=end, compare=True)
+    graph = ids.UNIQUE_USERS_GRAPH
+    response = dash_api.response(graph, "figure", {STATE_KEY: state})
+    assert "Something went wrong" not in json.dumps(response)
+    csv_sent = {STATE_KEY: state, f"{ids.UNIQUE_USERS_CSV_BUTTON}.n_clicks": 1}
+    download = dash_api.response(ids.UNIQUE_USERS_DOWNLOAD, "data", csv_sent)
+    assert download[ids.UNIQUE_USERS_DOWNLOAD]["data"]["content"].startswith("\ufeffdate,")
+    plain = dash_api.response(
+        ids.KPI_UNIQUE_USERS, "children", {STATE_KEY: _state(start=start, end=end)}
+    )
+    assert plain[ids.KPI_ERROR]["children"] is None  # compare off: no previous range needed
+    cards = dash_api.response(ids.KPI_UNIQUE_USERS, "children", {STATE_KEY: state})
+    assert cards[ids.KPI_ERROR]["children"] is None
+    assert cards[ids.KPI_VIEWS]["children"] == plain[ids.KPI_VIEWS]["children"]
+    if start.startswith("0001"):
+        assert "No comparison" in cards[ids.COMPARE_NOTE]["children"]
 
 
 # -- chart fixes -------------------------------------------------------------------------------
