@@ -41,6 +41,17 @@ def stale_while_loading(children, **props) -> dcc.Loading:
     )
 
 
+def select(select_id: str, options: list[dict], value: str, extra_class: str = "") -> dbc.Select:
+    """A small Bootstrap select in the page's style."""
+    return dbc.Select(
+        id=select_id,
+        options=options,
+        value=value,
+        size="sm",
+        class_name=f"rb-select {extra_class}".strip(),
+    )
+
+
 def kpi_card(
     label: str, value_id: str, hint: str, accent: str, *, note_id: str | None = None
 ) -> dbc.Card:

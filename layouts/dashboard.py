@@ -7,7 +7,7 @@ from dash import dcc, html
 
 from data.events.periods import DEFAULT_RESOLUTION
 from layouts import ids
-from layouts.components import chart_card, kpi_card, stale_while_loading
+from layouts.components import chart_card, kpi_card, select, stale_while_loading
 from layouts.options import (
     BREAKDOWN_NONE,
     BREAKDOWN_OPTIONS,
@@ -164,27 +164,9 @@ def filter_bar() -> dbc.Card:
         label_class_name="btn btn-outline-primary btn-sm",
         label_checked_class_name="active",
     )
-    resolution = dbc.Select(
-        id=ids.RESOLUTION,
-        options=RESOLUTION_OPTIONS,
-        value=DEFAULT_RESOLUTION,
-        size="sm",
-        class_name="rb-select",
-    )
-    preset = dbc.Select(
-        id=ids.DATE_PRESET,
-        options=PRESET_OPTIONS,
-        value=PRESET_CUSTOM,
-        size="sm",
-        class_name="rb-select rb-preset",
-    )
-    breakdown = dbc.Select(
-        id=ids.BREAKDOWN,
-        options=BREAKDOWN_OPTIONS,
-        value=BREAKDOWN_NONE,
-        size="sm",
-        class_name="rb-select",
-    )
+    resolution = select(ids.RESOLUTION, RESOLUTION_OPTIONS, DEFAULT_RESOLUTION)
+    preset = select(ids.DATE_PRESET, PRESET_OPTIONS, PRESET_CUSTOM, "rb-preset")
+    breakdown = select(ids.BREAKDOWN, BREAKDOWN_OPTIONS, BREAKDOWN_NONE)
     compare = dbc.Switch(
         id=ids.COMPARE,
         label="Compare with previous period",
@@ -258,13 +240,7 @@ def kpi_row() -> html.Div:
 
 def _metric_select(select_id: str, value: str) -> dbc.Select:
     """The metric a time-series card shows."""
-    return dbc.Select(
-        id=select_id,
-        options=METRIC_OPTIONS,
-        value=value,
-        size="sm",
-        class_name="rb-select rb-metric-select",
-    )
+    return select(select_id, METRIC_OPTIONS, value, "rb-metric-select")
 
 
 def charts() -> html.Div:

@@ -47,28 +47,30 @@ class Previous:
     label: str  # e.g. "Previous period (2025-10-01 – 2025-10-17)"
 
 
+def _spans(dates: list[str], resolution: str) -> list[tuple[dt.date, dt.date]]:
+    """(first, last) day of each period labelled by its first day."""
+    starts = [dt.date.fromisoformat(date) for date in dates]
+    return [(start, last_day_of_period(start, resolution)) for start in starts]
+
+
 def partial_periods(
     dates: list[str], resolution: str, first: dt.date | None, last: dt.date | None
 ) -> list[bool]:
     """Which periods the shown days cover only in part (a week cut by the range or the data)."""
-    flags = []
-    for date in dates:
-        start = dt.date.fromisoformat(date)
-        end = last_day_of_period(start, resolution)
-        flags.append(bool((first and start < first) or (last and end > last)))
-    return flags
+    return [
+        bool((first and start < first) or (last and end > last))
+        for start, end in _spans(dates, resolution)
+    ]
 
 
 def no_data_periods(
     dates: list[str], resolution: str, first: dt.date | None, last: dt.date | None
 ) -> list[bool]:
     """Which periods lie wholly before the data's first or after its last event."""
-    flags = []
-    for date in dates:
-        start = dt.date.fromisoformat(date)
-        end = last_day_of_period(start, resolution)
-        flags.append(bool((first and end < first) or (last and start > last)))
-    return flags
+    return [
+        bool((first and end < first) or (last and start > last))
+        for start, end in _spans(dates, resolution)
+    ]
 
 
 def _scale(metric: str, lines: list[Line]) -> tuple[float, str, str]:
