@@ -96,6 +96,9 @@ def load_config(test_config: dict | None = None, environ: dict | None = None) ->
         # A database changed by another program is rebuilt by a separate process while the
         # previous version is served (off: the first request after the change builds it).
         "ROLLUP_BACKGROUND_BUILDS": _flag(str(pick("ROLLUP_BACKGROUND_BUILDS", "")), default=True),
+        # How often an open dashboard asks whether new events landed (new data shows within
+        # this plus one answer; nothing is asked while its tab is hidden).
+        "LIVE_REFRESH_SECONDS": number("LIVE_REFRESH_SECONDS", 10),
         "HOST": pick("HOST", "127.0.0.1"),
         "PORT": number("PORT", 8050),
         "DASH_DEBUG": _flag(str(pick("DASH_DEBUG", ""))),

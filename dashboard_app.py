@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 
@@ -67,7 +68,8 @@ def create_app(test_config: dict | None = None) -> dash.Dash:
         enable_mcp=config["MCP_ENABLED"],
         mcp_path=MCP_PATH,
     )
-    app.layout = build_layout
+    refresh_ms = max(1, int(config["LIVE_REFRESH_SECONDS"])) * 1000
+    app.layout = functools.partial(build_layout, live_interval_ms=refresh_ms)
     register_callbacks(app)
     register_mcp(app)
     init_web(app)
