@@ -95,31 +95,18 @@
     }
   }
 
-  function watchTimeCharts() {
-    TIME_GRAPHS.forEach(function (id) {
-      var gd = document.querySelector("#" + id + " .js-plotly-plot");
-      if (!gd || gd.rbFitting || typeof gd.on !== "function") {
-        return;
-      }
-      gd.rbFitting = true;
-      gd.on("plotly_afterplot", function () {
-        fitTimeTicks(gd);
-      });
-      fitTimeTicks(gd);
-    });
-  }
-
-  function watchToplist() {
-    var gd = document.querySelector("#" + TOPLIST_ID + " .js-plotly-plot");
+  /** Run fit(gd) after every draw of a graph (a new figure, a resize); once per graph. */
+  function watchGraph(id, fit) {
+    var gd = document.querySelector("#" + id + " .js-plotly-plot");
     if (!gd || gd.rbFitting || typeof gd.on !== "function") {
       return;
     }
     gd.rbFitting = true;
-    // After every draw (new figure from a callback, or a resize): the check above ends the loop.
+    // Each fit relayouts only when something changes, which ends the afterplot loop.
     gd.on("plotly_afterplot", function () {
-      fitToplist(gd);
+      fit(gd);
     });
-    fitToplist(gd);
+    fit(gd);
   }
 
   /** The slider's thumb and its number box have no name of their own: give them the label's. */
@@ -137,8 +124,10 @@
   }
 
   function enhance() {
-    watchToplist();
-    watchTimeCharts();
+    watchGraph(TOPLIST_ID, fitToplist);
+    TIME_GRAPHS.forEach(function (id) {
+      watchGraph(id, fitTimeTicks);
+    });
     nameSlider();
   }
 

@@ -51,13 +51,20 @@ def _toplist_failed(message: str, inputs: dict) -> tuple:
     return figures.message_figure(message, bool(inputs["dark"]), error=True, height=220), None
 
 
-def _kpis_failed(message: str, _inputs: dict) -> dict:
+def _no_changes() -> dict:
+    """The cards' change outputs when nothing is compared: empty, neutral, no note."""
     return {
-        **{key: NO_VALUE for key in _KPI_IDS},
         **{f"delta_{key}": None for key in _KPI_IDS},
         **{f"delta_title_{key}": None for key in _KPI_IDS},
         **{f"delta_class_{key}": "rb-kpi-delta" for key in _KPI_IDS},
         "compare_note": None,
+    }
+
+
+def _kpis_failed(message: str, _inputs: dict) -> dict:
+    return {
+        **{key: NO_VALUE for key in _KPI_IDS},
+        **_no_changes(),
         "views_note": None,
         "error": message,
     }
@@ -135,12 +142,7 @@ def _range_text(start, end) -> str:
 
 def _comparison(state, kpis: dict, before: dict, span, bounds) -> dict:
     """Each card's change against the previous period, and the note naming both ranges."""
-    outputs = {
-        **{f"delta_{key}": None for key in _KPI_IDS},
-        **{f"delta_title_{key}": None for key in _KPI_IDS},
-        **{f"delta_class_{key}": "rb-kpi-delta" for key in _KPI_IDS},
-        "compare_note": None,
-    }
+    outputs = _no_changes()
     if not state.compare or span is None or bounds is None:
         return outputs
     filters = state.filters()

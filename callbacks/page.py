@@ -129,11 +129,12 @@ def register(app, analytics) -> None:
         if trigger in (None, ids.URL):
             state, messages = from_query(search)
             values = dict(zip(_CONTROLS, state.control_values(), strict=True))
+            stored = state.to_store()
             return {
                 # Rewrite the link only when part of it was refused: a valid one stays as typed.
                 "search": state.query() if messages else no_update,
                 **values,
-                "state": state.to_store() if state.to_store() != current else no_update,
+                "state": stored if stored != current else no_update,
                 "notice": _notice(messages) if messages else None,
                 "notice_open": bool(messages),
                 "preset": _preset_value(analytics, state),
@@ -144,14 +145,14 @@ def register(app, analytics) -> None:
         if trigger == ids.DATE_PRESET or trigger in _ZOOMABLE:
             moved, new_origin = _moved_dates(analytics, values, preset, relayouts, origin)
             values.update({key: _iso(day) for key, day in moved.items()})
-        elif trigger in (_CONTROLS["start"][0],):
+        elif trigger == ids.DATE_RANGE:
             new_origin = None  # dates picked by hand: a later double-click has nothing to undo
         state = from_controls(**values)
-        query = state.query()
+        query, stored = state.query(), state.to_store()
         return {
             "search": query if query != (search or "") else no_update,
             **{key: values[key] if key in moved else no_update for key in _CONTROLS},
-            "state": state.to_store() if state.to_store() != current else no_update,
+            "state": stored if stored != current else no_update,
             "notice": None,
             "notice_open": False,
             "preset": _preset_value(analytics, state) if trigger != ids.DATE_PRESET else no_update,

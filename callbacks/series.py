@@ -57,13 +57,13 @@ def _previous(analytics, state: ViewState, metric: str, dates: list[str], filter
         return None
     if compared is None:  # no range (no events, or a start after the data's last day)
         return None
-    _earlier, span = compared
+    earlier, span = compared
     start, end = filters.start, filters.end
     shift = start - span.start
     values, ranges = [], []
     if state.resolution == "daily":
         # One day per period: the previous range's daily series, day by day.
-        rows = analytics.timeseries(metric, "daily", Filters(span.start, span.end, filters.where))
+        rows = analytics.timeseries(metric, "daily", earlier)
         values = [row["values"] for row in rows][: len(dates)]
         ranges = [row["date"] for row in rows][: len(dates)]
     else:

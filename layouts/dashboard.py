@@ -317,25 +317,21 @@ def charts() -> html.Div:
     )
 
 
+# (text, link) of the JSON routes the page's numbers come from.
+_JSON_LINKS = [
+    (path, path)
+    for path in ("/data/unique_users/", "/data/minutes_watched/", "/data/toplist/", "/data/kpis/",
+                 "/data/dimensions/")
+] + [("API description", "/openapi.json")]  # fmt: skip
+
+
 def footer() -> html.Footer:
     """Where the numbers come from: the same JSON routes, for scripts."""
-    return html.Footer(
-        [
-            "The same numbers as JSON: ",
-            html.A("/data/unique_users/", href="/data/unique_users/"),
-            " · ",
-            html.A("/data/minutes_watched/", href="/data/minutes_watched/"),
-            " · ",
-            html.A("/data/toplist/", href="/data/toplist/"),
-            " · ",
-            html.A("/data/kpis/", href="/data/kpis/"),
-            " · ",
-            html.A("/data/dimensions/", href="/data/dimensions/"),
-            " · ",
-            html.A("API description", href="/openapi.json"),
-        ],
-        className="rb-footer",
-    )
+    links = []
+    for text, href in _JSON_LINKS:
+        links += [" · "] if links else []
+        links.append(html.A(text, href=href))
+    return html.Footer(["The same numbers as JSON: ", *links], className="rb-footer")
 
 
 def build_layout(live_interval_ms: int = LIVE_INTERVAL_MS) -> html.Div:

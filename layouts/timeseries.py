@@ -208,7 +208,8 @@ def timeseries_figure(
         }
         if unit == "h":  # the exact minutes stay on hover
             trace["customdata"] = [
-                None if gone else value for value, gone in zip(line.values, no_data, strict=True)
+                None if gone else minutes
+                for minutes, gone in zip(line.values, no_data, strict=True)
             ]
             trace["hovertemplate"] = trace["hovertemplate"].replace(
                 "</b>", "</b> (%{customdata:,} min)", 1
