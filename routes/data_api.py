@@ -57,13 +57,8 @@ def toplist():
 def kpis():
     """Headline numbers of the filtered events; ?compare=previous adds the previous range's."""
     filters = parse_filters(request.args)
-    if parse_compare(request.args.get("compare")) is None:
-        return jsonify(services.analytics().kpis(filters))
-    now, before, span = services.analytics().kpis_with_previous(filters)
-    compared = (
-        None if span is None else {"start": span.start.isoformat(), "end": span.end.isoformat()}
-    )
-    return jsonify({**now, "previous": before, "previous_range": compared})
+    compare = parse_compare(request.args.get("compare"))
+    return jsonify(services.analytics().kpis_answer(filters, compare))
 
 
 @bp.route("/dimensions/", methods=_ROUTED, strict_slashes=False)

@@ -24,11 +24,13 @@ from data.events.catalog import (
     OTHER,
 )
 from data.events.params import (
+    COMPARES,
     DEFAULT_NUM,
     NUM_MAX,
     NUM_MIN,
     InvalidParameter,
     parse_breakdown,
+    parse_compare,
     parse_dates,
     parse_filters,
     parse_limit,
@@ -64,6 +66,7 @@ _RESOLUTION = _optional("resolution", Literal[RESOLUTIONS])
 _BREAKDOWN = _required("breakdown", Literal[DIMENSION_NAMES])
 _LIMIT = _optional("limit", int)
 _NUM = _optional("num", int)
+_COMPARE = _optional("compare", Literal[COMPARES])
 _DATES = [_optional("start", str), _optional("end", str)]
 _FILTERS = [
     *_DATES,
@@ -95,6 +98,9 @@ _DOCS = {
     f"{', '.join(DIMENSION_NAMES)}.",
     "limit": f"- limit: groups shown before {OTHER}, {BREAKDOWN_LIMIT_MIN} to "
     f"{BREAKDOWN_LIMIT_MAX} (default {DEFAULT_BREAKDOWN_LIMIT}).",
+    "compare": f"- compare: {' or '.join(COMPARES)} to add the previous range's numbers: the "
+    "same number of days just before start, or period to date when the range ends in an "
+    "unfinished week, month, quarter or year (as GET /data/kpis/?compare=previous).",
     "num": f"- num: how many titles, {NUM_MIN} to {NUM_MAX} (default {DEFAULT_NUM}).",
     "other": OTHER,
     "dates": _DATES_DOC,
@@ -178,10 +184,15 @@ def _kpis(args: dict) -> dict[str, Any]:
 
     Parameters:
     {filters}
+    {compare}
 
-    Returns {{"unique_users", "minutes_watched", "views", "completed_views", "completion_rate"}}.
+    Returns {{"unique_users", "minutes_watched", "views", "completed_views", "completion_rate"}};
+    with compare also "previous" (the same numbers over the previous range) and
+    "previous_range" ({{"start", "end"}}, or null when there is no range).
     """
-    return services.analytics().kpis(parse_filters(args))
+    filters = parse_filters(args)
+    compare = parse_compare(args.get("compare"))
+    return services.analytics().kpis_answer(filters, compare)
 
 
 def _dimensions(args: dict) -> dict[str, Any]:
@@ -229,6 +240,6 @@ breakdown = _tool(
     "breakdown", _breakdown, [_METRIC, _BREAKDOWN, _LIMIT, _RESOLUTION, *_FILTERS], Rows
 )
 toplist = _tool("toplist", _toplist, [_NUM, *_FILTERS], Rows)
-kpis = _tool("kpis", _kpis, _FILTERS, dict[str, Any])
+kpis = _tool("kpis", _kpis, [*_FILTERS, _COMPARE], dict[str, Any])
 dimensions = _tool("dimensions", _dimensions, _DATES, dict[str, Any])
 TOOL_NAMES = tuple(tool.__name__ for tool in (timeseries, breakdown, toplist, kpis, dimensions))

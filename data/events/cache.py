@@ -289,6 +289,17 @@ class EventsAnalytics:
         )
         return dict(now), dict(before), span
 
+    def kpis_answer(self, filters: Filters | None = None, compare: str | None = None) -> dict:
+        """/data/kpis/'s answer: the KPIs, and with compare="previous" also "previous" (the
+        previous range's, same dimension filters) and "previous_range" ({start, end} or None)."""
+        if compare is None:
+            return self.kpis(filters)
+        now, before, span = self.kpis_with_previous(filters)
+        compared = (
+            None if span is None else {"start": span.start.isoformat(), "end": span.end.isoformat()}
+        )
+        return {**now, "previous": before, "previous_range": compared}
+
     def untitled_views(self, filters: Filters | None = None) -> int:
         """Views of the filtered events without a title: what the toplist leaves out."""
         filters = filters or Filters()

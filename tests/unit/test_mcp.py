@@ -56,6 +56,11 @@ PARITY = [
     ),
     ("kpis", {}, "/data/kpis/"),
     (
+        "kpis",
+        {"start": "2025-12-01", "end": "2025-12-31", "compare": "previous"},
+        "/data/kpis/?start=2025-12-01&end=2025-12-31&compare=previous",
+    ),
+    (
         "dimensions",
         {"start": "2025-03-01", "end": "2025-03-31"},
         "/data/dimensions/?start=2025-03-01&end=2025-03-31",
@@ -74,6 +79,7 @@ BAD = [
         "/data/kpis/?start=2025-03-02&end=2025-03-01",
     ),
     ("kpis", {"sessiontype": ["TRAILER"]}, "/data/kpis/?sessiontype=TRAILER"),
+    ("kpis", {"compare": "next"}, "/data/kpis/?compare=next"),
     ("breakdown", {"metric": "views", "breakdown": "title"}, "/data/views/?breakdown=title"),
 ]
 
