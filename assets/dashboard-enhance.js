@@ -86,12 +86,15 @@
       return i % step === 0;
     });
     if (!sameList(vals, gd.layout.xaxis.tickvals)) {
-      window.Plotly.relayout(gd, {
-        "xaxis.tickvals": vals,
-        "xaxis.ticktext": meta.text.filter(function (_t, i) {
+      // Plotly.react, not relayout: a relayout event reaches the page's zoom input on the
+      // server, and that request could supersede a control change made at the same moment.
+      var xaxis = Object.assign({}, gd.layout.xaxis, {
+        tickvals: vals,
+        ticktext: meta.text.filter(function (_t, i) {
           return i % step === 0;
         }),
       });
+      window.Plotly.react(gd, gd.data, Object.assign({}, gd.layout, { xaxis: xaxis }));
     }
   }
 
