@@ -25,9 +25,11 @@ def _wait_until_serving(url: str, process: subprocess.Popen, seconds: float = 60
         if process.poll() is not None:
             raise AssertionError(f"the app exited with {process.returncode}")
         try:
-            requests.get(url, timeout=2)
+            requests.get(url, timeout=5)
             return
-        except requests.ConnectionError:
+        # Debug mode's reloader binds the port before its child serves it, so a connection
+        # may be accepted and left waiting while the child still starts: try again.
+        except (requests.ConnectionError, requests.Timeout):
             time.sleep(0.2)
     raise AssertionError(f"{url} did not answer within {seconds} s")
 
