@@ -27,8 +27,9 @@ from data.events.user_tables import (
 )
 
 # Bump when the arrays or names change meaning: older rollups are then rebuilt (the version
-# folder's name includes it). 4: titles, users and dimension values with `<xx>` escapes decoded.
-FORMAT = 4
+# folder's name includes it). 4: titles, users and dimension values with `<xx>` escapes decoded;
+# 5: weekly user rows (retention, lifecycle) and what the title insights read.
+FORMAT = 5
 _DENSE_CELLS = 1 << 26  # up to this many (day, combination) cells are counted densely
 
 
@@ -59,7 +60,7 @@ class Rollup:
     total_combo: np.ndarray  # int32
     total_title: np.ndarray  # int32
     total_views: np.ndarray  # int64
-    # Distinct users: every triple for unions (daily, monthly and over all days), and counts
+    # Distinct users: every triple for unions (per resolution and over all days), and counts
     # per period that filter cheaply (daily, weekly, monthly); see data/events/user_tables.py.
     user_rows: dict[str, UserRows] = field(default_factory=dict)
     user_counts: dict[str, UserCounts] = field(default_factory=dict)
@@ -304,8 +305,8 @@ def _user_tables(users: UserDays, n_users: int, n_combos: int) -> tuple[dict, di
             period_of(day_of_row, resolution), users, combos, n_users, n_combos
         )
         counts[resolution] = user_counts(triples, n_combos)
+        rows[resolution] = user_rows(triples, n_combos)
         if resolution == "monthly":
-            rows["monthly"] = user_rows(triples, n_combos)
             # Over all days: one period (0) holding every distinct (user, combination).
             _, _, month_users, month_combos = triples
             everything = distinct_triples(
@@ -366,6 +367,6 @@ def empty_rollup(vocabulary: Vocabulary | None = None) -> Rollup:
         total_combo=i32,
         total_title=i32,
         total_views=i64,
-        user_rows={r: user_rows(no_triples, 1) for r in ("daily", "monthly", "all")},
+        user_rows={r: user_rows(no_triples, 1) for r in (*RESOLUTIONS, "all")},
         user_counts={r: user_counts(no_triples, 1) for r in RESOLUTIONS},
     )
