@@ -29,6 +29,9 @@ RAW_COLUMNS = (
     "viewpercentage",
     "title",
     *(d.column for d in DIMENSIONS),
+    "runningtime",
+    "seasonnumber",
+    "episodenumber",
 )
 _DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 NO_DAY = np.iinfo(np.int64).min
@@ -157,8 +160,45 @@ class EncodedChunk:
     minutes: np.ndarray  # float64, unreadable as 0
     completed: np.ndarray  # bool: viewpercentage >= 90
     rated: np.ndarray  # bool: viewpercentage known
+    percent_bin: np.ndarray  # int8: viewpercentage's 10-point bin 0..9, -1 when unknown
+    runtime: np.ndarray  # float64 runningtime in minutes, NaN when unknown
+    season: np.ndarray  # float64 seasonnumber, NaN when unknown
+    episode: np.ndarray  # float64 episodenumber, NaN when unknown
 
-    FIELDS = ("day", "user", "title", "combo", "minutes", "completed", "rated")
+    FIELDS = (
+        "day",
+        "user",
+        "title",
+        "combo",
+        "minutes",
+        "completed",
+        "rated",
+        "percent_bin",
+        "runtime",
+        "season",
+        "episode",
+    )
+
+
+PERCENT_BINS = 10  # viewpercentage in 10-point bins; 100 and more fall in the last one
+
+
+def percent_bins(percent: np.ndarray) -> np.ndarray:
+    """The 10-point bin (0..9) of each viewpercentage, -1 for NaN; bin 9 is >= 90, the
+    completed views, so the histogram and the completion rate agree."""
+    known = ~np.isnan(percent)
+    bins = np.full(percent.shape, -1, dtype=np.int8)
+    bins[known] = np.clip(np.floor(percent[known] / 10), 0, PERCENT_BINS - 1).astype(np.int8)
+    return bins
+
+
+def known_numbers(values: np.ndarray, positive: bool = False) -> np.ndarray:
+    """Numbers that name something (a runtime, a season): finite whole-or-not values, the rest
+    NaN; with positive, only values above 0 (a runtime of 0 minutes is not known)."""
+    values = np.where(np.isfinite(values), values, np.nan)
+    if positive:
+        values[~(values > 0)] = np.nan
+    return values
 
 
 def encode_chunk(raw: Mapping[str, Sequence], vocabulary: Vocabulary) -> EncodedChunk:
@@ -188,4 +228,8 @@ def encode_chunk(raw: Mapping[str, Sequence], vocabulary: Vocabulary) -> Encoded
         minutes=minutes,
         completed=percent >= COMPLETE_PERCENT,
         rated=~np.isnan(percent),
+        percent_bin=percent_bins(percent),
+        runtime=known_numbers(_numbers(column("runningtime")), positive=True),
+        season=known_numbers(_numbers(column("seasonnumber"))),
+        episode=known_numbers(_numbers(column("episodenumber"))),
     )

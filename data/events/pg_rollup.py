@@ -1,4 +1,4 @@
-"""Rollups from PostgreSQL, aggregated by the database: three GROUP BY results, never raw rows.
+"""Rollups from PostgreSQL, aggregated by the database: GROUP BY results, never raw rows.
 
 PostgreSQL reduces the events to (day, dimension values) cells, (day, dimension values, title)
 views and distinct (day, user, dimension values) triples; those come out packed as CSV text (one
@@ -27,8 +27,24 @@ import pandas as pd
 
 from data.events import pg_store
 from data.events.catalog import COMPLETE_PERCENT, DIMENSIONS
-from data.events.encoding import MAX_MINUTES, NO_DAY, RAW_COLUMNS, Vocabulary, event_days
-from data.events.rollup import Cells, Rollup, TitleViews, UserDays, empty_rollup, rollup_of_groups
+from data.events.encoding import (
+    MAX_MINUTES,
+    NO_DAY,
+    RAW_COLUMNS,
+    Vocabulary,
+    event_days,
+    known_numbers,
+)
+from data.events.rollup import (
+    Cells,
+    Rollup,
+    TitleFacts,
+    TitleViews,
+    UserDays,
+    Viewings,
+    empty_rollup,
+    rollup_of_groups,
+)
 from data.events.rollup_files import publish_version
 from data.events.rollup_source import DAY_TEXT_SQL
 from data.events.store import TABLE, EventStoreUnreadable
@@ -78,6 +94,22 @@ def _minutes_sql(kind: str) -> str:
         f"CASE WHEN totalminuteswatched::float8 BETWEEN {-int(MAX_MINUTES)} AND {int(MAX_MINUTES)} "
         "THEN totalminuteswatched::float8 ELSE 0 END"
     )
+
+
+_NUMERIC_TEXT = r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$"
+
+
+def _number_sql(column: str, kind: str) -> str:
+    """A column as the text of a float8 for the title facts, '' where it is NULL or not a
+    number (SQLite's readers take text numbers as numbers too)."""
+    if kind.startswith(_TEXT_TYPES):
+        return f"CASE WHEN {column} ~ '{_NUMERIC_TEXT}' THEN {column}::float8::text ELSE '' END"
+    return f"coalesce({column}::float8::text, '')"
+
+
+def _percent_bin_sql(rated: str) -> str:
+    """viewpercentage's 10-point bin as the encoding computes it (encoding.percent_bins)."""
+    return f"CASE WHEN {rated} THEN least(greatest(floor(viewpercentage / 10), 0), 9) ELSE -1 END"
 
 
 class GroupedRead:
@@ -177,7 +209,7 @@ def _concat(parts: list[np.ndarray], dtype) -> np.ndarray:
 
 
 def read_rollup(conn, report: GroupedRead | None = None) -> Rollup:
-    """The rollup of the movies rows the connection sees (inside its transaction), from three
+    """The rollup of the movies rows the connection sees (inside its transaction), from its
     GROUP BY results; empty without a movies table."""
     report = report if report is not None else GroupedRead()
     if not pg_store.table_exists(conn, TABLE):
@@ -231,25 +263,81 @@ def read_rollup(conn, report: GroupedRead | None = None) -> Rollup:
     )
     del parts
 
+    titled = "title IS NOT NULL AND title::text <> ''"
     title_sql = (
-        f"SELECT {day}, {dims}, title::text, count(*) FROM {TABLE} "
-        f"WHERE {valid} AND title IS NOT NULL AND title::text <> '' GROUP BY 1, 2, 3, 4, 5"
+        f"SELECT {day}, {dims}, title::text, count(*), sum({minutes}) FROM {TABLE} "
+        f"WHERE {valid} AND {titled} GROUP BY 1, 2, 3, 4, 5"
     )
     title_types = {"day": day_type, **dim_types, "title": str, "views": np.int64}
-    t_parts: dict[str, list] = {"day": [], "combo": [], "title": [], "views": []}
+    title_types["minutes"] = np.float64
+    t_parts: dict[str, list] = {"day": [], "combo": [], "title": [], "views": [], "minutes": []}
     for chunk in _grouped(conn, "titles", title_sql, title_types, report):
         days, keep = _days(chunk, day_is_text)
         t_parts["day"].append(days)
         t_parts["combo"].append(_combos(chunk, keep, vocabulary))
         t_parts["title"].append(vocabulary.titles_of(_kept(chunk["title"], keep)))
         t_parts["views"].append(_kept(chunk["views"], keep))
+        t_parts["minutes"].append(_kept(chunk["minutes"], keep))
     titles = TitleViews(
         _concat(t_parts["day"], np.int64),
         _concat(t_parts["combo"], np.int64),
         _concat(t_parts["title"], np.int32),
         _concat(t_parts["views"], np.int64).astype(np.float64),
+        _concat(t_parts["minutes"], np.float64),
     )
     del t_parts
+
+    numbers = [
+        _number_sql(column, types[column])
+        for column in ("runningtime", "seasonnumber", "episodenumber")
+    ]
+    facts_sql = (
+        f"SELECT title::text, {', '.join(numbers)}, count(*) FROM {TABLE} "
+        f"WHERE {valid} AND {titled} GROUP BY 1, 2, 3, 4"
+    )
+    fact_types = {"title": str, "runtime": str, "season": str, "episode": str, "count": np.int64}
+    f_parts: dict[str, list] = {name: [] for name in fact_types}
+    for chunk in _grouped(conn, "facts", facts_sql, fact_types, report):
+        f_parts["title"].append(vocabulary.titles_of(chunk["title"].to_numpy(object)))
+        for name in ("runtime", "season", "episode"):
+            values = pd.to_numeric(chunk[name], errors="coerce").to_numpy(np.float64)
+            f_parts[name].append(known_numbers(values, positive=name == "runtime"))
+        f_parts["count"].append(chunk["count"].to_numpy(np.int64))
+    facts = TitleFacts(
+        _concat(f_parts["title"], np.int32),
+        *(_concat(f_parts[name], np.float64) for name in ("runtime", "season", "episode")),
+        _concat(f_parts["count"], np.int64).astype(np.float64),
+    )
+    del f_parts
+
+    viewing_sql = (
+        f"SELECT title::text, {day}, coalesce(userid::text, ''), (userid IS NULL)::int, "
+        f"{dims}, {_percent_bin_sql(rated)}, count(*) FROM {TABLE} "
+        f"WHERE {valid} AND {titled} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
+    )
+    viewing_types = {"title": str, "day": day_type, "user": str, "no_user": np.int64}
+    viewing_types |= {**dim_types, "bin": np.int64, "count": np.int64}
+    v_parts: dict[str, list] = {name: [] for name in ("title", "day", "user", "combo", "bin")}
+    v_parts["count"] = []
+    for chunk in _grouped(conn, "viewings", viewing_sql, viewing_types, report):
+        days, keep = _days(chunk, day_is_text)
+        v_parts["day"].append(days)
+        v_parts["title"].append(vocabulary.titles_of(_kept(chunk["title"], keep)))
+        user = vocabulary.users_of(_kept(chunk["user"], keep))
+        user[_kept(chunk["no_user"], keep) == 1] = -1
+        v_parts["user"].append(user)
+        v_parts["combo"].append(_combos(chunk, keep, vocabulary))
+        v_parts["bin"].append(_kept(chunk["bin"], keep))
+        v_parts["count"].append(_kept(chunk["count"], keep))
+    viewings = Viewings(
+        _concat(v_parts["title"], np.int32),
+        _concat(v_parts["day"], np.int64),
+        _concat(v_parts["user"], np.int32),
+        _concat(v_parts["combo"], np.int64),
+        _concat(v_parts["bin"], np.int64).astype(np.int8),
+        _concat(v_parts["count"], np.int64),
+    )
+    del v_parts
 
     user_sql = (
         f"SELECT DISTINCT {day}, userid::text, {dims} FROM {TABLE} "
@@ -267,7 +355,15 @@ def read_rollup(conn, report: GroupedRead | None = None) -> Rollup:
         _concat(u_parts["user"], np.int32),
         _concat(u_parts["combo"], np.int64),
     )
-    return rollup_of_groups(cells, titles, users, vocabulary, minutes_are_whole=minutes_are_whole)
+    return rollup_of_groups(
+        cells,
+        titles,
+        users,
+        vocabulary,
+        minutes_are_whole=minutes_are_whole,
+        facts=facts,
+        viewings=viewings,
+    )
 
 
 def publish_rollup(conn, root: Path, rollup: Rollup | None = None) -> tuple:

@@ -60,6 +60,20 @@ class Rollup:
     total_combo: np.ndarray  # int32
     total_title: np.ndarray  # int32
     total_views: np.ndarray  # int64
+    title_minutes: np.ndarray  # float64, along the (day, combination, title) rows
+    total_minutes: np.ndarray  # float64, along the (combination, title) rows
+    # Per title (by code): its most frequent known runningtime (NaN: none), seasonnumber and
+    # episodenumber (-1: none); see data/events/titles.py for what reads them.
+    title_runtime: np.ndarray  # float64
+    title_season: np.ndarray  # int32
+    title_episode: np.ndarray  # int32
+    # Every titled event, sorted by title then day: the events of title t are
+    # view_offsets[t]:view_offsets[t + 1] (a title's own page reads only its rows).
+    view_offsets: np.ndarray  # int64, one more than there are titles
+    view_day: np.ndarray  # int32
+    view_user: np.ndarray  # int32, -1 for NULL
+    view_combo: np.ndarray  # int32
+    view_bin: np.ndarray  # int8: viewpercentage's 10-point bin, -1 when unknown
     # Distinct users: every triple for unions (per resolution and over all days), and counts
     # per period that filter cheaply (daily, weekly, monthly); see data/events/user_tables.py.
     user_rows: dict[str, UserRows] = field(default_factory=dict)
@@ -138,19 +152,68 @@ def _join(chunks: list[EncodedChunk]) -> dict[str, np.ndarray]:
     return joined
 
 
-def _sorted_titles(codes: np.ndarray, vocabulary: Vocabulary) -> tuple[np.ndarray, tuple]:
-    """Title codes renumbered in ascending title order (-1 for NULL and ''), and the titles."""
+def _title_order(vocabulary: Vocabulary) -> tuple[np.ndarray, tuple]:
+    """(rank, titles): rank[code] renumbers a vocabulary title code in ascending title order
+    (-1 for NULL, at rank[-1], and for ''), and the titles in that order."""
     names = np.array(list(vocabulary.titles), dtype=object)
     order = np.argsort(names, kind="stable") if names.size else np.empty(0, dtype=np.int64)
     names = names[order]
     rank = np.empty(len(order) + 1, dtype=np.int64)
     rank[order] = np.arange(len(order))
     rank[-1] = -1  # code -1 (NULL) indexes the last slot
-    codes = rank[codes]
     if names.size and names[0] == "":  # '' sorts first: drop it, shift the rest down
-        codes[codes >= 0] -= 1
+        rank[rank >= 0] -= 1
         names = names[1:]
-    return codes.astype(np.int32), tuple(names.tolist())
+    return rank, tuple(names.tolist())
+
+
+def _most_frequent(title, values, count, n_titles: int, missing) -> np.ndarray:
+    """Per title, the most frequent known value of its rows (ties: the smallest), else
+    `missing`."""
+    known = (title >= 0) & ~np.isnan(values)
+    out = np.full(n_titles, missing, dtype=np.float64)
+    if not known.any():
+        return out
+    distinct, value_code = np.unique(values[known], return_inverse=True)
+    key = title[known].astype(np.int64) * distinct.size + value_code.reshape(-1)
+    keys, inverse = np.unique(key, return_inverse=True)
+    weights = None if count is None else count[known]
+    counts = np.bincount(inverse.reshape(-1), weights=weights, minlength=keys.size)
+    key_title, key_value = keys // distinct.size, keys % distinct.size
+    # Within a title: most events first, then the smallest value; the first row wins.
+    order = np.lexsort((key_value, -counts, key_title))
+    first = np.r_[True, key_title[order][1:] != key_title[order][:-1]]
+    winners = order[first]
+    out[key_title[winners]] = distinct[key_value[winners]]
+    return out
+
+
+def _viewing_table(viewings: Viewings, rank: np.ndarray, n_titles: int, first_day: int) -> dict:
+    """The view_* arrays: titled events sorted by title then day (groups repeated by count)."""
+    title = rank[viewings.title]
+    titled = title >= 0
+    columns = {
+        "day": viewings.day[titled],
+        "user": viewings.user[titled],
+        "combo": viewings.combo[titled],
+        "bin": viewings.percent_bin[titled],
+    }
+    title = title[titled]
+    if viewings.count is not None:
+        repeats = viewings.count[titled].astype(np.int64)
+        title = np.repeat(title, repeats)
+        columns = {name: np.repeat(values, repeats) for name, values in columns.items()}
+    n_days = int(columns["day"].max()) - first_day + 1 if title.size else 1
+    order = np.argsort(title * n_days + (columns["day"] - first_day), kind="stable")
+    offsets = np.zeros(n_titles + 1, dtype=np.int64)
+    np.cumsum(np.bincount(title, minlength=n_titles), out=offsets[1:])
+    return {
+        "view_offsets": offsets,
+        "view_day": columns["day"][order].astype(np.int32),
+        "view_user": columns["user"][order].astype(np.int32),
+        "view_combo": columns["combo"][order].astype(np.int32),
+        "view_bin": columns["bin"][order].astype(np.int8),
+    }
 
 
 class Cells(NamedTuple):
@@ -165,12 +228,36 @@ class Cells(NamedTuple):
 
 
 class TitleViews(NamedTuple):
-    """Views per (day, combination, title) row or group (views None: one each)."""
+    """Views and minutes per (day, combination, title) row or group (views None: one each)."""
 
     day: np.ndarray
     combo: np.ndarray
     title: np.ndarray  # vocabulary title codes, -1 for NULL
     views: np.ndarray | None
+    minutes: np.ndarray  # float64
+
+
+class TitleFacts(NamedTuple):
+    """(title, runningtime, seasonnumber, episodenumber) per row or group, NaN where unknown,
+    with the group's events (count None: one each); each title gets its most frequent values."""
+
+    title: np.ndarray  # vocabulary title codes, -1 for NULL
+    runtime: np.ndarray  # float64
+    season: np.ndarray  # float64
+    episode: np.ndarray  # float64
+    count: np.ndarray | None
+
+
+class Viewings(NamedTuple):
+    """(title, day, user, combination, viewpercentage bin) per event, or per group of `count`
+    events (count None: one each)."""
+
+    title: np.ndarray  # vocabulary title codes, -1 for NULL
+    day: np.ndarray
+    user: np.ndarray  # -1 for NULL
+    combo: np.ndarray
+    percent_bin: np.ndarray  # -1 when unknown
+    count: np.ndarray | None
 
 
 class UserDays(NamedTuple):
@@ -190,12 +277,15 @@ def build_rollup(chunks: list[EncodedChunk], vocabulary: Vocabulary) -> Rollup:
     combo = rows.pop("combo").astype(np.int64)
     minutes = rows.pop("minutes")
     cells = Cells(day, combo, None, minutes, rows.pop("completed"), rows.pop("rated"))
+    title, user = rows.pop("title"), rows.pop("user")
     return rollup_of_groups(
         cells,
-        TitleViews(day, combo, rows.pop("title"), None),
-        UserDays(day, rows.pop("user"), combo),
+        TitleViews(day, combo, title, None, minutes),
+        UserDays(day, user, combo),
         vocabulary,
         minutes_are_whole=bool(np.array_equal(minutes, np.trunc(minutes))),
+        facts=TitleFacts(title, rows.pop("runtime"), rows.pop("season"), rows.pop("episode"), None),
+        viewings=Viewings(title, day, user, combo, rows.pop("percent_bin"), None),
     )
 
 
@@ -223,6 +313,8 @@ def rollup_of_groups(
     vocabulary: Vocabulary,
     *,
     minutes_are_whole: bool,
+    facts: TitleFacts,
+    viewings: Viewings,
 ) -> Rollup:
     """A Rollup from rows reduced by (day, combination), by title and by user: single events
     (build_rollup) or a database's GROUP BY results (data/events/pg_rollup.py)."""
@@ -241,27 +333,37 @@ def rollup_of_groups(
     for name in ("views", "completed", "rated"):
         measures[name] = np.rint(measures[name]).astype(np.int64)
 
-    # Views per (day, combination, title), and per (combination, title) over all days.
-    title, names = _sorted_titles(titles.title, vocabulary)
+    # Views and minutes per (day, combination, title), and per (combination, title).
+    rank, names = _title_order(vocabulary)
+    title = rank[titles.title]
     n_titles = max(len(names), 1)
     titled = title >= 0
     t_key = ((titles.day[titled] - first_day) * n_combos + titles.combo[titled]) * n_titles
     t_key += title[titled]
-    if titles.views is None:
-        t_key, t_views = np.unique(t_key, return_counts=True)
-    else:
-        t_key, inverse = np.unique(t_key, return_inverse=True)
-        t_views = np.bincount(inverse.reshape(-1), weights=titles.views[titled])
-        t_views = np.rint(t_views).astype(np.int64)
-        del inverse
+    t_key, inverse = np.unique(t_key, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    views_weight = None if titles.views is None else titles.views[titled]
+    t_views = np.rint(np.bincount(inverse, weights=views_weight)).astype(np.int64)
+    t_minutes = np.bincount(inverse, weights=titles.minutes[titled], minlength=t_key.size)
+    del inverse
     t_title, t_rest = t_key % n_titles, t_key // n_titles
     t_combo, t_day = t_rest % n_combos, t_rest // n_combos + first_day
     del t_key, t_rest, title, titled
-    # The same (combination, title) comes from many days: sum their views.
+    # The same (combination, title) comes from many days: sum their views and minutes.
     totals, t_pair = np.unique(t_combo * n_titles + t_title, return_inverse=True)
-    total_views = np.bincount(t_pair.reshape(-1), weights=t_views, minlength=totals.size)
-    total_views = total_views.astype(np.int64)
+    t_pair = t_pair.reshape(-1)
+    total_views = np.bincount(t_pair, weights=t_views, minlength=totals.size).astype(np.int64)
+    total_minutes = np.bincount(t_pair, weights=t_minutes, minlength=totals.size)
     del t_pair
+    f_title = rank[facts.title]
+    per_title = {
+        name: _most_frequent(f_title, getattr(facts, name), facts.count, len(names), np.nan)
+        for name in ("runtime", "season", "episode")
+    }
+    numbers = {
+        name: np.where(np.isnan(per_title[name]), -1, per_title[name]).astype(np.int32)
+        for name in ("season", "episode")
+    }
 
     user_rows, user_counts = _user_tables(users, n_users, n_combos)
     return Rollup(
@@ -283,6 +385,12 @@ def rollup_of_groups(
         total_combo=(totals // n_titles).astype(np.int32),
         total_title=(totals % n_titles).astype(np.int32),
         total_views=total_views,
+        title_minutes=t_minutes.astype(np.float64),
+        total_minutes=total_minutes.astype(np.float64),
+        title_runtime=per_title["runtime"],
+        title_season=numbers["season"],
+        title_episode=numbers["episode"],
+        **_viewing_table(viewings, rank, len(names), first_day),
         user_rows=user_rows,
         user_counts=user_counts,
     )
@@ -367,6 +475,16 @@ def empty_rollup(vocabulary: Vocabulary | None = None) -> Rollup:
         total_combo=i32,
         total_title=i32,
         total_views=i64,
+        title_minutes=f64,
+        total_minutes=f64,
+        title_runtime=f64,
+        title_season=i32,
+        title_episode=i32,
+        view_offsets=np.zeros(1, dtype=np.int64),
+        view_day=i32,
+        view_user=i32,
+        view_combo=i32,
+        view_bin=np.empty(0, dtype=np.int8),
         user_rows={r: user_rows(no_triples, 1) for r in (*RESOLUTIONS, "all")},
         user_counts={r: user_counts(no_triples, 1) for r in RESOLUTIONS},
     )

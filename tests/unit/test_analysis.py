@@ -9,7 +9,7 @@ import pytest
 
 from data.events import periods, queries
 from data.events.catalog import METRIC_NAMES
-from data.events.encoding import Vocabulary, encode_chunk
+from data.events.encoding import RAW_COLUMNS, Vocabulary, encode_chunk
 from data.events.params import Filters, InvalidParameter
 from data.events.rollup import build_rollup, empty_rollup
 from tests.unit.analysis_support import ALL, FRAME_COLUMNS, D, Rollup, rollup_of, series
@@ -18,7 +18,9 @@ from tests.unit.analysis_support import ALL, FRAME_COLUMNS, D, Rollup, rollup_of
 def frame(rows: list[tuple]) -> pd.DataFrame:
     """A raw events frame from (event_date, userid, minutes, viewpercentage, sessiontype, title)."""
     raw = pd.DataFrame(rows, columns=FRAME_COLUMNS, dtype=object)
-    raw["device"] = raw["market"] = None
+    for name in RAW_COLUMNS:
+        if name not in raw:
+            raw[name] = None
     return raw
 
 

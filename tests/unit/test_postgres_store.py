@@ -260,9 +260,10 @@ def test_a_build_reads_grouped_rows_not_events(pg_store):
     finally:
         conn.close()
     assert rollup.rows == len(rows) == 5_000
-    # 20 days x one combination; x 3 titles; x 10 users.
-    assert report.rows == {"cells": 20, "titles": 60, "users": 200}
-    assert report.total < len(rows) / 15
+    # 20 days x one combination; x 3 titles; x 10 users; 3 titles' facts; and the titled
+    # events by (title, day, user, combination, percentage bin).
+    assert report.rows == {"cells": 20, "titles": 60, "users": 200, "facts": 3, "viewings": 200}
+    assert report.total < len(rows) / 10
 
 
 def test_probe_is_cheap_and_sees_a_commit_by_another_connection(pg_demo):
