@@ -10,6 +10,8 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from data.events.catalog import METRIC_NAMES
 from data.events.params import (
+    Filters,
+    InvalidParameter,
     parse_breakdown,
     parse_compare,
     parse_dates,
@@ -17,7 +19,9 @@ from data.events.params import (
     parse_limit,
     parse_num,
     parse_resolution,
+    parse_sessiontype,
 )
+from data.events.title_params import parse_level, parse_title_or_series, parse_week
 from web import services
 from web.limits import rate_limited
 
@@ -30,7 +34,9 @@ _ALLOWED = ["GET", "HEAD", "OPTIONS"]
 # Every method is routed to the views and refused in _read_only, so that a 405 comes from this
 # blueprint's JSON error handler (a routing-level 405 never reaches blueprint handlers).
 _ROUTED = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
-_ROUTES = ", ".join(f"/data/{name}/" for name in (*METRIC_NAMES, "toplist", "kpis", "dimensions"))
+_ROUTES = ", ".join(
+    f"/data/{name}/" for name in (*METRIC_NAMES, "toplist", "kpis", "dimensions", "title", "top10")
+)
 
 
 @bp.before_request
@@ -47,10 +53,36 @@ def _read_only():
 
 @bp.route("/toplist/", methods=_ROUTED, strict_slashes=False)
 def toplist():
-    """Most viewed titles: ?num=1..1000 (10), start, end, dimension filters."""
+    """Most viewed titles, seasons or shows: ?num=1..1000 (10), level=title|season|series,
+    start, end, dimension filters."""
     num = parse_num(request.args.get("num"))
+    level = parse_level(request.args.get("level"))
     filters = parse_filters(request.args)
-    return jsonify(services.analytics().toplist(num, filters))
+    return jsonify(services.analytics().toplist(num, filters, level))
+
+
+@bp.route("/title/", methods=_ROUTED, strict_slashes=False)
+def title():
+    """One title's (?title=) or show's (?series=) numbers: per period, completion, devices and
+    markets, and a show's seasons and episodes; resolution and the usual filters."""
+    name, series = parse_title_or_series(request.args)
+    resolution = parse_resolution(request.args.get("resolution"))
+    filters = parse_filters(request.args)
+    return jsonify(services.analytics().title(filters, resolution, name, series))
+
+
+@bp.route("/top10/", methods=_ROUTED, strict_slashes=False)
+def top10():
+    """The weekly Top 10: ?week=<its Monday> (the last complete week), sessiontype=MOVIE|SERIES
+    (both when left out), device and market filters."""
+    if request.args.get("start") or request.args.get("end"):
+        raise InvalidParameter("top10 is per week: give week=YYYY-MM-DD (a Monday), not start/end")
+    week = parse_week(request.args.get("week"))
+    sessiontype = parse_sessiontype(request.args.get("sessiontype"))
+    filters = parse_filters(request.args)
+    # Only the devices and markets filter here: the content type chooses the list.
+    dimensions = Filters(where=tuple(w for w in filters.where if w[0] != "sessiontype"))
+    return jsonify(services.analytics().top10(week, sessiontype, dimensions))
 
 
 @bp.route("/kpis/", methods=_ROUTED, strict_slashes=False)

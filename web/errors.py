@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from data.events.params import InvalidParameter
 from data.events.store import EventStoreUnreadable
+from data.events.title_insights import TitleNotFound
 from data.game.redis_connection import RedisUnavailable
 from data.game.rules import (
     GameAlreadyWon,
@@ -42,6 +43,7 @@ _DOMAIN_STATUS: tuple[tuple[type[Exception], int], ...] = (
     (TooManyActiveGames, 503),
     (GameError, 400),
     (InvalidParameter, 400),
+    (TitleNotFound, 404),
     (EventStoreUnreadable, 503),
 )
 REDIS_DOWN = "the high-score service (Redis) is unavailable; try again in a moment"
@@ -102,6 +104,7 @@ def init_errors(server: Flask) -> None:
     @server.errorhandler(GameError)
     @server.errorhandler(InvalidParameter)
     @server.errorhandler(EventStoreUnreadable)
+    @server.errorhandler(TitleNotFound)
     def _domain_error(error: Exception):
         status = next(code for kind, code in _DOMAIN_STATUS if isinstance(error, kind))
         response = error_response(status, str(error))

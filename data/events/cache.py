@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import copy
+import datetime as dt
 import logging
 import os
 import subprocess
@@ -12,11 +14,12 @@ from typing import NamedTuple
 
 from cachetools import LRUCache
 
-from data.events import queries
+from data.events import queries, title_insights
 from data.events.catalog import DEFAULT_BREAKDOWN_LIMIT
 from data.events.comparison import PreviousRange
 from data.events.object_size import approx_size
 from data.events.params import Filters
+from data.events.periods import day_number, period_of
 from data.events.rollup import Rollup, empty_rollup
 from data.events.rollup_files import open_rollup, version_name
 from data.events.sqlite_versions import SqliteVersions
@@ -262,16 +265,57 @@ class EventsAnalytics:
         )
         return [{"date": d, dimension: g, "values": v} for d, g, v in rows]
 
-    def toplist(self, num: int, filters: Filters | None = None) -> list:
-        """[{"title", "values"}] for the num most viewed titles."""
+    def toplist(self, num: int, filters: Filters | None = None, level: str = "title") -> list:
+        """[{"title", "values"}] for the num most viewed entries of a level: titles, or with
+        SERIES rows rolled up to seasons or shows (data/events/series.py)."""
         filters = filters or Filters()
         rows = self._memo(
-            ("toplist", num, filters),
+            ("toplist", num, filters, level),
             lambda r: tuple(
-                (row["title"], row["values"]) for row in queries.toplist(r, num, filters)
+                (row["title"], row["values"])
+                for row in title_insights.toplist(r, num, filters, level)
             ),
         )
         return [{"title": title, "values": value} for title, value in rows]
+
+    def toplist_details(self, names: tuple[str, ...], filters: Filters, level: str) -> list:
+        """Per toplist entry name: {"unique_viewers", "hours"} (the page's hover)."""
+        rows = self._memo(
+            ("toplist_details", names, filters, level),
+            lambda r: tuple(
+                (row["unique_viewers"], row["hours"])
+                for row in title_insights.entry_details(r, list(names), filters, level)
+            ),
+        )
+        return [{"unique_viewers": users, "hours": hours} for users, hours in rows]
+
+    def title(
+        self,
+        filters: Filters,
+        resolution: str,
+        title: str | None = None,
+        series: str | None = None,
+    ) -> dict:
+        """A title's (or a series') own numbers; raises TitleNotFound for an unknown name."""
+        answer = self._memo(
+            ("title", filters, resolution, title, series),
+            lambda r: title_insights.title_insight(r, filters, resolution, title, series),
+        )
+        return copy.deepcopy(answer)
+
+    def top10(
+        self, week: dt.date | None, sessiontype: str | None, filters: Filters | None = None
+    ) -> list:
+        """The weekly Top 10 (week by its Monday; None: the last complete week)."""
+        filters = filters or Filters()
+        # Every week's list at once, kept: the page steps through weeks, and each week's
+        # answer needs the weeks before it (rank_last_week, weeks_in_top10).
+        weeks = self._memo(
+            ("top10_weeks", sessiontype, filters),
+            lambda r: title_insights.top10_weeks(r, sessiontype, filters),
+        )
+        number = weeks.default_week if week is None else int(period_of(day_number(week), "weekly"))
+        return title_insights.top10(weeks, number)
 
     def kpis(self, filters: Filters | None = None) -> dict:
         """unique_users, minutes_watched, views, completed_views, completion_rate."""

@@ -1,0 +1,98 @@
+"""The series roll-up: which show, season and entry each (title, content type) row belongs to.
+
+For SERIES rows the show is the title before its first ", " (the tutorial's "Game of Thrones,
+Kissed by Fire"; a title without ", " is a show of its own), the season the title's
+seasonnumber and the episode its episodenumber (each title's most frequent value, kept in the
+rollup). MOVIE rows and rows without a content type stay titles at every level.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+import numpy as np
+
+from data.events.catalog import DIMENSION_NAMES
+from data.events.rollup import Rollup
+
+LEVELS = ("title", "season", "series")
+DEFAULT_LEVEL = "title"
+SERIES = "SERIES"
+MOVIE = "MOVIE"
+
+
+def show_of(title: str) -> str:
+    """The show of an episode's title: the text before its first ", "."""
+    return title.split(", ", 1)[0]
+
+
+def season_name(show: str, season: int) -> str:
+    """'Show: Season N', or the show alone when its season number is unknown (-1)."""
+    return f"{show}: Season {season}" if season >= 0 else show
+
+
+def sessiontype_of_combos(rollup: Rollup) -> np.ndarray:
+    """Per combination, its content type's name (MOVIE, SERIES or (none)), as an object array."""
+    index = DIMENSION_NAMES.index("sessiontype")
+    names = np.array(rollup.values[index] or ("",), dtype=object)
+    return names[rollup.combos[:, index]] if rollup.n_combos else np.empty(0, dtype=object)
+
+
+@dataclass(frozen=True)
+class Entries:
+    """The entries of one level: names in ascending order (ids index them), and the entry of
+    each title's rows by content type (series rows roll up, the others stay the title)."""
+
+    names: tuple[str, ...]
+    of_title: np.ndarray  # int64 per title code: the entry of its non-SERIES rows
+    of_series_title: np.ndarray  # int64 per title code: the entry of its SERIES rows
+
+    def of_rows(self, title: np.ndarray, combo: np.ndarray, is_series: np.ndarray) -> np.ndarray:
+        """The entry of each (title, combination) row."""
+        return np.where(is_series[combo], self.of_series_title[title], self.of_title[title])
+
+
+def series_entry_names(rollup: Rollup, level: str) -> list[str]:
+    """Per title code, the name its SERIES rows roll up to at the level."""
+    if level == "title":
+        return list(rollup.titles)
+    shows = [show_of(title) for title in rollup.titles]
+    if level == "series":
+        return shows
+    seasons = rollup.title_season.tolist()
+    return [season_name(show, season) for show, season in zip(shows, seasons, strict=True)]
+
+
+def entries(rollup: Rollup, level: str) -> Entries:
+    """The entries of a level (`title`: every title is its own)."""
+    rolled = series_entry_names(rollup, level)
+    names = sorted(set(rollup.titles) | set(rolled))
+    ids = {name: i for i, name in enumerate(names)}
+    return Entries(
+        names=tuple(names),
+        of_title=np.array([ids[t] for t in rollup.titles], dtype=np.int64),
+        of_series_title=np.array([ids[n] for n in rolled], dtype=np.int64),
+    )
+
+
+def is_series_combo(rollup: Rollup) -> np.ndarray:
+    """A bool per combination: are its events SERIES?"""
+    return sessiontype_of_combos(rollup) == SERIES
+
+
+def title_code(rollup: Rollup, title: str) -> int | None:
+    """The code of a title (titles are sorted), or None when no event has it."""
+    i = bisect.bisect_left(rollup.titles, title)
+    return i if i < len(rollup.titles) and rollup.titles[i] == title else None
+
+
+def titles_of_show(rollup: Rollup, show: str) -> list[int]:
+    """Codes of the titles whose show is `show`: the title itself and "show, ..." ones."""
+    codes = [] if (own := title_code(rollup, show)) is None else [own]
+    prefix = show + ", "
+    i = bisect.bisect_left(rollup.titles, prefix)
+    while i < len(rollup.titles) and rollup.titles[i].startswith(prefix):
+        codes.append(i)
+        i += 1
+    return codes

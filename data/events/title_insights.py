@@ -1,0 +1,458 @@
+"""Title insights over a Rollup: the toplist at title, season or series level, a title's or a
+show's own numbers (per period, completion, devices and markets, seasons and episodes with the
+drop-off between them) and the weekly Top 10 as Netflix publishes it.
+
+Definitions (each a careful analyst's reading of the issue that asked for them):
+- Entries (data/events/series.py): SERIES rows roll up to "Show: Season N" or "Show"; other
+  rows stay their title. Views are events; ties by name.
+- A title's unique viewers: distinct non-NULL userid among its matching events. Completion: views
+  with viewpercentage >= 90 over views whose viewpercentage is known; the histogram's 10-point
+  bins put 100 and more in the last one (90-100), as completion counts them.
+- Drop-off from an episode to the next (episodes ordered by season, episode number, title):
+  viewers of the next episode who also watched this one, over this one's viewers.
+- Top 10 of a week (Monday..Sunday): a movie is one entry, a season of a series one entry.
+  hours_viewed = minutes watched that week / 60; runtime_hours = a movie's runningtime, or the
+  sum over a season's distinct episodes (titles) of their runningtime, each title's most frequent
+  known value, over all the data; views = hours_viewed / runtime_hours. Ranked by views, then
+  hours_viewed, then title; entries without a known runtime, or with no hours that week, are
+  left out. A season with some episodes of unknown runtime sums those it knows.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from data.events import queries, series
+from data.events.catalog import DIMENSION_NAMES
+from data.events.encoding import PERCENT_BINS
+from data.events.params import Filters
+from data.events.periods import day_number, period_labels, period_of, period_start
+from data.events.rollup import Rollup
+
+TOP10_SIZE = 10
+HISTOGRAM_BINS = tuple((10 * i, 10 * (i + 1)) for i in range(PERCENT_BINS))
+
+
+class TitleNotFound(LookupError):
+    """No event has the title (or no SERIES event the show) asked for."""
+
+
+# -- toplist at a level ----------------------------------------------------------------------
+
+
+def _title_rows(rollup: Rollup, filters: Filters, lo=None, hi=None):
+    """(title, combination, views, minutes) of the (day, combination, title) rows of days
+    lo..hi (default: the filters' range) whose combination the filters allow."""
+    if lo is None and hi is None and filters.start is None and filters.end is None:
+        title, combo = rollup.total_title, rollup.total_combo
+        views, minutes = rollup.total_views, rollup.total_minutes
+    else:
+        lo = lo if lo is not None else _lo(rollup, filters)
+        hi = hi if hi is not None else _hi(rollup, filters)
+        i0, i1 = np.searchsorted(rollup.title_day, [lo, hi + 1])
+        rows = slice(int(i0), int(i1))
+        title, combo = rollup.title_code[rows], rollup.title_combo[rows]
+        views, minutes = rollup.title_views[rows], rollup.title_minutes[rows]
+    allowed = queries.allowed_combos(rollup, filters)
+    if allowed is not None:
+        keep = allowed[combo]
+        title, combo, views, minutes = title[keep], combo[keep], views[keep], minutes[keep]
+    return title, combo, views, minutes
+
+
+def _lo(rollup: Rollup, filters: Filters) -> int:
+    return day_number(filters.start) if filters.start else rollup.first_day
+
+
+def _hi(rollup: Rollup, filters: Filters) -> int:
+    return day_number(filters.end) if filters.end else rollup.last_day
+
+
+def toplist(rollup: Rollup, num: int, filters: Filters, level: str) -> list[dict]:
+    """[{"title", "values": views}] for the num most viewed entries of the level."""
+    if level == "title":
+        return queries.toplist(rollup, num, filters)
+    index = series.entries(rollup, level)
+    title, combo, views, _ = _title_rows(rollup, filters)
+    entry = index.of_rows(title, combo, series.is_series_combo(rollup))
+    counts = np.bincount(entry, weights=views, minlength=len(index.names)).astype(np.int64)
+    viewed = np.flatnonzero(counts)
+    top = viewed[np.lexsort((viewed, -counts[viewed]))][:num]  # ids follow names: ties by name
+    return [{"title": index.names[i], "values": int(counts[i])} for i in top]
+
+
+# -- one title's or show's events ------------------------------------------------------------
+
+
+class Events(NamedTuple):
+    """The matching events of a title or show (from the rollup's view_* arrays)."""
+
+    title: np.ndarray  # title code per event
+    day: np.ndarray
+    user: np.ndarray  # -1 for NULL
+    combo: np.ndarray
+    percent_bin: np.ndarray  # -1 when unknown
+
+
+def _events(rollup: Rollup, codes: list[int], filters: Filters, series_only: bool) -> Events:
+    """The events of the titles `codes` that match the filters (and are SERIES, if asked)."""
+    parts = [slice(int(rollup.view_offsets[c]), int(rollup.view_offsets[c + 1])) for c in codes]
+    title = np.concatenate(
+        [np.full(p.stop - p.start, c, dtype=np.int64) for c, p in zip(codes, parts, strict=True)]
+        or [np.empty(0, np.int64)]
+    )
+
+    def gather(values: np.ndarray) -> np.ndarray:
+        return np.concatenate([values[p] for p in parts] or [values[:0]])
+
+    day, combo = gather(rollup.view_day), gather(rollup.view_combo)
+    keep = (day >= _lo(rollup, filters)) & (day <= _hi(rollup, filters))
+    allowed = queries.allowed_combos(rollup, filters)
+    if allowed is not None:
+        keep &= allowed[combo]
+    if series_only:
+        keep &= series.is_series_combo(rollup)[combo]
+    return Events(
+        title[keep],
+        day[keep],
+        gather(rollup.view_user)[keep],
+        combo[keep],
+        gather(rollup.view_bin)[keep],
+    )
+
+
+def _distinct_users(user: np.ndarray) -> int:
+    return int(np.unique(user[user >= 0]).size)
+
+
+def _completion(percent_bin: np.ndarray) -> tuple[int, float | None]:
+    """(completed views, completion rate to 4 decimals or None without a known percentage)."""
+    rated = int(np.count_nonzero(percent_bin >= 0))
+    completed = int(np.count_nonzero(percent_bin == PERCENT_BINS - 1))
+    return completed, (round(completed / rated, 4) if rated else None)
+
+
+def _numbers(rollup: Rollup, events: Events, minutes: float) -> dict:
+    completed, rate = _completion(events.percent_bin)
+    (minutes_watched,) = queries._plain(rollup, "minutes", np.array([minutes]))
+    return {
+        "views": int(events.day.size),
+        "unique_viewers": _distinct_users(events.user),
+        "minutes_watched": minutes_watched,
+        "completed_views": completed,
+        "completion_rate": rate,
+    }
+
+
+def _minutes_rows(rollup, codes, filters, series_only):
+    """(day, minutes) of the title rows of `codes` that match the filters."""
+    lo, hi = _lo(rollup, filters), _hi(rollup, filters)
+    i0, i1 = np.searchsorted(rollup.title_day, [lo, hi + 1])
+    rows = slice(int(i0), int(i1))
+    keep = np.isin(rollup.title_code[rows], codes)
+    combo = rollup.title_combo[rows]
+    allowed = queries.allowed_combos(rollup, filters)
+    if allowed is not None:
+        keep &= allowed[combo]
+    if series_only:
+        keep &= series.is_series_combo(rollup)[combo]
+    return rollup.title_day[rows][keep].astype(np.int64), rollup.title_minutes[rows][keep]
+
+
+def _per_period(rollup, events: Events, minute_rows, filters: Filters, resolution: str) -> list:
+    """[{"date", "views", "unique_viewers", "minutes_watched"}] per period, zero-filled over the
+    filters' range (a missing side: the title's first or last matching event)."""
+    if events.day.size == 0 and (filters.start is None or filters.end is None):
+        return []
+    lo = day_number(filters.start) if filters.start else int(events.day.min())
+    hi = day_number(filters.end) if filters.end else int(events.day.max())
+    p_lo, p_hi = queries._periods(lo, hi, resolution)
+    n = p_hi - p_lo + 1
+    slot = np.asarray(period_of(events.day.astype(np.int64), resolution)) - p_lo
+    views = np.bincount(slot, minlength=n)
+    known = events.user >= 0
+    pairs = np.unique(slot[known] * (rollup.n_users + 1) + events.user[known])
+    viewers = np.bincount(pairs // (rollup.n_users + 1), minlength=n)
+    m_day, m_minutes = minute_rows
+    m_slot = np.asarray(period_of(m_day, resolution)) - p_lo
+    minutes = queries._plain(rollup, "minutes", np.bincount(m_slot, m_minutes, minlength=n))
+    labels = period_labels(p_lo, p_hi, resolution)
+    return [
+        {
+            "date": labels[i],
+            "views": int(views[i]),
+            "unique_viewers": int(viewers[i]),
+            "minutes_watched": minutes[i],
+        }
+        for i in range(n)
+    ]
+
+
+def _by_dimension(rollup: Rollup, events: Events, dimension: str) -> list[dict]:
+    """[{"value", "views"}] of a dimension over the events, most viewed first, ties by value."""
+    index = DIMENSION_NAMES.index(dimension)
+    names = rollup.values[index]
+    views = np.bincount(rollup.combos[events.combo, index], minlength=len(names))
+    listed = sorted(np.flatnonzero(views).tolist(), key=lambda c: (-views[c], names[c]))
+    return [{"value": names[c], "views": int(views[c])} for c in listed]
+
+
+def _histogram(events: Events) -> list[dict]:
+    counts = np.bincount(events.percent_bin[events.percent_bin >= 0], minlength=PERCENT_BINS)
+    return [
+        {"from": low, "to": high, "views": int(counts[i])}
+        for i, (low, high) in enumerate(HISTOGRAM_BINS)
+    ]
+
+
+def _episode_order(rollup: Rollup, codes: list[int]) -> list[int]:
+    """Titles in show order: season, then episode number (unknown last), then title."""
+    big = np.iinfo(np.int32).max
+
+    def key(code: int):
+        season, episode = int(rollup.title_season[code]), int(rollup.title_episode[code])
+        return (season if season >= 0 else big, episode if episode >= 0 else big, code)
+
+    return sorted(codes, key=key)
+
+
+def _seasons(rollup: Rollup, events: Events, show: str) -> list[dict]:
+    """The show's seasons in order, each with its numbers and its episodes' (drop-off to the
+    next episode in show order, across seasons; None for the last)."""
+    watched = sorted(set(events.title.tolist()))
+    order = _episode_order(rollup, watched)
+    viewers = {}
+    episodes = []
+    by_title = np.argsort(events.title, kind="stable")
+    sorted_titles = events.title[by_title]
+    for code in order:
+        a, b = np.searchsorted(sorted_titles, [code, code + 1])
+        rows = by_title[a:b]
+        users = events.user[rows]
+        viewers[code] = np.unique(users[users >= 0])
+        completed, rate = _completion(events.percent_bin[rows])
+        episodes.append(
+            {
+                "season": _number(rollup.title_season[code]),
+                "episode": _number(rollup.title_episode[code]),
+                "title": rollup.titles[code],
+                "views": int(rows.size),
+                "unique_viewers": int(viewers[code].size),
+                "completion_rate": rate,
+            }
+        )
+    for i, code in enumerate(order):
+        following = order[i + 1] if i + 1 < len(order) else None
+        if following is None or viewers[code].size == 0:
+            episodes[i]["next_viewers"] = None
+            episodes[i]["drop_off"] = None
+            continue
+        stayed = np.intersect1d(viewers[code], viewers[following], assume_unique=True).size
+        episodes[i]["next_viewers"] = int(stayed)
+        episodes[i]["drop_off"] = round(stayed / viewers[code].size, 4)
+    seasons: dict = {}
+    for episode in episodes:
+        seasons.setdefault(episode["season"], []).append(episode)
+    out = []
+    for season, listed in seasons.items():
+        codes = [series.title_code(rollup, e["title"]) for e in listed]
+        rows = np.isin(events.title, codes)
+        _, rate = _completion(events.percent_bin[rows])
+        out.append(
+            {
+                "season": season,
+                "name": series.season_name(show, -1 if season is None else season),
+                "views": int(np.count_nonzero(rows)),
+                "unique_viewers": _distinct_users(events.user[rows]),
+                "completion_rate": rate,
+                "episodes": listed,
+            }
+        )
+    return out
+
+
+def _number(value) -> int | None:
+    return int(value) if value >= 0 else None
+
+
+def title_insight(
+    rollup: Rollup,
+    filters: Filters,
+    resolution: str,
+    title: str | None = None,
+    show: str | None = None,
+) -> dict:
+    """A title's (or, with show, a series') numbers over the filtered events."""
+    if show is not None:
+        codes = [
+            c
+            for c in series.titles_of_show(rollup, show)
+            if _has_series_rows(rollup, c)  # over all the data: filters may leave it empty
+        ]
+        if not codes:
+            raise TitleNotFound(f"no series named {show!r}")
+        series_only = True
+    else:
+        code = series.title_code(rollup, title)
+        if code is None:
+            raise TitleNotFound(f"no title named {title!r}")
+        codes, series_only = [code], False
+    events = _events(rollup, codes, filters, series_only)
+    minute_rows = _minutes_rows(rollup, codes, filters, series_only)
+    completed, rate = _completion(events.percent_bin)
+    answer = {"series": show} if show is not None else {"title": title}
+    answer |= {
+        "resolution": resolution,
+        "kpis": _numbers(rollup, events, float(minute_rows[1].sum())),
+        "timeseries": _per_period(rollup, events, minute_rows, filters, resolution),
+        "completion": {
+            "completion_rate": rate,
+            "completed_views": completed,
+            "unknown_views": int(np.count_nonzero(events.percent_bin < 0)),
+            "histogram": _histogram(events),
+        },
+        "devices": _by_dimension(rollup, events, "device"),
+        "markets": _by_dimension(rollup, events, "market"),
+    }
+    if show is not None:
+        answer["seasons"] = _seasons(rollup, events, show)
+    return answer
+
+
+def _has_series_rows(rollup: Rollup, code: int) -> bool:
+    rows = rollup.total_title == code
+    return bool(series.is_series_combo(rollup)[rollup.total_combo[rows]].any())
+
+
+def entry_details(rollup: Rollup, names: list[str], filters: Filters, level: str) -> list[dict]:
+    """Per toplist entry name (of the level): {"unique_viewers", "hours"} over the filters."""
+    index = series.entries(rollup, level)
+    is_series = series.is_series_combo(rollup)
+    position = {name: i for i, name in enumerate(index.names)}
+    wanted = [position[n] for n in names]
+    title, combo, _, minutes = _title_rows(rollup, filters)
+    entry_of_row = index.of_rows(title, combo, is_series)
+    out = []
+    for entry in wanted:
+        plain = np.flatnonzero(index.of_title == entry).tolist()
+        rolled = np.flatnonzero(index.of_series_title == entry).tolist()
+        codes = sorted(set(plain) | set(rolled))
+        events = _events(rollup, codes, filters, series_only=False)
+        lands = index.of_rows(events.title, events.combo, is_series) == entry
+        minute_rows = entry_of_row == entry
+        out.append(
+            {
+                "unique_viewers": _distinct_users(events.user[lands]),
+                "hours": round(float(minutes[minute_rows].sum()) / 60, 2),
+            }
+        )
+    return out
+
+
+# -- the weekly Top 10 -----------------------------------------------------------------------
+
+
+class Top10Weeks(NamedTuple):
+    """Every week's ranked list: first_week and, per week, [(entry id, hours, views)]."""
+
+    names: tuple[str, ...]
+    runtime_hours: np.ndarray  # per entry, NaN when unknown
+    first_week: int
+    default_week: int  # the data's last complete week
+    lists: tuple[tuple[tuple[int, float, float], ...], ...]
+
+
+def _top10_entries(rollup: Rollup) -> tuple[series.Entries, np.ndarray]:
+    """Season-level entries and each one's runtime in minutes (NaN when unknown): a movie's
+    runningtime; a season's sum over the distinct titles of its SERIES rows."""
+    index = series.entries(rollup, "season")
+    is_series = series.is_series_combo(rollup)
+    runtime = np.full(len(index.names), np.nan)
+    known = ~np.isnan(rollup.title_runtime)
+    rows_series = is_series[rollup.total_combo]
+    for rolled, rows in ((True, rows_series), (False, ~rows_series)):
+        titles = np.unique(rollup.total_title[rows])
+        titles = titles[known[titles]]
+        entry = (index.of_series_title if rolled else index.of_title)[titles]
+        sums = np.bincount(entry, weights=rollup.title_runtime[titles], minlength=runtime.size)
+        hit = np.bincount(entry, minlength=runtime.size) > 0
+        if rolled:
+            runtime[hit] = np.where(np.isnan(runtime[hit]), 0, runtime[hit]) + sums[hit]
+        else:
+            # A title that is also a season's name keeps the season's sum; movies stand alone.
+            runtime[hit & np.isnan(runtime)] = sums[hit & np.isnan(runtime)]
+    return index, runtime
+
+
+def top10_weeks(rollup: Rollup, sessiontype: str | None, filters: Filters) -> Top10Weeks:
+    """Each week's ranked entries (all of them, not only ten) from the data's first week."""
+    index, runtime = _top10_entries(rollup)
+    names = index.names
+    if rollup.rows == 0:
+        return Top10Weeks(names, runtime / 60, 0, 0, ())
+    types = series.sessiontype_of_combos(rollup)
+    wanted = (series.MOVIE, series.SERIES) if sessiontype is None else (sessiontype,)
+    allowed = np.isin(types, wanted)
+    dimension_allowed = queries.allowed_combos(rollup, filters)
+    if dimension_allowed is not None:
+        allowed &= dimension_allowed
+    combo, title = rollup.title_combo, rollup.title_code
+    keep = allowed[combo]
+    week = np.asarray(period_of(rollup.title_day[keep].astype(np.int64), "weekly"))
+    entry = index.of_rows(title[keep], combo[keep], types == series.SERIES)
+    first = int(period_of(rollup.first_day, "weekly"))
+    n_weeks = int(period_of(rollup.last_day, "weekly")) - first + 1
+    n = len(names)
+    minutes = np.bincount(
+        (week - first) * n + entry, weights=rollup.title_minutes[keep], minlength=n_weeks * n
+    ).reshape(n_weeks, n)
+    hours = minutes / 60
+    runtime_hours = runtime / 60
+    ids = np.arange(n)
+    lists = []
+    for w in range(n_weeks):
+        listed = np.flatnonzero((hours[w] > 0) & ~np.isnan(runtime_hours))
+        views = hours[w][listed] / runtime_hours[listed]
+        # Ranked by views, then hours, then name (ids follow names).
+        order = np.lexsort((ids[listed], -hours[w][listed], -views))
+        lists.append(
+            tuple(
+                (int(listed[i]), float(hours[w][listed[i]]), float(views[i]))
+                for i in order[:TOP10_SIZE]
+            )
+        )
+    return Top10Weeks(names, runtime_hours, first, default_week(rollup), tuple(lists))
+
+
+def default_week(rollup: Rollup) -> int:
+    """The week number of the data's last complete week (Monday to Sunday inside the data);
+    its last week when no week is complete."""
+    last = int(period_of(rollup.last_day, "weekly"))
+    complete = last if rollup.last_day == period_start(last, "weekly") + 6 else last - 1
+    return complete if complete >= int(period_of(rollup.first_day, "weekly")) else last
+
+
+def top10(weeks: Top10Weeks, week: int) -> list[dict]:
+    """The Top 10 of a week number (from top10_weeks), with last week's rank and the weeks
+    each entry was listed up to this one."""
+    w = week - weeks.first_week
+    if not weeks.lists or not 0 <= w < len(weeks.lists):
+        return []
+    last_week = {e: rank for rank, (e, _, _) in enumerate(weeks.lists[w - 1], 1)} if w else {}
+    out = []
+    for rank, (entry, hours, views) in enumerate(weeks.lists[w], 1):
+        listed = sum(1 for past in weeks.lists[: w + 1] if any(e == entry for e, _, _ in past))
+        out.append(
+            {
+                "rank": rank,
+                "title": weeks.names[entry],
+                "hours_viewed": round(hours, 2),
+                "runtime_hours": round(float(weeks.runtime_hours[entry]), 2),
+                "views": round(views, 2),
+                "rank_last_week": last_week.get(entry),
+                "weeks_in_top10": listed,
+            }
+        )
+    return out

@@ -1,0 +1,64 @@
+"""Parse and validate the parameters of the title insights: level, title or series, week."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from data.events.params import InvalidParameter, _missing, parse_date, shown
+from data.events.series import DEFAULT_LEVEL, LEVELS
+from data.events.text_decoding import decode_escapes
+
+MAX_TITLE_CHARS = 500
+
+
+def parse_level(value: object) -> str:
+    """'title' (default), 'season' or 'series', case-insensitive."""
+    if _missing(value):
+        return DEFAULT_LEVEL
+    if isinstance(value, str) and value.isascii() and value.lower() in LEVELS:
+        return value.lower()
+    raise InvalidParameter(
+        f"level must be one of {', '.join(LEVELS)} (default {DEFAULT_LEVEL}), got {shown(value)}"
+    )
+
+
+def _name(value: object, key: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidParameter(f"{key} must be text, got {shown(value)}")
+    if len(value) > MAX_TITLE_CHARS:
+        raise InvalidParameter(
+            f"{key} may have at most {MAX_TITLE_CHARS} characters, got {len(value)}"
+        )
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        raise InvalidParameter(f"{key} must be valid Unicode text") from None
+    # Stored titles are decoded: an escaped spelling ("p<e5>") names the same title as "på".
+    return decode_escapes(value)
+
+
+def parse_title_or_series(params: Mapping) -> tuple[str | None, str | None]:
+    """(title, None) or (None, series): exactly one of ?title= and ?series= is given."""
+    title, series = params.get("title"), params.get("series")
+    if _missing(title) == _missing(series):
+        raise InvalidParameter(
+            "give either title (a title as the toplist names it) or series (a show's name)"
+        )
+    if not _missing(title):
+        return _name(title, "title"), None
+    return None, _name(series, "series")
+
+
+def parse_week(value: object) -> dt.date | None:
+    """A week by its Monday (YYYY-MM-DD), or None (not given: the last complete week)."""
+    if _missing(value):
+        return None
+    week = parse_date(value, "week")
+    if week.weekday() != 0:
+        monday = week - dt.timedelta(days=week.weekday())
+        raise InvalidParameter(
+            f"week must be a Monday (weeks run Monday to Sunday): {week.isoformat()} is a "
+            f"{week.strftime('%A')}, its week is {monday.isoformat()}"
+        )
+    return week
