@@ -89,6 +89,8 @@ def title_code(rollup: Rollup, title: str) -> int | None:
 
 def titles_of_show(rollup: Rollup, show: str) -> list[int]:
     """Codes of the titles whose show is `show`: the title itself and "show, ..." ones."""
+    if ", " in show:
+        return []  # a show's name is the text before the first ", ": it has none
     codes = [] if (own := title_code(rollup, show)) is None else [own]
     prefix = show + ", "
     i = bisect.bisect_left(rollup.titles, prefix)

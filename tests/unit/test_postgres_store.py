@@ -69,6 +69,15 @@ def answers(engine: EventsAnalytics, filters_list) -> dict:
         out[key, "kpis"] = engine.kpis(filters)
         out[key, "toplist"] = engine.toplist(25, filters)
         out[key, "dimensions"] = engine.dimensions(filters.start, filters.end)
+        for level in ("season", "series"):
+            out[key, "toplist", level] = engine.toplist(25, filters, level)
+        show = engine.toplist(1, Filters(), "series")[0]["title"]
+        out[key, "series"] = engine.title(filters, "weekly", series=show)
+        out[key, "title"] = engine.title(filters, "monthly", title=engine.toplist(1)[0]["title"])
+        for sessiontype in ("MOVIE", "SERIES", None):
+            dimensions = Filters(where=filters.where)
+            out[key, "top10", sessiontype] = engine.top10(None, sessiontype, dimensions)
+            out[key, "top10", sessiontype, 1] = engine.top10(D(2025, 3, 3), sessiontype, dimensions)
     return out
 
 
