@@ -17,6 +17,7 @@ from data.events.catalog import (
 )
 from data.events.params import COMPARES, DEFAULT_NUM, NUM_MAX, NUM_MIN
 from data.events.periods import DEFAULT_RESOLUTION, RESOLUTIONS
+from data.events.series import DEFAULT_LEVEL, LEVELS
 from routes.openapi_schemas import error, json_answer, ref
 
 RATE_LIMITED = error(
@@ -129,12 +130,24 @@ def _timeseries(metric) -> dict:
     }
 
 
+LEVEL = {
+    "name": "level",
+    "in": "query",
+    "description": (
+        "`title`: every title. `season` and `series`: SERIES rows roll up to their season "
+        '("Game of Thrones: Season 3") or show ("Game of Thrones"), the show being the title '
+        'before its first ", " and the season its seasonnumber; movies and rows without a '
+        "content type stay titles."
+    ),
+    "schema": {"type": "string", "enum": list(LEVELS), "default": DEFAULT_LEVEL},
+}
 _TOPLIST = {
     "get": {
         "operationId": "toplist",
-        "summary": "Most viewed titles (view events), ties by title; no empty titles.",
+        "summary": "Most viewed titles, seasons or shows (views), ties by name; no empty titles.",
         "tags": ["data"],
         "parameters": [
+            LEVEL,
             {
                 "name": "num",
                 "in": "query",

@@ -19,6 +19,7 @@ from routes.openapi_schemas import (
     json_answer,
     ref,
 )
+from routes.openapi_titles import TITLE_PATHS
 from web.paths import GAME_PREFIX
 
 BOARD_PARAMETERS = [
@@ -70,6 +71,7 @@ SPEC: dict = {
     ],
     "paths": {
         **DATA_PATHS,
+        **TITLE_PATHS,
         f"{GAME_PREFIX}/start": {
             "post": {
                 "operationId": "start_game",
