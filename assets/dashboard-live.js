@@ -46,5 +46,11 @@
     rememberClosed: function (isOpen) {
       return isOpen === false ? true : window.dash_clientside.no_update;
     },
+
+    /** The tab's title names the title whose own view is open, so tabs and history say it. */
+    nameTab: function (heading, hidden) {
+      document.title = hidden || !heading ? "Reelboard" : heading + " \u00b7 Reelboard";
+      return window.dash_clientside.no_update;
+    },
   });
 })();

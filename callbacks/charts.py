@@ -11,6 +11,7 @@ from callbacks.state import from_store
 from data.events.catalog import DIMENSION_BY_NAME, METRIC_BY_NAME
 from data.events.params import InvalidParameter
 from layouts import figures, ids
+from layouts.options import pick_of
 from layouts.timeseries import timeseries_figure
 
 _KPI_IDS = {
@@ -226,7 +227,14 @@ def register(app, analytics) -> None:
     def update_toplist(state_data, dark, _version):
         state = _state_or_wait(state_data)
         filters = state.filters()
-        rows = analytics.toplist(state.num, filters)
+        rows = analytics.toplist(state.num, filters, state.level)
+        details = analytics.toplist_details(
+            tuple(row["title"] for row in rows), filters, state.level
+        )
+        for row, detail in zip(rows, details, strict=True):
+            # A click on the bar opens this: a show's view for rolled-up series, else the title.
+            show = detail["series"] if state.level != "title" else None
+            row.update(detail, pick=pick_of(None if show else row["title"], show))
         note = views_note(analytics.untitled_views(filters))
         return figures.toplist_figure(rows, bool(dark)), note and f"Not listed: {note}."
 

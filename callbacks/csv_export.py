@@ -37,12 +37,16 @@ def to_csv(header: list[str], rows: list[list]) -> str:
 def filename(chart: str, state: ViewState) -> str:
     """A file name that says what is in it, e.g. unique-users_weekly_2025-03-01_2025-03-31.csv."""
     parts = [chart]
-    if chart != "toplist":
-        parts.append(state.resolution)
-        if state.breakdown:
-            parts.append(f"by-{state.breakdown}")
-    else:
+    if chart == "top10":  # a week's list: the week and the content type say what it is
+        return f"top10_{state.top10.lower()}_{state.week or 'latest-week'}.csv"
+    if chart == "toplist":
         parts.append(f"top{state.num}")
+        if state.level != "title":
+            parts.append(f"by-{state.level}")
+    else:
+        parts.append(state.resolution)
+        if state.breakdown and not chart.startswith("title"):
+            parts.append(f"by-{state.breakdown}")
     if state.sessiontype:
         parts.append(state.sessiontype.lower())
     if state.start or state.end:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -12,6 +13,9 @@ from callbacks import csv_export
 from callbacks.guard import guarded
 from callbacks.series import chart_series
 from callbacks.state import ViewState, from_store
+from callbacks.top10 import top10_of
+from data.events.params import InvalidParameter
+from data.events.title_insights import TitleNotFound
 from layouts import ids
 
 
@@ -29,8 +33,53 @@ def _outputs(download_id: str) -> list:
 
 
 def _toplist_rows(analytics, state: ViewState) -> list[list]:
-    rows = analytics.toplist(state.num, state.filters())
+    rows = analytics.toplist(state.num, state.filters(), state.level)
     return [[rank, row["title"], row["values"]] for rank, row in enumerate(rows, start=1)]
+
+
+_TOP10_COLUMNS = [
+    "rank",
+    "title",
+    "views",
+    "hours_viewed",
+    "runtime_hours",
+    "rank_last_week",
+    "weeks_in_top10",
+]
+
+
+def top10_table(analytics, state: ViewState) -> tuple[list[str], list[list]]:
+    """The Top 10 panel's list, with its week."""
+    entries, week = top10_of(analytics, state)
+    header = ["week", *_TOP10_COLUMNS]
+    when = week.isoformat() if week else ""
+    return header, [[when, *(e[c] for c in _TOP10_COLUMNS)] for e in entries]
+
+
+def title_table(analytics, state: ViewState) -> tuple[list[str], list[list]]:
+    """The open title's (or show's) numbers per period, as its chart shows them."""
+    try:
+        answer = analytics.title(state.filters(), state.resolution, state.title, state.series)
+    except TitleNotFound as exc:
+        raise InvalidParameter(str(exc)) from None
+    header = ["date", "views", "unique_viewers", "minutes_watched", "hours_watched"]
+    rows = [
+        [
+            row["date"],
+            row["views"],
+            row["unique_viewers"],
+            row["minutes_watched"],
+            round(row["minutes_watched"] / 60, 2),
+        ]
+        for row in answer["timeseries"]
+    ]
+    return header, rows
+
+
+def _title_stem(state: ViewState) -> str:
+    """title-<name in lower case, runs of other characters as one dash>."""
+    name = re.sub(r"\W+", "-", (state.series or state.title or "")).strip("-").lower()
+    return f"title-{name[:60] or 'untitled'}"
 
 
 class CsvDownload(NamedTuple):
@@ -79,6 +128,8 @@ DOWNLOADS = [
         lambda _state: "toplist",
         lambda analytics, state: (["rank", "title", "views"], _toplist_rows(analytics, state)),
     ),
+    CsvDownload(ids.TOP10_DOWNLOAD, ids.TOP10_CSV_BUTTON, lambda _state: "top10", top10_table),
+    CsvDownload(ids.TITLE_DOWNLOAD, ids.TITLE_CSV_BUTTON, _title_stem, title_table),
 ]
 
 

@@ -28,6 +28,10 @@ _CONTROLS = {
     "chart1": (ids.CHART1_METRIC, "value"),
     "chart2": (ids.CHART2_METRIC, "value"),
     "compare": (ids.COMPARE, "value"),
+    "level": (ids.TOPLIST_LEVEL, "value"),
+    "week": (ids.TOP10_WEEK, "value"),
+    "top10": (ids.TOP10_TYPE, "value"),
+    "pick": (ids.TITLE_PICKER, "value"),
 }
 _ZOOMABLE = (ids.UNIQUE_USERS_GRAPH, ids.MINUTES_WATCHED_GRAPH)
 
@@ -90,6 +94,17 @@ def _moved_dates(analytics, values: dict, preset, relayouts: dict, origin) -> tu
     return {"start": zoom[0], "end": zoom[1]}, before
 
 
+def _clicked_pick(click: object) -> str:
+    """The title picker value a click on a toplist bar stands for (its customdata)."""
+    try:
+        pick = click["points"][0]["customdata"][2]
+    except (TypeError, KeyError, IndexError):
+        raise PreventUpdate from None  # not a bar (a forged or empty click)
+    if not isinstance(pick, str):
+        raise PreventUpdate
+    return pick
+
+
 def _iso(value) -> str | None:
     if value is None:
         return None
@@ -114,11 +129,13 @@ def register(app, analytics) -> None:
             "controls": {key: Input(*prop) for key, prop in _CONTROLS.items()},
             "preset": Input(ids.DATE_PRESET, "value"),
             "relayouts": {graph: Input(graph, "relayoutData") for graph in _ZOOMABLE},
+            "bar": Input(ids.TOPLIST_GRAPH, "clickData"),
+            "back": Input(ids.TITLE_BACK, "n_clicks"),
         },
         state={"current": State(ids.STATE, "data"), "origin": State(ids.ZOOM_ORIGIN, "data")},
     )
     @guarded(_sync_failed)
-    def sync_state(search, controls, preset, relayouts, current, origin):
+    def sync_state(search, controls, preset, relayouts, bar, back, current, origin):
         """The URL drives the controls on load and history navigation; controls, presets and
         drag-zooms drive the URL.
 
@@ -147,6 +164,10 @@ def register(app, analytics) -> None:
             values.update({key: _iso(day) for key, day in moved.items()})
         elif trigger == ids.DATE_RANGE:
             new_origin = None  # dates picked by hand: a later double-click has nothing to undo
+        elif trigger in (ids.TOPLIST_GRAPH, ids.TITLE_BACK):
+            # A bar opens its title's (or show's) own view; "All titles" closes it.
+            moved = {"pick": _clicked_pick(bar) if trigger == ids.TOPLIST_GRAPH else None}
+            values.update(moved)
         state = from_controls(**values)
         query, stored = state.query(), state.to_store()
         return {

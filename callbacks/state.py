@@ -21,21 +21,31 @@ from data.events.params import (
     shown,
 )
 from data.events.periods import DEFAULT_RESOLUTION
+from data.events.series import DEFAULT_LEVEL
+from data.events.title_params import parse_level, parse_week
+from data.events.title_params import parse_title_or_series as _title_or_series
 from layouts.options import (
     BREAKDOWN_NONE,
     COMPARE_PREVIOUS,
     DEFAULT_CHART_METRICS,
+    DEFAULT_TOP10_TYPE,
     DEFAULT_TOPLIST_SIZE,
     FILTER_DIMENSIONS,
+    LATEST_WEEK,
     RESOLUTION_VALUES,
     SESSIONTYPE_VALUES,
+    TOP10_TYPES,
     TOPLIST_MAX,
     TOPLIST_MIN,
+    pick_of,
+    picked,
 )
 
 # Query parameter names: those of the /data routes where they mean the same, in URL order.
 # chart1 and chart2 are the two time-series cards' metrics; compare=previous adds the previous
-# period (as /data/kpis/?compare=previous does).
+# period (as /data/kpis/?compare=previous does). level is the toplist's (as /data/toplist/);
+# week and top10 the Top 10 panel's week and content type (/data/top10/'s week, sessiontype);
+# title or series opens that title's or show's own view (as /data/title/ names them).
 QUERY_KEYS = (
     "resolution",
     "num",
@@ -47,6 +57,11 @@ QUERY_KEYS = (
     "chart1",
     "chart2",
     "compare",
+    "level",
+    "week",
+    "top10",
+    "title",
+    "series",
 )
 _MAX_SEARCH = 4096  # longer query strings are not something the dashboard ever writes
 
@@ -66,6 +81,11 @@ class ViewState:
     chart1: str = DEFAULT_CHART_METRICS[0]
     chart2: str = DEFAULT_CHART_METRICS[1]
     compare: bool = False  # with the previous period
+    level: str = DEFAULT_LEVEL  # the toplist's: title, season or series
+    week: str | None = None  # the Top 10's week, its Monday 'YYYY-MM-DD'; None: the latest
+    top10: str = DEFAULT_TOP10_TYPE  # the Top 10's content type: MOVIE or SERIES
+    title: str | None = None  # the title whose own view is open (or, with series, the show)
+    series: str | None = None
 
     def filters(self) -> Filters:
         """The data/params Filters these values mean (same parsing as the /data routes)."""
@@ -88,8 +108,11 @@ class ViewState:
                 pairs.extend((key, item) for item in value)
             elif key == "compare":
                 pairs.append((key, COMPARE_PREVIOUS))
+            elif key in ("title", "series"):
+                pairs.append((key, value))  # last: a long title does not hide the rest
             else:
                 pairs.append((key, value))
+        pairs.sort(key=lambda pair: pair[0] in ("title", "series"))
         return "?" + urlencode(pairs) if pairs else ""
 
     def to_store(self) -> dict:
@@ -112,6 +135,10 @@ class ViewState:
             self.chart1,
             self.chart2,
             self.compare,
+            self.level,
+            self.week or LATEST_WEEK,
+            self.top10,
+            pick_of(self.title, self.series),
         )
 
 
@@ -163,6 +190,31 @@ def _checked_breakdown(value: object) -> str | None:
     return None if value == BREAKDOWN_NONE else parse_breakdown(value)
 
 
+def _checked_week(value: object) -> str | None:
+    if value in (None, "", LATEST_WEEK):
+        return None
+    return parse_week(value).isoformat()
+
+
+def _checked_top10(value: object) -> str:
+    if isinstance(value, str) and value in TOP10_TYPES:
+        return value
+    raise InvalidParameter(f"top10 must be one of {', '.join(TOP10_TYPES)}, got {shown(value)}")
+
+
+def _checked_pick(value: object) -> tuple[str | None, str | None]:
+    """(title, series) of the title picker's value ('title:...' or 'series:...'; None)."""
+    if value in (None, ""):
+        return None, None
+    try:
+        kind, name = picked(value)
+    except ValueError:
+        raise InvalidParameter(
+            f"the title choice must be title:<name> or series:<name>, got {shown(value)}"
+        ) from None
+    return _title_or_series({kind: name})
+
+
 def from_controls(  # noqa: PLR0913 - one argument per control, in the page's order
     resolution,
     num,
@@ -175,6 +227,10 @@ def from_controls(  # noqa: PLR0913 - one argument per control, in the page's or
     chart1=DEFAULT_CHART_METRICS[0],
     chart2=DEFAULT_CHART_METRICS[1],
     compare=False,
+    level=DEFAULT_LEVEL,
+    week=LATEST_WEEK,
+    top10=DEFAULT_TOP10_TYPE,
+    pick=None,
 ) -> ViewState:
     """Strictly check the controls' values (a forged request may send anything)."""
     if not isinstance(resolution, str) or resolution not in RESOLUTION_VALUES:
@@ -186,6 +242,7 @@ def from_controls(  # noqa: PLR0913 - one argument per control, in the page's or
             f"sessiontype must be one of all, MOVIE, SERIES, got {shown(sessiontype)}"
         )
     start_iso, end_iso = _checked_dates(start, end)
+    title, series = _checked_pick(pick)
     return ViewState(
         resolution=resolution,
         num=_checked_num(num),
@@ -198,6 +255,11 @@ def from_controls(  # noqa: PLR0913 - one argument per control, in the page's or
         chart1=_checked_metric("chart1", chart1),
         chart2=_checked_metric("chart2", chart2),
         compare=_checked_compare(compare),
+        level=parse_level(level),
+        week=_checked_week(week),
+        top10=_checked_top10(top10),
+        title=title,
+        series=series,
     )
 
 
@@ -224,6 +286,10 @@ def from_store(data: object) -> ViewState:
         data.get("chart1", DEFAULT_CHART_METRICS[0]),
         data.get("chart2", DEFAULT_CHART_METRICS[1]),
         data.get("compare", False),
+        data.get("level", DEFAULT_LEVEL),
+        data.get("week") or LATEST_WEEK,
+        data.get("top10", DEFAULT_TOP10_TYPE),
+        pick_of(data.get("title"), data.get("series")),
     )
 
 
@@ -265,6 +331,14 @@ def from_query(search: object) -> tuple[ViewState, list[str]]:
     attempt("chart1", lambda v: _checked_metric("chart1", v))
     attempt("chart2", lambda v: _checked_metric("chart2", v))
     attempt("compare", _compare_in_url)
+    attempt("level", parse_level)
+    attempt("week", _checked_week)
+    attempt("top10", lambda v: _checked_top10(v.upper() if isinstance(v, str) else v))
+    if "title" in params or "series" in params:
+        try:
+            values["title"], values["series"] = _title_or_series(params)
+        except InvalidParameter as exc:
+            notices.append(f"{exc}; showing all titles instead.")
     start, end = values.get("start"), values.get("end")
     try:
         check_order(*(dt.date.fromisoformat(day) if day else None for day in (start, end)))

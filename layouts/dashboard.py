@@ -6,6 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from data.events.periods import DEFAULT_RESOLUTION
+from data.events.series import DEFAULT_LEVEL
 from layouts import ids
 from layouts.components import chart_card, kpi_card, select, stale_while_loading
 from layouts.options import (
@@ -16,6 +17,7 @@ from layouts.options import (
     DEFAULT_TOPLIST_SIZE,
     FILTER_LABELS,
     IMPORT_COMMAND,
+    LEVEL_OPTIONS,
     METRIC_OPTIONS,
     PRESET_CUSTOM,
     PRESET_OPTIONS,
@@ -25,6 +27,8 @@ from layouts.options import (
     TOPLIST_MAX,
     TOPLIST_MIN,
 )
+from layouts.title_view import title_view
+from layouts.top10 import top10_panel
 from web.paths import GAME_PAGE_PATH
 
 # How often an open page asks whether new events landed (config LIVE_REFRESH_SECONDS).
@@ -174,6 +178,16 @@ def filter_bar() -> dbc.Card:
         class_name="mb-0 rb-compare-switch",
     )
     dates = html.Div([date_range, preset], className="rb-dates")
+    # Search-as-you-type: options come from a callback (the catalog may hold many titles).
+    title_picker = dcc.Dropdown(
+        id=ids.TITLE_PICKER,
+        options=[],
+        value=None,
+        searchable=True,
+        clearable=True,
+        placeholder="Find a title or series…",
+        className="rb-dropdown",
+    )
     return dbc.Card(
         dbc.CardBody(
             dbc.Row(
@@ -194,6 +208,7 @@ def filter_bar() -> dbc.Card:
                     _field("Break down by", breakdown, ids.BREAKDOWN, {"xs": 6, "md": 3, "xl": 2}),
                     *(_dimension_filter(name) for name in ids.DIMENSION_FILTERS),
                     dbc.Col(compare, xs=12, md=6, xl=3, className="rb-field rb-compare"),
+                    _field("Title", title_picker, ids.TITLE_PICKER, {"xs": 12, "md": 6, "xl": 3}),
                     dbc.Col(
                         [
                             html.Div(id=ids.DATA_SUMMARY, className="rb-data-summary"),
@@ -265,6 +280,13 @@ def charts() -> html.Div:
         role="group",
         **{"aria-labelledby": ids.TOPLIST_SIZE_LABEL},
     )
+    level = html.Div(
+        [
+            dbc.Label("Count by", html_for=ids.TOPLIST_LEVEL, className="rb-inline-label"),
+            select(ids.TOPLIST_LEVEL, LEVEL_OPTIONS, DEFAULT_LEVEL, "rb-level-select"),
+        ],
+        className="rb-toplist-level",
+    )
     return html.Div(
         [
             dbc.Row(
@@ -302,12 +324,12 @@ def charts() -> html.Div:
                 dbc.Col(
                     chart_card(
                         "Most viewed titles",
-                        "Titles by number of views, most viewed on top",
+                        "By number of views, most viewed on top; click a bar for its own view",
                         ids.TOPLIST_GRAPH,
                         ids.TOPLIST_CSV_BUTTON,
                         ids.TOPLIST_DOWNLOAD,
                         height="auto",
-                        toolbar=toplist_size,
+                        toolbar=html.Div([level, toplist_size], className="rb-toplist-tools"),
                         note_id=ids.TOPLIST_NOTE,
                     )
                 ),
@@ -321,7 +343,7 @@ def charts() -> html.Div:
 _JSON_LINKS = [
     (path, path)
     for path in ("/data/unique_users/", "/data/minutes_watched/", "/data/toplist/", "/data/kpis/",
-                 "/data/dimensions/")
+                 "/data/dimensions/", "/data/top10/")
 ] + [("API description", "/openapi.json")]  # fmt: skip
 
 
@@ -349,7 +371,13 @@ def build_layout(live_interval_ms: int = LIVE_INTERVAL_MS) -> html.Div:
             dcc.Interval(id=ids.LIVE_TIMER, interval=live_interval_ms),
             navbar(),
             dbc.Container(
-                [notices(), filter_bar(), kpi_row(), charts(), footer()],
+                [
+                    notices(),
+                    filter_bar(),
+                    html.Div([kpi_row(), charts(), top10_panel()], id=ids.OVERVIEW),
+                    title_view(),
+                    footer(),
+                ],
                 fluid=True,
                 className="rb-main",
             ),

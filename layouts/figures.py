@@ -137,13 +137,25 @@ def toplist_figure(rows: list[dict], dark: bool) -> dict:
         "orientation": "h",
         "x": [row["values"] for row in rows],
         "y": positions,
-        "customdata": [[row["title"], rank + 1] for rank, row in enumerate(rows)],
+        # [title, rank, what a click opens, unique viewers, hours] (the last three when known).
+        "customdata": [
+            [row["title"], rank + 1, row.get("pick"), row.get("unique_viewers"), row.get("hours")]
+            for rank, row in enumerate(rows)
+        ],
         "text": [f"{row['values']:,}" for row in rows],
         "textposition": "outside",
         "cliponaxis": False,
         "textfont": {"color": colors["muted"], "size": 11},
         "marker": {"color": colors["bars"], "line": {"width": 0}, "cornerradius": 4},
-        "hovertemplate": "#%{customdata[1]} %{customdata[0]}<br><b>%{x:,}</b> views<extra></extra>",
+        "hovertemplate": (
+            "#%{customdata[1]} %{customdata[0]}<br><b>%{x:,}</b> views"
+            + (
+                " · %{customdata[3]:,} unique viewers · %{customdata[4]:,.1f} hours"
+                if rows and "unique_viewers" in rows[0]
+                else ""
+            )
+            + "<extra></extra>"
+        ),
         "name": "Views",
     }
     layout = base_layout(

@@ -79,3 +79,30 @@ TOPLIST_DOWNLOAD = "toplist-download"
 THEME_SWITCH = "theme-switch"
 THEME = "theme"
 GAME_LINK = "game-link"
+
+# The toplist's level (level) and the title picker (title, series: a title's own view).
+TOPLIST_LEVEL = "toplist-level"
+TITLE_PICKER = "title-picker"
+
+# The overview (cards and charts) and, in its place while a title is chosen, its own view.
+OVERVIEW = "overview"
+TITLE_VIEW = "title-view"
+TITLE_BACK = "title-back"  # back to the overview
+TITLE_HEADING = "title-heading"
+TITLE_KIND = "title-kind"
+TITLE_KPIS = "title-kpis"
+TITLE_TIME_GRAPH = "title-time-graph"
+TITLE_COMPLETION_GRAPH = "title-completion-graph"
+TITLE_DEVICES_GRAPH = "title-devices-graph"
+TITLE_MARKETS_GRAPH = "title-markets-graph"
+TITLE_EPISODES = "title-episodes"  # a show's seasons and episodes
+TITLE_ERROR = "title-error"
+TITLE_CSV_BUTTON = "title-csv-button"
+TITLE_DOWNLOAD = "title-download"
+
+# The weekly Top 10 panel (top10: its content type; week).
+TOP10_TYPE = "top10-type"
+TOP10_WEEK = "top10-week"
+TOP10_TABLE = "top10-table"
+TOP10_CSV_BUTTON = "top10-csv-button"
+TOP10_DOWNLOAD = "top10-download"

@@ -53,3 +53,34 @@ PRESET_OPTIONS = [
     {"label": "Year to date", "value": "ytd"},
     {"label": "All dates", "value": "all"},
 ]
+
+# The toplist's level (/data/toplist/?level=): titles, or series rolled up to seasons or shows.
+LEVEL_OPTIONS = [
+    {"label": "Titles", "value": "title"},
+    {"label": "Seasons", "value": "season"},
+    {"label": "Series", "value": "series"},
+]
+
+# The Top 10 panel: its content type, and its week ("latest": the last complete one).
+TOP10_TYPE_OPTIONS = [{"label": "Movies", "value": "MOVIE"}, {"label": "Series", "value": "SERIES"}]
+TOP10_TYPES = tuple(o["value"] for o in TOP10_TYPE_OPTIONS)
+DEFAULT_TOP10_TYPE = "MOVIE"
+LATEST_WEEK = "latest"
+
+# The title picker's values name a title or a show: "title:<name>" or "series:<name>".
+PICK_KINDS = ("title", "series")
+
+
+def pick_of(title: str | None, series: str | None) -> str | None:
+    """The title picker's value for a title or a show (None: the overview)."""
+    if series is not None:
+        return f"series:{series}"
+    return None if title is None else f"title:{title}"
+
+
+def picked(value: object) -> tuple[str, str]:
+    """(kind, name) of a title picker value; ValueError for anything else."""
+    kind, _, name = value.partition(":") if isinstance(value, str) else ("", "", "")
+    if kind not in PICK_KINDS or not name:
+        raise ValueError(f"not a title picker value: {str(value)[:40]!r}")
+    return kind, name

@@ -279,15 +279,15 @@ class EventsAnalytics:
         return [{"title": title, "values": value} for title, value in rows]
 
     def toplist_details(self, names: tuple[str, ...], filters: Filters, level: str) -> list:
-        """Per toplist entry name: {"unique_viewers", "hours"} (the page's hover)."""
+        """Per toplist entry name: {"unique_viewers", "hours", "series": its show or None}."""
         rows = self._memo(
             ("toplist_details", names, filters, level),
             lambda r: tuple(
-                (row["unique_viewers"], row["hours"])
+                (row["unique_viewers"], row["hours"], row["series"])
                 for row in title_insights.entry_details(r, list(names), filters, level)
             ),
         )
-        return [{"unique_viewers": users, "hours": hours} for users, hours in rows]
+        return [{"unique_viewers": u, "hours": h, "series": s} for u, h, s in rows]
 
     def title(
         self,
@@ -302,6 +302,16 @@ class EventsAnalytics:
             lambda r: title_insights.title_insight(r, filters, resolution, title, series),
         )
         return copy.deepcopy(answer)
+
+    def search_titles(self, text: str) -> list:
+        """Titles and shows whose name contains text, most viewed first (the title picker)."""
+        found = self._memo(
+            ("search_titles", text),
+            lambda r: tuple(
+                (f["kind"], f["name"], f["views"]) for f in title_insights.search(r, text)
+            ),
+        )
+        return [{"kind": k, "name": n, "views": v} for k, n, v in found]
 
     def top10(
         self, week: dt.date | None, sessiontype: str | None, filters: Filters | None = None

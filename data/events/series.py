@@ -32,6 +32,12 @@ def season_name(show: str, season: int) -> str:
     return f"{show}: Season {season}" if season >= 0 else show
 
 
+def show_of_entry(name: str) -> str:
+    """The show of a season entry's name (season_name's inverse); a show's name is itself."""
+    show, _, season = name.rpartition(": Season ")
+    return show if show and season.isdigit() else name
+
+
 def sessiontype_of_combos(rollup: Rollup) -> np.ndarray:
     """Per combination, its content type's name (MOVIE, SERIES or (none)), as an object array."""
     index = DIMENSION_NAMES.index("sessiontype")

@@ -20,6 +20,7 @@ Definitions (each a careful analyst's reading of the issue that asked for them):
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import NamedTuple
 
 import numpy as np
@@ -28,7 +29,7 @@ from data.events import queries, series
 from data.events.catalog import DIMENSION_NAMES
 from data.events.encoding import PERCENT_BINS
 from data.events.params import Filters
-from data.events.periods import day_number, period_labels, period_of, period_start
+from data.events.periods import date_of, day_number, period_labels, period_of, period_start
 from data.events.rollup import Rollup
 
 TOP10_SIZE = 10
@@ -327,7 +328,8 @@ def _has_series_rows(rollup: Rollup, code: int) -> bool:
 
 
 def entry_details(rollup: Rollup, names: list[str], filters: Filters, level: str) -> list[dict]:
-    """Per toplist entry name (of the level): {"unique_viewers", "hours"} over the filters."""
+    """Per toplist entry name (of the level): {"unique_viewers", "hours", "series"} over the
+    filters."""
     index = series.entries(rollup, level)
     is_series = series.is_series_combo(rollup)
     position = {name: i for i, name in enumerate(index.names)}
@@ -342,10 +344,13 @@ def entry_details(rollup: Rollup, names: list[str], filters: Filters, level: str
         events = _events(rollup, codes, filters, series_only=False)
         lands = index.of_rows(events.title, events.combo, is_series) == entry
         minute_rows = entry_of_row == entry
+        rolled = events.title[lands & is_series[events.combo]]
         out.append(
             {
                 "unique_viewers": _distinct_users(events.user[lands]),
                 "hours": round(float(minutes[minute_rows].sum()) / 60, 2),
+                # The show an entry of SERIES rows belongs to (its own view), else None.
+                "series": series.show_of(rollup.titles[rolled[0]]) if rolled.size else None,
             }
         )
     return out
@@ -429,9 +434,23 @@ def top10_weeks(rollup: Rollup, sessiontype: str | None, filters: Filters) -> To
 def default_week(rollup: Rollup) -> int:
     """The week number of the data's last complete week (Monday to Sunday inside the data);
     its last week when no week is complete."""
-    last = int(period_of(rollup.last_day, "weekly"))
-    complete = last if rollup.last_day == period_start(last, "weekly") + 6 else last - 1
-    return complete if complete >= int(period_of(rollup.first_day, "weekly")) else last
+    return last_complete_week(rollup.first_day, rollup.last_day)
+
+
+def last_complete_week(first_day: int, last_day: int) -> int:
+    """The week number of the last week wholly inside days first_day..last_day (data ends
+    mid-week: the week before), or the last week when none is."""
+    last = int(period_of(last_day, "weekly"))
+    complete = last if last_day == period_start(last, "weekly") + 6 else last - 1
+    return complete if complete >= int(period_of(first_day, "weekly")) else last
+
+
+def data_weeks(first: dt.date, last: dt.date) -> tuple[list[dt.date], dt.date]:
+    """(the Mondays of every week from first to last, the last complete week's Monday)."""
+    lo, hi = day_number(first), day_number(last)
+    weeks = range(int(period_of(lo, "weekly")), int(period_of(hi, "weekly")) + 1)
+    mondays = [date_of(period_start(w, "weekly")) for w in weeks]
+    return mondays, date_of(period_start(last_complete_week(lo, hi), "weekly"))
 
 
 def top10(weeks: Top10Weeks, week: int) -> list[dict]:
@@ -456,3 +475,35 @@ def top10(weeks: Top10Weeks, week: int) -> list[dict]:
             }
         )
     return out
+
+
+# -- finding a title -------------------------------------------------------------------------
+
+SEARCH_LIMIT = 30
+
+
+def search(rollup: Rollup, text: str, limit: int = SEARCH_LIMIT) -> list[dict]:
+    """Titles and shows whose name contains `text` (case-insensitive), most viewed first,
+    names starting with it before the rest: [{"kind": "title"|"series", "name", "views"}]."""
+    needle = text.casefold().strip()
+    n_titles = len(rollup.titles)
+    views = np.bincount(rollup.total_title, weights=rollup.total_views, minlength=n_titles)
+    is_series = series.is_series_combo(rollup)[rollup.total_combo]
+    series_views = np.bincount(
+        rollup.total_title[is_series],
+        weights=rollup.total_views[is_series],
+        minlength=n_titles,
+    )
+    shows: dict[str, float] = {}
+    for code in np.flatnonzero(series_views).tolist():
+        show = series.show_of(rollup.titles[code])
+        shows[show] = shows.get(show, 0) + series_views[code]
+    found = [
+        ("series", show, count) for show, count in shows.items() if needle in show.casefold()
+    ] + [
+        ("title", name, views[code])
+        for code, name in enumerate(rollup.titles)
+        if needle in name.casefold()
+    ]
+    found.sort(key=lambda f: (not f[1].casefold().startswith(needle), -f[2], f[1], f[0]))
+    return [{"kind": k, "name": n, "views": int(v)} for k, n, v in found[:limit]]

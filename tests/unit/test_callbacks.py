@@ -31,6 +31,10 @@ CONTROL_DEFAULTS = {
     f"{ids.CHART2_METRIC}.value": "minutes_watched",
     f"{ids.COMPARE}.value": False,
     f"{ids.DATE_PRESET}.value": "custom",
+    f"{ids.TOPLIST_LEVEL}.value": "title",
+    f"{ids.TOP10_WEEK}.value": "latest",
+    f"{ids.TOP10_TYPE}.value": "MOVIE",
+    f"{ids.TITLE_PICKER}.value": None,
 }
 
 
@@ -159,7 +163,7 @@ def test_toplist_matches_the_data_route(client, dash_api, num):
     trace = figure["data"][0]
     assert len(trace["x"]) == len(expected) == num
     assert trace["x"] == [row["values"] for row in expected]
-    assert [title for title, _rank in trace["customdata"]] == [row["title"] for row in expected]
+    assert [row[0] for row in trace["customdata"]] == [row["title"] for row in expected]
     assert figure["layout"]["yaxis"]["autorange"] == "reversed"  # most viewed on top
 
 

@@ -76,7 +76,7 @@ def test_toplist_most_viewed_on_top_with_short_unique_labels():
     assert figures.short_title("x" * 100).endswith("…")
     assert len(figures.short_title("x" * 100)) == figures.TITLE_CHARS
     assert labels[0] == long + " (Part 1)"  # whole where there is room (the page cuts narrower)
-    assert [title for title, _ in trace["customdata"]] == [row["title"] for row in rows]
+    assert [row[0] for row in trace["customdata"]] == [row["title"] for row in rows]
     assert layout["height"] == figures.toplist_height(3)
 
 

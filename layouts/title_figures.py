@@ -1,0 +1,126 @@
+"""Plotly figures of a title's own view: viewers and hours per period, completion, audience."""
+
+from __future__ import annotations
+
+from layouts.figures import EMPTY_MESSAGE, alpha, axis, base_layout, message_figure, palette
+from layouts.period_axis import HOVER_FORMAT, period_range, period_ticks
+
+
+def time_figure(rows: list[dict], resolution: str, dark: bool) -> dict:
+    """Unique viewers per period as bars, hours watched as a line on a second axis."""
+    if not rows or not any(row["views"] for row in rows):
+        return message_figure(EMPTY_MESSAGE, dark)
+    colors = palette(dark)
+    dates = [row["date"] for row in rows]
+    hours = [round((row["minutes_watched"] or 0) / 60, 2) for row in rows]
+    bars = {
+        "type": "bar",
+        "x": dates,
+        "y": [row["unique_viewers"] for row in rows],
+        "name": "Unique viewers",
+        "marker": {"color": alpha(colors["users"], 0.75), "cornerradius": 3},
+        "hovertemplate": "%{y:,} unique viewers<extra></extra>",
+    }
+    line = {
+        "type": "scatter",
+        "mode": "lines+markers" if len(rows) <= 60 else "lines",
+        "x": dates,
+        "y": hours,
+        "yaxis": "y2",
+        "name": "Hours watched",
+        "line": {"color": colors["minutes"], "width": 2},
+        "marker": {"size": 5},
+        "hovertemplate": "%{y:,.1f} hours watched<extra></extra>",
+    }
+    layout = base_layout(
+        dark,
+        hovermode="x unified",
+        showlegend=True,
+        legend={"orientation": "h", "y": 1.12, "x": 0, "font": {"color": colors["muted"]}},
+        margin={"l": 8, "r": 8, "t": 28, "b": 8},
+        bargap=0.25,
+        xaxis=_period_axis(colors, dates, resolution),
+        yaxis=axis(colors, tickformat=",d", rangemode="tozero", fixedrange=True),
+        yaxis2=axis(
+            colors,
+            overlaying="y",
+            side="right",
+            showgrid=False,
+            rangemode="tozero",
+            tickformat=",.0f",
+            fixedrange=True,
+        ),
+    )
+    return {"data": [bars, line], "layout": layout}
+
+
+def _period_axis(colors: dict, dates: list[str], resolution: str) -> dict:
+    tickvals, ticktext = period_ticks(dates, resolution)
+    return axis(
+        colors,
+        type="date",
+        tickmode="array",
+        tickvals=tickvals,
+        ticktext=ticktext,
+        range=period_range(dates, resolution),
+        hoverformat=HOVER_FORMAT[resolution],
+        fixedrange=True,
+    )
+
+
+def completion_figure(histogram: list[dict], dark: bool) -> dict:
+    """Views per 10-point viewpercentage bin; the last bin (90 and more) is the completed."""
+    if not any(row["views"] for row in histogram):
+        return message_figure("No views with a known percentage", dark)
+    colors = palette(dark)
+    labels = [f"{row['from']}–{row['to']}" for row in histogram]
+    labels[-1] = f"{histogram[-1]['from']}+"
+    trace = {
+        "type": "bar",
+        "x": labels,
+        "y": [row["views"] for row in histogram],
+        "marker": {
+            "color": [alpha(colors["bars"], 0.6)] * (len(labels) - 1) + [colors["completion"]],
+            "cornerradius": 3,
+        },
+        "hovertemplate": "%{x} % watched: <b>%{y:,}</b> views<extra></extra>",
+    }
+    layout = base_layout(
+        dark,
+        bargap=0.12,
+        xaxis=axis(colors, title={"text": "% of the title watched"}, fixedrange=True),
+        yaxis=axis(colors, tickformat=",d", rangemode="tozero", fixedrange=True),
+    )
+    return {"data": [trace], "layout": layout}
+
+
+def shares_figure(values: list[dict], what: str, dark: bool) -> dict:
+    """Views per value of a dimension (device, market) as horizontal bars, most on top."""
+    height = max(160, 40 + 26 * len(values))
+    if not values:
+        return message_figure(EMPTY_MESSAGE, dark, height=height)
+    colors = palette(dark)
+    total = sum(row["views"] for row in values) or 1
+    trace = {
+        "type": "bar",
+        "orientation": "h",
+        "x": [row["views"] for row in values],
+        "y": [row["value"] for row in values],
+        "customdata": [round(row["views"] / total * 100, 1) for row in values],
+        "text": [f"{row['views']:,}" for row in values],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "textfont": {"color": colors["muted"], "size": 11},
+        "marker": {"color": colors["bars"], "cornerradius": 3},
+        "hovertemplate": f"%{{y}}: <b>%{{x:,}}</b> views (%{{customdata}} % of the {what})"
+        "<extra></extra>",
+    }
+    layout = base_layout(
+        dark,
+        height=height,
+        margin={"l": 8, "r": 48, "t": 8, "b": 8},
+        bargap=0.3,
+        xaxis=axis(colors, tickformat=",d", fixedrange=True, visible=False),
+        yaxis=axis(colors, autorange="reversed", showgrid=False, ticks="", fixedrange=True),
+    )
+    return {"data": [trace], "layout": layout}
