@@ -1,5 +1,5 @@
-"""The /data JSON API: time series of every catalog metric (with breakdowns), toplist, KPIs and
-the dimensions' values, all with the same filters."""
+"""The /data JSON API: time series of every catalog metric (with breakdowns), toplist, KPIs, the
+dimensions' values, retention and lifecycle, all with the same filters."""
 
 from __future__ import annotations
 
@@ -10,14 +10,17 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from data.events.catalog import METRIC_NAMES
 from data.events.params import (
+    DEFAULT_LIFECYCLE_RESOLUTION,
     Filters,
     InvalidParameter,
     parse_breakdown,
+    parse_cohort_resolution,
     parse_compare,
     parse_dates,
     parse_filters,
     parse_limit,
     parse_num,
+    parse_periods,
     parse_resolution,
     parse_sessiontype,
 )
@@ -34,9 +37,17 @@ _ALLOWED = ["GET", "HEAD", "OPTIONS"]
 # Every method is routed to the views and refused in _read_only, so that a 405 comes from this
 # blueprint's JSON error handler (a routing-level 405 never reaches blueprint handlers).
 _ROUTED = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
-_ROUTES = ", ".join(
-    f"/data/{name}/" for name in (*METRIC_NAMES, "toplist", "kpis", "dimensions", "title", "top10")
+_NAMES = (
+    *METRIC_NAMES,
+    "toplist",
+    "kpis",
+    "dimensions",
+    "title",
+    "top10",
+    "retention",
+    "lifecycle",
 )
+_ROUTES = ", ".join(f"/data/{name}/" for name in _NAMES)
 
 
 @bp.before_request
@@ -98,6 +109,23 @@ def dimensions():
     """Each dimension's values with their views over start..end (dimension filters ignored)."""
     start, end = parse_dates(request.args)
     return jsonify(services.analytics().dimensions(start, end))
+
+
+@bp.route("/retention/", methods=_ROUTED, strict_slashes=False)
+def retention():
+    """Users by the period first seen: ?resolution=weekly|monthly, periods=1..52 (8), filters."""
+    resolution = parse_cohort_resolution(request.args.get("resolution"))
+    periods = parse_periods(request.args.get("periods"))
+    filters = parse_filters(request.args)
+    return jsonify(services.analytics().retention(resolution, periods, filters))
+
+
+@bp.route("/lifecycle/", methods=_ROUTED, strict_slashes=False)
+def lifecycle():
+    """New, returning, resurrecting and dormant users per period: ?resolution (weekly), filters."""
+    resolution = parse_resolution(request.args.get("resolution"), DEFAULT_LIFECYCLE_RESOLUTION)
+    filters = parse_filters(request.args)
+    return jsonify(services.analytics().lifecycle(resolution, filters))
 
 
 @bp.route("/<metric>/", methods=_ROUTED, strict_slashes=False)

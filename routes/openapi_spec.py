@@ -9,6 +9,7 @@ from data.game.rules import (
     DEFAULT_MAX_VALUE,
     MAX_LIMIT,
 )
+from routes.openapi_cohorts import COHORT_PATHS
 from routes.openapi_data import DATA_PATHS, RATE_LIMITED
 from routes.openapi_schemas import (
     MAX_VALUE_SCHEMA,
@@ -72,6 +73,7 @@ SPEC: dict = {
     "paths": {
         **DATA_PATHS,
         **TITLE_PATHS,
+        **COHORT_PATHS,
         f"{GAME_PREFIX}/start": {
             "post": {
                 "operationId": "start_game",

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from cachetools import LRUCache
 
-from data.events import queries, title_insights
+from data.events import cohorts, queries, title_insights
 from data.events.catalog import DEFAULT_BREAKDOWN_LIMIT
 from data.events.comparison import PreviousRange
 from data.events.object_size import approx_size
@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 _MISSING = object()
 _CACHE_BYTES = 64 * 1024 * 1024
 _CHUNK_ROWS = 200_000
+_LIFECYCLE_KEYS = ("date", *cohorts.LIFECYCLE_STATES)
 _RETRY_SECONDS = 1.0  # a failed switch is answered again, not retried, for this long
 
 
@@ -363,6 +364,30 @@ class EventsAnalytics:
         """Each dimension's values with their views over start..end, most viewed first."""
         result = self._memo(("dimensions", start, end), lambda r: queries.dimensions(r, start, end))
         return {name: [dict(entry) for entry in entries] for name, entries in result.items()}
+
+    def retention(self, resolution: str, periods: int, filters: Filters | None = None) -> list:
+        """[{"cohort", "size", "retained"}] per cohort of users by their first period."""
+        filters = filters or Filters()
+        rows = self._memo(
+            ("retention", resolution, periods, filters),
+            lambda r: tuple(
+                (row["cohort"], row["size"], tuple(row["retained"]))
+                for row in cohorts.retention(r, resolution, periods, filters)
+            ),
+        )
+        return [{"cohort": c, "size": n, "retained": list(kept)} for c, n, kept in rows]
+
+    def lifecycle(self, resolution: str, filters: Filters | None = None) -> list:
+        """[{"date", "new", "returning", "resurrecting", "dormant"}] per period, zero-filled."""
+        filters = filters or Filters()
+        rows = self._memo(
+            ("lifecycle", resolution, filters),
+            lambda r: tuple(
+                tuple(row[key] for key in _LIFECYCLE_KEYS)
+                for row in cohorts.lifecycle(r, resolution, filters)
+            ),
+        )
+        return [dict(zip(_LIFECYCLE_KEYS, row, strict=True)) for row in rows]
 
     def version(self) -> str:
         """A name of the data version served now ("empty" without events): the same in every

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from data.events.params import Filters, InvalidParameter
+from data.events.params import COHORT_RESOLUTIONS, Filters, InvalidParameter
 from data.events.periods import (
     RESOLUTIONS,
     day_number,
@@ -30,11 +30,7 @@ from data.events.queries import _cells, _covering_rows, _periods, _range, allowe
 from data.events.rollup import Rollup
 from data.events.user_tables import UserRows
 
-COHORT_RESOLUTIONS = ("weekly", "monthly")
-DEFAULT_COHORT_RESOLUTION = "weekly"
-DEFAULT_LIFECYCLE_RESOLUTION = "weekly"
-DEFAULT_RETENTION_PERIODS = 8
-RETENTION_PERIODS_MIN, RETENTION_PERIODS_MAX = 1, 52
+LIFECYCLE_STATES = ("new", "returning", "resurrecting", "dormant")
 _MATRIX_CELLS = 1 << 28  # up to this many (user, period) cells, distinct pairs come from a bitmap
 
 
@@ -196,7 +192,5 @@ def lifecycle(rollup: Rollup, resolution: str, filters: Filters) -> list[dict]:
     resurrecting = per_slot(~first & (gap > 1))
     dormant = per_slot(lapses, 1)
     labels = period_labels(p_lo, p_hi, resolution)
-    return [
-        {"date": d, "new": n, "returning": r, "resurrecting": s, "dormant": m}
-        for d, n, r, s, m in zip(labels, new, returning, resurrecting, dormant, strict=True)
-    ]
+    columns = zip(labels, new, returning, resurrecting, dormant, strict=True)
+    return [dict(zip(("date", *LIFECYCLE_STATES), row, strict=True)) for row in columns]

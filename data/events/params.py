@@ -25,6 +25,11 @@ from data.events.text_decoding import decode_escapes
 DEFAULT_NUM = 10
 COMPARES = ("previous",)  # what ?compare= may ask for (data/events/comparison.py)
 NUM_MIN, NUM_MAX = 1, 1000
+COHORT_RESOLUTIONS = ("weekly", "monthly")  # what retention groups users by (data/events/cohorts)
+DEFAULT_COHORT_RESOLUTION = "weekly"
+DEFAULT_LIFECYCLE_RESOLUTION = "weekly"
+DEFAULT_PERIODS = 8
+PERIODS_MIN, PERIODS_MAX = 1, 52
 
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _INT_RE = re.compile(r"[0-9]{1,12}")
@@ -89,11 +94,39 @@ def _choice(value: object, choices: tuple[str, ...], normal: str, name: str, def
     )
 
 
-def parse_resolution(value: object) -> str:
-    """'daily' (default), 'weekly' or 'monthly', case-insensitive."""
+def parse_resolution(value: object, default: str = DEFAULT_RESOLUTION) -> str:
+    """'daily', 'weekly' or 'monthly', case-insensitive; missing: `default` (daily)."""
     if _missing(value):
-        return DEFAULT_RESOLUTION
-    return _choice(value, RESOLUTIONS, "lower", "resolution", f"default {DEFAULT_RESOLUTION}")
+        return default
+    return _choice(value, RESOLUTIONS, "lower", "resolution", f"default {default}")
+
+
+def parse_cohort_resolution(value: object) -> str:
+    """Retention's period: 'weekly' (default) or 'monthly', case-insensitive."""
+    if _missing(value):
+        return DEFAULT_COHORT_RESOLUTION
+    return _choice(
+        value, COHORT_RESOLUTIONS, "lower", "resolution", f"default {DEFAULT_COHORT_RESOLUTION}"
+    )
+
+
+def parse_periods(value: object) -> int:
+    """How many periods retention follows each cohort: an integer from 1 to 52 (default 8)."""
+    message = (
+        f"periods must be an integer from {PERIODS_MIN} to {PERIODS_MAX} "
+        f"(default {DEFAULT_PERIODS})"
+    )
+    if _missing(value):
+        return DEFAULT_PERIODS
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and _INT_RE.fullmatch(value):
+        number = int(value)
+    else:
+        number = None
+    if number is not None and PERIODS_MIN <= number <= PERIODS_MAX:
+        return number
+    raise InvalidParameter(f"{message}, got {shown(value)}")
 
 
 def parse_num(value: object) -> int:
