@@ -10,11 +10,13 @@ from werkzeug.datastructures import MultiDict
 from data.events.params import (
     Filters,
     InvalidParameter,
+    parse_cohort_resolution,
     parse_compare,
     parse_date,
     parse_filters,
     parse_limit,
     parse_num,
+    parse_periods,
     parse_resolution,
     parse_sessiontype,
 )
@@ -39,6 +41,41 @@ def test_resolution_refused_names_allowed_values(given):
     with pytest.raises(InvalidParameter) as err:
         parse_resolution(given)
     assert "daily, weekly, monthly" in str(err.value)
+
+
+def test_resolution_default_may_be_given():
+    assert (
+        parse_resolution("", "weekly") == "weekly"
+        and parse_resolution("Daily", "weekly") == "daily"
+    )
+    with pytest.raises(InvalidParameter, match=r"\(default weekly\)"):
+        parse_resolution("x", "weekly")
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"), [(None, "weekly"), ("", "weekly"), ("Monthly", "monthly")]
+)
+def test_cohort_resolution(given, expected):
+    assert parse_cohort_resolution(given) == expected
+
+
+@pytest.mark.parametrize("given", ["daily", "yearly", 1])
+def test_cohort_resolution_refused(given):
+    with pytest.raises(InvalidParameter, match="weekly, monthly"):
+        parse_cohort_resolution(given)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"), [(None, 8), ("", 8), ("1", 1), ("52", 52), (12, 12)]
+)
+def test_periods_accepted(given, expected):
+    assert parse_periods(given) == expected
+
+
+@pytest.mark.parametrize("given", ["0", "53", "x", "-1", "+5", "1.0", 0, True, "\uff15"])
+def test_periods_refused(given):
+    with pytest.raises(InvalidParameter, match="integer from 1 to 52"):
+        parse_periods(given)
 
 
 @pytest.mark.parametrize(
