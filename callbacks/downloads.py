@@ -10,6 +10,7 @@ from dash import Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks import csv_export
+from callbacks.cohorts import retention_of
 from callbacks.guard import guarded
 from callbacks.series import chart_series
 from callbacks.state import ViewState, from_store
@@ -76,6 +77,23 @@ def title_table(analytics, state: ViewState) -> tuple[list[str], list[list]]:
     return header, rows
 
 
+def retention_table(analytics, state: ViewState) -> tuple[list[str], list[list]]:
+    """One row per cohort and period after its first: its users then, and their share."""
+    resolution, cohorts = retention_of(analytics, state)
+    rows = [
+        [cohort["cohort"], cohort["size"], k, users, round(users / cohort["size"], 4)]
+        for cohort in cohorts
+        for k, users in enumerate(cohort["retained"])
+    ]
+    return ["cohort", "size", f"{resolution.removesuffix('ly')}s_after", "users", "share"], rows
+
+
+def lifecycle_table(analytics, state: ViewState) -> tuple[list[str], list[list]]:
+    header = ["date", "new", "returning", "resurrecting", "dormant"]
+    rows = analytics.lifecycle(state.resolution, state.filters())
+    return header, [[row[key] for key in header] for row in rows]
+
+
 def _title_stem(state: ViewState) -> str:
     """title-<name in lower case, runs of other characters as one dash>."""
     name = re.sub(r"\W+", "-", (state.series or state.title or "")).strip("-").lower()
@@ -130,6 +148,12 @@ DOWNLOADS = [
     ),
     CsvDownload(ids.TOP10_DOWNLOAD, ids.TOP10_CSV_BUTTON, lambda _state: "top10", top10_table),
     CsvDownload(ids.TITLE_DOWNLOAD, ids.TITLE_CSV_BUTTON, _title_stem, title_table),
+    CsvDownload(
+        ids.RETENTION_DOWNLOAD, ids.RETENTION_CSV_BUTTON, lambda _s: "retention", retention_table
+    ),
+    CsvDownload(
+        ids.LIFECYCLE_DOWNLOAD, ids.LIFECYCLE_CSV_BUTTON, lambda _s: "lifecycle", lifecycle_table
+    ),
 ]
 
 

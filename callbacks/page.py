@@ -14,7 +14,7 @@ from callbacks.zoom import RESET, zoomed_range
 from data.events.date_presets import PRESETS, preset_of, preset_range
 from data.events.params import InvalidParameter, shown
 from layouts import ids
-from layouts.options import FILTER_DIMENSIONS, PRESET_CUSTOM
+from layouts.options import FILTER_DIMENSIONS, PRESET_CUSTOM, pick_of
 
 # Every control, by the view state's field it sets (in from_controls' order).
 _CONTROLS = {
@@ -31,7 +31,6 @@ _CONTROLS = {
     "level": (ids.TOPLIST_LEVEL, "value"),
     "week": (ids.TOP10_WEEK, "value"),
     "top10": (ids.TOP10_TYPE, "value"),
-    "pick": (ids.TITLE_PICKER, "value"),
 }
 _ZOOMABLE = (ids.UNIQUE_USERS_GRAPH, ids.MINUTES_WATCHED_GRAPH)
 
@@ -51,7 +50,8 @@ def _describe_failed(message: str, _inputs: dict) -> tuple:
 
 def _sync_failed(message: str, _inputs: dict) -> dict:
     """Forged or broken control values: say so, and change nothing else."""
-    result = {key: no_update for key in ("search", "state", "preset", "origin", *_CONTROLS)}
+    keys = ("search", "state", "preset", "origin", "picker", *_CONTROLS)
+    result = dict.fromkeys(keys, no_update)
     result.update(notice=message, notice_open=True)
     return result
 
@@ -94,6 +94,16 @@ def _moved_dates(analytics, values: dict, preset, relayouts: dict, origin) -> tu
     return {"start": zoom[0], "end": zoom[1]}, before
 
 
+def _current_pick(current: object) -> str | None:
+    """The title picker value of the title open in the stored state (None: the overview)."""
+    if not isinstance(current, dict):
+        return None
+    title, series = current.get("title"), current.get("series")
+    return pick_of(
+        title if isinstance(title, str) else None, series if isinstance(series, str) else None
+    )
+
+
 def _clicked_pick(click: object) -> str:
     """The title picker value a click on a toplist bar stands for (its customdata)."""
     try:
@@ -123,6 +133,7 @@ def register(app, analytics) -> None:
             "notice_open": Output(ids.URL_NOTICE, "is_open"),
             "preset": Output(ids.DATE_PRESET, "value"),
             "origin": Output(ids.ZOOM_ORIGIN, "data"),
+            "picker": Output(ids.TITLE_PICKER, "value"),
         },
         inputs={
             "search": Input(ids.URL, "search"),
@@ -131,11 +142,12 @@ def register(app, analytics) -> None:
             "relayouts": {graph: Input(graph, "relayoutData") for graph in _ZOOMABLE},
             "bar": Input(ids.TOPLIST_GRAPH, "clickData"),
             "back": Input(ids.TITLE_BACK, "n_clicks"),
+            "picker": Input(ids.TITLE_PICKER, "value"),
         },
         state={"current": State(ids.STATE, "data"), "origin": State(ids.ZOOM_ORIGIN, "data")},
     )
     @guarded(_sync_failed)
-    def sync_state(search, controls, preset, relayouts, bar, back, current, origin):
+    def sync_state(search, controls, preset, relayouts, bar, back, picker, current, origin):
         """The URL drives the controls on load and history navigation; controls, presets and
         drag-zooms drive the URL.
 
@@ -156,6 +168,7 @@ def register(app, analytics) -> None:
                 "notice_open": bool(messages),
                 "preset": _preset_value(analytics, state),
                 "origin": None,
+                "picker": None,
             }
         values = dict(controls)
         moved, new_origin = {}, no_update
@@ -164,10 +177,18 @@ def register(app, analytics) -> None:
             values.update({key: _iso(day) for key, day in moved.items()})
         elif trigger == ids.DATE_RANGE:
             new_origin = None  # dates picked by hand: a later double-click has nothing to undo
-        elif trigger in (ids.TOPLIST_GRAPH, ids.TITLE_BACK):
-            # A bar opens its title's (or show's) own view; "All titles" closes it.
-            moved = {"pick": _clicked_pick(bar) if trigger == ids.TOPLIST_GRAPH else None}
-            values.update(moved)
+        # The open title (or show) stays open through other changes; a toplist bar or the
+        # title picker opens one, "All titles" closes it. The picker is a search box, not a
+        # control: it empties once it has opened its choice.
+        values["pick"] = _current_pick(current)
+        if trigger == ids.TOPLIST_GRAPH:
+            values["pick"] = _clicked_pick(bar)
+        elif trigger == ids.TITLE_BACK:
+            values["pick"] = None
+        elif trigger == ids.TITLE_PICKER:
+            if not picker:
+                raise PreventUpdate
+            values["pick"] = picker
         state = from_controls(**values)
         query, stored = state.query(), state.to_store()
         return {
@@ -178,6 +199,7 @@ def register(app, analytics) -> None:
             "notice_open": False,
             "preset": _preset_value(analytics, state) if trigger != ids.DATE_PRESET else no_update,
             "origin": new_origin,
+            "picker": None if trigger == ids.TITLE_PICKER else no_update,
         }
 
     @app.callback(

@@ -123,7 +123,7 @@ class ViewState:
         return data
 
     def control_values(self) -> tuple:
-        """Values for the controls, in from_controls' order."""
+        """Values for the controls, in from_controls' order (the open title is not one)."""
         return (
             self.resolution,
             self.num,
@@ -138,7 +138,6 @@ class ViewState:
             self.level,
             self.week or LATEST_WEEK,
             self.top10,
-            pick_of(self.title, self.series),
         )
 
 

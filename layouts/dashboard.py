@@ -339,11 +339,44 @@ def charts() -> html.Div:
     )
 
 
+def audience() -> dbc.Row:
+    """Retention of the users' cohorts and their lifecycle, side by side on wide screens."""
+    return dbc.Row(
+        [
+            dbc.Col(
+                chart_card(
+                    "Retention",
+                    "",
+                    ids.RETENTION_GRAPH,
+                    ids.RETENTION_CSV_BUTTON,
+                    ids.RETENTION_DOWNLOAD,
+                    height="360px",
+                    subtitle_id=ids.RETENTION_SUBTITLE,
+                ),
+                lg=6,
+            ),
+            dbc.Col(
+                chart_card(
+                    "Lifecycle",
+                    "",
+                    ids.LIFECYCLE_GRAPH,
+                    ids.LIFECYCLE_CSV_BUTTON,
+                    ids.LIFECYCLE_DOWNLOAD,
+                    height="360px",
+                    subtitle_id=ids.LIFECYCLE_SUBTITLE,
+                ),
+                lg=6,
+            ),
+        ],
+        className="g-3",
+    )
+
+
 # (text, link) of the JSON routes the page's numbers come from.
 _JSON_LINKS = [
     (path, path)
     for path in ("/data/unique_users/", "/data/minutes_watched/", "/data/toplist/", "/data/kpis/",
-                 "/data/dimensions/", "/data/top10/")
+                 "/data/dimensions/", "/data/top10/", "/data/retention/", "/data/lifecycle/")
 ] + [("API description", "/openapi.json")]  # fmt: skip
 
 
@@ -374,7 +407,11 @@ def build_layout(live_interval_ms: int = LIVE_INTERVAL_MS) -> html.Div:
                 [
                     notices(),
                     filter_bar(),
-                    html.Div([kpi_row(), charts(), top10_panel()], id=ids.OVERVIEW),
+                    html.Div(
+                        [kpi_row(), charts(), top10_panel(), audience()],
+                        id=ids.OVERVIEW,
+                        className="rb-overview",
+                    ),
                     title_view(),
                     footer(),
                 ],

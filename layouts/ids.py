@@ -106,3 +106,13 @@ TOP10_WEEK = "top10-week"
 TOP10_TABLE = "top10-table"
 TOP10_CSV_BUTTON = "top10-csv-button"
 TOP10_DOWNLOAD = "top10-download"
+
+# Retention (cohorts by first period) and the users' lifecycle, per the page's resolution.
+RETENTION_GRAPH = "retention-graph"
+RETENTION_CSV_BUTTON = "retention-csv-button"
+RETENTION_DOWNLOAD = "retention-download"
+RETENTION_SUBTITLE = "retention-subtitle"
+LIFECYCLE_GRAPH = "lifecycle-graph"
+LIFECYCLE_CSV_BUTTON = "lifecycle-csv-button"
+LIFECYCLE_DOWNLOAD = "lifecycle-download"
+LIFECYCLE_SUBTITLE = "lifecycle-subtitle"

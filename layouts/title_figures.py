@@ -96,9 +96,8 @@ def completion_figure(histogram: list[dict], dark: bool) -> dict:
 
 def shares_figure(values: list[dict], what: str, dark: bool) -> dict:
     """Views per value of a dimension (device, market) as horizontal bars, most on top."""
-    height = max(160, 40 + 26 * len(values))
     if not values:
-        return message_figure(EMPTY_MESSAGE, dark, height=height)
+        return message_figure(EMPTY_MESSAGE, dark)
     colors = palette(dark)
     total = sum(row["views"] for row in values) or 1
     trace = {
@@ -117,7 +116,6 @@ def shares_figure(values: list[dict], what: str, dark: bool) -> dict:
     }
     layout = base_layout(
         dark,
-        height=height,
         margin={"l": 8, "r": 48, "t": 8, "b": 8},
         bargap=0.3,
         xaxis=axis(colors, tickformat=",d", fixedrange=True, visible=False),

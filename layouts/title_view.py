@@ -85,11 +85,15 @@ def title_view() -> html.Div:
             dbc.Row(
                 [
                     dbc.Col(
-                        _graph_card("Devices", "Views per device", ids.TITLE_DEVICES_GRAPH, "auto"),
+                        _graph_card(
+                            "Devices", "Views per device", ids.TITLE_DEVICES_GRAPH, "280px"
+                        ),
                         md=6,
                     ),
                     dbc.Col(
-                        _graph_card("Markets", "Views per market", ids.TITLE_MARKETS_GRAPH, "auto"),
+                        _graph_card(
+                            "Markets", "Views per market", ids.TITLE_MARKETS_GRAPH, "280px"
+                        ),
                         md=6,
                     ),
                 ],
@@ -114,7 +118,7 @@ def title_kpis(numbers: dict) -> list:
         ("Completion", "–" if rate is None else f"{rate * 100:.1f} %"),
     ]
     return [
-        html.Div(
+        dbc.Card(
             [html.Div(label, className="rb-kpi-label"), html.Div(value, className="rb-kpi-value")],
             className="rb-card rb-title-kpi",
         )

@@ -61,7 +61,7 @@ def top10_panel() -> dbc.Card:
     )
     return dbc.Card(
         [header, stale_while_loading(html.Div(id=ids.TOP10_TABLE, className="rb-top10"))],
-        className="rb-card mt-3",
+        className="rb-card",
     )
 
 

@@ -34,7 +34,6 @@ CONTROL_DEFAULTS = {
     f"{ids.TOPLIST_LEVEL}.value": "title",
     f"{ids.TOP10_WEEK}.value": "latest",
     f"{ids.TOP10_TYPE}.value": "MOVIE",
-    f"{ids.TITLE_PICKER}.value": None,
 }
 
 

@@ -1,0 +1,70 @@
+"""Retention and lifecycle cards: the users' cohorts and comings and goings, per period."""
+
+from __future__ import annotations
+
+from dash import Input, Output
+
+from callbacks.guard import guarded
+from callbacks.state import ViewState, from_store
+from data.events.params import DEFAULT_PERIODS
+from layouts import cohort_figures, figures, ids
+
+# Cohorts of days are too many and too small to read: a daily page groups them by week.
+_COHORT_RESOLUTION = {"daily": "weekly", "weekly": "weekly", "monthly": "monthly"}
+
+
+def retention_of(analytics, state: ViewState) -> tuple[str, list[dict]]:
+    """(the cohorts' resolution, the cohorts) the retention card shows for the state."""
+    resolution = _COHORT_RESOLUTION[state.resolution]
+    return resolution, analytics.retention(resolution, DEFAULT_PERIODS, state.filters())
+
+
+def _failed(message: str, inputs: dict) -> tuple:
+    return figures.message_figure(message, bool(inputs["dark"]), error=True), None
+
+
+def register(app, analytics) -> None:
+    """Register the retention and lifecycle callbacks on `app`."""
+
+    @app.callback(
+        Output(ids.RETENTION_GRAPH, "figure"),
+        Output(ids.RETENTION_SUBTITLE, "children"),
+        Input(ids.STATE, "data"),
+        Input(ids.THEME_SWITCH, "value"),
+        Input(ids.DATA_REFRESH, "data"),
+        prevent_initial_call=True,
+    )
+    @guarded(_failed)
+    def update_retention(state_data, dark, _version):
+        state = from_store(state_data)
+        resolution, cohorts = retention_of(analytics, state)
+        word = cohort_figures.PERIOD_WORD[resolution]
+        subtitle = (
+            f"Users by the {word} of their first view in the range: the share still watching "
+            f"each {word} after"
+        )
+        if len(cohorts) > cohort_figures.MAX_COHORTS_SHOWN:
+            subtitle += (
+                f" (the newest {cohort_figures.MAX_COHORTS_SHOWN} of {len(cohorts)} cohorts; "
+                "the CSV has all)"
+            )
+        return cohort_figures.retention_figure(cohorts, resolution, bool(dark)), subtitle
+
+    @app.callback(
+        Output(ids.LIFECYCLE_GRAPH, "figure"),
+        Output(ids.LIFECYCLE_SUBTITLE, "children"),
+        Input(ids.STATE, "data"),
+        Input(ids.THEME_SWITCH, "value"),
+        Input(ids.DATA_REFRESH, "data"),
+        prevent_initial_call=True,
+    )
+    @guarded(_failed)
+    def update_lifecycle(state_data, dark, _version):
+        state = from_store(state_data)
+        rows = analytics.lifecycle(state.resolution, state.filters())
+        word = cohort_figures.PERIOD_WORD[state.resolution]
+        subtitle = (
+            f"Active users per {word}: new, back from the {word} before, back after a gap; "
+            f"dormant: active the {word} before, not this one"
+        )
+        return cohort_figures.lifecycle_figure(rows, state.resolution, bool(dark)), subtitle
