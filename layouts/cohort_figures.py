@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from layouts.figures import alpha, axis, base_layout, message_figure, palette
-from layouts.period_axis import HOVER_FORMAT, period_range, period_ticks
+from layouts.period_axis import period_axis
 
 PERIOD_WORD = {"daily": "day", "weekly": "week", "monthly": "month"}
 MAX_COHORTS_SHOWN = 16  # more rows than this no longer fit the card legibly (the CSV has all)
@@ -114,7 +114,6 @@ def lifecycle_figure(rows: list[dict], resolution: str, dark: bool) -> dict:
                 "hovertemplate": f"{label}: %{{customdata:,}}<extra></extra>",
             }
         )
-    tickvals, ticktext = period_ticks(dates, resolution)
     layout = base_layout(
         dark,
         barmode="relative",
@@ -123,16 +122,7 @@ def lifecycle_figure(rows: list[dict], resolution: str, dark: bool) -> dict:
         showlegend=True,
         legend={"orientation": "h", "y": 1.12, "x": 0, "font": {"color": colors["muted"]}},
         margin={"l": 8, "r": 8, "t": 28, "b": 8},
-        xaxis=axis(
-            colors,
-            type="date",
-            tickmode="array",
-            tickvals=tickvals,
-            ticktext=ticktext,
-            range=period_range(dates, resolution),
-            hoverformat=HOVER_FORMAT[resolution],
-            fixedrange=True,
-        ),  # fmt: skip
+        xaxis=axis(colors, **period_axis(dates, resolution), fixedrange=True),
         yaxis=axis(colors, tickformat=",d", fixedrange=True, title={"text": "Users"}),
     )
     return {"data": traces, "layout": layout}

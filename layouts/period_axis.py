@@ -61,3 +61,18 @@ def period_range(dates: list[str], resolution: str) -> list[str]:
     first = first - half if first - dt.datetime.min > half else dt.datetime.min
     last = last + half if dt.datetime.max - last > half else dt.datetime.max
     return [first.isoformat(sep=" "), last.isoformat(sep=" ")]
+
+
+def period_axis(dates: list[str], resolution: str) -> dict:
+    """The settings of a date x-axis over periods: ticks on them, named as periods, half a
+    period of room each side, the hover heading per resolution."""
+    tickvals, ticktext = period_ticks(dates, resolution)
+    return {
+        "type": "date",
+        "tickmode": "array",
+        "tickvals": tickvals,
+        "ticktext": ticktext,
+        "tickangle": 0,  # never slanted: a narrow chart shows fewer ticks instead
+        "range": period_range(dates, resolution),
+        "hoverformat": HOVER_FORMAT[resolution],
+    }

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from data.events.periods import last_day_of_period
 from layouts.figures import EMPTY_MESSAGE, alpha, axis, base_layout, message_figure, palette
-from layouts.period_axis import AXIS_TITLE, HOVER_FORMAT, period_range, period_ticks
+from layouts.period_axis import AXIS_TITLE, period_axis, period_range, period_ticks
 
 # Group colours, the same per value on every chart; each theme has its own shade of each hue.
 GROUP_COLORS = {
@@ -271,16 +271,10 @@ def timeseries_figure(
         meta={"ticks": {"vals": tickvals, "text": ticktext}},
         xaxis=axis(
             colors,
-            type="date",
             showgrid=False,
             title={"text": AXIS_TITLE[resolution], "font": {"color": colors["muted"]}},
-            tickmode="array",
-            tickvals=tickvals,
-            ticktext=ticktext,
-            tickangle=0,  # never slanted: a narrow chart shows fewer ticks instead
+            **period_axis(dates, resolution),
             ticklabeloverflow="allow",  # the first period's label may reach into the margin
-            range=period_range(dates, resolution),
-            hoverformat=HOVER_FORMAT[resolution],
             showspikes=True,
             spikemode="across",
             spikethickness=1,

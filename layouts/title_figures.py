@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from layouts.figures import EMPTY_MESSAGE, alpha, axis, base_layout, message_figure, palette
-from layouts.period_axis import HOVER_FORMAT, period_range, period_ticks
+from layouts.period_axis import period_axis
 
 
 def time_figure(rows: list[dict], resolution: str, dark: bool) -> dict:
@@ -39,7 +39,7 @@ def time_figure(rows: list[dict], resolution: str, dark: bool) -> dict:
         legend={"orientation": "h", "y": 1.12, "x": 0, "font": {"color": colors["muted"]}},
         margin={"l": 8, "r": 8, "t": 28, "b": 8},
         bargap=0.25,
-        xaxis=_period_axis(colors, dates, resolution),
+        xaxis=axis(colors, **period_axis(dates, resolution), fixedrange=True),
         yaxis=axis(colors, tickformat=",d", rangemode="tozero", fixedrange=True),
         yaxis2=axis(
             colors,
@@ -52,20 +52,6 @@ def time_figure(rows: list[dict], resolution: str, dark: bool) -> dict:
         ),
     )
     return {"data": [bars, line], "layout": layout}
-
-
-def _period_axis(colors: dict, dates: list[str], resolution: str) -> dict:
-    tickvals, ticktext = period_ticks(dates, resolution)
-    return axis(
-        colors,
-        type="date",
-        tickmode="array",
-        tickvals=tickvals,
-        ticktext=ticktext,
-        range=period_range(dates, resolution),
-        hoverformat=HOVER_FORMAT[resolution],
-        fixedrange=True,
-    )
 
 
 def completion_figure(histogram: list[dict], dark: bool) -> dict:

@@ -112,21 +112,7 @@ def parse_cohort_resolution(value: object) -> str:
 
 def parse_periods(value: object) -> int:
     """How many periods retention follows each cohort: an integer from 1 to 52 (default 8)."""
-    message = (
-        f"periods must be an integer from {PERIODS_MIN} to {PERIODS_MAX} "
-        f"(default {DEFAULT_PERIODS})"
-    )
-    if _missing(value):
-        return DEFAULT_PERIODS
-    if isinstance(value, int) and not isinstance(value, bool):
-        number = value
-    elif isinstance(value, str) and _INT_RE.fullmatch(value):
-        number = int(value)
-    else:
-        number = None
-    if number is not None and PERIODS_MIN <= number <= PERIODS_MAX:
-        return number
-    raise InvalidParameter(f"{message}, got {shown(value)}")
+    return _bounded_int(value, "periods", PERIODS_MIN, PERIODS_MAX, DEFAULT_PERIODS)
 
 
 def parse_num(value: object) -> int:
@@ -243,12 +229,16 @@ def parse_breakdown(value: object) -> str | None:
 
 def parse_limit(value: object) -> int:
     """How many groups a breakdown shows before (other): 1 to 50 (default 5), text or an int."""
-    message = (
-        f"limit must be an integer from {BREAKDOWN_LIMIT_MIN} to {BREAKDOWN_LIMIT_MAX} "
-        f"(default {DEFAULT_BREAKDOWN_LIMIT})"
+    return _bounded_int(
+        value, "limit", BREAKDOWN_LIMIT_MIN, BREAKDOWN_LIMIT_MAX, DEFAULT_BREAKDOWN_LIMIT
     )
+
+
+def _bounded_int(value: object, name: str, low: int, high: int, default: int) -> int:
+    """An integer from low to high given as ASCII digits or an int (default when missing)."""
+    message = f"{name} must be an integer from {low} to {high} (default {default})"
     if _missing(value):
-        return DEFAULT_BREAKDOWN_LIMIT
+        return default
     # An int as parse_num takes one (JSON callers, such as the MCP tools); True is no number.
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
@@ -256,7 +246,7 @@ def parse_limit(value: object) -> int:
         number = int(value)
     else:
         number = None
-    if number is not None and BREAKDOWN_LIMIT_MIN <= number <= BREAKDOWN_LIMIT_MAX:
+    if number is not None and low <= number <= high:
         return number
     raise InvalidParameter(f"{message}, got {shown(value)}")
 
