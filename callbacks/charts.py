@@ -228,12 +228,10 @@ def register(app, analytics) -> None:
         state = _state_or_wait(state_data)
         filters = state.filters()
         rows = analytics.toplist(state.num, filters, state.level)
-        details = analytics.toplist_details(
-            tuple(row["title"] for row in rows), filters, state.level
-        )
+        details = analytics.toplist_details(state.num, filters, state.level)
         for row, detail in zip(rows, details, strict=True):
             # A click on the bar opens this: a show's view for rolled-up series, else the title.
-            show = detail["series"] if state.level != "title" else None
+            show = detail["series"]
             row.update(detail, pick=pick_of(None if show else row["title"], show))
         note = views_note(analytics.untitled_views(filters))
         return figures.toplist_figure(rows, bool(dark)), note and f"Not listed: {note}."

@@ -63,7 +63,9 @@ QUERY_KEYS = (
     "title",
     "series",
 )
-_MAX_SEARCH = 4096  # longer query strings are not something the dashboard ever writes
+# Longer query strings are not something the dashboard writes (a title of MAX_TITLE_CHARS
+# letters, percent-encoded, fits); gunicorn.conf.py's limit_request_line is above it.
+_MAX_SEARCH = 8000
 
 
 @dataclass(frozen=True)
@@ -288,8 +290,18 @@ def from_store(data: object) -> ViewState:
         data.get("level", DEFAULT_LEVEL),
         data.get("week") or LATEST_WEEK,
         data.get("top10", DEFAULT_TOP10_TYPE),
-        pick_of(data.get("title"), data.get("series")),
+        _stored_pick(data.get("title"), data.get("series")),
     )
+
+
+def _stored_pick(title: object, series: object) -> str | None:
+    """The picker value of a stored title or show: text, and not both."""
+    for value in (title, series):
+        if value is not None and not isinstance(value, str):
+            raise InvalidParameter("the dashboard state is malformed; reload the page")
+    if title is not None and series is not None:
+        raise InvalidParameter("the dashboard state is malformed; reload the page")
+    return pick_of(title, series)
 
 
 def _compare_in_url(value: str) -> bool:

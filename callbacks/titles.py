@@ -50,7 +50,15 @@ def _without_figures(message: str | None, dark: bool, heading=no_update) -> dict
 
 
 def _view_failed(message: str, inputs: dict) -> dict:
-    return _without_figures(message, inputs["dark"])
+    """A title's view that cannot be drawn says why; without a title open, the overview stays
+    (its own cards say what is wrong with their part of the state)."""
+    data = inputs.get("state_data")
+    if isinstance(data, dict) and (data.get("title") or data.get("series")):
+        return _without_figures(message, inputs["dark"])
+    return {key: no_update for key in _view_outputs()} | {
+        "overview_hidden": False,
+        "view_hidden": True,
+    }
 
 
 def overview_link(state: ViewState) -> str:

@@ -48,6 +48,7 @@ def time_figure(rows: list[dict], resolution: str, dark: bool) -> dict:
             showgrid=False,
             rangemode="tozero",
             tickformat=",.0f",
+            tickmode="auto",  # round hours, not ticks placed on the viewers' grid lines
             fixedrange=True,
         ),
     )

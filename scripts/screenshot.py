@@ -3,6 +3,7 @@
 python scripts/screenshot.py                      # serve the app on demo data, light, 1400x1000
 python scripts/screenshot.py --dark --width 390 --height 844 --out /tmp/phone-dark.png
 python scripts/screenshot.py --url http://127.0.0.1:8050/ --full-page
+python scripts/screenshot.py --path '?top10=SERIES' --element top10-table --element lifecycle-graph
 """
 
 from __future__ import annotations
@@ -44,7 +45,25 @@ def wait_ready(driver: webdriver.Chrome, timeout: float = 30.0) -> None:
     raise TimeoutError("the dashboard did not finish rendering")
 
 
-def take(url: str, out: Path, width: int, height: int, dark: bool, full_page: bool) -> None:
+# The page-coordinates box around elements (by id), their cards included.
+_BOX_JS = """
+const boxes = arguments[0].map(id => document.getElementById(id).closest('.card')
+                                      .getBoundingClientRect());
+const left = Math.min(...boxes.map(b => b.left)), top = Math.min(...boxes.map(b => b.top));
+const right = Math.max(...boxes.map(b => b.right)), bottom = Math.max(...boxes.map(b => b.bottom));
+return [left + window.scrollX, top + window.scrollY, right - left, bottom - top];
+"""
+
+
+def take(
+    url: str,
+    out: Path,
+    width: int,
+    height: int,
+    dark: bool,
+    full_page: bool,
+    elements: tuple[str, ...] = (),
+) -> None:
     """Load url, set the theme, wait for the charts, write a PNG."""
     driver = viewport_chrome(width, height)
     try:
@@ -55,8 +74,18 @@ def take(url: str, out: Path, width: int, height: int, dark: bool, full_page: bo
             driver.execute_script("arguments[0].click();", switch)
             time.sleep(0.3)
             wait_ready(driver)
-        params = {"format": "png", "captureBeyondViewport": full_page}
-        if full_page:
+        params = {"format": "png", "captureBeyondViewport": full_page or bool(elements)}
+        if elements:
+            x, y, w, h = driver.execute_script(_BOX_JS, list(elements))
+            margin = 8
+            params["clip"] = {
+                "x": max(0, x - margin),
+                "y": max(0, y - margin),
+                "width": w + 2 * margin,
+                "height": h + 2 * margin,
+                "scale": 1,
+            }
+        elif full_page:
             size = driver.execute_script(
                 "return [document.documentElement.scrollWidth,"
                 " document.documentElement.scrollHeight];"
@@ -82,6 +111,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--height", type=int, default=1000)
     parser.add_argument("--dark", action="store_true")
     parser.add_argument("--full-page", action="store_true")
+    parser.add_argument(
+        "--element",
+        action="append",
+        default=[],
+        help="only the card(s) around this element id (repeatable: their union)",
+    )
     parser.add_argument("--rows", type=int, default=100_000, help="demo events when serving")
     args = parser.parse_args(argv)
     base = args.url or serve_demo_app(args.rows)
@@ -92,6 +127,7 @@ def main(argv: list[str] | None = None) -> None:
         args.height,
         args.dark,
         args.full_page,
+        tuple(args.element),
     )
 
 

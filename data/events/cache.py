@@ -279,13 +279,14 @@ class EventsAnalytics:
         )
         return [{"title": title, "values": value} for title, value in rows]
 
-    def toplist_details(self, names: tuple[str, ...], filters: Filters, level: str) -> list:
-        """Per toplist entry name: {"unique_viewers", "hours", "series": its show or None}."""
+    def toplist_details(self, num: int, filters: Filters, level: str) -> list:
+        """For each entry of toplist(num, filters, level), in order: {"unique_viewers",
+        "hours", "series": the show of a rolled-up entry, else None} (the page's bars)."""
         rows = self._memo(
-            ("toplist_details", names, filters, level),
+            ("toplist_details", num, filters, level),
             lambda r: tuple(
                 (row["unique_viewers"], row["hours"], row["series"])
-                for row in title_insights.entry_details(r, list(names), filters, level)
+                for row in title_insights.toplist_details(r, num, filters, level)
             ),
         )
         return [{"unique_viewers": u, "hours": h, "series": s} for u, h, s in rows]

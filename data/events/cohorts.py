@@ -19,7 +19,7 @@ import numpy as np
 
 from data.events import activity
 from data.events.params import COHORT_RESOLUTIONS, Filters, InvalidParameter
-from data.events.periods import RESOLUTIONS, day_number, period_labels, period_start
+from data.events.periods import RESOLUTIONS, day_number, period_labels, period_of, period_start
 from data.events.queries import _cells, _periods, _range, allowed_combos
 from data.events.rollup import Rollup
 
@@ -138,14 +138,21 @@ def lifecycle(rollup: Rollup, resolution: str, filters: Filters) -> list[dict]:
         return []
     lo, hi = span
     p_lo, p_hi = _periods(lo, hi, resolution)
-    # Slot 0 stands for every period before p_lo - 1 (only "seen before" matters there),
-    # slot 1 is p_lo - 1 (whom the first period's returning and dormant compare with).
-    p0, n_slots = p_lo - 2, p_hi - p_lo + 3
-    before = int(period_start(p_lo - 1, resolution))
-    history = activity.users_between(rollup, rollup.first_day, before - 1, allowed)
-    parts = [(p0, users) for users in history]
-    parts += activity.period_users(rollup, resolution, before, hi, allowed)
-    counts = _lifecycle_counts(parts, p0, n_slots, rollup.n_users)
+    # Only the periods from the data's first to the one after its last can hold anyone (the
+    # one after: the dormant); the rest of a long range is zeros, never a bitmap of them.
+    a = max(p_lo, int(period_of(rollup.first_day, resolution)))
+    b = min(p_hi, int(period_of(rollup.last_day, resolution)) + 1)
+    counts = np.zeros((len(LIFECYCLE_STATES), p_hi - p_lo + 1), dtype=np.int64)
+    if rollup.rows and a <= b:
+        # Slot 0 stands for every period before a - 1 (only "seen before" matters there),
+        # slot 1 is a - 1 (whom the first period's returning and dormant compare with).
+        p0, n_slots = a - 2, b - a + 3
+        before = int(period_start(a - 1, resolution))
+        history = activity.users_between(rollup, rollup.first_day, before - 1, allowed)
+        parts = [(p0, users) for users in history]
+        parts += activity.period_users(rollup, resolution, before, hi, allowed)
+        found = _lifecycle_counts(parts, p0, n_slots, rollup.n_users)
+        counts[:, a - p_lo : b - p_lo + 1] = np.array([c[2:] for c in found])
     labels = period_labels(p_lo, p_hi, resolution)
-    columns = zip(labels, *(c[2:].tolist() for c in counts), strict=True)
+    columns = zip(labels, *counts.tolist(), strict=True)
     return [dict(zip(("date", *LIFECYCLE_STATES), row, strict=True)) for row in columns]

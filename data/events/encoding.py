@@ -35,7 +35,8 @@ RAW_COLUMNS = (
 )
 _DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 NO_DAY = np.iinfo(np.int64).min
-MAX_MINUTES = float(2**53)
+MAX_EXACT = float(2**53)  # the largest float up to which every whole number is exact
+MAX_MINUTES = MAX_EXACT
 
 
 def _day_of(value: object) -> int:
@@ -192,12 +193,15 @@ def percent_bins(percent: np.ndarray) -> np.ndarray:
     return bins
 
 
-def known_numbers(values: np.ndarray, positive: bool = False) -> np.ndarray:
-    """Numbers that name something (a runtime, a season): finite whole-or-not values, the rest
-    NaN; with positive, only values above 0 (a runtime of 0 minutes is not known)."""
+def known_numbers(values: np.ndarray, positive: bool = False, count: bool = False) -> np.ndarray:
+    """Numbers that name something, the rest NaN: finite values; with positive, only those
+    above 0 (a runtime of 0 minutes is not known); with count, only whole numbers from 0 to
+    2**53 (a season or an episode number)."""
     values = np.where(np.isfinite(values), values, np.nan)
     if positive:
         values[~(values > 0)] = np.nan
+    if count:
+        values[~((values >= 0) & (values <= MAX_EXACT) & (values == np.trunc(values)))] = np.nan
     return values
 
 
@@ -230,6 +234,6 @@ def encode_chunk(raw: Mapping[str, Sequence], vocabulary: Vocabulary) -> Encoded
         rated=~np.isnan(percent),
         percent_bin=percent_bins(percent),
         runtime=known_numbers(_numbers(column("runningtime")), positive=True),
-        season=known_numbers(_numbers(column("seasonnumber"))),
-        episode=known_numbers(_numbers(column("episodenumber"))),
+        season=known_numbers(_numbers(column("seasonnumber")), count=True),
+        episode=known_numbers(_numbers(column("episodenumber")), count=True),
     )

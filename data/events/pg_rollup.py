@@ -301,7 +301,8 @@ def read_rollup(conn, report: GroupedRead | None = None) -> Rollup:
         f_parts["title"].append(vocabulary.titles_of(chunk["title"].to_numpy(object)))
         for name in ("runtime", "season", "episode"):
             values = pd.to_numeric(chunk[name], errors="coerce").to_numpy(np.float64)
-            f_parts[name].append(known_numbers(values, positive=name == "runtime"))
+            runtime = name == "runtime"
+            f_parts[name].append(known_numbers(values, positive=runtime, count=not runtime))
         f_parts["count"].append(chunk["count"].to_numpy(np.int64))
     facts = TitleFacts(
         _concat(f_parts["title"], np.int32),

@@ -65,8 +65,8 @@ class Rollup:
     # Per title (by code): its most frequent known runningtime (NaN: none), seasonnumber and
     # episodenumber (-1: none); see data/events/titles.py for what reads them.
     title_runtime: np.ndarray  # float64
-    title_season: np.ndarray  # int32
-    title_episode: np.ndarray  # int32
+    title_season: np.ndarray  # int64 (a stored number may pass int32)
+    title_episode: np.ndarray  # int64
     # Every titled event, sorted by title then day: the events of title t are
     # view_offsets[t]:view_offsets[t + 1] (a title's own page reads only its rows).
     view_offsets: np.ndarray  # int64, one more than there are titles
@@ -361,7 +361,7 @@ def rollup_of_groups(
         for name in ("runtime", "season", "episode")
     }
     numbers = {
-        name: np.where(np.isnan(per_title[name]), -1, per_title[name]).astype(np.int32)
+        name: np.where(np.isnan(per_title[name]), -1, per_title[name]).astype(np.int64)
         for name in ("season", "episode")
     }
 
@@ -478,8 +478,8 @@ def empty_rollup(vocabulary: Vocabulary | None = None) -> Rollup:
         title_minutes=f64,
         total_minutes=f64,
         title_runtime=f64,
-        title_season=i32,
-        title_episode=i32,
+        title_season=i64,
+        title_episode=i64,
         view_offsets=np.zeros(1, dtype=np.int64),
         view_day=i32,
         view_user=i32,

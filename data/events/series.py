@@ -47,10 +47,12 @@ def sessiontype_of_combos(rollup: Rollup) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Entries:
-    """The entries of one level: names in ascending order (ids index them), and the entry of
-    each title's rows by content type (series rows roll up, the others stay the title)."""
+    """The entries of one level, in (name, rolled) order (ids index them): each title's
+    non-SERIES rows stay that title, its SERIES rows roll up to a season or a show. A movie
+    named like a show or a season is an entry of its own, never merged with it."""
 
     names: tuple[str, ...]
+    rolled: np.ndarray  # bool per entry: SERIES rows rolled up (a season or a show)
     of_title: np.ndarray  # int64 per title code: the entry of its non-SERIES rows
     of_series_title: np.ndarray  # int64 per title code: the entry of its SERIES rows
 
@@ -71,14 +73,18 @@ def series_entry_names(rollup: Rollup, level: str) -> list[str]:
 
 
 def entries(rollup: Rollup, level: str) -> Entries:
-    """The entries of a level (`title`: every title is its own)."""
+    """The entries of a level (`title`: every title is its own, SERIES rows too)."""
+    if level == "title":
+        own = np.arange(len(rollup.titles), dtype=np.int64)
+        return Entries(rollup.titles, np.zeros(own.size, dtype=bool), own, own)
     rolled = series_entry_names(rollup, level)
-    names = sorted(set(rollup.titles) | set(rolled))
-    ids = {name: i for i, name in enumerate(names)}
+    keys = sorted({(t, False) for t in rollup.titles} | {(n, True) for n in rolled})
+    ids = {key: i for i, key in enumerate(keys)}
     return Entries(
-        names=tuple(names),
-        of_title=np.array([ids[t] for t in rollup.titles], dtype=np.int64),
-        of_series_title=np.array([ids[n] for n in rolled], dtype=np.int64),
+        names=tuple(name for name, _ in keys),
+        rolled=np.array([is_rolled for _, is_rolled in keys], dtype=bool),
+        of_title=np.array([ids[t, False] for t in rollup.titles], dtype=np.int64),
+        of_series_title=np.array([ids[n, True] for n in rolled], dtype=np.int64),
     )
 
 

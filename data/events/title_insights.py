@@ -71,17 +71,26 @@ def _hi(rollup: Rollup, filters: Filters) -> int:
     return day_number(filters.end) if filters.end else rollup.last_day
 
 
-def toplist(rollup: Rollup, num: int, filters: Filters, level: str) -> list[dict]:
-    """[{"title", "values": views}] for the num most viewed entries of the level."""
-    if level == "title":
-        return queries.toplist(rollup, num, filters)
+def _top_entries(rollup: Rollup, num: int, filters: Filters, level: str):
+    """(the level's entries, the ids of the num most viewed, their views), ties by name."""
     index = series.entries(rollup, level)
     title, combo, views, _ = _title_rows(rollup, filters)
     entry = index.of_rows(title, combo, series.is_series_combo(rollup))
     counts = np.bincount(entry, weights=views, minlength=len(index.names)).astype(np.int64)
     viewed = np.flatnonzero(counts)
     top = viewed[np.lexsort((viewed, -counts[viewed]))][:num]  # ids follow names: ties by name
-    return [{"title": index.names[i], "values": int(counts[i])} for i in top]
+    return index, top, counts[top]
+
+
+def toplist(rollup: Rollup, num: int, filters: Filters, level: str) -> list[dict]:
+    """[{"title", "values": views}] for the num most viewed entries of the level."""
+    if level == "title":
+        return queries.toplist(rollup, num, filters)
+    index, top, counts = _top_entries(rollup, num, filters, level)
+    return [
+        {"title": index.names[i], "values": int(n)}
+        for i, n in zip(top.tolist(), counts.tolist(), strict=True)
+    ]
 
 
 # -- one title's or show's events ------------------------------------------------------------
@@ -327,30 +336,26 @@ def _has_series_rows(rollup: Rollup, code: int) -> bool:
     return bool(series.is_series_combo(rollup)[rollup.total_combo[rows]].any())
 
 
-def entry_details(rollup: Rollup, names: list[str], filters: Filters, level: str) -> list[dict]:
-    """Per toplist entry name (of the level): {"unique_viewers", "hours", "series"} over the
-    filters."""
-    index = series.entries(rollup, level)
+def toplist_details(rollup: Rollup, num: int, filters: Filters, level: str) -> list[dict]:
+    """For each entry of toplist(num, filters, level), in its order: {"unique_viewers",
+    "hours", "series"}, series being the show a rolled-up entry belongs to (its own view),
+    else None."""
+    index, top, _ = _top_entries(rollup, num, filters, level)
     is_series = series.is_series_combo(rollup)
-    position = {name: i for i, name in enumerate(index.names)}
-    wanted = [position[n] for n in names]
     title, combo, _, minutes = _title_rows(rollup, filters)
     entry_of_row = index.of_rows(title, combo, is_series)
     out = []
-    for entry in wanted:
-        plain = np.flatnonzero(index.of_title == entry).tolist()
-        rolled = np.flatnonzero(index.of_series_title == entry).tolist()
-        codes = sorted(set(plain) | set(rolled))
+    for entry in top.tolist():
+        rolled = bool(index.rolled[entry])
+        owners = index.of_series_title if rolled else index.of_title
+        codes = np.flatnonzero(owners == entry).tolist()
         events = _events(rollup, codes, filters, series_only=False)
         lands = index.of_rows(events.title, events.combo, is_series) == entry
-        minute_rows = entry_of_row == entry
-        rolled = events.title[lands & is_series[events.combo]]
         out.append(
             {
                 "unique_viewers": _distinct_users(events.user[lands]),
-                "hours": round(float(minutes[minute_rows].sum()) / 60, 2),
-                # The show an entry of SERIES rows belongs to (its own view), else None.
-                "series": series.show_of(rollup.titles[rolled[0]]) if rolled.size else None,
+                "hours": round(float(minutes[entry_of_row == entry].sum()) / 60, 2),
+                "series": series.show_of(rollup.titles[codes[0]]) if rolled and codes else None,
             }
         )
     return out
@@ -360,75 +365,70 @@ def entry_details(rollup: Rollup, names: list[str], filters: Filters, level: str
 
 
 class Top10Weeks(NamedTuple):
-    """Every week's ranked list: first_week and, per week, [(entry id, hours, views)]."""
+    """Every week's ranked list: per week number, its top entries as (entry id, hours, views,
+    weeks listed up to and including this one), best first."""
 
     names: tuple[str, ...]
     runtime_hours: np.ndarray  # per entry, NaN when unknown
-    first_week: int
     default_week: int  # the data's last complete week
-    lists: tuple[tuple[tuple[int, float, float], ...], ...]
+    lists: dict[int, tuple[tuple[int, float, float, int], ...]]
 
 
 def _top10_entries(rollup: Rollup) -> tuple[series.Entries, np.ndarray]:
     """Season-level entries and each one's runtime in minutes (NaN when unknown): a movie's
-    runningtime; a season's sum over the distinct titles of its SERIES rows."""
+    runningtime; a season's sum over the distinct titles of its SERIES rows (those with a
+    known runtime)."""
     index = series.entries(rollup, "season")
-    is_series = series.is_series_combo(rollup)
     runtime = np.full(len(index.names), np.nan)
     known = ~np.isnan(rollup.title_runtime)
-    rows_series = is_series[rollup.total_combo]
-    for rolled, rows in ((True, rows_series), (False, ~rows_series)):
-        titles = np.unique(rollup.total_title[rows])
-        titles = titles[known[titles]]
-        entry = (index.of_series_title if rolled else index.of_title)[titles]
-        sums = np.bincount(entry, weights=rollup.title_runtime[titles], minlength=runtime.size)
-        hit = np.bincount(entry, minlength=runtime.size) > 0
-        if rolled:
-            runtime[hit] = np.where(np.isnan(runtime[hit]), 0, runtime[hit]) + sums[hit]
-        else:
-            # A title that is also a season's name keeps the season's sum; movies stand alone.
-            runtime[hit & np.isnan(runtime)] = sums[hit & np.isnan(runtime)]
+    rows_series = series.is_series_combo(rollup)[rollup.total_combo]
+    plain = np.unique(rollup.total_title[~rows_series])
+    runtime[index.of_title[plain]] = rollup.title_runtime[plain]
+    rolled = np.unique(rollup.total_title[rows_series])
+    rolled = rolled[known[rolled]]
+    entry = index.of_series_title[rolled]
+    sums = np.bincount(entry, weights=rollup.title_runtime[rolled], minlength=runtime.size)
+    hit = np.bincount(entry, minlength=runtime.size) > 0
+    runtime[hit] = sums[hit]
     return index, runtime
 
 
 def top10_weeks(rollup: Rollup, sessiontype: str | None, filters: Filters) -> Top10Weeks:
-    """Each week's ranked entries (all of them, not only ten) from the data's first week."""
+    """Each week's Top 10 (weeks with data only), from the data's first week. Memory follows
+    the (week, entry) pairs that have minutes, never weeks x entries."""
     index, runtime = _top10_entries(rollup)
-    names = index.names
+    runtime_hours = runtime / 60
     if rollup.rows == 0:
-        return Top10Weeks(names, runtime / 60, 0, 0, ())
+        return Top10Weeks(index.names, runtime_hours, 0, {})
     types = series.sessiontype_of_combos(rollup)
     wanted = (series.MOVIE, series.SERIES) if sessiontype is None else (sessiontype,)
     allowed = np.isin(types, wanted)
     dimension_allowed = queries.allowed_combos(rollup, filters)
     if dimension_allowed is not None:
         allowed &= dimension_allowed
-    combo, title = rollup.title_combo, rollup.title_code
-    keep = allowed[combo]
+    keep = allowed[rollup.title_combo]
     week = np.asarray(period_of(rollup.title_day[keep].astype(np.int64), "weekly"))
-    entry = index.of_rows(title[keep], combo[keep], types == series.SERIES)
-    first = int(period_of(rollup.first_day, "weekly"))
-    n_weeks = int(period_of(rollup.last_day, "weekly")) - first + 1
-    n = len(names)
-    minutes = np.bincount(
-        (week - first) * n + entry, weights=rollup.title_minutes[keep], minlength=n_weeks * n
-    ).reshape(n_weeks, n)
-    hours = minutes / 60
-    runtime_hours = runtime / 60
-    ids = np.arange(n)
-    lists = []
-    for w in range(n_weeks):
-        listed = np.flatnonzero((hours[w] > 0) & ~np.isnan(runtime_hours))
-        views = hours[w][listed] / runtime_hours[listed]
-        # Ranked by views, then hours, then name (ids follow names).
-        order = np.lexsort((ids[listed], -hours[w][listed], -views))
-        lists.append(
-            tuple(
-                (int(listed[i]), float(hours[w][listed[i]]), float(views[i]))
-                for i in order[:TOP10_SIZE]
-            )
-        )
-    return Top10Weeks(names, runtime_hours, first, default_week(rollup), tuple(lists))
+    entry = index.of_rows(rollup.title_code[keep], rollup.title_combo[keep], types == series.SERIES)
+    n = len(index.names)
+    pairs, inverse = np.unique(week * n + entry, return_inverse=True)
+    hours = np.bincount(inverse.reshape(-1), weights=rollup.title_minutes[keep]) / 60
+    week, entry = pairs // n, pairs % n
+    ranked = (hours > 0) & ~np.isnan(runtime_hours[entry])
+    week, entry, hours = week[ranked], entry[ranked], hours[ranked]
+    views = hours / runtime_hours[entry]
+    # By week, then views, then hours (both most first), then name (ids follow names).
+    order = np.lexsort((entry, -hours, -views, week))
+    week, entry, hours, views = week[order], entry[order], hours[order], views[order]
+    starts = np.flatnonzero(np.r_[True, week[1:] != week[:-1]]).tolist() if week.size else []
+    lists, listed = {}, {}
+    for a, b in zip(starts, [*starts[1:], week.size][: len(starts)], strict=True):
+        top = []
+        for i in range(a, min(b, a + TOP10_SIZE)):
+            e = int(entry[i])
+            listed[e] = listed.get(e, 0) + 1
+            top.append((e, float(hours[i]), float(views[i]), listed[e]))
+        lists[int(week[a])] = tuple(top)
+    return Top10Weeks(index.names, runtime_hours, default_week(rollup), lists)
 
 
 def default_week(rollup: Rollup) -> int:
@@ -456,25 +456,19 @@ def data_weeks(first: dt.date, last: dt.date) -> tuple[list[dt.date], dt.date]:
 def top10(weeks: Top10Weeks, week: int) -> list[dict]:
     """The Top 10 of a week number (from top10_weeks), with last week's rank and the weeks
     each entry was listed up to this one."""
-    w = week - weeks.first_week
-    if not weeks.lists or not 0 <= w < len(weeks.lists):
-        return []
-    last_week = {e: rank for rank, (e, _, _) in enumerate(weeks.lists[w - 1], 1)} if w else {}
-    out = []
-    for rank, (entry, hours, views) in enumerate(weeks.lists[w], 1):
-        listed = sum(1 for past in weeks.lists[: w + 1] if any(e == entry for e, _, _ in past))
-        out.append(
-            {
-                "rank": rank,
-                "title": weeks.names[entry],
-                "hours_viewed": round(hours, 2),
-                "runtime_hours": round(float(weeks.runtime_hours[entry]), 2),
-                "views": round(views, 2),
-                "rank_last_week": last_week.get(entry),
-                "weeks_in_top10": listed,
-            }
-        )
-    return out
+    last_week = {e: rank for rank, (e, *_) in enumerate(weeks.lists.get(week - 1, ()), 1)}
+    return [
+        {
+            "rank": rank,
+            "title": weeks.names[entry],
+            "hours_viewed": round(hours, 2),
+            "runtime_hours": round(float(weeks.runtime_hours[entry]), 2),
+            "views": round(views, 2),
+            "rank_last_week": last_week.get(entry),
+            "weeks_in_top10": listed,
+        }
+        for rank, (entry, hours, views, listed) in enumerate(weeks.lists.get(week, ()), 1)
+    ]
 
 
 # -- finding a title -------------------------------------------------------------------------

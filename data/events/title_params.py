@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+from data.events.csv_import import MAX_FIELD_CHARS
 from data.events.params import InvalidParameter, _missing, parse_date, shown
 from data.events.series import DEFAULT_LEVEL, LEVELS
 from data.events.text_decoding import decode_escapes
 
-MAX_TITLE_CHARS = 500
+MAX_TITLE_CHARS = MAX_FIELD_CHARS  # every title an import can store can be asked for
 
 
 def parse_level(value: object) -> str:

@@ -71,9 +71,11 @@ def answers(engine: EventsAnalytics, filters_list) -> dict:
         out[key, "dimensions"] = engine.dimensions(filters.start, filters.end)
         for level in ("season", "series"):
             out[key, "toplist", level] = engine.toplist(25, filters, level)
-        show = engine.toplist(1, Filters(), "series")[0]["title"]
-        out[key, "series"] = engine.title(filters, "weekly", series=show)
-        out[key, "title"] = engine.title(filters, "monthly", title=engine.toplist(1)[0]["title"])
+        shows = engine.toplist(1, Filters.of(sessiontype="SERIES"), "series")
+        if shows:
+            out[key, "series"] = engine.title(filters, "weekly", series=shows[0]["title"])
+        for top in engine.toplist(1):
+            out[key, "title"] = engine.title(filters, "monthly", title=top["title"])
         for sessiontype in ("MOVIE", "SERIES", None):
             dimensions = Filters(where=filters.where)
             out[key, "top10", sessiontype] = engine.top10(None, sessiontype, dimensions)

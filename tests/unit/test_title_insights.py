@@ -216,7 +216,7 @@ def test_a_title_page_with_filters(serve):
         ("?title=Nothing", 404, "no title named"),
         ("?series=Show,%20One", 404, "no series named"),
         ("?series=Trailer", 404, "no series named"),
-        ("?title=" + "x" * 501, 400, "at most 500"),
+        ("?title=" + "x" * 1001, 400, "at most 1000"),
         ("?title=Show,%20One&resolution=yearly", 400, "resolution"),
         ("?title=Show,%20One&start=2025-02-30", 400, "real calendar date"),
     ],
