@@ -47,8 +47,8 @@ def wait_ready(driver: webdriver.Chrome, timeout: float = 30.0) -> None:
 
 # The page-coordinates box around elements (by id), their cards included.
 _BOX_JS = """
-const boxes = arguments[0].map(id => document.getElementById(id).closest('.card')
-                                      .getBoundingClientRect());
+const boxes = arguments[0].map(id => document.getElementById(id))
+  .map(e => (e.closest('.card') || e).getBoundingClientRect());
 const left = Math.min(...boxes.map(b => b.left)), top = Math.min(...boxes.map(b => b.top));
 const right = Math.max(...boxes.map(b => b.right)), bottom = Math.max(...boxes.map(b => b.bottom));
 return [left + window.scrollX, top + window.scrollY, right - left, bottom - top];
