@@ -21,6 +21,7 @@ from data.events.periods import RESOLUTIONS, period_of
 from data.events.user_tables import (
     UserCounts,
     UserRows,
+    combo_type,
     distinct_triples,
     user_counts,
     user_rows,
@@ -72,7 +73,7 @@ class Rollup:
     view_offsets: np.ndarray  # int64, one more than there are titles
     view_day: np.ndarray  # int32
     view_user: np.ndarray  # int32, -1 for NULL
-    view_combo: np.ndarray  # int32
+    view_combo: np.ndarray  # uint16 (int32 when there are more combinations)
     view_bin: np.ndarray  # int8: viewpercentage's 10-point bin, -1 when unknown
     # Distinct users: every triple for unions (per resolution and over all days), and counts
     # per period that filter cheaply (daily, weekly, monthly); see data/events/user_tables.py.
@@ -188,7 +189,9 @@ def _most_frequent(title, values, count, n_titles: int, missing) -> np.ndarray:
     return out
 
 
-def _viewing_table(viewings: Viewings, rank: np.ndarray, n_titles: int, first_day: int) -> dict:
+def _viewing_table(
+    viewings: Viewings, rank: np.ndarray, n_titles: int, first_day: int, n_combos: int
+) -> dict:
     """The view_* arrays: titled events sorted by title then day (groups repeated by count)."""
     title = rank[viewings.title]
     titled = title >= 0
@@ -211,7 +214,7 @@ def _viewing_table(viewings: Viewings, rank: np.ndarray, n_titles: int, first_da
         "view_offsets": offsets,
         "view_day": columns["day"][order].astype(np.int32),
         "view_user": columns["user"][order].astype(np.int32),
-        "view_combo": columns["combo"][order].astype(np.int32),
+        "view_combo": columns["combo"][order].astype(combo_type(n_combos)),
         "view_bin": columns["bin"][order].astype(np.int8),
     }
 
@@ -390,7 +393,7 @@ def rollup_of_groups(
         title_runtime=per_title["runtime"],
         title_season=numbers["season"],
         title_episode=numbers["episode"],
-        **_viewing_table(viewings, rank, len(names), first_day),
+        **_viewing_table(viewings, rank, len(names), first_day, n_combos),
         user_rows=user_rows,
         user_counts=user_counts,
     )

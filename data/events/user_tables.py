@@ -70,7 +70,8 @@ def distinct_triples(period, user, combo, n_users: int, n_combos: int):
     return first, local + first, user_out, combo_out
 
 
-def _combo_type(n_combos: int):
+def combo_type(n_combos: int):
+    """The smallest integer type that holds n_combos combination codes."""
     return np.uint16 if n_combos <= np.iinfo(np.uint16).max else np.int32
 
 
@@ -88,7 +89,7 @@ def user_rows(triples, n_combos: int) -> UserRows:
         first,
         _offsets(period, first, n_periods),
         user.astype(np.int32),
-        combo.astype(_combo_type(n_combos)),
+        combo.astype(combo_type(n_combos)),
     )
 
 
