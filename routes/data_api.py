@@ -11,8 +11,6 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from data.events.catalog import METRIC_NAMES
 from data.events.params import (
     DEFAULT_LIFECYCLE_RESOLUTION,
-    Filters,
-    InvalidParameter,
     parse_breakdown,
     parse_cohort_resolution,
     parse_compare,
@@ -22,9 +20,8 @@ from data.events.params import (
     parse_num,
     parse_periods,
     parse_resolution,
-    parse_sessiontype,
 )
-from data.events.title_params import parse_level, parse_title_or_series, parse_week
+from data.events.title_params import parse_level, parse_title_or_series, parse_top10
 from web import services
 from web.limits import rate_limited
 
@@ -86,14 +83,8 @@ def title():
 def top10():
     """The weekly Top 10: ?week=<its Monday> (the last complete week), sessiontype=MOVIE|SERIES
     (both when left out), device and market filters."""
-    if request.args.get("start") or request.args.get("end"):
-        raise InvalidParameter("top10 is per week: give week=YYYY-MM-DD (a Monday), not start/end")
-    week = parse_week(request.args.get("week"))
-    sessiontype = parse_sessiontype(request.args.get("sessiontype"))
-    filters = parse_filters(request.args)
-    # Only the devices and markets filter here: the content type chooses the list.
-    dimensions = Filters(where=tuple(w for w in filters.where if w[0] != "sessiontype"))
-    return jsonify(services.analytics().top10(week, sessiontype, dimensions))
+    week, sessiontype, filters = parse_top10(request.args)
+    return jsonify(services.analytics().top10(week, sessiontype, filters))
 
 
 @bp.route("/kpis/", methods=_ROUTED, strict_slashes=False)

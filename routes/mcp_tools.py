@@ -1,5 +1,6 @@
-"""The MCP tools at /_mcp: the /data metrics (time series, breakdowns, toplist, KPIs, dimensions)
-for AI agents, read-only, parsed by data/events/params.py and computed by the same engine."""
+"""The MCP tools at /_mcp: the /data analyses (time series, breakdowns, toplist, KPIs,
+dimensions, a title's numbers, the weekly Top 10, retention, lifecycle) for AI agents,
+read-only, parsed as /data parses them and computed by the same engine."""
 
 from __future__ import annotations
 
@@ -22,24 +23,36 @@ from data.events.catalog import (
     METRICS,
     NONE,
     OTHER,
+    SESSIONTYPES,
 )
 from data.events.params import (
+    COHORT_RESOLUTIONS,
     COMPARES,
+    DEFAULT_COHORT_RESOLUTION,
+    DEFAULT_LIFECYCLE_RESOLUTION,
     DEFAULT_NUM,
+    DEFAULT_PERIODS,
     NUM_MAX,
     NUM_MIN,
+    PERIODS_MAX,
+    PERIODS_MIN,
     InvalidParameter,
     parse_breakdown,
+    parse_cohort_resolution,
     parse_compare,
     parse_dates,
     parse_filters,
     parse_limit,
     parse_num,
+    parse_periods,
     parse_resolution,
     shown,
 )
 from data.events.periods import DEFAULT_RESOLUTION, RESOLUTIONS
+from data.events.series import DEFAULT_LEVEL, LEVELS
 from data.events.store import EventStoreUnreadable
+from data.events.title_insights import TitleNotFound
+from data.events.title_params import parse_level, parse_title_or_series, parse_top10
 from web import services
 
 log = logging.getLogger(__name__)
@@ -67,6 +80,12 @@ _BREAKDOWN = _required("breakdown", Literal[DIMENSION_NAMES])
 _LIMIT = _optional("limit", int)
 _NUM = _optional("num", int)
 _COMPARE = _optional("compare", Literal[COMPARES])
+_LEVEL = _optional("level", Literal[LEVELS])
+_TITLE = [_optional("title", str), _optional("series", str)]
+_WEEK = _optional("week", str)
+_SESSIONTYPE = _optional("sessiontype", Literal[SESSIONTYPES])
+_COHORT_RESOLUTION = _optional("resolution", Literal[COHORT_RESOLUTIONS])
+_PERIODS = _optional("periods", int)
 _DATES = [_optional("start", str), _optional("end", str)]
 _FILTERS = [
     *_DATES,
@@ -102,6 +121,19 @@ _DOCS = {
     "same number of days just before start, or period to date when the range ends in an "
     "unfinished week, month, quarter or year (as GET /data/kpis/?compare=previous).",
     "num": f"- num: how many titles, {NUM_MIN} to {NUM_MAX} (default {DEFAULT_NUM}).",
+    "level": f"- level: {', '.join(LEVELS)} (default {DEFAULT_LEVEL}): SERIES rows roll up to "
+    '"Show: Season N" or "Show" (the title before its first ", "); movies stay titles.',
+    "title": "- title, series: exactly one of them, a title as the toplist names it or a "
+    "show's name (its SERIES events).",
+    "week": "- week: the week's Monday as YYYY-MM-DD (default: the data's last complete week).",
+    "sessiontype": "- sessiontype: MOVIE or SERIES (both ranked together when left out).",
+    "cohort_resolution": f"- resolution: {', '.join(COHORT_RESOLUTIONS)} "
+    f"(default {DEFAULT_COHORT_RESOLUTION}).",
+    "lifecycle_resolution": f"- resolution: {', '.join(RESOLUTIONS)} "
+    f"(default {DEFAULT_LIFECYCLE_RESOLUTION}).",
+    "periods": f"- periods: periods followed per cohort, {PERIODS_MIN} to {PERIODS_MAX} "
+    f"(default {DEFAULT_PERIODS}).",
+    "devices": "\n".join(_dimension_doc(d) for d in DIMENSIONS if d.name != "sessiontype"),
     "other": OTHER,
     "dates": _DATES_DOC,
     "filters": "\n".join(
@@ -166,17 +198,88 @@ def _breakdown(args: dict) -> Rows:
 
 
 def _toplist(args: dict) -> Rows:
-    """The most viewed titles (views = events; ties by title), as GET /data/toplist/.
+    """The most viewed titles, seasons or shows (views = events; ties by name), as
+    GET /data/toplist/.
 
     Parameters:
     {num}
+    {level}
     {filters}
 
     Returns [{{"title": "...", "values": views}}, ...], most viewed first.
     """
     num = parse_num(args.get("num"))
+    level = parse_level(args.get("level"))
     filters = parse_filters(args)
-    return services.analytics().toplist(num, filters)
+    return services.analytics().toplist(num, filters, level)
+
+
+def _title(args: dict) -> dict[str, Any]:
+    """One title's or one show's numbers, as GET /data/title/.
+
+    Parameters:
+    {title}
+    {resolution}
+    {filters}
+
+    Returns {{"title" or "series", "resolution", "kpis": {{"views", "unique_viewers",
+    "minutes_watched", "completed_views", "completion_rate"}}, "timeseries": [{{"date",
+    "views", "unique_viewers", "minutes_watched"}}], "completion": {{"histogram": views per
+    10-point viewpercentage bin, ...}}, "devices", "markets", and for a show "seasons" with
+    their "episodes" in order; an episode's drop_off is the share of its viewers who watched
+    the next episode}}.
+    """
+    title, series = parse_title_or_series(args)
+    resolution = parse_resolution(args.get("resolution"))
+    filters = parse_filters(args)
+    return services.analytics().title(filters, resolution, title, series)
+
+
+def _top10(args: dict) -> Rows:
+    """The weekly Top 10 as Netflix publishes it, as GET /data/top10/: a movie or a season per
+    entry, ranked by views = hours viewed that week / runtime hours.
+
+    Parameters:
+    {week}
+    {sessiontype}
+    {devices}
+
+    Returns [{{"rank", "title", "hours_viewed", "runtime_hours", "views", "rank_last_week",
+    "weeks_in_top10"}}, ...], at most ten.
+    """
+    week, sessiontype, filters = parse_top10(args)
+    return services.analytics().top10(week, sessiontype, filters)
+
+
+def _retention(args: dict) -> Rows:
+    """Users by the period of their first matching event, and how many came back in each
+    following period, as GET /data/retention/.
+
+    Parameters:
+    {cohort_resolution}
+    {periods}
+    {filters}
+
+    Returns [{{"cohort": "YYYY-MM-DD", "size": N, "retained": [N0, N1, ...]}}, ...].
+    """
+    resolution = parse_cohort_resolution(args.get("resolution"))
+    periods = parse_periods(args.get("periods"))
+    filters = parse_filters(args)
+    return services.analytics().retention(resolution, periods, filters)
+
+
+def _lifecycle(args: dict) -> Rows:
+    """Per period the new, returning, resurrecting and dormant users, as GET /data/lifecycle/.
+
+    Parameters:
+    {lifecycle_resolution}
+    {filters}
+
+    Returns [{{"date", "new", "returning", "resurrecting", "dormant"}}, ...] by date.
+    """
+    resolution = parse_resolution(args.get("resolution"), DEFAULT_LIFECYCLE_RESOLUTION)
+    filters = parse_filters(args)
+    return services.analytics().lifecycle(resolution, filters)
 
 
 def _kpis(args: dict) -> dict[str, Any]:
@@ -221,7 +324,7 @@ def _tool(name: str, compute: Callable[[dict], Any], params: list[_Param], retur
             )
         try:
             return compute(arguments)
-        except (InvalidParameter, EventStoreUnreadable):
+        except (InvalidParameter, EventStoreUnreadable, TitleNotFound):
             raise  # their messages say what is wrong and are safe to show, as in /data
         except Exception:
             # Dash would answer the exception's text and log nothing: log it, show little.
@@ -239,7 +342,25 @@ timeseries = _tool("timeseries", _timeseries, [_METRIC, _RESOLUTION, *_FILTERS],
 breakdown = _tool(
     "breakdown", _breakdown, [_METRIC, _BREAKDOWN, _LIMIT, _RESOLUTION, *_FILTERS], Rows
 )
-toplist = _tool("toplist", _toplist, [_NUM, *_FILTERS], Rows)
+toplist = _tool("toplist", _toplist, [_NUM, _LEVEL, *_FILTERS], Rows)
 kpis = _tool("kpis", _kpis, [*_FILTERS, _COMPARE], dict[str, Any])
 dimensions = _tool("dimensions", _dimensions, _DATES, dict[str, Any])
-TOOL_NAMES = tuple(tool.__name__ for tool in (timeseries, breakdown, toplist, kpis, dimensions))
+title = _tool("title", _title, [*_TITLE, _RESOLUTION, *_FILTERS], dict[str, Any])
+_DEVICES = [p for p in _FILTERS if p.name not in ("start", "end", "sessiontype")]
+top10 = _tool("top10", _top10, [_WEEK, _SESSIONTYPE, *_DEVICES], Rows)
+retention = _tool("retention", _retention, [_COHORT_RESOLUTION, _PERIODS, *_FILTERS], Rows)
+lifecycle = _tool("lifecycle", _lifecycle, [_RESOLUTION, *_FILTERS], Rows)
+TOOL_NAMES = tuple(
+    tool.__name__
+    for tool in (
+        timeseries,
+        breakdown,
+        toplist,
+        kpis,
+        dimensions,
+        title,
+        top10,
+        retention,
+        lifecycle,
+    )
+)

@@ -6,7 +6,15 @@ import datetime as dt
 from collections.abc import Mapping
 
 from data.events.csv_import import MAX_FIELD_CHARS
-from data.events.params import InvalidParameter, _missing, parse_date, shown
+from data.events.params import (
+    Filters,
+    InvalidParameter,
+    _missing,
+    parse_date,
+    parse_filters,
+    parse_sessiontype,
+    shown,
+)
 from data.events.series import DEFAULT_LEVEL, LEVELS
 from data.events.text_decoding import decode_escapes
 
@@ -63,3 +71,22 @@ def parse_week(value: object) -> dt.date | None:
             f"{week.strftime('%A')}, its week is {monday.isoformat()}"
         )
     return week
+
+
+def parse_top10(params: Mapping) -> tuple[dt.date | None, str | None, Filters]:
+    """(week, sessiontype, the device and market filters) of a Top 10 request; start and end
+    are refused: the list is per week."""
+    if not _missing(params.get("start")) or not _missing(params.get("end")):
+        raise InvalidParameter("top10 is per week: give week=YYYY-MM-DD (a Monday), not start/end")
+    week = parse_week(params.get("week"))
+    sessiontype = parse_sessiontype(params.get("sessiontype"))
+    # The content type chooses the list; only the devices and markets filter it.
+    filters = parse_filters({k: v for k, v in _items(params) if k != "sessiontype"})
+    return week, sessiontype, filters
+
+
+def _items(params: Mapping) -> list[tuple[str, object]]:
+    """A mapping's keys with all their values (a MultiDict's lists kept)."""
+    if hasattr(params, "getlist"):
+        return [(key, params.getlist(key)) for key in params]
+    return list(params.items())

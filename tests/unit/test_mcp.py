@@ -65,6 +65,26 @@ PARITY = [
         {"start": "2025-03-01", "end": "2025-03-31"},
         "/data/dimensions/?start=2025-03-01&end=2025-03-31",
     ),
+    ("toplist", {"num": 5, "level": "season"}, "/data/toplist/?num=5&level=season"),
+    (
+        "title",
+        {"series": "The Letter of Kiruna", "resolution": "monthly", "device": ["iPad"]},
+        "/data/title/?series=The%20Letter%20of%20Kiruna&resolution=monthly&device=iPad",
+    ),
+    ("title", {"title": "Beyond the Heist"}, "/data/title/?title=Beyond%20the%20Heist"),
+    ("top10", {"sessiontype": "SERIES"}, "/data/top10/?sessiontype=SERIES"),
+    (
+        "top10",
+        {"week": "2025-06-02", "market": ["NO"]},
+        "/data/top10/?week=2025-06-02&market=NO",
+    ),
+    (
+        "retention",
+        {"resolution": "monthly", "periods": 3, "sessiontype": ["SERIES"]},
+        "/data/retention/?resolution=monthly&periods=3&sessiontype=SERIES",
+    ),
+    ("lifecycle", {"resolution": "monthly"}, "/data/lifecycle/?resolution=monthly"),
+    ("lifecycle", {}, "/data/lifecycle/"),
 ]
 
 # (tool, bad arguments, the /data request that is refused with the same message)
@@ -81,6 +101,11 @@ BAD = [
     ("kpis", {"sessiontype": ["TRAILER"]}, "/data/kpis/?sessiontype=TRAILER"),
     ("kpis", {"compare": "next"}, "/data/kpis/?compare=next"),
     ("breakdown", {"metric": "views", "breakdown": "title"}, "/data/views/?breakdown=title"),
+    ("toplist", {"level": "episode"}, "/data/toplist/?level=episode"),
+    ("title", {}, "/data/title/"),
+    ("top10", {"week": "2025-06-03"}, "/data/top10/?week=2025-06-03"),
+    ("retention", {"periods": "fifty"}, "/data/retention/?periods=fifty"),
+    ("lifecycle", {"resolution": "yearly"}, "/data/lifecycle/?resolution=yearly"),
 ]
 
 
@@ -178,8 +203,8 @@ def test_bad_arguments_are_tool_errors_saying_what_data_says(served, client):
         "completion_rate, got None",
         "InvalidParameter: breakdown is required: one of sessiontype, device, market",
         "InvalidParameter: limit must be an integer from 1 to 50 (default 5), got 51",
-        "InvalidParameter: unknown argument 'nmu': toplist takes num, start, end, sessiontype, "
-        "device, market",
+        "InvalidParameter: unknown argument 'nmu': toplist takes num, level, start, end, "
+        "sessiontype, device, market",
     ]
     assert not any("Traceback" in text for text in texts)
 
