@@ -1,4 +1,5 @@
-"""bench_scale's questions: random filter combinations as /data URLs and as DuckDB SQL, compared."""
+"""bench_scale's questions: random filter combinations as /data URLs and as DuckDB SQL, compared;
+and random questions to the title and cohort routes (timed only, no SQL)."""
 
 from __future__ import annotations
 
@@ -20,15 +21,19 @@ MARKETS = ("NO", "SE", "DK", "FI", "(none)")
 SESSIONTYPES = ("MOVIE", "SERIES")
 METRICS = ("unique_users", "minutes_watched", "views", "completion_rate")
 RESOLUTIONS = ("daily", "weekly", "monthly")
+COHORT_RESOLUTIONS = ("weekly", "monthly")
+LEVELS = ("season", "series")  # the toplist's levels beside the existing title level
+MAX_PERIODS = 52
 BREAKDOWNS = ("device", "market", "sessiontype")
 NONE, OTHER = "(none)", "(other)"
 
 
 @dataclass(frozen=True)
 class Question:
-    """One /data request: a series (optionally broken down), the KPIs or the toplist."""
+    """One /data request: a series (optionally broken down), the KPIs or the toplist; or one of
+    the title and cohort routes: title, top10, retention, lifecycle."""
 
-    kind: str  # "series", "kpis" or "toplist"
+    kind: str  # "series", "kpis", "toplist", "title", "top10", "retention" or "lifecycle"
     metric: str | None = None
     resolution: str | None = None
     start: dt.date | None = None
@@ -39,19 +44,36 @@ class Question:
     breakdown: str | None = None
     limit: int = 5
     num: int = 10
+    level: str | None = None  # toplist: "season" or "series" (None: the title level)
+    title: str | None = None  # title: ?title=
+    show: str | None = None  # title: ?series=
+    week: dt.date | None = None  # top10: its Monday
+    periods: int | None = None  # retention
 
     @property
     def label(self) -> str:
         """The kind of request, for per-kind figures."""
         if self.kind == "series":
             return "series + breakdown" if self.breakdown else "series"
+        if self.kind == "toplist" and self.level:
+            return f"toplist level={self.level}"
+        if self.kind == "title":
+            return "title ?series=" if self.show is not None else "title ?title="
         return self.kind
 
     def url(self) -> str:
         """The request's path and query (values sorted, so equal questions give equal URLs)."""
         params: list[tuple[str, object]] = []
-        if self.kind == "series":
+        if self.title is not None:
+            params.append(("title", self.title))
+        if self.show is not None:
+            params.append(("series", self.show))
+        if self.week:
+            params.append(("week", self.week.isoformat()))
+        if self.kind in ("series", "title", "retention", "lifecycle"):
             params.append(("resolution", self.resolution))
+        if self.periods is not None:
+            params.append(("periods", self.periods))
         if self.start:
             params.append(("start", self.start.isoformat()))
         if self.end:
@@ -64,12 +86,14 @@ class Question:
             params += [("breakdown", self.breakdown), ("limit", self.limit)]
         if self.kind == "toplist":
             params.append(("num", self.num))
+            if self.level:
+                params.append(("level", self.level))
         path = f"/data/{self.metric}/" if self.kind == "series" else f"/data/{self.kind}/"
         return path + ("?" + urlencode(params) if params else "")
 
 
-def random_question(rng, first: dt.date, last: dt.date) -> Question:
-    """A random combination of dates, filters, metric, resolution and breakdown."""
+def random_filters(rng, first: dt.date, last: dt.date) -> dict:
+    """Random start, end, device, market and sessiontype (each may be left out)."""
     span = (last - first).days
     start = None if rng.random() < 0.25 else first + dt.timedelta(days=rng.randint(0, span))
     lowest = (start - first).days if start else 0
@@ -78,6 +102,12 @@ def random_question(rng, first: dt.date, last: dt.date) -> Question:
     market = () if rng.random() < 0.5 else tuple(rng.sample(MARKETS, rng.randint(1, 3)))
     filters = dict(start=start, end=end, device=tuple(sorted(device)), market=tuple(sorted(market)))
     filters["sessiontype"] = rng.choice((None, None, *SESSIONTYPES))
+    return filters
+
+
+def random_question(rng, first: dt.date, last: dt.date) -> Question:
+    """A random combination of dates, filters, metric, resolution and breakdown."""
+    filters = random_filters(rng, first, last)
     draw = rng.random()
     if draw < 0.1:
         return Question("kpis", **filters)
@@ -98,6 +128,64 @@ def new_questions(rng, count: int, first: dt.date, last: dt.date, seen: set) -> 
         if question.url() not in seen:
             seen.add(question.url())
             found.append(question)
+    return found
+
+
+def _route_question(kind: str, rng, first, last, titles, shows, mondays) -> Question:
+    """A random question of one of the title and cohort routes' kinds (see ROUTE_KINDS)."""
+    filters = random_filters(rng, first, last)
+    if kind in ("toplist level=season", "toplist level=series"):
+        num = rng.choice((5, 10, 25, 50))
+        return Question("toplist", num=num, level=kind.rsplit("=", 1)[1], **filters)
+    if kind == "title ?title=":
+        resolution = rng.choice(RESOLUTIONS)
+        return Question("title", resolution=resolution, title=rng.choice(titles), **filters)
+    if kind == "title ?series=":
+        # A show's numbers are of its SERIES events: sessiontype=MOVIE would always be empty.
+        filters["sessiontype"] = rng.choice((None, "SERIES"))
+        resolution = rng.choice(RESOLUTIONS)
+        return Question("title", resolution=resolution, show=rng.choice(shows), **filters)
+    if kind == "top10":  # per week: no start or end; sessiontype chooses the list
+        dimensions = {k: filters[k] for k in ("device", "market", "sessiontype")}
+        return Question("top10", week=rng.choice(mondays), **dimensions)
+    if kind == "retention":
+        resolution, periods = rng.choice(COHORT_RESOLUTIONS), rng.randint(1, MAX_PERIODS)
+        return Question("retention", resolution=resolution, periods=periods, **filters)
+    return Question("lifecycle", resolution=rng.choice(RESOLUTIONS), **filters)
+
+
+ROUTE_KINDS = (
+    "toplist level=season",
+    "toplist level=series",
+    "title ?title=",
+    "title ?series=",
+    "top10",
+    "retention",
+    "lifecycle",
+)
+
+
+def route_questions(
+    rng, per_kind: int, first: dt.date, last: dt.date, names: dict, mondays: list, seen: set
+) -> list[Question]:
+    """per_kind random questions of each route kind whose URLs are not in seen (which then
+    holds them too), shuffled. names: {"titles": [...], "shows": [...]} to pick from."""
+    found = []
+    for kind in ROUTE_KINDS:
+        if kind.startswith("title ") and not names["titles" if "title=" in kind else "shows"]:
+            continue
+        made = 0
+        for _ in range(per_kind * 100):
+            if made == per_kind:
+                break
+            question = _route_question(
+                kind, rng, first, last, names["titles"], names["shows"], mondays
+            )
+            if question.url() not in seen:
+                seen.add(question.url())
+                found.append(question)
+                made += 1
+    rng.shuffle(found)
     return found
 
 
