@@ -1,7 +1,7 @@
 """Scale benchmark: build, first answers, worker memory, warm and new-combination p95, DuckDB.
 
     python bench/bench_scale.py --rows N [--seed 0] [--workers 5] [--combos 200]
-                                [--store sqlite|postgresql] [--pg-url URL]
+                                [--new-route-combos 40] [--store sqlite|postgresql] [--pg-url URL]
                                 [--load-requests 400] [--warm-repeat 50] [--check 20]
                                 [--json PATH]
 
@@ -19,7 +19,11 @@ In one run:
     worker's RSS and PSS (/proc/<pid>/smaps_rollup) and the sum of PSS;
  4. warm latency: a fixed set of requests, each served by every worker before it is timed;
  5. new-combination latency: --combos random combinations (random.Random(seed)) never sent
-    before, each sent once;
+    before, each sent once; then --new-route-combos random combinations of each kind of the
+    title and cohort routes (toplist at level season and series, /data/title/ by title and by
+    series, /data/top10/, /data/retention/, /data/lifecycle/; random.Random(f"routes-{seed}"),
+    titles and shows picked from /data/toplist/?num=200 at title and series level, fetched
+    untimed before), never sent before, each sent once, shuffled; figures per kind;
  6. DuckDB (in memory, loaded from the same SQLite rows) answering the same combinations in
     SQL: its load time, p50/p95, the ratios to Reelboard's, and --check answers compared
     (SQLite only: DuckDB loads the SQLite file's rows).
@@ -53,8 +57,10 @@ from config import PROJECT_ROOT
 from data.events import pg_store
 from data.events.rollup import FORMAT
 from data.events.rollup_files import version_name
+from data.events.series import show_of
 from data.events.store import connect, data_fingerprint
 from data.events.stores import PostgresStore, SqliteStore
+from data.events.title_insights import data_weeks
 from testkit import postgres
 from testkit.demo import OUT
 from testkit.serving import make_server, percentile, wait_for
@@ -62,6 +68,8 @@ from testkit.serving import make_server, percentile, wait_for
 STORES = ("sqlite", "postgresql")
 FIRST_URL = "/data/unique_users/?resolution=weekly"
 READY_URL = "/data/kpis/"
+ROUTE_TARGET_MS = 200  # the title and cohort routes' p95 for a new combination at 10M events
+NAMES_URLS = {level: f"/data/toplist/?num=200&level={level}" for level in ("title", "series")}
 _ACCESS = re.compile(r"\[(\d+)\] INFO gunicorn\.access: \S+ \"GET (\S+) HTTP")
 
 # A new process: create_app on the database, then one request through the test client.
@@ -413,11 +421,25 @@ def sequential(server, urls: list[str], sessions: int) -> list[tuple]:
             session.close()
 
 
+def route_names(server) -> dict:
+    """Titles and shows to ask /data/title/ about: the 200 most viewed titles, and the shows of
+    their episodes that the series-level toplist names (so that each is a show)."""
+    listed = {}
+    for level, url in NAMES_URLS.items():
+        response = requests.get(server.url(url), timeout=60)
+        response.raise_for_status()
+        listed[level] = [row["title"] for row in response.json()]
+    at_series = set(listed["series"])
+    shows = sorted({show_of(t) for t in listed["title"] if ", " in t} & at_series)
+    return {"titles": listed["title"], "shows": shows}
+
+
 # -- the run -----------------------------------------------------------------------------------
 
 
-def measure_server(args, target: Target, folder: Path, questions, load_urls, warm) -> dict:
-    """Steps 2 (gunicorn), 3, 4 and 5 against one gunicorn."""
+def measure_server(args, target: Target, folder: Path, questions, load_urls, warm, seen) -> dict:
+    """Steps 2 (gunicorn), 3, 4 and 5 against one gunicorn; seen: the URLs sent or to be sent
+    (the title and cohort routes' questions are drawn here, after the names are fetched)."""
     figures: dict = {}
     server = make_server(folder, target.database, workers=args.workers, instance=target.instance)
     try:
@@ -458,6 +480,22 @@ def measure_server(args, target: Target, folder: Path, questions, load_urls, war
         figures["new_bodies"] = [(status, body) for _, _, status, body in results]
         figures["new"] = {**_stats(figures["new_seconds"]), "errors": errors_of(results)}
         print(f"new combinations: {_line(figures['new'])}")
+
+        if args.new_route_combos > 0:
+            names = route_names(server)
+            seen.update(NAMES_URLS.values())
+            first, last = args.bounds
+            mondays, _ = data_weeks(first, last)
+            rng = random.Random(f"routes-{args.seed}")
+            routes = sq.route_questions(
+                rng, args.new_route_combos, first, last, names, mondays, seen
+            )
+            results = sequential(server, [q.url() for q in routes], 2 * args.workers)
+            seconds = [s for _, s, _, _ in results]
+            figures["routes"] = {**_stats(seconds), "errors": errors_of(results)}
+            figures["routes_by_kind"] = by_kind(routes, seconds)
+            figures["route_names"] = {k: len(v) for k, v in names.items()}
+            print(f"new combinations of the title and cohort routes: {_line(figures['routes'])}")
         health = requests.get(server.url("/healthz"), timeout=10).status_code
         figures["healthz_after"] = health
     finally:
@@ -558,6 +596,17 @@ def report(args, target: Target, f: dict) -> None:
     print(f"5. new combinations         {_line(f['new'])}, {len(f['new']['errors'])} errors")
     for kind, figures in f["new_by_kind"].items():
         print(f"   {kind:24} {_line(figures)}")
+    routes = f.get("routes")
+    if routes:
+        names = f["route_names"]
+        print(
+            f"   title and cohort routes, new combinations ({args.new_route_combos} per kind; "
+            f"/data/title/ over {names['titles']} titles and {names['shows']} shows): "
+            f"{_line(routes)}, {len(routes['errors'])} errors"
+        )
+        for kind, figures in f["routes_by_kind"].items():
+            verdict = "met" if figures["p95_ms"] <= ROUTE_TARGET_MS else "MISSED"
+            print(f"   {kind:24} {_line(figures)}  p95 <= {ROUTE_TARGET_MS} ms: {verdict}")
     if duck is None:
         why = "--no-duckdb" if args.no_duckdb else "DuckDB loads the SQLite file's rows"
         print(f"6. duckdb                   skipped ({why})")
@@ -579,6 +628,7 @@ def report(args, target: Target, f: dict) -> None:
         for url, reason in duck["mismatches"]:
             print(f"     MISMATCH {url}: {reason}")
     errors = f["load"]["errors"] + f["warm"]["errors"] + f["new"]["errors"]
+    errors += routes["errors"] if routes else []
     for url, status, body in errors[:10]:
         print(f"   ERROR {status} {url}: {body}")
     print(f"after the run /healthz -> {f['healthz_after']}")
@@ -590,6 +640,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=5)
     parser.add_argument("--combos", type=int, default=200, help="new combinations to time")
+    parser.add_argument(
+        "--new-route-combos",
+        type=int,
+        default=40,
+        help="new combinations to time per kind of the title and cohort routes (0: none)",
+    )
     parser.add_argument("--store", choices=STORES, default="sqlite")
     parser.add_argument(
         "--pg-url",
@@ -610,6 +666,7 @@ def main(argv: list[str] | None = None) -> int:
 
     target, build = prepare_database(args.rows, args.seed, args.store, args.pg_url)
     first_day, last_day, events = data_bounds(target)
+    args.bounds = (first_day, last_day)
     warm = warm_questions(first_day, last_day)
     seen = {q.url() for q in warm}
     questions = sq.new_questions(random.Random(args.seed), args.combos, first_day, last_day, seen)
@@ -634,7 +691,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{cold['start_to_answer_s']:.2f} s after its start "
                 f"(rollup built from GROUP BY in {cold['engine_load_s']:.2f} s)"
             )
-        served = measure_server(args, target, folder, questions, load_urls, warm)
+        served = measure_server(args, target, folder, questions, load_urls, warm, seen)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     use_duckdb = not args.no_duckdb and args.store == "sqlite"
