@@ -133,8 +133,23 @@ def _events(rollup: Rollup, codes: list[int], filters: Filters, series_only: boo
     )
 
 
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """np.unique(values) of an int array, by a sort: numpy 2's hash-based np.unique takes ten
+    times as long on the hundreds of thousands of events of a popular show."""
+    ordered = np.sort(np.asarray(values))
+    keep = np.ones(ordered.size, dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
 def _distinct_users(user: np.ndarray) -> int:
-    return int(np.unique(user[user >= 0]).size)
+    """The distinct known users (-1 is NULL), marked on a bitmap of user codes: linear."""
+    known = user[user >= 0]
+    if known.size == 0:
+        return 0
+    seen = np.zeros(int(known.max()) + 1, dtype=bool)
+    seen[known] = True
+    return int(np.count_nonzero(seen))
 
 
 def _completion(percent_bin: np.ndarray) -> tuple[int, float | None]:
@@ -183,7 +198,7 @@ def _per_period(rollup, events: Events, minute_rows, filters: Filters, resolutio
     slot = np.asarray(period_of(events.day.astype(np.int64), resolution)) - p_lo
     views = np.bincount(slot, minlength=n)
     known = events.user >= 0
-    pairs = np.unique(slot[known] * (rollup.n_users + 1) + events.user[known])
+    pairs = _distinct(slot[known] * (rollup.n_users + 1) + events.user[known])
     viewers = np.bincount(pairs // (rollup.n_users + 1), minlength=n)
     m_day, m_minutes = minute_rows
     m_slot = np.asarray(period_of(m_day, resolution)) - p_lo
@@ -241,7 +256,7 @@ def _seasons(rollup: Rollup, events: Events, show: str) -> list[dict]:
         a, b = np.searchsorted(sorted_titles, [code, code + 1])
         rows = by_title[a:b]
         users = events.user[rows]
-        viewers[code] = np.unique(users[users >= 0])
+        viewers[code] = _distinct(users[users >= 0])
         completed, rate = _completion(events.percent_bin[rows])
         episodes.append(
             {
@@ -382,9 +397,9 @@ def _top10_entries(rollup: Rollup) -> tuple[series.Entries, np.ndarray]:
     runtime = np.full(len(index.names), np.nan)
     known = ~np.isnan(rollup.title_runtime)
     rows_series = series.is_series_combo(rollup)[rollup.total_combo]
-    plain = np.unique(rollup.total_title[~rows_series])
+    plain = _distinct(rollup.total_title[~rows_series])
     runtime[index.of_title[plain]] = rollup.title_runtime[plain]
-    rolled = np.unique(rollup.total_title[rows_series])
+    rolled = _distinct(rollup.total_title[rows_series])
     rolled = rolled[known[rolled]]
     entry = index.of_series_title[rolled]
     sums = np.bincount(entry, weights=rollup.title_runtime[rolled], minlength=runtime.size)
