@@ -81,6 +81,14 @@ def _group_codes(allowed: np.ndarray | None) -> np.ndarray | None:
 # -- days and periods ------------------------------------------------------------------------
 
 
+def day_rows(days: np.ndarray, lo: int, hi: int) -> slice:
+    """The rows of days lo..hi in an ascending array of day numbers. The bounds are given the
+    array's dtype: searching an int32 array for Python ints first copies it to int64 (8 ms for
+    the 5.6 million title rows of 10M events)."""
+    i0, i1 = np.searchsorted(days, np.array([lo, hi + 1], dtype=days.dtype))
+    return slice(int(i0), int(i1))
+
+
 def _cells(rollup: Rollup, lo: int, hi: int) -> slice:
     """The (day, combination) cells of days lo..hi."""
     i0, i1 = np.searchsorted(rollup.cell_day, [lo, hi + 1])
@@ -330,8 +338,7 @@ def _title_rows(rollup: Rollup, filters: Filters) -> tuple[np.ndarray, np.ndarra
     else:
         lo = day_number(filters.start) if filters.start else rollup.first_day
         hi = day_number(filters.end) if filters.end else rollup.last_day
-        i0, i1 = np.searchsorted(rollup.title_day, [lo, hi + 1])
-        rows = slice(int(i0), int(i1))
+        rows = day_rows(rollup.title_day, lo, hi)
         combo, title, views = (
             rollup.title_combo[rows],
             rollup.title_code[rows],

@@ -52,8 +52,7 @@ def _title_rows(rollup: Rollup, filters: Filters, lo=None, hi=None):
     else:
         lo = lo if lo is not None else _lo(rollup, filters)
         hi = hi if hi is not None else _hi(rollup, filters)
-        i0, i1 = np.searchsorted(rollup.title_day, [lo, hi + 1])
-        rows = slice(int(i0), int(i1))
+        rows = queries.day_rows(rollup.title_day, lo, hi)
         title, combo = rollup.title_code[rows], rollup.title_combo[rows]
         views, minutes = rollup.title_views[rows], rollup.title_minutes[rows]
     allowed = queries.allowed_combos(rollup, filters)
@@ -174,8 +173,7 @@ def _numbers(rollup: Rollup, events: Events, minutes: float) -> dict:
 def _minutes_rows(rollup, codes, filters, series_only):
     """(day, minutes) of the title rows of `codes` that match the filters."""
     lo, hi = _lo(rollup, filters), _hi(rollup, filters)
-    i0, i1 = np.searchsorted(rollup.title_day, [lo, hi + 1])
-    rows = slice(int(i0), int(i1))
+    rows = queries.day_rows(rollup.title_day, lo, hi)
     keep = np.isin(rollup.title_code[rows], codes)
     combo = rollup.title_combo[rows]
     allowed = queries.allowed_combos(rollup, filters)
