@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from data.events import series
 from data.events.catalog import DIMENSIONS
 from data.events.encoding import EncodedChunk, Vocabulary, columns_of_rows, encode_chunk
 from data.events.periods import RESOLUTIONS, period_of
@@ -29,8 +30,9 @@ from data.events.user_tables import (
 
 # Bump when the arrays or names change meaning: older rollups are then rebuilt (the version
 # folder's name includes it). 4: titles, users and dimension values with `<xx>` escapes decoded;
-# 5: weekly user rows (retention, lifecycle) and what the title insights read.
-FORMAT = 5
+# 5: weekly user rows (retention, lifecycle) and what the title insights read; 6: minutes per
+# (week, Top 10 entry, combination).
+FORMAT = 6
 _DENSE_CELLS = 1 << 26  # up to this many (day, combination) cells are counted densely
 
 
@@ -75,6 +77,13 @@ class Rollup:
     view_user: np.ndarray  # int32, -1 for NULL
     view_combo: np.ndarray  # uint16 (int32 when there are more combinations)
     view_bin: np.ndarray  # int8: viewpercentage's 10-point bin, -1 when unknown
+    # Minutes per (week, Top 10 entry, combination), sorted in that order: a week's list for
+    # any filter sums runs of this table, never the (day, combination, title) rows. Entries
+    # are series.entries(rollup, "season")'s ids: a movie, or a season of a show.
+    week_entry_week: np.ndarray  # int32 week numbers (periods.period_of, weekly)
+    week_entry_entry: np.ndarray  # int32
+    week_entry_combo: np.ndarray  # uint16 (int32 when there are more combinations)
+    week_entry_minutes: np.ndarray  # float64
     # Distinct users: every triple for unions (per resolution and over all days), and counts
     # per period that filter cheaply (daily, weekly, monthly); see data/events/user_tables.py.
     user_rows: dict[str, UserRows] = field(default_factory=dict)
@@ -187,6 +196,36 @@ def _most_frequent(title, values, count, n_titles: int, missing) -> np.ndarray:
     winners = order[first]
     out[key_title[winners]] = distinct[key_value[winners]]
     return out
+
+
+def _week_entry_table(t_day, t_combo, t_title, t_minutes, names, seasons, vocabulary) -> dict:
+    """The week_entry_* arrays from the (day, combination, title) rows."""
+    combos = _combo_table(vocabulary)
+    values = tuple(tuple(v) for v in vocabulary.values)
+    index = series.entries_of(names, seasons.tolist(), "season")
+    is_series = series.combo_sessiontypes(values, combos) == series.SERIES
+    entry = index.of_rows(t_title, t_combo, is_series) if t_title.size else t_title
+    week = np.asarray(period_of(t_day, "weekly"), dtype=np.int64)
+    # Sorted by (week, entry, combination) with a stable sort per key, last key first.
+    order = np.lexsort((t_combo, entry, week))
+    week, entry, combo = week[order], entry[order], t_combo[order]
+    starts = (
+        np.flatnonzero(
+            np.r_[
+                True,
+                (week[1:] != week[:-1]) | (entry[1:] != entry[:-1]) | (combo[1:] != combo[:-1]),
+            ]
+        )
+        if week.size
+        else np.empty(0, dtype=np.int64)
+    )
+    minutes = np.add.reduceat(t_minutes[order], starts) if starts.size else t_minutes[:0]
+    return {
+        "week_entry_week": week[starts].astype(np.int32),
+        "week_entry_entry": entry[starts].astype(np.int32),
+        "week_entry_combo": combo[starts].astype(combo_type(max(len(combos), 1))),
+        "week_entry_minutes": minutes.astype(np.float64),
+    }
 
 
 def _viewing_table(
@@ -394,6 +433,9 @@ def rollup_of_groups(
         title_season=numbers["season"],
         title_episode=numbers["episode"],
         **_viewing_table(viewings, rank, len(names), first_day, n_combos),
+        **_week_entry_table(
+            t_day, t_combo, t_title, t_minutes, names, numbers["season"], vocabulary
+        ),
         user_rows=user_rows,
         user_counts=user_counts,
     )
@@ -488,6 +530,10 @@ def empty_rollup(vocabulary: Vocabulary | None = None) -> Rollup:
         view_user=i32,
         view_combo=i32,
         view_bin=np.empty(0, dtype=np.int8),
+        week_entry_week=i32,
+        week_entry_entry=i32,
+        week_entry_combo=np.empty(0, dtype=np.uint16),
+        week_entry_minutes=f64,
         user_rows={r: user_rows(no_triples, 1) for r in (*RESOLUTIONS, "all")},
         user_counts={r: user_counts(no_triples, 1) for r in RESOLUTIONS},
     )

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from data.events.catalog import DIMENSION_NAMES
-from data.events.rollup import Rollup
+
+if TYPE_CHECKING:  # the rollup builds its Top 10 table with these functions
+    from data.events.rollup import Rollup
 
 LEVELS = ("title", "season", "series")
 DEFAULT_LEVEL = "title"
@@ -40,9 +43,14 @@ def show_of_entry(name: str) -> str:
 
 def sessiontype_of_combos(rollup: Rollup) -> np.ndarray:
     """Per combination, its content type's name (MOVIE, SERIES or (none)), as an object array."""
+    return combo_sessiontypes(rollup.values, rollup.combos)
+
+
+def combo_sessiontypes(values, combos: np.ndarray) -> np.ndarray:
+    """combo_sessiontypes(rollup.values, rollup.combos): the content type of each combination."""
     index = DIMENSION_NAMES.index("sessiontype")
-    names = np.array(rollup.values[index] or ("",), dtype=object)
-    return names[rollup.combos[:, index]] if rollup.n_combos else np.empty(0, dtype=object)
+    names = np.array(values[index] or ("",), dtype=object)
+    return names[combos[:, index]] if len(combos) else np.empty(0, dtype=object)
 
 
 @dataclass(frozen=True)
@@ -63,27 +71,35 @@ class Entries:
 
 def series_entry_names(rollup: Rollup, level: str) -> list[str]:
     """Per title code, the name its SERIES rows roll up to at the level."""
+    return _rolled_names(rollup.titles, rollup.title_season.tolist(), level)
+
+
+def _rolled_names(titles, seasons: list[int], level: str) -> list[str]:
     if level == "title":
-        return list(rollup.titles)
-    shows = [show_of(title) for title in rollup.titles]
+        return list(titles)
+    shows = [show_of(title) for title in titles]
     if level == "series":
         return shows
-    seasons = rollup.title_season.tolist()
     return [season_name(show, season) for show, season in zip(shows, seasons, strict=True)]
 
 
 def entries(rollup: Rollup, level: str) -> Entries:
     """The entries of a level (`title`: every title is its own, SERIES rows too)."""
+    return entries_of(rollup.titles, rollup.title_season.tolist(), level)
+
+
+def entries_of(titles: tuple[str, ...], seasons: list[int], level: str) -> Entries:
+    """The entries of a level over titles (ascending) with their season numbers (-1: none)."""
     if level == "title":
-        own = np.arange(len(rollup.titles), dtype=np.int64)
-        return Entries(rollup.titles, np.zeros(own.size, dtype=bool), own, own)
-    rolled = series_entry_names(rollup, level)
-    keys = sorted({(t, False) for t in rollup.titles} | {(n, True) for n in rolled})
+        own = np.arange(len(titles), dtype=np.int64)
+        return Entries(tuple(titles), np.zeros(own.size, dtype=bool), own, own)
+    rolled = _rolled_names(titles, seasons, level)
+    keys = sorted({(t, False) for t in titles} | {(n, True) for n in rolled})
     ids = {key: i for i, key in enumerate(keys)}
     return Entries(
         names=tuple(name for name, _ in keys),
         rolled=np.array([is_rolled for _, is_rolled in keys], dtype=bool),
-        of_title=np.array([ids[t, False] for t in rollup.titles], dtype=np.int64),
+        of_title=np.array([ids[t, False] for t in titles], dtype=np.int64),
         of_series_title=np.array([ids[n, True] for n in rolled], dtype=np.int64),
     )
 

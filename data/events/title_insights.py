@@ -407,8 +407,8 @@ def _top10_entries(rollup: Rollup) -> tuple[series.Entries, np.ndarray]:
 
 
 def top10_weeks(rollup: Rollup, sessiontype: str | None, filters: Filters) -> Top10Weeks:
-    """Each week's Top 10 (weeks with data only), from the data's first week. Memory follows
-    the (week, entry) pairs that have minutes, never weeks x entries."""
+    """Each week's Top 10 (weeks with data only), from the data's first week: runs of the
+    rollup's (week, entry, combination) minutes that the filters allow, summed."""
     index, runtime = _top10_entries(rollup)
     runtime_hours = runtime / 60
     if rollup.rows == 0:
@@ -419,13 +419,14 @@ def top10_weeks(rollup: Rollup, sessiontype: str | None, filters: Filters) -> To
     dimension_allowed = queries.allowed_combos(rollup, filters)
     if dimension_allowed is not None:
         allowed &= dimension_allowed
-    keep = allowed[rollup.title_combo]
-    week = np.asarray(period_of(rollup.title_day[keep].astype(np.int64), "weekly"))
-    entry = index.of_rows(rollup.title_code[keep], rollup.title_combo[keep], types == series.SERIES)
-    n = len(index.names)
-    pairs, inverse = np.unique(week * n + entry, return_inverse=True)
-    hours = np.bincount(inverse.reshape(-1), weights=rollup.title_minutes[keep]) / 60
-    week, entry = pairs // n, pairs % n
+    keep = allowed[rollup.week_entry_combo]
+    week, entry = rollup.week_entry_week[keep], rollup.week_entry_entry[keep]
+    if week.size == 0:
+        return Top10Weeks(index.names, runtime_hours, default_week(rollup), {})
+    # The table is sorted by (week, entry): what is kept stays so; each run is one pair.
+    starts = np.flatnonzero(np.r_[True, (week[1:] != week[:-1]) | (entry[1:] != entry[:-1])])
+    hours = np.add.reduceat(rollup.week_entry_minutes[keep], starts) / 60
+    week, entry = week[starts].astype(np.int64), entry[starts].astype(np.int64)
     ranked = (hours > 0) & ~np.isnan(runtime_hours[entry])
     week, entry, hours = week[ranked], entry[ranked], hours[ranked]
     views = hours / runtime_hours[entry]
