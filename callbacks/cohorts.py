@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dash import Input, Output
+from dash import Input, Output, html
 
 from callbacks.guard import guarded
 from callbacks.state import ViewState, from_store
 from data.events.params import DEFAULT_PERIODS
 from layouts import cohort_figures, figures, ids
 
-# Cohorts of days are too many and too small to read: a daily page groups them by week.
+# Cohorts of days are too many and too small to read, and a year of daily lifecycle bars is
+# noise (and 1,460 bars to draw): a daily page shows both per week.
 _COHORT_RESOLUTION = {"daily": "weekly", "weekly": "weekly", "monthly": "monthly"}
 
 
@@ -19,23 +20,32 @@ def retention_of(analytics, state: ViewState) -> tuple[str, list[dict]]:
     return resolution, analytics.retention(resolution, DEFAULT_PERIODS, state.filters())
 
 
+def lifecycle_of(analytics, state: ViewState) -> tuple[str, list[dict]]:
+    """(the periods' resolution, the rows) the lifecycle card shows for the state."""
+    resolution = _COHORT_RESOLUTION[state.resolution]
+    return resolution, analytics.lifecycle(resolution, state.filters())
+
+
 def _failed(message: str, inputs: dict) -> tuple:
     return figures.message_figure(message, bool(inputs["dark"]), error=True), None
+
+
+def _table_failed(message: str, _inputs: dict) -> tuple:
+    return html.P(message, className="rb-error"), None
 
 
 def register(app, analytics) -> None:
     """Register the retention and lifecycle callbacks on `app`."""
 
     @app.callback(
-        Output(ids.RETENTION_GRAPH, "figure"),
+        Output(ids.RETENTION_TABLE, "children"),
         Output(ids.RETENTION_SUBTITLE, "children"),
         Input(ids.STATE, "data"),
-        Input(ids.THEME_SWITCH, "value"),
         Input(ids.DATA_REFRESH, "data"),
         prevent_initial_call=True,
     )
-    @guarded(_failed)
-    def update_retention(state_data, dark, _version):
+    @guarded(_table_failed)
+    def update_retention(state_data, _version):
         state = from_store(state_data)
         resolution, cohorts = retention_of(analytics, state)
         word = cohort_figures.PERIOD_WORD[resolution]
@@ -48,7 +58,7 @@ def register(app, analytics) -> None:
                 f" (the newest {cohort_figures.MAX_COHORTS_SHOWN} of {len(cohorts)} cohorts; "
                 "the CSV has all)"
             )
-        return cohort_figures.retention_figure(cohorts, resolution, bool(dark)), subtitle
+        return cohort_figures.retention_table(cohorts, resolution), subtitle
 
     @app.callback(
         Output(ids.LIFECYCLE_GRAPH, "figure"),
@@ -61,10 +71,10 @@ def register(app, analytics) -> None:
     @guarded(_failed)
     def update_lifecycle(state_data, dark, _version):
         state = from_store(state_data)
-        rows = analytics.lifecycle(state.resolution, state.filters())
-        word = cohort_figures.PERIOD_WORD[state.resolution]
+        resolution, rows = lifecycle_of(analytics, state)
+        word = cohort_figures.PERIOD_WORD[resolution]
         subtitle = (
             f"Active users per {word}: new, back from the {word} before, back after a gap; "
             f"dormant: active the {word} before, not this one"
         )
-        return cohort_figures.lifecycle_figure(rows, state.resolution, bool(dark)), subtitle
+        return cohort_figures.lifecycle_figure(rows, resolution, bool(dark)), subtitle

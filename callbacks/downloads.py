@@ -10,7 +10,7 @@ from dash import Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks import csv_export
-from callbacks.cohorts import retention_of
+from callbacks.cohorts import lifecycle_of, retention_of
 from callbacks.guard import guarded
 from callbacks.series import chart_series
 from callbacks.state import ViewState, from_store
@@ -90,7 +90,7 @@ def retention_table(analytics, state: ViewState) -> tuple[list[str], list[list]]
 
 def lifecycle_table(analytics, state: ViewState) -> tuple[list[str], list[list]]:
     header = ["date", "new", "returning", "resurrecting", "dormant"]
-    rows = analytics.lifecycle(state.resolution, state.filters())
+    _, rows = lifecycle_of(analytics, state)
     return header, [[row[key] for key in header] for row in rows]
 
 

@@ -11,11 +11,10 @@ from dash.exceptions import PreventUpdate
 from callbacks.guard import guarded
 from callbacks.state import ViewState, from_store
 from data.events.title_insights import TitleNotFound
-from layouts import figures, ids, title_figures
+from layouts import ids, title_figures
 from layouts.options import pick_of
-from layouts.title_view import episodes_table, title_kpis
+from layouts.title_view import title_body
 
-_FIGURES = ("time", "completion", "devices", "markets")
 _PICKS_SHOWN = 30
 
 
@@ -25,26 +24,18 @@ def _view_outputs() -> dict:
         "view_hidden": Output(ids.TITLE_VIEW, "hidden"),
         "kind": Output(ids.TITLE_KIND, "children"),
         "heading": Output(ids.TITLE_HEADING, "children"),
-        "kpis": Output(ids.TITLE_KPIS, "children"),
-        "time": Output(ids.TITLE_TIME_GRAPH, "figure"),
-        "completion": Output(ids.TITLE_COMPLETION_GRAPH, "figure"),
-        "devices": Output(ids.TITLE_DEVICES_GRAPH, "figure"),
-        "markets": Output(ids.TITLE_MARKETS_GRAPH, "figure"),
-        "episodes": Output(ids.TITLE_EPISODES, "children"),
+        "body": Output(ids.TITLE_BODY, "children"),
         "error": Output(ids.TITLE_ERROR, "children"),
     }
 
 
-def _without_figures(message: str | None, dark: bool, heading=no_update) -> dict:
-    blank = figures.message_figure(message or "", bool(dark), error=message is not None)
+def _without_figures(message: str | None, heading=no_update) -> dict:
     return {
         "overview_hidden": True,
         "view_hidden": False,
         "kind": no_update,
         "heading": heading,
-        "kpis": None,
-        **dict.fromkeys(_FIGURES, blank),
-        "episodes": None,
+        "body": None,
         "error": message,
     }
 
@@ -54,7 +45,7 @@ def _view_failed(message: str, inputs: dict) -> dict:
     (its own cards say what is wrong with their part of the state)."""
     data = inputs.get("state_data")
     if isinstance(data, dict) and (data.get("title") or data.get("series")):
-        return _without_figures(message, inputs["dark"])
+        return _without_figures(message)
     return {key: no_update for key in _view_outputs()} | {
         "overview_hidden": False,
         "view_hidden": True,
@@ -96,19 +87,20 @@ def register(app, analytics) -> None:
         try:
             answer = analytics.title(state.filters(), state.resolution, state.title, state.series)
         except TitleNotFound:
-            return _without_figures(f"No events have the title {name!r}.", dark, heading=name)
+            return _without_figures(f"No events have the title {name!r}.", heading=name)
         dark = bool(dark)
+        charts = {
+            "time": title_figures.time_figure(answer["timeseries"], state.resolution, dark),
+            "completion": title_figures.completion_figure(answer["completion"]["histogram"], dark),
+            "devices": title_figures.shares_figure(answer["devices"], "views", dark),
+            "markets": title_figures.shares_figure(answer["markets"], "views", dark),
+        }
         return {
             "overview_hidden": True,
             "view_hidden": False,
             "kind": "Series" if state.series else "Title",
             "heading": name,
-            "kpis": title_kpis(answer["kpis"]),
-            "time": title_figures.time_figure(answer["timeseries"], state.resolution, dark),
-            "completion": title_figures.completion_figure(answer["completion"]["histogram"], dark),
-            "devices": title_figures.shares_figure(answer["devices"], "views", dark),
-            "markets": title_figures.shares_figure(answer["markets"], "views", dark),
-            "episodes": episodes_table(answer["seasons"]) if answer.get("seasons") else None,
+            "body": title_body(answer["kpis"], charts, answer.get("seasons")),
             "error": None,
         }
 

@@ -1,8 +1,10 @@
-"""Plotly figures of the users over time: a retention heatmap and lifecycle bars."""
+"""The users over time: a retention heatmap (a table) and lifecycle bars (a Plotly figure)."""
 
 from __future__ import annotations
 
-from layouts.figures import alpha, axis, base_layout, message_figure, palette
+from dash import html
+
+from layouts.figures import axis, base_layout, message_figure, palette
 from layouts.period_axis import period_axis
 
 PERIOD_WORD = {"daily": "day", "weekly": "week", "monthly": "month"}
@@ -16,82 +18,60 @@ LIFECYCLE_GROUPS = (
 )
 
 
-def retention_figure(cohorts: list[dict], resolution: str, dark: bool) -> dict:
-    """A heatmap: one row per cohort (the newest MAX_COHORTS_SHOWN, oldest on top), one cell
-    per period after its first, coloured by the share of the cohort active then, the count on
-    hover.
-
-    Drawn as bars of equal length, one trace per column, because the page's plotly bundle
-    (assets/vendor/plotly-basic.min.js) has bars and scatter but no heatmap trace.
-    """
+def retention_table(cohorts: list[dict], resolution: str) -> list:
+    """A heatmap as a table: one row per cohort (the newest MAX_COHORTS_SHOWN, oldest on top),
+    one cell per period after its first, shaded by the share of the cohort active then, the
+    count in its tooltip. A table, not a chart: it reads as numbers, costs the page no plot,
+    and its shade follows the theme (assets/dashboard.css)."""
     if not cohorts:
-        return message_figure("No users in this range", dark)
+        return [html.P("No users in this range", className="rb-empty")]
     cohorts = cohorts[-MAX_COHORTS_SHOWN:]
-    colors = palette(dark)
     word = PERIOD_WORD[resolution]
     width = max(len(c["retained"]) for c in cohorts)
-    labels = [f"{c['cohort']} ({c['size']:,})" for c in cohorts]
-    scale = [[0, alpha(colors["users"], 0.06)], [1, colors["users"]]]
-    traces = []
-    for k in range(width):
-        kept = [c["retained"][k] if k < len(c["retained"]) else None for c in cohorts]
-        shares = [
-            None if n is None else round(n / c["size"] * 100, 1)
-            for n, c in zip(kept, cohorts, strict=True)
-        ]
-        traces.append(
-            {
-                "type": "bar",
-                "orientation": "h",
-                "y": labels,
-                "x": [0 if n is None else 0.94 for n in kept],
-                "base": [k + 0.03] * len(cohorts),
-                "width": 0.9,
-                "customdata": [[n or 0, share or 0] for n, share in zip(kept, shares, strict=True)],
-                "marker": {
-                    "color": [share or 0 for share in shares],
-                    "colorscale": scale,
-                    "cmin": 0,
-                    "cmax": 100,
-                    "showscale": k == 0,
-                    "colorbar": {"title": {"text": "%"}, "thickness": 10, "outlinewidth": 0},
-                },
-                "text": ["" if share is None else f"{share:.0f}" for share in shares],
-                "textposition": "inside",
-                "insidetextanchor": "middle",
-                "textfont": {"size": 10},
-                "hovertemplate": (
-                    f"Cohort %{{y}}<br>{word.capitalize()} +{k}: <b>%{{customdata[1]}} %</b> "
-                    "(%{customdata[0]:,} users)<extra></extra>"
-                ),
-                "hoverinfo": "skip" if all(n is None for n in kept) else None,
-            }
+    head = html.Thead(
+        html.Tr(
+            [html.Th("Cohort", scope="col"), html.Th("Users", scope="col", className="text-end")]
+            + [html.Th(f"+{k}", scope="col", className="text-center") for k in range(width)]
         )
-    layout = base_layout(
-        dark,
-        barmode="overlay",
-        xaxis=axis(
-            colors,
-            title={"text": f"{word.capitalize()}s after the first"},
-            side="top",
-            range=[0, width],
-            tickmode="array",
-            tickvals=[k + 0.5 for k in range(width)],
-            ticktext=[f"+{k}" for k in range(width)],
-            showgrid=False,
-            zeroline=False,
-            fixedrange=True,
-        ),
-        yaxis=axis(
-            colors,
-            autorange="reversed",
-            showgrid=False,
-            fixedrange=True,
-            title={"text": "Cohort (users)"},
-        ),
-        margin={"l": 8, "r": 8, "t": 8, "b": 8},
     )
-    return {"data": traces, "layout": layout}
+    rows = []
+    for cohort in cohorts:
+        cells = []
+        for k in range(width):
+            if k >= len(cohort["retained"]):
+                cells.append(html.Td(className="rb-heat-none"))
+                continue
+            users = cohort["retained"][k]
+            share = users / cohort["size"] * 100
+            cells.append(
+                html.Td(
+                    f"{share:.0f}",
+                    # Light text on the strong shades.
+                    className="rb-heat text-center" + (" rb-heat-strong" if share >= 50 else ""),
+                    # The shade: a share of the theme's primary colour (see dashboard.css).
+                    style={"--rb-heat": f"{share / 100:.3f}"},
+                    title=f"Cohort {cohort['cohort']}, {word} +{k}: {share:.1f} % "
+                    f"({users:,} of {cohort['size']:,} users)",
+                )
+            )
+        rows.append(
+            html.Tr(
+                [
+                    html.Th(cohort["cohort"], scope="row"),
+                    html.Td(f"{cohort['size']:,}", className="text-end"),
+                    *cells,
+                ]
+            )
+        )
+    caption = html.Caption(
+        f"Share of each cohort (%) watching in each {word} after its first", className="rb-cap"
+    )
+    return [
+        html.Div(
+            html.Table([caption, head, html.Tbody(rows)], className="table table-sm rb-heatmap"),
+            className="table-responsive rb-table-wrap",
+        )
+    ]
 
 
 def lifecycle_figure(rows: list[dict], resolution: str, dark: bool) -> dict:

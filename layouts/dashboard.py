@@ -8,7 +8,7 @@ from dash import dcc, html
 from data.events.periods import DEFAULT_RESOLUTION
 from data.events.series import DEFAULT_LEVEL
 from layouts import ids
-from layouts.components import chart_card, kpi_card, select, stale_while_loading
+from layouts.components import chart_card, csv_button, kpi_card, select, stale_while_loading
 from layouts.options import (
     BREAKDOWN_NONE,
     BREAKDOWN_OPTIONS,
@@ -344,14 +344,26 @@ def audience() -> dbc.Row:
     return dbc.Row(
         [
             dbc.Col(
-                chart_card(
-                    "Retention",
-                    "",
-                    ids.RETENTION_GRAPH,
-                    ids.RETENTION_CSV_BUTTON,
-                    ids.RETENTION_DOWNLOAD,
-                    height="360px",
-                    subtitle_id=ids.RETENTION_SUBTITLE,
+                dbc.Card(
+                    [
+                        html.Div(
+                            [
+                                html.Div(
+                                    [
+                                        html.H2("Retention", className="rb-card-title"),
+                                        html.P(id=ids.RETENTION_SUBTITLE, className="rb-card-sub"),
+                                    ],
+                                    className="me-auto",
+                                ),
+                                csv_button(
+                                    ids.RETENTION_CSV_BUTTON, ids.RETENTION_DOWNLOAD, "retention"
+                                ),
+                            ],
+                            className="rb-card-header",
+                        ),
+                        stale_while_loading(html.Div(id=ids.RETENTION_TABLE)),
+                    ],
+                    className="rb-card rb-chart h-100",
                 ),
                 lg=6,
             ),

@@ -90,6 +90,7 @@ TITLE_VIEW = "title-view"
 TITLE_BACK = "title-back"  # back to the overview
 TITLE_HEADING = "title-heading"
 TITLE_KIND = "title-kind"
+TITLE_BODY = "title-body"  # what a callback builds when a title is open: the rest below
 TITLE_KPIS = "title-kpis"
 TITLE_TIME_GRAPH = "title-time-graph"
 TITLE_COMPLETION_GRAPH = "title-completion-graph"
@@ -108,7 +109,7 @@ TOP10_CSV_BUTTON = "top10-csv-button"
 TOP10_DOWNLOAD = "top10-download"
 
 # Retention (cohorts by first period) and the users' lifecycle, per the page's resolution.
-RETENTION_GRAPH = "retention-graph"
+RETENTION_TABLE = "retention-table"  # a heatmap as a table
 RETENTION_CSV_BUTTON = "retention-csv-button"
 RETENTION_DOWNLOAD = "retention-download"
 RETENTION_SUBTITLE = "retention-subtitle"

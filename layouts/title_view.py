@@ -6,13 +6,15 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from layouts import ids
-from layouts.components import BLANK_FIGURE, GRAPH_CONFIG, csv_button, stale_while_loading
+from layouts.components import GRAPH_CONFIG, csv_button, stale_while_loading
 
 
-def _graph_card(title: str, subtitle: str, graph_id: str, height: str = "300px") -> dbc.Card:
+def _graph_card(
+    title: str, subtitle: str, graph_id: str, figure: dict, height: str = "300px"
+) -> dbc.Card:
     graph = dcc.Graph(
         id=graph_id,
-        figure=BLANK_FIGURE,
+        figure=figure,
         config=GRAPH_CONFIG,
         style={"height": height},
         className="rb-graph",
@@ -24,7 +26,7 @@ def _graph_card(title: str, subtitle: str, graph_id: str, height: str = "300px")
         ),
         className="rb-card-header",
     )
-    return dbc.Card([header, stale_while_loading(graph)], className="rb-card rb-chart h-100")
+    return dbc.Card([header, graph], className="rb-card rb-chart h-100")
 
 
 def title_view() -> html.Div:
@@ -60,51 +62,75 @@ def title_view() -> html.Div:
         [
             header,
             html.Div(id=ids.TITLE_ERROR, className="rb-error", role="alert"),
-            stale_while_loading(html.Div(id=ids.TITLE_KPIS, className="rb-title-kpis")),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        _graph_card(
-                            "Viewers and watch time",
-                            "Unique viewers (bars) and hours watched (line) per period",
-                            ids.TITLE_TIME_GRAPH,
-                        ),
-                        lg=7,
-                    ),
-                    dbc.Col(
-                        _graph_card(
-                            "Completion",
-                            "Views by how much of the title they watched (10-point bins)",
-                            ids.TITLE_COMPLETION_GRAPH,
-                        ),
-                        lg=5,
-                    ),
-                ],
-                className="g-3",
-            ),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        _graph_card(
-                            "Devices", "Views per device", ids.TITLE_DEVICES_GRAPH, "280px"
-                        ),
-                        md=6,
-                    ),
-                    dbc.Col(
-                        _graph_card(
-                            "Markets", "Views per market", ids.TITLE_MARKETS_GRAPH, "280px"
-                        ),
-                        md=6,
-                    ),
-                ],
-                className="g-3 mt-0",
-            ),
-            stale_while_loading(html.Div(id=ids.TITLE_EPISODES, className="rb-episodes")),
+            # Built when a title is open (title_body): the overview's page load mounts no
+            # graph of this view.
+            stale_while_loading(html.Div(id=ids.TITLE_BODY, className="rb-title-body")),
         ],
         id=ids.TITLE_VIEW,
         hidden=True,
         className="rb-title-view",
     )
+
+
+def title_body(numbers: dict, figures: dict, seasons: list[dict] | None) -> list:
+    """The open title's numbers, charts (figures: time, completion, devices, markets) and, for
+    a show, its episodes."""
+    return [
+        html.Div(title_kpis(numbers), id=ids.TITLE_KPIS, className="rb-title-kpis"),
+        dbc.Row(
+            [
+                dbc.Col(
+                    _graph_card(
+                        "Viewers and watch time",
+                        "Unique viewers (bars) and hours watched (line) per period",
+                        ids.TITLE_TIME_GRAPH,
+                        figures["time"],
+                    ),
+                    lg=7,
+                ),
+                dbc.Col(
+                    _graph_card(
+                        "Completion",
+                        "Views by how much of the title they watched (10-point bins)",
+                        ids.TITLE_COMPLETION_GRAPH,
+                        figures["completion"],
+                    ),
+                    lg=5,
+                ),
+            ],
+            className="g-3",
+        ),
+        dbc.Row(
+            [
+                dbc.Col(
+                    _graph_card(
+                        "Devices",
+                        "Views per device",
+                        ids.TITLE_DEVICES_GRAPH,
+                        figures["devices"],
+                        "280px",
+                    ),
+                    md=6,
+                ),
+                dbc.Col(
+                    _graph_card(
+                        "Markets",
+                        "Views per market",
+                        ids.TITLE_MARKETS_GRAPH,
+                        figures["markets"],
+                        "280px",
+                    ),
+                    md=6,
+                ),
+            ],
+            className="g-3 mt-0",
+        ),  # fmt: skip
+        html.Div(
+            episodes_table(seasons) if seasons else None,
+            id=ids.TITLE_EPISODES,
+            className="rb-episodes",
+        ),
+    ]
 
 
 def title_kpis(numbers: dict) -> list:

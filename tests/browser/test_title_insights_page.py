@@ -100,9 +100,15 @@ def test_top10_panel_retention_and_lifecycle(make_app, start_app):
     # Retention: one column per period after the first; lifecycle: four groups.
     cohorts = data_route(app, "/data/retention/", resolution="monthly")
     width = max(len(c["retained"]) for c in cohorts)
+    heat = f"#{ids.RETENTION_TABLE} tbody tr"
     wait_until(
-        lambda: len(duo.driver.execute_script(TRACE_NAMES_JS, ids.RETENTION_GRAPH)) == width,
+        lambda: len(duo.driver.find_elements(By.CSS_SELECTOR, heat)) == min(len(cohorts), 16),
         "the retention heatmap",
+    )
+    first = duo.driver.find_elements(By.CSS_SELECTOR, f"{heat} td.rb-heat")[0]
+    assert first.text == "100" and "users)" in first.get_attribute("title")
+    assert (
+        len(duo.driver.find_elements(By.CSS_SELECTOR, "#" + ids.RETENTION_TABLE + " th")) >= width
     )
     wait_until(
         lambda: (

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dash import html
 from dash.development.base_component import Component
 
 from data.events.periods import DEFAULT_RESOLUTION
 from layouts import ids
 from layouts.dashboard import build_layout
 from layouts.options import DEFAULT_TOPLIST_SIZE, TOPLIST_MAX, TOPLIST_MIN
+from layouts.title_view import title_body
 
 
 def _components(tree) -> list[Component]:
@@ -38,7 +40,10 @@ def test_every_id_constant_is_kebab_case_and_in_the_layout():
         for name, value in vars(ids).items()
         if name.isupper() and isinstance(value, str)
     }
-    by_id = _by_id(build_layout())
+    # The page, and what the title view builds while a title is open.
+    numbers = {"views": 1, "unique_viewers": 1, "minutes_watched": 60, "completion_rate": 0.5}
+    body = title_body(numbers, dict.fromkeys(("time", "completion", "devices", "markets"), {}), [])
+    by_id = {**_by_id(build_layout()), **_by_id(html.Div(body))}
     for name, value in constants.items():
         assert value == value.lower() and "_" not in value and " " not in value, name
         assert value in by_id, f"{name} ({value}) is not in the layout"

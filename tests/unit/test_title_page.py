@@ -119,6 +119,19 @@ def test_a_forged_pick_is_a_clear_notice(dash_api):
     assert "title:<name> or series:<name>" in str(response[ids.URL_NOTICE]["children"])
 
 
+def _by_id(tree, component: str) -> dict:
+    """The props of the component with that id inside a callback's component tree."""
+    if isinstance(tree, list):
+        found = [_by_id(child, component) for child in tree]
+        return next((f for f in found if f is not None), None)
+    if isinstance(tree, dict) and "props" in tree:
+        props = tree["props"]
+        if props.get("id") == component:
+            return props
+        return _by_id(props.get("children"), component)
+    return None
+
+
 def _view(dash_api, **state) -> dict:
     sent = {STATE_KEY: _state(**state), f"{ids.THEME_SWITCH}.value": False}
     return dash_api.response(ids.OVERVIEW, "hidden", sent)
@@ -131,14 +144,16 @@ def test_the_title_view_shows_the_title_route_s_numbers(client, dash_api, show):
     ).get_json()
     assert view[ids.OVERVIEW]["hidden"] is True and view[ids.TITLE_VIEW]["hidden"] is False
     assert view[ids.TITLE_HEADING]["children"] == show
-    assert f"{expected['kpis']['views']:,}" in str(view[ids.TITLE_KPIS]["children"])
-    bars = view[ids.TITLE_TIME_GRAPH]["figure"]["data"][0]
+    body = view[ids.TITLE_BODY]["children"]
+    kpis = _by_id(body, ids.TITLE_KPIS)
+    assert f"{expected['kpis']['views']:,}" in str(kpis["children"])
+    bars = _by_id(body, ids.TITLE_TIME_GRAPH)["figure"]["data"][0]
     assert bars["y"] == [row["unique_viewers"] for row in expected["timeseries"]]
-    histogram = view[ids.TITLE_COMPLETION_GRAPH]["figure"]["data"][0]["y"]
+    histogram = _by_id(body, ids.TITLE_COMPLETION_GRAPH)["figure"]["data"][0]["y"]
     assert histogram == [row["views"] for row in expected["completion"]["histogram"]]
-    devices = view[ids.TITLE_DEVICES_GRAPH]["figure"]["data"][0]
+    devices = _by_id(body, ids.TITLE_DEVICES_GRAPH)["figure"]["data"][0]
     assert devices["y"] == [row["value"] for row in expected["devices"]] == ["iPad"]
-    episodes = str(view[ids.TITLE_EPISODES]["children"])
+    episodes = str(_by_id(body, ids.TITLE_EPISODES)["children"])
     first = expected["seasons"][0]["episodes"][0]
     assert first["title"] in episodes and f"({first['next_viewers']:,})" in episodes
     # The overview is back without a title; an unknown one says so.
@@ -183,10 +198,14 @@ def test_the_top10_panel_shows_the_route_s_list_with_links(client, dash_api):
 def test_retention_and_lifecycle_cards_show_the_routes_numbers(client, dash_api):
     state = _state(resolution="monthly", market=["NO"])
     sent = {STATE_KEY: state, f"{ids.THEME_SWITCH}.value": True}
-    retention = dash_api.response(ids.RETENTION_GRAPH, "figure", sent)[ids.RETENTION_GRAPH]
+    retention = dash_api.response(ids.RETENTION_TABLE, "children", {STATE_KEY: state})
     expected = client.get("/data/retention/?resolution=monthly&market=NO").get_json()
-    first_column = retention["figure"]["data"][0]
-    assert [row[0] for row in first_column["customdata"]] == [c["size"] for c in expected]
+    table = str(retention[ids.RETENTION_TABLE]["children"])
+    for cohort in expected:
+        assert f"{cohort['size']:,}" in table
+        last = len(cohort["retained"]) - 1
+        users = cohort["retained"][last]
+        assert f"month +{last}: {users / cohort['size'] * 100:.1f} % ({users:,} of" in table
     lifecycle = dash_api.response(ids.LIFECYCLE_GRAPH, "figure", sent)[ids.LIFECYCLE_GRAPH]
     rows = client.get("/data/lifecycle/?resolution=monthly&market=NO").get_json()
     dormant = next(t for t in lifecycle["figure"]["data"] if t["name"] == "Dormant")
@@ -197,7 +216,7 @@ def test_retention_and_lifecycle_cards_show_the_routes_numbers(client, dash_api)
     name, csv_rows = _csv(dash_api, ids.LIFECYCLE_DOWNLOAD, ids.LIFECYCLE_CSV_BUTTON, state)
     assert [int(row["new"]) for row in csv_rows] == [row["new"] for row in rows]
     # A daily page groups its cohorts by week.
-    daily = dash_api.response(ids.RETENTION_GRAPH, "figure", {STATE_KEY: _state()})
+    daily = dash_api.response(ids.RETENTION_TABLE, "children", {STATE_KEY: _state()})
     assert "week" in str(daily[ids.RETENTION_SUBTITLE]["children"])
 
 
