@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dash import Input, Output, html
+from dash.exceptions import PreventUpdate
 
 from callbacks.guard import guarded
 from callbacks.state import ViewState, from_store
@@ -26,6 +27,13 @@ def lifecycle_of(analytics, state: ViewState) -> tuple[str, list[dict]]:
     return resolution, analytics.lifecycle(resolution, state.filters())
 
 
+def _near_state(state_data, near):
+    """The view state, once the card has come near the window (before: nothing to draw)."""
+    if state_data is None or near is not True:
+        raise PreventUpdate
+    return from_store(state_data)
+
+
 def _failed(message: str, inputs: dict) -> tuple:
     return figures.message_figure(message, bool(inputs["dark"]), error=True), None
 
@@ -42,11 +50,12 @@ def register(app, analytics) -> None:
         Output(ids.RETENTION_SUBTITLE, "children"),
         Input(ids.STATE, "data"),
         Input(ids.DATA_REFRESH, "data"),
+        Input(ids.BELOW_FOLD, "data"),
         prevent_initial_call=True,
     )
     @guarded(_table_failed)
-    def update_retention(state_data, _version):
-        state = from_store(state_data)
+    def update_retention(state_data, _version, near):
+        state = _near_state(state_data, near)
         resolution, cohorts = retention_of(analytics, state)
         word = cohort_figures.PERIOD_WORD[resolution]
         subtitle = (
@@ -66,11 +75,12 @@ def register(app, analytics) -> None:
         Input(ids.STATE, "data"),
         Input(ids.THEME_SWITCH, "value"),
         Input(ids.DATA_REFRESH, "data"),
+        Input(ids.BELOW_FOLD, "data"),
         prevent_initial_call=True,
     )
     @guarded(_failed)
-    def update_lifecycle(state_data, dark, _version):
-        state = from_store(state_data)
+    def update_lifecycle(state_data, dark, _version, near):
+        state = _near_state(state_data, near)
         resolution, rows = lifecycle_of(analytics, state)
         word = cohort_figures.PERIOD_WORD[resolution]
         subtitle = (

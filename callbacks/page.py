@@ -288,6 +288,15 @@ def register(app, analytics) -> None:
         prevent_initial_call=True,
     )
 
+    # In assets/dashboard-live.js: the cards below the toplist wait until they come near the
+    # window, watched from when the toplist (above them) has its figure and so its height.
+    app.clientside_callback(
+        ClientsideFunction(namespace="reelboard", function_name="watchBelowFold"),
+        Output(ids.BELOW_FOLD, "data"),
+        Input(ids.TOPLIST_GRAPH, "figure"),
+        prevent_initial_call=True,
+    )
+
     # In assets/dashboard-theme.js: the switch follows the saved theme on load, then drives it.
     app.clientside_callback(
         ClientsideFunction(namespace="reelboard", function_name="syncTheme"),

@@ -57,12 +57,13 @@ def register(app, analytics) -> None:
         Output(ids.TOP10_TABLE, "children"),
         Input(ids.STATE, "data"),
         Input(ids.DATA_REFRESH, "data"),
+        Input(ids.BELOW_FOLD, "data"),
         prevent_initial_call=True,
     )
     @guarded(lambda message, _inputs: html.P(message, className="rb-error"))
-    def update_top10(state_data, _version):
-        if state_data is None:
-            raise PreventUpdate
+    def update_top10(state_data, _version, near):
+        if state_data is None or near is not True:
+            raise PreventUpdate  # drawn once it comes near the window
         state = from_store(state_data)
         entries, week = top10_of(analytics, state)
         links = [entry_link(state, entry) for entry in entries]

@@ -412,6 +412,7 @@ def build_layout(live_interval_ms: int = LIVE_INTERVAL_MS) -> html.Div:
             dcc.Store(id=ids.DATA_VERSION, storage_type="memory"),
             dcc.Store(id=ids.DATA_REFRESH, storage_type="memory"),
             dcc.Store(id=ids.DEMO_DISMISSED, storage_type="local"),
+            dcc.Store(id=ids.BELOW_FOLD, data=False, storage_type="memory"),
             # Paused while the tab is hidden (assets/dashboard-live.js).
             dcc.Interval(id=ids.LIVE_TIMER, interval=live_interval_ms),
             navbar(),
@@ -420,7 +421,15 @@ def build_layout(live_interval_ms: int = LIVE_INTERVAL_MS) -> html.Div:
                     notices(),
                     filter_bar(),
                     html.Div(
-                        [kpi_row(), charts(), top10_panel(), audience()],
+                        [
+                            kpi_row(),
+                            charts(),
+                            html.Div(
+                                [top10_panel(), audience()],
+                                id=ids.BELOW_FOLD_START,
+                                className="rb-overview",
+                            ),
+                        ],
                         id=ids.OVERVIEW,
                         className="rb-overview",
                     ),

@@ -101,6 +101,11 @@ TITLE_ERROR = "title-error"
 TITLE_CSV_BUTTON = "title-csv-button"
 TITLE_DOWNLOAD = "title-download"
 
+# Set once the cards below the toplist come near the window (assets/dashboard-live.js): they
+# are drawn only then, so a page load draws what the reader sees first.
+BELOW_FOLD = "below-fold"
+BELOW_FOLD_START = "below-fold-start"  # where the cards below the toplist begin
+
 # The weekly Top 10 panel (top10: its content type; week).
 TOP10_TYPE = "top10-type"
 TOP10_WEEK = "top10-week"

@@ -74,6 +74,12 @@ def take(
             driver.execute_script("arguments[0].click();", switch)
             time.sleep(0.3)
             wait_ready(driver)
+        if full_page or elements:
+            # The cards below the toplist are drawn when they come near the window.
+            driver.execute_script("window.scrollTo({top: 1e6, behavior: 'instant'});")
+            time.sleep(0.5)
+            wait_ready(driver)
+            driver.execute_script("window.scrollTo({top: 0, behavior: 'instant'});")
         params = {"format": "png", "captureBeyondViewport": full_page or bool(elements)}
         if elements:
             x, y, w, h = driver.execute_script(_BOX_JS, list(elements))

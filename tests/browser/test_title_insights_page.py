@@ -82,6 +82,9 @@ def test_top10_panel_retention_and_lifecycle(make_app, start_app):
     app, duo = _start(make_app, start_app, "/?resolution=monthly")
     movies = data_route(app, "/data/top10/", sessiontype="MOVIE")
     table = f"#{ids.TOP10_TABLE}"
+    # The cards below the toplist are drawn when they come near the window, not before.
+    assert duo.driver.execute_script(TOP10_TITLES_JS) == []
+    _in_view(duo, duo.find_element(table))
     wait_until(
         lambda: duo.driver.execute_script(TOP10_TITLES_JS) == [e["title"] for e in movies],
         "the movies' list",

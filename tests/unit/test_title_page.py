@@ -16,6 +16,8 @@ from testkit.dash_client import DashCallbacks
 from tests.unit.test_callbacks import STATE_KEY, _state
 from tests.unit.test_page_controls import _controls
 
+NEAR = f"{ids.BELOW_FOLD}.data"  # the cards below the toplist have come near the window
+
 
 @pytest.fixture
 def dash_api(client) -> DashCallbacks:
@@ -178,7 +180,9 @@ def test_the_title_picker_finds_titles_and_shows(dash_api, show):
 
 def test_the_top10_panel_shows_the_route_s_list_with_links(client, dash_api):
     state = _state(top10="SERIES", week="2025-06-02", device=["iPad"])
-    table = dash_api.response(ids.TOP10_TABLE, "children", {STATE_KEY: state})
+    # Not drawn before the card comes near the window.
+    assert dash_api.post(ids.TOP10_TABLE, "children", {STATE_KEY: state}).status_code == 204
+    table = dash_api.response(ids.TOP10_TABLE, "children", {STATE_KEY: state, NEAR: True})
     text = str(table[ids.TOP10_TABLE]["children"])
     expected = client.get("/data/top10/?week=2025-06-02&sessiontype=SERIES&device=iPad").get_json()
     assert expected and all(entry["title"] in text for entry in expected)
@@ -188,7 +192,7 @@ def test_the_top10_panel_shows_the_route_s_list_with_links(client, dash_api):
     assert [row["title"] for row in rows] == [entry["title"] for entry in expected]
     assert {row["week"] for row in rows} == {"2025-06-02"}
     # The latest complete week by default, and every week of the data to choose from.
-    latest = dash_api.response(ids.TOP10_TABLE, "children", {STATE_KEY: _state()})
+    latest = dash_api.response(ids.TOP10_TABLE, "children", {STATE_KEY: _state(), NEAR: True})
     assert "Week of 22 Dec 2025" in str(latest[ids.TOP10_TABLE]["children"])
     weeks = dash_api.response(ids.TOP10_WEEK, "options", {})[ids.TOP10_WEEK]["options"]
     assert weeks[0]["value"] == "latest" and weeks[1]["value"] == "2025-12-29"
@@ -197,8 +201,10 @@ def test_the_top10_panel_shows_the_route_s_list_with_links(client, dash_api):
 
 def test_retention_and_lifecycle_cards_show_the_routes_numbers(client, dash_api):
     state = _state(resolution="monthly", market=["NO"])
-    sent = {STATE_KEY: state, f"{ids.THEME_SWITCH}.value": True}
-    retention = dash_api.response(ids.RETENTION_TABLE, "children", {STATE_KEY: state})
+    sent = {STATE_KEY: state, f"{ids.THEME_SWITCH}.value": True, NEAR: True}
+    assert dash_api.post(ids.RETENTION_TABLE, "children", {STATE_KEY: state}).status_code == 204
+    assert dash_api.post(ids.LIFECYCLE_GRAPH, "figure", {STATE_KEY: state}).status_code == 204
+    retention = dash_api.response(ids.RETENTION_TABLE, "children", sent)
     expected = client.get("/data/retention/?resolution=monthly&market=NO").get_json()
     table = str(retention[ids.RETENTION_TABLE]["children"])
     for cohort in expected:
@@ -216,7 +222,7 @@ def test_retention_and_lifecycle_cards_show_the_routes_numbers(client, dash_api)
     name, csv_rows = _csv(dash_api, ids.LIFECYCLE_DOWNLOAD, ids.LIFECYCLE_CSV_BUTTON, state)
     assert [int(row["new"]) for row in csv_rows] == [row["new"] for row in rows]
     # A daily page groups its cohorts by week.
-    daily = dash_api.response(ids.RETENTION_TABLE, "children", {STATE_KEY: _state()})
+    daily = dash_api.response(ids.RETENTION_TABLE, "children", {STATE_KEY: _state(), NEAR: True})
     assert "week" in str(daily[ids.RETENTION_SUBTITLE]["children"])
 
 
