@@ -41,7 +41,7 @@ def test_embedded_redis_config_and_stop(tmp_path):
     client = provider.client()
     assert client.ping() and provider.ping()
     assert client.config_get("appendonly")["appendonly"] == "yes"
-    assert client.config_get("appendfsync")["appendfsync"] == "everysec"
+    assert client.config_get("appendfsync")["appendfsync"] == "always"
     assert Path(client.config_get("dir")["dir"]) == (tmp_path / "redis").resolve()
     assert len(server_pids(provider.embedded.socket_path)) == 1
     provider.close()
