@@ -53,6 +53,7 @@ def _sync_failed(message: str, _inputs: dict) -> dict:
     keys = ("search", "state", "preset", "origin", "picker", *_CONTROLS)
     result = dict.fromkeys(keys, no_update)
     result.update(notice=message, notice_open=True)
+    result["options"] = dict.fromkeys(FILTER_DIMENSIONS, no_update)
     return result
 
 
@@ -115,6 +116,28 @@ def _clicked_pick(click: object) -> str:
     return pick
 
 
+def _options(entries: list[dict], chosen) -> list[dict]:
+    """A dimension's values with their views; chosen values without any stay listed."""
+    options = [
+        {"label": f"{entry['value']} ({entry['views']:,})", "value": entry["value"]}
+        for entry in entries
+    ]
+    listed = {entry["value"] for entry in entries}
+    chosen = chosen if isinstance(chosen, list) else []
+    extra = [value for value in chosen if isinstance(value, str) and value not in listed]
+    return options + [{"label": f"{value} (0)", "value": value} for value in extra]
+
+
+def _dimension_options(analytics, state: ViewState) -> dict:
+    """Each filter's values over the state's dates, most viewed first, with view counts."""
+    filters = state.filters()
+    values = analytics.dimensions(filters.start, filters.end)
+    return {
+        name: _options(values.get(name, []), list(getattr(state, name)))
+        for name in FILTER_DIMENSIONS
+    }
+
+
 def _iso(value) -> str | None:
     if value is None:
         return None
@@ -134,6 +157,12 @@ def register(app, analytics) -> None:
             "preset": Output(ids.DATE_PRESET, "value"),
             "origin": Output(ids.ZOOM_ORIGIN, "data"),
             "picker": Output(ids.TITLE_PICKER, "value"),
+            # A dropdown drops a value it has no option for, so a link's device or market
+            # filter arrives with its options (dimension_options keeps them current after).
+            "options": {
+                name: Output(ids.DIMENSION_FILTERS[name], "options", allow_duplicate=True)
+                for name in FILTER_DIMENSIONS
+            },
         },
         inputs={
             "search": Input(ids.URL, "search"),
@@ -145,6 +174,7 @@ def register(app, analytics) -> None:
             "picker": Input(ids.TITLE_PICKER, "value"),
         },
         state={"current": State(ids.STATE, "data"), "origin": State(ids.ZOOM_ORIGIN, "data")},
+        prevent_initial_call="initial_duplicate",
     )
     @guarded(_sync_failed)
     def sync_state(search, controls, preset, relayouts, bar, back, picker, current, origin):
@@ -169,6 +199,11 @@ def register(app, analytics) -> None:
                 "preset": _preset_value(analytics, state),
                 "origin": None,
                 "picker": None,
+                "options": (
+                    _dimension_options(analytics, state)
+                    if any(getattr(state, name) for name in FILTER_DIMENSIONS)
+                    else dict.fromkeys(FILTER_DIMENSIONS, no_update)
+                ),
             }
         values = dict(controls)
         moved, new_origin = {}, no_update
@@ -200,6 +235,7 @@ def register(app, analytics) -> None:
             "preset": _preset_value(analytics, state) if trigger != ids.DATE_PRESET else no_update,
             "origin": new_origin,
             "picker": None if trigger == ids.TITLE_PICKER else no_update,
+            "options": dict.fromkeys(FILTER_DIMENSIONS, no_update),
         }
 
     @app.callback(
@@ -224,17 +260,6 @@ def register(app, analytics) -> None:
         first, last = (_iso(day) for day in bounds)
         return demo, first, last, last, f"Events from {first} to {last}"
 
-    def _options(entries: list[dict], chosen) -> list[dict]:
-        """A dimension's values with their views; chosen values without any stay listed."""
-        options = [
-            {"label": f"{entry['value']} ({entry['views']:,})", "value": entry["value"]}
-            for entry in entries
-        ]
-        listed = {entry["value"] for entry in entries}
-        chosen = chosen if isinstance(chosen, list) else []
-        extra = [value for value in chosen if isinstance(value, str) and value not in listed]
-        return options + [{"label": f"{value} (0)", "value": value} for value in extra]
-
     @app.callback(
         output={name: Output(ids.DIMENSION_FILTERS[name], "options") for name in FILTER_DIMENSIONS},
         inputs={
@@ -248,13 +273,7 @@ def register(app, analytics) -> None:
         """Each filter's values over the chosen dates, most viewed first, with view counts."""
         if state_data is None:
             raise PreventUpdate
-        state = from_store(state_data)
-        filters = state.filters()
-        values = analytics.dimensions(filters.start, filters.end)
-        return {
-            name: _options(values.get(name, []), list(getattr(state, name)))
-            for name in FILTER_DIMENSIONS
-        }
+        return _dimension_options(analytics, from_store(state_data))
 
     @app.callback(
         Output(ids.DATA_VERSION, "data"),
