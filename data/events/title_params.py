@@ -9,6 +9,7 @@ from data.events.csv_import import MAX_FIELD_CHARS
 from data.events.params import (
     Filters,
     InvalidParameter,
+    _all_values,
     _missing,
     parse_date,
     parse_filters,
@@ -76,12 +77,17 @@ def parse_week(value: object) -> dt.date | None:
 def parse_top10(params: Mapping) -> tuple[dt.date | None, str | None, Filters]:
     """(week, sessiontype, the device and market filters) of a Top 10 request; start and end
     are refused: the list is per week."""
-    if not _missing(params.get("start")) or not _missing(params.get("end")):
+    if any(not _missing(v) for key in ("start", "end") for v in _all_values(params, key)):
         raise InvalidParameter("top10 is per week: give week=YYYY-MM-DD (a Monday), not start/end")
     week = parse_week(params.get("week"))
-    sessiontype = parse_sessiontype(params.get("sessiontype"))
-    # The content type chooses the list; only the devices and markets filter it.
-    filters = parse_filters({k: v for k, v in _items(params) if k != "sessiontype"})
+    types = [v for v in _all_values(params, "sessiontype") if not _missing(v)]
+    if any(other != types[0] for other in types[1:]):
+        raise InvalidParameter("top10 is one content type: give one sessiontype, MOVIE or SERIES")
+    sessiontype = parse_sessiontype(types[0] if types else None)
+    # The content type chooses the list; only the devices and markets filter it (an empty
+    # start or end is "not given", as on every route, and left out here).
+    skipped = ("sessiontype", "start", "end")
+    filters = parse_filters({k: v for k, v in _items(params) if k not in skipped})
     return week, sessiontype, filters
 
 

@@ -322,12 +322,22 @@ def test_top10_series_season_across_two_weeks(serve):
         ("?week=soon", "YYYY-MM-DD"),
         ("?sessiontype=SHORT", "sessiontype"),
         ("?start=2025-03-03", "per week"),
+        ("?start=&start=2025-03-03", "per week"),
+        ("?sessiontype=MOVIE&sessiontype=SERIES", "one content type"),
     ],
 )
 def test_top10_errors(serve, query, fragment):
     response = serve(WEEKS).get("/data/top10/" + query)
     assert response.status_code == 400
     assert fragment in response.get_json()["error"]
+
+
+def test_top10_empty_dates_are_not_given_and_one_type_may_repeat(serve):
+    client = serve(WEEKS)
+    movies = get(client, "/data/top10/?week=2025-03-03&sessiontype=MOVIE")
+    for query in ("&start=&end=", "&end=", "&sessiontype=MOVIE", "&sessiontype="):
+        assert get(client, "/data/top10/?week=2025-03-03&sessiontype=MOVIE" + query) == movies
+    assert get(client, "/data/top10/?week=2025-03-03&sessiontype=&sessiontype=MOVIE") == movies
 
 
 def test_bad_level_is_400(client):
