@@ -40,7 +40,7 @@ def register_mcp(app: dash.Dash) -> None:
     )
     views = server.view_functions
     post, get, delete = (f"{MCP_PATH}:{method}" for method in ("POST", "GET", "DELETE"))
-    views[post] = mcp_transport.checked_post(views[post])
+    views[post] = mcp_transport.checked_post(views[post], routes.mcp_tools.TOOL_NAMES)
     views[get] = mcp_transport.no_stream
     views[delete] = mcp_transport.no_session_end
     for endpoint in (post, get, delete):

@@ -4,7 +4,7 @@ per POST; ping, unknown methods and notifications answered without Dash; 405 for
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from urllib.parse import urlsplit
 
 from flask import Response, jsonify, request
@@ -79,13 +79,16 @@ def _port(url) -> int | None:
     return url.port or _DEFAULT_PORTS.get(url.scheme.lower())
 
 
-def checked_post(dash_view: Callable) -> Callable:
+def checked_post(dash_view: Callable, tool_names: Collection[str]) -> Callable:
     """Dash's POST view behind the JSON-RPC checks and the answers Dash gets wrong."""
 
     def post():
         if not request.is_json:
             return dash_view()  # Dash answers 415 for another content type
-        message = request.get_json(silent=True)
+        try:
+            message = request.get_json(silent=True)
+        except RecursionError:  # silent covers ValueError only: this was a 500 and a traceback
+            raise ClientError(400, "the body is JSON nested too deeply") from None
         if message is None:
             return dash_view()  # not JSON at all: Dash's own 400
         _check_shape(message)
@@ -93,7 +96,7 @@ def checked_post(dash_view: Callable) -> Callable:
             # A notification, or a response to a server request (this server sends none): the
             # spec's 202 with no body. Dash would answer some of them, even run a tools/call.
             return Response(status=202)
-        return _answer_here(message) or dash_view()
+        return _answer_here(message, tool_names) or dash_view()
 
     post.__name__ = post.__qualname__ = "mcp_post"
     return post
@@ -115,7 +118,7 @@ def _check_shape(message: object) -> None:
         raise ClientError(400, MALFORMED)
 
 
-def _answer_here(message: dict) -> Response | None:
+def _answer_here(message: dict, tool_names: Collection[str]) -> Response | None:
     """The answer to a request Dash would get wrong (ping, unknown, malformed params), or None."""
     method = message["method"]
     params = message.get("params") or {}
@@ -131,6 +134,12 @@ def _answer_here(message: dict) -> Response | None:
         )
     if method == "tools/call" and not isinstance(params.get("arguments", {}), dict):
         return _error(message["id"], INVALID_PARAMS, "Invalid params: arguments is an object")
+    if method == "tools/call" and params.get("name") not in tool_names:
+        # Dash logs an unknown name as an error, and a name that is no string with a traceback.
+        name = params.get("name")
+        if not isinstance(name, str):
+            return _error(message["id"], INVALID_PARAMS, "Invalid params: name is a string")
+        return _error(message["id"], INVALID_PARAMS, f"Unknown tool: {shown(name)}")
     if method.startswith("tasks/") and not isinstance(params.get("taskId"), str):
         return _error(message["id"], INVALID_PARAMS, "Invalid params: taskId is a string")
     return None

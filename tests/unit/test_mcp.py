@@ -293,8 +293,11 @@ def test_malformed_messages_are_400_never_500(client, caplog):
             assert response.get_json() == {"error": MALFORMED}
     assert client.post("/_mcp", data="{", content_type="application/json").status_code == 400
     assert client.post("/_mcp", data="{}", content_type="text/plain").status_code == 415
-    unknown = _rpc(client, "tools/call", {"name": "sync_state", "arguments": {}})
-    assert unknown.status_code == 200 and unknown.get_json()["error"]["code"] == -32601
+    # Nested past Python's recursion limit: the JSON parser gives up (a 500 and a traceback).
+    for deep in ('{"a":' * 5000 + "1" + "}" * 5000, "[" * 100_000 + "]" * 100_000):
+        response = client.post("/_mcp", data=deep, content_type="application/json")
+        assert response.status_code == 400
+        assert response.get_json() == {"error": "the body is JSON nested too deeply"}
     _assert_no_traceback(caplog)
 
 
@@ -356,6 +359,17 @@ def test_other_client_mistakes_are_json_rpc_errors_without_a_traceback(client, c
         no_arguments = _rpc(client, "tools/call", {"name": "kpis", "arguments": None})
         task = _rpc(client, "tasks/result", {"taskId": 7})
         templates = _rpc(client, "resources/templates/list")
+        unknown = _rpc(client, "tools/call", {"name": "sync_state", "arguments": {}})
+        not_a_name = _rpc(client, "tools/call", {"name": ["title"]})
+        no_params = _rpc(client, "tools/call")
+    # The spec's answer to an unknown tool; Dash logged these as errors, one with a traceback.
+    assert unknown.get_json()["error"] == {"code": -32602, "message": "Unknown tool: 'sync_state'"}
+    for answer in (not_a_name, no_params):
+        assert answer.get_json()["error"] == {
+            "code": -32602,
+            "message": "Invalid params: name is a string",
+        }
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert resource.get_json()["error"] == {
         "code": -32002,
         "message": "Resource not found",
