@@ -60,7 +60,6 @@ from data.events.rollup_files import version_name
 from data.events.series import show_of
 from data.events.store import connect, data_fingerprint
 from data.events.stores import PostgresStore, SqliteStore
-from data.events.title_insights import data_weeks
 from testkit import postgres
 from testkit.demo import OUT
 from testkit.serving import make_server, percentile, wait_for
@@ -485,7 +484,8 @@ def measure_server(args, target: Target, folder: Path, questions, load_urls, war
             names = route_names(server)
             seen.update(NAMES_URLS.values())
             first, last = args.bounds
-            mondays, _ = data_weeks(first, last)
+            monday = first - dt.timedelta(days=first.weekday())
+            mondays = [monday + dt.timedelta(weeks=k) for k in range((last - monday).days // 7 + 1)]
             rng = random.Random(f"routes-{args.seed}")
             routes = sq.route_questions(
                 rng, args.new_route_combos, first, last, names, mondays, seen

@@ -12,7 +12,6 @@ from callbacks.state import ViewState, from_store
 from callbacks.titles import title_link
 from data.events.params import Filters
 from data.events.series import SERIES, show_of_entry
-from data.events.title_insights import data_weeks
 from layouts import ids
 from layouts.top10 import top10_table, week_options
 
@@ -24,8 +23,7 @@ def top10_of(analytics, state: ViewState) -> tuple[list[dict], dt.date | None]:
     dimensions = Filters(where=tuple(w for w in filters.where if w[0] != "sessiontype"))
     week = dt.date.fromisoformat(state.week) if state.week else None
     if week is None:
-        bounds = analytics.date_bounds()
-        week = data_weeks(*bounds)[1] if bounds else None
+        week = analytics.top10_week_choices()[1]
     return analytics.top10(week, state.top10, dimensions), week
 
 
@@ -46,12 +44,8 @@ def register(app, analytics) -> None:
     )
     @guarded(lambda _message, _inputs: no_update)
     def top10_weeks(_pathname, _version):
-        """Every week of the data, newest first, after the latest complete one."""
-        bounds = analytics.date_bounds()
-        if bounds is None:
-            return week_options([], None)
-        weeks, latest = data_weeks(*bounds)
-        return week_options(weeks, latest)
+        """Every week with a Top 10, newest first, after the latest complete one."""
+        return week_options(*analytics.top10_week_choices())
 
     @app.callback(
         Output(ids.TOP10_TABLE, "children"),

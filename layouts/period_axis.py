@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from data.events.params import InvalidParameter
+
+# A chart draws at most this many periods (27 years of days): a link to 0001..9999 by month
+# (the JSON routes serve up to 120,000 periods) made figures of 10 MB that froze the tab.
+MAX_CHART_PERIODS = 10_000
 # More labels than this overlap on a half-width card ("Week of 29 Sep 2025" is long).
 MAX_TICKS = {"daily": 7, "weekly": 4, "monthly": 6}
 
@@ -65,7 +70,13 @@ def period_range(dates: list[str], resolution: str) -> list[str]:
 
 def period_axis(dates: list[str], resolution: str) -> dict:
     """The settings of a date x-axis over periods: ticks on them, named as periods, half a
-    period of room each side, the hover heading per resolution."""
+    period of room each side, the hover heading per resolution; too many periods to draw are
+    refused (InvalidParameter, shown in the chart's place)."""
+    if len(dates) > MAX_CHART_PERIODS:
+        raise InvalidParameter(
+            f"the chart would draw {len(dates):,} {resolution} periods; at most "
+            f"{MAX_CHART_PERIODS:,} are drawn: narrow the dates or choose a coarser resolution"
+        )
     tickvals, ticktext = period_ticks(dates, resolution)
     return {
         "type": "date",

@@ -329,6 +329,10 @@ class EventsAnalytics:
         number = weeks.default_week if week is None else int(period_of(day_number(week), "weekly"))
         return title_insights.top10(weeks, number)
 
+    def top10_week_choices(self) -> tuple[list[dt.date], dt.date | None]:
+        """(the Mondays of the weeks with a Top 10, oldest first; the default week's Monday)."""
+        return self._memo(("top10_week_choices",), title_insights.week_choices)
+
     def kpis(self, filters: Filters | None = None) -> dict:
         """unique_users, minutes_watched, views, completed_views, completion_rate."""
         filters = filters or Filters()

@@ -459,12 +459,15 @@ def last_complete_week(first_day: int, last_day: int) -> int:
     return complete if complete >= int(period_of(first_day, "weekly")) else last
 
 
-def data_weeks(first: dt.date, last: dt.date) -> tuple[list[dt.date], dt.date]:
-    """(the Mondays of every week from first to last, the last complete week's Monday)."""
-    lo, hi = day_number(first), day_number(last)
-    weeks = range(int(period_of(lo, "weekly")), int(period_of(hi, "weekly")) + 1)
-    mondays = [date_of(period_start(w, "weekly")) for w in weeks]
-    return mondays, date_of(period_start(last_complete_week(lo, hi), "weekly"))
+def week_choices(rollup: Rollup) -> tuple[list[dt.date], dt.date | None]:
+    """(the Mondays of the weeks with titled viewing, oldest first; the last complete week's
+    Monday, None without events). Only weeks with a list: every week from the first event to
+    the last would be half a million for one stray row dated 0001-01-01."""
+    if rollup.rows == 0:
+        return [], None
+    weeks = np.unique(rollup.week_entry_week)  # sorted already: a run-length pass
+    mondays = [date_of(period_start(int(w), "weekly")) for w in weeks]
+    return mondays, date_of(period_start(default_week(rollup), "weekly"))
 
 
 def top10(weeks: Top10Weeks, week: int) -> list[dict]:

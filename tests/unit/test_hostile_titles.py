@@ -165,6 +165,24 @@ def test_lifecycle_from_year_one_does_not_allocate_a_bitmap_of_empty_weeks(serve
     assert peak < 120 * 2**20, f"{peak / 2**20:.0f} MiB for the lifecycle"
 
 
+def test_stray_rows_at_the_calendar_s_ends_leave_the_top10_weeks_short(serve):
+    """One row dated 0001-01-01 and one 9999-12-31: the week select listed every week between
+    (521,724 options, 27 MB on each page load). It lists the weeks with a Top 10."""
+    rows = [
+        event("0001-01-01", "a", "Old", M, runtime=90),
+        event("2025-03-03", "a", "Film", M, runtime=90),
+        event("2025-03-12", "b", "Film", M, runtime=90),
+        event("9999-12-31", "c", "Late", M, runtime=90),
+    ]
+    client = serve(rows)
+    dash_api = DashCallbacks.for_flask(client)
+    weeks = dash_api.response(ids.TOP10_WEEK, "options", {})[ids.TOP10_WEEK]["options"]
+    assert [w["value"] for w in weeks] == [
+        "latest", "9999-12-27", "2025-03-10", "2025-03-03", "0001-01-01",
+    ]  # fmt: skip
+    assert weeks[0]["label"] == "Latest complete week (Week of 20 Dec 9999)"
+
+
 # -- the page ------------------------------------------------------------------------------------
 
 
