@@ -78,6 +78,29 @@
       return "Updated " + pad(now.getHours()) + ":" + pad(now.getMinutes());
     },
 
+    /** A time chart's relayout, passed on only when it moved the x range (a drag-zoom, or a
+     * double-click's autorange); draws and resizes relayout too, and must not reach the
+     * URL callback (its answer to them could supersede a control change). */
+    zoomEvent: function () {
+      var triggered = window.dash_clientside.callback_context.triggered;
+      var relayout = triggered.length ? triggered[0].value : null;
+      if (!relayout || typeof relayout !== "object") {
+        return window.dash_clientside.no_update;
+      }
+      var keys = ["xaxis.range", "xaxis.range[0]", "xaxis.range[1]", "xaxis.autorange"];
+      var zoom = {};
+      var moved = false;
+      keys.forEach(function (key) {
+        if (key in relayout) {
+          zoom[key] = relayout[key];
+          moved = true;
+        }
+      });
+      // A new object each time, so the same drag twice still counts.
+      zoom.at = Date.now();
+      return moved ? zoom : window.dash_clientside.no_update;
+    },
+
     /** The demo notice was closed: remember it in this browser (a local dcc.Store). */
     rememberClosed: function (isOpen) {
       return isOpen === false ? true : window.dash_clientside.no_update;

@@ -66,7 +66,7 @@ def _preset_value(analytics, state: ViewState) -> str:
     return preset_of(start, end, *bounds) or PRESET_CUSTOM
 
 
-def _moved_dates(analytics, values: dict, preset, relayouts: dict, origin) -> tuple[dict, object]:
+def _moved_dates(analytics, values: dict, preset, zoom_event, origin) -> tuple[dict, object]:
     """Dates set by a preset or by a drag-zoom (or its reset): (new start/end, zoom origin).
 
     The origin is the range before the first zoom, where a double-click goes back to.
@@ -82,7 +82,7 @@ def _moved_dates(analytics, values: dict, preset, relayouts: dict, origin) -> tu
             )
         start, end = preset_range(preset, *bounds)
         return {"start": start, "end": end}, None
-    zoom = zoomed_range(relayouts.get(trigger), values["resolution"])
+    zoom = zoomed_range(zoom_event, values["resolution"])
     if zoom is None:
         raise PreventUpdate  # a resize or a legend click: not a range
     if zoom == RESET:
@@ -168,7 +168,10 @@ def register(app, analytics) -> None:
             "search": Input(ids.URL, "search"),
             "controls": {key: Input(*prop) for key, prop in _CONTROLS.items()},
             "preset": Input(ids.DATE_PRESET, "value"),
-            "relayouts": {graph: Input(graph, "relayoutData") for graph in _ZOOMABLE},
+            # Not the charts' relayoutData: they fire on every draw and resize, and such a
+            # request, answered with PreventUpdate, superseded a control change made at the
+            # same moment (CI saw a content type click lost on load).
+            "zoom": Input(ids.ZOOM_EVENT, "data"),
             "bar": Input(ids.TOPLIST_GRAPH, "clickData"),
             "back": Input(ids.TITLE_BACK, "n_clicks"),
             "picker": Input(ids.TITLE_PICKER, "value"),
@@ -177,7 +180,7 @@ def register(app, analytics) -> None:
         prevent_initial_call="initial_duplicate",
     )
     @guarded(_sync_failed)
-    def sync_state(search, controls, preset, relayouts, bar, back, picker, current, origin):
+    def sync_state(search, controls, preset, zoom, bar, back, picker, current, origin):
         """The URL drives the controls on load and history navigation; controls, presets and
         drag-zooms drive the URL.
 
@@ -207,8 +210,8 @@ def register(app, analytics) -> None:
             }
         values = dict(controls)
         moved, new_origin = {}, no_update
-        if trigger == ids.DATE_PRESET or trigger in _ZOOMABLE:
-            moved, new_origin = _moved_dates(analytics, values, preset, relayouts, origin)
+        if trigger in (ids.DATE_PRESET, ids.ZOOM_EVENT):
+            moved, new_origin = _moved_dates(analytics, values, preset, zoom, origin)
             values.update({key: _iso(day) for key, day in moved.items()})
         elif trigger == ids.DATE_RANGE:
             new_origin = None  # dates picked by hand: a later double-click has nothing to undo
@@ -296,6 +299,15 @@ def register(app, analytics) -> None:
         ClientsideFunction(namespace="reelboard", function_name="markUpdated"),
         Output(ids.UPDATED_AT, "children"),
         Input(ids.DATA_VERSION, "data"),
+        prevent_initial_call=True,
+    )
+
+    # In assets/dashboard-live.js: of the time charts' relayouts, only those that move the x
+    # range (a drag-zoom, a double-click) reach sync_state, through a store.
+    app.clientside_callback(
+        ClientsideFunction(namespace="reelboard", function_name="zoomEvent"),
+        Output(ids.ZOOM_EVENT, "data"),
+        *(Input(graph, "relayoutData") for graph in _ZOOMABLE),
         prevent_initial_call=True,
     )
 

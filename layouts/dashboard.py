@@ -409,6 +409,7 @@ def build_layout(live_interval_ms: int = LIVE_INTERVAL_MS) -> html.Div:
             dcc.Store(id=ids.STATE, storage_type="memory"),
             dcc.Store(id=ids.THEME, storage_type="memory"),
             dcc.Store(id=ids.ZOOM_ORIGIN, storage_type="memory"),
+            dcc.Store(id=ids.ZOOM_EVENT, storage_type="memory"),
             dcc.Store(id=ids.DATA_VERSION, storage_type="memory"),
             dcc.Store(id=ids.DATA_REFRESH, storage_type="memory"),
             dcc.Store(id=ids.DEMO_DISMISSED, storage_type="local"),

@@ -37,6 +37,8 @@ CHART1_SUBTITLE = "chart1-subtitle"
 CHART2_SUBTITLE = "chart2-subtitle"
 # Before a drag-zoom: the range a double-click goes back to.
 ZOOM_ORIGIN = "zoom-origin"
+# A time chart's relayout that moved its x range (a drag-zoom or a double-click), and only those.
+ZOOM_EVENT = "zoom-event"
 
 # Live refresh: a timer that asks for the data's version (paused while the tab is hidden).
 LIVE_TIMER = "live-timer"
