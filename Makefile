@@ -13,9 +13,14 @@ serve: $(VENV)/.installed ## production: gunicorn with WORKERS workers on HOST:P
 	$(BIN)/flask --app dashboard_app ensure-db
 	$(BIN)/gunicorn -c gunicorn.conf.py dashboard_app:server
 
+# The unit tests run on TEST_PROCESSES processes (each test has its own folders, Redis keys and
+# PostgreSQL schema); the browser and serving tests one at a time, so their timings hold.
+TEST_PROCESSES ?= 2
+
 test: $(VENV)/.dev-installed ## set up .venv with the test tools, lint, and run the suite (all but the long runs)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
-	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not slow" -n $(TEST_PROCESSES) tests/unit $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not slow" tests/browser tests/reliability $(PYTEST_ARGS)
 
 test-slow: $(VENV)/.dev-installed ## the long reliability runs (CI runs them too)
 	$(PY) -m pytest -m slow $(PYTEST_ARGS)

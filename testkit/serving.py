@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 import subprocess
@@ -128,6 +129,11 @@ class Server:
         """SIGTERM the master (graceful shutdown) and wait for it; returns its exit code."""
         if self.proc is None or self.proc.poll() is not None:
             return self.proc.returncode if self.proc else 0
+        # A worker's graceful exit waits for its idle keep-alive connections to time out (5 s):
+        # close ours first. A test's finished requests.Response objects still hold theirs
+        # until collected (a reference cycle), so collect them.
+        self.session.close()
+        gc.collect()
         self.proc.send_signal(signal.SIGTERM)
         try:
             return self.proc.wait(timeout)
