@@ -28,7 +28,7 @@ import numpy as np
 from data.events import queries, series
 from data.events.catalog import DIMENSION_NAMES
 from data.events.encoding import PERCENT_BINS
-from data.events.params import Filters
+from data.events.params import Filters, shown
 from data.events.periods import date_of, day_number, period_labels, period_of, period_start
 from data.events.rollup import Rollup
 
@@ -315,12 +315,12 @@ def title_insight(
             if _has_series_rows(rollup, c)  # over all the data: filters may leave it empty
         ]
         if not codes:
-            raise TitleNotFound(f"no series named {show!r}")
+            raise TitleNotFound(f"no series named {shown(show)}")
         series_only = True
     else:
         code = series.title_code(rollup, title)
         if code is None:
-            raise TitleNotFound(f"no title named {title!r}")
+            raise TitleNotFound(f"no title named {shown(title)}")
         codes, series_only = [code], False
     events = _events(rollup, codes, filters, series_only)
     minute_rows = _minutes_rows(rollup, codes, filters, series_only)
