@@ -69,6 +69,13 @@ def _provider(worker):
     return services.redis_provider(server) if server is not None else None
 
 
+def post_fork(server, worker):
+    """Gunicorn's own refusals (a request line over 8 KB, ...) answer JSON with our headers."""
+    from web.gunicorn_errors import install
+
+    install()
+
+
 def post_worker_init(worker):
     """Warm the worker before it serves: Dash's set-up, the layout, and the Redis connection.
 

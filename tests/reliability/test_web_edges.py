@@ -139,3 +139,37 @@ def test_slow_bodies_get_408_and_block_no_one(serve):
             sock.close()
     assert all(status == 200 and elapsed < 1.0 for status, elapsed in answered), answered
     assert statuses.count(b"408") >= 90, statuses
+
+
+def _raw_answer(port: int, request: bytes) -> tuple[str, dict, bytes]:
+    """Send bytes as they are; (status line, headers, body) of the answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(request)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status, *lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines)
+    return status, headers, body
+
+
+def test_requests_gunicorn_refuses_are_json_errors_with_the_security_headers(serve):
+    """Gunicorn answers these before the app sees them; it wrote an HTML page without headers."""
+    server = serve(workers=1)
+    long_line = f"GET /data/title/?title={'A' * 8200} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+    both_lengths = (
+        b"POST /guess/start HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+    )
+    for request, status in ((long_line, "414"), (both_lengths, "400")):
+        line, headers, body = _raw_answer(server.port, request)
+        assert line.split()[1] == status, line
+        assert headers["Content-Type"] == "application/json"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert "default-src 'none'" in headers["Content-Security-Policy"]
+        assert int(headers["Content-Length"]) == len(body)
+        error = json.loads(body)["error"]
+        assert 0 < len(error) < 260 and "AAAAAAAAAA" not in error[:30], error
+    assert requests.get(server.url("/healthz"), timeout=10).status_code == 200
+    assert "Traceback" not in server.log_tail(100)
