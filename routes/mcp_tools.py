@@ -56,8 +56,6 @@ from data.events.title_params import parse_level, parse_title_or_series, parse_t
 from web import services
 
 log = logging.getLogger(__name__)
-# Every tool's name, as _tool registers it (the transport answers other names itself).
-TOOL_NAMES: set[str] = set()
 
 _Param = inspect.Parameter
 Rows = list[dict[str, Any]]
@@ -316,7 +314,6 @@ def _dimensions(args: dict) -> dict[str, Any]:
 def _tool(name: str, compute: Callable[[dict], Any], params: list[_Param], returns: Any):
     """Register compute as the MCP tool `name` taking `params` (keywords only)."""
     allowed = [p.name for p in params]
-    TOOL_NAMES.add(name)
 
     def tool(**arguments):
         # Dash passes the agent's arguments as they came, unchecked against the schema.

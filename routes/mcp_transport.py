@@ -134,12 +134,11 @@ def _answer_here(message: dict, tool_names: Collection[str]) -> Response | None:
         )
     if method == "tools/call" and not isinstance(params.get("arguments", {}), dict):
         return _error(message["id"], INVALID_PARAMS, "Invalid params: arguments is an object")
-    if method == "tools/call" and params.get("name") not in tool_names:
-        # Dash logs an unknown name as an error, and a name that is no string with a traceback.
-        name = params.get("name")
-        if not isinstance(name, str):
-            return _error(message["id"], INVALID_PARAMS, "Invalid params: name is a string")
-        return _error(message["id"], INVALID_PARAMS, f"Unknown tool: {shown(name)}")
+    # Dash logs an unknown name as an error, and a name that is no string with a traceback.
+    if method == "tools/call" and not isinstance(params.get("name"), str):
+        return _error(message["id"], INVALID_PARAMS, "Invalid params: name is a string")
+    if method == "tools/call" and params["name"] not in tool_names:
+        return _error(message["id"], INVALID_PARAMS, f"Unknown tool: {shown(params['name'])}")
     if method.startswith("tasks/") and not isinstance(params.get("taskId"), str):
         return _error(message["id"], INVALID_PARAMS, "Invalid params: taskId is a string")
     return None
