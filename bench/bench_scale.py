@@ -55,6 +55,7 @@ import scale_questions as sq
 
 from config import PROJECT_ROOT
 from data.events import pg_store
+from data.events.periods import day_number, period_labels, period_of
 from data.events.rollup import FORMAT
 from data.events.rollup_files import version_name
 from data.events.series import show_of
@@ -484,8 +485,8 @@ def measure_server(args, target: Target, folder: Path, questions, load_urls, war
             names = route_names(server)
             seen.update(NAMES_URLS.values())
             first, last = args.bounds
-            monday = first - dt.timedelta(days=first.weekday())
-            mondays = [monday + dt.timedelta(weeks=k) for k in range((last - monday).days // 7 + 1)]
+            weeks = (int(period_of(day_number(day), "weekly")) for day in (first, last))
+            mondays = [dt.date.fromisoformat(d) for d in period_labels(*weeks, "weekly")]
             rng = random.Random(f"routes-{args.seed}")
             routes = sq.route_questions(
                 rng, args.new_route_combos, first, last, names, mondays, seen

@@ -7,23 +7,25 @@ import json
 
 from gunicorn import util
 
+from web.headers import FIXED_HEADERS
+
 MAX_MESSAGE_CHARS = 200  # gunicorn's message may quote the client's request line
-# A JSON body runs nothing and is framed by no one.
-_HEADERS = (
-    "Connection: close",
-    "Content-Type: application/json",
-    "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'",
-    "X-Content-Type-Options: nosniff",
-    "X-Frame-Options: DENY",
-    "Referrer-Policy: strict-origin-when-cross-origin",
-)
+_HEADERS = {
+    "Connection": "close",
+    "Content-Type": "application/json",
+    # A JSON body runs nothing and is framed by no one.
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    **FIXED_HEADERS,
+}
 
 
 def error_answer(status: int, reason: str, message: str) -> bytes:
     """The whole HTTP answer gunicorn writes for a request it refused before the app saw it."""
     text = reason.lower() + (f": {message[:MAX_MESSAGE_CHARS]}" if message else "")
     body = json.dumps({"error": text}).encode()
-    head = "\r\n".join([f"HTTP/1.1 {status} {reason}", *_HEADERS, f"Content-Length: {len(body)}"])
+    headers = {**_HEADERS, "Content-Length": len(body)}
+    head = "\r\n".join([f"HTTP/1.1 {status} {reason}", *(f"{k}: {v}" for k, v in headers.items())])
     return head.encode("latin-1") + b"\r\n\r\n" + body
 
 

@@ -8,6 +8,13 @@ from urllib.parse import urlsplit
 import dash
 from flask import Response, request
 
+# The headers every answer carries whatever it is (web/gunicorn_errors.py sends them too).
+FIXED_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
 
 def init_headers(app: dash.Dash) -> None:
     """Add the security headers to every response, errors and assets included."""
@@ -28,9 +35,7 @@ def init_headers(app: dash.Dash) -> None:
                 target = html.escape(headers["Location"])
                 response.set_data(f'<!doctype html><title>Redirecting</title><a href="{target}">')
         headers["Content-Security-Policy"] = policy["csp"]
-        headers["X-Content-Type-Options"] = "nosniff"
-        headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-        headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        headers.update(FIXED_HEADERS)
         if frame_ancestors == "'none'":
             headers["X-Frame-Options"] = "DENY"
         return response

@@ -465,7 +465,7 @@ def week_choices(rollup: Rollup) -> tuple[list[dt.date], dt.date | None]:
     the last would be half a million for one stray row dated 0001-01-01."""
     if rollup.rows == 0:
         return [], None
-    weeks = np.unique(rollup.week_entry_week)  # sorted already: a run-length pass
+    weeks = np.unique(rollup.week_entry_week)
     mondays = [date_of(period_start(int(w), "weekly")) for w in weeks]
     return mondays, date_of(period_start(default_week(rollup), "weekly"))
 
