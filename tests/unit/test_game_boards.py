@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import pytest
 
@@ -11,8 +10,25 @@ from data.game.rules import par
 from tests.redis_fixtures import play_to_win, start_game
 from web import services
 
-# Tuesday 2026-12-01 23:59:30 UTC: half a minute before the day's boundary.
-NEAR_MIDNIGHT = dt.datetime(2026, 12, 1, 23, 59, 30, tzinfo=dt.UTC).timestamp()
+DAY = 86_400
+
+
+def near_midnight(now: float) -> float:
+    """Half a minute before the end of the first Tuesday (UTC) at least two days after `now`.
+
+    Derived from the Redis server's own clock, never a fixed date: Redis expires the period
+    boards by its clock, so a fixed day would make them vanish once the calendar passed it.
+    """
+    day = dt.datetime.fromtimestamp(now, dt.UTC).date() + dt.timedelta(days=2)
+    day += dt.timedelta(days=(1 - day.weekday()) % 7)  # weekday 1 is Tuesday
+    return dt.datetime.combine(day, dt.time(23, 59, 30), dt.UTC).timestamp()
+
+
+def redis_now(app) -> float:
+    """The time on the Redis server that this app's store writes to."""
+    with services.scores(app.server).provider.connection() as redis_client:
+        seconds, micros = redis_client.time()
+    return seconds + micros / 1e6
 
 
 class Clock:
@@ -29,7 +45,7 @@ class Clock:
 def clock(game_app) -> Clock:
     """The game store's clock, under the test's control."""
     store = services.scores(game_app.server)
-    store.clock = Clock(NEAR_MIDNIGHT)
+    store.clock = Clock(near_midnight(redis_now(game_app)))
     return store.clock
 
 
@@ -144,7 +160,7 @@ def test_expired_games_count_as_abandoned(make_app, game_config):
     app = make_app(**game_config, GAME_TTL_SECONDS=1)
     client = app.server.test_client()
     store = services.scores(app.server)
-    clock = store.clock = Clock(NEAR_MIDNIGHT - 3600)
+    clock = store.clock = Clock(near_midnight(redis_now(app)) - 3600)
     start_game(client, 25, "Bea")
     clock.now += 5  # Bea's game has expired; any start at this maximum finds it
     start_game(client, 25, "Cal")
@@ -175,7 +191,7 @@ def test_period_boards_roll_over_at_the_utc_boundary(game_client, clock):
     assert len(_board(game_client, max_value=25, period="week")) == 5
     _win_and_finish(game_client, "Bo")
     assert [r["user"] for r in _board(game_client, max_value=25, period="day")] == ["Bo"]
-    clock.now += 6 * 86_400  # the next ISO week (Monday 2026-12-07)
+    clock.now += 6 * DAY  # Tuesday of the next ISO week
     assert _board(game_client, max_value=25, period="week") == []
     assert len(_board(game_client, max_value=25, period="all")) == 6
 
@@ -183,14 +199,19 @@ def test_period_boards_roll_over_at_the_utc_boundary(game_client, clock):
 def test_period_boards_expire_by_themselves(game_client, clock):
     _win_and_finish(game_client, "Ann")
     store = services.scores(game_client.application)
+    tuesday = dt.datetime.fromtimestamp(clock.now, dt.UTC).date()
+    year, week, _ = tuesday.isocalendar()
     with store.provider.connection() as redis_client:
         day_key = next(redis_client.scan_iter(match=store.ranking_key(25) + ":day:*"))
         week_key = next(redis_client.scan_iter(match=store.ranking_key(25) + ":week:*"))
-        assert day_key.endswith(":day:2026-12-01") and week_key.endswith(":week:2026-W49")
-        # Until the end of the period plus a day's margin (Redis counts it from its own clock).
-        for key, until in ((day_key, (2026, 12, 3)), (week_key, (2026, 12, 8))):
-            expected = dt.datetime(*until, tzinfo=dt.UTC).timestamp() - time.time()
-            assert abs(redis_client.ttl(key) - expected) < 10, key
+        assert day_key.endswith(f":day:{tuesday.isoformat()}")
+        assert week_key.endswith(f":week:{year}-W{week:02d}")
+        # Until the end of the period plus a day's margin (Wednesday's end; the next Monday's
+        # end), counted by Redis from its own clock.
+        seconds, _ = redis_client.time()
+        for key, days_after in ((day_key, 2), (week_key, 7)):
+            until = dt.datetime.combine(tuesday + dt.timedelta(days=days_after), dt.time(), dt.UTC)
+            assert abs(redis_client.ttl(key) - (until.timestamp() - seconds)) < 10, key
         assert redis_client.ttl(store.ranking_key(25)) == -1
 
 
