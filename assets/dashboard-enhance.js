@@ -11,7 +11,7 @@
   var PX_PER_CHAR = 6.6; // 12 px system sans-serif, averaged over typical titles
   var LABEL_SHARE = 0.42; // the labels may take this much of the chart's width
 
-  /** The same cut as callbacks/figures.py short_title, with a limit that depends on the width. */
+  /** The same cut as layouts/figures.py short_title, with a limit that depends on the width. */
   function shortTitle(title, limit) {
     var text = String(title).split(/\s+/).filter(Boolean).join(" ");
     var chars = Array.from(text);
@@ -19,6 +19,14 @@
       return text;
     }
     return chars.slice(0, limit - 1).join("").replace(/[ ,:;-]+$/, "") + "\u2026";
+  }
+
+  /** Text from data as Plotly shows it literally: the same as layouts/plot_text.py plot_text
+   * (Plotly would draw <a href> as a link, <span style> restyled, and fill %{...}). */
+  function plotText(text) {
+    return String(text).replace(/[&<>%]/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "%": "&#37;" }[c];
+    });
   }
 
   function charsFor(width) {
@@ -46,8 +54,9 @@
       return; // an empty-state or error figure: nothing to shorten
     }
     var limit = charsFor(gd.clientWidth || 0);
+    // Cut the title as it is (customdata[0]), then make it literal: a cut never splits "&lt;".
     var wanted = trace.customdata.map(function (row) {
-      return shortTitle(row[0], limit);
+      return plotText(shortTitle(row[0], limit));
     });
     // A narrow plot also has little room for the value axis: 2k 4k 6k instead of 2,000 4,000 6,000.
     var narrow = limit < WIDE_CHARS;

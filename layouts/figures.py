@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from layouts.plot_text import plot_text
+
 EMPTY_MESSAGE = "No views in this range"
 TITLE_CHARS = 80  # longer titles are cut on the axis and shown whole on hover; narrower
 # charts cut them shorter (assets/dashboard-enhance.js)
@@ -96,7 +98,7 @@ def message_figure(message: str, dark: bool, *, error: bool = False, height: int
         yaxis={"visible": False},
         annotations=[
             {
-                "text": message,
+                "text": plot_text(message),  # may quote what a link asked for
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0.5,
@@ -137,9 +139,18 @@ def toplist_figure(rows: list[dict], dark: bool) -> dict:
         "orientation": "h",
         "x": [row["values"] for row in rows],
         "y": positions,
-        # [title, rank, what a click opens, unique viewers, hours] (the last three when known).
+        # [title, rank, what a click opens, unique viewers, hours, the title as the hover shows
+        # it]: the title and the pick as they are (the page cuts the axis labels from the first,
+        # a click opens the third), the last made literal for Plotly.
         "customdata": [
-            [row["title"], rank + 1, row.get("pick"), row.get("unique_viewers"), row.get("hours")]
+            [
+                row["title"],
+                rank + 1,
+                row.get("pick"),
+                row.get("unique_viewers"),
+                row.get("hours"),
+                plot_text(row["title"]),
+            ]
             for rank, row in enumerate(rows)
         ],
         "text": [f"{row['values']:,}" for row in rows],
@@ -148,7 +159,7 @@ def toplist_figure(rows: list[dict], dark: bool) -> dict:
         "textfont": {"color": colors["muted"], "size": 11},
         "marker": {"color": colors["bars"], "line": {"width": 0}, "cornerradius": 4},
         "hovertemplate": (
-            "#%{customdata[1]} %{customdata[0]}<br><b>%{x:,}</b> views"
+            "#%{customdata[1]} %{customdata[5]}<br><b>%{x:,}</b> views"
             + (
                 " · %{customdata[3]:,} unique viewers · %{customdata[4]:,.1f} hours"
                 if rows and "unique_viewers" in rows[0]
@@ -175,7 +186,7 @@ def toplist_figure(rows: list[dict], dark: bool) -> dict:
             autorange="reversed",
             tickmode="array",
             tickvals=positions,
-            ticktext=[short_title(row["title"]) for row in rows],
+            ticktext=[plot_text(short_title(row["title"])) for row in rows],
             tickfont={"color": colors["text"], "size": 12},
             showgrid=False,
             zeroline=False,  # y=0 is the first bar's centre here, not a baseline

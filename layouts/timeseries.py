@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from data.events.periods import last_day_of_period
 from layouts.figures import EMPTY_MESSAGE, alpha, axis, base_layout, message_figure, palette
 from layouts.period_axis import AXIS_TITLE, period_axis, period_range, period_ticks
+from layouts.plot_text import plot_text
 
 # Group colours, the same per value on every chart; each theme has its own shade of each hue.
 GROUP_COLORS = {
@@ -193,7 +194,8 @@ def timeseries_figure(
             "mode": "lines" if thin else "lines+markers",
             "x": dates,
             "y": _shown(line.values, divisor, no_data),
-            "name": y_title if single else line.name,
+            # A group's name is data (a device, a market): the legend and the hover show it.
+            "name": y_title if single else plot_text(line.name),
             "text": partial_note,
             "line": {"color": color, "width": 1.6 if thin else 2.2},
             "marker": {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from layouts.figures import EMPTY_MESSAGE, alpha, axis, base_layout, message_figure, palette
 from layouts.period_axis import period_axis
+from layouts.plot_text import plot_text
 
 
 def time_figure(rows: list[dict], resolution: str, dark: bool) -> dict:
@@ -91,7 +92,7 @@ def shares_figure(values: list[dict], what: str, dark: bool) -> dict:
         "type": "bar",
         "orientation": "h",
         "x": [row["views"] for row in values],
-        "y": [row["value"] for row in values],
+        "y": [plot_text(row["value"]) for row in values],  # data: the axis and hover show it
         "customdata": [round(row["views"] / total * 100, 1) for row in values],
         "text": [f"{row['views']:,}" for row in values],
         "textposition": "outside",
@@ -106,6 +107,14 @@ def shares_figure(values: list[dict], what: str, dark: bool) -> dict:
         margin={"l": 8, "r": 48, "t": 8, "b": 8},
         bargap=0.3,
         xaxis=axis(colors, tickformat=",d", fixedrange=True, visible=False),
-        yaxis=axis(colors, autorange="reversed", showgrid=False, ticks="", fixedrange=True),
+        # Categories always: a device named "2" or "2025-01-01" is a name, not a number or a date.
+        yaxis=axis(
+            colors,
+            type="category",
+            autorange="reversed",
+            showgrid=False,
+            ticks="",
+            fixedrange=True,
+        ),
     )
     return {"data": [trace], "layout": layout}
