@@ -5,18 +5,18 @@ none draws a link or styled text, and a bar still opens the real title (issue 20
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, quote, urlparse
 
 from selenium.webdriver.common.by import By
 
 from layouts import ids
 from tests.browser.test_analyst_page import _in_view, _point, _pointer
 from tests.browser.test_dashboard import wait_ready, wait_until
-from tests.unit.markup_support import HOSTILE, LINK, import_hostile_events
+from tests.unit.markup_support import EPISODES, HOSTILE, LINK, SHOW, import_hostile_events
 
 # What Plotly would draw as an element of its own if it read the markup: a link's, a span's
 # and a <b>'s text. Shown literally, each is only a part of a longer text.
-INNER = ["CLICK HERE to renew", "BIG", "bold"]
+INNER = ["CLICK HERE to renew", "BIG", "bold", "Season pass", "Pilot"]
 DARK_TEXT = "#e2e8f0"  # layouts/figures.THEMES["dark"]["text"]
 
 # Per chart: the text of every SVG text element (ticks, legend, hover labels, annotations).
@@ -186,6 +186,19 @@ def test_a_bar_opens_the_real_title_whose_view_shows_every_value_literally(
         hover = _hover(duo, ids.TITLE_DEVICES_GRAPH, _in_view(duo, bars[0]))
         assert any(hover.startswith(f"{value}: ") for value in HOSTILE), hover
         _no_markup(duo)
-    duo.driver.save_screenshot(str(tmp_path / "title-dark.png"))
     assert duo.driver.title == f"{LINK} · Reelboard"
+    # A show's view: its episodes table (Dash's own components) names each episode as text.
+    duo.driver.get(duo.server_url + "/?series=" + quote(SHOW))
+    wait_until(lambda: duo.find_element(f"#{ids.TITLE_HEADING}").text == SHOW, "the show")
+    cells = wait_until(
+        lambda: [
+            cell.text
+            for cell in duo.driver.find_elements(By.CSS_SELECTOR, f"#{ids.TITLE_EPISODES} td")
+        ],
+        "the episodes table",
+    )
+    assert all(episode in cells for episode in EPISODES), cells
+    _texts(duo, ids.TITLE_DEVICES_GRAPH, HOSTILE[:4])
+    _no_markup(duo)
+    duo.driver.save_screenshot(str(tmp_path / "show-dark.png"))
     assert duo.get_logs() == []

@@ -10,14 +10,26 @@ import re
 LINK = '<a href="https://evil.example/phish">CLICK HERE to renew</a>'
 BIG = '<span style="font-size:80px;color:red">BIG</span>'
 HOSTILE = [LINK, BIG, "<b>bold</b>", "%{y}", "&amp;"]
+# A show and its two episodes ("Show, Episode" titles): the title view's episodes table.
+SHOW = '<a href="https://evil.example/show">Season pass</a>'
+EPISODES = [f"{SHOW}, <b>Pilot</b>", f"{SHOW}, %{{x}}"]
 FIRST_DAY = dt.datetime(2025, 3, 3, 12)  # a Monday; the events cover three whole weeks
 
 
 def write_hostile_events(path) -> None:
     """Three weeks of views of five movies, on five devices in five markets, all named with
-    the hostile values (a headerless CSV for import-events); each value is watched every day."""
+    the hostile values, and of the show's two episodes (a headerless CSV for import-events);
+    each value is watched every day."""
     rows = []
     for day in range(21):
+        for n, title in enumerate(EPISODES * 2):
+            when = FIRST_DAY + dt.timedelta(days=day, hours=2, minutes=n)
+            user = f"{(n + day) % 30:032x}"
+            episode = EPISODES.index(title) + 1
+            rows.append(
+                [f"{when:%Y-%m-%d %H:%M:%S}", user, str(200 + episode), HOSTILE[n], HOSTILE[n],
+                 20, 30, 66.7, "", "SERIES", title, 1, episode]
+            )  # fmt: skip
         for n in range(40):
             when = FIRST_DAY + dt.timedelta(days=day, minutes=n)
             device, market, title = HOSTILE[n % 5], HOSTILE[(n // 5) % 5], HOSTILE[(n + day) % 5]
