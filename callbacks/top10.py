@@ -61,4 +61,4 @@ def register(app, analytics) -> None:
         state = from_store(state_data)
         entries, week = top10_of(analytics, state)
         links = [entry_link(state, entry) for entry in entries]
-        return top10_table(entries, links, week)
+        return top10_table(entries, links, week, week in analytics.top10_week_choices()[2])

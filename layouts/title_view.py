@@ -190,7 +190,7 @@ def episodes_table(seasons: list[dict]) -> dbc.Card:
         )
         for episode in season["episodes"]:
             number = episode["episode"]
-            share = episode["drop_off"]
+            share = episode["continued"]
             rows.append(
                 html.Tr(
                     [

@@ -11,17 +11,22 @@ from layouts import ids
 from layouts.components import csv_button, select, stale_while_loading
 from layouts.options import DEFAULT_TOP10_TYPE, LATEST_WEEK, TOP10_TYPE_OPTIONS
 
-
-def week_label(monday: dt.date) -> str:
-    return f"Week of {monday.day} {monday:%b %Y}"
+PARTIAL = " (partial: the data covers only some of its days)"
 
 
-def week_options(weeks: list[dt.date], latest: dt.date | None) -> list[dict]:
+def week_label(monday: dt.date, partial: bool = False) -> str:
+    return f"Week of {monday.day} {monday:%b %Y}" + (PARTIAL if partial else "")
+
+
+def week_options(
+    weeks: list[dt.date], latest: dt.date | None, partial: set[dt.date] = frozenset()
+) -> list[dict]:
     """The week select's choices: the latest complete week first, then every week, newest
-    first."""
+    first, a week the data covers only in part marked so."""
     first = "Latest complete week" + (f" ({week_label(latest)})" if latest else "")
     return [{"label": first, "value": LATEST_WEEK}] + [
-        {"label": week_label(monday), "value": monday.isoformat()} for monday in reversed(weeks)
+        {"label": week_label(monday, monday in partial), "value": monday.isoformat()}
+        for monday in reversed(weeks)
     ]
 
 
@@ -45,7 +50,8 @@ def top10_panel() -> dbc.Card:
                 [
                     html.H2("Weekly Top 10", className="rb-card-title"),
                     html.P(
-                        "Ranked by views: hours viewed over the runtime, Monday to Sunday",
+                        "Ranked by views as streaming services publish them: hours viewed ÷ "
+                        "runtime (not events), Monday to Sunday",
                         className="rb-card-sub",
                     ),
                 ],
@@ -78,10 +84,13 @@ def _movement(entry: dict) -> html.Span:
     return html.Span("=", className="rb-move rb-move-same", title=f"Also #{before} last week")
 
 
-def top10_table(entries: list[dict], links: list[str], week: dt.date | None) -> list:
-    """The list as a table; each title links to its own view (links: one href per entry)."""
+def top10_table(
+    entries: list[dict], links: list[str], week: dt.date | None, partial: bool = False
+) -> list:
+    """The list as a table; each title links to its own view (links: one href per entry); a
+    week the data covers only in part says so in its caption."""
     if not entries:
-        when = f" for the {week_label(week).lower()}" if week else ""
+        when = f" for the {week_label(week, partial).lower()}" if week else ""
         return [html.P(f"No titles with a known runtime were watched{when}.", className="rb-empty")]
     head = html.Thead(
         html.Tr(
@@ -89,7 +98,12 @@ def top10_table(entries: list[dict], links: list[str], week: dt.date | None) -> 
                 html.Th("#"),
                 html.Th("", **{"aria-label": "Change since last week"}),
                 html.Th("Title"),
-                html.Th("Views", className="text-end", title="Hours viewed / runtime"),
+                html.Th(
+                    "Views (h ÷ runtime)",
+                    className="text-end",
+                    title="Hours viewed ÷ runtime: how many full viewings the hours make, "
+                    "not a count of events",
+                ),
                 html.Th("Hours viewed", className="text-end"),
                 html.Th("Runtime", className="text-end"),
                 html.Th("Weeks in Top 10", className="text-end"),
@@ -110,7 +124,7 @@ def top10_table(entries: list[dict], links: list[str], week: dt.date | None) -> 
         )
         for entry, href in zip(entries, links, strict=True)
     ]
-    caption = html.Caption(week_label(week) if week else "", className="rb-top10-caption")
+    caption = html.Caption(week_label(week, partial) if week else "", className="rb-top10-caption")
     return [
         html.Div(
             dbc.Table([caption, head, html.Tbody(rows)], size="sm", hover=True, className="mb-0"),

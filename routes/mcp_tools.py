@@ -226,8 +226,9 @@ def _title(args: dict) -> dict[str, Any]:
     "minutes_watched", "completed_views", "completion_rate"}}, "timeseries": [{{"date",
     "views", "unique_viewers", "minutes_watched"}}], "completion": {{"histogram": views per
     10-point viewpercentage bin, ...}}, "devices", "markets", and for a show "seasons" with
-    their "episodes" in order; an episode's drop_off is the share of its viewers who watched
-    the next episode}}.
+    their "episodes" in order (an episode is its season and episode numbers, or its
+    contentid, never its title text); an episode's continued is the share of its viewers who
+    watched the next episode, its drop_off the share who did not}}.
     """
     title, series = parse_title_or_series(args)
     resolution = parse_resolution(args.get("resolution"))

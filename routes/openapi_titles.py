@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from data.events.catalog import DIMENSIONS
 from data.events.periods import DEFAULT_RESOLUTION, RESOLUTIONS
-from data.events.title_insights import TOP10_SIZE
 from data.events.title_params import MAX_TITLE_CHARS
+from data.events.top10 import TOP10_SIZE
 from routes.openapi_data import FILTER_PARAMETERS, RATE_LIMITED, _dimension_parameter
 from routes.openapi_schemas import error, json_answer
 
@@ -39,11 +39,18 @@ _EPISODE = {
             "type": ["integer", "null"],
             "description": "Viewers of the next episode (in show order) who watched this one.",
         },
+        "continued": {
+            **_RATE,
+            "description": (
+                "next_viewers over this episode's viewers (4 decimals): the share who went on "
+                "to the next episode; null for the last episode or one without viewers."
+            ),
+        },
         "drop_off": {
             **_RATE,
             "description": (
-                "next_viewers over this episode's viewers (4 decimals); null for the last "
-                "episode or one without viewers."
+                "1 - continued (4 decimals): the share of this episode's viewers who did not "
+                "watch the next one; null where continued is."
             ),
         },
     },

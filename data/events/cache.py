@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from cachetools import LRUCache
 
-from data.events import cohorts, queries, title_insights
+from data.events import cohorts, queries, title_insights, top10
 from data.events.catalog import DEFAULT_BREAKDOWN_LIMIT
 from data.events.comparison import PreviousRange
 from data.events.object_size import approx_size
@@ -324,14 +324,15 @@ class EventsAnalytics:
         # answer needs the weeks before it (rank_last_week, weeks_in_top10).
         weeks = self._memo(
             ("top10_weeks", sessiontype, filters),
-            lambda r: title_insights.top10_weeks(r, sessiontype, filters),
+            lambda r: top10.top10_weeks(r, sessiontype, filters),
         )
         number = weeks.default_week if week is None else int(period_of(day_number(week), "weekly"))
-        return title_insights.top10(weeks, number)
+        return top10.top10(weeks, number)
 
-    def top10_week_choices(self) -> tuple[list[dt.date], dt.date | None]:
-        """(the Mondays of the weeks with a Top 10, oldest first; the default week's Monday)."""
-        return self._memo(("top10_week_choices",), title_insights.week_choices)
+    def top10_week_choices(self) -> tuple[list[dt.date], dt.date | None, set[dt.date]]:
+        """(the Mondays of the weeks with a Top 10, oldest first; the default week's Monday;
+        the Mondays of the weeks the data covers only in part)."""
+        return self._memo(("top10_week_choices",), top10.week_choices)
 
     def kpis(self, filters: Filters | None = None) -> dict:
         """unique_users, minutes_watched, views, completed_views, completion_rate."""

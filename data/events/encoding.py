@@ -1,9 +1,15 @@
-"""Movies rows as numbers: day, user, title and dimension-combination codes, and the measures.
+"""Movies rows as numbers: day, user, item and dimension-combination codes, and the measures.
 
 `encode_chunk(columns, vocabulary)` turns one chunk of rows (columns of values as SQLite returns
 them, or a DataFrame) into an `EncodedChunk`; a `Vocabulary` gives the chunks of one build
 shared codes. The reading rules (which day, which numbers) are the tutorial's, see
 data/events/queries.py; text is named with its `<xx>` escapes decoded, once per distinct value.
+
+An item is what a title code names: a title's text together with the episode it is. An episode
+is its show, season number and episode number when both numbers are known, otherwise its
+contentid, otherwise its title text; many shows name every episode after the show ("Ronja
+Røverdatter, Ronja Røverdatter" for episodes 1 to 6), and seasons reuse episode titles. Items
+of one text add up to the title the toplist names; items of one episode to the episode.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ RAW_COLUMNS = (
     "runningtime",
     "seasonnumber",
     "episodenumber",
+    "contentid",
 )
 _DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 NO_DAY = np.iinfo(np.int64).min
@@ -82,13 +89,61 @@ def _title_key(value: object) -> str:
     return decode_escapes(value if isinstance(value, str) else str(value))
 
 
+def show_of(title: str) -> str:
+    """The show of an episode's title: the text before its first ", "."""
+    return title.split(", ", 1)[0]
+
+
+# An episode's identity, the second half of an item's key: ("e", show, season, episode) when
+# both numbers are known, ("c", contentid) otherwise when it has one, else ("t",): the text.
+BY_NUMBERS, BY_CONTENTID, BY_TEXT = "e", "c", "t"
+
+
+def episode_identity(title: str, season: float, episode: float, contentid: object) -> tuple:
+    """The episode a row is (see the module's docstring), from its decoded title, its season
+    and episode numbers (NaN when unknown) and its contentid (None or '' when unknown)."""
+    if season == season and episode == episode:  # neither is NaN
+        return (BY_NUMBERS, show_of(title), int(season), int(episode))
+    if contentid is not None and contentid != "":
+        return (BY_CONTENTID, _title_key(contentid))
+    return (BY_TEXT,)
+
+
+def item_sort_key(key: tuple) -> tuple:
+    """Items sort by title text, then by episode: numbers in order, then contentids."""
+    title, identity = key
+    if identity[0] == BY_NUMBERS:
+        return (title, 0, identity[2], identity[3], "")
+    if identity[0] == BY_CONTENTID:
+        return (title, 1, 0, 0, identity[1])
+    return (title, 2, 0, 0, "")
+
+
+def _distinct_rows(parts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct rows, index of each row's distinct row) of a 2-D array of codes >= -1."""
+    sizes = parts.max(axis=0, initial=-1) + 2
+    if parts.shape[0] and float(np.prod(sizes.astype(np.float64))) < 2.0**62:
+        # Pack each row into one integer: a 1-D factorize is far faster than rows.
+        packed = np.zeros(parts.shape[0], dtype=np.int64)
+        for column, size in zip(parts.T, sizes.tolist(), strict=True):
+            packed = packed * size + (column + 1)
+        codes, packs = pd.factorize(packed)
+        distinct = np.empty((len(packs), parts.shape[1]), dtype=np.int64)
+        rest = np.asarray(packs, dtype=np.int64)
+        for i in range(parts.shape[1] - 1, -1, -1):
+            rest, distinct[:, i] = np.divmod(rest, sizes[i])
+        return distinct - 1, np.asarray(codes, dtype=np.int64)
+    distinct, codes = np.unique(parts, axis=0, return_inverse=True)
+    return distinct, codes.reshape(-1)
+
+
 class Vocabulary:
     """Codes for users, titles, each dimension's values and their combinations, shared by the
     chunks of one build. A combination is a tuple of value codes, one per dimension."""
 
     def __init__(self) -> None:
         self.users: dict[object, int] = {}
-        self.titles: dict[str, int] = {}
+        self.titles: dict[tuple[str, tuple], int] = {}  # (title, episode identity) -> item
         self.values: list[dict[str, int]] = [{} for _ in DIMENSIONS]
         self.combos: dict[tuple[int, ...], int] = {}
 
@@ -102,10 +157,34 @@ class Vocabulary:
         # Escapes decoded as import-events decodes them: "u<e5>" and "uå" are one user.
         return self._encode(column, self.users, _user_key)
 
-    def titles_of(self, column: np.ndarray) -> np.ndarray:
-        # Numbers stored in a title column read as their text, so all titles sort together;
-        # escapes decoded, so "p<e5>" and "på" are one title (one code: their views add up).
-        return self._encode(column, self.titles, _title_key)
+    def items_of(self, title, season: np.ndarray, episode: np.ndarray, contentid) -> np.ndarray:
+        """The item code of each row (-1 for a NULL title), from its title column, its known
+        season and episode numbers (known_numbers, NaN when unknown) and contentid column.
+
+        Numbers stored in a title column read as their text, so all titles sort together;
+        escapes decoded, so "p<e5>" and "på" are one title. Only the distinct (title, season,
+        episode, contentid) codes meet Python."""
+        (t_codes, t_values), (c_codes, c_values) = (
+            _factorized(np.asarray(c, dtype=object)) for c in (title, contentid)
+        )
+        (s_codes, s_values), (e_codes, e_values) = (
+            pd.factorize(np.asarray(v, dtype=np.float64)) for v in (season, episode)
+        )
+        # Per row, the four columns' codes (NaN numbers as -1); only distinct rows meet Python.
+        parts = np.stack([t_codes, s_codes, e_codes, c_codes], axis=1).astype(np.int64)
+        distinct, codes = _distinct_rows(parts)
+        ids = []
+        for t, s, e, c in distinct.tolist():
+            if t == len(t_values):  # NULL title
+                ids.append(-1)
+                continue
+            text = _title_key(t_values[t])
+            season_value = s_values[s] if s >= 0 else np.nan
+            episode_value = e_values[e] if e >= 0 else np.nan
+            contentid = c_values[c] if c < len(c_values) else None
+            identity = episode_identity(text, season_value, episode_value, contentid)
+            ids.append(self.titles.setdefault((text, identity), len(self.titles)))
+        return np.asarray(ids + [-1], dtype=np.int32)[codes]
 
     def combos_of(self, columns: list[np.ndarray]) -> np.ndarray:
         """The combination code of each row's dimension values."""
@@ -156,7 +235,7 @@ class EncodedChunk:
 
     day: np.ndarray  # int32 days since 1970-01-01
     user: np.ndarray  # int32 user code, -1 for NULL
-    title: np.ndarray  # int32 title code, -1 for NULL
+    title: np.ndarray  # int32 item code (see the module's docstring), -1 for NULL
     combo: np.ndarray  # int32 combination of dimension values
     minutes: np.ndarray  # float64, unreadable as 0
     completed: np.ndarray  # bool: viewpercentage >= 90
@@ -224,16 +303,18 @@ def encode_chunk(raw: Mapping[str, Sequence], vocabulary: Vocabulary) -> Encoded
     # like other unreadable minutes.
     minutes[~(np.abs(minutes) <= MAX_MINUTES)] = 0.0
     percent = _numbers(column("viewpercentage"))
+    season = known_numbers(_numbers(column("seasonnumber")), count=True)
+    episode = known_numbers(_numbers(column("episodenumber")), count=True)
     return EncodedChunk(
         day=days.astype(np.int32),
         user=vocabulary.users_of(column("userid")),
-        title=vocabulary.titles_of(column("title")),
+        title=vocabulary.items_of(column("title"), season, episode, column("contentid")),
         combo=vocabulary.combos_of([column(d.column) for d in DIMENSIONS]),
         minutes=minutes,
         completed=percent >= COMPLETE_PERCENT,
         rated=~np.isnan(percent),
         percent_bin=percent_bins(percent),
         runtime=known_numbers(_numbers(column("runningtime")), positive=True),
-        season=known_numbers(_numbers(column("seasonnumber")), count=True),
-        episode=known_numbers(_numbers(column("episodenumber")), count=True),
+        season=season,
+        episode=episode,
     )

@@ -204,6 +204,27 @@ def _kept(series: pd.Series, keep) -> np.ndarray:
     return values if keep is None else values[keep]
 
 
+def _known(column: pd.Series, runtime: bool) -> np.ndarray:
+    """A number column of a grouped chunk ('' where unknown) by the encoding's rule."""
+    values = pd.to_numeric(column, errors="coerce").to_numpy(np.float64)
+    return known_numbers(values, positive=runtime, count=not runtime)
+
+
+def _items(chunk: pd.DataFrame, keep, vocabulary: Vocabulary) -> np.ndarray:
+    """Item codes of a chunk's (title, season, episode, contentid) columns."""
+    season, episode = (_known(chunk[name], False) for name in ("season", "episode"))
+    if keep is not None:
+        season, episode = season[keep], episode[keep]
+    return vocabulary.items_of(
+        _kept(chunk["title"], keep), season, episode, _kept(chunk["contentid"], keep)
+    )
+
+
+def _first(n: int) -> str:
+    """'1, 2, ..., n': a GROUP BY of the first n selected columns."""
+    return ", ".join(str(i) for i in range(1, n + 1))
+
+
 def _concat(parts: list[np.ndarray], dtype) -> np.ndarray:
     return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
 
@@ -264,18 +285,25 @@ def read_rollup(conn, report: GroupedRead | None = None) -> Rollup:
     del parts
 
     titled = "title IS NOT NULL AND title::text <> ''"
+    # What makes an item (encoding.Vocabulary.items_of): the title, its numbers, its contentid.
+    numbers = [
+        _number_sql(column, types[column])
+        for column in ("runningtime", "seasonnumber", "episodenumber")
+    ]
+    item = f"title::text, {numbers[1]}, {numbers[2]}, coalesce(contentid::text, '')"
+    item_types = {"title": str, "season": str, "episode": str, "contentid": str}
     title_sql = (
-        f"SELECT {day}, {dims}, title::text, count(*), sum({minutes}) FROM {TABLE} "
-        f"WHERE {valid} AND {titled} GROUP BY 1, 2, 3, 4, 5"
+        f"SELECT {day}, {dims}, {item}, count(*), sum({minutes}) FROM {TABLE} "
+        f"WHERE {valid} AND {titled} GROUP BY {_first(len(DIMENSIONS) + 5)}"
     )
-    title_types = {"day": day_type, **dim_types, "title": str, "views": np.int64}
+    title_types = {"day": day_type, **dim_types, **item_types, "views": np.int64}
     title_types["minutes"] = np.float64
     t_parts: dict[str, list] = {"day": [], "combo": [], "title": [], "views": [], "minutes": []}
     for chunk in _grouped(conn, "titles", title_sql, title_types, report):
         days, keep = _days(chunk, day_is_text)
         t_parts["day"].append(days)
         t_parts["combo"].append(_combos(chunk, keep, vocabulary))
-        t_parts["title"].append(vocabulary.titles_of(_kept(chunk["title"], keep)))
+        t_parts["title"].append(_items(chunk, keep, vocabulary))
         t_parts["views"].append(_kept(chunk["views"], keep))
         t_parts["minutes"].append(_kept(chunk["minutes"], keep))
     titles = TitleViews(
@@ -287,22 +315,17 @@ def read_rollup(conn, report: GroupedRead | None = None) -> Rollup:
     )
     del t_parts
 
-    numbers = [
-        _number_sql(column, types[column])
-        for column in ("runningtime", "seasonnumber", "episodenumber")
-    ]
     facts_sql = (
-        f"SELECT title::text, {', '.join(numbers)}, count(*) FROM {TABLE} "
-        f"WHERE {valid} AND {titled} GROUP BY 1, 2, 3, 4"
+        f"SELECT {item}, {numbers[0]}, count(*) FROM {TABLE} "
+        f"WHERE {valid} AND {titled} GROUP BY 1, 2, 3, 4, 5"
     )
-    fact_types = {"title": str, "runtime": str, "season": str, "episode": str, "count": np.int64}
-    f_parts: dict[str, list] = {name: [] for name in fact_types}
+    fact_types = {**item_types, "runtime": str, "count": np.int64}
+    f_parts: dict[str, list] = {"title": [], "runtime": [], "season": [], "episode": []}
+    f_parts["count"] = []
     for chunk in _grouped(conn, "facts", facts_sql, fact_types, report):
-        f_parts["title"].append(vocabulary.titles_of(chunk["title"].to_numpy(object)))
+        f_parts["title"].append(_items(chunk, None, vocabulary))
         for name in ("runtime", "season", "episode"):
-            values = pd.to_numeric(chunk[name], errors="coerce").to_numpy(np.float64)
-            runtime = name == "runtime"
-            f_parts[name].append(known_numbers(values, positive=runtime, count=not runtime))
+            f_parts[name].append(_known(chunk[name], name == "runtime"))
         f_parts["count"].append(chunk["count"].to_numpy(np.int64))
     facts = TitleFacts(
         _concat(f_parts["title"], np.int32),
@@ -312,18 +335,18 @@ def read_rollup(conn, report: GroupedRead | None = None) -> Rollup:
     del f_parts
 
     viewing_sql = (
-        f"SELECT title::text, {day}, coalesce(userid::text, ''), (userid IS NULL)::int, "
+        f"SELECT {item}, {day}, coalesce(userid::text, ''), (userid IS NULL)::int, "
         f"{dims}, {_percent_bin_sql(rated)}, count(*) FROM {TABLE} "
-        f"WHERE {valid} AND {titled} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
+        f"WHERE {valid} AND {titled} GROUP BY {_first(len(DIMENSIONS) + 8)}"
     )
-    viewing_types = {"title": str, "day": day_type, "user": str, "no_user": np.int64}
+    viewing_types = {**item_types, "day": day_type, "user": str, "no_user": np.int64}
     viewing_types |= {**dim_types, "bin": np.int64, "count": np.int64}
     v_parts: dict[str, list] = {name: [] for name in ("title", "day", "user", "combo", "bin")}
     v_parts["count"] = []
     for chunk in _grouped(conn, "viewings", viewing_sql, viewing_types, report):
         days, keep = _days(chunk, day_is_text)
         v_parts["day"].append(days)
-        v_parts["title"].append(vocabulary.titles_of(_kept(chunk["title"], keep)))
+        v_parts["title"].append(_items(chunk, keep, vocabulary))
         user = vocabulary.users_of(_kept(chunk["user"], keep))
         user[_kept(chunk["no_user"], keep) == 1] = -1
         v_parts["user"].append(user)

@@ -48,6 +48,7 @@ from data.events.periods import (
     period_start,
 )
 from data.events.rollup import Rollup
+from data.events.series import text_groups
 from data.events.user_tables import UserRows, count_per_period, count_union
 
 # Longer series are refused rather than served as megabytes.
@@ -353,11 +354,13 @@ def _title_rows(rollup: Rollup, filters: Filters) -> tuple[np.ndarray, np.ndarra
 def toplist(rollup: Rollup, num: int, filters: Filters) -> list[dict]:
     """[{"title": ..., "values": views}] for the num most viewed titles, ties by title."""
     title, views = _title_rows(rollup, filters)
-    counts = np.bincount(title, weights=views, minlength=len(rollup.titles)).astype(np.int64)
+    # A title is its text: the items (episodes) that share it add up.
+    text, names = text_groups(rollup.titles)
+    counts = np.bincount(text[title], weights=views, minlength=len(names)).astype(np.int64)
     viewed = np.flatnonzero(counts)
-    # Codes follow title order, so sorting by (-views, code) breaks ties by title ascending.
+    # Texts are in order, so sorting by (-views, index) breaks ties by title ascending.
     top = viewed[np.lexsort((viewed, -counts[viewed]))][:num]
-    return [{"title": rollup.titles[i], "values": int(counts[i])} for i in top]
+    return [{"title": names[i], "values": int(counts[i])} for i in top]
 
 
 def untitled_views(rollup: Rollup, filters: Filters) -> int:

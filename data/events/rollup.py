@@ -17,7 +17,14 @@ import numpy as np
 
 from data.events import series
 from data.events.catalog import DIMENSIONS
-from data.events.encoding import EncodedChunk, Vocabulary, columns_of_rows, encode_chunk
+from data.events.encoding import (
+    BY_TEXT,
+    EncodedChunk,
+    Vocabulary,
+    columns_of_rows,
+    encode_chunk,
+    item_sort_key,
+)
 from data.events.periods import RESOLUTIONS, period_of
 from data.events.user_tables import (
     UserCounts,
@@ -31,8 +38,9 @@ from data.events.user_tables import (
 # Bump when the arrays or names change meaning: older rollups are then rebuilt (the version
 # folder's name includes it). 4: titles, users and dimension values with `<xx>` escapes decoded;
 # 5: weekly user rows (retention, lifecycle) and what the title insights read; 6: minutes per
-# (week, Top 10 entry, combination).
-FORMAT = 6
+# (week, Top 10 entry, combination); 7: title codes are items (a title's text and the episode
+# it is), episodes told apart by their numbers or contentid, never by their title text.
+FORMAT = 7
 _DENSE_CELLS = 1 << 26  # up to this many (day, combination) cells are counted densely
 
 
@@ -45,7 +53,9 @@ class Rollup:
     last_day: int
     n_users: int
     values: tuple[tuple[str, ...], ...]  # per dimension (catalog order): value names by code
-    titles: tuple[str, ...]  # ascending; title codes index it
+    # Per title code (an item: a title's text and the episode it is, data/events/encoding.py),
+    # its text; ascending, so the items of one text are neighbours.
+    titles: tuple[str, ...]
     minutes_are_whole: bool  # every minute value was a whole number: sums stay ints
     combos: np.ndarray  # (combinations, dimensions) int32 value codes
     # Additive measures per (day, combination), sorted by day then combination.
@@ -65,11 +75,13 @@ class Rollup:
     total_views: np.ndarray  # int64
     title_minutes: np.ndarray  # float64, along the (day, combination, title) rows
     total_minutes: np.ndarray  # float64, along the (combination, title) rows
-    # Per title (by code): its most frequent known runningtime (NaN: none), seasonnumber and
-    # episodenumber (-1: none); see data/events/titles.py for what reads them.
+    # Per title code: its episode's most frequent known runningtime (NaN: none), its own most
+    # frequent seasonnumber and episodenumber (-1: none), and its episode (items of one episode
+    # share it; see data/events/title_insights.py for what reads them).
     title_runtime: np.ndarray  # float64
     title_season: np.ndarray  # int64 (a stored number may pass int32)
     title_episode: np.ndarray  # int64
+    episode_of_title: np.ndarray  # int32
     # Every titled event, sorted by title then day: the events of title t are
     # view_offsets[t]:view_offsets[t + 1] (a title's own page reads only its rows).
     view_offsets: np.ndarray  # int64, one more than there are titles
@@ -162,19 +174,20 @@ def _join(chunks: list[EncodedChunk]) -> dict[str, np.ndarray]:
     return joined
 
 
-def _title_order(vocabulary: Vocabulary) -> tuple[np.ndarray, tuple]:
-    """(rank, titles): rank[code] renumbers a vocabulary title code in ascending title order
-    (-1 for NULL, at rank[-1], and for ''), and the titles in that order."""
-    names = np.array(list(vocabulary.titles), dtype=object)
-    order = np.argsort(names, kind="stable") if names.size else np.empty(0, dtype=np.int64)
-    names = names[order]
-    rank = np.empty(len(order) + 1, dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    rank[-1] = -1  # code -1 (NULL) indexes the last slot
-    if names.size and names[0] == "":  # '' sorts first: drop it, shift the rest down
-        rank[rank >= 0] -= 1
-        names = names[1:]
-    return rank, tuple(names.tolist())
+def _title_order(vocabulary: Vocabulary) -> tuple[np.ndarray, tuple, np.ndarray]:
+    """(rank, titles, episodes): rank[code] renumbers a vocabulary item code in item order
+    (encoding.item_sort_key; -1 for NULL, at rank[-1], and for the title ''), the items' texts
+    in that order, and each one's episode id (items of one episode share it)."""
+    keys = sorted(vocabulary.titles, key=item_sort_key)
+    keys = [key for key in keys if key[0] != ""]  # '' is no title
+    rank = np.full(len(vocabulary.titles) + 1, -1, dtype=np.int64)  # code -1 is the last slot
+    rank[[vocabulary.titles[key] for key in keys]] = np.arange(len(keys))
+    episode_ids: dict[tuple, int] = {}
+    episodes = [
+        episode_ids.setdefault((text,) if identity[0] == BY_TEXT else identity, len(episode_ids))
+        for text, identity in keys
+    ]
+    return rank, tuple(text for text, _ in keys), np.asarray(episodes, dtype=np.int32)
 
 
 def _most_frequent(title, values, count, n_titles: int, missing) -> np.ndarray:
@@ -376,7 +389,7 @@ def rollup_of_groups(
         measures[name] = np.rint(measures[name]).astype(np.int64)
 
     # Views and minutes per (day, combination, title), and per (combination, title).
-    rank, names = _title_order(vocabulary)
+    rank, names, episode_of_title = _title_order(vocabulary)
     title = rank[titles.title]
     n_titles = max(len(names), 1)
     titled = title >= 0
@@ -400,8 +413,13 @@ def rollup_of_groups(
     f_title = rank[facts.title]
     per_title = {
         name: _most_frequent(f_title, getattr(facts, name), facts.count, len(names), np.nan)
-        for name in ("runtime", "season", "episode")
+        for name in ("season", "episode")
     }
+    # A runtime is a fact of the episode: every spelling of its title gets the same one.
+    f_episode = np.r_[episode_of_title, -1][f_title]  # title -1 (none) indexes the -1 after
+    n_episodes = int(episode_of_title.max(initial=-1)) + 1
+    runtime = _most_frequent(f_episode, facts.runtime, facts.count, n_episodes, np.nan)
+    per_title["runtime"] = runtime[episode_of_title]
     numbers = {
         name: np.where(np.isnan(per_title[name]), -1, per_title[name]).astype(np.int64)
         for name in ("season", "episode")
@@ -432,6 +450,7 @@ def rollup_of_groups(
         title_runtime=per_title["runtime"],
         title_season=numbers["season"],
         title_episode=numbers["episode"],
+        episode_of_title=episode_of_title,
         **_viewing_table(viewings, rank, len(names), first_day, n_combos),
         **_week_entry_table(
             t_day, t_combo, t_title, t_minutes, names, numbers["season"], vocabulary
@@ -525,6 +544,7 @@ def empty_rollup(vocabulary: Vocabulary | None = None) -> Rollup:
         title_runtime=f64,
         title_season=i64,
         title_episode=i64,
+        episode_of_title=i32,
         view_offsets=np.zeros(1, dtype=np.int64),
         view_day=i32,
         view_user=i32,

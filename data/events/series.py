@@ -1,9 +1,11 @@
 """The series roll-up: which show, season and entry each (title, content type) row belongs to.
 
 For SERIES rows the show is the title before its first ", " (the tutorial's "Game of Thrones,
-Kissed by Fire"; a title without ", " is a show of its own), the season the title's
-seasonnumber and the episode its episodenumber (each title's most frequent value, kept in the
-rollup). MOVIE rows and rows without a content type stay titles at every level.
+Kissed by Fire"; a title without ", " is a show of its own), the season the item's
+seasonnumber and the episode its episodenumber (a title code is an item: a title's text and the
+episode it is, see data/events/encoding.py; an item without both numbers gets its most frequent
+ones). MOVIE rows and rows without a content type stay titles at every level, and at the title
+level every item of a text adds up to that title.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from data.events.catalog import DIMENSION_NAMES
+from data.events.encoding import show_of
 
 if TYPE_CHECKING:  # the rollup builds its Top 10 table with these functions
     from data.events.rollup import Rollup
@@ -23,11 +26,6 @@ LEVELS = ("title", "season", "series")
 DEFAULT_LEVEL = "title"
 SERIES = "SERIES"
 MOVIE = "MOVIE"
-
-
-def show_of(title: str) -> str:
-    """The show of an episode's title: the text before its first ", "."""
-    return title.split(", ", 1)[0]
 
 
 def season_name(show: str, season: int) -> str:
@@ -91,8 +89,8 @@ def entries(rollup: Rollup, level: str) -> Entries:
 def entries_of(titles: tuple[str, ...], seasons: list[int], level: str) -> Entries:
     """The entries of a level over titles (ascending) with their season numbers (-1: none)."""
     if level == "title":
-        own = np.arange(len(titles), dtype=np.int64)
-        return Entries(tuple(titles), np.zeros(own.size, dtype=bool), own, own)
+        own, names = text_groups(titles)
+        return Entries(names, np.zeros(len(names), dtype=bool), own, own)
     rolled = _rolled_names(titles, seasons, level)
     keys = sorted({(t, False) for t in titles} | {(n, True) for n in rolled})
     ids = {key: i for i, key in enumerate(keys)}
@@ -109,17 +107,28 @@ def is_series_combo(rollup: Rollup) -> np.ndarray:
     return sessiontype_of_combos(rollup) == SERIES
 
 
-def title_code(rollup: Rollup, title: str) -> int | None:
-    """The code of a title (titles are sorted), or None when no event has it."""
+def text_groups(titles: tuple[str, ...]) -> tuple[np.ndarray, tuple[str, ...]]:
+    """(per title code, the index of its text among the distinct texts; those texts): the
+    items of one text are neighbours, since titles are sorted."""
+    if not titles:
+        return np.empty(0, dtype=np.int64), ()
+    names = np.asarray(titles, dtype=object)
+    starts = np.r_[True, names[1:] != names[:-1]]
+    return np.cumsum(starts) - 1, tuple(names[starts].tolist())
+
+
+def title_codes(rollup: Rollup, title: str) -> list[int]:
+    """The codes of a title's items (titles are sorted): [] when no event has it."""
     i = bisect.bisect_left(rollup.titles, title)
-    return i if i < len(rollup.titles) and rollup.titles[i] == title else None
+    j = bisect.bisect_right(rollup.titles, title, lo=i)
+    return list(range(i, j))
 
 
 def titles_of_show(rollup: Rollup, show: str) -> list[int]:
     """Codes of the titles whose show is `show`: the title itself and "show, ..." ones."""
     if ", " in show:
         return []  # a show's name is the text before the first ", ": it has none
-    codes = [] if (own := title_code(rollup, show)) is None else [own]
+    codes = title_codes(rollup, show)
     prefix = show + ", "
     i = bisect.bisect_left(rollup.titles, prefix)
     while i < len(rollup.titles) and rollup.titles[i].startswith(prefix):

@@ -19,6 +19,11 @@ class BoardPeriod:
     suffix: str
     expire_at: int  # unix seconds
 
+    def seconds_left(self, epoch_ms: int) -> int:
+        """Seconds from epoch_ms until the board expires (0: never). Redis is given this, not
+        expire_at: it counts from its own clock, which may differ from the store's."""
+        return 0 if self.expire_at == 0 else max(1, self.expire_at - epoch_ms // 1000)
+
 
 def periods_at(epoch_ms: int) -> dict[str, BoardPeriod]:
     """The all-time, week and day boards that a game at epoch_ms (UTC) counts in."""

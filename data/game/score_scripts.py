@@ -33,8 +33,9 @@ local UNRANKED = 1000000000
 -- Between the player and the client in a slot: a control character, never in either.
 local SEP = string.char(31)
 local LAST_GAMES, MIN_GAMES = 10, 5
-local function expire_period(key, at)
-  if tonumber(at) > 0 then redis.call('EXPIREAT', key, tonumber(at)) end
+-- `seconds`: how long the period board outlives the game, from the store's clock (0: never).
+local function expire_period(key, seconds)
+  if tonumber(seconds) > 0 then redis.call('EXPIRE', key, tonumber(seconds)) end
 end
 local function count_game(data_key, board_key, at, cap, player, user, guesses, t)
   local games = {}
@@ -63,7 +64,7 @@ local function count_game(data_key, board_key, at, cap, player, user, guesses, t
   expire_period(data_key, at)
   expire_period(board_key, at)
 end
--- boards: {data_key, board_key, expire_at} for the all-time, week and day boards.
+-- boards: {data_key, board_key, seconds left} for the all-time, week and day boards.
 local function count_everywhere(boards, cap, player, user, guesses, t)
   for _, b in ipairs(boards) do count_game(b[1], b[2], b[3], cap, player, user, guesses, t) end
 end
@@ -75,8 +76,8 @@ end
 # {"id", "u", "p"} of that player's latest game at this maximum from that client), KEYS[5]
 # playing:{max}:expires (the same slots -> when that game expires),
 # KEYS[6..11] the player boards (data, board) for all time, week, day. ARGV[10] par + 1,
-# ARGV[11] now as 13-digit epoch ms, ARGV[12] board cap, ARGV[13] week and ARGV[14] day expiry,
-# ARGV[15] the key prefix.
+# ARGV[11] now as 13-digit epoch ms, ARGV[12] board cap, ARGV[13] week and ARGV[14] day boards'
+# seconds left, ARGV[15] the key prefix.
 # The player's previous game at this maximum from this client, unless won, counts as par + 1
 # guesses and ends (it is deleted, so it counts once); so does every game at this maximum found
 # expired unwon.

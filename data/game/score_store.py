@@ -182,8 +182,8 @@ class ScoreStore:
             par(max_value) + 1,
             f"{now:013d}",
             self.history_cap,
-            periods["week"].expire_at,
-            periods["day"].expire_at,
+            periods["week"].seconds_left(now),
+            periods["day"].seconds_left(now),
             self.prefix,
         ]
         with self.provider.connection() as redis_client:
@@ -247,9 +247,9 @@ class ScoreStore:
             self.history_cap,
             limit,
             periods["week"].suffix,
-            periods["week"].expire_at,
+            periods["week"].seconds_left(now_ms),
             periods["day"].suffix,
-            periods["day"].expire_at,
+            periods["day"].seconds_left(now_ms),
         ]
         with self.provider.connection() as client:
             reply = self._run(client, "record", [self.game_key(game_id)], args)

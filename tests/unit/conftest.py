@@ -1,8 +1,13 @@
-"""Unit-test fixtures beyond tests/conftest.py: the CLI on a fresh events database."""
+"""Unit-test fixtures beyond tests/conftest.py: the CLI on a fresh events database, an app over
+hand-written events."""
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
+
+from data.events.store import COLUMN_NAMES, CREATE_MOVIES
 
 
 @pytest.fixture
@@ -10,3 +15,25 @@ def cli(make_app, db_path):
     """(app, runner) for an app whose events database is the fresh db_path."""
     app = make_app(DATABASE_URL=f"sqlite:///{db_path}")
     return app, app.server.test_cli_runner()
+
+
+@pytest.fixture
+def serve(make_app, tmp_path):
+    """serve(rows) -> a test client of an app over a new SQLite file holding those rows."""
+    count = 0
+
+    def make(rows):
+        nonlocal count
+        count += 1
+        path = tmp_path / f"events{count}.sqlite"
+        with sqlite3.connect(path) as conn:
+            conn.execute(CREATE_MOVIES)
+            conn.executemany(
+                f"INSERT INTO movies VALUES ({', '.join('?' * len(COLUMN_NAMES))})",
+                [tuple(row[c] for c in COLUMN_NAMES) for row in rows],
+            )
+        conn.close()
+        app = make_app(DATABASE_URL=f"sqlite:///{path}", INSTANCE_PATH=str(tmp_path / f"i{count}"))
+        return app.server.test_client()
+
+    return make

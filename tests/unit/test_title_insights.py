@@ -9,8 +9,6 @@ import sqlite3
 import pandas as pd
 import pytest
 
-from data.events.store import COLUMN_NAMES, CREATE_MOVIES
-
 S, M = "SERIES", "MOVIE"
 
 
@@ -31,28 +29,6 @@ def event(day, user, title, stype=M, minutes=10, runtime=60, percent=50.0, seaso
         "seasonnumber": season,
         "episodenumber": episode,
     }
-
-
-@pytest.fixture
-def serve(make_app, tmp_path):
-    """serve(rows) -> a test client of an app over a new SQLite file holding those rows."""
-    count = 0
-
-    def make(rows):
-        nonlocal count
-        count += 1
-        path = tmp_path / f"events{count}.sqlite"
-        with sqlite3.connect(path) as conn:
-            conn.execute(CREATE_MOVIES)
-            conn.executemany(
-                f"INSERT INTO movies VALUES ({', '.join('?' * len(COLUMN_NAMES))})",
-                [tuple(row[c] for c in COLUMN_NAMES) for row in rows],
-            )
-        conn.close()
-        app = make_app(DATABASE_URL=f"sqlite:///{path}", INSTANCE_PATH=str(tmp_path / f"i{count}"))
-        return app.server.test_client()
-
-    return make
 
 
 def get(client, url):
@@ -187,9 +163,10 @@ def test_a_show_page(serve):
     one, two = first["episodes"]
     assert (one["views"], one["unique_viewers"], one["completion_rate"]) == (4, 3, 0.3333)
     # Of episode 1's viewers a, b, c, a and b watched episode 2.
-    assert (one["next_viewers"], one["drop_off"]) == (2, round(2 / 3, 4))
+    assert (one["next_viewers"], one["continued"]) == (2, round(2 / 3, 4))
+    assert one["drop_off"] == round(1 / 3, 4)
     # Of episode 2's viewers a, b, d, only a watched the next one (season 2, episode 1).
-    assert (two["next_viewers"], two["drop_off"]) == (1, round(1 / 3, 4))
+    assert (two["next_viewers"], two["continued"], two["drop_off"]) == (1, 0.3333, 0.6667)
     (three,) = second["episodes"]
     assert (second["season"], three["episode"], three["drop_off"]) == (2, 1, None)
 
@@ -442,4 +419,5 @@ def test_demo_show_page_matches_pandas(client, demo_rows):
     for this, following in zip(episodes, episodes[1:], strict=False):
         stayed = len(viewers[this["title"]] & viewers[following["title"]])
         assert this["next_viewers"] == stayed
-        assert this["drop_off"] == round(stayed / len(viewers[this["title"]]), 4)
+        assert this["continued"] == round(stayed / len(viewers[this["title"]]), 4)
+        assert this["drop_off"] == round(1 - stayed / len(viewers[this["title"]]), 4)
