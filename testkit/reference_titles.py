@@ -22,10 +22,9 @@ MOVIE, SERIES = "MOVIE", "SERIES"
 TOP10_SIZE = 10
 
 
-def _number(value: object) -> float:
-    """A stored number (text or numeric), NaN when it is none."""
-    number = pd.to_numeric(pd.Series([value], dtype=object), errors="coerce").iloc[0]
-    return float(number) if pd.notna(number) else math.nan
+def _numbers(column: pd.Series) -> np.ndarray:
+    """Stored numbers (text or numeric) as floats, NaN where there is none."""
+    return pd.to_numeric(column, errors="coerce").astype("float64").to_numpy()
 
 
 def prepare(raw: pd.DataFrame) -> pd.DataFrame:
@@ -35,11 +34,11 @@ def prepare(raw: pd.DataFrame) -> pd.DataFrame:
     base = ref.prepare(raw)
     ev = base.copy()
     rows = raw[[ref._day(v) is not None for v in raw["event_date"]]]
-    ev["percent"] = [_number(v) for v in rows["viewpercentage"]]
-    runtime = np.array([_number(v) for v in rows["runningtime"]])
+    ev["percent"] = _numbers(rows["viewpercentage"])
+    runtime = _numbers(rows["runningtime"])
     ev["runtime"] = np.where(runtime > 0, runtime, np.nan)  # 0 or less: not a runtime
     for column in ("season", "episode"):
-        numbers = np.array([_number(v) for v in rows[f"{column}number"]])
+        numbers = _numbers(rows[f"{column}number"])
         ev[column] = np.where((numbers >= 0) & (numbers == np.trunc(numbers)), numbers, np.nan)
     # Each row carries its title's numbers, taken over all the data (filters never move them).
     for column in ("runtime", "season", "episode"):
@@ -265,12 +264,9 @@ def _runtimes(ev: pd.DataFrame) -> dict:
     """{(entry, rolled): runtime in minutes} over all the data: a movie's own; a season's sum
     over its distinct episodes that have one (a season none of whose episodes has: unknown)."""
     rows = entries(ev, "season").drop_duplicates(["entry", "rolled", "title"])
-    out = {}
-    for (entry, rolled), group in rows.groupby(["entry", "rolled"]):
-        known = group["title_runtime"].dropna()
-        if len(known):
-            out[entry, rolled] = float(known.sum())  # a movie's entry has one title
-    return out
+    known = rows.dropna(subset=["title_runtime"])  # a movie's entry has one title
+    sums = known.groupby(["entry", "rolled"])["title_runtime"].sum()
+    return {key: float(total) for key, total in sums.items()}
 
 
 def _weekly_lists(rows: pd.DataFrame, runtimes: dict) -> dict:
