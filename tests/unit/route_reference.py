@@ -41,34 +41,40 @@ def data_routes(server) -> set[str]:
     return names
 
 
-def filter_cases(raw: pd.DataFrame) -> list[Case]:
-    """No filter; per catalog dimension its three most viewed values, (none), two values
+def filter_cases(raw: pd.DataFrame, brief: bool = False) -> list[Case]:
+    """No filter; per catalog dimension its two most viewed values, (none), both
     together and (but sessiontype, a closed set) a value no event has; other spellings of the
-    same filter; and filters on every dimension at once."""
+    same filter; and filters on every dimension at once. Brief: per dimension only its most
+    viewed value and (none), with no filter and every dimension."""
     assert ref.DIMENSIONS == DIMENSION_NAMES  # the reference knows every catalog dimension
     seen = ref.dimensions(raw)
     cases = [Case("no filter", (), {})]
     tops = {}
     for dimension in DIMENSION_NAMES:
-        values = [e["value"] for e in seen[dimension] if e["value"] != NONE][:3]
+        values = [e["value"] for e in seen[dimension] if e["value"] != NONE][: 1 if brief else 2]
         tops[dimension] = values
         for value in values:
             cases.append(Case(f"{dimension}={value}", ((dimension, value),), {dimension: {value}}))
         cases.append(Case(f"{dimension}={NONE}", ((dimension, NONE),), {dimension: {NONE}}))
-        pair = tuple((dimension, v) for v in values[:2])
-        cases.append(Case(f"{dimension} two values", pair, {dimension: set(values[:2])}))
+        if brief:
+            continue
+        pair = tuple((dimension, v) for v in values)
+        cases.append(Case(f"{dimension} two values", pair, {dimension: set(values)}))
         if dimension != "sessiontype":
             unknown = Case(f"{dimension} unknown", ((dimension, MISSING),), {dimension: {MISSING}})
             cases.append(unknown)
-    cases += [
-        Case("(NONE) spelled in capitals", (("sessiontype", "(NONE)"),), {"sessiontype": {NONE}}),
-        Case("series in lower case", (("sessiontype", "series"),), {"sessiontype": {"SERIES"}}),
+    if not brief:
+        cases += [
+            Case("(NONE) in capitals", (("sessiontype", "(NONE)"),), {"sessiontype": {NONE}}),
+            Case("series in lower case", (("sessiontype", "series"),), {"sessiontype": {"SERIES"}}),
+        ]
+    cases.append(
         Case(
             "every dimension",
             (("sessiontype", "SERIES"), ("device", tops["device"][0]), ("market", NONE)),
             {"sessiontype": {"SERIES"}, "device": {tops["device"][0]}, "market": {NONE}},
-        ),
-    ]
+        )
+    )
     return cases
 
 
@@ -128,7 +134,6 @@ class RouteReference:
 
     def toplist(self, case: Case) -> None:
         raw, where = self.raw, case.where
-        self.same(ref.toplist(raw, 10, where=where), "toplist", case)
         for level in LEVELS:
             expected = titles.toplist(raw, 1000, level, where=where)
             self.same(expected, "toplist", case, num=1000, level=level)
@@ -139,10 +144,6 @@ class RouteReference:
         raw, where, start, end = self.raw, case.where, self.start, self.end
         expected = titles.title(raw, "daily", where=where, name=self.movie)
         self.same(expected, "title", case, title=self.movie)
-        expected = titles.title(raw, "monthly", start, None, where, name=self.movie)
-        self.same(expected, "title", case, title=self.movie, resolution="monthly", start=start)
-        expected = titles.title(raw, "daily", where=where, show=self.show)
-        self.same(expected, "title", case, series=self.show)
         expected = titles.title(raw, "weekly", start, end, where, show=self.show)
         params = {"resolution": "weekly", "start": start, "end": end}
         self.same(expected, "title", case, series=self.show, **params)
