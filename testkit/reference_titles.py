@@ -156,7 +156,7 @@ def _episodes(rows: pd.DataFrame) -> list[dict]:
         return None if math.isnan(value) else int(value)
 
     own = dict(tuple(rows.groupby("title")))
-    viewers = {title: _viewers(rows) for title, rows in own.items()}
+    viewers = {title: _viewers(group) for title, group in own.items()}
     titles = sorted(own, key=order)
     out = []
     for this, following in zip(titles, [*titles[1:], None], strict=False):

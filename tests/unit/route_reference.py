@@ -90,7 +90,6 @@ class RouteReference:
         self.check = Checker()
         days = self.raw["day"]
         first, last = (dt.date.fromordinal(int(f(days))) for f in (min, max))
-        self.first, self.last = first, last
         span = (last - first).days
         # A range inside the data that cuts weeks and months on both sides.
         self.start = first + dt.timedelta(span // 4 + 2)
@@ -98,7 +97,7 @@ class RouteReference:
         monday = first + dt.timedelta(span // 2)
         self.week = monday - dt.timedelta(monday.weekday())
         top = titles.toplist(self.raw, 1000)
-        self.movie = next(e["title"] for e in top if ", " not in e["title"])
+        self.movie = next(e["title"] for e in top if ", " not in e["title"])  # not an episode
         self.show = titles.toplist(self.raw, 1, "series", where={"sessiontype": {"SERIES"}})
         self.show = self.show[0]["title"]
 
