@@ -1,205 +1,274 @@
-"""An independent plain-pandas reference of the title insights: episodes, seasons, the Top 10.
+"""An independent plain-pandas reference of the title insights, written from README.md's
+definitions: the toplist's season and series levels, one title's or show's numbers (the weekly
+Top 10 is testkit/reference_top10.py).
 
-Written from the specification, sharing nothing with data/events. An episode is its show,
-season number and episode number when both are known, else its contentid, else its title text;
-its title text only names it. A row's entry at season level: a SERIES row rolls up to
-"Show: Season N" (its item's season), every other row stays its title. The Top 10 of a week:
-hours = minutes / 60 of the week's rows of the content type (and filters); runtime = a movie's
-runningtime (of its most viewed item), or the sum over a season's distinct episodes of each one's
-most frequent known runningtime; views = hours / runtime; by views, hours, then title.
+Like testkit/reference_analytics.py (whose row reading it reuses) it shares nothing with
+data/events. An episode is its show, season number and episode number when both are known,
+else its contentid, else its title text; its title only names it (its most viewed spelling).
+An item is a title text with the episode it is: its season and episode numbers are its own
+(the most frequent known ones of its rows); an episode's runtime is the most frequent known
+runningtime of all its rows.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 
 import numpy as np
 import pandas as pd
 
-from testkit.reference_analytics import _day, _plain, _sessiontype, _title
+from testkit import reference_analytics as ref
 
-SERIES, MOVIE = "SERIES", "MOVIE"
-
-
-def _count(value: object) -> int | None:
-    """A season or episode number: a whole number from 0 to 2**53, else None."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    if not math.isfinite(number) or number != int(number) or not 0 <= number <= 2.0**53:
-        return None
-    return int(number)
+_EXTENDED = "reference_titles_prepared"
+MOVIE, SERIES = "MOVIE", "SERIES"
 
 
-def _runtime(value: object) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) and number > 0 else None
+def _numbers(column: pd.Series) -> np.ndarray:
+    """Stored numbers (text or numeric) as floats, NaN where there is none."""
+    return pd.to_numeric(column, errors="coerce").astype("float64").to_numpy()
 
 
-def _mode(values) -> object:
-    """The most frequent value, the smallest of equals; None without any."""
-    known = pd.Series([v for v in values if v is not None and v == v], dtype=object)  # not NaN
-    if known.empty:
-        return None
-    counts = known.value_counts()
-    return min(v for v, n in counts.items() if n == counts.max())
-
-
-def titled_rows(raw: pd.DataFrame) -> pd.DataFrame:
-    """The titled rows with a readable day, with each one's episode, item and entry."""
-    rows = []
-    for record in raw.to_dict("records"):
-        day, title = _day(record["event_date"]), _title(record["title"])
-        if day is None or title is None:
-            continue
-        season, number = _count(record["seasonnumber"]), _count(record["episodenumber"])
-        show = title.split(", ", 1)[0]
-        contentid = _title(record["contentid"])
-        if season is not None and number is not None:
-            episode = ("numbers", show, season, number)
-        elif contentid is not None:
-            episode = ("contentid", contentid)
-        else:
-            episode = ("title", title)
-        rows.append(
-            {
-                "day": day,
-                "user": None if record["userid"] is None else _plain(record["userid"]),
-                "minutes": _minutes(record["totalminuteswatched"]),
-                "runtime": _runtime(record["runningtime"]),
-                "season": season,
-                "number": number,
-                "sessiontype": _sessiontype(record["sessiontype"]),
-                "device": _plain(record["device"]),
-                "market": _plain(record["market"]),
-                "title": title,
-                "show": show,
-                "episode": episode,
-                "item": (title, episode),
-            }
-        )
-    frame = pd.DataFrame(rows)
-    if frame.empty:
-        return frame
-    # An item's season: its own number, or the most frequent known one of its rows.
-    item_season = {}
-    for item, group in frame.groupby("item", sort=False):
-        season = _mode(group["season"].tolist())
-        item_season[item] = None if season is None else int(season)
-    seasons = [item_season[i] for i in frame["item"]]
-    frame["item_season"] = pd.Series(seasons, index=frame.index, dtype=object)
-    frame["entry"] = [
-        (f"{show}: Season {season}" if season is not None else show, True)
-        if stype == SERIES
-        else (title, False)
-        for show, season, stype, title in zip(
-            frame["show"], seasons, frame["sessiontype"], frame["title"], strict=True
+def prepare(raw: pd.DataFrame) -> pd.DataFrame:
+    """reference_analytics.prepare(raw) plus percent, runtime, season and episode per row."""
+    if raw.attrs.get(_EXTENDED):
+        return raw
+    base = ref.prepare(raw)
+    ev = base.copy()
+    rows = raw[[ref._day(v) is not None for v in raw["event_date"]]]
+    ev["percent"] = _numbers(rows["viewpercentage"])
+    runtime = _numbers(rows["runningtime"])
+    ev["runtime"] = np.where(runtime > 0, runtime, np.nan)  # 0 or less: not a runtime
+    for column in ("season", "episode"):
+        numbers = _numbers(rows[f"{column}number"])
+        whole = (numbers >= 0) & (numbers <= 2.0**53) & (numbers == np.trunc(numbers))
+        ev[column] = np.where(whole, numbers, np.nan)
+    contentid = [ref._title(v) for v in rows["contentid"]]
+    ev["episode_key"] = [
+        _episode_key(t, season, number, cid)
+        for t, season, number, cid in zip(
+            ev["title"], ev["season"], ev["episode"], contentid, strict=True
         )
     ]
-    return frame
+    ev["item"] = [
+        None if k is None else f"{t}\x1f{k}"
+        for t, k in zip(ev["title"], ev["episode_key"], strict=True)
+    ]
+    # Each row carries its item's numbers and its episode's runtime, taken over all the data
+    # (filters never move them), and how many events its item has in all.
+    for column in ("season", "episode"):
+        ev[f"title_{column}"] = ev["item"].map(_modes(ev, "item", column)).astype("float64")
+    runtime = _modes(ev, "episode_key", "runtime")
+    ev["title_runtime"] = ev["episode_key"].map(runtime).astype("float64")
+    ev["item_views"] = ev["item"].map(ev["item"].value_counts()).fillna(0).astype(np.int64)
+    ev.attrs = {**base.attrs, _EXTENDED: True}
+    return ev
 
 
-def _minutes(value: object) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return 0.0
-    return number if math.isfinite(number) and abs(number) <= 2.0**53 else 0.0
+def _episode_key(title, season: float, number: float, contentid) -> str | None:
+    """The episode a titled row is, as text (None for an untitled row)."""
+    if title is None:
+        return None
+    if not math.isnan(season) and not math.isnan(number):
+        return f"numbers\x1f{_show(title)}\x1f{int(season)}\x1f{int(number)}"
+    if contentid is not None:
+        return f"contentid\x1f{contentid}"
+    return f"title\x1f{title}"
 
 
-def entry_runtimes(frame: pd.DataFrame) -> dict:
-    """{entry: runtime in minutes} for entries with a known one (see the module's docstring)."""
-    episode_runtime = {
-        episode: _mode(group["runtime"].tolist())
-        for episode, group in frame.groupby("episode", sort=False)
-    }
-    item_views = frame.groupby("item", sort=False).size()
-    out = {}
-    for entry, group in frame.groupby("entry", sort=False):
-        if entry[1]:  # a season: its distinct episodes' runtimes
-            known = [episode_runtime[e] for e in set(group["episode"])]
-            known = [r for r in known if r is not None]
-            if known:
-                out[entry] = float(sum(known))
-        else:  # a movie: its most viewed item with a known runtime (ties: the first item)
-            items = [i for i in set(group["item"]) if episode_runtime[i[1]] is not None]
-            if items:
-                best = min(items, key=lambda i: (-item_views[i], str(i)))
-                out[entry] = float(episode_runtime[best[1]])
+def _modes(ev: pd.DataFrame, key: str, column: str) -> pd.Series:
+    """Per value of key, the most frequent known value of the column (ties: the smallest)."""
+    known = ev.loc[ev[key].notna() & ev[column].notna(), [key, column]]
+    counts = known.groupby([key, column]).size().reset_index(name="n")
+    counts = counts.sort_values([key, "n", column], ascending=[True, False, True])
+    return counts.drop_duplicates(key).set_index(key)[column]
+
+
+def _show(title: str) -> str:
+    return title.split(", ", 1)[0]
+
+
+def _season_name(show: str, season: float) -> str:
+    return show if math.isnan(season) else f"{show}: Season {int(season)}"
+
+
+def entries(rows: pd.DataFrame, level: str) -> pd.DataFrame:
+    """The titled rows with (entry, rolled): SERIES rows rolled up to the level's season or
+    show, the others their title (a movie named like a show stays an entry of its own)."""
+    rows = rows[rows["title"].notna()].copy()
+    rolled = (rows["sessiontype"] == SERIES).to_numpy(copy=True)
+    if level == "title":
+        rolled[:] = False
+        names = rows["title"].tolist()
+    elif level == "series":
+        names = [_show(t) if r else t for t, r in zip(rows["title"], rolled, strict=True)]
+    else:
+        names = [
+            _season_name(_show(t), season) if r else t
+            for t, season, r in zip(rows["title"], rows["title_season"], rolled, strict=True)
+        ]
+    rows["entry"], rows["rolled"] = names, rolled
+    return rows
+
+
+def toplist(raw, num, level="title", start=None, end=None, where=None) -> list[dict]:
+    """[{"title", "values": views}] of the num most viewed entries of the level, ties by name."""
+    ev = prepare(raw)
+    rows = entries(ref._select(ev, start, end, where), level)
+    counts = rows.groupby(["entry", "rolled"]).size()
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0][0], item[0][1]))[:num]
+    return [{"title": name, "values": int(views)} for (name, _), views in ranked]
+
+
+# -- one title or one show -------------------------------------------------------------------
+
+
+def _rate(rows: pd.DataFrame) -> float | None:
+    rated = int(rows["percent"].notna().sum())
+    return round(int((rows["percent"] >= 90).sum()) / rated, 4) if rated else None
+
+
+def _viewers(rows: pd.DataFrame) -> set:
+    return set(rows["user"].dropna())
+
+
+def _minutes(total: float, whole: bool):
+    return int(total) if whole else float(total)
+
+
+def _by_value(rows: pd.DataFrame, column: str) -> list[dict]:
+    counts = sorted(rows[column].value_counts().items(), key=lambda item: (-item[1], item[0]))
+    return [{"value": value, "views": int(views)} for value, views in counts]
+
+
+def _per_period(rows, start, end, resolution, whole) -> list[dict]:
+    if rows.empty and (start is None or end is None):
+        return []
+    lo = start.toordinal() if start else int(rows["day"].min())
+    hi = end.toordinal() if end else int(rows["day"].max())
+    grouped = rows.groupby(rows["day"].map(lambda d: ref._period(int(d), resolution)))
+    views, minutes = grouped.size(), grouped["minutes"].sum()
+    viewers = grouped["user"].nunique()  # NULL users are no one
+    return [
+        {
+            "date": ref._label(p),
+            "views": int(views.get(p, 0)),
+            "unique_viewers": int(viewers.get(p, 0)),
+            "minutes_watched": _minutes(minutes.get(p, 0.0), whole),
+        }
+        for p in ref._periods(lo, hi, resolution)
+    ]
+
+
+def _episodes(rows: pd.DataFrame) -> list[tuple[dict, pd.DataFrame]]:
+    """[(episode answer, its rows)] in show order: season, episode number (unknown last),
+    then the name, each episode named by its most viewed item over all the data."""
+    listed = []
+    for _, own in rows.groupby("episode_key"):
+        named = own.sort_values(["item_views", "title"], ascending=[False, True]).iloc[0]
+        listed.append((named, own))
+
+    def order(pair):
+        named = pair[0]
+        season, episode = named["title_season"], named["title_episode"]
+        unknown_season, unknown_episode = math.isnan(season), math.isnan(episode)
+        return (
+            unknown_season,
+            0 if unknown_season else season,
+            unknown_episode,
+            0 if unknown_episode else episode,
+            named["title"],
+        )
+
+    def maybe(value: float) -> int | None:
+        return None if math.isnan(value) else int(value)
+
+    listed.sort(key=order)
+    viewers = [_viewers(own) for _, own in listed]
+    out = []
+    for i, (named, own) in enumerate(listed):
+        stayed = None
+        if i + 1 < len(listed) and viewers[i]:
+            stayed = len(viewers[i] & viewers[i + 1])
+        share = None if stayed is None else stayed / len(viewers[i])
+        answer = {
+            "season": maybe(named["title_season"]),
+            "episode": maybe(named["title_episode"]),
+            "title": named["title"],
+            "views": len(own),
+            "unique_viewers": len(viewers[i]),
+            "completion_rate": _rate(own),
+            "next_viewers": stayed,
+            "continued": None if share is None else round(share, 4),
+            "drop_off": None if share is None else round(1 - share, 4),
+        }
+        out.append((answer, own))
     return out
 
 
-def top10(raw: pd.DataFrame, monday: dt.date, sessiontype=None, where=None) -> list[tuple]:
-    """[(title, hours_viewed, runtime_hours, views)] of a week's Top 10, rounded as served."""
-    frame = titled_rows(raw)
-    runtime = entry_runtimes(frame)
-    first = monday.toordinal()
-    week = frame[(frame["day"] >= first) & (frame["day"] < first + 7)]
-    types = (MOVIE, SERIES) if sessiontype is None else (sessiontype,)
-    week = week[week["sessiontype"].isin(types)]
-    for dimension, values in (where or {}).items():
-        week = week[week[dimension].isin(list(values))]
-    listed = []
-    for entry, group in week.groupby("entry", sort=False):
-        hours = float(group["minutes"].sum()) / 60
-        if hours > 0 and entry in runtime:
-            hours_runtime = runtime[entry] / 60
-            listed.append((entry[0], hours, hours_runtime, hours / hours_runtime))
-    listed.sort(key=lambda e: (-e[3], -e[1], e[0]))
-    return [(t, round(h, 2), round(r, 2), round(v, 2)) for t, h, r, v in listed[:10]]
-
-
-def show_episodes(raw: pd.DataFrame, show: str, start=None, end=None) -> list[dict]:
-    """The show's episodes in order over its SERIES rows in start..end: [{"season", "episode",
-    "title", "views", "unique_viewers", "next_viewers", "continued", "drop_off"}]."""
-    frame = titled_rows(raw)
-    item_views = frame.groupby("item", sort=False).size()
-    mine = frame[(frame["sessiontype"] == SERIES) & (frame["show"] == show)]
-    if start is not None:
-        mine = mine[mine["day"] >= start.toordinal()]
-    if end is not None:
-        mine = mine[mine["day"] <= end.toordinal()]
-    episodes = []
-    for _, group in mine.groupby("episode", sort=False):
-        all_items = set(frame.loc[frame["episode"] == group["episode"].iloc[0], "item"])
-        items = [i for i in all_items if i[0] == show or i[0].startswith(show + ", ")]
-        name = min(items, key=lambda i: (-item_views[i], i[0]))
-        season = frame.loc[frame["item"] == name, "item_season"].iloc[0]
-        numbers = frame.loc[frame["item"] == name, "number"].dropna()
-        number = _mode(numbers.tolist()) if len(numbers) else None
-        episodes.append(
-            {
-                "season": season,
-                "episode": None if number is None else int(number),
-                "title": name[0],
-                "views": len(group),
-                "viewers": set(group["user"].dropna()),
-            }
-        )
-    big = np.iinfo(np.int64).max
-    episodes.sort(
-        key=lambda e: (
-            big if e["season"] is None else e["season"],
-            big if e["episode"] is None else e["episode"],
-            e["title"],
-        )
-    )
-    for i, here in enumerate(episodes):
-        following = episodes[i + 1] if i + 1 < len(episodes) else None
-        viewers = here.pop("viewers")
-        here["unique_viewers"] = len(viewers)
-        if following is None or not viewers:
-            here |= {"next_viewers": None, "continued": None, "drop_off": None}
-            continue
-        stayed = len(viewers & following["viewers"])
-        here |= {
-            "next_viewers": stayed,
-            "continued": round(stayed / len(viewers), 4),
-            "drop_off": round(1 - stayed / len(viewers), 4),
+def _seasons(rows: pd.DataFrame, show: str) -> list[dict]:
+    out, own_rows = [], []
+    for episode, own in _episodes(rows):
+        if not out or out[-1]["season"] != episode["season"]:
+            season = episode["season"]
+            out.append(
+                {
+                    "season": season,
+                    "name": _season_name(show, math.nan if season is None else season),
+                    "episodes": [],
+                }
+            )
+            own_rows.append([])
+        out[-1]["episodes"].append(episode)
+        own_rows[-1].append(own)
+    for season, parts in zip(out, own_rows, strict=True):
+        own = pd.concat(parts)
+        season |= {
+            "views": len(own),
+            "unique_viewers": len(_viewers(own)),
+            "completion_rate": _rate(own),
         }
-    return episodes
+    return out
+
+
+def title(raw, resolution="daily", start=None, end=None, where=None, name=None, show=None):
+    """The /data/title/ answer for a title (every event of it) or a show (its SERIES events);
+    None when no event has the title (no SERIES event the show)."""
+    ev = prepare(raw)
+    if show is not None:
+        prefix = f"{show}, "
+        mine = ev["title"].map(lambda t: isinstance(t, str) and (t == show or t.startswith(prefix)))
+        mine &= ev["sessiontype"] == SERIES
+    else:
+        mine = ev["title"] == name
+    if not mine.any():
+        return None
+    rows = ref._select(ev[mine], start, end, where)
+    whole = ev.attrs["whole"]
+    completed = int((rows["percent"] >= 90).sum())
+    histogram = np.clip(np.floor(rows["percent"].dropna() / 10), 0, 9).astype(int)
+    answer = {"series": show} if show is not None else {"title": name}
+    answer |= {
+        "resolution": resolution,
+        "kpis": {
+            "views": len(rows),
+            "unique_viewers": len(_viewers(rows)),
+            "minutes_watched": _minutes(rows["minutes"].sum(), whole),
+            "completed_views": completed,
+            "completion_rate": _rate(rows),
+        },
+        "timeseries": _per_period(rows, start, end, resolution, whole),
+        "completion": {
+            "completion_rate": _rate(rows),
+            "completed_views": completed,
+            "unknown_views": int(rows["percent"].isna().sum()),
+            "histogram": [
+                {"from": 10 * i, "to": 10 * (i + 1), "views": int((histogram == i).sum())}
+                for i in range(10)
+            ],
+        },
+        "devices": _by_value(rows, "device"),
+        "markets": _by_value(rows, "market"),
+    }
+    if show is not None:
+        answer["seasons"] = _seasons(rows, show)
+    return answer

@@ -1,5 +1,5 @@
 """Unit-test fixtures beyond tests/conftest.py: the CLI on a fresh events database, an app over
-hand-written events."""
+hand-written events, and the demo database's rows as the independent references read them."""
 
 from __future__ import annotations
 
@@ -37,3 +37,12 @@ def serve(make_app, tmp_path):
         return app.server.test_client()
 
     return make
+
+
+@pytest.fixture(scope="session")
+def demo_raw(demo_template):
+    """The rows of demo_db (the same template), read once, prepared for testkit's references."""
+    from testkit import reference_titles
+    from tests.unit.test_engine_properties import read_raw
+
+    return reference_titles.prepare(read_raw(demo_template(5_000, 1)))

@@ -12,7 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from data.events.params import Filters
+from testkit import reference_analytics as ref
+from tests.unit.route_reference import CHECKED_ROUTES, RouteReference, filter_cases
+from tests.unit.test_engine_properties import typed
 from web import services
 
 METRICS = ("unique_users", "minutes_watched")
@@ -36,12 +38,12 @@ def assert_json_error(response, status: int, *fragments: str) -> str:
 
 @pytest.mark.parametrize("metric", METRICS)
 @pytest.mark.parametrize("resolution", RESOLUTIONS)
-def test_timeseries_routes(app, client, metric, resolution):
+def test_timeseries_routes(client, demo_raw, metric, resolution):
     response = client.get(f"/data/{metric}/?resolution={resolution}")
     assert response.status_code == 200
     assert response.mimetype == "application/json"
     rows = response.get_json()
-    assert rows == analytics_of(app).timeseries(metric, resolution, Filters())
+    assert typed(rows) == typed(ref.timeseries(demo_raw, metric, resolution))
     assert all(set(row) == {"date", "values"} for row in rows)
     dates = [dt.date.fromisoformat(row["date"]) for row in rows]
     assert dates == sorted(dates) and len(set(dates)) == len(dates)
@@ -54,15 +56,15 @@ def test_timeseries_routes(app, client, metric, resolution):
         assert all(d.weekday() == 0 for d in dates)
 
 
-def test_default_resolution_is_daily_and_default_num_is_ten(client):
-    assert (
-        client.get("/data/unique_users/").get_json()
-        == client.get("/data/unique_users/?resolution=daily").get_json()
-    )
-    assert client.get("/data/unique_users/?resolution=").status_code == 200
-    top = client.get("/data/toplist/").get_json()
+def test_default_resolution_is_daily_and_default_num_is_ten(client, demo_raw):
+    daily = ref.timeseries(demo_raw, "unique_users", "daily")
+    assert len(daily) > 300 and sum(row["values"] for row in daily) > 0
+    for query in ("", "?resolution=", "?resolution=daily", "?resolution=DAILY"):
+        assert client.get(f"/data/unique_users/{query}").get_json() == daily, query
+    top = ref.toplist(demo_raw, 10)
     assert len(top) == 10
-    assert top == client.get("/data/toplist/?num=10").get_json()
+    for query in ("", "?num=", "?num=10"):
+        assert client.get(f"/data/toplist/{query}").get_json() == top, query
 
 
 @pytest.mark.parametrize(
@@ -75,33 +77,22 @@ def test_routes_without_trailing_slash_answer_directly(client, path):
     assert response.get_json() == client.get(with_slash).get_json()
 
 
-def test_toplist_route(app, client):
+def test_toplist_route(client, demo_raw):
     top = client.get("/data/toplist/?num=25").get_json()
-    assert len(top) == 25
-    assert all(set(row) == {"title", "values"} for row in top)
-    assert all(row["title"] for row in top)
-    keys = [(-row["values"], row["title"]) for row in top]
-    assert keys == sorted(keys)
-    assert client.get("/data/toplist/?num=1000").status_code == 200
+    assert top == ref.toplist(demo_raw, 25)  # the counts, not only their order
+    assert len(top) == 25 and all(set(row) == {"title", "values"} for row in top)
     assert client.get("/data/toplist/?num=1").get_json() == top[:1]
+    everything = client.get("/data/toplist/?num=1000").get_json()
+    titles = demo_raw["title"].dropna().nunique()
+    assert 25 < titles < 1000 and len(everything) == titles  # every title, once
+    assert everything == ref.toplist(demo_raw, 1000)
 
 
-def test_filters_apply_to_every_route(app, client):
-    query = "start=2025-03-05&end=2025-04-22&sessiontype=SERIES"
-    filters = Filters.of(dt.date(2025, 3, 5), dt.date(2025, 4, 22), sessiontype="SERIES")
-    analytics = analytics_of(app)
-    weekly = client.get(f"/data/unique_users/?resolution=weekly&{query}").get_json()
-    assert weekly == analytics.timeseries("unique_users", "weekly", filters)
-    assert weekly[0]["date"] == "2025-03-03" and weekly[-1]["date"] == "2025-04-21"
-    daily = client.get(f"/data/minutes_watched/?{query}").get_json()
-    assert [daily[0]["date"], daily[-1]["date"], len(daily)] == ["2025-03-05", "2025-04-22", 49]
-    everything = client.get("/data/minutes_watched/").get_json()
-    assert sum(r["values"] for r in daily) < sum(r["values"] for r in everything)
-    top = client.get(f"/data/toplist/?num=5&{query}").get_json()
-    assert top == analytics.toplist(5, filters)
-    assert top != client.get("/data/toplist/?num=5").get_json()
-    lower = client.get(f"/data/toplist/?num=5&{query.replace('SERIES', 'series')}").get_json()
-    assert lower == top
+@pytest.mark.parametrize("route", CHECKED_ROUTES)
+def test_filters_apply_to_every_route(client, demo_raw, route):
+    """Each route under each dimension's filter ((none) too), against the reference; every
+    filter and spelling on hand-made data: test_routes_reference.py."""
+    RouteReference(client, demo_raw).routes([route], filter_cases(demo_raw, brief=True))
 
 
 def test_range_without_events_is_zero_filled(client):

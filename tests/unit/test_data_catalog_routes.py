@@ -8,7 +8,9 @@ import sqlite3
 import pytest
 
 from data.events.catalog import DIMENSION_NAMES, METRIC_NAMES
+from testkit import reference_analytics as ref
 from tests.unit.test_data_api import assert_json_error
+from tests.unit.test_engine_properties import typed
 
 
 def sql(demo_db, query: str, *args):
@@ -181,6 +183,9 @@ def test_toplist_takes_the_new_filters(client, demo_db):
     assert answer == [{"title": t, "values": n} for t, n in expected]
 
 
-def test_every_metric_route_exists(client):
+def test_every_metric_route_exists(client, demo_raw):
     for metric in METRIC_NAMES:
-        assert client.get(f"/data/{metric}/?resolution=monthly").status_code == 200
+        expected = ref.timeseries(demo_raw, metric, "monthly")
+        assert len(expected) == 12 and all(row["values"] for row in expected)
+        answer = client.get(f"/data/{metric}/?resolution=monthly").get_json()
+        assert typed(answer) == typed(expected), metric
