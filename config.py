@@ -28,15 +28,36 @@ def _int(name: str, value: str | None, default: int) -> int:
         raise ConfigError(f"{name} must be an integer, got {value!r}") from None
 
 
-def event_store(database_url: str, instance_path: Path, base_dir: Path = PROJECT_ROOT):
+def event_store(database_url: str, instance_path: Path, base_dir: Path = PROJECT_ROOT, bounds=None):
     """The event store DATABASE_URL names: a SQLite file (relative paths from base_dir) or a
-    PostgreSQL database."""
+    PostgreSQL database; bounds (data/events/date_bounds.py) say which event dates count."""
     from data.events.stores import StoreUrlError, store_from_url
 
     try:
-        return store_from_url(database_url, instance_path, base_dir)
+        return store_from_url(database_url, instance_path, base_dir, bounds)
     except StoreUrlError as error:
         raise ConfigError(str(error)) from None
+
+
+def date_bounds(earliest, future_days, now=None):
+    """The event dates that count (EVENTS_EARLIEST_DATE, EVENTS_FUTURE_TOLERANCE_DAYS); now
+    fixes the clock, for tests only (never read from the environment)."""
+    import datetime as dt
+
+    from data.events.date_bounds import DateBounds
+
+    if not isinstance(earliest, dt.date):
+        try:
+            earliest = dt.date.fromisoformat(str(earliest).strip())
+        except ValueError:
+            raise ConfigError(
+                f"EVENTS_EARLIEST_DATE must be a date like 1970-01-01, got {earliest!r}"
+            ) from None
+    if future_days < 0:
+        raise ConfigError(f"EVENTS_FUTURE_TOLERANCE_DAYS must be 0 or more, got {future_days}")
+    if isinstance(now, str):
+        now = dt.datetime.fromisoformat(now)
+    return DateBounds(earliest, future_days, now)
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -74,12 +95,19 @@ def load_config(test_config: dict | None = None, environ: dict | None = None) ->
     if not instance_path.is_absolute():
         instance_path = PROJECT_ROOT / instance_path
     database_url = pick("DATABASE_URL", f"sqlite:///{instance_path / 'moviedb.sqlite'}")
+    # Events dated before the earliest date, or more than the tolerance after today (UTC), are
+    # refused by an import and left out of every answer when another program wrote them.
+    bounds = date_bounds(
+        pick("EVENTS_EARLIEST_DATE", "1970-01-01"),
+        number("EVENTS_FUTURE_TOLERANCE_DAYS", 1),
+        overrides.get("EVENTS_NOW"),
+    )
 
     config = {
         "INSTANCE_PATH": instance_path,
         "DATABASE_URL": database_url,
         # A data/events/stores.py store: SqliteStore(path) or PostgresStore(url).
-        "EVENT_STORE": event_store(str(database_url), instance_path),
+        "EVENT_STORE": event_store(str(database_url), instance_path, bounds=bounds),
         "REDIS_URL": pick("REDIS_URL") or None,
         "REDIS_KEY_PREFIX": pick("REDIS_KEY_PREFIX", "reelboard:"),
         "SCORE_HISTORY_CAP": number("SCORE_HISTORY_CAP", 10000),

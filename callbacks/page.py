@@ -14,6 +14,7 @@ from callbacks.zoom import RESET, zoomed_range
 from data.events.date_presets import PRESETS, preset_of, preset_range
 from data.events.params import InvalidParameter, shown
 from layouts import ids
+from layouts.components import data_summary
 from layouts.options import FILTER_DIMENSIONS, PRESET_CUSTOM, pick_of
 
 # Every control, by the view state's field it sets (in from_controls' order).
@@ -45,7 +46,7 @@ def _notice(messages: list[str]):
 
 def _describe_failed(message: str, _inputs: dict) -> tuple:
     """No data summary: say why in its place, leave the rest as it is."""
-    return no_update, no_update, no_update, no_update, message
+    return no_update, no_update, no_update, no_update, message, no_update, no_update
 
 
 def _sync_failed(message: str, _inputs: dict) -> dict:
@@ -247,21 +248,21 @@ def register(app, analytics) -> None:
         Output(ids.DATE_RANGE, "max_date_allowed"),
         Output(ids.DATE_RANGE, "initial_visible_month"),
         Output(ids.DATA_SUMMARY, "children"),
+        Output(ids.DATA_LEFT_OUT, "children"),
+        Output(ids.DATA_LEFT_OUT, "hidden"),
         Input(ids.URL, "pathname"),
         Input(ids.DATA_REFRESH, "data"),
         State(ids.DEMO_DISMISSED, "data"),
     )
     @guarded(_describe_failed)
     def describe_data(_pathname, _version, dismissed):
-        """Show the demo notice (unless this browser closed it) and limit the date picker to
-        the days that have events."""
+        """Show the demo notice (unless this browser closed it), limit the date picker to the
+        days that have events, and name the events left out for their date."""
         bounds = analytics.date_bounds()
         # Only ever opened here: a False would count as the reader closing it.
         demo = True if analytics.is_demo() and dismissed is not True else no_update
-        if not bounds:
-            return demo, None, None, None, "No events imported yet"
-        first, last = (_iso(day) for day in bounds)
-        return demo, first, last, last, f"Events from {first} to {last}"
+        first, last = (_iso(day) for day in bounds) if bounds else (None, None)
+        return demo, first, last, last, *data_summary(first, last, *analytics.left_out())
 
     @app.callback(
         output={name: Output(ids.DIMENSION_FILTERS[name], "options") for name in FILTER_DIMENSIONS},

@@ -26,9 +26,11 @@ def _store():
 def import_events_command(file: str, replace: bool) -> None:
     """Import viewing events from the tutorial's CSV FILE (13 columns, header row optional).
 
-    Rows with a bad timestamp, non-integer minutes or a wrong column count are reported with their
-    line number and skipped. All-or-nothing: an interrupted import changes nothing. Without
-    --replace the rows are added to the events already there.
+    Rows with a bad timestamp, a date before EVENTS_EARLIEST_DATE or more than
+    EVENTS_FUTURE_TOLERANCE_DAYS after today, negative or absurd minutes, a percentage that is
+    not a finite number or a wrong column count are reported with their line number and
+    skipped. All-or-nothing: an interrupted import changes nothing. Without --replace the rows
+    are added to the events already there.
     """
     from pathlib import Path
 

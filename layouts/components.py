@@ -1,4 +1,4 @@
-"""Small reusable pieces of the dashboard layout: KPI cards and chart cards."""
+"""Small reusable pieces of the dashboard layout: KPI cards, chart cards, the data summary."""
 
 from __future__ import annotations
 
@@ -147,3 +147,39 @@ def chart_card(
         ],
         className="rb-card rb-chart h-100",
     )
+
+
+def data_summary_slots() -> list:
+    """The line under the filters that names the data's span, and the one below it that names
+    the events left out for their date (hidden while there are none); callbacks fill both."""
+    return [
+        html.Div(id=ids.DATA_SUMMARY, className="rb-data-summary"),
+        html.Div(
+            id=ids.DATA_LEFT_OUT,
+            hidden=True,
+            className="rb-data-summary rb-left-out",
+            title=(
+                "These rows are in the database but counted in no chart, card or /data answer: "
+                "their date is a placeholder (such as 0001-01-01 or 9999-12-31) or a mistake. "
+                "The bounds are the settings EVENTS_EARLIEST_DATE and "
+                "EVENTS_FUTURE_TOLERANCE_DAYS."
+            ),
+        ),
+    ]
+
+
+def data_summary(first: str | None, last: str | None, left_out: int, kept) -> tuple:
+    """(the span's line, the left-out line, whether that one is hidden): the days the events
+    span, and the events left out of every answer for a date outside `kept` ((first, last)
+    ISO days), if any."""
+    if first:
+        span = f"Events from {first} to {last}"
+    elif left_out and kept is not None:
+        span = f"No events from {kept[0]} to {kept[1]}"
+    else:
+        span = "No events imported yet"
+    if not left_out or kept is None:
+        return span, None, True
+    events = "event" if left_out == 1 else "events"
+    words = f" {events} left out, dated before {kept[0]} or after {kept[1]}"
+    return span, [html.Strong(f"{left_out:,}"), words], False

@@ -7,7 +7,7 @@ from dash import dcc, html
 
 from data.events.periods import DEFAULT_RESOLUTION
 from data.events.series import DEFAULT_LEVEL
-from layouts import ids
+from layouts import components, ids
 from layouts.components import chart_card, csv_button, kpi_card, select, stale_while_loading
 from layouts.options import (
     BREAKDOWN_NONE,
@@ -211,7 +211,7 @@ def filter_bar() -> dbc.Card:
                     _field("Title", title_picker, ids.TITLE_PICKER, {"xs": 12, "md": 6, "xl": 3}),
                     dbc.Col(
                         [
-                            html.Div(id=ids.DATA_SUMMARY, className="rb-data-summary"),
+                            *components.data_summary_slots(),
                             html.Div(id=ids.UPDATED_AT, className="rb-updated", role="status"),
                             dcc.Link(
                                 "Reset all filters", id=ids.RESET, href="/", className="rb-reset"

@@ -8,6 +8,7 @@ STATE = "dashboard-state"
 URL_NOTICE = "url-notice"
 DEMO_NOTICE = "demo-notice"
 DATA_SUMMARY = "data-summary"
+DATA_LEFT_OUT = "data-left-out"  # in the summary: events left out for their date, when any
 
 # Controls (names of the /data routes' query parameters in brackets).
 RESOLUTION = "resolution"  # resolution

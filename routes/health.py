@@ -1,4 +1,5 @@
-"""GET /healthz: is the event store readable and does Redis answer? 200 when both, else 503."""
+"""GET /healthz: is the event store readable and does Redis answer? 200 when both, else 503.
+The events' check also counts the rows left out of every answer for their date."""
 
 from __future__ import annotations
 
@@ -35,7 +36,17 @@ def check_event_store(store) -> dict:
             conn.close()
     except sqlite3.Error as exc:
         return {"ok": False, "error": f"event database is not readable: {exc}"}
-    return {"ok": True}
+    return _with_left_out({"ok": True}, services.analytics())
+
+
+def _with_left_out(status: dict, analytics) -> dict:
+    """The status plus `left_out_rows`: events dated outside the bounds (0001-01-01,
+    9999-12-31) that no answer counts; just the count, no other figure of the data."""
+    try:
+        status["left_out_rows"] = analytics.left_out()[0]
+    except EventStoreUnreadable:
+        pass  # the table is readable but not as events: /data says why
+    return status
 
 
 def check_postgres(analytics) -> dict:
@@ -61,7 +72,7 @@ def check_postgres(analytics) -> dict:
         return {"ok": False, "error": str(analytics.last_error)}
     if not analytics.ready:
         return {"ok": False, "error": "the events are being prepared (a first start); not ready"}
-    return {"ok": True, "store": "postgresql"}
+    return _with_left_out({"ok": True, "store": "postgresql"}, analytics)
 
 
 def check_redis(provider) -> dict:

@@ -119,7 +119,25 @@ SCHEMAS: dict = {
         "required": ["status", "checks"],
         "properties": {
             "status": {"type": "string", "enum": ["ok", "unavailable"]},
-            "checks": {"type": "object"},
+            "checks": {
+                "type": "object",
+                "properties": {
+                    "events": {
+                        "type": "object",
+                        "required": ["ok"],
+                        "properties": {
+                            "ok": {"type": "boolean"},
+                            "left_out_rows": {
+                                "type": "integer",
+                                "minimum": 0,
+                                "description": "Events dated outside EVENTS_EARLIEST_DATE .. "
+                                "EVENTS_FUTURE_TOLERANCE_DAYS after today, which no answer "
+                                "counts (present when the events could be read).",
+                            },
+                        },
+                    },
+                },
+            },
         },
     },
 }

@@ -25,6 +25,13 @@ RANK_BY = {"completion_rate": "views"}
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _PREPARED = "reference_prepared"
 _ZERO = {"users": 0, "minutes": 0.0, "views": 0, "completed": 0, "rated": 0}
+# Events dated before 1970-01-01 or after tomorrow (UTC) are left out (sentinels such as
+# 0001-01-01 and 9999-12-31); the defaults of EVENTS_EARLIEST_DATE and the future's tolerance.
+EARLIEST = dt.date(1970, 1, 1).toordinal()
+
+
+def _latest() -> int:
+    return (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)).toordinal()
 
 
 def _is_null(value: object) -> bool:
@@ -87,12 +94,16 @@ def prepare(raw: pd.DataFrame) -> pd.DataFrame:
     """The rows with a readable day, as day, user, numbers, title and dimension value names."""
     if raw.attrs.get(_PREPARED):
         return raw
+    latest = _latest()
     days = [_day(v) for v in raw["event_date"]]
+    days = [d if d is not None and EARLIEST <= d <= latest else None for d in days]
     keep = np.array([d is not None for d in days], dtype=bool)
     rows = raw[keep]
     minutes = pd.to_numeric(rows["totalminuteswatched"], errors="coerce").astype("float64")
-    minutes = minutes.where(minutes.abs() <= 2.0**53, 0.0)  # past 2**53 (and inf): unreadable
+    # Unknown, adding nothing: negative, from 2**53 on (inexact), infinite or not a number.
+    minutes = minutes.where((minutes >= 0) & (minutes < 2.0**53), 0.0)
     percent = pd.to_numeric(rows["viewpercentage"], errors="coerce").astype("float64")
+    percent = percent.where(np.isfinite(percent))  # 1e309 is infinity: not a measured share
     out = pd.DataFrame(
         {
             "day": np.array([d for d in days if d is not None], dtype=np.int64),

@@ -444,5 +444,10 @@ class EventsAnalytics:
         self.versions.close()
 
     def row_count(self) -> int:
-        """Events with a readable date."""
+        """Events with a readable date within the store's bounds (the ones answers count)."""
         return self._current().rows
+
+    def left_out(self) -> tuple[int, tuple[str, str] | None]:
+        """(events no answer counts, dated outside the store's bounds; those bounds, ISO)."""
+        rollup = self._current()
+        return rollup.left_out, rollup.bounds

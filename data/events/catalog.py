@@ -103,8 +103,9 @@ METRIC_NAMES = tuple(m.name for m in METRICS)
 METRIC_BY_NAME = {m.name: m for m in METRICS}
 
 # The additive measures kept per (day, combination of dimension values); metrics read them.
-# views: events; minutes: totalminuteswatched (unreadable as 0); completed: viewpercentage >= 90
-# (values over 100 count); rated: viewpercentage known.
+# views: events; minutes: totalminuteswatched (unknown as 0: unreadable, negative, 2**53 or
+# more); completed: viewpercentage >= 90 (values over 100 count); rated: viewpercentage known
+# (finite).
 MEASURES = ("views", "minutes", "completed", "rated")
 COMPLETE_PERCENT = 90.0
 

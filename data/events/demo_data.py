@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from data.events.rollup import RowEncoder
+from data.events.date_bounds import BoundedEncoder
 from data.events.stores import EventStore, as_store
 from data.events.writers import open_writer
 
@@ -308,7 +308,8 @@ def generate_demo(
     return rows written."""
     if rows < 0:
         raise ValueError("rows must be zero or more")
-    writer = open_writer(as_store(target))
+    store = as_store(target)
+    writer = open_writer(store)
     bar = None
     if progress:
         from tqdm import tqdm
@@ -316,7 +317,10 @@ def generate_demo(
         bar = tqdm(total=rows, unit="rows", desc="demo data", unit_scale=True, mininterval=0.5)
     written = 0
     # A SQLite rollup is encoded from the rows as they are made: no second pass over the table.
-    encoder = RowEncoder() if writer.encodes_rows else None
+    # Within the store's bounds, as a rebuild reads them (a clock set before the last demo day
+    # leaves the later rows out).
+    now = store.bounds.clock()
+    encoder = BoundedEncoder(store.bounds.days(now)) if writer.encodes_rows else None
     try:
         writer.begin()
         writer.clear()
@@ -328,7 +332,7 @@ def generate_demo(
             if bar is not None:
                 bar.update(len(chunk))
         writer.set_demo_flag(True)
-        writer.publish(None if encoder is None else encoder.rollup())
+        writer.publish(None if encoder is None else encoder.rollup(), now=now)
         writer.commit()
     except BaseException:
         writer.rollback()

@@ -299,10 +299,11 @@ def encode_chunk(raw: Mapping[str, Sequence], vocabulary: Vocabulary) -> Encoded
     if not valid.all():
         keep, days = valid, days[valid]
     minutes = _numbers(column("totalminuteswatched"))
-    # Non-finite values, and values past 2**53 (no longer exact; sums would overflow), read as 0
-    # like other unreadable minutes.
-    minutes[~(np.abs(minutes) <= MAX_MINUTES)] = 0.0
+    # Unknown minutes add nothing: non-finite, negative (nobody watches less than nothing), and
+    # from 2**53 on (no longer exact, 2**53 + 1 reads as 2**53; sums would overflow).
+    minutes[~((minutes >= 0) & (minutes < MAX_MINUTES))] = 0.0
     percent = _numbers(column("viewpercentage"))
+    percent[np.isinf(percent)] = np.nan  # 1e309 is stored as infinity: no measured share
     season = known_numbers(_numbers(column("seasonnumber")), count=True)
     episode = known_numbers(_numbers(column("episodenumber")), count=True)
     return EncodedChunk(

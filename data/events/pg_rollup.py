@@ -27,6 +27,7 @@ import pandas as pd
 
 from data.events import pg_store
 from data.events.catalog import COMPLETE_PERCENT, DIMENSIONS
+from data.events.date_bounds import DEFAULT_BOUNDS, DateBounds, with_left_out
 from data.events.encoding import (
     MAX_MINUTES,
     NO_DAY,
@@ -55,6 +56,7 @@ CHUNK_ROWS = 500_000  # grouped rows parsed at a time
 _DATE_TYPES = {"timestamp without time zone", "timestamp with time zone", "date"}
 _TEXT_TYPES = ("text", "character varying", "character")
 _DIMS = [f"coalesce({d.column}::text, '')" for d in DIMENSIONS]  # '' and NULL name one value
+_FINITE = "1.7976931348623157e308"  # the largest double: past it, a number is not finite
 
 
 def _column_types(conn) -> dict[str, str]:
@@ -83,15 +85,17 @@ def _day_sql(kind: str) -> tuple[str, str, bool]:
 
 
 def _minutes_sql(kind: str) -> str:
-    """totalminuteswatched as a number, unreadable (NULL, NaN, infinite, huge) as 0."""
+    """totalminuteswatched as a number, unknown (NULL, NaN, infinite, negative, 2**53 or more)
+    as 0, which no sum feels."""
     if kind.startswith(_TEXT_TYPES):
         raise EventStoreUnreadable(
             "the event database cannot be read: movies.totalminuteswatched is text; "
             "PostgreSQL needs a numeric column"
         )
-    # As a double, like every SQLite reader: 2**53 + 1 reads as 2**53, not as unreadable.
+    # Compared in the column's own type (a numeric past a double's range must not fail the
+    # cast): 2**53 + 1 is unknown, as it is on SQLite, where it reads as 2**53.
     return (
-        f"CASE WHEN totalminuteswatched::float8 BETWEEN {-int(MAX_MINUTES)} AND {int(MAX_MINUTES)} "
+        f"CASE WHEN totalminuteswatched >= 0 AND totalminuteswatched < {int(MAX_MINUTES)} "
         "THEN totalminuteswatched::float8 ELSE 0 END"
     )
 
@@ -105,6 +109,15 @@ def _number_sql(column: str, kind: str) -> str:
     if kind.startswith(_TEXT_TYPES):
         return f"CASE WHEN {column} ~ '{_NUMERIC_TEXT}' THEN {column}::float8::text ELSE '' END"
     return f"coalesce({column}::float8::text, '')"
+
+
+def _bounds_sql(day_is_text: bool, first, last) -> tuple[str, str]:
+    """(the rows whose date reads as a day, those of them dated first..last): SQL conditions."""
+    span = f"'{first.isoformat()}' AND '{last.isoformat()}'"
+    if day_is_text:
+        readable = rf"({DAY_TEXT_SQL}) ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$'"
+        return readable, f"({DAY_TEXT_SQL}) BETWEEN {span}"
+    return "true", f"event_date::date BETWEEN {span}"
 
 
 def _percent_bin_sql(rated: str) -> str:
@@ -229,9 +242,14 @@ def _concat(parts: list[np.ndarray], dtype) -> np.ndarray:
     return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
 
 
-def read_rollup(conn, report: GroupedRead | None = None) -> Rollup:
+def read_rollup(
+    conn,
+    report: GroupedRead | None = None,
+    bounds: DateBounds = DEFAULT_BOUNDS,
+) -> Rollup:
     """The rollup of the movies rows the connection sees (inside its transaction), from its
-    GROUP BY results; empty without a movies table."""
+    GROUP BY results; empty without a movies table. Rows dated outside the bounds (by the
+    server's own clock unless they fix one) are left out and counted."""
     report = report if report is not None else GroupedRead()
     if not pg_store.table_exists(conn, TABLE):
         return empty_rollup()
@@ -242,14 +260,23 @@ def read_rollup(conn, report: GroupedRead | None = None) -> Rollup:
             f"the event database cannot be read: movies has no column {', '.join(missing)}"
         )
     day, valid, day_is_text = _day_sql(types["event_date"])
+    store_now = None if bounds.now else conn.execute("SELECT now()").fetchone()[0]
+    span = bounds.days(bounds.clock(store_now))
+    readable, inside = _bounds_sql(day_is_text, *span)
+    left_out = conn.execute(
+        f"SELECT count(*) FROM {TABLE} WHERE {valid} AND {readable} AND NOT ({inside})"
+    ).fetchone()[0]
+    valid = f"{valid} AND {inside}"
     minutes = _minutes_sql(types["totalminuteswatched"])
     whole = (
         "true"
         if types["totalminuteswatched"] in ("bigint", "integer", "smallint")
         else (f"bool_and(({minutes}) = trunc({minutes}))")
     )
-    # NaN is not a measured percentage (SQLite cannot even store it); PostgreSQL sorts it last.
-    rated = "viewpercentage IS NOT NULL AND viewpercentage <> 'NaN'"
+    # NaN and infinities are no measured percentage (SQLite stores NaN as NULL, and 1e309 as
+    # infinity); PostgreSQL sorts NaN above infinity. Compared as the column's type, so that a
+    # numeric past a double's range is unknown too, as its text is on SQLite.
+    rated = f"viewpercentage BETWEEN -{_FINITE} AND {_FINITE}"
     dims = ", ".join(_DIMS)
     day_type = str if day_is_text else np.int64
     dim_types = {d.column: str for d in DIMENSIONS}
@@ -379,7 +406,7 @@ def read_rollup(conn, report: GroupedRead | None = None) -> Rollup:
         _concat(u_parts["user"], np.int32),
         _concat(u_parts["combo"], np.int64),
     )
-    return rollup_of_groups(
+    rollup = rollup_of_groups(
         cells,
         titles,
         users,
@@ -388,35 +415,38 @@ def read_rollup(conn, report: GroupedRead | None = None) -> Rollup:
         facts=facts,
         viewings=viewings,
     )
+    return with_left_out(rollup, left_out, span)
 
 
-def publish_rollup(conn, root: Path, rollup: Rollup | None = None) -> tuple:
+def publish_rollup(
+    conn, root: Path, rollup: Rollup | None = None, bounds: DateBounds = DEFAULT_BOUNDS
+) -> tuple:
     """Publish the rollup of what conn sees (inside its transaction: its own writes too);
     returns the fingerprint."""
     return publish_version(
         root,
-        pg_store.data_fingerprint(conn),
-        lambda: rollup if rollup is not None else read_rollup(conn),
+        pg_store.data_fingerprint(conn, bounds.key),
+        lambda: rollup if rollup is not None else read_rollup(conn, bounds=bounds),
         "PostgreSQL events",
     )
 
 
-def publish_before_commit(conn, root: Path) -> None:
+def publish_before_commit(conn, root: Path, bounds: DateBounds = DEFAULT_BOUNDS) -> None:
     """For a writer, inside its transaction: a new version token, and that version's rollup
     published before the commit makes it visible (a rollup folder that cannot be written is
     logged: readers then build the version themselves)."""
     pg_store.new_version_token(conn)
     try:
-        publish_rollup(conn, root)
+        publish_rollup(conn, root, bounds=bounds)
     except OSError as error:
         log.warning("cannot write the rollup under %s: %s", root, error)
 
 
-def read_committed(url: str) -> tuple[tuple, Rollup]:
+def read_committed(url: str, bounds: DateBounds = DEFAULT_BOUNDS) -> tuple[tuple, Rollup]:
     """(fingerprint, rollup) of the committed events, from one snapshot, in memory."""
     conn = snapshot(url)
     try:
-        return pg_store.data_fingerprint(conn), read_rollup(conn)
+        return pg_store.data_fingerprint(conn, bounds.key), read_rollup(conn, bounds=bounds)
     finally:
         conn.close()
 
@@ -431,29 +461,35 @@ def snapshot(url: str):
     return conn
 
 
-def publish_committed(url: str, root: Path) -> tuple:
+def publish_committed(url: str, root: Path, bounds: DateBounds = DEFAULT_BOUNDS) -> tuple:
     """Publish the rollup of the committed events (one snapshot); returns the fingerprint."""
     conn = snapshot(url)
     try:
-        return publish_rollup(conn, root)
+        return publish_rollup(conn, root, bounds=bounds)
     finally:
         conn.close()
 
 
 def main(argv: list[str]) -> int:
-    """Rebuild the rollup of DATABASE_URL's events under the folder given, if it is missing."""
+    """Rebuild the rollup of DATABASE_URL's events under the folder given first, if it is
+    missing; the date bounds follow (DateBounds.args)."""
     import psycopg
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     url = os.environ.get("DATABASE_URL", "")
-    if len(argv) != 1 or not url:
+    try:
+        bounds = DateBounds.from_args(argv[1:])
+    except ValueError:
+        argv = []
+    if not argv or not url:
         print(
-            "usage: DATABASE_URL=postgresql://... python -m data.events.pg_rollup ROOT",
+            "usage: DATABASE_URL=postgresql://... python -m data.events.pg_rollup ROOT "
+            "[EARLIEST FUTURE_DAYS [NOW]]",
             file=sys.stderr,
         )
         return 2
     try:
-        publish_committed(url, Path(argv[0]))
+        publish_committed(url, Path(argv[0]), bounds)
     except (psycopg.Error, EventStoreUnreadable, OSError) as error:
         print(
             f"cannot build the rollup of {pg_store.describe(url)}: "

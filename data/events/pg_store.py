@@ -175,6 +175,7 @@ class PgFingerprint(NamedTuple):
     first: str | None
     last: str | None
     digest: str | None
+    rules: str = ""  # the settings the rows are read by (DateBounds.key): others, another rollup
 
 
 # Every column the analysis reads, hashed per row and summed (exact numeric, in any order).
@@ -186,17 +187,17 @@ _DIGEST_SQL = (
 )
 
 
-def data_fingerprint(conn) -> PgFingerprint:
+def data_fingerprint(conn, rules: str = "") -> PgFingerprint:
     """Reelboard's write token, the count, the first and last date, and a digest of the
-    columns the analysis reads: the same rows give the same fingerprint in every process and
-    on every app server, and rows rewritten in place give another. One scan of the table; run
-    it only when the probe saw a change."""
+    columns the analysis reads (and the rules they are read by): the same rows give the same
+    fingerprint in every process and on every app server, and rows rewritten in place give
+    another. One scan of the table; run it only when the probe saw a change."""
     if not table_exists(conn, TABLE):
-        return PgFingerprint(None, 0, None, None, None)
+        return PgFingerprint(None, 0, None, None, None, rules)
     count, first, last, digest = conn.execute(
         f"SELECT count(*), min(event_date)::text, max(event_date)::text, {_DIGEST_SQL} FROM {TABLE}"
     ).fetchone()
-    return PgFingerprint(_meta(conn, VERSION_KEY), count, first, last, digest)
+    return PgFingerprint(_meta(conn, VERSION_KEY), count, first, last, digest, rules)
 
 
 _PROBE_SQL = f"""

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from data.events import pg_rollup, pg_store
+from data.events.date_bounds import DEFAULT_BOUNDS, DateBounds
 from data.events.pg_store import redact
 from data.events.rollup import Rollup
 from data.events.store import EventStoreUnreadable
@@ -32,11 +33,13 @@ def _mtime(path: Path) -> float:
 
 
 class PostgresVersions:
-    """The versions of the movies table at a PostgreSQL URL; rollups under root."""
+    """The versions of the movies table at a PostgreSQL URL, read within bounds; rollups under
+    root."""
 
-    def __init__(self, url: str, root: Path):
+    def __init__(self, url: str, root: Path, bounds: DateBounds = DEFAULT_BOUNDS):
         self.url = url
         self.root = Path(root)
+        self.bounds = bounds
         self.label = pg_store.describe(url)
         self._lock = threading.Lock()
         self._conn = None  # the probe's autocommit connection, used only under _lock
@@ -107,7 +110,7 @@ class PostgresVersions:
             return known
         conn = pg_rollup.snapshot(self.url)
         try:
-            fingerprint = pg_store.data_fingerprint(conn)
+            fingerprint = pg_store.data_fingerprint(conn, self.bounds.key)
         finally:
             conn.close()
         self._remember_fingerprint(probe, fingerprint)
@@ -122,9 +125,11 @@ class PostgresVersions:
             return None
         try:
             text = self._fingerprint_file(probe).read_text(encoding="utf-8")
-            return pg_store.PgFingerprint(*json.loads(text))
+            known = pg_store.PgFingerprint(*json.loads(text))
         except (OSError, ValueError, TypeError):
             return None  # none yet, or unreadable: take it
+        # Taken by a process reading with other bounds (or before there were any): not ours.
+        return known if known.rules == self.bounds.key else None
 
     def _remember_fingerprint(self, probe, fingerprint) -> None:
         if probe is None:
@@ -143,17 +148,16 @@ class PostgresVersions:
 
     def publish_committed(self) -> tuple:
         """Build (GROUP BY) and publish the committed version; its fingerprint."""
-        return pg_rollup.publish_committed(self.url, self.root)
+        return pg_rollup.publish_committed(self.url, self.root, self.bounds)
 
     def read_committed(self) -> tuple[tuple, Rollup]:
         """(fingerprint, rollup) of the committed version from one snapshot, in memory."""
-        return pg_rollup.read_committed(self.url)
+        return pg_rollup.read_committed(self.url, self.bounds)
 
     def builder(self) -> tuple[list[str], dict | None]:
         """(argv, extra environment): the URL goes by environment, never on a command line."""
-        return [sys.executable, "-m", "data.events.pg_rollup", str(self.root)], {
-            "DATABASE_URL": self.url
-        }
+        argv = [sys.executable, "-m", "data.events.pg_rollup", str(self.root)]
+        return [*argv, *self.bounds.args()], {"DATABASE_URL": self.url}
 
     def is_demo(self) -> bool:
         conn = pg_store.connect(self.url, autocommit=True)

@@ -3,12 +3,12 @@
 Pure functions of a `Rollup` (data/events/rollup.py) and parsed parameters, so the /data
 routes and the dashboard compute their numbers on one code path. Semantics (the tutorial's,
 pydatsci examples/dashboard/analysis_tools.py, extended by the catalog):
-- The event's day is the first 10 characters of event_date ('YYYY-MM-DD', followed by nothing,
-  ' ' or 'T'); rows whose date cannot be read are left out of everything.
+- The event's day is the first 10 characters of event_date ('YYYY-MM-DD', then nothing, ' ' or
+  'T'); rows whose date is unreadable or outside the store's bounds are left out of everything.
 - unique_users: distinct non-NULL userid values ('' is a value, NULL is not); minutes_watched:
-  the sum of totalminuteswatched (text numbers read as numbers, the unreadable as 0); views:
-  events; completion_rate: views with viewpercentage >= 90 over views whose viewpercentage is
-  known (4 decimals, None without such views).
+  the sum of known totalminuteswatched (text read as numbers; unreadable, negative, 2**53+: 0);
+  views: events; completion_rate: views with viewpercentage >= 90 over views whose
+  viewpercentage is known and finite (4 decimals, None without such views).
 - Periods: daily; weekly from Monday, labelled by that Monday; monthly, labelled by the 1st.
   Zero-filled from the first to the last matching event's period, or across the periods that
   contain the requested start and end.

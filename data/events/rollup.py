@@ -39,8 +39,10 @@ from data.events.user_tables import (
 # folder's name includes it). 4: titles, users and dimension values with `<xx>` escapes decoded;
 # 5: weekly user rows (retention, lifecycle) and what the title insights read; 6: minutes per
 # (week, Top 10 entry, combination); 7: title codes are items (a title's text and the episode
-# it is), episodes told apart by their numbers or contentid, never by their title text.
-FORMAT = 7
+# it is), episodes told apart by their numbers or contentid, never by their title text; 8:
+# events dated outside the store's bounds left out (counted), negative minutes and infinite
+# percentages read as unknown.
+FORMAT = 8
 _DENSE_CELLS = 1 << 26  # up to this many (day, combination) cells are counted densely
 
 
@@ -100,6 +102,10 @@ class Rollup:
     # per period that filter cheaply (daily, weekly, monthly); see data/events/user_tables.py.
     user_rows: dict[str, UserRows] = field(default_factory=dict)
     user_counts: dict[str, UserCounts] = field(default_factory=dict)
+    # Events with a readable date outside the bounds (data/events/date_bounds.py), which no
+    # answer counts, and those bounds as ISO days (None: none applied).
+    left_out: int = 0
+    bounds: tuple[str, str] | None = None
 
     @property
     def n_combos(self) -> int:
@@ -126,6 +132,8 @@ class Rollup:
             "values": [list(v) for v in self.values],
             "titles": list(self.titles),
             "minutes_are_whole": self.minutes_are_whole,
+            "left_out": self.left_out,
+            "bounds": None if self.bounds is None else list(self.bounds),
             "first_periods": {
                 kind: {r: t.first_period for r, t in getattr(self, kind).items()}
                 for kind in _TABLE_KINDS
@@ -151,13 +159,15 @@ class Rollup:
             values=tuple(tuple(v) for v in meta["values"]),
             titles=tuple(meta["titles"]),
             minutes_are_whole=meta["minutes_are_whole"],
+            left_out=meta["left_out"],
+            bounds=None if meta["bounds"] is None else tuple(meta["bounds"]),
             **tables,
             **own,
         )
 
 
 _SCALAR_FIELDS = {"rows", "first_day", "last_day", "n_users", "values", "titles"}
-_SCALAR_FIELDS |= {"minutes_are_whole", "user_rows", "user_counts"}
+_SCALAR_FIELDS |= {"minutes_are_whole", "user_rows", "user_counts", "left_out", "bounds"}
 _TABLE_KINDS = {"user_rows": UserRows, "user_counts": UserCounts}
 
 

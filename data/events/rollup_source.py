@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+from data.events.date_bounds import DEFAULT_BOUNDS, DateBounds, keep_within, with_left_out
 from data.events.encoding import RAW_COLUMNS, Vocabulary, encode_chunk
 from data.events.rollup import Rollup, build_rollup, empty_rollup
 from data.events.rollup_files import publish_version, rollup_root
@@ -34,9 +35,10 @@ DAY_TEXT_SQL = (
 _LOAD_SQL = f"SELECT {DAY_TEXT_SQL}, {', '.join(RAW_COLUMNS[1:])} FROM {TABLE}"
 
 
-def _chunks(conn: sqlite3.Connection, chunk_rows: int) -> Rollup:
+def _chunks(conn: sqlite3.Connection, chunk_rows: int, days: tuple) -> Rollup:
     vocabulary = Vocabulary()
     chunks = []
+    left_out = 0
     cursor = conn.execute(_LOAD_SQL)
     # Millions of short-lived row objects would trigger many full collections for nothing.
     gc_was_enabled = gc.isenabled()
@@ -45,55 +47,72 @@ def _chunks(conn: sqlite3.Connection, chunk_rows: int) -> Rollup:
         while rows := cursor.fetchmany(chunk_rows):
             columns = dict(zip(RAW_COLUMNS, zip(*rows, strict=True), strict=True))
             del rows
+            columns, outside = keep_within(columns, *days)  # sentinel dates: 0001, 9999
+            left_out += outside
             chunks.append(encode_chunk(columns, vocabulary))
             # A cooperative worker (gevent) serves its other connections between chunks.
             time.sleep(0)
     finally:
         if gc_was_enabled:
             gc.enable()
-    return build_rollup(chunks, vocabulary)
+    return with_left_out(build_rollup(chunks, vocabulary), left_out, days)
 
 
-def read_rollup(conn: sqlite3.Connection, chunk_rows: int = CHUNK_ROWS) -> Rollup:
-    """The rollup of the movies rows the connection sees (empty without a movies table)."""
+def read_rollup(
+    conn: sqlite3.Connection, chunk_rows: int = CHUNK_ROWS, bounds: DateBounds = DEFAULT_BOUNDS
+) -> Rollup:
+    """The rollup of the movies rows the connection sees (empty without a movies table),
+    without the rows dated outside the bounds, judged by this machine's clock."""
     if not table_exists(conn, TABLE):
         return empty_rollup()
+    days = bounds.days(bounds.clock())
     try:
-        return _chunks(conn, chunk_rows)
+        return _chunks(conn, chunk_rows, days)
     except sqlite3.OperationalError as error:
         if "decode" not in str(error):
             raise
         # Text that is not UTF-8 (a tutorial `.import` of Latin-1 bytes); decoding every value
         # in Python is slower, so only such databases pay for it.
         conn.text_factory = decode_text
-        return _chunks(conn, chunk_rows)
+        return _chunks(conn, chunk_rows, days)
 
 
 def publish_rollup(
-    conn: sqlite3.Connection, db_path, rollup: Rollup | None = None, chunk_rows: int = CHUNK_ROWS
+    conn: sqlite3.Connection,
+    db_path,
+    rollup: Rollup | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+    bounds: DateBounds = DEFAULT_BOUNDS,
 ) -> tuple:
     """Publish the rollup of what conn sees (inside its transaction: its own writes too), built
     here unless given; returns the fingerprint. Holds the build lock while it builds."""
     return publish_version(
         rollup_root(db_path),
-        data_fingerprint(conn),
-        lambda: rollup if rollup is not None else read_rollup(conn, chunk_rows),
+        data_fingerprint(conn, bounds.key),
+        lambda: rollup if rollup is not None else read_rollup(conn, chunk_rows, bounds),
         db_path,
     )
 
 
-def publish_before_commit(conn: sqlite3.Connection, db_path, rollup: Rollup | None = None) -> None:
+def publish_before_commit(
+    conn: sqlite3.Connection,
+    db_path,
+    rollup: Rollup | None = None,
+    bounds: DateBounds = DEFAULT_BOUNDS,
+) -> None:
     """For a writer, inside its transaction: a new version token, and that version's rollup
     published before the commit makes it visible. A rollup folder that cannot be written is
     logged, not fatal: readers then build the version themselves."""
     new_version_token(conn)
     try:
-        publish_rollup(conn, db_path, rollup)
+        publish_rollup(conn, db_path, rollup, bounds=bounds)
     except OSError as error:
         log.warning("cannot write the rollup of %s: %s", db_path, error)
 
 
-def publish_committed(db_path, chunk_rows: int = CHUNK_ROWS) -> tuple | None:
+def publish_committed(
+    db_path, chunk_rows: int = CHUNK_ROWS, bounds: DateBounds = DEFAULT_BOUNDS
+) -> tuple | None:
     """Publish the rollup of the database's committed events (one read snapshot); returns the
     fingerprint, or None when there is no database file."""
     if not Path(db_path).exists():
@@ -101,19 +120,25 @@ def publish_committed(db_path, chunk_rows: int = CHUNK_ROWS) -> tuple | None:
     conn = connect(db_path, readonly=True)
     try:
         conn.execute("BEGIN")  # one snapshot for the fingerprint and the rows
-        return publish_rollup(conn, db_path, chunk_rows=chunk_rows)
+        return publish_rollup(conn, db_path, chunk_rows=chunk_rows, bounds=bounds)
     finally:
         conn.close()
 
 
 def main(argv: list[str]) -> int:
-    """Rebuild the rollup of the database given as the only argument, if it is missing."""
+    """Rebuild the rollup of the database given as the first argument, if it is missing; the
+    date bounds follow (DateBounds.args)."""
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    if len(argv) != 1:
-        print("usage: python -m data.events.rollup_source DATABASE", file=sys.stderr)
+    try:
+        bounds = DateBounds.from_args(argv[1:])
+    except ValueError:
+        argv = []
+    if not argv:
+        usage = "usage: python -m data.events.rollup_source DATABASE [EARLIEST FUTURE_DAYS [NOW]]"
+        print(usage, file=sys.stderr)
         return 2
     try:
-        publish_committed(argv[0])
+        publish_committed(argv[0], bounds=bounds)
     except (sqlite3.Error, OSError) as error:
         print(f"cannot build the rollup of {argv[0]}: {error}", file=sys.stderr)
         return 1

@@ -9,6 +9,7 @@ import sys
 import threading
 from pathlib import Path
 
+from data.events.date_bounds import DEFAULT_BOUNDS, DateBounds
 from data.events.rollup import Rollup
 from data.events.rollup_files import rollup_root
 from data.events.rollup_source import CHUNK_ROWS, publish_committed, read_rollup
@@ -17,10 +18,16 @@ from data.events.stores import one_line
 
 
 class SqliteVersions:
-    """The versions of the events in the SQLite file at db_path."""
+    """The versions of the events in the SQLite file at db_path, read within bounds."""
 
-    def __init__(self, db_path: str | os.PathLike, chunk_rows: int = CHUNK_ROWS):
+    def __init__(
+        self,
+        db_path: str | os.PathLike,
+        chunk_rows: int = CHUNK_ROWS,
+        bounds: DateBounds = DEFAULT_BOUNDS,
+    ):
         self.db_path = Path(db_path)
+        self.bounds = bounds
         self.root = rollup_root(self.db_path)
         self.label = str(self.db_path)
         self._chunk_rows = chunk_rows
@@ -76,26 +83,30 @@ class SqliteVersions:
             return None
         conn = connect(self.db_path, readonly=True)
         try:
-            return data_fingerprint(conn)
+            return data_fingerprint(conn, self.bounds.key)
         finally:
             conn.close()
 
     def publish_committed(self) -> tuple | None:
         """Build and publish the committed version under the build lock; its fingerprint."""
-        return publish_committed(self.db_path, self._chunk_rows)
+        return publish_committed(self.db_path, self._chunk_rows, self.bounds)
 
     def read_committed(self) -> tuple[tuple, Rollup]:
         """(fingerprint, rollup) of the committed version from one snapshot, in memory."""
         conn = connect(self.db_path, readonly=True)
         try:
             conn.execute("BEGIN")  # one snapshot for the fingerprint and the rows
-            return data_fingerprint(conn), read_rollup(conn, self._chunk_rows)
+            return (
+                data_fingerprint(conn, self.bounds.key),
+                read_rollup(conn, self._chunk_rows, self.bounds),
+            )
         finally:
             conn.close()
 
     def builder(self) -> tuple[list[str], dict | None]:
         """(argv, extra environment) of the process that publishes the committed version."""
-        return [sys.executable, "-m", "data.events.rollup_source", str(self.db_path)], None
+        argv = [sys.executable, "-m", "data.events.rollup_source", str(self.db_path)]
+        return [*argv, *self.bounds.args()], None
 
     def is_demo(self) -> bool:
         return is_demo(self.db_path)

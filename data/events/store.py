@@ -134,14 +134,16 @@ class Fingerprint(NamedTuple):
     max_rowid: int
     count: int
     digest: str
+    rules: str = ""  # the settings the rows are read by (DateBounds.key): others, another rollup
 
 
-def data_fingerprint(conn: sqlite3.Connection) -> Fingerprint:
+def data_fingerprint(conn: sqlite3.Connection, rules: str = "") -> Fingerprint:
     """What tells versions of the events apart in every process: Reelboard's write token, the
     highest rowid and the row count (the latter two catch writes by other programs, such as
-    `sqlite3 .import`). Costs a count; run it when SQLite says that something committed."""
+    `sqlite3 .import`), and the rules they are read by. Costs a count; run it when SQLite says
+    that something committed."""
     if not table_exists(conn, TABLE):
-        return Fingerprint(None, 0, 0, "")
+        return Fingerprint(None, 0, 0, "", rules)
     token = None
     if table_exists(conn, META_TABLE):
         row = conn.execute(
@@ -165,7 +167,7 @@ def data_fingerprint(conn: sqlite3.Connection) -> Fingerprint:
     # The first and last rows' content: a file recreated, or rows rewritten at the end, with
     # the same count and highest rowid is still a new version.
     digest = hashlib.sha256(repr(edges).encode()).hexdigest()[:16]
-    return Fingerprint(token, max_rowid or 0, count, digest)
+    return Fingerprint(token, max_rowid or 0, count, digest, rules)
 
 
 def read_demo_flag(conn: sqlite3.Connection) -> bool:

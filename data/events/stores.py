@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from data.events.date_bounds import DEFAULT_BOUNDS, DateBounds
 from data.events.rollup_files import rollup_root
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
@@ -19,9 +20,10 @@ class StoreUrlError(ValueError):
 
 @dataclass(frozen=True)
 class SqliteStore:
-    """The events in a SQLite file; rollups beside it."""
+    """The events in a SQLite file; rollups beside it; which event dates count."""
 
     path: Path
+    bounds: DateBounds = DEFAULT_BOUNDS
     kind = "sqlite"
 
     @property
@@ -35,7 +37,7 @@ class SqliteStore:
     def versions(self):
         from data.events.sqlite_versions import SqliteVersions
 
-        return SqliteVersions(self.path)
+        return SqliteVersions(self.path, bounds=self.bounds)
 
     @property
     def errors(self) -> tuple:
@@ -51,10 +53,12 @@ class SqliteStore:
 
 @dataclass(frozen=True)
 class PostgresStore:
-    """The events in a PostgreSQL database; this machine's rollups in the instance folder."""
+    """The events in a PostgreSQL database; this machine's rollups in the instance folder;
+    which event dates count."""
 
     url: str = field(repr=False)  # holds the password: never logged, never shown
     instance_path: Path
+    bounds: DateBounds = DEFAULT_BOUNDS
     kind = "postgresql"
 
     @property
@@ -76,7 +80,7 @@ class PostgresStore:
     def versions(self):
         from data.events.pg_versions import PostgresVersions
 
-        return PostgresVersions(self.url, self.rollup_root)
+        return PostgresVersions(self.url, self.rollup_root, bounds=self.bounds)
 
     @property
     def errors(self) -> tuple:
@@ -96,8 +100,11 @@ class PostgresStore:
 EventStore = SqliteStore | PostgresStore
 
 
-def store_from_url(url: str, instance_path: Path, base_dir: Path) -> EventStore:
-    """The store DATABASE_URL names (relative SQLite paths from base_dir)."""
+def store_from_url(
+    url: str, instance_path: Path, base_dir: Path, bounds: DateBounds | None = None
+) -> EventStore:
+    """The store DATABASE_URL names (relative SQLite paths from base_dir), with its bounds."""
+    bounds = bounds or DEFAULT_BOUNDS
     if url.startswith(POSTGRES_SCHEMES):
         from psycopg import ProgrammingError
         from psycopg.conninfo import conninfo_to_dict
@@ -109,7 +116,7 @@ def store_from_url(url: str, instance_path: Path, base_dir: Path) -> EventStore:
         except ProgrammingError as error:
             reason = redact(" ".join(str(error).split()), url)
             raise StoreUrlError(f"DATABASE_URL is not a valid PostgreSQL URL: {reason}") from None
-        return PostgresStore(url, Path(instance_path))
+        return PostgresStore(url, Path(instance_path), bounds)
     if not url.startswith(SQLITE_PREFIX) or len(url) == len(SQLITE_PREFIX):
         shown = url.split("://", 1)[0] + "://..." if "://" in url else url
         raise StoreUrlError(
@@ -117,7 +124,7 @@ def store_from_url(url: str, instance_path: Path, base_dir: Path) -> EventStore:
             "sqlite:////absolute/path.sqlite or postgresql://user:password@host:port/dbname"
         )
     path = Path(url[len(SQLITE_PREFIX) :])
-    return SqliteStore(path if path.is_absolute() else (base_dir / path))
+    return SqliteStore(path if path.is_absolute() else (base_dir / path), bounds)
 
 
 def as_store(target: EventStore | str | os.PathLike) -> EventStore:

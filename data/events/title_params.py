@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from data.events.csv_import import MAX_FIELD_CHARS
+from data.events.csv_rows import MAX_FIELD_CHARS
 from data.events.params import (
     Filters,
     InvalidParameter,

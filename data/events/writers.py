@@ -3,6 +3,8 @@ PostgreSQL COPY, the demo flag, and the new version's rollup published before th
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from data.events import store as sqlite_store
 from data.events.stores import EventStore, SqliteStore
 
@@ -36,6 +38,7 @@ class SqliteWriter(_TableWriter):
 
     def __init__(self, store: SqliteStore):
         self.path = store.path
+        self.bounds = store.bounds
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.conn = sqlite_store.connect(self.path)
 
@@ -51,11 +54,13 @@ class SqliteWriter(_TableWriter):
     def set_demo_flag(self, demo: bool) -> None:
         sqlite_store.set_demo_flag(self.conn, demo)
 
-    def publish(self, rollup=None) -> None:
-        """The new version's token and rollup (built from the table unless given)."""
+    def publish(self, rollup=None, now=None) -> None:
+        """The new version's token and rollup (built from the table unless given; rows dated
+        outside the store's bounds at `now` left out)."""
         from data.events.rollup_source import publish_before_commit
 
-        publish_before_commit(self.conn, self.path, rollup)
+        bounds = self.bounds if now is None else replace(self.bounds, now=now)
+        publish_before_commit(self.conn, self.path, rollup, bounds)
 
     def rollback(self) -> None:
         self.conn.rollback()
@@ -75,6 +80,7 @@ class PostgresWriter(_TableWriter):
 
         self._pg = pg_store
         self.root = store.rollup_root
+        self.bounds = store.bounds
         self.conn = pg_store.connect(store.url)
         self._columns = ", ".join(sqlite_store.COLUMN_NAMES)
 
@@ -98,10 +104,11 @@ class PostgresWriter(_TableWriter):
     def set_demo_flag(self, demo: bool) -> None:
         self._pg.set_demo_flag(self.conn, demo)
 
-    def publish(self, rollup=None) -> None:
+    def publish(self, rollup=None, now=None) -> None:
         from data.events.pg_rollup import publish_before_commit
 
-        publish_before_commit(self.conn, self.root)
+        bounds = self.bounds if now is None else replace(self.bounds, now=now)
+        publish_before_commit(self.conn, self.root, bounds)
 
     def rollback(self) -> None:
         if not self.conn.closed:

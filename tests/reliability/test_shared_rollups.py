@@ -20,7 +20,7 @@ from data.events.store import COLUMN_NAMES
 from testkit.serving import BackgroundClients, wait_for
 
 WORKERS = 3
-PROBE = "/data/kpis/?start=2030-01-01&end=2030-01-01"
+PROBE = "/data/kpis/?start=2020-01-01&end=2020-01-01"
 
 
 def probe_views(base_url: str) -> int:
@@ -52,7 +52,7 @@ class Pollers(BackgroundClients):
 
 
 def append_outside_reelboard(path, count: int) -> None:
-    row = dict.fromkeys(COLUMN_NAMES, "") | {"event_date": "2030-01-01 10:00:00"}
+    row = dict.fromkeys(COLUMN_NAMES, "") | {"event_date": "2020-01-01 10:00:00"}
     conn = sqlite3.connect(path)
     conn.executemany(
         f"INSERT INTO movies ({', '.join(COLUMN_NAMES)}) VALUES ({', '.join('?' * 13)})",

@@ -19,9 +19,10 @@ from tests.unit.test_title_insights import M, S, event, get
 
 @pytest.fixture
 def serve(make_app, tmp_path):
-    """serve(rows) -> a test client of an app over a new SQLite file holding those rows."""
+    """serve(rows, **config) -> a test client of an app over a new SQLite file holding those
+    rows (config: more settings, such as EVENTS_NOW)."""
 
-    def make(rows):
+    def make(rows, **config):
         path = tmp_path / "events.sqlite"
         with sqlite3.connect(path) as conn:
             conn.execute(CREATE_MOVIES)
@@ -30,7 +31,9 @@ def serve(make_app, tmp_path):
                 [tuple(row[c] for c in COLUMN_NAMES) for row in rows],
             )
         conn.close()
-        app = make_app(DATABASE_URL=f"sqlite:///{path}", INSTANCE_PATH=str(tmp_path / "i"))
+        app = make_app(
+            DATABASE_URL=f"sqlite:///{path}", INSTANCE_PATH=str(tmp_path / "i"), **config
+        )
         return app.server.test_client()
 
     return make
@@ -143,9 +146,10 @@ def test_the_page_reads_back_the_link_it_writes_for_a_long_title():
 
 
 def test_top10_does_not_allocate_weeks_times_titles(serve):
-    """One stray event in 1900 and 2,000 titles: top10_weeks builds a (weeks x entries) float
-    matrix, twice (minutes and hours): ~200 MB for a list of ten."""
-    rows = [event("1900-01-01", "u", "T-old", M)]
+    """One stray event in 1970 and 2,000 titles: top10_weeks builds a (weeks x entries) float
+    matrix, twice (minutes and hours): ~90 MB for a list of ten (~200 MB from 1900, a date
+    now left out)."""
+    rows = [event("1970-01-01", "u", "T-old", M)]
     rows += [event(f"2025-03-{1 + i % 28:02d}", f"u{i}", f"T{i}", M) for i in range(2_000)]
     client = serve(rows)
     get(client, "/data/views/")  # the rollup is built outside the measurement
@@ -165,22 +169,23 @@ def test_lifecycle_from_year_one_does_not_allocate_a_bitmap_of_empty_weeks(serve
     assert peak < 120 * 2**20, f"{peak / 2**20:.0f} MiB for the lifecycle"
 
 
-def test_stray_rows_at_the_calendar_s_ends_leave_the_top10_weeks_short(serve):
-    """One row dated 0001-01-01 and one 9999-12-31: the week select listed every week between
-    (521,724 options, 27 MB on each page load). It lists the weeks with a Top 10."""
+def test_stray_rows_at_the_bounds_leave_the_top10_weeks_short(serve):
+    """One row dated on the earliest day allowed and one on the latest: the week select listed
+    every week between (2,945 options here; 521,724 for 0001-01-01..9999-12-31, which are now
+    left out, see test_event_date_bounds.py). It lists the weeks with a Top 10."""
     rows = [
-        event("0001-01-01", "a", "Old", M, runtime=90),
+        event("1970-01-01", "a", "Old", M, runtime=90),
         event("2025-03-03", "a", "Film", M, runtime=90),
         event("2025-03-12", "b", "Film", M, runtime=90),
-        event("9999-12-31", "c", "Late", M, runtime=90),
+        event("2026-06-02", "c", "Late", M, runtime=90),
     ]
-    client = serve(rows)
+    client = serve(rows, EVENTS_NOW="2026-06-01T12:00:00+00:00")
     dash_api = DashCallbacks.for_flask(client)
     weeks = dash_api.response(ids.TOP10_WEEK, "options", {})[ids.TOP10_WEEK]["options"]
     assert [w["value"] for w in weeks] == [
-        "latest", "9999-12-27", "2025-03-10", "2025-03-03", "0001-01-01",
+        "latest", "2026-06-01", "2025-03-10", "2025-03-03", "1969-12-29",
     ]  # fmt: skip
-    assert weeks[0]["label"] == "Latest complete week (Week of 20 Dec 9999)"
+    assert weeks[0]["label"] == "Latest complete week (Week of 25 May 2026)"
 
 
 # -- the page ------------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ def versions(path) -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.is_dir()) if root.exists() else []
 
 
-def append_outside_reelboard(path, count: int, day: str = "2030-01-01") -> None:
+def append_outside_reelboard(path, count: int, day: str = "2020-01-01") -> None:
     """Rows inserted as another program would: plain SQL, no Reelboard write token."""
     row = dict.fromkeys(COLUMN_NAMES, "") | {"event_date": f"{day} 10:00:00", "title": "Outside"}
     conn = sqlite3.connect(path)
@@ -149,7 +149,7 @@ def test_without_background_builds_the_first_reader_builds(tmp_path):
 def test_old_versions_are_pruned(tmp_path):
     path = tmp_path / "events.sqlite"
     generate_demo(path, rows=1_000, seed=7)
-    for day in ("2030-01-01", "2030-01-02", "2030-01-03"):
+    for day in ("2020-01-01", "2020-01-02", "2020-01-03"):
         append_outside_reelboard(path, 1, day)
         publish_committed(path)
     assert len(versions(path)) == 2
