@@ -1,4 +1,4 @@
-"""Event-store commands: `import-events FILE [--replace]`, `demo-data`, `ensure-db` (no Redis)."""
+"""Event-store commands: `import-events FILE [--replace] [--again]`, `demo-data`, `ensure-db`."""
 
 from __future__ import annotations
 
@@ -22,15 +22,21 @@ def _store():
 @click.option(
     "--replace", is_flag=True, help="Replace every event in the database (and demo data)."
 )
+@click.option(
+    "--again",
+    is_flag=True,
+    help="Add the rows of a file that was imported before (otherwise refused).",
+)
 @with_appcontext
-def import_events_command(file: str, replace: bool) -> None:
+def import_events_command(file: str, replace: bool, again: bool) -> None:
     """Import viewing events from the tutorial's CSV FILE (13 columns, header row optional).
 
     Rows with a bad timestamp, a date before EVENTS_EARLIEST_DATE or more than
     EVENTS_FUTURE_TOLERANCE_DAYS after today, negative or absurd minutes, a percentage that is
     not a finite number or a wrong column count are reported with their line number and
     skipped. All-or-nothing: an interrupted import changes nothing. Without --replace the rows
-    are added to the events already there.
+    are added to the events already there; a file imported before is refused unless --again
+    (or --replace).
     """
     from pathlib import Path
 
@@ -41,7 +47,7 @@ def import_events_command(file: str, replace: bool) -> None:
     show_bar = sys.stderr.isatty() and path.is_file() and path.stat().st_size >= PROGRESS_MIN_BYTES
     started = time.perf_counter()
     try:
-        result = import_csv(store, path, replace=replace, progress=show_bar)
+        result = import_csv(store, path, replace=replace, progress=show_bar, again=again)
     except CsvImportError as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:  # an unreadable CSV, a database folder that cannot be created

@@ -9,8 +9,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from data.events import import_history
 from data.events.csv_rows import convert_row, decode_row_escapes
 from data.events.date_bounds import BoundedEncoder
+from data.events.import_history import timestamp
 from data.events.store import COLUMN_NAMES
 from data.events.stores import EventStore, as_store
 from data.events.text_decoding import ENCODING_ERRORS, decode_escapes
@@ -26,6 +28,30 @@ READER_FIELD_LIMIT = 1 << 20
 
 class CsvImportError(Exception):
     """The import could not run at all (missing file, unusable database); nothing was changed."""
+
+
+class AlreadyImported(CsvImportError):
+    """The file was imported before (the message says when); nothing was changed."""
+
+
+@dataclass
+class FileSource:
+    """The file an import reads: its name, and its digest as soon as it is known (before the
+    import for a regular file; once read all through `reader` for a pipe)."""
+
+    name: str
+    digest: str | None = None
+    reader: import_history.HashingReader | None = None
+
+    def read_digest(self) -> str:
+        """The digest of the bytes the import read."""
+        return self.reader.hexdigest() if self.reader is not None else self.digest
+
+
+def _refuse_if_loaded(writer, name: str, digest: str) -> None:
+    loads = writer.loads_of(digest)
+    if loads:
+        raise AlreadyImported(import_history.refusal(name, loads))
 
 
 @dataclass(frozen=True)
@@ -111,18 +137,21 @@ def import_records(
     *,
     replace: bool = False,
     on_batch: Callable[[int], None] | None = None,
+    source: FileSource | None = None,
+    again: bool = False,
 ) -> ImportResult:
     """Insert the records into the store in ONE transaction; any exception rolls it all back.
 
     target is a store (data/events/stores.py) or a SQLite file path. on_batch(rows_so_far) is
     called after each batch (progress bars). When no row is valid the transaction is rolled
     back, so `replace` never empties the table for a useless file. Rows dated outside the
-    store's bounds, at the import's time, are rejected.
+    store's bounds, at the import's time, are rejected. A source file is remembered by its
+    digest; one imported before raises AlreadyImported, unless `again` or `replace`.
     """
     store = as_store(target)
     errors = store.errors
     result = ImportResult(replaced=replace)
-    now = store.bounds.clock()  # one time for every row's check and the rollup
+    now = store.bounds.clock()  # one time for every row's check, the rollup and the history
     days = store.bounds.days(now)
     try:
         writer = open_writer(store)
@@ -130,6 +159,10 @@ def import_records(
         raise CsvImportError(f"cannot open the database {store.label}: {store.say(exc)}") from None
     try:
         was_demo = writer.begin()
+        # Under the writer's lock: two imports of one file at once cannot both pass.
+        checked = None if source is None or replace or again else source.digest
+        if checked is not None:
+            _refuse_if_loaded(writer, source.name, checked)
         if replace:
             writer.clear()
         # When the import is all the table will hold, a SQLite rollup is encoded from the rows
@@ -175,6 +208,12 @@ def import_records(
         if replace:
             writer.set_demo_flag(False)
         result.demo = was_demo and not replace
+        if source is not None:
+            digest = source.read_digest()
+            if not (replace or again) and digest != checked:  # a pipe, or a file changed
+                _refuse_if_loaded(writer, source.name, digest)
+            load = import_history.Load(digest, source.name, result.imported, timestamp(now))
+            writer.remember(load)
         writer.publish(None if encoder is None else encoder.rollup(), now=now)
         writer.commit()
     except errors as exc:
@@ -198,14 +237,21 @@ def import_csv(
     *,
     replace: bool = False,
     progress: bool = False,
+    again: bool = False,
 ) -> ImportResult:
-    """Import a tutorial CSV file (with or without header) into the store (or SQLite file)."""
+    """Import a tutorial CSV file (with or without header) into the store (or SQLite file);
+    a file imported before is refused (AlreadyImported) unless `again` or `replace`."""
     csv_path = Path(csv_path)
     if not csv_path.exists():
         raise CsvImportError(f"no such file: {csv_path}")
     if csv_path.is_dir():
         raise CsvImportError(f"{csv_path} is a folder, not a CSV file")
     size = csv_path.stat().st_size
+    source = FileSource(import_history.file_name(csv_path))
+    if csv_path.is_file():
+        # Known before the import, so that a file loaded before is refused at once, not after
+        # reading it all; a pipe is hashed as it is read.
+        source.digest = import_history.file_digest(csv_path)
     with open(csv_path, "rb") as raw:
         bar = None
         on_batch = None
@@ -217,8 +263,19 @@ def import_csv(
             def on_batch(_rows: int) -> None:
                 bar.update(raw.tell() - bar.n)
 
+        stream = raw
+        if source.digest is None:
+            source.reader = import_history.HashingReader(raw)
+            stream = io.BufferedReader(source.reader, buffer_size=1 << 16)
         try:
-            result = import_records(target, read_records(raw), replace=replace, on_batch=on_batch)
+            result = import_records(
+                target,
+                read_records(stream),
+                replace=replace,
+                on_batch=on_batch,
+                source=source,
+                again=again,
+            )
         finally:
             if bar is not None:
                 bar.close()

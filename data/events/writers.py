@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from data.events import import_history
 from data.events import store as sqlite_store
 from data.events.stores import EventStore, SqliteStore
 
@@ -15,10 +16,19 @@ class _TableWriter:
     """What both writers do alike on their connection (sqlite3 and psycopg speak the same)."""
 
     conn = None
+    mark = "?"  # the driver's parameter placeholder
 
     def clear(self) -> None:
         # DELETE, not TRUNCATE: readers keep reading the old rows until the commit.
         self.conn.execute(f"DELETE FROM {sqlite_store.TABLE}")
+        import_history.forget_all(self.conn)  # what the imports added is gone with them
+
+    def loads_of(self, digest: str) -> list:
+        """Earlier loads of the file with that digest (import_history.Load), newest first."""
+        return import_history.loads_of(self.conn, self.mark, digest)
+
+    def remember(self, load) -> None:
+        import_history.remember(self.conn, self.mark, load)
 
     def is_empty(self) -> bool:
         row = self.conn.execute(f"SELECT 1 FROM {sqlite_store.TABLE} LIMIT 1").fetchone()
@@ -46,6 +56,9 @@ class SqliteWriter(_TableWriter):
         """Start the transaction; True when the table holds demo data."""
         sqlite_store.ensure_schema(self.conn)
         self.conn.execute("BEGIN IMMEDIATE")
+        if not sqlite_store.table_exists(self.conn, import_history.TABLE):
+            self.conn.execute(import_history.CREATE_SQL)
+            self.conn.execute(import_history.CREATE_INDEX_SQL)
         return sqlite_store.read_demo_flag(self.conn)
 
     def insert(self, rows: list) -> None:
@@ -74,6 +87,7 @@ class PostgresWriter(_TableWriter):
     GROUP BY over the transaction's own view of the table."""
 
     encodes_rows = False
+    mark = "%s"
 
     def __init__(self, store):
         from data.events import pg_store
@@ -91,6 +105,10 @@ class PostgresWriter(_TableWriter):
             "SELECT pg_advisory_xact_lock(%s, hashtext(current_schema()))", (_WRITER_LOCK_CLASS,)
         )
         self._pg.ensure_schema(self.conn)
+        # Created only when missing: a loader role may lack CREATE once the tables exist.
+        if not self._pg.table_exists(self.conn, import_history.TABLE):
+            self.conn.execute(import_history.CREATE_SQL)
+            self.conn.execute(import_history.CREATE_INDEX_SQL)
         return self._pg.read_demo_flag(self.conn)
 
     def insert(self, rows: list) -> None:
