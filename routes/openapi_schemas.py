@@ -132,7 +132,7 @@ SCHEMAS: dict = {
                                 "minimum": 0,
                                 "description": "Events dated outside EVENTS_EARLIEST_DATE .. "
                                 "EVENTS_FUTURE_TOLERANCE_DAYS after today, which no answer "
-                                "counts (present when the events could be read).",
+                                "counts (present once a version of the events is loaded).",
                             },
                         },
                     },

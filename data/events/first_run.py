@@ -9,7 +9,7 @@ from pathlib import Path
 from data.events.demo_data import generate_demo
 from data.events.rollup_files import move_rollups, rollup_root
 from data.events.store import TABLE
-from data.events.stores import EventStore, PostgresStore, as_store
+from data.events.stores import EventStore, PostgresStore, SqliteStore, as_store
 
 DEFAULT_DEMO_ROWS = 100_000  # what `make run` creates on first start
 
@@ -32,7 +32,8 @@ def ensure_database(
     # database and exactly one of several racing processes wins.
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        generate_demo(tmp, rows=rows, seed=seed)
+        # With the store's bounds, so that the rollup it publishes is the one the app reads.
+        generate_demo(SqliteStore(tmp, store.bounds), rows=rows, seed=seed)
         try:
             os.link(tmp, path)
         except FileExistsError:

@@ -236,3 +236,23 @@ def test_only_sentinels_leave_an_empty_span_and_say_so(bounded, client_of):
     described = DashCallbacks.for_flask(client).response(ids.DEMO_NOTICE, "is_open", {})
     assert described[ids.DATA_SUMMARY]["children"] == "No events from 1970-01-01 to 2026-03-11"
     assert described[ids.DATA_LEFT_OUT]["children"][0]["props"]["children"] == "4"
+
+
+def test_the_first_run_demo_is_published_with_the_store_s_bounds(tmp_path, engine_of):
+    """The demo database made on a first start carries the rollup the app reads: its rows
+    before the earliest date left out and counted, no second build."""
+    from data.events.first_run import ensure_database
+    from data.events.rollup_files import rollup_root
+
+    path = tmp_path / "events.sqlite"
+    store = SqliteStore(path, bounds=DateBounds(dt.date(2025, 7, 1), 1, NOW))
+    assert ensure_database(store, rows=2_000, seed=3)
+    with sqlite3.connect(path) as conn:
+        before = conn.execute("SELECT count(*) FROM movies WHERE event_date < '2025-07'").fetchone()
+    conn.close()
+    assert 0 < before[0] < 2_000
+    engine = engine_of(store.versions())
+    assert engine.left_out() == (before[0], ("2025-07-01", "2026-03-11"))
+    assert engine.kpis()["views"] == 2_000 - before[0]
+    assert engine.date_bounds()[0] == dt.date(2025, 7, 1)
+    assert len([p for p in rollup_root(path).iterdir() if p.name.startswith("v-")]) == 1
