@@ -256,3 +256,23 @@ def test_the_first_run_demo_is_published_with_the_store_s_bounds(tmp_path, engin
     assert engine.kpis()["views"] == 2_000 - before[0]
     assert engine.date_bounds()[0] == dt.date(2025, 7, 1)
     assert len([p for p in rollup_root(path).iterdir() if p.name.startswith("v-")]) == 1
+
+
+@pytest.mark.parametrize("kind", ["text", "timestamptz", "date"])
+def test_a_postgres_table_of_another_system_is_bounded_alike(pg_url, instance_dir, kind, engine_of):
+    """A movies table that another system made, its event_date text, timestamptz or date: the
+    same rows left out, the same numbers (each kind has its own SQL)."""
+    from data.events.stores import PostgresStore
+
+    columns = ", ".join(
+        f"{name} {kind if name == 'event_date' else pg_kind}"
+        for name, pg_kind in pg_store.PG_COLUMNS
+    )
+    with psycopg.connect(pg_url) as conn:
+        conn.execute(f"CREATE TABLE movies ({columns})")
+    store = PostgresStore(pg_url, instance_dir, DateBounds(now=NOW))
+    write_as_another_program(store, ALL_ROWS)
+    engine = engine_of(store.versions())
+    assert engine.left_out() == (4, ("1970-01-01", "2026-03-11"))
+    assert engine.kpis() == EXPECTED_KPIS
+    assert engine.date_bounds() == (dt.date(2026, 3, 2), dt.date(2026, 3, 4))
