@@ -39,15 +39,17 @@ def _is_null(value: object) -> bool:
 
 
 def _day(value: object) -> int | None:
-    """The event day's ordinal, or None when event_date does not start with a real date."""
+    """The event day's ordinal, or None when event_date does not start with a real date or
+    that date is outside EARLIEST.._latest()."""
     if not isinstance(value, str) or not _DATE.fullmatch(value[:10]):
         return None
     if len(value) > 10 and value[10] not in (" ", "T"):
         return None
     try:
-        return dt.date(int(value[:4]), int(value[5:7]), int(value[8:10])).toordinal()
+        day = dt.date(int(value[:4]), int(value[5:7]), int(value[8:10])).toordinal()
     except ValueError:
         return None
+    return day if EARLIEST <= day <= _latest() else None
 
 
 # The tutorial file's escapes: a byte 0x80..0xFF written as `<xx>`; a run of them is read as
@@ -94,9 +96,7 @@ def prepare(raw: pd.DataFrame) -> pd.DataFrame:
     """The rows with a readable day, as day, user, numbers, title and dimension value names."""
     if raw.attrs.get(_PREPARED):
         return raw
-    latest = _latest()
     days = [_day(v) for v in raw["event_date"]]
-    days = [d if d is not None and EARLIEST <= d <= latest else None for d in days]
     keep = np.array([d is not None for d in days], dtype=bool)
     rows = raw[keep]
     minutes = pd.to_numeric(rows["totalminuteswatched"], errors="coerce").astype("float64")

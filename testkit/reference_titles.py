@@ -35,7 +35,8 @@ def prepare(raw: pd.DataFrame) -> pd.DataFrame:
     base = ref.prepare(raw)
     ev = base.copy()
     rows = raw[[ref._day(v) is not None for v in raw["event_date"]]]
-    ev["percent"] = _numbers(rows["viewpercentage"])
+    percent = _numbers(rows["viewpercentage"])
+    ev["percent"] = np.where(np.isfinite(percent), percent, np.nan)  # infinity: not measured
     runtime = _numbers(rows["runningtime"])
     ev["runtime"] = np.where(runtime > 0, runtime, np.nan)  # 0 or less: not a runtime
     for column in ("season", "episode"):
