@@ -272,3 +272,48 @@ def dimensions(raw, start=None, end=None) -> dict:
         ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
         out[dimension] = [{"value": value, "views": int(views)} for value, views in ranked]
     return out
+
+
+def retention(
+    raw, resolution, periods, start=None, end=None, where=None, cohort="first_ever"
+) -> list[dict]:
+    """[{"cohort", "size", "retained"}] per cohort with users, oldest first.
+
+    A user's first day is that of their first matching event ever (first_ever: a user whose
+    first day is before start is in no cohort) or in start..end (in_range); the cohort is its
+    period. retained[k]: the cohort's users with a matching event on a day of start..end in
+    the k-th period from it, for the periods up to that of the range's last day (end, never
+    past the data's last day; without end, the last matching event's day in the range).
+    """
+    ev = prepare(raw)
+    if len(ev) == 0:
+        return []
+    matching = _select(ev, None, None, where)
+    last = min(end.toordinal(), int(ev["day"].max())) if end is not None else None
+    inside = _select(matching, start, None, None)
+    inside = inside[inside["day"] <= last] if last is not None else inside
+    if len(inside) == 0:
+        return []
+    # Events without a user still reach the range's last period; only users are counted.
+    hi = last if last is not None else int(inside["day"].max())
+    matching, inside = matching[matching["user"].notna()], inside[inside["user"].notna()]
+    first = (matching if cohort == "first_ever" else inside).groupby("user")["day"].min()
+    present = set(inside["user"])
+    periods_in = [_period(int(day), resolution) for day in inside["day"]]
+    active = set(zip(inside["user"], periods_in, strict=True))
+    members: dict[int, list] = {}
+    for user, day in first.items():
+        if user in present and (start is None or day >= start.toordinal()):
+            members.setdefault(_period(int(day), resolution), []).append(user)
+    out = []
+    for period in sorted(members):
+        following = _periods(period, hi, resolution)[:periods]
+        users = members[period]
+        out.append(
+            {
+                "cohort": _label(period),
+                "size": len(users),
+                "retained": [sum((u, p) in active for u in users) for p in following],
+            }
+        )
+    return out
