@@ -18,7 +18,9 @@ _COHORT_RESOLUTION = {"daily": "weekly", "weekly": "weekly", "monthly": "monthly
 def retention_of(analytics, state: ViewState) -> tuple[str, list[dict]]:
     """(the cohorts' resolution, the cohorts) the retention card shows for the state."""
     resolution = _COHORT_RESOLUTION[state.resolution]
-    return resolution, analytics.retention(resolution, DEFAULT_PERIODS, state.filters())
+    return resolution, analytics.retention(
+        resolution, DEFAULT_PERIODS, state.filters(), state.cohort
+    )
 
 
 def lifecycle_of(analytics, state: ViewState) -> tuple[str, list[dict]]:
@@ -59,8 +61,11 @@ def register(app, analytics) -> None:
         resolution, cohorts = retention_of(analytics, state)
         word = cohort_figures.PERIOD_WORD[resolution]
         subtitle = (
-            f"Users by the {word} of their first view in the range: the share still watching "
-            f"each {word} after"
+            f"Users by the {word} of their first view ever (those who watched before the "
+            f"range are left out): the share still watching each {word} after"
+            if state.cohort == "first_ever"
+            else f"Users by the {word} of their first view in the range (whether or not they "
+            f"watched before): the share still watching each {word} after"
         )
         if len(cohorts) > cohort_figures.MAX_COHORTS_SHOWN:
             subtitle += (

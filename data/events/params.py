@@ -123,9 +123,7 @@ def parse_cohort(value: object) -> str:
     """Retention's cohort definition: 'first_ever' (default) or 'in_range', case-insensitive."""
     if _missing(value):
         return DEFAULT_COHORT
-    return _choice(
-        value, tuple(COHORT_DEFINITIONS), "lower", "cohort", f"default {DEFAULT_COHORT}"
-    )
+    return _choice(value, tuple(COHORT_DEFINITIONS), "lower", "cohort", f"default {DEFAULT_COHORT}")
 
 
 def parse_periods(value: object) -> int:
