@@ -1,4 +1,4 @@
-"""GET /data/retention/ against testkit/reference_analytics.py on both stores: random ranges,
+"""GET /data/retention/ against testkit/reference_cohorts.py on both stores: random ranges,
 filters and both cohort definitions, and the demo data's last 30 days, where they differ."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import pytest
 
 from data.events.params import COHORT_DEFINITIONS
 from testkit import reference_analytics as ref
+from testkit import reference_cohorts
 from tests.unit.test_engine_properties import Params, query, read_raw
 from tests.unit.test_postgres_store import read_raw_pg
 
@@ -26,7 +27,10 @@ def check_retention(client, raw, seed: int, rounds: int = 10) -> None:
         for cohort in COHORT_DEFINITIONS:
             q = query(start, end, where, resolution=resolution, periods=periods, cohort=cohort)
             answer = client.get(f"/data/retention/?{q}").get_json()
-            assert answer == ref.retention(raw, resolution, periods, start, end, where, cohort), q
+            expected = reference_cohorts.retention(
+                raw, resolution, periods, start, end, where, cohort
+            )
+            assert answer == expected, q
             answers.append(answer)
         differ += answers[0] != answers[1]
     assert differ  # the definitions were told apart
@@ -44,8 +48,8 @@ def check_last_30_days(client, raw) -> None:
     range_q = f"start={start}&end={end}"
     default = client.get(f"/data/retention/?{range_q}").get_json()
     in_range = client.get(f"/data/retention/?{range_q}&cohort=in_range").get_json()
-    assert default == ref.retention(raw, "weekly", 8, start, end)
-    assert in_range == ref.retention(raw, "weekly", 8, start, end, cohort="in_range")
+    assert default == reference_cohorts.retention(raw, "weekly", 8, start, end)
+    assert in_range == reference_cohorts.retention(raw, "weekly", 8, start, end, cohort="in_range")
     assert sum(c["size"] for c in default) == int((first_day >= start.toordinal()).sum())
     assert sum(c["size"] for c in in_range) == inside["user"].nunique()
     # The range's first cohort: everyone active in its first week with cohort=in_range, only
