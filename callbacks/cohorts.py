@@ -6,6 +6,7 @@ from dash import Input, Output, html
 from dash.exceptions import PreventUpdate
 
 from callbacks.guard import guarded
+from callbacks.series import partial_flags
 from callbacks.state import ViewState, from_store
 from data.events.params import DEFAULT_PERIODS
 from layouts import cohort_figures, figures, ids
@@ -18,13 +19,19 @@ _COHORT_RESOLUTION = {"daily": "weekly", "weekly": "weekly", "monthly": "monthly
 def retention_of(analytics, state: ViewState) -> tuple[str, list[dict]]:
     """(the cohorts' resolution, the cohorts) the retention card shows for the state."""
     resolution = _COHORT_RESOLUTION[state.resolution]
-    return resolution, analytics.retention(resolution, DEFAULT_PERIODS, state.filters())
+    return resolution, analytics.retention(
+        resolution, DEFAULT_PERIODS, state.filters(), state.cohort
+    )
 
 
-def lifecycle_of(analytics, state: ViewState) -> tuple[str, list[dict]]:
-    """(the periods' resolution, the rows) the lifecycle card shows for the state."""
+def lifecycle_of(analytics, state: ViewState) -> tuple[str, list[dict], list[bool]]:
+    """(the periods' resolution, the rows, which periods are partial) the lifecycle card shows
+    for the state."""
     resolution = _COHORT_RESOLUTION[state.resolution]
-    return resolution, analytics.lifecycle(resolution, state.filters())
+    filters = state.filters()
+    rows = analytics.lifecycle(resolution, filters)
+    dates = [row["date"] for row in rows]
+    return resolution, rows, partial_flags(analytics, filters, dates, resolution)
 
 
 def _near_state(state_data, near):
@@ -59,8 +66,11 @@ def register(app, analytics) -> None:
         resolution, cohorts = retention_of(analytics, state)
         word = cohort_figures.PERIOD_WORD[resolution]
         subtitle = (
-            f"Users by the {word} of their first view in the range: the share still watching "
-            f"each {word} after"
+            f"Users by the {word} of their first view ever (those who watched before the "
+            f"range are left out): the share still watching each {word} after"
+            if state.cohort == "first_ever"
+            else f"Users by the {word} of their first view in the range (whether or not they "
+            f"watched before): the share still watching each {word} after"
         )
         if len(cohorts) > cohort_figures.MAX_COHORTS_SHOWN:
             subtitle += (
@@ -81,10 +91,13 @@ def register(app, analytics) -> None:
     @guarded(_failed)
     def update_lifecycle(state_data, dark, _version, near):
         state = _near_state(state_data, near)
-        resolution, rows = lifecycle_of(analytics, state)
+        resolution, rows, partial = lifecycle_of(analytics, state)
         word = cohort_figures.PERIOD_WORD[resolution]
         subtitle = (
             f"Active users per {word}: new, back from the {word} before, back after a gap; "
             f"dormant: active the {word} before, not this one"
         )
-        return cohort_figures.lifecycle_figure(rows, resolution, bool(dark)), subtitle
+        if any(partial):
+            subtitle += f"; hatched: a {word} cut by the range or the data (partial)"
+        figure = cohort_figures.lifecycle_figure(rows, resolution, bool(dark), partial)
+        return figure, subtitle

@@ -12,7 +12,7 @@ from dash.exceptions import PreventUpdate
 from callbacks import csv_export
 from callbacks.cohorts import lifecycle_of, retention_of
 from callbacks.guard import guarded
-from callbacks.series import chart_series
+from callbacks.series import chart_series, partial_flags
 from callbacks.state import ViewState, from_store
 from callbacks.top10 import top10_of
 from data.events.params import InvalidParameter
@@ -64,6 +64,8 @@ def title_table(analytics, state: ViewState) -> tuple[list[str], list[list]]:
     except TitleNotFound as exc:
         raise InvalidParameter(str(exc)) from None
     header = ["date", "views", "unique_viewers", "minutes_watched", "hours_watched"]
+    dates = [row["date"] for row in answer["timeseries"]]
+    partial = partial_flags(analytics, state.filters(), dates, state.resolution)
     rows = [
         [
             row["date"],
@@ -71,10 +73,11 @@ def title_table(analytics, state: ViewState) -> tuple[list[str], list[list]]:
             row["unique_viewers"],
             row["minutes_watched"],
             round(row["minutes_watched"] / 60, 2),
+            str(flag).lower(),
         ]
-        for row in answer["timeseries"]
+        for row, flag in zip(answer["timeseries"], partial, strict=True)
     ]
-    return header, rows
+    return [*header, "partial_period"], rows
 
 
 def retention_table(analytics, state: ViewState) -> tuple[list[str], list[list]]:
@@ -89,9 +92,13 @@ def retention_table(analytics, state: ViewState) -> tuple[list[str], list[list]]
 
 
 def lifecycle_table(analytics, state: ViewState) -> tuple[list[str], list[list]]:
-    header = ["date", "new", "returning", "resurrecting", "dormant"]
-    _, rows = lifecycle_of(analytics, state)
-    return header, [[row[key] for key in header] for row in rows]
+    """The lifecycle per period, and whether the period is partial (as the time cards')."""
+    states = ["new", "returning", "resurrecting", "dormant"]
+    _, rows, partial = lifecycle_of(analytics, state)
+    return ["date", *states, "partial_period"], [
+        [row["date"], *(row[key] for key in states), str(flag).lower()]
+        for row, flag in zip(rows, partial, strict=True)
+    ]
 
 
 def _title_stem(state: ViewState) -> str:

@@ -32,6 +32,7 @@ _CONTROLS = {
     "level": (ids.TOPLIST_LEVEL, "value"),
     "week": (ids.TOP10_WEEK, "value"),
     "top10": (ids.TOP10_TYPE, "value"),
+    "cohort": (ids.RETENTION_COHORT, "value"),
 }
 _ZOOMABLE = (ids.UNIQUE_USERS_GRAPH, ids.MINUTES_WATCHED_GRAPH)
 

@@ -10,7 +10,8 @@ from callbacks.state import ViewState
 from data.events.comparison import previous_filters
 from data.events.params import Filters, InvalidParameter
 from data.events.periods import last_day_of_period
-from layouts.timeseries import Line, Previous, no_data_periods, partial_periods
+from layouts.period_marks import no_data_periods, partial_periods
+from layouts.timeseries import Line, Previous
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,17 @@ def _previous(analytics, state: ViewState, metric: str, dates: list[str], filter
     return Previous(values, ranges, label)
 
 
+def partial_flags(analytics, filters: Filters, dates: list[str], resolution: str) -> list[bool]:
+    """Which of a chart's periods are partial: cut by the range or by the data's first or last
+    day (a day never is). Every chart over periods marks them by this one rule."""
+    if resolution == "daily":
+        return [False] * len(dates)
+    first, last = analytics.date_bounds() or (None, None)
+    start = max(filter(None, (filters.start, first)), default=None)
+    end = min(filter(None, (filters.end, last)), default=None)
+    return partial_periods(dates, resolution, start, end)
+
+
 def chart_series(analytics, state: ViewState, metric: str, with_previous: bool = True):
     """The card's ChartSeries for `metric` under the view state (with the previous period
     when the state compares and `with_previous`)."""
@@ -91,13 +103,7 @@ def chart_series(analytics, state: ViewState, metric: str, with_previous: bool =
         # events start later (as the KPI cards' range does).
         filters = replace(filters, start=filters.start or first, end=filters.end or last)
     dates, lines = _lines(analytics, state, metric, filters)
-    start = max(filter(None, (filters.start, first)), default=None)
-    end = min(filter(None, (filters.end, last)), default=None)
-    partial = (
-        [False] * len(dates)
-        if state.resolution == "daily"
-        else partial_periods(dates, state.resolution, start, end)
-    )
+    partial = partial_flags(analytics, filters, dates, state.resolution)
     previous = None
     if comparing and dates and filters.start <= filters.end:
         previous = _previous(analytics, state, metric, dates, filters, bounds)

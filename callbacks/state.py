@@ -6,23 +6,33 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from urllib.parse import parse_qs, urlencode
 
-from data.events.catalog import METRIC_NAMES
+from callbacks.state_checks import (
+    checked_breakdown,
+    checked_compare,
+    checked_dates,
+    checked_metric,
+    checked_num,
+    checked_pick,
+    checked_top10,
+    checked_values,
+    checked_week,
+)
 from data.events.params import (
+    DEFAULT_COHORT,
     Filters,
     InvalidParameter,
     check_order,
-    parse_breakdown,
+    parse_cohort,
     parse_compare,
     parse_date,
     parse_filters,
-    parse_num,
     parse_resolution,
     parse_sessiontype,
     shown,
 )
 from data.events.periods import DEFAULT_RESOLUTION
 from data.events.series import DEFAULT_LEVEL
-from data.events.title_params import parse_level, parse_week
+from data.events.title_params import parse_level
 from data.events.title_params import parse_title_or_series as _title_or_series
 from layouts.options import (
     BREAKDOWN_NONE,
@@ -34,18 +44,15 @@ from layouts.options import (
     LATEST_WEEK,
     RESOLUTION_VALUES,
     SESSIONTYPE_VALUES,
-    TOP10_TYPES,
-    TOPLIST_MAX,
-    TOPLIST_MIN,
     pick_of,
-    picked,
 )
 
 # Query parameter names: those of the /data routes where they mean the same, in URL order.
 # chart1 and chart2 are the two time-series cards' metrics; compare=previous adds the previous
 # period (as /data/kpis/?compare=previous does). level is the toplist's (as /data/toplist/);
 # week and top10 the Top 10 panel's week and content type (/data/top10/'s week, sessiontype);
-# title or series opens that title's or show's own view (as /data/title/ names them).
+# cohort is the retention card's (/data/retention/?cohort=); title or series opens that
+# title's or show's own view (as /data/title/ names them).
 QUERY_KEYS = (
     "resolution",
     "num",
@@ -60,6 +67,7 @@ QUERY_KEYS = (
     "level",
     "week",
     "top10",
+    "cohort",
     "title",
     "series",
 )
@@ -86,6 +94,7 @@ class ViewState:
     level: str = DEFAULT_LEVEL  # the toplist's: title, season or series
     week: str | None = None  # the Top 10's week, its Monday 'YYYY-MM-DD'; None: the latest
     top10: str = DEFAULT_TOP10_TYPE  # the Top 10's content type: MOVIE or SERIES
+    cohort: str = DEFAULT_COHORT  # retention's: first view ever, or in the range
     title: str | None = None  # the title whose own view is open (or, with series, the show)
     series: str | None = None
 
@@ -140,80 +149,11 @@ class ViewState:
             self.level,
             self.week or LATEST_WEEK,
             self.top10,
+            self.cohort,
         )
 
 
 _DEFAULTS = asdict(ViewState())
-
-
-def _checked_num(value: object) -> int:
-    """A toplist length the slider can show: parse_num's rules, narrowed to 1..50."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # the slider's direct input may send 12.0
-    number = parse_num(value)
-    if not TOPLIST_MIN <= number <= TOPLIST_MAX:
-        raise InvalidParameter(
-            f"num must be an integer from {TOPLIST_MIN} to {TOPLIST_MAX} on the dashboard, "
-            f"got {number}"
-        )
-    return number
-
-
-def _checked_dates(start: object, end: object) -> tuple[str | None, str | None]:
-    start_date = None if start in (None, "") else parse_date(start, "start")
-    end_date = None if end in (None, "") else parse_date(end, "end")
-    check_order(start_date, end_date)
-    return (
-        start_date.isoformat() if start_date else None,
-        end_date.isoformat() if end_date else None,
-    )
-
-
-def _checked_values(name: str, values: object) -> tuple[str, ...]:
-    """A multi-select's values, checked like the /data routes' repeatable filter."""
-    if values is None:
-        return ()
-    if not isinstance(values, list | tuple):
-        raise InvalidParameter(f"{name} must be a list of values, got {shown(values)}")
-    chosen = parse_filters({name: list(values)}).values(name) or frozenset()
-    return tuple(sorted(chosen))
-
-
-def _checked_metric(name: str, value: object) -> str:
-    if not isinstance(value, str) or value not in METRIC_NAMES:
-        raise InvalidParameter(
-            f"{name} must be one of {', '.join(METRIC_NAMES)}, got {shown(value)}"
-        )
-    return value
-
-
-def _checked_breakdown(value: object) -> str | None:
-    return None if value == BREAKDOWN_NONE else parse_breakdown(value)
-
-
-def _checked_week(value: object) -> str | None:
-    if value in (None, "", LATEST_WEEK):
-        return None
-    return parse_week(value).isoformat()
-
-
-def _checked_top10(value: object) -> str:
-    if isinstance(value, str) and value in TOP10_TYPES:
-        return value
-    raise InvalidParameter(f"top10 must be one of {', '.join(TOP10_TYPES)}, got {shown(value)}")
-
-
-def _checked_pick(value: object) -> tuple[str | None, str | None]:
-    """(title, series) of the title picker's value ('title:...' or 'series:...'; None)."""
-    if value in (None, ""):
-        return None, None
-    try:
-        kind, name = picked(value)
-    except ValueError:
-        raise InvalidParameter(
-            f"the title choice must be title:<name> or series:<name>, got {shown(value)}"
-        ) from None
-    return _title_or_series({kind: name})
 
 
 def from_controls(  # noqa: PLR0913 - one argument per control, in the page's order
@@ -231,6 +171,7 @@ def from_controls(  # noqa: PLR0913 - one argument per control, in the page's or
     level=DEFAULT_LEVEL,
     week=LATEST_WEEK,
     top10=DEFAULT_TOP10_TYPE,
+    cohort=DEFAULT_COHORT,
     pick=None,
 ) -> ViewState:
     """Strictly check the controls' values (a forged request may send anything)."""
@@ -242,32 +183,27 @@ def from_controls(  # noqa: PLR0913 - one argument per control, in the page's or
         raise InvalidParameter(
             f"sessiontype must be one of all, MOVIE, SERIES, got {shown(sessiontype)}"
         )
-    start_iso, end_iso = _checked_dates(start, end)
-    title, series = _checked_pick(pick)
+    start_iso, end_iso = checked_dates(start, end)
+    title, series = checked_pick(pick)
     return ViewState(
         resolution=resolution,
-        num=_checked_num(num),
+        num=checked_num(num),
         start=start_iso,
         end=end_iso,
         sessiontype=None if sessiontype == "all" else sessiontype,
-        device=_checked_values("device", device),
-        market=_checked_values("market", market),
-        breakdown=_checked_breakdown(breakdown),
-        chart1=_checked_metric("chart1", chart1),
-        chart2=_checked_metric("chart2", chart2),
-        compare=_checked_compare(compare),
+        device=checked_values("device", device),
+        market=checked_values("market", market),
+        breakdown=checked_breakdown(breakdown),
+        chart1=checked_metric("chart1", chart1),
+        chart2=checked_metric("chart2", chart2),
+        compare=checked_compare(compare),
         level=parse_level(level),
-        week=_checked_week(week),
-        top10=_checked_top10(top10),
+        week=checked_week(week),
+        top10=checked_top10(top10),
+        cohort=parse_cohort(cohort),
         title=title,
         series=series,
     )
-
-
-def _checked_compare(value: object) -> bool:
-    if not isinstance(value, bool):
-        raise InvalidParameter(f"compare must be true or false, got {shown(value)}")
-    return value
 
 
 def from_store(data: object) -> ViewState:
@@ -290,6 +226,7 @@ def from_store(data: object) -> ViewState:
         data.get("level", DEFAULT_LEVEL),
         data.get("week") or LATEST_WEEK,
         data.get("top10", DEFAULT_TOP10_TYPE),
+        data.get("cohort", DEFAULT_COHORT),
         _stored_pick(data.get("title"), data.get("series")),
     )
 
@@ -329,7 +266,7 @@ def from_query(search: object) -> tuple[ViewState, list[str]]:
             notices.append(f"{exc}; using the default instead.")
 
     attempt("resolution", parse_resolution)
-    attempt("num", _checked_num)
+    attempt("num", checked_num)
     attempt("start", lambda v: None if v == "" else parse_date(v, "start").isoformat())
     attempt("end", lambda v: None if v == "" else parse_date(v, "end").isoformat())
     # "all" is what the type filter calls "no filter"; the /data routes leave the key out instead.
@@ -337,14 +274,15 @@ def from_query(search: object) -> tuple[ViewState, list[str]]:
     for name in FILTER_DIMENSIONS:
         if name in lists:
             params[name] = lists[name]
-            attempt(name, lambda v, name=name: _checked_values(name, v))
-    attempt("breakdown", _checked_breakdown)
-    attempt("chart1", lambda v: _checked_metric("chart1", v))
-    attempt("chart2", lambda v: _checked_metric("chart2", v))
+            attempt(name, lambda v, name=name: checked_values(name, v))
+    attempt("breakdown", checked_breakdown)
+    attempt("chart1", lambda v: checked_metric("chart1", v))
+    attempt("chart2", lambda v: checked_metric("chart2", v))
     attempt("compare", _compare_in_url)
     attempt("level", parse_level)
-    attempt("week", _checked_week)
-    attempt("top10", lambda v: _checked_top10(v.upper() if isinstance(v, str) else v))
+    attempt("week", checked_week)
+    attempt("top10", lambda v: checked_top10(v.upper() if isinstance(v, str) else v))
+    attempt("cohort", parse_cohort)
     if "title" in params or "series" in params:
         try:
             values["title"], values["series"] = _title_or_series(params)

@@ -9,6 +9,7 @@ from dash import ClientsideFunction, Input, Output, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.guard import guarded
+from callbacks.series import partial_flags
 from callbacks.state import ViewState, from_store
 from data.events.title_insights import TitleNotFound
 from layouts import ids, title_figures
@@ -89,8 +90,12 @@ def register(app, analytics) -> None:
         except TitleNotFound:
             return _without_figures(f"No events have the title {name!r}.", heading=name)
         dark = bool(dark)
+        dates = [row["date"] for row in answer["timeseries"]]
+        partial = partial_flags(analytics, state.filters(), dates, state.resolution)
         charts = {
-            "time": title_figures.time_figure(answer["timeseries"], state.resolution, dark),
+            "time": title_figures.time_figure(
+                answer["timeseries"], state.resolution, dark, partial
+            ),
             "completion": title_figures.completion_figure(answer["completion"]["histogram"], dark),
             "devices": title_figures.shares_figure(answer["devices"], "views", dark),
             "markets": title_figures.shares_figure(answer["markets"], "views", dark),
@@ -100,7 +105,7 @@ def register(app, analytics) -> None:
             "view_hidden": False,
             "kind": "Series" if state.series else "Title",
             "heading": name,
-            "body": title_body(answer["kpis"], charts, answer.get("seasons")),
+            "body": title_body(answer["kpis"], charts, answer.get("seasons"), any(partial)),
             "error": None,
         }
 

@@ -6,6 +6,7 @@ from dash import html
 
 from layouts.figures import axis, base_layout, message_figure, palette
 from layouts.period_axis import period_axis
+from layouts.period_marks import partial_bars, partial_notes
 
 PERIOD_WORD = {"daily": "day", "weekly": "week", "monthly": "month"}
 MAX_COHORTS_SHOWN = 16  # more rows than this no longer fit the card legibly (the CSV has all)
@@ -74,26 +75,33 @@ def retention_table(cohorts: list[dict], resolution: str) -> list:
     ]
 
 
-def lifecycle_figure(rows: list[dict], resolution: str, dark: bool) -> dict:
-    """Stacked bars per period: new, returning and resurrecting users up, dormant down."""
+def lifecycle_figure(
+    rows: list[dict], resolution: str, dark: bool, partial: list[bool] | None = None
+) -> dict:
+    """Stacked bars per period: new, returning and resurrecting users up, dormant down; the
+    bars of a `partial` period (cut by the range or the data) hatched, and said so on hover."""
     if not rows or not any(row[key] for row in rows for key, _, _ in LIFECYCLE_GROUPS):
         return message_figure("No users in this range", dark)
     colors = palette(dark)
     dates = [row["date"] for row in rows]
-    traces = []
+    partial = partial if partial and len(partial) == len(rows) else [False] * len(rows)
+    groups = []
     for key, label, color in LIFECYCLE_GROUPS:
         sign = -1 if key == "dormant" else 1
-        traces.append(
-            {
-                "type": "bar",
-                "x": dates,
-                "y": [sign * row[key] for row in rows],
-                "customdata": [row[key] for row in rows],
-                "name": label,
-                "marker": {"color": colors[color], "cornerradius": 2},
-                "hovertemplate": f"{label}: %{{customdata:,}}<extra></extra>",
-            }
-        )
+        trace = {
+            "type": "bar",
+            "x": dates,
+            "y": [sign * row[key] for row in rows],
+            "customdata": [row[key] for row in rows],
+            "text": partial_notes(partial),
+            "textposition": "none",  # the note is for the hover, not drawn on the bar
+            "name": label,
+            "marker": {"color": colors[color], "cornerradius": 2},
+            "hovertemplate": f"{label}: %{{customdata:,}}%{{text}}<extra></extra>",
+        }
+        groups.append(partial_bars(trace, partial))
+    # The whole periods' bars first, then the partial ones: each stacks in the groups' order.
+    traces = [group[0] for group in groups] + [part for group in groups for part in group[1:]]
     layout = base_layout(
         dark,
         barmode="relative",

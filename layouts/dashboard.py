@@ -8,7 +8,8 @@ from dash import dcc, html
 from data.events.periods import DEFAULT_RESOLUTION
 from data.events.series import DEFAULT_LEVEL
 from layouts import components, ids
-from layouts.components import chart_card, csv_button, kpi_card, select, stale_while_loading
+from layouts.audience import audience
+from layouts.components import chart_card, kpi_card, select, stale_while_loading
 from layouts.options import (
     BREAKDOWN_NONE,
     BREAKDOWN_OPTIONS,
@@ -336,51 +337,6 @@ def charts() -> html.Div:
                 className="g-3 mt-0",
             ),
         ]
-    )
-
-
-def audience() -> dbc.Row:
-    """Retention of the users' cohorts and their lifecycle, side by side on wide screens."""
-    return dbc.Row(
-        [
-            dbc.Col(
-                dbc.Card(
-                    [
-                        html.Div(
-                            [
-                                html.Div(
-                                    [
-                                        html.H2("Retention", className="rb-card-title"),
-                                        html.P(id=ids.RETENTION_SUBTITLE, className="rb-card-sub"),
-                                    ],
-                                    className="me-auto",
-                                ),
-                                csv_button(
-                                    ids.RETENTION_CSV_BUTTON, ids.RETENTION_DOWNLOAD, "retention"
-                                ),
-                            ],
-                            className="rb-card-header",
-                        ),
-                        stale_while_loading(html.Div(id=ids.RETENTION_TABLE)),
-                    ],
-                    className="rb-card rb-chart h-100",
-                ),
-                lg=6,
-            ),
-            dbc.Col(
-                chart_card(
-                    "Lifecycle",
-                    "",
-                    ids.LIFECYCLE_GRAPH,
-                    ids.LIFECYCLE_CSV_BUTTON,
-                    ids.LIFECYCLE_DOWNLOAD,
-                    height="360px",
-                    subtitle_id=ids.LIFECYCLE_SUBTITLE,
-                ),
-                lg=6,
-            ),
-        ],
-        className="g-3",
     )
 
 

@@ -121,6 +121,7 @@ RETENTION_TABLE = "retention-table"  # a heatmap as a table
 RETENTION_CSV_BUTTON = "retention-csv-button"
 RETENTION_DOWNLOAD = "retention-download"
 RETENTION_SUBTITLE = "retention-subtitle"
+RETENTION_COHORT = "retention-cohort"  # a user's cohort: first view ever, or in the range
 LIFECYCLE_GRAPH = "lifecycle-graph"
 LIFECYCLE_CSV_BUTTON = "lifecycle-csv-button"
 LIFECYCLE_DOWNLOAD = "lifecycle-download"

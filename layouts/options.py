@@ -1,6 +1,7 @@
 """The dashboard controls' choices and defaults, shared by the layout and the callbacks' checks."""
 
 from data.events.catalog import DIMENSIONS, METRICS
+from data.events.params import COHORT_DEFINITIONS
 from data.events.periods import RESOLUTIONS
 
 RESOLUTION_OPTIONS = [{"label": value.capitalize(), "value": value} for value in RESOLUTIONS]
@@ -66,6 +67,10 @@ TOP10_TYPE_OPTIONS = [{"label": "Movies", "value": "MOVIE"}, {"label": "Series",
 TOP10_TYPES = tuple(o["value"] for o in TOP10_TYPE_OPTIONS)
 DEFAULT_TOP10_TYPE = "MOVIE"
 LATEST_WEEK = "latest"
+
+# Retention's cohort definition (/data/retention/?cohort=), one button each.
+COHORT_LABELS = {"first_ever": "First view ever", "in_range": "First view in range"}
+COHORT_OPTIONS = [{"label": COHORT_LABELS[name], "value": name} for name in COHORT_DEFINITIONS]
 
 # The title picker's values name a title or a show: "title:<name>" or "series:<name>".
 PICK_KINDS = ("title", "series")

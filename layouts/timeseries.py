@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
-from data.events.periods import last_day_of_period
 from layouts.figures import EMPTY_MESSAGE, alpha, axis, base_layout, message_figure, palette
 from layouts.period_axis import AXIS_TITLE, period_axis, period_range, period_ticks
+from layouts.period_marks import partial_notes, partial_points
 from layouts.plot_text import plot_text
 
 # Group colours, the same per value on every chart; each theme has its own shade of each hue.
@@ -46,32 +45,6 @@ class Previous:
     values: list
     dates: list[str]  # the days each value is over, for the hover
     label: str  # e.g. "Previous period (2025-10-01 – 2025-10-17)"
-
-
-def _spans(dates: list[str], resolution: str) -> list[tuple[dt.date, dt.date]]:
-    """(first, last) day of each period labelled by its first day."""
-    starts = [dt.date.fromisoformat(date) for date in dates]
-    return [(start, last_day_of_period(start, resolution)) for start in starts]
-
-
-def partial_periods(
-    dates: list[str], resolution: str, first: dt.date | None, last: dt.date | None
-) -> list[bool]:
-    """Which periods the shown days cover only in part (a week cut by the range or the data)."""
-    return [
-        bool((first and start < first) or (last and end > last))
-        for start, end in _spans(dates, resolution)
-    ]
-
-
-def no_data_periods(
-    dates: list[str], resolution: str, first: dt.date | None, last: dt.date | None
-) -> list[bool]:
-    """Which periods lie wholly before the data's first or after its last event."""
-    return [
-        bool((first and end < first) or (last and start > last))
-        for start, end in _spans(dates, resolution)
-    ]
 
 
 def _scale(metric: str, lines: list[Line]) -> tuple[float, str, str]:
@@ -184,7 +157,7 @@ def timeseries_figure(
     divisor, unit, y_title = _scale(metric, lines)
     value = _value_format(metric, unit)
     thin = count > 60
-    partial_note = ["  <i>(partial period)</i>" if flag else "" for flag in partial]
+    partial_note = partial_notes(partial)
     traces = []
     for line in lines:
         color = _color(line, metric, theme, colors)
@@ -198,12 +171,7 @@ def timeseries_figure(
             "name": y_title if single else plot_text(line.name),
             "text": partial_note,
             "line": {"color": color, "width": 1.6 if thin else 2.2},
-            "marker": {
-                "color": color,
-                "size": [8 if flag else 6 for flag in partial],
-                "symbol": ["circle-open" if flag else "circle" for flag in partial],
-                "line": {"width": 2, "color": color},
-            },
+            "marker": partial_points(color, partial),
             "hovertemplate": f"{'' if single else '%{fullData.name}: '}<b>{value}</b>"
             "%{text}<extra></extra>",
             "connectgaps": False,

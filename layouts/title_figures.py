@@ -3,24 +3,32 @@
 from __future__ import annotations
 
 from layouts.figures import EMPTY_MESSAGE, alpha, axis, base_layout, message_figure, palette
-from layouts.period_axis import period_axis
+from layouts.period_axis import AXIS_TITLE, period_axis
+from layouts.period_marks import partial_bars, partial_notes
 from layouts.plot_text import plot_text
 
 
-def time_figure(rows: list[dict], resolution: str, dark: bool) -> dict:
-    """Unique viewers per period as bars, hours watched as a line on a second axis."""
+def time_figure(
+    rows: list[dict], resolution: str, dark: bool, partial: list[bool] | None = None
+) -> dict:
+    """Unique viewers per period as bars, hours watched as a line on a second axis; a
+    `partial` period's bar (cut by the range or the data) hatched, and said so on hover."""
     if not rows or not any(row["views"] for row in rows):
         return message_figure(EMPTY_MESSAGE, dark)
     colors = palette(dark)
     dates = [row["date"] for row in rows]
+    partial = partial if partial and len(partial) == len(rows) else [False] * len(rows)
     hours = [round((row["minutes_watched"] or 0) / 60, 2) for row in rows]
+    notes = partial_notes(partial)
     bars = {
         "type": "bar",
         "x": dates,
         "y": [row["unique_viewers"] for row in rows],
+        "text": notes,
+        "textposition": "none",  # the note is for the hover, not drawn on the bar
         "name": "Unique viewers",
         "marker": {"color": alpha(colors["users"], 0.75), "cornerradius": 3},
-        "hovertemplate": "%{y:,} unique viewers<extra></extra>",
+        "hovertemplate": "%{y:,} unique viewers%{text}<extra></extra>",
     }
     line = {
         "type": "scatter",
@@ -29,10 +37,12 @@ def time_figure(rows: list[dict], resolution: str, dark: bool) -> dict:
         "y": hours,
         "yaxis": "y2",
         "name": "Hours watched",
+        "text": notes,
         "line": {"color": colors["minutes"], "width": 2},
         "marker": {"size": 5},
-        "hovertemplate": "%{y:,.1f} hours watched<extra></extra>",
+        "hovertemplate": "%{y:,.1f} h watched%{text}<extra></extra>",
     }
+    title_font = {"color": colors["muted"]}
     layout = base_layout(
         dark,
         hovermode="x unified",
@@ -40,20 +50,36 @@ def time_figure(rows: list[dict], resolution: str, dark: bool) -> dict:
         legend={"orientation": "h", "y": 1.12, "x": 0, "font": {"color": colors["muted"]}},
         margin={"l": 8, "r": 8, "t": 28, "b": 8},
         bargap=0.25,
-        xaxis=axis(colors, **period_axis(dates, resolution), fixedrange=True),
-        yaxis=axis(colors, tickformat=",d", rangemode="tozero", fixedrange=True),
+        xaxis=axis(
+            colors,
+            **period_axis(dates, resolution),
+            title={"text": AXIS_TITLE[resolution], "font": title_font},
+            # The first period's label carries the year: it may reach into the margin rather
+            # than be hidden (which left ticks without any year).
+            ticklabeloverflow="allow",
+            fixedrange=True,
+        ),
+        yaxis=axis(
+            colors,
+            title={"text": "Unique viewers", "font": title_font},
+            tickformat=",d",
+            rangemode="tozero",
+            fixedrange=True,
+        ),
         yaxis2=axis(
             colors,
+            title={"text": "Hours watched", "font": title_font},
             overlaying="y",
             side="right",
             showgrid=False,
             rangemode="tozero",
             tickformat=",.0f",
+            ticksuffix=" h",
             tickmode="auto",  # round hours, not ticks placed on the viewers' grid lines
             fixedrange=True,
         ),
     )
-    return {"data": [bars, line], "layout": layout}
+    return {"data": [*partial_bars(bars, partial), line], "layout": layout}
 
 
 def completion_figure(histogram: list[dict], dark: bool) -> dict:

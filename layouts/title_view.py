@@ -72,9 +72,14 @@ def title_view() -> html.Div:
     )
 
 
-def title_body(numbers: dict, figures: dict, seasons: list[dict] | None) -> list:
+def title_body(
+    numbers: dict, figures: dict, seasons: list[dict] | None, partial: bool = False
+) -> list:
     """The open title's numbers, charts (figures: time, completion, devices, markets) and, for
-    a show, its episodes."""
+    a show, its episodes; `partial`: the time chart marks a partial period."""
+    time_note = "Unique viewers (bars) and hours watched (line) per period"
+    if partial:
+        time_note += "; hatched: a period cut by the range or the data (partial)"
     return [
         html.Div(title_kpis(numbers), id=ids.TITLE_KPIS, className="rb-title-kpis"),
         dbc.Row(
@@ -82,7 +87,7 @@ def title_body(numbers: dict, figures: dict, seasons: list[dict] | None) -> list
                 dbc.Col(
                     _graph_card(
                         "Viewers and watch time",
-                        "Unique viewers (bars) and hours watched (line) per period",
+                        time_note,
                         ids.TITLE_TIME_GRAPH,
                         figures["time"],
                     ),

@@ -12,6 +12,7 @@ from data.events.catalog import METRIC_NAMES
 from data.events.params import (
     DEFAULT_LIFECYCLE_RESOLUTION,
     parse_breakdown,
+    parse_cohort,
     parse_cohort_resolution,
     parse_compare,
     parse_dates,
@@ -104,11 +105,13 @@ def dimensions():
 
 @bp.route("/retention/", methods=_ROUTED, strict_slashes=False)
 def retention():
-    """Users by the period first seen: ?resolution=weekly|monthly, periods=1..52 (8), filters."""
+    """Users by the period first seen: ?resolution=weekly|monthly, periods=1..52 (8),
+    cohort=first_ever|in_range, filters."""
     resolution = parse_cohort_resolution(request.args.get("resolution"))
     periods = parse_periods(request.args.get("periods"))
+    cohort = parse_cohort(request.args.get("cohort"))
     filters = parse_filters(request.args)
-    return jsonify(services.analytics().retention(resolution, periods, filters))
+    return jsonify(services.analytics().retention(resolution, periods, filters, cohort))
 
 
 @bp.route("/lifecycle/", methods=_ROUTED, strict_slashes=False)

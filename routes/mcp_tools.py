@@ -7,37 +7,16 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any
 
 from dash.mcp import mcp_enabled
 
-from data.events.catalog import (
-    BREAKDOWN_LIMIT_MAX,
-    BREAKDOWN_LIMIT_MIN,
-    DEFAULT_BREAKDOWN_LIMIT,
-    DIMENSION_NAMES,
-    DIMENSIONS,
-    MAX_FILTER_VALUES,
-    MAX_VALUE_CHARS,
-    METRIC_NAMES,
-    METRICS,
-    NONE,
-    OTHER,
-    SESSIONTYPES,
-)
+from data.events.catalog import DIMENSION_NAMES, METRIC_NAMES
 from data.events.params import (
-    COHORT_RESOLUTIONS,
-    COMPARES,
-    DEFAULT_COHORT_RESOLUTION,
     DEFAULT_LIFECYCLE_RESOLUTION,
-    DEFAULT_NUM,
-    DEFAULT_PERIODS,
-    NUM_MAX,
-    NUM_MIN,
-    PERIODS_MAX,
-    PERIODS_MIN,
     InvalidParameter,
     parse_breakdown,
+    parse_cohort,
     parse_cohort_resolution,
     parse_compare,
     parse_dates,
@@ -48,103 +27,38 @@ from data.events.params import (
     parse_resolution,
     shown,
 )
-from data.events.periods import DEFAULT_RESOLUTION, RESOLUTIONS
-from data.events.series import DEFAULT_LEVEL, LEVELS
 from data.events.store import EventStoreUnreadable
 from data.events.title_insights import TitleNotFound
 from data.events.title_params import parse_level, parse_title_or_series, parse_top10
+from routes.mcp_params import (
+    BREAKDOWN,
+    COHORT,
+    COHORT_RESOLUTION,
+    COMPARE,
+    DATES,
+    DEVICES,
+    DOCS,
+    FILTERS,
+    LEVEL,
+    LIMIT,
+    METRIC,
+    NUM,
+    PERIODS,
+    RESOLUTION,
+    SESSIONTYPE,
+    TITLE,
+    WEEK,
+    Param,
+)
 from web import services
 
 log = logging.getLogger(__name__)
 
-_Param = inspect.Parameter
 Rows = list[dict[str, Any]]
 
 
 class ToolFailed(Exception):
     """An unexpected failure inside a tool; the agent sees only this short message."""
-
-
-def _optional(name: str, annotation: Any) -> _Param:
-    return _Param(name, _Param.KEYWORD_ONLY, default=None, annotation=annotation | None)
-
-
-def _required(name: str, annotation: Any) -> _Param:
-    return _Param(name, _Param.KEYWORD_ONLY, annotation=annotation)
-
-
-# The parameters, derived from the catalog; Dash turns their annotations into the JSON schema.
-_METRIC = _required("metric", Literal[METRIC_NAMES])
-_RESOLUTION = _optional("resolution", Literal[RESOLUTIONS])
-_BREAKDOWN = _required("breakdown", Literal[DIMENSION_NAMES])
-_LIMIT = _optional("limit", int)
-_NUM = _optional("num", int)
-_COMPARE = _optional("compare", Literal[COMPARES])
-_LEVEL = _optional("level", Literal[LEVELS])
-_TITLE = [_optional("title", str), _optional("series", str)]
-_WEEK = _optional("week", str)
-_SESSIONTYPE = _optional("sessiontype", Literal[SESSIONTYPES])
-_COHORT_RESOLUTION = _optional("resolution", Literal[COHORT_RESOLUTIONS])
-_PERIODS = _optional("periods", int)
-_DATES = [_optional("start", str), _optional("end", str)]
-_FILTERS = [
-    *_DATES,
-    *(
-        _optional(d.name, list[Literal[(*d.choices, NONE)]] if d.choices else list[str])
-        for d in DIMENSIONS
-    ),
-]
-
-
-def _dimension_doc(dimension) -> str:
-    if dimension.choices:
-        values = f"{', '.join(dimension.choices)} or {NONE} (no {dimension.name})"
-    else:
-        values = f"values as the dimensions tool lists them; {NONE} is an empty {dimension.name}"
-    return f"- {dimension.name}: {dimension.label}, a list of {values}; any of them matches."
-
-
-_DATES_DOC = "- start, end: event dates as YYYY-MM-DD, both inclusive; leave out for all."
-# Dash shows a tool's docstring as its description, and nothing per parameter for optional
-# ones ("Input is optional."), so each docstring describes every parameter it takes.
-_DOCS = {
-    "metric": "- metric (required): "
-    + "; ".join(f"{m.name} ({m.label}, in {m.unit})" for m in METRICS)
-    + ".",
-    "resolution": f"- resolution: {', '.join(RESOLUTIONS)} (default {DEFAULT_RESOLUTION}); "
-    "weeks start on Monday and are labelled by that Monday, months by their 1st.",
-    "breakdown": "- breakdown (required): the dimension to split by, "
-    f"{', '.join(DIMENSION_NAMES)}.",
-    "limit": f"- limit: groups shown before {OTHER}, {BREAKDOWN_LIMIT_MIN} to "
-    f"{BREAKDOWN_LIMIT_MAX} (default {DEFAULT_BREAKDOWN_LIMIT}).",
-    "compare": f"- compare: {' or '.join(COMPARES)} to add the previous range's numbers: the "
-    "same number of days just before start, or period to date when the range ends in an "
-    "unfinished week, month, quarter or year (as GET /data/kpis/?compare=previous).",
-    "num": f"- num: how many titles, {NUM_MIN} to {NUM_MAX} (default {DEFAULT_NUM}).",
-    "level": f"- level: {', '.join(LEVELS)} (default {DEFAULT_LEVEL}): SERIES rows roll up to "
-    '"Show: Season N" or "Show" (the title before its first ", "); movies stay titles.',
-    "title": "- title, series: exactly one of them, a title as the toplist names it or a "
-    "show's name (its SERIES events).",
-    "week": "- week: the week's Monday as YYYY-MM-DD (default: the data's last complete week).",
-    "sessiontype": "- sessiontype: MOVIE or SERIES (both ranked together when left out).",
-    "cohort_resolution": f"- resolution: {', '.join(COHORT_RESOLUTIONS)} "
-    f"(default {DEFAULT_COHORT_RESOLUTION}).",
-    "lifecycle_resolution": f"- resolution: {', '.join(RESOLUTIONS)} "
-    f"(default {DEFAULT_LIFECYCLE_RESOLUTION}).",
-    "periods": f"- periods: periods followed per cohort, {PERIODS_MIN} to {PERIODS_MAX} "
-    f"(default {DEFAULT_PERIODS}).",
-    "devices": "\n".join(_dimension_doc(d) for d in DIMENSIONS if d.name != "sessiontype"),
-    "other": OTHER,
-    "dates": _DATES_DOC,
-    "filters": "\n".join(
-        [
-            _DATES_DOC,
-            *(_dimension_doc(d) for d in DIMENSIONS),
-            f"Filters on different dimensions combine with AND; at most {MAX_FILTER_VALUES} "
-            f"values per dimension, {MAX_VALUE_CHARS} characters each. Leave a filter out for all.",
-        ]
-    ),
-}
 
 
 def _metric(value: object) -> str:
@@ -259,14 +173,17 @@ def _retention(args: dict) -> Rows:
     Parameters:
     {cohort_resolution}
     {periods}
+    {cohort}
     {filters}
 
-    Returns [{{"cohort": "YYYY-MM-DD", "size": N, "retained": [N0, N1, ...]}}, ...].
+    Returns [{{"cohort": "YYYY-MM-DD", "size": N, "retained": [N0, N1, ...]}}, ...]: retained[k]
+    counts the cohort's users with a matching event in period cohort + k within start..end.
     """
     resolution = parse_cohort_resolution(args.get("resolution"))
     periods = parse_periods(args.get("periods"))
+    cohort = parse_cohort(args.get("cohort"))
     filters = parse_filters(args)
-    return services.analytics().retention(resolution, periods, filters)
+    return services.analytics().retention(resolution, periods, filters, cohort)
 
 
 def _lifecycle(args: dict) -> Rows:
@@ -312,7 +229,7 @@ def _dimensions(args: dict) -> dict[str, Any]:
     return services.analytics().dimensions(start, end)
 
 
-def _tool(name: str, compute: Callable[[dict], Any], params: list[_Param], returns: Any):
+def _tool(name: str, compute: Callable[[dict], Any], params: list[Param], returns: Any):
     """Register compute as the MCP tool `name` taking `params` (keywords only)."""
     allowed = [p.name for p in params]
 
@@ -333,24 +250,21 @@ def _tool(name: str, compute: Callable[[dict], Any], params: list[_Param], retur
             raise ToolFailed("internal server error; the problem has been logged") from None
 
     tool.__name__ = tool.__qualname__ = name
-    tool.__doc__ = inspect.cleandoc(compute.__doc__ or "").format(**_DOCS)
+    tool.__doc__ = inspect.cleandoc(compute.__doc__ or "").format(**DOCS)
     tool.__signature__ = inspect.Signature(params, return_annotation=returns)
     tool.__annotations__ = {**{p.name: p.annotation for p in params}, "return": returns}
     return mcp_enabled(tool, name=name, expose_docstring=True)
 
 
-timeseries = _tool("timeseries", _timeseries, [_METRIC, _RESOLUTION, *_FILTERS], Rows)
-breakdown = _tool(
-    "breakdown", _breakdown, [_METRIC, _BREAKDOWN, _LIMIT, _RESOLUTION, *_FILTERS], Rows
-)
-toplist = _tool("toplist", _toplist, [_NUM, _LEVEL, *_FILTERS], Rows)
-kpis = _tool("kpis", _kpis, [*_FILTERS, _COMPARE], dict[str, Any])
-dimensions = _tool("dimensions", _dimensions, _DATES, dict[str, Any])
-title = _tool("title", _title, [*_TITLE, _RESOLUTION, *_FILTERS], dict[str, Any])
-_DEVICES = [p for p in _FILTERS if p.name not in ("start", "end", "sessiontype")]
-top10 = _tool("top10", _top10, [_WEEK, _SESSIONTYPE, *_DEVICES], Rows)
-retention = _tool("retention", _retention, [_COHORT_RESOLUTION, _PERIODS, *_FILTERS], Rows)
-lifecycle = _tool("lifecycle", _lifecycle, [_RESOLUTION, *_FILTERS], Rows)
+timeseries = _tool("timeseries", _timeseries, [METRIC, RESOLUTION, *FILTERS], Rows)
+breakdown = _tool("breakdown", _breakdown, [METRIC, BREAKDOWN, LIMIT, RESOLUTION, *FILTERS], Rows)
+toplist = _tool("toplist", _toplist, [NUM, LEVEL, *FILTERS], Rows)
+kpis = _tool("kpis", _kpis, [*FILTERS, COMPARE], dict[str, Any])
+dimensions = _tool("dimensions", _dimensions, DATES, dict[str, Any])
+title = _tool("title", _title, [*TITLE, RESOLUTION, *FILTERS], dict[str, Any])
+top10 = _tool("top10", _top10, [WEEK, SESSIONTYPE, *DEVICES], Rows)
+retention = _tool("retention", _retention, [COHORT_RESOLUTION, PERIODS, COHORT, *FILTERS], Rows)
+lifecycle = _tool("lifecycle", _lifecycle, [RESOLUTION, *FILTERS], Rows)
 TOOL_NAMES = tuple(
     tool.__name__
     for tool in (

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from data.events.cohorts import LIFECYCLE_STATES
 from data.events.params import (
+    COHORT_DEFINITIONS,
     COHORT_RESOLUTIONS,
+    DEFAULT_COHORT,
     DEFAULT_COHORT_RESOLUTION,
     DEFAULT_LIFECYCLE_RESOLUTION,
     DEFAULT_PERIODS,
@@ -22,7 +24,8 @@ _COHORT = {
         "cohort": {
             "type": "string",
             "format": "date",
-            "description": "The first day of the period the cohort's users were first seen in.",
+            "description": "The first day of the period the cohort's users were first seen in "
+            "(ever, or in the range: see cohort).",
         },
         "size": {**_COUNT, "description": "The cohort's users (retained[0])."},
         "retained": {
@@ -40,11 +43,13 @@ _RETENTION = {
         "operationId": "retention",
         "summary": "Users by the period of their first matching event, and who came back.",
         "description": (
-            "A user's cohort is the period of their first matching event in the filtered data "
-            "(dimension filters and start..end); a period cut by start or end counts only its "
-            "days inside. The last period is that of end (never past the data's last day), or "
-            "of the last matching event when end is left out. Users are distinct non-empty "
-            "userid values."
+            "A user's cohort is the period of their first matching event (one that passes the "
+            "dimension filters): ever, by default, so that a user first seen before start is "
+            "in no cohort, or in start..end with cohort=in_range. retained[k] counts the "
+            "cohort's matching events in start..end only: a period cut by start or end counts "
+            "only its days inside. The last period is that of end (never past the data's last "
+            "day), or of the last matching event when end is left out. Users are distinct "
+            "non-empty userid values."
         ),
         "tags": ["data"],
         "parameters": [
@@ -69,6 +74,18 @@ _RETENTION = {
                     "default": DEFAULT_PERIODS,
                 },
             },
+            {
+                "name": "cohort",
+                "in": "query",
+                "description": "What a user's cohort is: "
+                + "; ".join(f"{name}, {meaning}" for name, meaning in COHORT_DEFINITIONS.items())
+                + ".",
+                "schema": {
+                    "type": "string",
+                    "enum": list(COHORT_DEFINITIONS),
+                    "default": DEFAULT_COHORT,
+                },
+            },
             *FILTER_PARAMETERS,
         ],
         "responses": {
@@ -76,7 +93,7 @@ _RETENTION = {
                 {"type": "array", "items": _COHORT},
                 "One entry per cohort with at least one user, oldest first.",
             ),
-            "400": error("Bad resolution, periods, date, range or filter."),
+            "400": error("Bad resolution, periods, cohort, date, range or filter."),
             "429": RATE_LIMITED,
         },
     }

@@ -38,9 +38,13 @@ def _first(rows: pd.DataFrame, resolution: str) -> dict:
     return {user: ref._period(int(day), resolution) for user, day in firsts.items()}
 
 
-def retention(raw, resolution="weekly", periods=8, start=None, end=None, where=None) -> list:
-    """[{"cohort", "size", "retained"}]: users by the period of their first matching event on
-    start..end (within the data), and how many of them were active k periods later."""
+def retention(
+    raw, resolution="weekly", periods=8, start=None, end=None, where=None, cohort="first_ever"
+) -> list:
+    """[{"cohort", "size", "retained"}]: users by the period of their first matching event,
+    and how many of them were active on start..end (within the data) k periods later. Their
+    first ever (cohort="first_ever": whoever had a matching event before start is in no
+    cohort), or their first on start..end (cohort="in_range")."""
     ev = ref.prepare(raw)
     if ev.empty:
         return []
@@ -55,12 +59,16 @@ def retention(raw, resolution="weekly", periods=8, start=None, end=None, where=N
     # The last period: end's (within the data), else the last matching event's.
     last = ref._period(hi if end else int(rows["day"].max()), resolution)
     active, first = _active(rows, resolution), _first(rows, resolution)
+    if cohort == "first_ever" and lo > first_day:
+        before = ref._select(ev, None, dt.date.fromordinal(lo - 1), where)
+        seen = set(before["user"].dropna())
+        first = {user: period for user, period in first.items() if user not in seen}
     out = []
-    for cohort in sorted(set(first.values())):
-        members = {u for u, p in first.items() if p == cohort}
-        following = ref._periods(cohort, last, resolution)[:periods]
+    for period in sorted(set(first.values())):
+        members = {u for u, p in first.items() if p == period}
+        following = ref._periods(period, last, resolution)[:periods]
         retained = [len(members & active.get(p, set())) for p in following]
-        out.append({"cohort": ref._label(cohort), "size": len(members), "retained": retained})
+        out.append({"cohort": ref._label(period), "size": len(members), "retained": retained})
     return out
 
 

@@ -18,7 +18,7 @@ from data.events import cohorts, queries, title_insights, top10
 from data.events.catalog import DEFAULT_BREAKDOWN_LIMIT
 from data.events.comparison import PreviousRange
 from data.events.object_size import approx_size
-from data.events.params import Filters
+from data.events.params import DEFAULT_COHORT, Filters
 from data.events.periods import day_number, period_of
 from data.events.rollup import Rollup, empty_rollup
 from data.events.rollup_files import open_rollup, version_name
@@ -371,14 +371,14 @@ class EventsAnalytics:
         result = self._memo(("dimensions", start, end), lambda r: queries.dimensions(r, start, end))
         return {name: [dict(entry) for entry in entries] for name, entries in result.items()}
 
-    def retention(self, resolution: str, periods: int, filters: Filters | None = None) -> list:
+    def retention(self, resolution: str, periods: int, filters=None, cohort=DEFAULT_COHORT):
         """[{"cohort", "size", "retained"}] per cohort of users by their first period."""
         filters = filters or Filters()
         rows = self._memo(
-            ("retention", resolution, periods, filters),
+            ("retention", resolution, periods, filters, cohort),
             lambda r: tuple(
                 (row["cohort"], row["size"], tuple(row["retained"]))
-                for row in cohorts.retention(r, resolution, periods, filters)
+                for row in cohorts.retention(r, resolution, periods, filters, cohort)
             ),
         )
         return [{"cohort": c, "size": n, "retained": list(kept)} for c, n, kept in rows]

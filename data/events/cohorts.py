@@ -2,11 +2,13 @@
 
 Pure functions of a `Rollup` and parsed parameters, read off the distinct (period, user,
 combination) rows (data/events/user_tables.py); like data/events/queries.py they are exact:
-- retention: a user's cohort is the period of their first matching event in the filtered data
-  (dimension filters and start..end); retained[k] counts the cohort's users with a matching
-  event in period cohort + k, over days start..end only (a period cut by start or end counts
-  only its days inside), up to the period of the range's last day (end, else the last matching
-  event's day, never past the data's last day).
+- retention: a user's cohort is the period of their first matching event ever (`first_ever`,
+  the default: history before start counts, and a user first seen before start is in no
+  cohort), or of their first matching event in start..end (`in_range`); matching means the
+  dimension filters. retained[k] counts the cohort's users with a matching event in period
+  cohort + k, over days start..end only (a period cut by start or end counts only its days
+  inside), up to the period of the range's last day (end, else the last matching event's day,
+  never past the data's last day).
 - lifecycle: per period of the time series' range, new (first matching event ever in it),
   returning (active in it and the one before), resurrecting (active in it, not the one before,
   but earlier) and dormant (active in the one before, not in it). History before start counts;
@@ -18,7 +20,13 @@ from __future__ import annotations
 import numpy as np
 
 from data.events import activity
-from data.events.params import COHORT_RESOLUTIONS, Filters, InvalidParameter
+from data.events.params import (
+    COHORT_DEFINITIONS,
+    COHORT_RESOLUTIONS,
+    DEFAULT_COHORT,
+    Filters,
+    InvalidParameter,
+)
 from data.events.periods import RESOLUTIONS, day_number, period_labels, period_of, period_start
 from data.events.queries import _cells, _periods, _range, allowed_combos
 from data.events.rollup import Rollup
@@ -68,11 +76,28 @@ def _retention_counts(parts, p0: int, n_slots: int, n_users: int, periods: int) 
     return counts
 
 
-def retention(rollup: Rollup, resolution: str, periods: int, filters: Filters) -> list[dict]:
+def _new_from(rollup: Rollup, parts: list[tuple], lo: int, allowed) -> list[tuple]:
+    """parts without the users who had a matching event before day lo: their first view ever
+    lies before the range, so no cohort of the range is theirs."""
+    earlier = activity.users_between(rollup, rollup.first_day, lo - 1, allowed)
+    if not earlier:
+        return parts
+    seen = np.zeros(rollup.n_users, dtype=bool)
+    for users in earlier:
+        seen[users] = True
+    return [(period, users[~seen[users]]) for period, users in parts]
+
+
+def retention(
+    rollup: Rollup, resolution: str, periods: int, filters: Filters, cohort: str = DEFAULT_COHORT
+) -> list[dict]:
     """[{"cohort": 'YYYY-MM-DD', "size": N, "retained": [N0, N1, ...]}] per cohort with users,
-    ascending; retained has min(periods, last period - cohort + 1) entries."""
+    ascending; retained has min(periods, last period - cohort + 1) entries. cohort: one of
+    COHORT_DEFINITIONS, what a user's first period is (see the module's docstring)."""
     if resolution not in COHORT_RESOLUTIONS:
         raise InvalidParameter(f"resolution must be one of {', '.join(COHORT_RESOLUTIONS)}")
+    if cohort not in COHORT_DEFINITIONS:
+        raise InvalidParameter(f"cohort must be one of {', '.join(COHORT_DEFINITIONS)}")
     allowed = allowed_combos(rollup, filters)
     span = _retention_range(rollup, filters, allowed)
     if span is None:
@@ -81,6 +106,10 @@ def retention(rollup: Rollup, resolution: str, periods: int, filters: Filters) -
     p_lo, p_hi = _periods(lo, hi, resolution)
     n_slots = p_hi - p_lo + 1
     parts = activity.period_users(rollup, resolution, lo, hi, allowed)
+    if cohort == "first_ever":
+        # Whoever is left was first seen in the range: their first period in it is their
+        # first ever (the counts below take each user's first period as their cohort).
+        parts = _new_from(rollup, parts, lo, allowed)
     counts = _retention_counts(parts, p_lo, n_slots, rollup.n_users, periods)
     labels = period_labels(p_lo, p_hi, resolution)
     return [

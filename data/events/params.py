@@ -30,6 +30,15 @@ DEFAULT_COHORT_RESOLUTION = "weekly"
 DEFAULT_LIFECYCLE_RESOLUTION = "weekly"
 DEFAULT_PERIODS = 8
 PERIODS_MIN, PERIODS_MAX = 1, 52
+# How retention puts a user in a cohort (?cohort=, data/events/cohorts.py), with what each
+# means: the routes, OpenAPI, the MCP tool and the page all read them from here.
+COHORT_DEFINITIONS = {
+    "first_ever": "the period of the user's first matching event ever (history before start "
+    "counts: a user first seen before start is in no cohort)",
+    "in_range": "the period of the user's first matching event in start..end (one seen "
+    "before start is in the cohort of their first period in the range)",
+}
+DEFAULT_COHORT = "first_ever"
 
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _INT_RE = re.compile(r"[0-9]{1,12}")
@@ -108,6 +117,13 @@ def parse_cohort_resolution(value: object) -> str:
     return _choice(
         value, COHORT_RESOLUTIONS, "lower", "resolution", f"default {DEFAULT_COHORT_RESOLUTION}"
     )
+
+
+def parse_cohort(value: object) -> str:
+    """Retention's cohort definition: 'first_ever' (default) or 'in_range', case-insensitive."""
+    if _missing(value):
+        return DEFAULT_COHORT
+    return _choice(value, tuple(COHORT_DEFINITIONS), "lower", "cohort", f"default {DEFAULT_COHORT}")
 
 
 def parse_periods(value: object) -> int:

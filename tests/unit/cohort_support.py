@@ -64,9 +64,12 @@ def _firsts(pairs: set[tuple]) -> dict:
     return first
 
 
-def brute_retention(frame, resolution, periods, start=None, end=None, **where) -> list[dict]:
+def brute_retention(
+    frame, resolution, periods, start=None, end=None, cohort="first_ever", **where
+) -> list[dict]:
     """Retention as the routes define it, user by user."""
-    rows = _matching(frame, where)
+    history = _matching(frame, where)
+    rows = history
     if start:
         rows = rows[rows["day"] >= day_number(start)]
     last_day = min(day_number(end), int(frame["day"].max())) if end else None
@@ -77,6 +80,10 @@ def brute_retention(frame, resolution, periods, start=None, end=None, **where) -
     p_last = int(period_of(last_day if end else int(rows["day"].max()), resolution))
     pairs = _pairs(rows, resolution)
     first = _firsts(pairs)
+    if cohort == "first_ever":
+        # Whoever had a matching event before start was first seen before the range.
+        seen = set(history[history["day"] < day_number(start)]["user"]) if start else set()
+        first = {user: period for user, period in first.items() if user not in seen}
     out = []
     for cohort in sorted(set(first.values())):
         members = [user for user, p in first.items() if p == cohort]

@@ -182,6 +182,8 @@ class RouteReference:
         self.same(expected, "retention", case, **params)
         expected = cohorts.retention(raw, "weekly", 3, start, None, where)
         self.same(expected, "retention", case, periods=3, start=start)
+        expected = cohorts.retention(raw, "weekly", 3, start, None, where, "in_range")
+        self.same(expected, "retention", case, periods=3, start=start, cohort="in_range")
 
     def lifecycle(self, case: Case) -> None:
         raw, where, start, end = self.raw, case.where, self.start, self.end

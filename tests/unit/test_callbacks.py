@@ -34,6 +34,7 @@ CONTROL_DEFAULTS = {
     f"{ids.TOPLIST_LEVEL}.value": "title",
     f"{ids.TOP10_WEEK}.value": "latest",
     f"{ids.TOP10_TYPE}.value": "MOVIE",
+    f"{ids.RETENTION_COHORT}.value": "first_ever",
 }
 
 

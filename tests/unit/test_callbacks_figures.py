@@ -12,7 +12,8 @@ from callbacks.charts import format_kpis
 from callbacks.csv_export import filename, to_csv
 from callbacks.state import ViewState
 from layouts import figures
-from layouts.timeseries import Line, partial_periods, timeseries_figure
+from layouts.period_marks import partial_periods
+from layouts.timeseries import Line, timeseries_figure
 
 
 def _figure(rows, metric="unique_users", resolution="daily", dark=False, **flags):

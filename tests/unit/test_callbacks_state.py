@@ -50,6 +50,7 @@ def test_url_values_are_read_like_the_data_routes():
         ("?start=2025-02-30", "start"),
         ("?end=tomorrow", "end"),
         ("?sessiontype=TV", "sessiontype"),
+        ("?cohort=first", "cohort"),
     ],
 )
 def test_each_bad_url_value_falls_back_to_its_default_with_a_notice(search, word):
@@ -59,6 +60,18 @@ def test_each_bad_url_value_falls_back_to_its_default_with_a_notice(search, word
     assert len(notices) == 1 and word in notices[0] and "default" in notices[0]
     if word != "resolution":
         assert state.resolution == "weekly"  # the good parts of the link are kept
+
+
+def test_the_cohort_definition_is_kept_in_the_url_and_checked_strictly():
+    state = ViewState(start="2025-12-02", cohort="in_range")
+    assert state.query() == "?start=2025-12-02&cohort=in_range"
+    assert from_query(state.query()) == (state, [])
+    assert from_query("?cohort=IN_RANGE")[0].cohort == "in_range"
+    assert ViewState().cohort == "first_ever" and "cohort" not in ViewState(num=5).query()
+    assert from_store(state.to_store()) == state
+    assert from_controls(*state.control_values()) == state
+    with pytest.raises(InvalidParameter, match="cohort must be one of first_ever, in_range"):
+        from_store({**state.to_store(), "cohort": "everyone"})
 
 
 def test_start_after_end_in_a_url_shows_all_dates():

@@ -88,18 +88,53 @@ AROUND_START = [
 def test_a_cohort_cut_by_start_counts_only_the_days_from_start(events):
     client = events(AROUND_START)
     # Wednesday 5 March: f (Tuesday) is left out, c's cohort is its first week in the range.
-    assert get(client, "retention", "start=2025-03-05&end=2025-03-16") == [
+    assert get(client, "retention", "start=2025-03-05&end=2025-03-16&cohort=in_range") == [
         {"cohort": "2025-03-03", "size": 1, "retained": [1, 1]},
         {"cohort": "2025-03-10", "size": 2, "retained": [2]},
     ]
-    assert get(client, "retention", "start=2025-03-03&end=2025-03-16") == [
+    assert get(client, "retention", "start=2025-03-03&end=2025-03-16&cohort=in_range") == [
         {"cohort": "2025-03-03", "size": 2, "retained": [2, 1]},
         {"cohort": "2025-03-10", "size": 2, "retained": [2]},
     ]
     # end cuts a week too: 12 and 13 March are out.
-    assert get(client, "retention", "start=2025-03-05&end=2025-03-11") == [
+    for cohort in ("in_range", "first_ever"):
+        assert get(client, "retention", f"start=2025-03-05&end=2025-03-11&cohort={cohort}") == [
+            {"cohort": "2025-03-03", "size": 1, "retained": [1, 1]},
+        ]
+
+
+def test_users_seen_before_the_range_are_in_no_cohort_by_default(events):
+    client = events(AROUND_START)
+    # c watched in February: first seen before the range, so in none of its cohorts (with
+    # cohort=in_range, in the week of 10 March); f watched on Tuesday 4 March, before start.
+    assert get(client, "retention", "start=2025-03-05&end=2025-03-16") == [
         {"cohort": "2025-03-03", "size": 1, "retained": [1, 1]},
+        {"cohort": "2025-03-10", "size": 1, "retained": [1]},
     ]
+    assert get(client, "retention", "start=2025-03-03&end=2025-03-16&cohort=FIRST_EVER") == [
+        {"cohort": "2025-03-03", "size": 2, "retained": [2, 1]},
+        {"cohort": "2025-03-10", "size": 1, "retained": [1]},
+    ]
+    # Without start nobody was seen before: both definitions agree.
+    assert get(client, "retention") == get(client, "retention", "cohort=in_range")
+    assert get(client, "retention")[0] == {
+        "cohort": "2025-02-03",
+        "size": 1,
+        "retained": [1, 0, 0, 0, 0, 1],
+    }
+
+
+def test_first_ever_is_among_the_events_the_filters_match(events):
+    client = events(DEVICES)
+    # g watched on an iPad in the week before, but on a Computer first on 10 March; h on a
+    # Computer on 4 March already.
+    assert get(client, "retention", "start=2025-03-10&device=Computer") == [
+        {"cohort": "2025-03-10", "size": 1, "retained": [1]},
+    ]
+    assert get(client, "retention", "start=2025-03-10&device=Computer&cohort=in_range") == [
+        {"cohort": "2025-03-10", "size": 2, "retained": [2]},
+    ]
+    assert get(client, "retention", "start=2025-03-10") == []
 
 
 def test_history_before_start_counts_in_the_lifecycle(events):
@@ -206,6 +241,15 @@ def test_monthly(events):
     assert get(client, "retention", "resolution=monthly&start=2025-02-01&end=2025-02-27") == [
         {"cohort": "2025-02-01", "size": 1, "retained": [1]},
     ]
+    # a watched in January: from February, in March's cohort only when the range decides.
+    query = "resolution=monthly&start=2025-02-01"
+    assert get(client, "retention", query) == [
+        {"cohort": "2025-02-01", "size": 1, "retained": [1, 0]},
+    ]
+    assert get(client, "retention", f"{query}&cohort=in_range") == [
+        {"cohort": "2025-02-01", "size": 1, "retained": [1, 0]},
+        {"cohort": "2025-03-01", "size": 1, "retained": [1]},
+    ]
     daily = get(client, "lifecycle", "resolution=daily&start=2025-02-27&end=2025-03-01")
     assert daily == [
         life("2025-02-27"),
@@ -263,9 +307,11 @@ def test_demo_data_matches_a_brute_force(demo_client, demo_db, filters):
     frame = events_frame(demo_db)
     query = _query(filters)
     for resolution, periods in (("weekly", 8), ("monthly", 5), ("weekly", 52)):
-        answer = get(demo_client, "retention", f"resolution={resolution}&periods={periods}&{query}")
-        assert answer == brute_retention(frame, resolution, periods, **filters)
-        assert answer and all(row["retained"][0] == row["size"] for row in answer)
+        for cohort in ("first_ever", "in_range"):
+            q = f"resolution={resolution}&periods={periods}&cohort={cohort}&{query}"
+            answer = get(demo_client, "retention", q)
+            assert answer == brute_retention(frame, resolution, periods, cohort=cohort, **filters)
+            assert answer and all(row["retained"][0] == row["size"] for row in answer)
     for resolution in ("daily", "weekly", "monthly"):
         answer = get(demo_client, "lifecycle", f"resolution={resolution}&{query}")
         assert answer == brute_lifecycle(frame, resolution, **filters)
@@ -305,6 +351,8 @@ def test_answers_are_memoised_and_handed_out_fresh(app, client):
         ("end=tomorrow", ["end", "YYYY-MM-DD"]),
         ("start=2025-03-02&end=2025-03-01", ["must not be after end"]),
         ("sessiontype=EPISODE", ["MOVIE, SERIES"]),
+        ("cohort=first", ["cohort must be one of first_ever, in_range", "'first'"]),
+        ("cohort=in-range", ["cohort must be one of", "(default first_ever)"]),
     ],
 )
 def test_bad_retention_parameters_are_400(client, query, fragments):

@@ -18,6 +18,7 @@ from werkzeug.serving import make_server
 
 from config import load_config
 from data.events.catalog import DIMENSION_NAMES, METRIC_NAMES
+from data.events.params import COHORT_DEFINITIONS, DEFAULT_COHORT
 from routes.mcp_tools import TOOL_NAMES
 from routes.mcp_transport import DASH_METHODS, MALFORMED
 from web import services
@@ -83,6 +84,12 @@ PARITY = [
         {"resolution": "monthly", "periods": 3, "sessiontype": ["SERIES"]},
         "/data/retention/?resolution=monthly&periods=3&sessiontype=SERIES",
     ),
+    ("retention", {"start": "2025-06-01"}, "/data/retention/?start=2025-06-01"),
+    (
+        "retention",
+        {"start": "2025-06-01", "cohort": "in_range"},
+        "/data/retention/?start=2025-06-01&cohort=in_range",
+    ),
     ("lifecycle", {"resolution": "monthly"}, "/data/lifecycle/?resolution=monthly"),
     ("lifecycle", {}, "/data/lifecycle/"),
 ]
@@ -105,6 +112,7 @@ BAD = [
     ("title", {}, "/data/title/"),
     ("top10", {"week": "2025-06-03"}, "/data/top10/?week=2025-06-03"),
     ("retention", {"periods": "fifty"}, "/data/retention/?periods=fifty"),
+    ("retention", {"cohort": "first_seen"}, "/data/retention/?cohort=first_seen"),
     ("lifecycle", {"resolution": "yearly"}, "/data/lifecycle/?resolution=yearly"),
 ]
 
@@ -146,6 +154,17 @@ def _assert_no_traceback(caplog):
         assert "\n" not in text and "Traceback" not in text and len(text) < 300, text
 
 
+def _enum(schema) -> list | None:
+    """The values an (optional) parameter's JSON schema allows: its enum, wherever it sits."""
+    if isinstance(schema, dict):
+        if "enum" in schema:
+            return schema["enum"]
+        schema = list(schema.values())
+    if isinstance(schema, list):
+        return next((found for part in schema if (found := _enum(part)) is not None), None)
+    return None
+
+
 def test_an_agent_lists_only_the_metric_tools_with_their_parameters(served):
     async def work(session):
         return await session.list_tools(), await session.list_resources()
@@ -161,6 +180,12 @@ def test_an_agent_lists_only_the_metric_tools_with_their_parameters(served):
     schema = next(t for t in tools.tools if t.name == "timeseries").input_schema
     assert schema["required"] == ["metric"]
     assert schema["properties"]["metric"]["enum"] == list(METRIC_NAMES)
+    retention = next(t for t in tools.tools if t.name == "retention")
+    assert list(COHORT_DEFINITIONS) == _enum(retention.input_schema["properties"]["cohort"])
+    for name, meaning in COHORT_DEFINITIONS.items():
+        assert f"{name}{' (default)' * (name == DEFAULT_COHORT)}, {meaning}" in (
+            retention.description
+        )
 
 
 def test_every_tool_answers_the_numbers_of_data(served, client):

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from data.events.catalog import METRIC_NAMES
+from data.events.params import COHORT_DEFINITIONS, DEFAULT_COHORT
 
 
 @pytest.fixture
@@ -117,6 +118,8 @@ def test_every_json_route_is_documented_and_every_documented_route_exists(app, s
         ("get", "/data/title/?title=nothing", None, "/data/title/"),
         ("get", "/data/top10/?sessiontype=SERIES", None, "/data/top10/"),
         ("get", "/data/top10/?week=2025-06-03", None, "/data/top10/"),
+        ("get", "/data/retention/?start=2025-06-02&cohort=in_range", None, "/data/retention/"),
+        ("get", "/data/retention/?cohort=earliest", None, "/data/retention/"),
         ("post", "/guess/start", {"max_value": 25, "user": "Ann"}, "/guess/start"),
         ("post", "/guess/start", {"max_value": 1}, "/guess/start"),
         ("get", "/guess/hiscore?max_value=25", None, "/guess/hiscore"),
@@ -168,3 +171,16 @@ def test_a_whole_game_matches_the_documented_schemas(client, spec):
     ]
     _validate(spec, schema, finished.get_json())
     assert finished.get_json()[0]["user"] == "Ann"
+
+
+def test_retention_documents_the_cohort_definitions(client, spec):
+    operation = spec["paths"]["/data/retention/"]["get"]
+    (cohort,) = [p for p in operation["parameters"] if p["name"] == "cohort"]
+    assert cohort["schema"] == {
+        "type": "string",
+        "enum": list(COHORT_DEFINITIONS),
+        "default": DEFAULT_COHORT,
+    }
+    for name, meaning in COHORT_DEFINITIONS.items():
+        assert f"{name}, {meaning}" in cohort["description"]
+        assert client.get(f"/data/retention/?cohort={name}").status_code == 200
