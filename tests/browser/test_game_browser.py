@@ -125,6 +125,10 @@ def test_page_toggles_dark_mode_and_starts_new_games(dash_duo, make_app, redis_p
     assert overflow <= 0
     assert driver.find_element(By.ID, "guess-input").is_displayed()
     assert driver.find_element(By.ID, "hiscore-table").is_displayed()
+    # The dark switch keeps its visible name, and is named for assistive tech too.
+    label = driver.find_element(By.CSS_SELECTOR, "label[for=theme-toggle]")
+    assert label.is_displayed() and label.text == "Dark" and label.size["width"] > 20
+    assert driver.find_element(By.ID, "theme-toggle").get_attribute("aria-label") == "Dark mode"
     assert dash_duo.get_logs() == []
 
 
