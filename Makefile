@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run serve test test-slow lint format clean
+.PHONY: run serve import test test-slow lint format clean
 
 run: $(VENV)/.installed ## set up .venv and serve the app (demo data on first run)
 	$(PY) dashboard_app.py
@@ -12,6 +12,24 @@ run: $(VENV)/.installed ## set up .venv and serve the app (demo data on first ru
 serve: $(VENV)/.installed ## production: gunicorn with WORKERS workers on HOST:PORT
 	$(BIN)/flask --app dashboard_app ensure-db
 	$(BIN)/gunicorn -c gunicorn.conf.py dashboard_app:server
+
+# FILE, REPLACE and AGAIN reach the recipe as environment variables (make exports command-line
+# variables), so the shell passes a path with spaces or quotes on untouched. Checked before
+# anything is installed.
+ifneq ($(filter import,$(MAKECMDGOALS)),)
+ifeq ($(FILE),)
+$(error usage: make import FILE=path/to/events.csv [REPLACE=1] [AGAIN=1])
+endif
+ifneq ($(filter-out 0 1,$(REPLACE)),)
+$(error REPLACE is 1 (replace every event) or left out (add to them), not "$(REPLACE)")
+endif
+ifneq ($(filter-out 0 1,$(AGAIN)),)
+$(error AGAIN is 1 (add a file imported before once more) or left out, not "$(AGAIN)")
+endif
+endif
+
+import: $(VENV)/.installed ## import viewing events: make import FILE=events.csv [REPLACE=1] [AGAIN=1]
+	@$(BIN)/flask --app dashboard_app import-events "$$FILE" $(if $(filter 1,$(REPLACE)),--replace) $(if $(filter 1,$(AGAIN)),--again)
 
 # The unit tests run on TEST_PROCESSES processes (each test has its own folders, Redis keys and
 # PostgreSQL schema); the browser and serving tests one at a time, so their timings hold.

@@ -12,6 +12,7 @@ from flask import Flask
 
 from callbacks import register_callbacks
 from cli import register_commands
+from cli.events import make_import_command
 from config import PROJECT_ROOT, ConfigError, load_config
 from data.events.cache import EventsAnalytics
 from data.events.first_run import ensure_database
@@ -120,7 +121,8 @@ def main() -> None:
     except (OSError, *store.errors) as exc:
         sys.exit(f"Error: cannot open or create the event database {store.label}: {store.say(exc)}")
     if created:
-        print(f"Created a demo database at {store.label} (import real data: see README)")
+        hint = make_import_command()
+        print(f"Created a demo database at {store.label} (import real data: {hint})")
     # Read the events in the background so the first page does not wait for it.
     services.analytics(app.server).warm_up()
     url = f"http://{config['HOST']}:{config['PORT']}/"

@@ -46,6 +46,12 @@
       var triggered = (context && context.triggered) || [];
       var initial = triggered.length === 0 || triggered[0].prop_id === ".";
       if (initial) {
+        // dbc.Switch passes no aria attributes on: its input (layouts.ids.THEME_SWITCH) is
+        // named here, as the game page's is in its template.
+        var input = document.getElementById("theme-switch");
+        if (input) {
+          input.setAttribute("aria-label", "Dark mode");
+        }
         var wanted = preferredTheme() === "dark";
         setTheme(wanted ? "dark" : "light");
         return [wanted === Boolean(dark) ? noUpdate : wanted, wanted ? "dark" : "light"];

@@ -100,7 +100,7 @@
     if (res.status === 429) {
       return (
         "Too many requests right now. Please wait " +
-        (wait > 0 ? wait + " seconds" : "a moment") +
+        (wait > 0 ? wait + (wait === 1 ? " second" : " seconds") : "a moment") +
         " and try again."
       );
     }
@@ -145,30 +145,25 @@
     return "on par";
   }
 
-  function formatter(options) {
+  // The browser's languages in order (navigator.languages): Intl's own default is the system's
+  // locale, which Chromium on Linux leaves at en-US whatever language the user chose.
+  var LOCALES = (navigator.languages || [navigator.language]).filter(Boolean);
+
+  function intl(kind, options) {
     try {
-      return new Intl.DateTimeFormat(undefined, options);
+      return new Intl[kind](LOCALES, options);
     } catch (e) {
-      return null; // an old browser without these options: toLocaleString below
+      return null; // an old browser without these options, or a refused tag: callers fall back
     }
   }
 
-  var dateFormat = formatter({ dateStyle: "medium", timeStyle: "short" });
+  var dateFormat = intl("DateTimeFormat", { dateStyle: "medium", timeStyle: "short" });
   // In a table cell: the day and the time as two parts that wrap between, never inside.
-  var dayFormat = formatter({ month: "short", day: "numeric" });
-  var dayYearFormat = formatter({ year: "numeric", month: "short", day: "numeric" });
-  var timeFormat = formatter({ hour: "numeric", minute: "2-digit" });
+  var dayFormat = intl("DateTimeFormat", { month: "short", day: "numeric" });
+  var dayYearFormat = intl("DateTimeFormat", { year: "numeric", month: "short", day: "numeric" });
+  var timeFormat = intl("DateTimeFormat", { hour: "numeric", minute: "2-digit" });
 
-  var averageFormat = (function () {
-    try {
-      return new Intl.NumberFormat(undefined, {
-        minimumFractionDigits: 2,
-        maximumFractionDigits: 2,
-      });
-    } catch (e) {
-      return null;
-    }
-  })();
+  var averageFormat = intl("NumberFormat", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
   function formatDate(iso) {
     var when = new Date(iso);
@@ -837,6 +832,7 @@
           addGuess(value, res.data.result);
           if (res.data.result === "correct") {
             state.won = true;
+            guessInput.value = ""; // the game is over: nothing left to guess
             return recordScore();
           }
           showStatus(

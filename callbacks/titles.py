@@ -15,6 +15,7 @@ from data.events.title_insights import TitleNotFound
 from layouts import ids, title_figures
 from layouts.options import pick_of
 from layouts.title_view import title_body
+from layouts.wording import counted
 
 _PICKS_SHOWN = 30
 
@@ -122,9 +123,9 @@ def register(app, analytics) -> None:
         found = analytics.search_titles(text)[:_PICKS_SHOWN]  # "": the most viewed
         options = [
             {
-                "label": f"{f['name']} (series, {f['views']:,} views)"
+                "label": f"{f['name']} (series, {counted(f['views'], 'view')})"
                 if f["kind"] == "series"
-                else f"{f['name']} ({f['views']:,} views)",
+                else f"{f['name']} ({counted(f['views'], 'view')})",
                 "value": pick_of(
                     f["name"] if f["kind"] == "title" else None,
                     f["name"] if f["kind"] == "series" else None,

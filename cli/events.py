@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 import time
 
@@ -10,6 +11,12 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 PROGRESS_MIN_BYTES = 5_000_000  # smaller files import before a bar would be worth drawing
+
+
+def make_import_command(file: str = "events.csv", replace: bool = True) -> str:
+    """The import as a user types it in the project folder: `make import` sets up the venv
+    first, so it works in any shell (a bare `flask ...` needs the venv activated)."""
+    return f"make import FILE={shlex.quote(file)}" + (" REPLACE=1" if replace else "")
 
 
 def _store():
@@ -37,6 +44,8 @@ def import_events_command(file: str, replace: bool, again: bool) -> None:
     skipped. All-or-nothing: an interrupted import changes nothing. Without --replace the rows
     are added to the events already there; a file imported before is refused unless --again
     (or --replace).
+
+    From the project folder, without the venv activated: make import FILE=events.csv [REPLACE=1]
     """
     from pathlib import Path
 
@@ -66,8 +75,8 @@ def import_events_command(file: str, replace: bool, again: bool) -> None:
     click.echo(f"{verb} {store.label} in {time.perf_counter() - started:.1f} s")
     if result.demo:
         click.echo(
-            "Note: this database also holds generated demo data; run the import with --replace "
-            "to keep only your events."
+            "Note: this database also holds generated demo data; to keep only your events, "
+            f"import with --replace: {make_import_command(file)}"
         )
 
 
@@ -117,6 +126,8 @@ def ensure_db_command() -> None:
             f"cannot open or create the event database {store.label}: {store.say(exc)}"
         ) from None
     if created:
-        click.echo(f"created a demo database at {store.label}")
+        click.echo(
+            f"created a demo database at {store.label} (import real data: {make_import_command()})"
+        )
     else:
         click.echo(f"using the existing database at {store.label}")

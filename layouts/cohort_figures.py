@@ -7,6 +7,7 @@ from dash import html
 from layouts.figures import axis, base_layout, message_figure, palette
 from layouts.period_axis import period_axis
 from layouts.period_marks import partial_bars, partial_notes
+from layouts.wording import counted
 
 PERIOD_WORD = {"daily": "day", "weekly": "week", "monthly": "month"}
 MAX_COHORTS_SHOWN = 16  # more rows than this no longer fit the card legibly (the CSV has all)
@@ -52,7 +53,7 @@ def retention_table(cohorts: list[dict], resolution: str) -> list:
                     # The shade: a share of the theme's primary colour (see dashboard.css).
                     style={"--rb-heat": f"{share / 100:.3f}"},
                     title=f"Cohort {cohort['cohort']}, {word} +{k}: {share:.1f} % "
-                    f"({users:,} of {cohort['size']:,} users)",
+                    f"({users:,} of {counted(cohort['size'], 'user')})",
                 )
             )
         rows.append(

@@ -89,9 +89,9 @@ def notices() -> html.Div:
             dbc.Alert(
                 [
                     html.Strong("You are looking at generated demo data. "),
-                    "To analyse real viewing events, import them with ",
+                    "To analyse real viewing events, run ",
                     html.Code(IMPORT_COMMAND),
-                    " (headerless CSV with the 13 tutorial columns, see the README).",
+                    " in the project folder (a CSV with the 13 tutorial columns, see the README).",
                 ],
                 id=ids.DEMO_NOTICE,
                 is_open=False,

@@ -1,5 +1,6 @@
 """The dashboard controls' choices and defaults, shared by the layout and the callbacks' checks."""
 
+from cli.events import make_import_command
 from data.events.catalog import DIMENSIONS, METRICS
 from data.events.params import COHORT_DEFINITIONS
 from data.events.periods import RESOLUTIONS
@@ -23,7 +24,8 @@ TOPLIST_MARKS = {1: "1", 10: "10", 20: "20", 30: "30", 40: "40", 50: "50"}
 RESOLUTION_VALUES = frozenset(o["value"] for o in RESOLUTION_OPTIONS)
 SESSIONTYPE_VALUES = frozenset(o["value"] for o in SESSIONTYPE_OPTIONS)
 
-IMPORT_COMMAND = "flask --app dashboard_app import-events FILE --replace"
+# What the demo notice tells to run: works as written in the project folder, venv or not.
+IMPORT_COMMAND = make_import_command()
 
 # Dimensions with open sets of values get a multi-select each (device, market); the closed
 # sessiontype set keeps its segmented buttons above.

@@ -12,6 +12,8 @@ from layouts.components import csv_button, select, stale_while_loading
 from layouts.options import DEFAULT_TOP10_TYPE, LATEST_WEEK, TOP10_TYPE_OPTIONS
 
 PARTIAL = " (partial: the data covers only some of its days)"
+# A number column left out on a phone (Bootstrap: hidden below its `sm` width, 576 px).
+WIDE_ONLY = "text-end d-none d-sm-table-cell"
 
 
 def week_label(monday: dt.date, partial: bool = False) -> str:
@@ -104,8 +106,9 @@ def top10_table(
                     title="Hours viewed ÷ runtime: how many full viewings the hours make, "
                     "not a count of events",
                 ),
-                html.Th("Hours viewed", className="text-end"),
-                html.Th("Runtime", className="text-end"),
+                # Not on a phone, so that the table fits its width (the CSV has them).
+                html.Th("Hours viewed", className=WIDE_ONLY),
+                html.Th("Runtime", className=WIDE_ONLY),
                 html.Th("Weeks in Top 10", className="text-end"),
             ]
         )
@@ -117,8 +120,8 @@ def top10_table(
                 html.Td(_movement(entry)),
                 html.Td(dcc.Link(entry["title"], href=href)),
                 html.Td(f"{entry['views']:,.2f}", className="text-end"),
-                html.Td(f"{entry['hours_viewed']:,.1f}", className="text-end"),
-                html.Td(f"{entry['runtime_hours']:,.2f} h", className="text-end"),
+                html.Td(f"{entry['hours_viewed']:,.1f}", className=WIDE_ONLY),
+                html.Td(f"{entry['runtime_hours']:,.2f} h", className=WIDE_ONLY),
                 html.Td(str(entry["weeks_in_top10"]), className="text-end"),
             ]
         )

@@ -77,7 +77,8 @@ class ImportResult:
 
     def summary_lines(self) -> list[str]:
         """Human-readable summary: counts, the first rejected lines and why, escapes decoded."""
-        lines = [f"imported {self.imported} rows, rejected {self.rejected}"]
+        rows = "row" if self.imported == 1 else "rows"
+        lines = [f"imported {self.imported} {rows}, rejected {self.rejected}"]
         if self.header:
             lines.append("(skipped a header row)")
         for item in self.first_rejected:

@@ -215,7 +215,8 @@ class ScoreStore:
         if status == "missing":
             raise GameNotFound("unknown or expired game")
         if status == "won":
-            raise GameAlreadyWon(f"this game is already won (in {value} guesses); start a new game")
+            guesses = f"{value} guess" if str(value) == "1" else f"{value} guesses"
+            raise GameAlreadyWon(f"this game is already won (in {guesses}); start a new game")
         if status == "range":
             raise InvalidInput(f"guess must be a whole number from 1 to {value}")
         return GuessResult(status, int(value))

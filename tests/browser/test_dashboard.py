@@ -72,7 +72,7 @@ def test_page_loads_without_console_errors(dashboard):
     app, duo = dashboard()
     assert duo.find_element(f"#{ids.UNIQUE_USERS_GRAPH}")
     assert duo.find_element(f"#{ids.DEMO_NOTICE}").is_displayed()
-    assert "import-events" in duo.find_element(f"#{ids.DEMO_NOTICE}").text
+    assert "make import FILE=" in duo.find_element(f"#{ids.DEMO_NOTICE}").text
     link = duo.find_element(f"#{ids.GAME_LINK}")
     assert link.get_attribute("href").endswith("/guess/")
     expected = data_route(app, "/data/unique_users/")

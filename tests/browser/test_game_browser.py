@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from testkit.chromium import CHROMEDRIVER, TEST_ARGS, chrome_options
+from tests.browser.test_game_boards_browser import _win_by_halving
 
 pytestmark = pytest.mark.browser
 
@@ -118,4 +125,48 @@ def test_page_toggles_dark_mode_and_starts_new_games(dash_duo, make_app, redis_p
     assert overflow <= 0
     assert driver.find_element(By.ID, "guess-input").is_displayed()
     assert driver.find_element(By.ID, "hiscore-table").is_displayed()
+    # The dark switch keeps its visible name, and is named for assistive tech too.
+    label = driver.find_element(By.CSS_SELECTOR, "label[for=theme-toggle]")
+    assert label.is_displayed() and label.text == "Dark" and label.size["width"] > 20
+    assert driver.find_element(By.ID, "theme-toggle").get_attribute("aria-label") == "Dark mode"
     assert dash_duo.get_logs() == []
+
+
+def test_a_win_in_a_german_browser(dash_duo, make_app, redis_prefix):
+    """Dates in the browser's language, no scrollbar on a one-row board, an empty guess box."""
+    app = make_app(REDIS_KEY_PREFIX=redis_prefix)
+    dash_duo.start_server(app)
+    options = chrome_options(*TEST_ARGS)
+    # The browser's language as a user sets it (Chromium on Linux keeps its system locale en-US).
+    options.add_experimental_option("prefs", {"intl.accept_languages": "de-DE,de"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    try:
+        driver.get(dash_duo.server_url + "/guess/?max_value=10&user=Ann")
+        _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#hiscore-body tr"))
+        assert driver.execute_script("return navigator.language") == "de-DE"
+        _win_by_halving(driver, high=10)
+        assert driver.find_element(By.ID, "guess-input").get_attribute("value") == ""
+
+        own_row = "#hiscore-body tr.rb-own-row"
+        own = _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, own_row))
+        assert len(driver.find_elements(By.CSS_SELECTOR, "#hiscore-body tr")) == 1
+        when = own[0].find_element(By.TAG_NAME, "time")
+        day = when.find_element(By.CLASS_NAME, "rb-date-day").text
+        clock = when.find_element(By.CLASS_NAME, "rb-date-time").text
+        # German order and a 24-hour clock ("7. Dez.", "7:03"), not the US "Dec 7", "7:03 AM".
+        assert re.fullmatch(r"\d{1,2}\. \S+", day), day
+        assert re.fullmatch(r"\d{1,2}:\d\d", clock), clock
+        expected = driver.execute_script(
+            "const d = new Date(arguments[0]);"
+            "return new Intl.DateTimeFormat('de-DE', {month: 'short', day: 'numeric'}).format(d);",
+            when.get_attribute("datetime"),
+        )
+        assert day == expected
+
+        # The board's box is as high as its one row: no vertical scrollbar beside it.
+        box = "document.getElementById('hiscore-table').parentElement"
+        assert driver.execute_script(f"return {box}.offsetWidth - {box}.clientWidth") == 0
+        severe = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+        assert severe == []
+    finally:
+        driver.quit()

@@ -10,7 +10,7 @@ from selenium.webdriver.support.ui import Select
 
 from layouts import ids
 from tests.browser.test_analyst_page import _in_view, _point, _pointer, _start
-from tests.browser.test_dashboard import data_route, wait_until
+from tests.browser.test_dashboard import data_route, wait_ready, wait_until
 
 TRACE_NAMES_JS = """
 const gd = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');
@@ -125,4 +125,48 @@ def test_top10_panel_retention_and_lifecycle(make_app, start_app):
     _in_view(duo, link).click()
     wait_until(lambda: _visible(duo, ids.TITLE_VIEW), "the title view")
     assert _query(duo)["series"] == seasons[0]["title"].rsplit(": Season ", 1)[0]
+    assert duo.get_logs() == []
+
+
+PHONE_FIT_JS = """
+const box = id => document.getElementById(id).querySelector('.rb-table-wrap');
+const label = document.querySelector('label[for="' + arguments[0] + '"]').getBoundingClientRect();
+return {
+  page: document.documentElement.scrollWidth - window.innerWidth,
+  top10: box(arguments[1]).scrollWidth - box(arguments[1]).clientWidth,
+  retention: box(arguments[2]).scrollWidth - box(arguments[2]).clientWidth,
+  label: [Math.round(label.width), label.left >= 0 && label.right <= window.innerWidth],
+};
+"""
+
+
+def test_on_a_phone_the_tables_fit_and_the_dark_switch_is_named(make_app, start_app):
+    _app, duo = _start(make_app, start_app, "/?resolution=weekly")
+    duo.driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True},
+    )
+    duo.driver.refresh()
+    wait_ready(duo)
+    _in_view(duo, duo.find_element(f"#{ids.RETENTION_TABLE}"))
+    wait_until(lambda: duo.driver.execute_script(TOP10_TITLES_JS), "the Top 10")
+    wait_until(
+        lambda: duo.driver.find_elements(By.CSS_SELECTOR, f"#{ids.RETENTION_TABLE} td.rb-heat"),
+        "the retention table",
+    )
+    for width in (390, 360):
+        duo.driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": 844, "deviceScaleFactor": 1, "mobile": True},
+        )
+        fit = duo.driver.execute_script(
+            PHONE_FIT_JS, ids.THEME_SWITCH, ids.TOP10_TABLE, ids.RETENTION_TABLE
+        )
+        # Neither the page nor the tables' own boxes scroll sideways; the switch says "Dark".
+        assert fit == {"page": 0, "top10": 0, "retention": 0, "label": [fit["label"][0], True]}
+        assert fit["label"][0] > 20, width
+    label = duo.find_element(f"label[for='{ids.THEME_SWITCH}']")
+    assert label.is_displayed() and label.text == "Dark"
+    switch = duo.find_element(f"#{ids.THEME_SWITCH}")
+    assert switch.get_attribute("aria-label") == "Dark mode"
     assert duo.get_logs() == []

@@ -210,6 +210,7 @@ def test_demo_data_and_ensure_db_commands(make_app, tmp_path):
     created = runner.invoke(args=["ensure-db"])
     assert created.exit_code == 0, created.output
     assert "created a demo database" in created.output
+    assert "make import FILE=" in created.output  # how to swap it for real events
     assert count_rows(target) == 100_000 and is_demo(target)
 
     again = runner.invoke(args=["ensure-db"])

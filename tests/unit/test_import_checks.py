@@ -120,7 +120,7 @@ def test_the_bounds_are_settings_named_in_the_command_s_reasons(make_app, db_pat
     path.write_text("\n".join(line(date) for date in dates) + "\n", encoding="utf-8")
     result = app.server.test_cli_runner().invoke(args=["import-events", str(path)])
     assert result.exit_code == 0, result.output
-    assert "imported 1 rows, rejected 2" in result.output
+    assert "imported 1 row, rejected 2" in result.output
     assert f"  line 2: event_date '1999-12-31 23:59:59' is before 2000-01-01, {BEFORE}\n" in (
         result.output
     )

@@ -65,7 +65,7 @@ def test_controls_have_the_issue_defaults():
     assert [o["value"] for o in by_id[ids.SESSIONTYPE].options] == ["all", "MOVIE", "SERIES"]
     assert by_id[ids.URL].refresh is False  # URL updates must not reload the page
     assert by_id[ids.GAME_LINK].href == "/guess/"
-    assert "import-events" in str(by_id[ids.DEMO_NOTICE].children)
+    assert "make import FILE=" in str(by_id[ids.DEMO_NOTICE].children)
 
 
 def test_layout_holds_no_script_tags():
