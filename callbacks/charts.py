@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from dash import Input, Output, html
 from dash.exceptions import PreventUpdate
 
@@ -118,20 +120,33 @@ def format_kpis(kpis: dict) -> dict:
     }
 
 
+def _one_decimal(value: Decimal) -> Decimal:
+    """Rounded to one decimal, halves away from zero (12.25 -> 12.3, -12.25 -> -12.3)."""
+    return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _shown_change(rounded: Decimal, unit: str) -> tuple[str, str]:
+    """The text and tone of a change rounded to one decimal: the arrow and sign are those of
+    the number shown, so a change that rounds to zero is "= 0.0" without a sign."""
+    if rounded == 0:
+        return f"{_ARROWS['neutral']} 0.0 {unit}", "neutral"
+    tone = "up" if rounded > 0 else "down"
+    return f"{_ARROWS[tone]} {'+' if rounded > 0 else '−'}{abs(rounded):.1f} {unit}", tone
+
+
 def change(key: str, now, before) -> tuple[str | None, str]:
-    """(text, tone) of a card's change: "▲ +12.3 %" up, "▼ −4.0 %" down, "= 0.0 %" equal,
-    "new" when the previous value was 0; completion changes in percentage points."""
+    """(text, tone) of a card's change: "▲ +12.3 %" up, "▼ −4.0 %" down, "= 0.0 %" when it
+    rounds to zero, "new" when the previous value was 0; completion in percentage points.
+    Computed in decimal from the numbers' shortest reprs, so 0.4895 against 0.4890 is exactly
+    0.05 pp (shown +0.1 pp), not the float 0.04999…"""
     if now is None or before is None:
         return None, "neutral"
+    now, before = Decimal(repr(now)), Decimal(repr(before))
     if key == "completion_rate":
-        points = round((now - before) * 100, 1)
-        tone = "up" if points > 0 else "down" if points < 0 else "neutral"
-        return f"{_ARROWS[tone]} {points:+.1f} pp".replace("-", "−"), tone
+        return _shown_change(_one_decimal((now - before) * 100), "pp")
     if before == 0:
-        return ("new", "up") if now else (f"{_ARROWS['neutral']} 0.0 %", "neutral")
-    percent = round((now - before) / before * 100, 1)
-    tone = "up" if percent > 0 else "down" if percent < 0 else "neutral"
-    return f"{_ARROWS[tone]} {percent:+.1f} %".replace("-", "−"), tone
+        return ("new", "up") if now else _shown_change(Decimal(0), "%")
+    return _shown_change(_one_decimal((now - before) / before * 100), "%")
 
 
 _ARROWS = {"up": "▲", "down": "▼", "neutral": "="}

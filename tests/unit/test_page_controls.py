@@ -324,7 +324,7 @@ def test_kpi_changes_are_those_of_the_data_route(client, dash_api, query):
 def test_changes_are_read_as_an_analyst_reads_them():
     assert change("views", 1123, 1000) == ("▲ +12.3 %", "up")
     assert change("views", 900, 1000) == ("▼ −10.0 %", "down")
-    assert change("views", 1000, 1000) == ("= +0.0 %", "neutral")
+    assert change("views", 1000, 1000) == ("= 0.0 %", "neutral")
     assert change("views", 5, 0) == ("new", "up")
     assert change("completion_rate", 0.5, 0.45) == ("▲ +5.0 pp", "up")
     assert change("completion_rate", None, 0.45) == (None, "neutral")
