@@ -51,7 +51,16 @@ def _chart_failed(message: str, inputs: dict) -> tuple:
 
 
 def _toplist_failed(message: str, inputs: dict) -> tuple:
-    return figures.message_figure(message, bool(inputs["dark"]), error=True, height=220), None
+    figure = figures.message_figure(message, bool(inputs["dark"]), error=True, height=220)
+    return figure, None, toplist_box(figure)
+
+
+def toplist_box(figure: dict) -> dict:
+    """The toplist graph's style: exactly its figure's height. Its height grows with the bars,
+    so the box cannot be fixed in CSS; and a box of height auto collapses to 0 px when the
+    window's first resize (a scrollbar appearing as the cards below load) makes Plotly drop
+    the figure's height and fill its box instead: the bars then overprint what follows."""
+    return {"height": f"{figure['layout']['height']}px"}
 
 
 def _no_changes() -> dict:
@@ -235,6 +244,7 @@ def register(app, analytics) -> None:
     @app.callback(
         Output(ids.TOPLIST_GRAPH, "figure"),
         Output(ids.TOPLIST_NOTE, "children"),
+        Output(ids.TOPLIST_GRAPH, "style"),
         *_CHART_INPUTS,
         prevent_initial_call=True,
     )
@@ -249,7 +259,8 @@ def register(app, analytics) -> None:
             show = detail["series"]
             row.update(detail, pick=pick_of(None if show else row["title"], show))
         note = views_note(analytics.untitled_views(filters))
-        return figures.toplist_figure(rows, bool(dark)), note and f"Not listed: {note}."
+        figure = figures.toplist_figure(rows, bool(dark))
+        return figure, note and f"Not listed: {note}.", toplist_box(figure)
 
     outputs = {key: Output(component, "children") for key, component in _KPI_IDS.items()}
     for key, component in _KPI_IDS.items():
