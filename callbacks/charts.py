@@ -165,6 +165,17 @@ def _range_text(start, end) -> str:
     return f"{start:%Y-%m-%d} – {end:%Y-%m-%d}"
 
 
+def _rule_text(span) -> str:
+    """How the previous range was chosen, when it is not simply the days just before."""
+    if span.period_to_date:
+        return f" (the same number of days of the previous {span.unit}: {span.unit} to date)"
+    if span.periods == 1:
+        return f" (the {span.unit} before)"
+    if span.periods:
+        return f" (the {span.periods} {span.unit}s before)"
+    return ""
+
+
 def _comparison(state, kpis: dict, before: dict, span, bounds) -> dict:
     """Each card's change against the previous period, and the note naming both ranges."""
     outputs = _no_changes()
@@ -174,8 +185,7 @@ def _comparison(state, kpis: dict, before: dict, span, bounds) -> dict:
     start, end = filters.start or bounds[0], filters.end or bounds[1]
     now, earlier = kpi_numbers(kpis), kpi_numbers(before)
     ranges = f"{_range_text(start, end)} compared with {_range_text(span.start, span.end)}"
-    if span.period_to_date:
-        ranges += f" (the same number of days of the previous {span.unit}: {span.unit} to date)"
+    ranges += _rule_text(span)
     for key in _KPI_IDS:
         text, tone = change(key, now[key], earlier[key])
         outputs[f"delta_{key}"] = text
@@ -289,7 +299,7 @@ def register(app, analytics) -> None:
         kpis, before, span, unmatched = analytics.kpis(filters), {}, None, None
         if state.compare:
             try:
-                kpis, before, span = analytics.kpis_with_previous(filters)
+                kpis, before, span = analytics.kpis_with_previous(filters, state.resolution)
             except InvalidParameter as exc:  # a range starting on the calendar's first day
                 unmatched = f"No comparison: {exc}."
         note = views_note(analytics.untitled_views(filters))

@@ -41,11 +41,13 @@ class Line:
 
 @dataclass(frozen=True)
 class Previous:
-    """The previous period's values, aligned period by period with the current ones."""
+    """One line's values over the previous period, aligned period by period with its current
+    ones: the whole selection's (name None) or a group's (name: its Line's name)."""
 
     values: list
     dates: list[str]  # the days each value is over, for the hover
     label: str  # e.g. "Previous period (2025-10-01 – 2025-10-17)"
+    name: str | None = None
 
 
 def _spans(dates: list[str], resolution: str) -> list[tuple[dt.date, dt.date]]:
@@ -151,6 +153,66 @@ def _no_data_shapes(
     return shapes, labels
 
 
+def _previous_traces(previous, lines, traces, dates, divisor, value, colors) -> list[dict]:
+    """Each previous line, dashed, after its current line: a group's in its colour and in its
+    legend group (its legend entry hides both); a point without a neighbour (a one-period
+    range) gets a marker, since a line through one point draws nothing."""
+    current = {line.name: trace for line, trace in zip(lines, traces, strict=True)}
+    out = []
+    for before in previous:
+        trace = current.get(before.name)
+        if trace is None:
+            continue
+        values = before.values[: len(dates)]
+        shown = _shown(values, divisor, [False] * len(values))
+        alone = [
+            v is not None
+            and (i == 0 or shown[i - 1] is None)
+            and (i == len(shown) - 1 or shown[i + 1] is None)
+            for i, v in enumerate(shown)
+        ]
+        group = before.name is not None
+        color = trace["line"]["color"] if group else colors["muted"]
+        out.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "x": dates[: len(shown)],
+                "y": shown,
+                "customdata": before.dates[: len(shown)],
+                "name": f"{trace['name']} (previous)" if group else before.label,
+                "line": {"color": color, "width": 1.6, "dash": "dash"},
+                "marker": {
+                    "color": color,
+                    "symbol": "diamond-open",
+                    "size": [9 if flag else 0 for flag in alone],
+                    "line": {"width": 2, "color": color},
+                },
+                "hovertemplate": (
+                    f"{'%{fullData.name}' if group else 'Previous'} (%{{customdata}}): "
+                    f"<b>{value}</b><extra></extra>"
+                ),
+                "connectgaps": False,
+                **({"legendgroup": trace["legendgroup"], "showlegend": False} if group else {}),
+            }
+        )
+    if out and previous[0].name is not None:
+        # A key for the groups' dashed lines, which have no legend entries of their own.
+        out.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": [None],
+                "y": [None],
+                "name": previous[0].label,
+                "line": {"color": colors["muted"], "width": 1.6, "dash": "dash"},
+                "hoverinfo": "skip",
+                "legendgroup": "previous-key",
+            }
+        )
+    return out
+
+
 def timeseries_figure(
     dates: list[str],
     lines: list[Line],
@@ -160,14 +222,15 @@ def timeseries_figure(
     *,
     partial: list[bool] | None = None,
     no_data: list[bool] | None = None,
-    previous: Previous | None = None,
+    previous: tuple[Previous, ...] | list[Previous] = (),
 ) -> dict:
     """Lines per period of a catalog metric.
 
     `partial` flags periods only partly inside the data or the chosen range (open markers, and
     "partial period" on hover, so a short last week does not read as a collapse); `no_data`
     flags periods wholly before the first or after the last event: no line there, a grey band
-    instead, so that they never read as a real zero.
+    instead, so that they never read as a real zero. `previous` draws each line's previous
+    period dashed (the whole selection's in grey, a group's in the group's colour).
     """
     count = len(dates)
     partial = partial if partial and len(partial) == count else [False] * count
@@ -186,7 +249,7 @@ def timeseries_figure(
     thin = count > 60
     partial_note = ["  <i>(partial period)</i>" if flag else "" for flag in partial]
     traces = []
-    for line in lines:
+    for index, line in enumerate(lines):
         color = _color(line, metric, theme, colors)
         single = line.name is None
         trace = {
@@ -207,6 +270,7 @@ def timeseries_figure(
             "hovertemplate": f"{'' if single else '%{fullData.name}: '}<b>{value}</b>"
             "%{text}<extra></extra>",
             "connectgaps": False,
+            **({} if single else {"legendgroup": f"group-{index}"}),
         }
         if unit == "h":  # the exact minutes stay on hover
             trace["customdata"] = [
@@ -219,20 +283,7 @@ def timeseries_figure(
         if single and metric != "completion_rate":
             trace.update(fill="tozeroy", fillcolor=alpha(color, 0.12))
         traces.append(trace)
-    if previous is not None and len(lines) == 1:
-        shown = _shown(previous.values[:count], divisor, [False] * min(count, len(previous.values)))
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "x": dates[: len(shown)],
-                "y": shown,
-                "customdata": previous.dates[: len(shown)],
-                "name": previous.label,
-                "line": {"color": colors["muted"], "width": 1.6, "dash": "dash"},
-                "hovertemplate": f"Previous (%{{customdata}}): <b>{value}</b><extra></extra>",
-            }
-        )
+    traces += _previous_traces(previous, lines, traces, dates, divisor, value, colors)
     tickvals, ticktext = period_ticks(dates, resolution)
     shapes, labels = _no_data_shapes(dates, no_data, resolution, colors)
     peak = max(

@@ -117,9 +117,9 @@ _DOCS = {
     f"{', '.join(DIMENSION_NAMES)}.",
     "limit": f"- limit: groups shown before {OTHER}, {BREAKDOWN_LIMIT_MIN} to "
     f"{BREAKDOWN_LIMIT_MAX} (default {DEFAULT_BREAKDOWN_LIMIT}).",
-    "compare": f"- compare: {' or '.join(COMPARES)} to add the previous range's numbers: the "
-    "same number of days just before start, or period to date when the range ends in an "
-    "unfinished week, month, quarter or year (as GET /data/kpis/?compare=previous).",
+    "compare": f"- compare: {' or '.join(COMPARES)} adds the previous range's numbers: whole weeks "
+    "or months of the resolution against as many just before, a range ending inside an unfinished "
+    "period (week to year) against that period to date, else the days just before (/data/kpis/).",
     "num": f"- num: how many titles, {NUM_MIN} to {NUM_MAX} (default {DEFAULT_NUM}).",
     "level": f"- level: {', '.join(LEVELS)} (default {DEFAULT_LEVEL}): SERIES rows roll up to "
     '"Show: Season N" or "Show" (the title before its first ", "); movies stay titles.',
@@ -289,14 +289,14 @@ def _kpis(args: dict) -> dict[str, Any]:
     Parameters:
     {filters}
     {compare}
+    {resolution}
 
-    Returns {{"unique_users", "minutes_watched", "views", "completed_views", "completion_rate"}};
-    with compare also "previous" (the same numbers over the previous range) and
-    "previous_range" ({{"start", "end"}}, or null when there is no range).
+    Returns {{"unique_users", "minutes_watched", "views", "completed_views", "completion_rate"}},
+    with compare "previous" and "previous_range" ({{"start", "end"}}, null without a range).
     """
-    filters = parse_filters(args)
-    compare = parse_compare(args.get("compare"))
-    return services.analytics().kpis_answer(filters, compare)
+    resolution = parse_resolution(args.get("resolution"))
+    filters, compare = parse_filters(args), parse_compare(args.get("compare"))
+    return services.analytics().kpis_answer(filters, compare, resolution)
 
 
 def _dimensions(args: dict) -> dict[str, Any]:
@@ -344,7 +344,7 @@ breakdown = _tool(
     "breakdown", _breakdown, [_METRIC, _BREAKDOWN, _LIMIT, _RESOLUTION, *_FILTERS], Rows
 )
 toplist = _tool("toplist", _toplist, [_NUM, _LEVEL, *_FILTERS], Rows)
-kpis = _tool("kpis", _kpis, [*_FILTERS, _COMPARE], dict[str, Any])
+kpis = _tool("kpis", _kpis, [*_FILTERS, _COMPARE, _RESOLUTION], dict[str, Any])
 dimensions = _tool("dimensions", _dimensions, _DATES, dict[str, Any])
 title = _tool("title", _title, [*_TITLE, _RESOLUTION, *_FILTERS], dict[str, Any])
 _DEVICES = [p for p in _FILTERS if p.name not in ("start", "end", "sessiontype")]
