@@ -7,7 +7,13 @@ from dataclasses import dataclass
 
 from data.events.periods import last_day_of_period
 from layouts.figures import EMPTY_MESSAGE, alpha, axis, base_layout, message_figure, palette
-from layouts.period_axis import AXIS_TITLE, period_axis, period_range, period_ticks
+from layouts.period_axis import (
+    AXIS_TITLE,
+    MAX_MONTH_CHOICES,
+    period_axis,
+    period_range,
+    period_ticks,
+)
 from layouts.plot_text import plot_text
 
 # Group colours, the same per value on every chart; each theme has its own shade of each hue.
@@ -284,7 +290,7 @@ def timeseries_figure(
             trace.update(fill="tozeroy", fillcolor=alpha(color, 0.12))
         traces.append(trace)
     traces += _previous_traces(previous, lines, traces, dates, divisor, value, colors)
-    tickvals, ticktext = period_ticks(dates, resolution)
+    tickvals, ticktext = period_ticks(dates, resolution, MAX_MONTH_CHOICES)
     shapes, labels = _no_data_shapes(dates, no_data, resolution, colors)
     peak = max(
         (v for trace in traces for v in trace["y"] if v is not None),
