@@ -76,6 +76,38 @@
   var TIME_GRAPHS = ["unique-users-graph", "minutes-watched-graph"]; // layouts/ids.py
   var TICK_GAP = 18; // px between two tick labels
 
+  /** A date axis value ("2025-01-06", "2024-12-30 12:00:00") in ms, read as UTC. */
+  function dateMs(value) {
+    var text = String(value).replace(" ", "T");
+    return Date.parse(text.length === 10 ? text + "T00:00:00Z" : text + "Z");
+  }
+
+  /** Every how many ticks a label fits: adjacent labels, at their dates' places on the plot,
+   * must be their half widths and a gap apart (short labels need less room than long ones). */
+  function tickStep(meta, width, range) {
+    var count = meta.vals.length;
+    var lo = range ? dateMs(range[0]) : NaN;
+    var scale = range ? width / (dateMs(range[1]) - lo) : NaN;
+    var places = meta.vals.map(function (value, i) {
+      var place = (dateMs(value) - lo) * scale;
+      return isFinite(place) ? place : ((i + 0.5) * width) / count; // evenly, failing a date
+    });
+    function fits(step) {
+      for (var i = step; i < count; i += step) {
+        var chars = (meta.text[i - step].length + meta.text[i].length) / 2;
+        if (places[i] - places[i - step] < chars * PX_PER_CHAR + TICK_GAP) {
+          return false;
+        }
+      }
+      return true;
+    }
+    var step = 1;
+    while (step < count && !fits(step)) {
+      step++;
+    }
+    return step;
+  }
+
   /** A time chart's ticks (layout.meta.ticks, all of them) thinned until their labels fit. */
   function fitTimeTicks(gd) {
     var meta = gd.layout && gd.layout.meta && gd.layout.meta.ticks;
@@ -83,14 +115,7 @@
     if (!window.Plotly || !meta || !size || !meta.vals.length) {
       return;
     }
-    var longest = Math.max.apply(
-      null,
-      meta.text.map(function (text) {
-        return text.length;
-      })
-    );
-    var fit = Math.max(1, Math.floor(size.w / (longest * PX_PER_CHAR + TICK_GAP)));
-    var step = Math.ceil(meta.vals.length / fit);
+    var step = tickStep(meta, size.w, gd.layout.xaxis && gd.layout.xaxis.range);
     var vals = meta.vals.filter(function (_v, i) {
       return i % step === 0;
     });

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from dash import Input, Output, html
 from dash.exceptions import PreventUpdate
 
@@ -49,7 +51,16 @@ def _chart_failed(message: str, inputs: dict) -> tuple:
 
 
 def _toplist_failed(message: str, inputs: dict) -> tuple:
-    return figures.message_figure(message, bool(inputs["dark"]), error=True, height=220), None
+    figure = figures.message_figure(message, bool(inputs["dark"]), error=True, height=220)
+    return figure, None, toplist_box(figure)
+
+
+def toplist_box(figure: dict) -> dict:
+    """The toplist graph's style: exactly its figure's height. Its height grows with the bars,
+    so the box cannot be fixed in CSS; and a box of height auto collapses to 0 px when the
+    window's first resize (a scrollbar appearing as the cards below load) makes Plotly drop
+    the figure's height and fill its box instead: the bars then overprint what follows."""
+    return {"height": f"{figure['layout']['height']}px"}
 
 
 def _no_changes() -> dict:
@@ -118,20 +129,33 @@ def format_kpis(kpis: dict) -> dict:
     }
 
 
+def _one_decimal(value: Decimal) -> Decimal:
+    """Rounded to one decimal, halves away from zero (12.25 -> 12.3, -12.25 -> -12.3)."""
+    return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _shown_change(rounded: Decimal, unit: str) -> tuple[str, str]:
+    """The text and tone of a change rounded to one decimal: the arrow and sign are those of
+    the number shown, so a change that rounds to zero is "= 0.0" without a sign."""
+    if rounded == 0:
+        return f"{_ARROWS['neutral']} 0.0 {unit}", "neutral"
+    tone = "up" if rounded > 0 else "down"
+    return f"{_ARROWS[tone]} {'+' if rounded > 0 else '−'}{abs(rounded):.1f} {unit}", tone
+
+
 def change(key: str, now, before) -> tuple[str | None, str]:
-    """(text, tone) of a card's change: "▲ +12.3 %" up, "▼ −4.0 %" down, "= 0.0 %" equal,
-    "new" when the previous value was 0; completion changes in percentage points."""
+    """(text, tone) of a card's change: "▲ +12.3 %" up, "▼ −4.0 %" down, "= 0.0 %" when it
+    rounds to zero, "new" when the previous value was 0; completion in percentage points.
+    Computed in decimal from the numbers' shortest reprs, so 0.4895 against 0.4890 is exactly
+    0.05 pp (shown +0.1 pp), not the float 0.04999…"""
     if now is None or before is None:
         return None, "neutral"
+    now, before = Decimal(repr(now)), Decimal(repr(before))
     if key == "completion_rate":
-        points = round((now - before) * 100, 1)
-        tone = "up" if points > 0 else "down" if points < 0 else "neutral"
-        return f"{_ARROWS[tone]} {points:+.1f} pp".replace("-", "−"), tone
+        return _shown_change(_one_decimal((now - before) * 100), "pp")
     if before == 0:
-        return ("new", "up") if now else (f"{_ARROWS['neutral']} 0.0 %", "neutral")
-    percent = round((now - before) / before * 100, 1)
-    tone = "up" if percent > 0 else "down" if percent < 0 else "neutral"
-    return f"{_ARROWS[tone]} {percent:+.1f} %".replace("-", "−"), tone
+        return ("new", "up") if now else _shown_change(Decimal(0), "%")
+    return _shown_change(_one_decimal((now - before) / before * 100), "%")
 
 
 _ARROWS = {"up": "▲", "down": "▼", "neutral": "="}
@@ -139,6 +163,17 @@ _ARROWS = {"up": "▲", "down": "▼", "neutral": "="}
 
 def _range_text(start, end) -> str:
     return f"{start:%Y-%m-%d} – {end:%Y-%m-%d}"
+
+
+def _rule_text(span) -> str:
+    """How the previous range was chosen, when it is not simply the days just before."""
+    if span.period_to_date:
+        return f" (the same number of days of the previous {span.unit}: {span.unit} to date)"
+    if span.periods == 1:
+        return f" (the {span.unit} before)"
+    if span.periods:
+        return f" (the {span.periods} {span.unit}s before)"
+    return ""
 
 
 def _comparison(state, kpis: dict, before: dict, span, bounds) -> dict:
@@ -150,8 +185,7 @@ def _comparison(state, kpis: dict, before: dict, span, bounds) -> dict:
     start, end = filters.start or bounds[0], filters.end or bounds[1]
     now, earlier = kpi_numbers(kpis), kpi_numbers(before)
     ranges = f"{_range_text(start, end)} compared with {_range_text(span.start, span.end)}"
-    if span.period_to_date:
-        ranges += f" (the same number of days of the previous {span.unit}: {span.unit} to date)"
+    ranges += _rule_text(span)
     for key in _KPI_IDS:
         text, tone = change(key, now[key], earlier[key])
         outputs[f"delta_{key}"] = text
@@ -220,6 +254,7 @@ def register(app, analytics) -> None:
     @app.callback(
         Output(ids.TOPLIST_GRAPH, "figure"),
         Output(ids.TOPLIST_NOTE, "children"),
+        Output(ids.TOPLIST_GRAPH, "style"),
         *_CHART_INPUTS,
         prevent_initial_call=True,
     )
@@ -234,7 +269,8 @@ def register(app, analytics) -> None:
             show = detail["series"]
             row.update(detail, pick=pick_of(None if show else row["title"], show))
         note = views_note(analytics.untitled_views(filters))
-        return figures.toplist_figure(rows, bool(dark)), note and f"Not listed: {note}."
+        figure = figures.toplist_figure(rows, bool(dark))
+        return figure, note and f"Not listed: {note}.", toplist_box(figure)
 
     outputs = {key: Output(component, "children") for key, component in _KPI_IDS.items()}
     for key, component in _KPI_IDS.items():
@@ -263,7 +299,7 @@ def register(app, analytics) -> None:
         kpis, before, span, unmatched = analytics.kpis(filters), {}, None, None
         if state.compare:
             try:
-                kpis, before, span = analytics.kpis_with_previous(filters)
+                kpis, before, span = analytics.kpis_with_previous(filters, state.resolution)
             except InvalidParameter as exc:  # a range starting on the calendar's first day
                 unmatched = f"No comparison: {exc}."
         note = views_note(analytics.untitled_views(filters))

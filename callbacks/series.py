@@ -3,13 +3,11 @@ from the same EventsAnalytics calls as /data (the chart and its CSV both read th
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, replace
 
+from callbacks.previous import previous_lines
 from callbacks.state import ViewState
-from data.events.comparison import previous_filters
-from data.events.params import Filters, InvalidParameter
-from data.events.periods import last_day_of_period
+from data.events.params import Filters
 from layouts.period_marks import no_data_periods, partial_periods
 from layouts.timeseries import Line, Previous
 
@@ -22,7 +20,7 @@ class ChartSeries:
     lines: list[Line]
     partial: list[bool]
     no_data: list[bool]
-    previous: Previous | None = None
+    previous: tuple[Previous, ...] = ()  # each line's previous period, when compared
 
 
 def _color_slots(analytics, state: ViewState) -> dict[str, int]:
@@ -48,38 +46,6 @@ def _lines(analytics, state: ViewState, metric: str, filters: Filters):
     return dates, [Line(name, values, slots.get(name)) for name, values in groups.items()]
 
 
-def _previous(analytics, state: ViewState, metric: str, dates: list[str], filters, bounds):
-    """The previous range's line: for each current period, the metric over the same days
-    moved back to the previous range (so each point pairs like with like, and the line's
-    range is the one the KPI cards compare with). None when there is nothing to compare."""
-    try:
-        compared = previous_filters(filters, bounds)
-    except InvalidParameter:  # a range from 0001-01-01 has none; the cards say why
-        return None
-    if compared is None:  # no range (no events, or a start after the data's last day)
-        return None
-    earlier, span = compared
-    start, end = filters.start, filters.end
-    shift = start - span.start
-    values, ranges = [], []
-    if state.resolution == "daily":
-        # One day per period: the previous range's daily series, day by day.
-        rows = analytics.timeseries(metric, "daily", earlier)
-        values = [row["values"] for row in rows][: len(dates)]
-        ranges = [row["date"] for row in rows][: len(dates)]
-    else:
-        for date in dates:
-            first = max(dt.date.fromisoformat(date), start)
-            last = min(last_day_of_period(dt.date.fromisoformat(date), state.resolution), end)
-            moved = Filters(first - shift, min(last - shift, span.end), filters.where)
-            if moved.start > moved.end:
-                break
-            values.append(analytics.kpis(moved)[metric])
-            ranges.append(f"{moved.start:%Y-%m-%d} – {moved.end:%Y-%m-%d}")
-    label = f"Previous period ({span.start:%Y-%m-%d} – {span.end:%Y-%m-%d})"
-    return Previous(values, ranges, label)
-
-
 def partial_flags(analytics, filters: Filters, dates: list[str], resolution: str) -> list[bool]:
     """Which of a chart's periods are partial: cut by the range or by the data's first or last
     day (a day never is). Every chart over periods marks them by this one rule."""
@@ -97,16 +63,16 @@ def chart_series(analytics, state: ViewState, metric: str, with_previous: bool =
     bounds = analytics.date_bounds()
     first, last = bounds or (None, None)
     filters = state.filters()
-    comparing = with_previous and state.compare and state.breakdown is None and bounds
+    comparing = with_previous and state.compare and bounds
     if comparing:
         # The range the comparison is made over, from its first day, even when the matching
         # events start later (as the KPI cards' range does).
         filters = replace(filters, start=filters.start or first, end=filters.end or last)
     dates, lines = _lines(analytics, state, metric, filters)
     partial = partial_flags(analytics, filters, dates, state.resolution)
-    previous = None
+    previous = ()
     if comparing and dates and filters.start <= filters.end:
-        previous = _previous(analytics, state, metric, dates, filters, bounds)
+        previous = tuple(previous_lines(analytics, state, metric, dates, filters, lines, bounds))
     return ChartSeries(
         dates,
         lines,

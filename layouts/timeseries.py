@@ -5,7 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from layouts.figures import EMPTY_MESSAGE, alpha, axis, base_layout, message_figure, palette
-from layouts.period_axis import AXIS_TITLE, period_axis, period_range, period_ticks
+from layouts.period_axis import (
+    AXIS_TITLE,
+    MAX_MONTH_CHOICES,
+    period_axis,
+    period_range,
+    period_ticks,
+)
 from layouts.period_marks import partial_notes, partial_points
 from layouts.plot_text import plot_text
 
@@ -40,11 +46,13 @@ class Line:
 
 @dataclass(frozen=True)
 class Previous:
-    """The previous period's values, aligned period by period with the current ones."""
+    """One line's values over the previous period, aligned period by period with its current
+    ones: the whole selection's (name None) or a group's (name: its Line's name)."""
 
     values: list
     dates: list[str]  # the days each value is over, for the hover
     label: str  # e.g. "Previous period (2025-10-01 – 2025-10-17)"
+    name: str | None = None
 
 
 def _scale(metric: str, lines: list[Line]) -> tuple[float, str, str]:
@@ -124,6 +132,66 @@ def _no_data_shapes(
     return shapes, labels
 
 
+def _previous_traces(previous, lines, traces, dates, divisor, value, colors) -> list[dict]:
+    """Each previous line, dashed, after its current line: a group's in its colour and in its
+    legend group (its legend entry hides both); a point without a neighbour (a one-period
+    range) gets a marker, since a line through one point draws nothing."""
+    current = {line.name: trace for line, trace in zip(lines, traces, strict=True)}
+    out = []
+    for before in previous:
+        trace = current.get(before.name)
+        if trace is None:
+            continue
+        values = before.values[: len(dates)]
+        shown = _shown(values, divisor, [False] * len(values))
+        alone = [
+            v is not None
+            and (i == 0 or shown[i - 1] is None)
+            and (i == len(shown) - 1 or shown[i + 1] is None)
+            for i, v in enumerate(shown)
+        ]
+        group = before.name is not None
+        color = trace["line"]["color"] if group else colors["muted"]
+        out.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "x": dates[: len(shown)],
+                "y": shown,
+                "customdata": before.dates[: len(shown)],
+                "name": f"{trace['name']} (previous)" if group else before.label,
+                "line": {"color": color, "width": 1.6, "dash": "dash"},
+                "marker": {
+                    "color": color,
+                    "symbol": "diamond-open",
+                    "size": [9 if flag else 0 for flag in alone],
+                    "line": {"width": 2, "color": color},
+                },
+                "hovertemplate": (
+                    f"{'%{fullData.name}' if group else 'Previous'} (%{{customdata}}): "
+                    f"<b>{value}</b><extra></extra>"
+                ),
+                "connectgaps": False,
+                **({"legendgroup": trace["legendgroup"], "showlegend": False} if group else {}),
+            }
+        )
+    if out and previous[0].name is not None:
+        # A key for the groups' dashed lines, which have no legend entries of their own.
+        out.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": [None],
+                "y": [None],
+                "name": previous[0].label,
+                "line": {"color": colors["muted"], "width": 1.6, "dash": "dash"},
+                "hoverinfo": "skip",
+                "legendgroup": "previous-key",
+            }
+        )
+    return out
+
+
 def timeseries_figure(
     dates: list[str],
     lines: list[Line],
@@ -133,14 +201,15 @@ def timeseries_figure(
     *,
     partial: list[bool] | None = None,
     no_data: list[bool] | None = None,
-    previous: Previous | None = None,
+    previous: tuple[Previous, ...] | list[Previous] = (),
 ) -> dict:
     """Lines per period of a catalog metric.
 
     `partial` flags periods only partly inside the data or the chosen range (open markers, and
     "partial period" on hover, so a short last week does not read as a collapse); `no_data`
     flags periods wholly before the first or after the last event: no line there, a grey band
-    instead, so that they never read as a real zero.
+    instead, so that they never read as a real zero. `previous` draws each line's previous
+    period dashed (the whole selection's in grey, a group's in the group's colour).
     """
     count = len(dates)
     partial = partial if partial and len(partial) == count else [False] * count
@@ -159,7 +228,7 @@ def timeseries_figure(
     thin = count > 60
     partial_note = partial_notes(partial)
     traces = []
-    for line in lines:
+    for index, line in enumerate(lines):
         color = _color(line, metric, theme, colors)
         single = line.name is None
         trace = {
@@ -175,6 +244,7 @@ def timeseries_figure(
             "hovertemplate": f"{'' if single else '%{fullData.name}: '}<b>{value}</b>"
             "%{text}<extra></extra>",
             "connectgaps": False,
+            **({} if single else {"legendgroup": f"group-{index}"}),
         }
         if unit == "h":  # the exact minutes stay on hover
             trace["customdata"] = [
@@ -187,21 +257,8 @@ def timeseries_figure(
         if single and metric != "completion_rate":
             trace.update(fill="tozeroy", fillcolor=alpha(color, 0.12))
         traces.append(trace)
-    if previous is not None and len(lines) == 1:
-        shown = _shown(previous.values[:count], divisor, [False] * min(count, len(previous.values)))
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "x": dates[: len(shown)],
-                "y": shown,
-                "customdata": previous.dates[: len(shown)],
-                "name": previous.label,
-                "line": {"color": colors["muted"], "width": 1.6, "dash": "dash"},
-                "hovertemplate": f"Previous (%{{customdata}}): <b>{value}</b><extra></extra>",
-            }
-        )
-    tickvals, ticktext = period_ticks(dates, resolution)
+    traces += _previous_traces(previous, lines, traces, dates, divisor, value, colors)
+    tickvals, ticktext = period_ticks(dates, resolution, MAX_MONTH_CHOICES)
     shapes, labels = _no_data_shapes(dates, no_data, resolution, colors)
     peak = max(
         (v for trace in traces for v in trace["y"] if v is not None),

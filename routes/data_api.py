@@ -90,10 +90,12 @@ def top10():
 
 @bp.route("/kpis/", methods=_ROUTED, strict_slashes=False)
 def kpis():
-    """Headline numbers of the filtered events; ?compare=previous adds the previous range's."""
+    """Headline numbers of the filtered events; ?compare=previous adds the previous range's
+    (which depends on ?resolution, the page's: data/events/comparison.py)."""
+    resolution = parse_resolution(request.args.get("resolution"))
     filters = parse_filters(request.args)
     compare = parse_compare(request.args.get("compare"))
-    return jsonify(services.analytics().kpis_answer(filters, compare))
+    return jsonify(services.analytics().kpis_answer(filters, compare, resolution))
 
 
 @bp.route("/dimensions/", methods=_ROUTED, strict_slashes=False)

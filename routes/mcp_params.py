@@ -95,9 +95,10 @@ DOCS = {
     f"{', '.join(DIMENSION_NAMES)}.",
     "limit": f"- limit: groups shown before {OTHER}, {BREAKDOWN_LIMIT_MIN} to "
     f"{BREAKDOWN_LIMIT_MAX} (default {DEFAULT_BREAKDOWN_LIMIT}).",
-    "compare": f"- compare: {' or '.join(COMPARES)} to add the previous range's numbers: the "
-    "same number of days just before start, or period to date when the range ends in an "
-    "unfinished week, month, quarter or year (as GET /data/kpis/?compare=previous).",
+    "compare": f"- compare: {' or '.join(COMPARES)} adds the previous range's numbers: whole weeks "
+    "or months of the resolution against as many just before, a range ending inside an "
+    "unfinished period (week to year) against that period to date, else the days just before "
+    "(as GET /data/kpis/?compare=previous).",
     "num": f"- num: how many titles, {NUM_MIN} to {NUM_MAX} (default {DEFAULT_NUM}).",
     "level": f"- level: {', '.join(LEVELS)} (default {DEFAULT_LEVEL}): SERIES rows roll up to "
     '"Show: Season N" or "Show" (the title before its first ", "); movies stay titles.',

@@ -206,14 +206,14 @@ def _kpis(args: dict) -> dict[str, Any]:
     Parameters:
     {filters}
     {compare}
+    {resolution}
 
-    Returns {{"unique_users", "minutes_watched", "views", "completed_views", "completion_rate"}};
-    with compare also "previous" (the same numbers over the previous range) and
-    "previous_range" ({{"start", "end"}}, or null when there is no range).
+    Returns {{"unique_users", "minutes_watched", "views", "completed_views", "completion_rate"}},
+    with compare "previous" and "previous_range" ({{"start", "end"}}, null without a range).
     """
-    filters = parse_filters(args)
-    compare = parse_compare(args.get("compare"))
-    return services.analytics().kpis_answer(filters, compare)
+    resolution = parse_resolution(args.get("resolution"))
+    filters, compare = parse_filters(args), parse_compare(args.get("compare"))
+    return services.analytics().kpis_answer(filters, compare, resolution)
 
 
 def _dimensions(args: dict) -> dict[str, Any]:
@@ -259,7 +259,7 @@ def _tool(name: str, compute: Callable[[dict], Any], params: list[Param], return
 timeseries = _tool("timeseries", _timeseries, [METRIC, RESOLUTION, *FILTERS], Rows)
 breakdown = _tool("breakdown", _breakdown, [METRIC, BREAKDOWN, LIMIT, RESOLUTION, *FILTERS], Rows)
 toplist = _tool("toplist", _toplist, [NUM, LEVEL, *FILTERS], Rows)
-kpis = _tool("kpis", _kpis, [*FILTERS, COMPARE], dict[str, Any])
+kpis = _tool("kpis", _kpis, [*FILTERS, COMPARE, RESOLUTION], dict[str, Any])
 dimensions = _tool("dimensions", _dimensions, DATES, dict[str, Any])
 title = _tool("title", _title, [*TITLE, RESOLUTION, *FILTERS], dict[str, Any])
 top10 = _tool("top10", _top10, [WEEK, SESSIONTYPE, *DEVICES], Rows)

@@ -199,12 +199,15 @@ COMPARE = {
     "in": "query",
     "description": (
         "`previous` adds `previous` (the same numbers over the previous range, with the same "
-        "dimension filters) and `previous_range`. The previous range is the same number of "
-        "days just before start; when the range ends on or after the data's last day and "
-        "starts on the first day of a week (Monday), month, quarter or year, ending before "
-        "that period's last day, it is the same number of days from the previous such "
-        "period's first day (period to date; the smallest such period; never past its last "
-        "day). A missing start or end is the data's first or last day."
+        "dimension filters) and `previous_range`, the range as the dashboard's page of that "
+        "`resolution` compares it: (1) with resolution=weekly a range of whole weeks (Monday to "
+        "Sunday), with resolution=monthly one of whole months (a 1st to a month's last day), "
+        "the same number of weeks or months just before; (2) otherwise, when the range ends on "
+        "or after the data's last day, starts on the first day of a week, month, quarter or "
+        "year and ends before that period's last day (and is not whole months), the same "
+        "number of days from the previous such period's first day (period to date; the "
+        "smallest such period; never past its last day); (3) otherwise the same number of "
+        "days just before start. A missing start or end is the data's first or last day."
     ),
     "schema": {"type": "string", "enum": list(COMPARES)},
 }
@@ -213,7 +216,7 @@ _KPIS = {
         "operationId": "kpis",
         "summary": "Headline numbers of the filtered events, optionally with the previous range's.",
         "tags": ["data"],
-        "parameters": [*FILTER_PARAMETERS, COMPARE],
+        "parameters": [*FILTER_PARAMETERS, COMPARE, RESOLUTION],
         "responses": {
             "200": json_answer(
                 {

@@ -19,7 +19,7 @@ from data.events.catalog import DEFAULT_BREAKDOWN_LIMIT
 from data.events.comparison import PreviousRange
 from data.events.object_size import approx_size
 from data.events.params import DEFAULT_COHORT, Filters
-from data.events.periods import day_number, period_of
+from data.events.periods import DEFAULT_RESOLUTION, day_number, period_of
 from data.events.rollup import Rollup, empty_rollup
 from data.events.rollup_files import open_rollup, version_name
 from data.events.sqlite_versions import SqliteVersions
@@ -340,22 +340,22 @@ class EventsAnalytics:
         return dict(self._memo(("kpis", filters), lambda r: queries.kpis(r, filters)))
 
     def kpis_with_previous(
-        self, filters: Filters | None = None
+        self, filters: Filters | None = None, resolution: str = DEFAULT_RESOLUTION
     ) -> tuple[dict, dict, PreviousRange | None]:
-        """(kpis, kpis of the previous range with the same dimension filters, that range or
-        None when there is no range), all of one data version."""
+        """(kpis, the previous range's on a `resolution` page, that range or None): one version."""
         filters = filters or Filters()
         now, before, span = self._memo(
-            ("kpis_with_previous", filters), lambda r: queries.kpis_with_previous(r, filters)
+            ("kpis_with_previous", filters, resolution),
+            lambda r: queries.kpis_with_previous(r, filters, resolution),
         )
         return dict(now), dict(before), span
 
-    def kpis_answer(self, filters: Filters | None = None, compare: str | None = None) -> dict:
+    def kpis_answer(self, filters: Filters | None, compare: str | None, resolution: str) -> dict:
         """/data/kpis/'s answer: the KPIs, and with compare="previous" also "previous" (the
         previous range's, same dimension filters) and "previous_range" ({start, end} or None)."""
         if compare is None:
             return self.kpis(filters)
-        now, before, span = self.kpis_with_previous(filters)
+        now, before, span = self.kpis_with_previous(filters, resolution)
         compared = (
             None if span is None else {"start": span.start.isoformat(), "end": span.end.isoformat()}
         )

@@ -36,9 +36,10 @@ from data.events.catalog import (
     OTHER,
     RATIO,
 )
-from data.events.comparison import PreviousRange, previous_filters
+from data.events.comparison import previous_filters
 from data.events.params import Filters, InvalidParameter
 from data.events.periods import (
+    DEFAULT_RESOLUTION,
     RESOLUTIONS,
     date_of,
     day_number,
@@ -408,14 +409,13 @@ def _kpis_over(rollup: Rollup, lo: int, hi: int, filters: Filters) -> dict:
     }
 
 
-def kpis_with_previous(rollup: Rollup, filters: Filters) -> tuple[dict, dict, PreviousRange | None]:
-    """(kpis, the kpis of the previous range with the same dimension filters, that range); the
-    range is None, and its kpis zeros, when the filters leave no range (data/events/comparison)."""
-    compared = previous_filters(filters, date_bounds(rollup))
+def kpis_with_previous(rollup: Rollup, filters: Filters, resolution: str = DEFAULT_RESOLUTION):
+    """(kpis, the kpis of the previous range on a page of `resolution` with the same dimension
+    filters, that range or None, its kpis zeros, when the filters leave none: comparison.py)."""
+    compared = previous_filters(filters, date_bounds(rollup), resolution)
     if compared is None:
         return kpis(rollup, filters), _kpis_over(rollup, 1, 0, filters), None
-    previous, span = compared
-    return kpis(rollup, filters), kpis(rollup, previous), span
+    return kpis(rollup, filters), kpis(rollup, compared[0]), compared[1]
 
 
 def dimensions(rollup: Rollup, start: dt.date | None, end: dt.date | None) -> dict:

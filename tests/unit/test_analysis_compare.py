@@ -127,6 +127,40 @@ def test_kpis_with_previous_hand_counted():
     assert before["views"] == 2
 
 
+# Data from July to Friday 2025-10-31: "Month to date" is the whole of October.
+COMPLETE_OCTOBER = [
+    *((f"2025-07-0{day} 10:00:00", user, 10, 95.0, "MOVIE", "Alpha") for day, user in
+      ((1, "a"), (2, "b"), (3, "c"), (4, "d"), (5, "e"))),
+    ("2025-08-31 10:00:00", "f", 10, 95.0, "MOVIE", "Alpha"),
+    ("2025-09-10 10:00:00", "a", 10, 95.0, "MOVIE", "Alpha"),
+    ("2025-09-10 11:00:00", "b", 10, 50.0, "MOVIE", "Alpha"),
+    ("2025-09-30 10:00:00", "c", 10, 95.0, "MOVIE", "Alpha"),
+    *((f"2025-10-05 1{n}:00:00", user, 10, 95.0, "MOVIE", "Alpha") for n, user in
+      enumerate("abcd")),
+    ("2025-10-31 10:00:00", "e", 10, 95.0, "MOVIE", "Alpha"),
+]  # fmt: skip
+
+
+def test_a_complete_month_to_date_is_compared_with_the_month_before():
+    events = ev(COMPLETE_OCTOBER)
+    october = Filters.of(start=D(2025, 10, 1))  # "Month to date": 1..31 October
+    # Issue 20: this was quarter to date, against July (its 5 users here).
+    now, before, span = queries.kpis_with_previous(events, october, "monthly")
+    assert span == PreviousRange(D(2025, 9, 1), D(2025, 9, 30), False, "month", 1)
+    assert now["unique_users"] == 5 and before["unique_users"] == 3  # a, b, c in September
+    assert before["views"] == 3 and before["completion_rate"] == round(2 / 3, 4)
+    # On a daily page the 31 days just before: 31 August (f) to 30 September.
+    _, before, span = queries.kpis_with_previous(events, october, "daily")
+    assert span == PreviousRange(D(2025, 8, 31), D(2025, 9, 30))
+    assert before["unique_users"] == 4 and before["views"] == 4
+    # October so far, when the data ends on the 5th, is still month to date on every page.
+    to_date = [row for row in COMPLETE_OCTOBER if row[0] < "2025-10-06"]
+    for resolution in ("daily", "weekly", "monthly"):
+        _, before, span = queries.kpis_with_previous(ev(to_date), october, resolution)
+        assert span == PreviousRange(D(2025, 9, 1), D(2025, 9, 5), True, "month")
+        assert before["views"] == 0
+
+
 def test_kpis_with_previous_without_a_range():
     zeros = queries.kpis(empty_rollup(), ALL)
     assert queries.kpis_with_previous(empty_rollup(), ALL) == (zeros, zeros, None)
@@ -169,3 +203,31 @@ def test_kpis_with_previous_match_the_reference_on_demo_data(demo_db, seed):
         assert (span.start, span.end) == expected, (start, end)
         assert now == ref.kpis(raw, start, end, where)
         assert before == ref.kpis(raw, *expected, where)
+
+
+def test_whole_periods_match_the_reference_on_demo_data(demo_db):
+    analytics = EventsAnalytics(demo_db)
+    raw = ref.prepare(read_raw(demo_db))
+    rng = random.Random(20)
+    for _ in range(12):
+        # Whole months of 2025 on a monthly page: as many months just before.
+        first, count = rng.randint(1, 12), rng.randint(1, 6)
+        start = D(2025, first, 1)
+        after = D(2025 + (first + count - 1) // 12, (first + count - 1) % 12 + 1, 1)
+        end = after - dt.timedelta(days=1)
+        back = D(2025 + (first - count - 1) // 12, (first - count - 1) % 12 + 1, 1)
+        # Whole weeks on a weekly page: Monday to Sunday, as many weeks just before.
+        monday = D(2024, 12, 30) + dt.timedelta(weeks=rng.randint(0, 50))
+        weeks = rng.randint(1, 8)
+        sunday = monday + dt.timedelta(weeks=weeks, days=-1)
+        before_monday = monday - dt.timedelta(weeks=weeks)
+        for resolution, lo, hi, expected in (
+            ("monthly", start, end, (back, start - dt.timedelta(days=1))),
+            ("weekly", monday, sunday, (before_monday, monday - dt.timedelta(days=1))),
+        ):
+            where = {"device": rng.sample(["iPad", "Computer", "Smart TV"], 2)}
+            filters = Filters.of(start=lo, end=hi, **where)
+            now, before, span = analytics.kpis_with_previous(filters, resolution)
+            assert (span.start, span.end) == expected, (resolution, lo, hi)
+            assert now == ref.kpis(raw, lo, hi, where)
+            assert before == ref.kpis(raw, *expected, where)

@@ -140,3 +140,47 @@ def test_small_counts_get_whole_ticks_and_a_unified_hover():
     assert layout["yaxis"]["dtick"] == 1 and layout["yaxis"]["tickformat"] == ",d"
     assert layout["hovermode"] == "x unified"
     assert "dtick" not in _figure(rows, "minutes_watched")["layout"]["yaxis"]
+
+
+def _weeks(first: str, count: int) -> list[str]:
+    monday = dt.date.fromisoformat(first)
+    return [(monday + dt.timedelta(weeks=i)).isoformat() for i in range(count)]
+
+
+def test_a_year_of_weeks_is_ticked_by_months():
+    # Issue 20: 53 weeks had four "Week of …" ticks, of which a half-width chart showed two.
+    dates = _weeks("2024-12-30", 53)
+    line = Line(None, list(range(1, 54)))
+    layout = timeseries_figure(dates, [line], "views", "weekly", False)["layout"]
+    xaxis, offered = layout["xaxis"], layout["meta"]["ticks"]
+    # As drawn: every other month's first week (calendar-aligned), named by its Monday.
+    assert xaxis["tickvals"] == [
+        "2025-01-06", "2025-03-03", "2025-05-05", "2025-07-07", "2025-09-01", "2025-11-03"
+    ]  # fmt: skip
+    assert xaxis["ticktext"] == ["6 Jan 2025", "3 Mar", "5 May", "7 Jul", "1 Sep", "3 Nov"]
+    # Offered to the page's script, which keeps as many as fit: every month's first week.
+    assert [dt.date.fromisoformat(day).month for day in offered["vals"]] == list(range(1, 13))
+    assert all(dt.date.fromisoformat(day).weekday() == 0 for day in offered["vals"])
+    assert all(dt.date.fromisoformat(day).day <= 7 for day in offered["vals"])
+    assert offered["text"][:3] == ["6 Jan 2025", "3 Feb", "3 Mar"]
+    assert xaxis["hoverformat"] == "Week of %-d %b %Y"  # the hover still names the week
+
+
+@pytest.mark.parametrize(
+    ("first", "count", "drawn", "offered"),
+    [
+        # A quarter's weeks: four named weeks, as before.
+        ("2025-01-06", 13, ["Week of 6 Jan 2025", "Week of 3 Feb", "Week of 3 Mar",
+                            "Week of 31 Mar"], None),
+        ("2025-01-06", 14, ["6 Jan 2025", "3 Feb", "3 Mar", "7 Apr"], 4),
+        # Two years: half-years drawn, every other month offered.
+        ("2024-12-30", 106, ["6 Jan 2025", "7 Jul", "5 Jan 2026", "6 Jul", "4 Jan 2027"], 13),
+        # The longest chart drawn (10,000 weeks): every 50 years, every 20 offered.
+        ("2000-01-03", 10_000, ["3 Jan 2000", "3 Jan 2050", "4 Jan 2100", "5 Jan 2150"], 10),
+    ],
+)  # fmt: skip
+def test_weekly_ticks_by_length(first, count, drawn, offered):
+    dates = _weeks(first, count)
+    layout = timeseries_figure(dates, [Line(None, [1] * count)], "views", "weekly", False)["layout"]
+    assert layout["xaxis"]["ticktext"] == drawn
+    assert len(layout["meta"]["ticks"]["vals"]) == (offered or len(drawn))

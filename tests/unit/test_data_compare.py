@@ -39,6 +39,29 @@ def kpis(client, pairs: list[tuple[str, str]]):
         ([("start", "2025-12-29"), ("end", "2026-01-02")], ("2025-12-22", "2025-12-26")),
         # In the middle of the data a month is compared with the days just before.
         ([("start", "2025-06-01"), ("end", "2025-06-10")], ("2025-05-22", "2025-05-31")),
+        # ?resolution is the page's: whole months of a monthly page, whole weeks of a weekly
+        # one, against as many just before (issue 20: March against "29 Jan - 28 Feb").
+        (
+            [("start", "2025-03-01"), ("end", "2025-03-31"), ("resolution", "monthly")],
+            ("2025-02-01", "2025-02-28"),
+        ),
+        (
+            [("start", "2025-04-01"), ("end", "2025-06-30"), ("resolution", "Monthly")],
+            ("2025-01-01", "2025-03-31"),
+        ),
+        ([("resolution", "monthly")], ("2024-01-01", "2024-12-31")),
+        # "Month to date" of the data's last, complete month.
+        ([("start", "2025-12-01"), ("resolution", "monthly")], ("2025-11-01", "2025-11-30")),
+        (
+            [("start", "2025-06-02"), ("end", "2025-06-29"), ("resolution", "weekly")],
+            ("2025-05-05", "2025-06-01"),
+        ),
+        # Not whole periods: the other rules, as on a daily page.
+        ([("start", "2025-12-29"), ("resolution", "monthly")], ("2025-12-22", "2025-12-24")),
+        (
+            [("start", "2025-06-01"), ("end", "2025-06-10"), ("resolution", "weekly")],
+            ("2025-05-22", "2025-05-31"),
+        ),
     ],
 )
 def test_compare_adds_the_previous_range_s_kpis(client, pairs, previous):
@@ -46,7 +69,7 @@ def test_compare_adds_the_previous_range_s_kpis(client, pairs, previous):
     assert set(answer) == KPI_KEYS | {"previous", "previous_range"}
     assert {key: answer[key] for key in KPI_KEYS} == kpis(client, pairs)
     assert answer["previous_range"] == {"start": previous[0], "end": previous[1]}
-    dimensions = [(k, v) for k, v in pairs if k not in ("start", "end")]
+    dimensions = [(k, v) for k, v in pairs if k not in ("start", "end", "resolution")]
     same_range = [("start", previous[0]), ("end", previous[1]), *dimensions]
     assert answer["previous"] == kpis(client, same_range)
     assert set(answer["previous"]) == KPI_KEYS
@@ -87,6 +110,10 @@ def test_a_range_with_nothing_before_it_is_a_400(client):
 def test_other_parameters_are_checked_first(client):
     response = client.get("/data/kpis/?start=2025-13-01&compare=next")
     assert_json_error(response, 400, "start must be a real calendar date")
+    response = client.get("/data/kpis/?resolution=hourly&compare=previous")
+    assert_json_error(response, 400, "resolution must be one of daily, weekly, monthly")
+    # Without compare the resolution changes nothing (it is still checked).
+    assert kpis(client, [("resolution", "monthly")]) == kpis(client, [])
 
 
 def test_compare_on_an_empty_database(make_app, db_path):

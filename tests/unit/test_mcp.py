@@ -58,8 +58,8 @@ PARITY = [
     ("kpis", {}, "/data/kpis/"),
     (
         "kpis",
-        {"start": "2025-12-01", "end": "2025-12-31", "compare": "previous"},
-        "/data/kpis/?start=2025-12-01&end=2025-12-31&compare=previous",
+        {"start": "2025-12-01", "compare": "previous", "resolution": "monthly"},
+        "/data/kpis/?start=2025-12-01&compare=previous&resolution=monthly",
     ),
     (
         "dimensions",
