@@ -96,8 +96,12 @@ def _snapshot(app, events_path) -> tuple[str, dict]:
     prefix = app.server.config["REDIS_KEY_PREFIX"]
     scores = {}
     for key in client.scan_iter(f"{prefix}*"):
-        if key.startswith(f"{prefix}active"):
-            continue  # the games in play (sorted sets too, not scores): a hostile start adds one
+        if key.startswith((f"{prefix}active", f"{prefix}playing", f"{prefix}players")):
+            # The games in play (sorted sets too, not scores): a hostile start adds one. And a
+            # valid start by a named player twice counts the game it abandons on the player
+            # boards (par + 1): the rule against restart farming, not damage. The rankings and
+            # the history, which only a won game reaches, must not change.
+            continue
         kind = client.type(key)
         if kind == "list":
             scores[key] = client.lrange(key, 0, -1)
