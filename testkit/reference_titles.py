@@ -44,15 +44,25 @@ def prepare(raw: pd.DataFrame) -> pd.DataFrame:
         whole = (numbers >= 0) & (numbers <= 2.0**53) & (numbers == np.trunc(numbers))
         ev[column] = np.where(whole, numbers, np.nan)
     contentid = [ref._title(v) for v in rows["contentid"]]
-    ev["episode_key"] = [
+    own_keys = [
         _episode_key(t, season, number, cid)
         for t, season, number, cid in zip(
             ev["title"], ev["season"], ev["episode"], contentid, strict=True
         )
     ]
     ev["item"] = [
-        None if k is None else f"{t}\x1f{k}"
-        for t, k in zip(ev["title"], ev["episode_key"], strict=True)
+        None if k is None else f"{t}\x1f{k}" for t, k in zip(ev["title"], own_keys, strict=True)
+    ]
+    # A contentid's rows without numbers are the numbered episode its other rows name, if one.
+    numbered: dict[str, set] = {}
+    for key, cid in zip(own_keys, contentid, strict=True):
+        if key is not None and key.startswith("numbers") and cid is not None:
+            numbered.setdefault(cid, set()).add(key)
+    ev["episode_key"] = [
+        next(iter(numbered[cid]))
+        if key is not None and key.startswith("contentid") and len(numbered.get(cid, ())) == 1
+        else key
+        for key, cid in zip(own_keys, contentid, strict=True)
     ]
     # Each row carries its item's numbers and its episode's runtime, taken over all the data
     # (filters never move them), and how many events its item has in all.
@@ -71,7 +81,7 @@ def _episode_key(title, season: float, number: float, contentid) -> str | None:
         return None
     if not math.isnan(season) and not math.isnan(number):
         return f"numbers\x1f{_show(title)}\x1f{int(season)}\x1f{int(number)}"
-    if contentid is not None:
+    if contentid is not None and contentid.strip().casefold() not in ("null", "none", "nan", "n/a"):
         return f"contentid\x1f{contentid}"
     return f"title\x1f{title}"
 
@@ -165,7 +175,14 @@ def _episodes(rows: pd.DataFrame) -> list[tuple[dict, pd.DataFrame]]:
     then the name, each episode named by its most viewed item over all the data."""
     listed = []
     for _, own in rows.groupby("episode_key"):
-        named = own.sort_values(["item_views", "title"], ascending=[False, True]).iloc[0]
+        ranked = own.sort_values(["item_views", "title"], ascending=[False, True])
+        numbered = ranked[ranked["title_season"].notna() & ranked["title_episode"].notna()]
+        # Named by its most viewed item; its numbers from the most viewed item that has both.
+        named = ranked.iloc[0].copy()
+        if len(numbered):
+            named[["title_season", "title_episode"]] = numbered.iloc[0][
+                ["title_season", "title_episode"]
+            ]
         listed.append((named, own))
 
     def order(pair):

@@ -9,7 +9,9 @@ An item is what a title code names: a title's text together with the episode it 
 is its show, season number and episode number when both numbers are known, otherwise its
 contentid, otherwise its title text; many shows name every episode after the show ("Ronja
 Røverdatter, Ronja Røverdatter" for episodes 1 to 6), and seasons reuse episode titles. Items
-of one text add up to the title the toplist names; items of one episode to the episode.
+of one text add up to the title the toplist names; items of one episode to the episode. A
+contentid's rows without both numbers are the numbered episode its other rows name, when they
+name one; placeholder contentids ("NULL", "n/a") name nothing.
 """
 
 from __future__ import annotations
@@ -99,14 +101,26 @@ def show_of(title: str) -> str:
 BY_NUMBERS, BY_CONTENTID, BY_TEXT = "e", "c", "t"
 
 
+# Contentids that name nothing: exporters write these for a missing value.
+NO_CONTENTID = frozenset({"", "null", "none", "nan", "n/a"})
+
+
 def episode_identity(title: str, season: float, episode: float, contentid: object) -> tuple:
     """The episode a row is (see the module's docstring), from its decoded title, its season
     and episode numbers (NaN when unknown) and its contentid (None or '' when unknown)."""
     if season == season and episode == episode:  # neither is NaN
         return (BY_NUMBERS, show_of(title), int(season), int(episode))
-    if contentid is not None and contentid != "":
+    if contentid is not None and _title_key(contentid).strip().casefold() not in NO_CONTENTID:
         return (BY_CONTENTID, _title_key(contentid))
     return (BY_TEXT,)
+
+
+def episode_of(identity: tuple, numbered: dict[str, set[tuple]]) -> tuple:
+    """The episode an item's identity names: a contentid whose other rows carry one pair of
+    numbers is that numbered episode (some rows of an episode lack its numbers)."""
+    if identity[0] == BY_CONTENTID and len(named := numbered.get(identity[1], ())) == 1:
+        return next(iter(named))
+    return identity
 
 
 def item_sort_key(key: tuple) -> tuple:
@@ -144,6 +158,9 @@ class Vocabulary:
     def __init__(self) -> None:
         self.users: dict[object, int] = {}
         self.titles: dict[tuple[str, tuple], int] = {}  # (title, episode identity) -> item
+        # contentid -> the numbered episodes its rows name: its rows without numbers are the
+        # same episode when that is one (episode_of, data/events/rollup.py).
+        self.numbered: dict[str, set[tuple]] = {}
         self.values: list[dict[str, int]] = [{} for _ in DIMENSIONS]
         self.combos: dict[tuple[int, ...], int] = {}
 
@@ -184,6 +201,8 @@ class Vocabulary:
             contentid = c_values[c] if c < len(c_values) else None
             identity = episode_identity(text, season_value, episode_value, contentid)
             ids.append(self.titles.setdefault((text, identity), len(self.titles)))
+            if identity[0] == BY_NUMBERS and contentid is not None:
+                self.numbered.setdefault(_title_key(contentid), set()).add(identity)
         return np.asarray(ids + [-1], dtype=np.int32)[codes]
 
     def combos_of(self, columns: list[np.ndarray]) -> np.ndarray:

@@ -23,6 +23,7 @@ from data.events.encoding import (
     Vocabulary,
     columns_of_rows,
     encode_chunk,
+    episode_of,
     item_sort_key,
 )
 from data.events.periods import RESOLUTIONS, period_of
@@ -41,8 +42,9 @@ from data.events.user_tables import (
 # (week, Top 10 entry, combination); 7: title codes are items (a title's text and the episode
 # it is), episodes told apart by their numbers or contentid, never by their title text; 8:
 # events dated outside the store's bounds left out (counted), negative minutes and infinite
-# percentages read as unknown.
-FORMAT = 8
+# percentages read as unknown; 9: a contentid's rows without numbers join the one numbered
+# episode its other rows name, placeholder contentids ("NULL", "n/a") name nothing.
+FORMAT = 9
 _DENSE_CELLS = 1 << 26  # up to this many (day, combination) cells are counted densely
 
 
@@ -194,7 +196,10 @@ def _title_order(vocabulary: Vocabulary) -> tuple[np.ndarray, tuple, np.ndarray]
     rank[[vocabulary.titles[key] for key in keys]] = np.arange(len(keys))
     episode_ids: dict[tuple, int] = {}
     episodes = [
-        episode_ids.setdefault((text,) if identity[0] == BY_TEXT else identity, len(episode_ids))
+        episode_ids.setdefault(
+            (text,) if identity[0] == BY_TEXT else episode_of(identity, vocabulary.numbered),
+            len(episode_ids),
+        )
         for text, identity in keys
     ]
     return rank, tuple(text for text, _ in keys), np.asarray(episodes, dtype=np.int32)

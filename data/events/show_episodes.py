@@ -11,28 +11,34 @@ from data.events.rollup import Rollup
 from data.events.title_events import Events, completion, distinct, distinct_users, number
 
 
-def _episodes_of(rollup: Rollup, codes: list[int]) -> dict[int, int]:
-    """{episode id: the title code that names it} for the episodes of the items `codes`: its
-    most viewed item (its most frequent spelling; ties: the first in title order)."""
+def _episodes_of(rollup: Rollup, codes: list[int]) -> dict[int, tuple[int, int]]:
+    """{episode id: (the title code that names it, the one whose numbers it has)} for the
+    episodes of the items `codes`: its most viewed item (its most frequent spelling; ties: the
+    first in title order), and its most viewed item with both numbers known (else the same)."""
     codes = sorted(codes)
     views = np.bincount(
         rollup.total_title, weights=rollup.total_views, minlength=len(rollup.titles)
     )
+    numbered = (rollup.title_season >= 0) & (rollup.title_episode >= 0)
     named: dict[int, int] = {}
+    numbers: dict[int, int] = {}
     for code in codes:
         episode = int(rollup.episode_of_title[code])
         if episode not in named or views[code] > views[named[episode]]:
             named[episode] = code
-    return named
+        if numbered[code] and (episode not in numbers or views[code] > views[numbers[episode]]):
+            numbers[episode] = code
+    return {episode: (code, numbers.get(episode, code)) for episode, code in named.items()}
 
 
-def _episode_order(rollup: Rollup, named: dict[int, int]) -> list[int]:
+def _episode_order(rollup: Rollup, named: dict[int, tuple[int, int]]) -> list[int]:
     """Episode ids in show order: season, then episode number (unknown last), then title."""
     big = np.iinfo(np.int64).max
 
     def key(episode: int):
-        code = named[episode]
-        season, episode_number = int(rollup.title_season[code]), int(rollup.title_episode[code])
+        code, numbered = named[episode]
+        season = int(rollup.title_season[numbered])
+        episode_number = int(rollup.title_episode[numbered])
         return (
             season if season >= 0 else big,
             episode_number if episode_number >= 0 else big,
@@ -61,11 +67,11 @@ def seasons(rollup: Rollup, events: Events, show: str, codes: list[int]) -> list
         users = events.user[rows]
         viewers[episode] = distinct(users[users >= 0])
         completed, rate = completion(events.percent_bin[rows])
-        code = named[episode]
+        code, numbered = named[episode]
         episodes.append(
             {
-                "season": number(rollup.title_season[code]),
-                "episode": number(rollup.title_episode[code]),
+                "season": number(rollup.title_season[numbered]),
+                "episode": number(rollup.title_episode[numbered]),
                 "title": rollup.titles[code],
                 "views": int(rows.size),
                 "unique_viewers": int(viewers[episode].size),

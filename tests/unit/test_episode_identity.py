@@ -71,6 +71,12 @@ def _rows() -> list[tuple]:
     rows.append(row("2013-09-13", "w3", "Vikings, The raid", S, 2, 1, "v21b", 45))
     # No numbers: told apart by contentid (two episodes of one title).
     rows += [row("2013-09-14", "x0", "Loose, Same", S, None, None, cid, 30) for cid in "ab"]
+    # Some rows of an episode lack its numbers: their contentid ties them to it.
+    rows.append(row("2013-09-14", "y0", "Mixed, Ep", S, 1, 1, "m1", 30))
+    rows.append(row("2013-09-14", "y1", "Mixed, Ep", S, 1, None, "m1", 30))
+    rows.append(row("2013-09-14", "y2", "Mixed, Ep", S, None, None, "m1", 30))
+    # A placeholder contentid names nothing: two episodes, told apart by their titles.
+    rows += [row("2013-09-14", "z0", f"NullId, {t}", S, None, None, "NULL", 30) for t in "XY"]
     rows.append(row("2013-09-14", "m0", "Heat", M, contentid="h1", runtime=170, minutes=170))
     return rows
 
@@ -144,6 +150,8 @@ def test_the_top10_sums_each_distinct_episode_s_runtime(client):
     assert runtimes["Pingu: Season 4"] == round(3 * 7 / 60, 2)
     assert runtimes["Vikings: Season 2"] == 0.75  # one episode, whatever its spellings
     assert runtimes["Loose"] == 1.0  # two episodes by contentid, 30 minutes each
+    assert runtimes["Mixed: Season 1"] == 0.5  # one episode, some of its rows without numbers
+    assert runtimes["NullId"] == 1.0  # "NULL" is no contentid: two episodes
     assert top == reference_top10.top10(RAW, MONDAY, S)
     movies = _get(client, "/data/top10/", week=MONDAY.isoformat(), sessiontype=M)
     assert movies == reference_top10.top10(RAW, MONDAY, M)
@@ -160,6 +168,16 @@ def test_one_episode_under_two_spellings_is_named_by_the_commoner(client):
     titles = {e["title"]: e["values"] for e in _get(client, "/data/toplist/", num=100)}
     assert (titles["Vikings, The Raid"], titles["Vikings, The raid"]) == (3, 1)
     assert titles[RONJA] == 21 and titles["Loose, Same"] == 2
+
+
+def test_rows_without_numbers_join_their_contentid_s_episode(client):
+    [season] = _get(client, "/data/title/", series="Mixed")["seasons"]
+    assert [(e["season"], e["episode"], e["views"]) for e in season["episodes"]] == [(1, 1, 3)]
+    assert season["name"] == "Mixed: Season 1"
+    [season] = _get(client, "/data/title/", series="NullId")["seasons"]
+    assert [e["title"] for e in season["episodes"]] == ["NullId, X", "NullId, Y"]
+    for show in ("Mixed", "NullId"):
+        assert _get(client, "/data/title/", series=show) == reference_titles.title(RAW, show=show)
 
 
 def test_a_title_page_sums_every_episode_of_its_text(client):
