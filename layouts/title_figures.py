@@ -73,7 +73,9 @@ def time_figure(
             side="right",
             showgrid=False,
             rangemode="tozero",
-            tickformat=",.0f",
+            # Trailing zeros trimmed: ticks every half hour read 0.5 h, 1 h (",.0f" made two
+            # "1 h" labels of 0.5 and 1).
+            tickformat=",~f",
             ticksuffix=" h",
             tickmode="auto",  # round hours, not ticks placed on the viewers' grid lines
             fixedrange=True,

@@ -142,6 +142,7 @@ def test_the_title_chart_marks_partial_periods_and_names_its_axes(client, dash_a
     assert layout["yaxis"]["title"]["text"] == "Unique viewers"
     assert layout["yaxis2"]["title"]["text"] == "Hours watched"
     assert layout["yaxis2"]["ticksuffix"] == " h" and " h watched" in line["hovertemplate"]
+    assert layout["yaxis2"]["tickformat"] == ",~f"  # 0.5 h reads 0.5 h, not a second "1 h"
     # The first tick carries the year (past 13 weeks the ticks are months), and may reach into
     # the margin instead of hiding.
     assert layout["xaxis"]["ticktext"][0] == "1 Sep 2025"
