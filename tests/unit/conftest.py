@@ -19,10 +19,11 @@ def cli(make_app, db_path):
 
 @pytest.fixture
 def serve(make_app, tmp_path):
-    """serve(rows) -> a test client of an app over a new SQLite file holding those rows."""
+    """serve(rows, **config) -> a test client of an app over a new SQLite file holding those
+    rows (config: more settings, such as EVENTS_NOW)."""
     count = 0
 
-    def make(rows):
+    def make(rows, **config):
         nonlocal count
         count += 1
         path = tmp_path / f"events{count}.sqlite"
@@ -33,7 +34,9 @@ def serve(make_app, tmp_path):
                 [tuple(row[c] for c in COLUMN_NAMES) for row in rows],
             )
         conn.close()
-        app = make_app(DATABASE_URL=f"sqlite:///{path}", INSTANCE_PATH=str(tmp_path / f"i{count}"))
+        app = make_app(
+            DATABASE_URL=f"sqlite:///{path}", INSTANCE_PATH=str(tmp_path / f"i{count}"), **config
+        )
         return app.server.test_client()
 
     return make

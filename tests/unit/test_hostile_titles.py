@@ -3,40 +3,16 @@ is a confirmed problem, failing until it is fixed."""
 
 from __future__ import annotations
 
-import sqlite3
 import tracemalloc
 from urllib.parse import quote
 
 import pytest
 
 from callbacks.state import ViewState, from_query
-from data.events.store import COLUMN_NAMES, CREATE_MOVIES
 from layouts import ids
 from testkit.dash_client import DashCallbacks
 from tests.unit.test_callbacks import STATE_KEY, _state
 from tests.unit.test_title_insights import M, S, event, get
-
-
-@pytest.fixture
-def serve(make_app, tmp_path):
-    """serve(rows, **config) -> a test client of an app over a new SQLite file holding those
-    rows (config: more settings, such as EVENTS_NOW)."""
-
-    def make(rows, **config):
-        path = tmp_path / "events.sqlite"
-        with sqlite3.connect(path) as conn:
-            conn.execute(CREATE_MOVIES)
-            conn.executemany(
-                f"INSERT INTO movies VALUES ({', '.join('?' * len(COLUMN_NAMES))})",
-                [tuple(row[c] for c in COLUMN_NAMES) for row in rows],
-            )
-        conn.close()
-        app = make_app(
-            DATABASE_URL=f"sqlite:///{path}", INSTANCE_PATH=str(tmp_path / "i"), **config
-        )
-        return app.server.test_client()
-
-    return make
 
 
 def _peak_bytes(client, url: str) -> tuple[int, int]:
