@@ -8,7 +8,14 @@ import numpy as np
 
 from data.events import series
 from data.events.rollup import Rollup
-from data.events.title_events import Events, completion, distinct, distinct_users, number
+from data.events.title_events import (
+    Events,
+    completion,
+    distinct,
+    distinct_users,
+    number,
+    views_per_title,
+)
 
 
 def _episodes_of(rollup: Rollup, codes: list[int]) -> dict[int, tuple[int, int]]:
@@ -16,9 +23,7 @@ def _episodes_of(rollup: Rollup, codes: list[int]) -> dict[int, tuple[int, int]]
     episodes of the items `codes`: its most viewed item (its most frequent spelling; ties: the
     first in title order), and its most viewed item with both numbers known (else the same)."""
     codes = sorted(codes)
-    views = np.bincount(
-        rollup.total_title, weights=rollup.total_views, minlength=len(rollup.titles)
-    )
+    views = views_per_title(rollup)
     numbered = (rollup.title_season >= 0) & (rollup.title_episode >= 0)
     named: dict[int, int] = {}
     numbers: dict[int, int] = {}

@@ -14,6 +14,11 @@ from data.events.periods import day_number
 from data.events.rollup import Rollup
 
 
+def views_per_title(rollup: Rollup) -> np.ndarray:
+    """Events per title code (an item) over all the data: what names an episode or a movie."""
+    return np.bincount(rollup.total_title, weights=rollup.total_views, minlength=len(rollup.titles))
+
+
 def first_day(rollup: Rollup, filters: Filters) -> int:
     """The filters' first day, or the data's."""
     return day_number(filters.start) if filters.start else rollup.first_day

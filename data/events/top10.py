@@ -25,7 +25,7 @@ from data.events import queries, series
 from data.events.params import Filters
 from data.events.periods import date_of, period_of, period_start
 from data.events.rollup import Rollup
-from data.events.title_events import distinct
+from data.events.title_events import distinct, views_per_title
 
 TOP10_SIZE = 10
 
@@ -48,7 +48,7 @@ def _top10_entries(rollup: Rollup) -> tuple[series.Entries, np.ndarray]:
     index = series.entries(rollup, "season")
     runtime = np.full(len(index.names), np.nan)
     known = ~np.isnan(rollup.title_runtime)
-    views = np.bincount(rollup.total_title, weights=rollup.total_views, minlength=known.size)
+    views = views_per_title(rollup)
     rows_series = series.is_series_combo(rollup)[rollup.total_combo]
     plain = distinct(rollup.total_title[~rows_series])
     plain = plain[known[plain]]
