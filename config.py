@@ -30,8 +30,8 @@ def _int(name: str, value: str | None, default: int) -> int:
 
 def event_store(database_url: str, instance_path: Path, base_dir: Path = PROJECT_ROOT, bounds=None):
     """The event store DATABASE_URL names: a SQLite file (relative paths from base_dir) or a
-    PostgreSQL database; bounds (data/events/date_bounds.py) say which event dates count."""
-    from data.events.stores import StoreUrlError, store_from_url
+    PostgreSQL database; bounds (data/events/stores/date_bounds.py) say which event dates count."""
+    from data.events.stores.event_stores import StoreUrlError, store_from_url
 
     try:
         return store_from_url(database_url, instance_path, base_dir, bounds)
@@ -44,7 +44,7 @@ def date_bounds(earliest, future_days, now=None):
     fixes the clock, for tests only (never read from the environment)."""
     import datetime as dt
 
-    from data.events.date_bounds import DateBounds
+    from data.events.stores.date_bounds import DateBounds
 
     if not isinstance(earliest, dt.date):
         try:
@@ -106,7 +106,7 @@ def load_config(test_config: dict | None = None, environ: dict | None = None) ->
     config = {
         "INSTANCE_PATH": instance_path,
         "DATABASE_URL": database_url,
-        # A data/events/stores.py store: SqliteStore(path) or PostgresStore(url).
+        # A data/events/stores/event_stores.py store: SqliteStore(path) or PostgresStore(url).
         "EVENT_STORE": event_store(str(database_url), instance_path, bounds=bounds),
         "REDIS_URL": pick("REDIS_URL") or None,
         "REDIS_KEY_PREFIX": pick("REDIS_KEY_PREFIX", "reelboard:"),

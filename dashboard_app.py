@@ -14,8 +14,8 @@ from callbacks import register_callbacks
 from cli import register_commands
 from cli.events import make_import_command
 from config import PROJECT_ROOT, ConfigError, load_config
-from data.events.cache import EventsAnalytics
-from data.events.first_run import ensure_database
+from data.events.analysis.analytics import EventsAnalytics
+from data.events.stores.first_run import ensure_database
 from data.game.redis_connection import RedisProvider
 from data.game.score_store import ScoreStore
 from layouts.dashboard import build_layout

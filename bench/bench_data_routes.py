@@ -62,7 +62,7 @@ def build_client(db_path: Path):
         print(f"create_app failed ({error!r}); using the blueprint on a bare Flask app")
         from flask import Flask
 
-        from data.events.cache import EventsAnalytics
+        from data.events.analysis.analytics import EventsAnalytics
         from routes.data_api import bp
 
         server = Flask("bench")

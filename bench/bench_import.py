@@ -19,11 +19,11 @@ from pathlib import Path
 
 import psycopg
 
-from data.events.csv_import import import_csv
-from data.events.demo_data import generate_demo, iter_demo_chunks
-from data.events.pg_store import CREATE_MOVIES
-from data.events.store import COLUMNS
-from data.events.stores import PostgresStore
+from data.events.ingest.csv_import import import_csv
+from data.events.ingest.demo_data import generate_demo, iter_demo_chunks
+from data.events.stores.event_stores import PostgresStore
+from data.events.stores.pg_store import CREATE_MOVIES
+from data.events.stores.sqlite_store import COLUMNS
 from testkit import postgres
 
 

@@ -54,13 +54,13 @@ import requests
 import scale_questions as sq
 
 from config import PROJECT_ROOT
-from data.events import pg_store
+from data.events.analysis.series import show_of
 from data.events.periods import day_number, period_labels, period_of
-from data.events.rollup import FORMAT
-from data.events.rollup_files import version_name
-from data.events.series import show_of
-from data.events.store import connect, data_fingerprint
-from data.events.stores import PostgresStore, SqliteStore
+from data.events.rollup.files import version_name
+from data.events.rollup.model import FORMAT
+from data.events.stores import pg_store
+from data.events.stores.event_stores import PostgresStore, SqliteStore
+from data.events.stores.sqlite_store import connect, data_fingerprint
 from testkit import postgres
 from testkit.demo import OUT
 from testkit.serving import make_server, percentile, wait_for

@@ -15,8 +15,8 @@ from callbacks.guard import guarded
 from callbacks.series import chart_series, partial_flags
 from callbacks.state import ViewState, from_store
 from callbacks.top10 import top10_of
+from data.events.analysis.title_insights import TitleNotFound
 from data.events.params import InvalidParameter
-from data.events.title_insights import TitleNotFound
 from layouts import ids
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dash.exceptions import PreventUpdate
 
 from data.events.params import InvalidParameter
-from data.events.store import EventStoreUnreadable
+from data.events.stores.sqlite_store import EventStoreUnreadable
 
 log = logging.getLogger("reelboard.callbacks")
 

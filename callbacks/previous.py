@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from callbacks.state import ViewState
+from data.events.analysis.comparison import PreviousRange, compared_days, previous_filters
 from data.events.catalog import OTHER
-from data.events.comparison import PreviousRange, compared_days, previous_filters
 from data.events.params import Filters, InvalidParameter
 from data.events.periods import last_day_of_period
 from layouts.timeseries import Line, Previous

@@ -17,6 +17,7 @@ from callbacks.state_checks import (
     checked_values,
     checked_week,
 )
+from data.events.analysis.series import DEFAULT_LEVEL
 from data.events.params import (
     DEFAULT_COHORT,
     Filters,
@@ -31,7 +32,6 @@ from data.events.params import (
     shown,
 )
 from data.events.periods import DEFAULT_RESOLUTION
-from data.events.series import DEFAULT_LEVEL
 from data.events.title_params import parse_level
 from data.events.title_params import parse_title_or_series as _title_or_series
 from layouts.options import (

@@ -11,7 +11,7 @@ from dash.exceptions import PreventUpdate
 from callbacks.guard import guarded
 from callbacks.series import partial_flags
 from callbacks.state import ViewState, from_store
-from data.events.title_insights import TitleNotFound
+from data.events.analysis.title_insights import TitleNotFound
 from layouts import ids, title_figures
 from layouts.options import pick_of
 from layouts.title_view import title_body

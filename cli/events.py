@@ -20,7 +20,7 @@ def make_import_command(file: str = "events.csv", replace: bool = True) -> str:
 
 
 def _store():
-    """The configured event store (data/events/stores.py)."""
+    """The configured event store (data/events/stores/event_stores.py)."""
     return current_app.config["EVENT_STORE"]
 
 
@@ -49,7 +49,7 @@ def import_events_command(file: str, replace: bool, again: bool) -> None:
     """
     from pathlib import Path
 
-    from data.events.csv_import import CsvImportError, import_csv
+    from data.events.ingest.csv_import import CsvImportError, import_csv
 
     store = _store()
     path = Path(file)
@@ -94,7 +94,7 @@ def import_events_command(file: str, replace: bool, again: bool) -> None:
 @with_appcontext
 def demo_data_command(rows: int, seed: int) -> None:
     """Fill the database with deterministic demo events, REPLACING all events already there."""
-    from data.events.demo_data import generate_demo
+    from data.events.ingest.demo_data import generate_demo
 
     store = _store()
     started = time.perf_counter()
@@ -116,7 +116,7 @@ def demo_data_command(rows: int, seed: int) -> None:
 @with_appcontext
 def ensure_db_command() -> None:
     """Create a demo database when the configured one does not exist yet; otherwise do nothing."""
-    from data.events.first_run import ensure_database
+    from data.events.stores.first_run import ensure_database
 
     store = _store()
     try:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from data.events.analysis.series import DEFAULT_LEVEL
 from data.events.periods import DEFAULT_RESOLUTION
-from data.events.series import DEFAULT_LEVEL
 from layouts import components, ids
 from layouts.audience import audience
 from layouts.components import chart_card, kpi_card, select, stale_while_loading

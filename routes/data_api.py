@@ -91,7 +91,7 @@ def top10():
 @bp.route("/kpis/", methods=_ROUTED, strict_slashes=False)
 def kpis():
     """Headline numbers of the filtered events; ?compare=previous adds the previous range's
-    (which depends on ?resolution, the page's: data/events/comparison.py)."""
+    (which depends on ?resolution, the page's: data/events/analysis/comparison.py)."""
     resolution = parse_resolution(request.args.get("resolution"))
     filters = parse_filters(request.args)
     compare = parse_compare(request.args.get("compare"))

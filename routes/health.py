@@ -10,9 +10,9 @@ import time
 
 from flask import Blueprint, current_app, jsonify
 
-from data.events.encoding import RAW_COLUMNS
-from data.events.store import TABLE, EventStoreUnreadable, connect
-from data.events.stores import PostgresStore
+from data.events.rollup.encoding import RAW_COLUMNS
+from data.events.stores.event_stores import PostgresStore
+from data.events.stores.sqlite_store import TABLE, EventStoreUnreadable, connect
 from web import services
 
 bp = Blueprint("health", __name__)

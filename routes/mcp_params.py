@@ -6,6 +6,7 @@ from __future__ import annotations
 import inspect
 from typing import Any, Literal
 
+from data.events.analysis.series import DEFAULT_LEVEL, LEVELS
 from data.events.catalog import (
     BREAKDOWN_LIMIT_MAX,
     BREAKDOWN_LIMIT_MIN,
@@ -35,7 +36,6 @@ from data.events.params import (
     PERIODS_MIN,
 )
 from data.events.periods import DEFAULT_RESOLUTION, RESOLUTIONS
-from data.events.series import DEFAULT_LEVEL, LEVELS
 
 Param = inspect.Parameter
 

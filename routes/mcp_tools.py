@@ -11,6 +11,7 @@ from typing import Any
 
 from dash.mcp import mcp_enabled
 
+from data.events.analysis.title_insights import TitleNotFound
 from data.events.catalog import DIMENSION_NAMES, METRIC_NAMES
 from data.events.params import (
     DEFAULT_LIFECYCLE_RESOLUTION,
@@ -27,8 +28,7 @@ from data.events.params import (
     parse_resolution,
     shown,
 )
-from data.events.store import EventStoreUnreadable
-from data.events.title_insights import TitleNotFound
+from data.events.stores.sqlite_store import EventStoreUnreadable
 from data.events.title_params import parse_level, parse_title_or_series, parse_top10
 from routes.mcp_params import (
     BREAKDOWN,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from data.events.cohorts import LIFECYCLE_STATES
+from data.events.analysis.cohorts import LIFECYCLE_STATES
 from data.events.params import (
     COHORT_DEFINITIONS,
     COHORT_RESOLUTIONS,

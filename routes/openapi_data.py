@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from data.events.analysis.series import DEFAULT_LEVEL, LEVELS
 from data.events.catalog import (
     BREAKDOWN_LIMIT_MAX,
     BREAKDOWN_LIMIT_MIN,
@@ -17,7 +18,6 @@ from data.events.catalog import (
 )
 from data.events.params import COMPARES, DEFAULT_NUM, NUM_MAX, NUM_MIN
 from data.events.periods import DEFAULT_RESOLUTION, RESOLUTIONS
-from data.events.series import DEFAULT_LEVEL, LEVELS
 from routes.openapi_schemas import error, json_answer, ref
 
 RATE_LIMITED = error(

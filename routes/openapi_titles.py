@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from data.events.analysis.top10 import TOP10_SIZE
 from data.events.catalog import DIMENSIONS
 from data.events.periods import DEFAULT_RESOLUTION, RESOLUTIONS
 from data.events.title_params import MAX_TITLE_CHARS
-from data.events.top10 import TOP10_SIZE
 from routes.openapi_data import FILTER_PARAMETERS, RATE_LIMITED, _dimension_parameter
 from routes.openapi_schemas import error, json_answer
 

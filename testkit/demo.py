@@ -14,8 +14,8 @@ OUT = PROJECT_ROOT / "bench" / "out"
 
 def demo_database(rows: int, seed: int = 0) -> Path:
     """The cached demo database for (rows, seed) under bench/out/, generated on first use."""
-    from data.events.demo_data import generate_demo
-    from data.events.rollup_files import move_rollups
+    from data.events.ingest.demo_data import generate_demo
+    from data.events.rollup.files import move_rollups
 
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"demo_{rows}_seed{seed}.sqlite"

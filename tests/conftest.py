@@ -22,7 +22,7 @@ if os.environ.get("CI"):
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory):
     """Factory: demo_template(rows, seed) -> a demo database generated once per session; copy it."""
-    from data.events.demo_data import generate_demo
+    from data.events.ingest.demo_data import generate_demo
 
     made: dict[tuple[int, int], Path] = {}
 

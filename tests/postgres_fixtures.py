@@ -42,7 +42,7 @@ def pg_url(pg_server):
 
 @pytest.fixture
 def pg_store(pg_url, instance_dir):
-    from data.events.stores import PostgresStore
+    from data.events.stores.event_stores import PostgresStore
 
     return PostgresStore(pg_url, instance_dir)
 
@@ -50,7 +50,7 @@ def pg_store(pg_url, instance_dir):
 @pytest.fixture
 def pg_demo(pg_store):
     """The small demo data (5,000 events, seed 1, as demo_db) in this test's schema."""
-    from data.events.demo_data import generate_demo
+    from data.events.ingest.demo_data import generate_demo
 
     generate_demo(pg_store, rows=5_000, seed=1)
     return pg_store
@@ -59,7 +59,7 @@ def pg_demo(pg_store):
 @pytest.fixture(params=["sqlite", "postgresql"])
 def event_store(request, tmp_path, instance_dir):
     """An empty store of each kind: a SQLite file that does not exist yet, a fresh schema."""
-    from data.events.stores import PostgresStore, SqliteStore
+    from data.events.stores.event_stores import PostgresStore, SqliteStore
 
     if request.param == "sqlite":
         return SqliteStore(tmp_path / "events.sqlite")

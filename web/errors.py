@@ -15,9 +15,9 @@ from dash.exceptions import DependencyException, InvalidCallbackReturnValue
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from data.events.analysis.title_insights import TitleNotFound
 from data.events.params import InvalidParameter
-from data.events.store import EventStoreUnreadable
-from data.events.title_insights import TitleNotFound
+from data.events.stores.sqlite_store import EventStoreUnreadable
 from data.game.redis_connection import RedisUnavailable
 from data.game.rules import (
     GameAlreadyWon,

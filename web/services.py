@@ -9,7 +9,7 @@ from flask import Flask, current_app
 if TYPE_CHECKING:
     from flask_limiter import Limiter
 
-    from data.events.cache import EventsAnalytics
+    from data.events.analysis.analytics import EventsAnalytics
     from data.game.redis_connection import RedisProvider
     from data.game.score_store import ScoreStore
 

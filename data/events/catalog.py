@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from data.events.text_decoding import decode_escapes
+from data.events.ingest.text_decoding import decode_escapes
 
 NONE = "(none)"  # the name of an empty or NULL dimension value, everywhere
 OTHER = "(other)"  # the rest of a breakdown, after its top groups
@@ -66,7 +66,8 @@ DIMENSION_NAMES = tuple(d.name for d in DIMENSIONS)
 DIMENSION_BY_NAME = {d.name: d for d in DIMENSIONS}
 
 
-# How a metric is aggregated; the engine (data/events/queries.py) implements each kind once.
+# How a metric is aggregated; the engine (data/events/analysis/queries.py) implements each kind
+# once.
 DISTINCT_USERS = "distinct_users"  # distinct non-NULL userid
 SUM = "sum"  # the sum of an additive measure
 RATIO = "ratio"  # one additive measure over another, 4 decimals, None when the divisor is 0

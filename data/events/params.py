@@ -19,18 +19,18 @@ from data.events.catalog import (
     NONE,
     SESSIONTYPES,
 )
+from data.events.ingest.text_decoding import decode_escapes
 from data.events.periods import DEFAULT_RESOLUTION, RESOLUTIONS
-from data.events.text_decoding import decode_escapes
 
 DEFAULT_NUM = 10
-COMPARES = ("previous",)  # what ?compare= may ask for (data/events/comparison.py)
+COMPARES = ("previous",)  # what ?compare= may ask for (data/events/analysis/comparison.py)
 NUM_MIN, NUM_MAX = 1, 1000
 COHORT_RESOLUTIONS = ("weekly", "monthly")  # what retention groups users by (data/events/cohorts)
 DEFAULT_COHORT_RESOLUTION = "weekly"
 DEFAULT_LIFECYCLE_RESOLUTION = "weekly"
 DEFAULT_PERIODS = 8
 PERIODS_MIN, PERIODS_MAX = 1, 52
-# How retention puts a user in a cohort (?cohort=, data/events/cohorts.py), with what each
+# How retention puts a user in a cohort (?cohort=, data/events/analysis/cohorts.py), with what each
 # means: the routes, OpenAPI, the MCP tool and the page all read them from here.
 COHORT_DEFINITIONS = {
     "first_ever": "the period of the user's first matching event ever (history before start "

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from data.events.csv_rows import MAX_FIELD_CHARS
+from data.events.analysis.series import DEFAULT_LEVEL, LEVELS
+from data.events.ingest.csv_rows import MAX_FIELD_CHARS
+from data.events.ingest.text_decoding import decode_escapes
 from data.events.params import (
     Filters,
     InvalidParameter,
@@ -16,8 +18,6 @@ from data.events.params import (
     parse_sessiontype,
     shown,
 )
-from data.events.series import DEFAULT_LEVEL, LEVELS
-from data.events.text_decoding import decode_escapes
 
 MAX_TITLE_CHARS = MAX_FIELD_CHARS  # every title an import can store can be asked for
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
-from data.events.store import CREATE_MOVIES
+from data.events.stores.sqlite_store import CREATE_MOVIES
 from layouts import ids
 from tests.browser.test_dashboard import data_route, kpi_text, wait_ready, wait_until
 

@@ -9,8 +9,8 @@ import time
 import pytest
 import requests
 
-from data.events.demo_data import generate_demo
-from data.events.stores import PostgresStore
+from data.events.ingest.demo_data import generate_demo
+from data.events.stores.event_stores import PostgresStore
 from layouts import ids
 from testkit.dash_client import DashCallbacks
 from testkit.postgres import PrivatePostgres, pg_bin

@@ -15,8 +15,8 @@ from collections import Counter
 
 import requests
 
-from data.events.rollup_files import rollup_root
-from data.events.store import COLUMN_NAMES
+from data.events.rollup.files import rollup_root
+from data.events.stores.sqlite_store import COLUMN_NAMES
 from testkit.serving import BackgroundClients, wait_for
 
 WORKERS = 3

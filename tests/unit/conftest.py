@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from data.events.store import COLUMN_NAMES, CREATE_MOVIES
+from data.events.stores.sqlite_store import COLUMN_NAMES, CREATE_MOVIES
 
 
 @pytest.fixture

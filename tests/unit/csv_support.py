@@ -6,7 +6,7 @@ import io
 import sqlite3
 from pathlib import Path
 
-from data.events.csv_import import read_records
+from data.events.ingest.csv_import import read_records
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 GOOD = (

@@ -9,7 +9,7 @@ import sqlite3
 
 import pandas as pd
 
-from data.events.store import COLUMN_NAMES, CREATE_MOVIES
+from data.events.stores.sqlite_store import COLUMN_NAMES, CREATE_MOVIES
 
 FIRST_DAY = dt.date(2025, 2, 24)  # a Monday; ten weeks, across three month ends
 DAYS = 70

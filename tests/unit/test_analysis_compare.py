@@ -7,12 +7,12 @@ import random
 
 import pytest
 
-from data.events import queries
-from data.events.cache import EventsAnalytics
-from data.events.comparison import PreviousRange
-from data.events.csv_import import import_csv
+from data.events.analysis import queries
+from data.events.analysis.analytics import EventsAnalytics
+from data.events.analysis.comparison import PreviousRange
+from data.events.ingest.csv_import import import_csv
 from data.events.params import Filters
-from data.events.rollup import empty_rollup
+from data.events.rollup.model import empty_rollup
 from testkit import reference_analytics as ref
 from tests.unit.analysis_support import ALL, D
 from tests.unit.test_analysis import ev

@@ -13,12 +13,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data.events import periods, queries
-from data.events.cache import EventsAnalytics
+from data.events import periods
+from data.events.analysis import queries
+from data.events.analysis.analytics import EventsAnalytics
 from data.events.catalog import METRIC_NAMES
+from data.events.ingest.text_decoding import decode_text
 from data.events.params import Filters
-from data.events.store import COLUMN_NAMES
-from data.events.text_decoding import decode_text
+from data.events.stores.sqlite_store import COLUMN_NAMES
 from testkit import tutorial_reference as tutorial
 from tests.unit.analysis_support import ALL, TUTORIAL_DDL, rollup_of, series
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from data.events.cache import EventsAnalytics
+from data.events.analysis.analytics import EventsAnalytics
 from data.events.params import Filters
-from data.events.store import COLUMN_NAMES, connect, ensure_schema
+from data.events.stores.sqlite_store import COLUMN_NAMES, connect, ensure_schema
 
 ZERO_KPIS = {
     "unique_users": 0,

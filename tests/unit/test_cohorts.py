@@ -8,7 +8,7 @@ import itertools
 
 import pytest
 
-from data.events import activity
+from data.events.analysis import activity
 from data.events.params import Filters
 from tests.unit.cohort_support import brute_lifecycle, brute_retention, events_frame, make_db
 from tests.unit.test_data_api import analytics_of, assert_json_error

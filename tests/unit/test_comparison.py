@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from data.events.comparison import (
+from data.events.analysis.comparison import (
     PreviousRange,
     compared_days,
     period_bounds,

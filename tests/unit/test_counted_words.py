@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from data.events.csv_import import import_csv
+from data.events.ingest.csv_import import import_csv
 from layouts import ids
 from layouts.cohort_figures import retention_table
 from layouts.wording import counted

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from callbacks.csv_export import to_csv
-from data.events.store import INSERT_SQL
+from data.events.stores.sqlite_store import INSERT_SQL
 from layouts import ids
 from testkit.dash_client import DashCallbacks
 

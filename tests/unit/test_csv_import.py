@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from data.events import csv_import
-from data.events.csv_import import (
+from data.events.ingest import csv_import
+from data.events.ingest.csv_import import (
     CsvImportError,
     convert_row,
     import_csv,
     import_records,
 )
-from data.events.store import count_rows, is_demo
+from data.events.stores.sqlite_store import count_rows, is_demo
 from data.game.redis_processes import server_pids
 from tests.unit.csv_support import FIXTURES, GOOD, read_records_from_text, rows, titles
 from web import services

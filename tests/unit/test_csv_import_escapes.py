@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from data.events.csv_import import import_csv
-from data.events.stores import SqliteStore
+from data.events.ingest.csv_import import import_csv
+from data.events.stores.event_stores import SqliteStore
 from tests.unit.csv_support import FIXTURES, GOOD, rows
 
 ESCAPES = FIXTURES / "events_escapes.csv"

@@ -8,10 +8,10 @@ import sqlite3
 
 import pytest
 
-from data.events import csv_import
-from data.events.csv_import import Rejected, import_csv
-from data.events.csv_rows import MAX_FIELD_CHARS
-from data.events.store import COLUMN_NAMES
+from data.events.ingest import csv_import
+from data.events.ingest.csv_import import Rejected, import_csv
+from data.events.ingest.csv_rows import MAX_FIELD_CHARS
+from data.events.stores.sqlite_store import COLUMN_NAMES
 from tests.unit.csv_support import GOOD, read_records_from_text, titles
 
 

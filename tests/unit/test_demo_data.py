@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from data.events import demo_data
-from data.events.csv_import import import_csv
-from data.events.demo_data import END_DATE, generate_demo
-from data.events.store import count_rows, is_demo
-from data.events.text_decoding import decode_escapes
+from data.events.ingest import demo_data
+from data.events.ingest.csv_import import import_csv
+from data.events.ingest.demo_data import END_DATE, generate_demo
+from data.events.ingest.text_decoding import decode_escapes
+from data.events.stores.sqlite_store import count_rows, is_demo
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

@@ -10,10 +10,10 @@ from urllib.parse import urlencode
 import pandas as pd
 import pytest
 
-from data.events.cache import EventsAnalytics
+from data.events.analysis.analytics import EventsAnalytics
+from data.events.ingest.text_decoding import decode_text
 from data.events.params import Filters
-from data.events.store import COLUMN_NAMES
-from data.events.text_decoding import decode_text
+from data.events.stores.sqlite_store import COLUMN_NAMES
 from testkit import reference_analytics as ref
 from tests.unit.analysis_support import TUTORIAL_DDL, D
 

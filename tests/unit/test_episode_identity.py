@@ -11,8 +11,8 @@ import pandas as pd
 import psycopg
 import pytest
 
-from data.events.store import COLUMN_NAMES
-from data.events.stores import SqliteStore
+from data.events.stores.event_stores import SqliteStore
+from data.events.stores.sqlite_store import COLUMN_NAMES
 from testkit import reference_titles, reference_top10
 from tests.unit.analysis_support import TUTORIAL_DDL
 from tests.unit.test_stored_escapes import PG_DDL

@@ -12,12 +12,12 @@ import time
 import psycopg
 import pytest
 
-from data.events import pg_store
-from data.events.cache import EventsAnalytics
-from data.events.date_bounds import DateBounds
+from data.events.analysis.analytics import EventsAnalytics
 from data.events.params import Filters
-from data.events.store import CREATE_MOVIES
-from data.events.stores import SqliteStore
+from data.events.stores import pg_store
+from data.events.stores.date_bounds import DateBounds
+from data.events.stores.event_stores import SqliteStore
+from data.events.stores.sqlite_store import CREATE_MOVIES
 from layouts import ids
 from testkit.dash_client import DashCallbacks
 
@@ -241,8 +241,8 @@ def test_only_sentinels_leave_an_empty_span_and_say_so(bounded, client_of):
 def test_the_first_run_demo_is_published_with_the_store_s_bounds(tmp_path, engine_of):
     """The demo database made on a first start carries the rollup the app reads: its rows
     before the earliest date left out and counted, no second build."""
-    from data.events.first_run import ensure_database
-    from data.events.rollup_files import rollup_root
+    from data.events.rollup.files import rollup_root
+    from data.events.stores.first_run import ensure_database
 
     path = tmp_path / "events.sqlite"
     store = SqliteStore(path, bounds=DateBounds(dt.date(2025, 7, 1), 1, NOW))
@@ -262,7 +262,7 @@ def test_the_first_run_demo_is_published_with_the_store_s_bounds(tmp_path, engin
 def test_a_postgres_table_of_another_system_is_bounded_alike(pg_url, instance_dir, kind, engine_of):
     """A movies table that another system made, its event_date text, timestamptz or date: the
     same rows left out, the same numbers (each kind has its own SQL)."""
-    from data.events.stores import PostgresStore
+    from data.events.stores.event_stores import PostgresStore
 
     columns = ", ".join(
         f"{name} {kind if name == 'event_date' else pg_kind}"

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from data.events.store import COLUMN_NAMES
+from data.events.stores.sqlite_store import COLUMN_NAMES
 from testkit import reference_analytics as ref
 
 ROW = dict.fromkeys(COLUMN_NAMES) | {

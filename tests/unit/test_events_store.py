@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from data.events.first_run import ensure_database
-from data.events.store import (
+from data.events.stores.first_run import ensure_database
+from data.events.stores.sqlite_store import (
     COLUMN_NAMES,
     COLUMNS,
     META_TABLE,

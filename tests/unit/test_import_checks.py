@@ -11,10 +11,10 @@ import psycopg
 import pytest
 
 from config import ConfigError, load_config
-from data.events.cache import EventsAnalytics
-from data.events.csv_import import Rejected, import_csv
-from data.events.date_bounds import DateBounds
-from data.events.stores import SqliteStore
+from data.events.analysis.analytics import EventsAnalytics
+from data.events.ingest.csv_import import Rejected, import_csv
+from data.events.stores.date_bounds import DateBounds
+from data.events.stores.event_stores import SqliteStore
 
 NOW = dt.datetime(2026, 3, 10, 15, 30, tzinfo=dt.UTC)
 USER = "1b5f6f1e0d3f4f4b9c7d2a3e4f5a6b7c"

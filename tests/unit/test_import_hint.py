@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from cli.events import make_import_command
-from data.events.store import count_rows, is_demo
+from data.events.stores.sqlite_store import count_rows, is_demo
 from layouts import ids
 from layouts.dashboard import build_layout
 from layouts.options import IMPORT_COMMAND

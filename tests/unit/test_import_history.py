@@ -13,11 +13,11 @@ import threading
 import psycopg
 import pytest
 
-from data.events.cache import EventsAnalytics
-from data.events.csv_import import AlreadyImported, import_csv
-from data.events.date_bounds import DateBounds
-from data.events.demo_data import generate_demo
-from data.events.stores import SqliteStore
+from data.events.analysis.analytics import EventsAnalytics
+from data.events.ingest.csv_import import AlreadyImported, import_csv
+from data.events.ingest.demo_data import generate_demo
+from data.events.stores.date_bounds import DateBounds
+from data.events.stores.event_stores import SqliteStore
 
 NOW = dt.datetime(2026, 3, 10, 15, 30, 5, tzinfo=dt.UTC)
 WHEN = "2026-03-10 15:30:05 UTC"

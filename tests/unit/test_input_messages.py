@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from data.events.params import InvalidParameter, parse_num
-from data.events.store import count_rows
+from data.events.stores.sqlite_store import count_rows
 from data.game.rules import InvalidInput, parse_guess, parse_max_value, parse_user
 
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from data.events import csv_import
-from data.events.csv_import import import_csv, import_records
+from data.events.ingest import csv_import
+from data.events.ingest.csv_import import import_csv, import_records
 from data.events.params import Filters
-from data.events.stores import PostgresStore
+from data.events.stores.event_stores import PostgresStore
 from layouts import ids
 from testkit.dash_client import DashCallbacks
 from testkit.ports import free_port

@@ -16,14 +16,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from data.events import pg_rollup
-from data.events import pg_store as pg_tables
-from data.events.cache import EventsAnalytics
+from data.events.analysis.analytics import EventsAnalytics
 from data.events.catalog import METRIC_NAMES
-from data.events.demo_data import generate_demo
+from data.events.ingest.demo_data import generate_demo
 from data.events.params import Filters
-from data.events.pg_versions import PostgresVersions
-from data.events.store import COLUMN_NAMES, EventStoreUnavailable
+from data.events.rollup import pg_source as pg_rollup
+from data.events.stores import pg_store as pg_tables
+from data.events.stores.pg_versions import PostgresVersions
+from data.events.stores.sqlite_store import COLUMN_NAMES, EventStoreUnavailable
 from tests.unit.test_engine_properties import check_edges, check_random_combinations
 
 RESOLUTIONS = ("daily", "weekly", "monthly")
@@ -205,7 +205,7 @@ def _sqlite_value(value):
 def test_random_events_answer_the_same_on_both_stores(pg_url, rows):
     import sqlite3
 
-    from data.events.store import CREATE_MOVIES, INSERT_SQL
+    from data.events.stores.sqlite_store import CREATE_MOVIES, INSERT_SQL
 
     full = [_full_row(row) for row in rows]
     with tempfile.TemporaryDirectory() as folder:
@@ -403,7 +403,7 @@ def test_a_table_locked_by_maintenance_is_a_503_within_seconds(pg_demo, engines)
 def test_minutes_past_two_to_the_53_read_as_on_sqlite(pg_url, instance_dir, engines, tmp_path):
     import sqlite3
 
-    from data.events.store import CREATE_MOVIES
+    from data.events.stores.sqlite_store import CREATE_MOVIES
 
     rows = [("2025-01-01 10:00:00", "a", 2**53 + 1), ("2025-01-01 11:00:00", "b", 2**60)]
     db = tmp_path / "big.sqlite"

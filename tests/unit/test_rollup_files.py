@@ -14,12 +14,12 @@ import time
 import pytest
 
 from config import PROJECT_ROOT
-from data.events.cache import EventsAnalytics
-from data.events.demo_data import generate_demo
+from data.events.analysis.analytics import EventsAnalytics
+from data.events.ingest.demo_data import generate_demo
 from data.events.params import Filters
-from data.events.rollup_files import open_rollup, rollup_root, version_name
-from data.events.rollup_source import publish_committed
-from data.events.store import COLUMN_NAMES, connect, data_fingerprint
+from data.events.rollup.files import open_rollup, rollup_root, version_name
+from data.events.rollup.sqlite_source import publish_committed
+from data.events.stores.sqlite_store import COLUMN_NAMES, connect, data_fingerprint
 
 ALL = Filters()
 
@@ -85,7 +85,7 @@ def test_concurrent_builders_build_once(tmp_path):
     path = tmp_path / "events.sqlite"
     generate_demo(path, rows=20_000, seed=3)
     append_outside_reelboard(path, 5)  # a version nobody has built yet
-    command = [sys.executable, "-m", "data.events.rollup_source", str(path)]
+    command = [sys.executable, "-m", "data.events.rollup.sqlite_source", str(path)]
     runs = [
         subprocess.Popen(command, cwd=PROJECT_ROOT, stderr=subprocess.PIPE, text=True)
         for _ in range(3)
@@ -102,7 +102,7 @@ def test_a_build_killed_midway_is_never_used_and_is_cleared(tmp_path):
     append_outside_reelboard(path, 1)
     root = rollup_root(path)
     builder = subprocess.Popen(
-        [sys.executable, "-m", "data.events.rollup_source", str(path)],
+        [sys.executable, "-m", "data.events.rollup.sqlite_source", str(path)],
         cwd=PROJECT_ROOT,
         stderr=subprocess.DEVNULL,
     )
@@ -190,7 +190,7 @@ def test_an_empty_table_needs_no_rollup(tmp_path, rows):
 
 
 def test_the_first_run_demo_database_comes_with_its_rollup(tmp_path):
-    from data.events.first_run import ensure_database
+    from data.events.stores.first_run import ensure_database
 
     path = tmp_path / "instance" / "moviedb.sqlite"
     assert ensure_database(path, rows=1_500)
@@ -203,7 +203,7 @@ def test_the_first_run_demo_database_comes_with_its_rollup(tmp_path):
 def test_an_import_publishes_the_same_rollup_as_reading_the_table_back(tmp_path, replace):
     """A replacing import encodes the rows as it inserts them; the numbers must be those of the
     rows as SQLite stores them."""
-    from data.events.csv_import import import_csv
+    from data.events.ingest.csv_import import import_csv
 
     fixtures = sorted((PROJECT_ROOT / "tests" / "fixtures").glob("*.csv"))
     path = tmp_path / "events.sqlite"

@@ -8,15 +8,15 @@ import sqlite3
 import pandas as pd
 import psycopg
 
-from data.events import rollup as rollup_module
-from data.events import rollup_files
-from data.events.cache import EventsAnalytics
+from data.events.analysis.analytics import EventsAnalytics
 from data.events.params import Filters, parse_filters
-from data.events.pg_versions import PostgresVersions
-from data.events.rollup_files import open_rollup, rollup_root, version_name
-from data.events.rollup_source import publish_committed
-from data.events.store import COLUMN_NAMES
-from data.events.stores import PostgresStore, SqliteStore
+from data.events.rollup import files as rollup_files
+from data.events.rollup import model as rollup_module
+from data.events.rollup.files import open_rollup, rollup_root, version_name
+from data.events.rollup.sqlite_source import publish_committed
+from data.events.stores.event_stores import PostgresStore, SqliteStore
+from data.events.stores.pg_versions import PostgresVersions
+from data.events.stores.sqlite_store import COLUMN_NAMES
 from tests.unit.analysis_support import TUTORIAL_DDL, rollup_of
 from tests.unit.test_postgres_store import answers
 

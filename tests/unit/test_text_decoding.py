@@ -6,10 +6,10 @@ import sqlite3
 
 import pytest
 
-from data.events.cache import EventsAnalytics
-from data.events.csv_import import import_csv
+from data.events.analysis.analytics import EventsAnalytics
+from data.events.ingest.csv_import import import_csv
+from data.events.ingest.text_decoding import decode_escapes, decode_text, escape_example
 from data.events.params import Filters
-from data.events.text_decoding import decode_escapes, decode_text, escape_example
 
 # Valid UTF-8 (ø), a lone Latin-1 byte (0xE5) and a cp1252 dash (0x96) in one value.
 MIXED = "Tromsø p".encode() + b"\xe5 \x96 hamna"

@@ -1,6 +1,6 @@
 """Which users were active in which periods, from the rollup's user rows: a bitmap or pairs.
 
-The cohort analyses (data/events/cohorts.py) read days lo..hi as per-period lists of users
+The cohort analyses (data/events/analysis/cohorts.py) read days lo..hi as per-period lists of users
 (`period_users`, exact on a period cut by lo or hi), numbered as slots from a first period.
 Up to _MATRIX_CELLS (slot, user) cells they become a bitmap, marked one period at a time and
 read row by row: linear, with no sort of the millions of rows a big rollup holds. Beyond it
@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from data.events.analysis.queries import _covering_rows
 from data.events.periods import period_end, period_of, period_start
-from data.events.queries import _covering_rows
-from data.events.rollup import Rollup
-from data.events.user_tables import UserRows
+from data.events.rollup.model import Rollup
+from data.events.rollup.user_tables import UserRows
 
 _MATRIX_CELLS = 1 << 28  # up to this many (slot, user) cells, activity is a bitmap
 

@@ -1,7 +1,8 @@
 """Cohort analyses over a Rollup: retention by the period users were first seen, and lifecycle.
 
 Pure functions of a `Rollup` and parsed parameters, read off the distinct (period, user,
-combination) rows (data/events/user_tables.py); like data/events/queries.py they are exact:
+combination) rows (data/events/rollup/user_tables.py); like data/events/analysis/queries.py
+they are exact:
 - retention: a user's cohort is the period of their first matching event ever (`first_ever`,
   the default: history before start counts, and a user first seen before start is in no
   cohort), or of their first matching event in start..end (`in_range`); matching means the
@@ -19,7 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from data.events import activity
+from data.events.analysis import activity
+from data.events.analysis.queries import _cells, _periods, _range, allowed_combos
 from data.events.params import (
     COHORT_DEFINITIONS,
     COHORT_RESOLUTIONS,
@@ -28,8 +30,7 @@ from data.events.params import (
     InvalidParameter,
 )
 from data.events.periods import RESOLUTIONS, day_number, period_labels, period_of, period_start
-from data.events.queries import _cells, _periods, _range, allowed_combos
-from data.events.rollup import Rollup
+from data.events.rollup.model import Rollup
 
 LIFECYCLE_STATES = ("new", "returning", "resurrecting", "dormant")
 

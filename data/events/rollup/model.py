@@ -1,10 +1,11 @@
 """The rollup: the events reduced, once per version of the data, to what every query needs.
 
-`build_rollup(chunks, vocabulary)` turns encoded rows (data/events/encoding.py) into a `Rollup`
+`build_rollup(chunks, vocabulary)` turns encoded rows (data/events/rollup/encoding.py) into a
+`Rollup`
 of flat numpy arrays: additive measures per (day, combination of dimension values), distinct
 (period, user, combination) triples per resolution, and views per (day, combination, title).
 Everything a query reads is sized by days x combinations x users, not by events, and is exact.
-data/events/rollup_files.py stores it so that every worker maps the same pages.
+data/events/rollup/files.py stores it so that every worker maps the same pages.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from data.events import series
+from data.events.analysis import series
 from data.events.catalog import DIMENSIONS
-from data.events.encoding import (
+from data.events.periods import RESOLUTIONS, period_of
+from data.events.rollup.encoding import (
     BY_TEXT,
     EncodedChunk,
     Vocabulary,
@@ -26,8 +28,7 @@ from data.events.encoding import (
     episode_of,
     item_sort_key,
 )
-from data.events.periods import RESOLUTIONS, period_of
-from data.events.user_tables import (
+from data.events.rollup.user_tables import (
     UserCounts,
     UserRows,
     combo_type,
@@ -57,7 +58,8 @@ class Rollup:
     last_day: int
     n_users: int
     values: tuple[tuple[str, ...], ...]  # per dimension (catalog order): value names by code
-    # Per title code (an item: a title's text and the episode it is, data/events/encoding.py),
+    # Per title code (an item: a title's text and the episode it is,
+    # data/events/rollup/encoding.py),
     # its text; ascending, so the items of one text are neighbours.
     titles: tuple[str, ...]
     minutes_are_whole: bool  # every minute value was a whole number: sums stay ints
@@ -81,7 +83,7 @@ class Rollup:
     total_minutes: np.ndarray  # float64, along the (combination, title) rows
     # Per title code: its episode's most frequent known runningtime (NaN: none), its own most
     # frequent seasonnumber and episodenumber (-1: none), and its episode (items of one episode
-    # share it; see data/events/title_insights.py for what reads them).
+    # share it; see data/events/analysis/title_insights.py for what reads them).
     title_runtime: np.ndarray  # float64
     title_season: np.ndarray  # int64 (a stored number may pass int32)
     title_episode: np.ndarray  # int64
@@ -101,10 +103,11 @@ class Rollup:
     week_entry_combo: np.ndarray  # uint16 (int32 when there are more combinations)
     week_entry_minutes: np.ndarray  # float64
     # Distinct users: every triple for unions (per resolution and over all days), and counts
-    # per period that filter cheaply (daily, weekly, monthly); see data/events/user_tables.py.
+    # per period that filter cheaply (daily, weekly, monthly); see
+    # data/events/rollup/user_tables.py.
     user_rows: dict[str, UserRows] = field(default_factory=dict)
     user_counts: dict[str, UserCounts] = field(default_factory=dict)
-    # Events with a readable date outside the bounds (data/events/date_bounds.py), which no
+    # Events with a readable date outside the bounds (data/events/stores/date_bounds.py), which no
     # answer counts, and those bounds as ISO days (None: none applied).
     left_out: int = 0
     bounds: tuple[str, str] | None = None
@@ -387,7 +390,7 @@ def rollup_of_groups(
     viewings: Viewings,
 ) -> Rollup:
     """A Rollup from rows reduced by (day, combination), by title and by user: single events
-    (build_rollup) or a database's GROUP BY results (data/events/pg_rollup.py)."""
+    (build_rollup) or a database's GROUP BY results (data/events/rollup/pg_source.py)."""
     if cells.day.size == 0:
         return empty_rollup(vocabulary)
     first_day, last_day = int(cells.day.min()), int(cells.day.max())

@@ -6,7 +6,7 @@ import time
 import uuid
 from typing import NamedTuple
 
-from data.events.store import (
+from data.events.stores.sqlite_store import (
     COLUMNS,
     DEMO_KEY,
     META_TABLE,

@@ -9,14 +9,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from data.events import import_history
-from data.events.csv_rows import convert_row, decode_row_escapes
-from data.events.date_bounds import BoundedEncoder
-from data.events.import_history import timestamp
-from data.events.store import COLUMN_NAMES
-from data.events.stores import EventStore, as_store
-from data.events.text_decoding import ENCODING_ERRORS, decode_escapes
-from data.events.writers import open_writer
+from data.events.ingest.csv_rows import convert_row, decode_row_escapes
+from data.events.ingest.text_decoding import ENCODING_ERRORS, decode_escapes
+from data.events.stores import import_history
+from data.events.stores.date_bounds import BoundedEncoder
+from data.events.stores.event_stores import EventStore, as_store
+from data.events.stores.import_history import timestamp
+from data.events.stores.sqlite_store import COLUMN_NAMES
+from data.events.stores.writers import open_writer
 
 BATCH_ROWS = 20_000
 MAX_REPORTED = 10  # rejected lines kept with their reasons; the rest are only counted
@@ -143,7 +143,8 @@ def import_records(
 ) -> ImportResult:
     """Insert the records into the store in ONE transaction; any exception rolls it all back.
 
-    target is a store (data/events/stores.py) or a SQLite file path. on_batch(rows_so_far) is
+    target is a store (data/events/stores/event_stores.py) or a SQLite file path.
+    on_batch(rows_so_far) is
     called after each batch (progress bars). When no row is valid the transaction is rolled
     back, so `replace` never empties the table for a useless file. Rows dated outside the
     store's bounds, at the import's time, are rejected. A source file is remembered by its

@@ -1,6 +1,6 @@
 """GROUP BY results out of PostgreSQL as packed CSV text: a few hundred large values through a
 server-side cursor, parsed by pandas in chunks, and a chunk's columns as the vocabulary's
-codes (what data/events/pg_rollup.py reads)."""
+codes (what data/events/rollup/pg_source.py reads)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from data.events.catalog import DIMENSIONS
-from data.events.encoding import NO_DAY, Vocabulary, event_days, known_numbers
+from data.events.rollup.encoding import NO_DAY, Vocabulary, event_days, known_numbers
 
 CHUNK_ROWS = 500_000  # grouped rows parsed at a time
 

@@ -1,15 +1,15 @@
 """Title insights over a Rollup: the toplist at title, season or series level, a title's or a
 show's own numbers (per period, completion, devices and markets, seasons and episodes with the
-drop-off between them); the weekly Top 10 is data/events/top10.py.
+drop-off between them); the weekly Top 10 is data/events/analysis/top10.py.
 
 Definitions (each a careful analyst's reading of the issue that asked for them):
-- Entries (data/events/series.py): SERIES rows roll up to "Show: Season N" or "Show"; other
+- Entries (data/events/analysis/series.py): SERIES rows roll up to "Show: Season N" or "Show"; other
   rows stay their title. Views are events; ties by name.
 - A title's unique viewers: distinct non-NULL userid among its matching events. Completion: views
   with viewpercentage >= 90 over views whose viewpercentage is known; the histogram's 10-point
   bins put 100 and more in the last one (90-100), as completion counts them.
 - An episode is its show, season and episode numbers when both are known, else its contentid
-  (data/events/encoding.py), named by its most viewed spelling; episodes in show order by
+  (data/events/rollup/encoding.py), named by its most viewed spelling; episodes in show order by
   season, episode number, title. From an episode to the next: `continued` = viewers of the
   next episode who also watched this one, over this one's viewers; `drop_off` = 1 - continued.
 """
@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from data.events import queries, series, show_episodes, title_events
+from data.events.analysis import queries, series, show_episodes, title_events
 from data.events.catalog import DIMENSION_NAMES
-from data.events.encoding import PERCENT_BINS
 from data.events.params import Filters, shown
 from data.events.periods import day_number, period_labels, period_of
-from data.events.rollup import Rollup
+from data.events.rollup.encoding import PERCENT_BINS
+from data.events.rollup.model import Rollup
 
 HISTOGRAM_BINS = tuple((10 * i, 10 * (i + 1)) for i in range(PERCENT_BINS))
 

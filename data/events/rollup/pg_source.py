@@ -3,12 +3,13 @@
 PostgreSQL reduces the events to (day, dimension values) cells, (day, dimension values, title)
 views and distinct (day, user, dimension values) triples; those come out packed as CSV text (one
 value per day, through a server-side cursor) and become the same Rollup that the SQLite store
-builds from its rows (data/events/rollup.py), so the queries and their answers are the same on
+builds from its rows (data/events/rollup/model.py), so the queries and their answers are the same on
 both stores. What crosses the wire is sized by days x dimension values x users (and titles),
 not by events. The reading rules are SQLite's: a day from each event's date, NULL or
 unreadable minutes as 0, '' and NULL dimension values alike, text with its `<xx>` escapes
 decoded (by the vocabulary, once per distinct value: groups that name one value add up).
-`python -m data.events.pg_rollup ROOT` (DATABASE_URL in the environment) is the builder that a
+`python -m data.events.rollup.pg_source ROOT` (DATABASE_URL in the environment) is the builder
+that a
 reader starts when the data changed outside Reelboard.
 """
 
@@ -21,24 +22,14 @@ from pathlib import Path
 
 import numpy as np
 
-from data.events import pg_grouped, pg_store
 from data.events.catalog import COMPLETE_PERCENT, DIMENSIONS
-from data.events.date_bounds import DEFAULT_BOUNDS, DateBounds, with_left_out
-from data.events.encoding import (
+from data.events.rollup import pg_grouped
+from data.events.rollup.encoding import (
     RAW_COLUMNS,
     Vocabulary,
 )
-from data.events.pg_columns import (
-    FINITE,
-    bounds_sql,
-    column_types,
-    day_sql,
-    minutes_sql,
-    number_sql,
-    percent_bin_sql,
-)
-from data.events.pg_grouped import GroupedRead
-from data.events.rollup import (
+from data.events.rollup.files import publish_version
+from data.events.rollup.model import (
     Cells,
     Rollup,
     TitleFacts,
@@ -48,9 +39,20 @@ from data.events.rollup import (
     empty_rollup,
     rollup_of_groups,
 )
-from data.events.rollup_files import publish_version
-from data.events.store import TABLE, EventStoreUnreadable
-from data.events.stores import one_line
+from data.events.rollup.pg_columns import (
+    FINITE,
+    bounds_sql,
+    column_types,
+    day_sql,
+    minutes_sql,
+    number_sql,
+    percent_bin_sql,
+)
+from data.events.rollup.pg_grouped import GroupedRead
+from data.events.stores import pg_store
+from data.events.stores.date_bounds import DEFAULT_BOUNDS, DateBounds, with_left_out
+from data.events.stores.event_stores import one_line
+from data.events.stores.sqlite_store import TABLE, EventStoreUnreadable
 
 log = logging.getLogger(__name__)
 _DIMS = [f"coalesce({d.column}::text, '')" for d in DIMENSIONS]  # '' and NULL name one value
@@ -305,7 +307,7 @@ def main(argv: list[str]) -> int:
         argv = []
     if not argv or not url:
         print(
-            "usage: DATABASE_URL=postgresql://... python -m data.events.pg_rollup ROOT "
+            "usage: DATABASE_URL=postgresql://... python -m data.events.rollup.pg_source ROOT "
             "[EARLIEST FUTURE_DAYS [NOW]]",
             file=sys.stderr,
         )

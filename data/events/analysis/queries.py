@@ -1,6 +1,6 @@
 """Viewing analytics over a Rollup: time series (with breakdowns), toplists, KPIs, dimensions.
 
-Pure functions of a `Rollup` (data/events/rollup.py) and parsed parameters, so the /data
+Pure functions of a `Rollup` (data/events/rollup/model.py) and parsed parameters, so the /data
 routes and the dashboard compute their numbers on one code path. Semantics (the tutorial's,
 pydatsci examples/dashboard/analysis_tools.py, extended by the catalog):
 - The event's day is the first 10 characters of event_date ('YYYY-MM-DD', then nothing, ' ' or
@@ -17,7 +17,8 @@ pydatsci examples/dashboard/analysis_tools.py, extended by the catalog):
   then OTHER for the rest, counted exactly.
 - Toplist: views per title, most first, ties by title; NULL and '' titles left out (counted by
   untitled_views, so that the numbers add up).
-- Comparison: kpis_with_previous adds the kpis of the previous range (data/events/comparison.py).
+- Comparison: kpis_with_previous adds the kpis of the previous range
+  (data/events/analysis/comparison.py).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ import datetime as dt
 
 import numpy as np
 
+from data.events.analysis.comparison import previous_filters
+from data.events.analysis.series import text_groups
 from data.events.catalog import (
     DEFAULT_BREAKDOWN_LIMIT,
     DIMENSION_NAMES,
@@ -36,7 +39,6 @@ from data.events.catalog import (
     OTHER,
     RATIO,
 )
-from data.events.comparison import previous_filters
 from data.events.params import Filters, InvalidParameter
 from data.events.periods import (
     DEFAULT_RESOLUTION,
@@ -48,9 +50,8 @@ from data.events.periods import (
     period_of,
     period_start,
 )
-from data.events.rollup import Rollup
-from data.events.series import text_groups
-from data.events.user_tables import UserRows, count_per_period, count_union
+from data.events.rollup.model import Rollup
+from data.events.rollup.user_tables import UserRows, count_per_period, count_union
 
 # Longer series are refused rather than served as megabytes.
 MAX_PERIODS = 120_000  # every month of the calendar; daily, about three centuries

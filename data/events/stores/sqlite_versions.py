@@ -1,5 +1,5 @@
 """How a process follows the versions of a SQLite event file: a cheap probe, the fingerprint,
-and where the rollup of a version comes from (data/events/cache.py asks)."""
+and where the rollup of a version comes from (data/events/analysis/analytics.py asks)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import sys
 import threading
 from pathlib import Path
 
-from data.events.date_bounds import DEFAULT_BOUNDS, DateBounds
-from data.events.rollup import Rollup
-from data.events.rollup_files import rollup_root
-from data.events.rollup_source import CHUNK_ROWS, publish_committed, read_rollup
-from data.events.store import EventStoreUnreadable, connect, data_fingerprint, is_demo
-from data.events.stores import one_line
+from data.events.rollup.files import rollup_root
+from data.events.rollup.model import Rollup
+from data.events.rollup.sqlite_source import CHUNK_ROWS, publish_committed, read_rollup
+from data.events.stores.date_bounds import DEFAULT_BOUNDS, DateBounds
+from data.events.stores.event_stores import one_line
+from data.events.stores.sqlite_store import EventStoreUnreadable, connect, data_fingerprint, is_demo
 
 
 class SqliteVersions:
@@ -105,7 +105,7 @@ class SqliteVersions:
 
     def builder(self) -> tuple[list[str], dict | None]:
         """(argv, extra environment) of the process that publishes the committed version."""
-        argv = [sys.executable, "-m", "data.events.rollup_source", str(self.db_path)]
+        argv = [sys.executable, "-m", "data.events.rollup.sqlite_source", str(self.db_path)]
         return [*argv, *self.bounds.args()], None
 
     def is_demo(self) -> bool:

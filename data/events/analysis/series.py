@@ -3,9 +3,9 @@
 For SERIES rows the show is the title before its first ", " (the tutorial's "Game of Thrones,
 Kissed by Fire"; a title without ", " is a show of its own), the season the item's
 seasonnumber and the episode its episodenumber (a title code is an item: a title's text and the
-episode it is, see data/events/encoding.py; an item without both numbers gets its most frequent
-ones). MOVIE rows and rows without a content type stay titles at every level, and at the title
-level every item of a text adds up to that title.
+episode it is, see data/events/rollup/encoding.py; an item without both numbers gets its most
+frequent ones). MOVIE rows and rows without a content type stay titles at every level, and at
+the title level every item of a text adds up to that title.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from data.events.catalog import DIMENSION_NAMES
-from data.events.encoding import show_of
+from data.events.rollup.encoding import show_of
 
 if TYPE_CHECKING:  # the rollup builds its Top 10 table with these functions
-    from data.events.rollup import Rollup
+    from data.events.rollup.model import Rollup
 
 LEVELS = ("title", "season", "series")
 DEFAULT_LEVEL = "title"

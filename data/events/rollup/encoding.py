@@ -3,7 +3,8 @@
 `encode_chunk(columns, vocabulary)` turns one chunk of rows (columns of values as SQLite returns
 them, or a DataFrame) into an `EncodedChunk`; a `Vocabulary` gives the chunks of one build
 shared codes. The reading rules (which day, which numbers) are the tutorial's, see
-data/events/queries.py; text is named with its `<xx>` escapes decoded, once per distinct value.
+data/events/analysis/queries.py; text is named with its `<xx>` escapes decoded, once per
+distinct value.
 
 An item is what a title code names: a title's text together with the episode it is. An episode
 is its show, season number and episode number when both numbers are known, otherwise its
@@ -25,9 +26,9 @@ import numpy as np
 import pandas as pd
 
 from data.events.catalog import COMPLETE_PERCENT, DIMENSIONS
+from data.events.ingest.text_decoding import decode_escapes
 from data.events.periods import day_number
-from data.events.store import COLUMN_NAMES
-from data.events.text_decoding import decode_escapes
+from data.events.stores.sqlite_store import COLUMN_NAMES
 
 # The columns a build reads, in this order (the loader's SELECT follows it).
 RAW_COLUMNS = (
@@ -159,7 +160,7 @@ class Vocabulary:
         self.users: dict[object, int] = {}
         self.titles: dict[tuple[str, tuple], int] = {}  # (title, episode identity) -> item
         # contentid -> the numbered episodes its rows name: its rows without numbers are the
-        # same episode when that is one (episode_of, data/events/rollup.py).
+        # same episode when that is one (episode_of, data/events/rollup/model.py).
         self.numbered: dict[str, set[tuple]] = {}
         self.values: list[dict[str, int]] = [{} for _ in DIMENSIONS]
         self.combos: dict[tuple[int, ...], int] = {}

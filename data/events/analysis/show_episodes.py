@@ -1,14 +1,13 @@
 """A show's seasons and episodes over its matching events: an episode is its season and episode
-numbers, or its contentid, never its title text (data/events/encoding.py), named by its most
+numbers, or its contentid, never its title text (data/events/rollup/encoding.py), named by its most
 viewed spelling; from each episode, the share of its viewers who went on to the next."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from data.events import series
-from data.events.rollup import Rollup
-from data.events.title_events import (
+from data.events.analysis import series
+from data.events.analysis.title_events import (
     Events,
     completion,
     distinct,
@@ -16,6 +15,7 @@ from data.events.title_events import (
     number,
     views_per_title,
 )
+from data.events.rollup.model import Rollup
 
 
 def _episodes_of(rollup: Rollup, codes: list[int]) -> dict[int, tuple[int, int]]:

@@ -12,12 +12,13 @@ import threading
 import time
 from pathlib import Path
 
-from data.events import pg_rollup, pg_store
-from data.events.date_bounds import DEFAULT_BOUNDS, DateBounds
-from data.events.pg_store import redact
-from data.events.rollup import Rollup
-from data.events.store import EventStoreUnreadable
-from data.events.stores import one_line
+from data.events.rollup import pg_source as pg_rollup
+from data.events.rollup.model import Rollup
+from data.events.stores import pg_store
+from data.events.stores.date_bounds import DEFAULT_BOUNDS, DateBounds
+from data.events.stores.event_stores import one_line
+from data.events.stores.pg_store import redact
+from data.events.stores.sqlite_store import EventStoreUnreadable
 
 log = logging.getLogger(__name__)
 PROBE_SECONDS = 1.0  # a probe's answer is reused this long: rows show up within about 2 s
@@ -156,7 +157,7 @@ class PostgresVersions:
 
     def builder(self) -> tuple[list[str], dict | None]:
         """(argv, extra environment): the URL goes by environment, never on a command line."""
-        argv = [sys.executable, "-m", "data.events.pg_rollup", str(self.root)]
+        argv = [sys.executable, "-m", "data.events.rollup.pg_source", str(self.root)]
         return [*argv, *self.bounds.args()], {"DATABASE_URL": self.url}
 
     def is_demo(self) -> bool:

@@ -1,7 +1,8 @@
 """Rollups on disk, shared by every process: one folder per data version, memory-mapped.
 
 Beside the database `<db>` lives `<db>.rollups/`, holding one folder per version of the data,
-named by a digest of the data's fingerprint (data/events/store.py `data_fingerprint`). A folder
+named by a digest of the data's fingerprint (data/events/stores/sqlite_store.py
+`data_fingerprint`). A folder
 is written under another name, flushed, then renamed into place, so a reader finds a complete
 rollup or none: one half-built by a crash is never used (its temporary folder is removed by the
 next build). Builds take `build.lock` (an flock), so a version is built once, not once per
@@ -24,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from data.events.rollup import FORMAT, Rollup
+from data.events.rollup.model import FORMAT, Rollup
 
 log = logging.getLogger(__name__)
 _META = "meta.json"

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from data.events import import_history
-from data.events import store as sqlite_store
-from data.events.stores import EventStore, SqliteStore
+from data.events.stores import import_history, sqlite_store
+from data.events.stores.event_stores import EventStore, SqliteStore
 
 _WRITER_LOCK_CLASS = 0x5EE1B0A  # pg_advisory_xact_lock(class, schema): one writer per table
 
@@ -70,7 +69,7 @@ class SqliteWriter(_TableWriter):
     def publish(self, rollup=None, now=None) -> None:
         """The new version's token and rollup (built from the table unless given; rows dated
         outside the store's bounds at `now` left out)."""
-        from data.events.rollup_source import publish_before_commit
+        from data.events.rollup.sqlite_source import publish_before_commit
 
         bounds = self.bounds if now is None else replace(self.bounds, now=now)
         publish_before_commit(self.conn, self.path, rollup, bounds)
@@ -90,7 +89,7 @@ class PostgresWriter(_TableWriter):
     mark = "%s"
 
     def __init__(self, store):
-        from data.events import pg_store
+        from data.events.stores import pg_store
 
         self._pg = pg_store
         self.root = store.rollup_root
@@ -123,7 +122,7 @@ class PostgresWriter(_TableWriter):
         self._pg.set_demo_flag(self.conn, demo)
 
     def publish(self, rollup=None, now=None) -> None:
-        from data.events.pg_rollup import publish_before_commit
+        from data.events.rollup.pg_source import publish_before_commit
 
         bounds = self.bounds if now is None else replace(self.bounds, now=now)
         publish_before_commit(self.conn, self.root, bounds)

@@ -14,16 +14,16 @@ from typing import NamedTuple
 
 from cachetools import LRUCache
 
-from data.events import cohorts, queries, title_insights, top10
+from data.events.analysis import cohorts, queries, title_insights, top10
+from data.events.analysis.comparison import PreviousRange
 from data.events.catalog import DEFAULT_BREAKDOWN_LIMIT
-from data.events.comparison import PreviousRange
 from data.events.object_size import approx_size
 from data.events.params import DEFAULT_COHORT, Filters
 from data.events.periods import DEFAULT_RESOLUTION, day_number, period_of
-from data.events.rollup import Rollup, empty_rollup
-from data.events.rollup_files import open_rollup, version_name
-from data.events.sqlite_versions import SqliteVersions
-from data.events.store import EventStoreUnreadable
+from data.events.rollup.files import open_rollup, version_name
+from data.events.rollup.model import Rollup, empty_rollup
+from data.events.stores.sqlite_store import EventStoreUnreadable
+from data.events.stores.sqlite_versions import SqliteVersions
 
 log = logging.getLogger(__name__)
 _MISSING = object()
@@ -54,7 +54,7 @@ class _Pending(NamedTuple):
 class EventsAnalytics:
     """Answers the analysis queries for an event store, following its versions.
 
-    `versions` is the store's side (data/events/sqlite_versions.py, pg_versions.py), or a
+    `versions` is the store's side (data/events/stores/sqlite_versions.py, pg_versions.py), or a
     SQLite path. A call costs the store's cheap probe (a stat and `PRAGMA data_version`; a
     PostgreSQL statistics read at most once a second). When something committed, the data's
     fingerprint names its version, and the rollup of that version (usually published by the
@@ -268,7 +268,7 @@ class EventsAnalytics:
 
     def toplist(self, num: int, filters: Filters | None = None, level: str = "title") -> list:
         """[{"title", "values"}] for the num most viewed entries of a level: titles, or with
-        SERIES rows rolled up to seasons or shows (data/events/series.py)."""
+        SERIES rows rolled up to seasons or shows (data/events/analysis/series.py)."""
         filters = filters or Filters()
         rows = self._memo(
             ("toplist", num, filters, level),

@@ -6,10 +6,10 @@ import os
 import shutil
 from pathlib import Path
 
-from data.events.demo_data import generate_demo
-from data.events.rollup_files import move_rollups, rollup_root
-from data.events.store import TABLE
-from data.events.stores import EventStore, PostgresStore, SqliteStore, as_store
+from data.events.ingest.demo_data import generate_demo
+from data.events.rollup.files import move_rollups, rollup_root
+from data.events.stores.event_stores import EventStore, PostgresStore, SqliteStore, as_store
+from data.events.stores.sqlite_store import TABLE
 
 DEFAULT_DEMO_ROWS = 100_000  # what `make run` creates on first start
 
@@ -53,7 +53,7 @@ def ensure_database(
 
 def _ensure_postgres(store: PostgresStore, rows: int, seed: int) -> bool:
     """Fill a database without a movies table with demo data (the table is made as it goes)."""
-    from data.events import pg_store
+    from data.events.stores import pg_store
 
     conn = pg_store.connect(store.url, autocommit=True)
     try:

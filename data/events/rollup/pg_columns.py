@@ -1,11 +1,11 @@
 """How the PostgreSQL rollup reads each movies column: SQL expressions by the column's type,
-under the reading rules SQLite's rows are read by (data/events/encoding.py)."""
+under the reading rules SQLite's rows are read by (data/events/rollup/encoding.py)."""
 
 from __future__ import annotations
 
-from data.events.encoding import MAX_MINUTES
-from data.events.rollup_source import DAY_TEXT_SQL
-from data.events.store import TABLE, EventStoreUnreadable
+from data.events.rollup.encoding import MAX_MINUTES
+from data.events.rollup.sqlite_source import DAY_TEXT_SQL
+from data.events.stores.sqlite_store import TABLE, EventStoreUnreadable
 
 _DATE_TYPES = {"timestamp without time zone", "timestamp with time zone", "date"}
 _TEXT_TYPES = ("text", "character varying", "character")

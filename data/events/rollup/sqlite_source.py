@@ -2,7 +2,7 @@
 
 Writers (import-events, demo-data) publish the rollup of their new version inside their write
 transaction, before it commits, so that readers switch to it as soon as they see the commit.
-A database changed by another program is rebuilt by `python -m data.events.rollup_source DB`,
+A database changed by another program is rebuilt by `python -m data.events.rollup.sqlite_source DB`,
 which a reader starts (and which takes the build lock, so it runs once for all processes).
 """
 
@@ -15,12 +15,18 @@ import sys
 import time
 from pathlib import Path
 
-from data.events.date_bounds import DEFAULT_BOUNDS, DateBounds, keep_within, with_left_out
-from data.events.encoding import RAW_COLUMNS, Vocabulary, encode_chunk
-from data.events.rollup import Rollup, build_rollup, empty_rollup
-from data.events.rollup_files import publish_version, rollup_root
-from data.events.store import TABLE, connect, data_fingerprint, new_version_token, table_exists
-from data.events.text_decoding import decode_text
+from data.events.ingest.text_decoding import decode_text
+from data.events.rollup.encoding import RAW_COLUMNS, Vocabulary, encode_chunk
+from data.events.rollup.files import publish_version, rollup_root
+from data.events.rollup.model import Rollup, build_rollup, empty_rollup
+from data.events.stores.date_bounds import DEFAULT_BOUNDS, DateBounds, keep_within, with_left_out
+from data.events.stores.sqlite_store import (
+    TABLE,
+    connect,
+    data_fingerprint,
+    new_version_token,
+    table_exists,
+)
 
 log = logging.getLogger(__name__)
 CHUNK_ROWS = 200_000
@@ -134,7 +140,10 @@ def main(argv: list[str]) -> int:
     except ValueError:
         argv = []
     if not argv:
-        usage = "usage: python -m data.events.rollup_source DATABASE [EARLIEST FUTURE_DAYS [NOW]]"
+        usage = (
+            "usage: python -m data.events.rollup.sqlite_source DATABASE"
+            " [EARLIEST FUTURE_DAYS [NOW]]"
+        )
         print(usage, file=sys.stderr)
         return 2
     try:

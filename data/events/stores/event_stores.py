@@ -7,8 +7,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from data.events.date_bounds import DEFAULT_BOUNDS, DateBounds
-from data.events.rollup_files import rollup_root
+from data.events.rollup.files import rollup_root
+from data.events.stores.date_bounds import DEFAULT_BOUNDS, DateBounds
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 SQLITE_PREFIX = "sqlite:///"
@@ -35,7 +35,7 @@ class SqliteStore:
         return rollup_root(self.path)
 
     def versions(self):
-        from data.events.sqlite_versions import SqliteVersions
+        from data.events.stores.sqlite_versions import SqliteVersions
 
         return SqliteVersions(self.path, bounds=self.bounds)
 
@@ -63,7 +63,7 @@ class PostgresStore:
 
     @property
     def label(self) -> str:
-        from data.events.pg_store import describe
+        from data.events.stores.pg_store import describe
 
         return describe(self.url)
 
@@ -78,7 +78,7 @@ class PostgresStore:
         return self.instance_path / "rollups" / f"pg-{hashlib.sha256(key).hexdigest()[:16]}"
 
     def versions(self):
-        from data.events.pg_versions import PostgresVersions
+        from data.events.stores.pg_versions import PostgresVersions
 
         return PostgresVersions(self.url, self.rollup_root, bounds=self.bounds)
 
@@ -92,7 +92,7 @@ class PostgresStore:
     def say(self, error: Exception) -> str:
         """A driver's error about this store, in one line, without the password (libpq's
         messages can repeat parts of a malformed URL)."""
-        from data.events.pg_store import redact
+        from data.events.stores.pg_store import redact
 
         return redact(one_line(error), self.url)
 
@@ -109,7 +109,7 @@ def store_from_url(
         from psycopg import ProgrammingError
         from psycopg.conninfo import conninfo_to_dict
 
-        from data.events.pg_store import redact
+        from data.events.stores.pg_store import redact
 
         try:
             conninfo_to_dict(url)

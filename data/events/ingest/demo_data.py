@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from data.events.date_bounds import BoundedEncoder
-from data.events.stores import EventStore, as_store
-from data.events.writers import open_writer
+from data.events.stores.date_bounds import BoundedEncoder
+from data.events.stores.event_stores import EventStore, as_store
+from data.events.stores.writers import open_writer
 
 END_DATE = dt.date(2025, 12, 31)  # fixed, so tests and screenshots are stable
 DAYS = 365

@@ -8,9 +8,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from data.events.encoding import NO_DAY, columns_of_rows, encode_chunk, event_days
 from data.events.periods import day_number
-from data.events.rollup import Rollup, RowEncoder
+from data.events.rollup.encoding import NO_DAY, columns_of_rows, encode_chunk, event_days
+from data.events.rollup.model import Rollup, RowEncoder
 
 EARLIEST_DATE = dt.date(1970, 1, 1)
 FUTURE_TOLERANCE_DAYS = 1
@@ -72,7 +72,7 @@ class DateBounds:
         return "1 day" if self.future_days == 1 else f"{self.future_days} days"
 
     def args(self) -> list[str]:
-        """The bounds as arguments of a builder process (data/events/rollup_source.py)."""
+        """The bounds as arguments of a builder process (data/events/rollup/sqlite_source.py)."""
         fixed = [] if self.now is None else [self.now.isoformat()]
         return [self.earliest.isoformat(), str(self.future_days), *fixed]
 

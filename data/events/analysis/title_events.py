@@ -7,11 +7,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from data.events import queries, series
-from data.events.encoding import PERCENT_BINS
+from data.events.analysis import queries, series
 from data.events.params import Filters
 from data.events.periods import day_number
-from data.events.rollup import Rollup
+from data.events.rollup.encoding import PERCENT_BINS
+from data.events.rollup.model import Rollup
 
 
 def views_per_title(rollup: Rollup) -> np.ndarray:

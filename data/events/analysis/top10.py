@@ -21,11 +21,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from data.events import queries, series
+from data.events.analysis import queries, series
+from data.events.analysis.title_events import distinct, views_per_title
 from data.events.params import Filters
 from data.events.periods import date_of, period_of, period_start
-from data.events.rollup import Rollup
-from data.events.title_events import distinct, views_per_title
+from data.events.rollup.model import Rollup
 
 TOP10_SIZE = 10
 

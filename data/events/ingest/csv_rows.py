@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from data.events.encoding import MAX_MINUTES
-from data.events.store import COLUMN_NAMES
-from data.events.text_decoding import decode_escapes, escape_example
+from data.events.ingest.text_decoding import decode_escapes, escape_example
+from data.events.rollup.encoding import MAX_MINUTES
+from data.events.stores.sqlite_store import COLUMN_NAMES
 
 _WIDTH = len(COLUMN_NAMES)
 MAX_FIELD_CHARS = 1_000  # longest field a row may hold; no real title, id or number comes close
 _SQLITE_INTEGERS = range(-(1 << 63), 1 << 63)  # beyond these, sqlite3 raises OverflowError
 # Minutes the engine counts: whole and below 2**53, so that each is exact (the engine reads any
-# other as unknown, data/events/encoding.py); 2**53 - 1 is also the largest whole number a
+# other as unknown, data/events/rollup/encoding.py); 2**53 - 1 is also the largest whole number a
 # JavaScript reader of the JSON answers holds exactly.
 MOST_MINUTES = int(MAX_MINUTES) - 1
 # The text columns whose `<xx>` escapes are decoded: the file writes any byte above 127 so, and
@@ -98,7 +98,7 @@ def _out_of_bounds(text: str, day: dt.date, days: tuple[dt.date, dt.date]) -> st
 
 def convert_row(fields: list[str], days: tuple[dt.date, dt.date] | None = None) -> list | str:
     """Turn 13 CSV fields into a row for the table, or return why the row is rejected; days,
-    (first, last), are the dates allowed (data/events/date_bounds.py; None: any).
+    (first, last), are the dates allowed (data/events/stores/date_bounds.py; None: any).
 
     Empty text fields stay '' (as the tutorial's `.import` stores them); empty numeric fields
     become NULL. The analysis treats '' and NULL alike.

@@ -1,0 +1,1 @@
+"""The analyses: what every route, callback and MCP tool asks of a rollup."""

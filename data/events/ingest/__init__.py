@@ -1,0 +1,1 @@
+"""Getting events in: CSV files, the demo data, text as exporters write it."""

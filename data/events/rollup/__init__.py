@@ -1,0 +1,1 @@
+"""The rollup: events encoded, reduced per partition of days, stored and merged."""
