@@ -76,6 +76,12 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
         _try(conn, sql)
     if conn.in_transaction:
         conn.commit()
+    # Imported here: change_log reads this module's names.
+    from data.events.stores import change_log
+
+    # Which days each write touched, whoever writes (the CLI, another program): an
+    # incremental rollup reads them. Skipped like the rest on a read-only file.
+    change_log.install(conn)
 
 
 def checkpoint(path: str | os.PathLike) -> None:
@@ -135,13 +141,17 @@ class Fingerprint(NamedTuple):
     count: int
     digest: str
     rules: str = ""  # the settings the rows are read by (DateBounds.key): others, another rollup
+    touches: int | None = None  # change_log.total_touches: None without its triggers
 
 
 def data_fingerprint(conn: sqlite3.Connection, rules: str = "") -> Fingerprint:
     """What tells versions of the events apart in every process: Reelboard's write token, the
     highest rowid and the row count (the latter two catch writes by other programs, such as
-    `sqlite3 .import`), and the rules they are read by. Costs a count; run it when SQLite says
-    that something committed."""
+    `sqlite3 .import`), the rules they are read by, and the change log's total of touched rows
+    (which alone catches another program's UPDATE or DELETE in the middle of the table). Costs
+    a count; run it when SQLite says that something committed."""
+    from data.events.stores import change_log  # imported here: change_log reads this module
+
     if not table_exists(conn, TABLE):
         return Fingerprint(None, 0, 0, "", rules)
     token = None
@@ -167,7 +177,8 @@ def data_fingerprint(conn: sqlite3.Connection, rules: str = "") -> Fingerprint:
     # The first and last rows' content: a file recreated, or rows rewritten at the end, with
     # the same count and highest rowid is still a new version.
     digest = hashlib.sha256(repr(edges).encode()).hexdigest()[:16]
-    return Fingerprint(token, max_rowid or 0, count, digest, rules)
+    touches = change_log.total_touches(conn)
+    return Fingerprint(token, max_rowid or 0, count, digest, rules, touches)
 
 
 def read_demo_flag(conn: sqlite3.Connection) -> bool:
