@@ -129,6 +129,11 @@ def ensure_schema(conn) -> None:
         conn.execute(CREATE_MOVIES)
     if not table_exists(conn, META_TABLE):
         conn.execute(CREATE_META)
+    from data.events.stores import pg_change_log  # imported here: it reads sqlite_store's names
+
+    # Which days each statement touched, whoever writes (psql, another loader): an incremental
+    # rollup reads them. In a savepoint: a role that may not create triggers just goes without.
+    pg_change_log.install(conn)
 
 
 def _set_meta(conn, key: str, value: str) -> None:
@@ -176,6 +181,7 @@ class PgFingerprint(NamedTuple):
     last: str | None
     digest: str | None
     rules: str = ""  # the settings the rows are read by (DateBounds.key): others, another rollup
+    touches: int | None = None  # pg_change_log.total_touches: None without its triggers
 
 
 # Every column the analysis reads, hashed per row and summed (exact numeric, in any order).
@@ -191,13 +197,17 @@ def data_fingerprint(conn, rules: str = "") -> PgFingerprint:
     """Reelboard's write token, the count, the first and last date, and a digest of the
     columns the analysis reads (and the rules they are read by): the same rows give the same
     fingerprint in every process and on every app server, and rows rewritten in place give
-    another. One scan of the table; run it only when the probe saw a change."""
+    another, as does the change log's total of touched rows. One scan of the table; run it only
+    when the probe saw a change."""
+    from data.events.stores import pg_change_log
+
     if not table_exists(conn, TABLE):
         return PgFingerprint(None, 0, None, None, None, rules)
     count, first, last, digest = conn.execute(
         f"SELECT count(*), min(event_date)::text, max(event_date)::text, {_DIGEST_SQL} FROM {TABLE}"
     ).fetchone()
-    return PgFingerprint(_meta(conn, VERSION_KEY), count, first, last, digest, rules)
+    touches = pg_change_log.total_touches(conn)
+    return PgFingerprint(_meta(conn, VERSION_KEY), count, first, last, digest, rules, touches)
 
 
 _PROBE_SQL = f"""
