@@ -1,0 +1,330 @@
+"""The change log: per-day touches counted by triggers on SQLite and PostgreSQL, whoever writes
+(Reelboard's import, the sqlite3 command line, psql-like sessions), and the fingerprint."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from data.events.ingest.csv_import import import_csv
+from data.events.stores import change_log, pg_change_log, sqlite_store
+from data.events.stores import pg_store as pg_tables
+from data.events.stores.sqlite_store import COLUMN_NAMES, COLUMNS, INSERT_SQL
+
+COLUMN_LIST = ", ".join(COLUMN_NAMES)
+
+
+def csv_line(stamp: str, user: str = "u1", minutes: int = 30) -> str:
+    return f"{stamp},{user},100,iPad,NO,{minutes},90,50.0,,MOVIE,Some Title,,"
+
+
+def write_csv(path: Path, stamps: list[str]) -> Path:
+    path.write_text("".join(csv_line(s, f"u{i}") + "\n" for i, s in enumerate(stamps)))
+    return path
+
+
+def row(stamp: str | None, minutes: int = 30) -> tuple:
+    return (stamp, "u", "100", "iPad", "NO", minutes, 90, 50.0, None, "MOVIE", "T", None, None)
+
+
+def sqlite_cli() -> str:
+    cli = shutil.which("sqlite3")
+    if cli is None:
+        pytest.skip("no sqlite3 command line tool on PATH (apt-get install sqlite3)")
+    return cli
+
+
+def run_cli(db: Path, script: str) -> None:
+    subprocess.run([sqlite_cli(), str(db)], input=script, text=True, check=True, timeout=30)
+
+
+def touches(db: Path) -> dict[str, int] | None:
+    conn = sqlite_store.connect(db, readonly=True)
+    try:
+        return change_log.read_touches(conn)
+    finally:
+        conn.close()
+
+
+STAMPS = [
+    "2017-01-01 00:02:35",
+    "2017-01-01 09:41:55",
+    "2017-01-02 12:00:00",
+    "2017-01-03 23:59:59",
+    "2017-01-03 00:00:00",
+]
+
+
+# -- SQLite ------------------------------------------------------------------------------
+
+
+def test_reelboard_import_installs_the_triggers_and_counts_each_day(tmp_path):
+    db = tmp_path / "events.sqlite"
+    result = import_csv(db, write_csv(tmp_path / "a.csv", STAMPS))
+    assert result.imported == 5
+    # '*': the triggers were made (by the import's ensure_schema) and nothing is known before.
+    assert touches(db) == {"*": 1, "2017-01-01": 2, "2017-01-02": 1, "2017-01-03": 2}
+    # A replace deletes every row (each counted on its day) and inserts the new ones.
+    import_csv(db, write_csv(tmp_path / "b.csv", STAMPS[:1]), replace=True)
+    assert touches(db) == {"*": 1, "2017-01-01": 5, "2017-01-02": 2, "2017-01-03": 4}
+    conn = sqlite_store.connect(db, readonly=True)
+    assert change_log.is_installed(conn)
+    assert change_log.total_touches(conn) == 12
+    assert sqlite_store.data_fingerprint(conn).touches == 12
+    conn.close()
+
+
+def test_writes_by_the_sqlite3_command_line_are_counted(tmp_path):
+    """The tutorial's way in: `.import` of a CSV, then plain SQL, by another program."""
+    db = tmp_path / "events.sqlite"
+    conn = sqlite_store.connect(db)
+    sqlite_store.ensure_schema(conn)
+    conn.close()
+    csv_path = tmp_path / "events.csv"
+    # Timestamps as other tools write them: ISO 'T', a space, a date alone.
+    csv_path.write_text(
+        "\n".join(
+            csv_line(stamp)
+            for stamp in ("2020-03-01T10:00:00", "2020-03-01 11:00:00", "2020-03-02", "2020-03-03")
+        )
+        + "\n"
+    )
+    run_cli(db, f".mode csv\n.import {csv_path} movies\n")
+    assert touches(db) == {"*": 1, "2020-03-01": 2, "2020-03-02": 1, "2020-03-03": 1}
+
+    run_cli(
+        db,
+        # The second row of four (the middle of the table) moves to another day; the third
+        # changes in place; a row without a date comes and goes; the last row goes.
+        "UPDATE movies SET event_date = '2020-04-01 08:00:00' WHERE rowid = 2;\n"
+        "UPDATE movies SET totalminuteswatched = 1 WHERE rowid = 3;\n"
+        "INSERT INTO movies (event_date, userid) VALUES (NULL, 'n');\n"
+        "UPDATE movies SET userid = 'm' WHERE event_date IS NULL;\n"
+        "DELETE FROM movies WHERE event_date IS NULL OR rowid = 4;\n",
+    )
+    assert touches(db) == {
+        "*": 1,
+        "2020-03-01": 3,  # two inserts, the move away
+        "2020-04-01": 1,  # the move in
+        "2020-03-02": 2,  # insert, update in place (once, not twice)
+        "2020-03-03": 2,  # insert, delete
+        "": 3,  # NULL date: insert, update, delete
+    }
+
+
+def test_a_middle_update_by_another_program_makes_a_new_version(tmp_path):
+    db = tmp_path / "events.sqlite"
+    stamps = [f"2017-02-{day:02d} 10:00:00" for day in range(1, 28)] * 3
+    import_csv(db, write_csv(tmp_path / "a.csv", stamps))
+    conn = sqlite_store.connect(db, readonly=True)
+    before = sqlite_store.data_fingerprint(conn)
+    conn.close()
+    middle = len(stamps) // 2  # far from the 16 rows at each end that the digest reads
+    with sqlite3.connect(db) as writer:
+        writer.execute(
+            "UPDATE movies SET totalminuteswatched = 999, event_date = '2017-03-01 10:00:00' "
+            "WHERE rowid = ?",
+            (middle,),
+        )
+    writer.close()
+    conn = sqlite_store.connect(db, readonly=True)
+    after = sqlite_store.data_fingerprint(conn)
+    conn.close()
+    # Only the change log sees it: same count, highest rowid, edges and token.
+    assert after[:5] == before[:5]
+    assert after.touches == before.touches + 2
+    assert after != before
+
+
+def test_day_keys_of_odd_dates(tmp_path):
+    db = tmp_path / "events.sqlite"
+    conn = sqlite_store.connect(db)
+    sqlite_store.ensure_schema(conn)
+    conn.executemany(
+        INSERT_SQL,
+        [row("2021-05-06T07:08:09Z"), row("2021-05-06 23:59"), row(None), row(""), row("bad")],
+    )
+    conn.execute("INSERT INTO movies (event_date) VALUES (CAST('2021-05-06T00:00' AS BLOB))")
+    conn.execute("INSERT INTO movies (event_date) VALUES (20210507)")
+    conn.commit()
+    # A BLOB date counts on the day its text spells; NULL and '' share the key ''.
+    assert change_log.read_touches(conn) == {
+        "*": 1,
+        "2021-05-06": 3,
+        "": 2,
+        "bad": 1,
+        "20210507": 1,
+    }
+    conn.close()
+
+
+def test_install_is_idempotent_and_never_raises(tmp_path):
+    db = tmp_path / "events.sqlite"
+    with sqlite3.connect(db) as conn:
+        conn.execute(f"CREATE TABLE movies ({', '.join(f'{n} {t}' for n, t in COLUMNS)})")
+        conn.execute(INSERT_SQL, row("2019-01-01 00:00:00"))  # before the log: not counted
+    conn.close()
+
+    reader = sqlite_store.connect(db, readonly=True)
+    assert not change_log.install(reader)  # read-only: nothing to be done
+    assert not change_log.is_installed(reader)
+    assert change_log.read_touches(reader) is None
+    assert change_log.total_touches(reader) is None
+    assert sqlite_store.data_fingerprint(reader).touches is None
+
+    blocker = sqlite3.connect(db, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    busy = sqlite3.connect(db, timeout=0.05)
+    assert not change_log.install(busy)  # locked past the busy timeout
+    blocker.execute("ROLLBACK")
+
+    # A trigger of that name made otherwise (an older definition) is made anew.
+    busy.execute("CREATE TRIGGER reelboard_touch_insert AFTER INSERT ON movies BEGIN SELECT 1; END")
+    busy.commit()
+    assert change_log.install(busy) and change_log.install(busy)
+    assert change_log.install(reader)  # already there: True even read-only
+    assert change_log.is_installed(reader)
+    busy.execute(INSERT_SQL, row("2019-01-01 00:00:00"))
+    busy.commit()
+    # The row written before is not counted: '*' says that anything may have changed.
+    assert change_log.read_touches(reader) == {"*": 1, "2019-01-01": 1}
+    names = [r[0] for r in busy.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")]
+    assert sorted(names) == sorted(change_log.TRIGGERS)
+    busy.close()
+    blocker.close()
+    reader.close()
+
+
+def test_no_triggers_on_a_view_named_movies(tmp_path):
+    db = tmp_path / "events.sqlite"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE raw (event_date TEXT)")
+        conn.execute("CREATE VIEW movies AS SELECT * FROM raw")
+    assert not change_log.install(conn)
+    assert not change_log.is_installed(conn)
+    conn.close()
+
+
+# -- PostgreSQL ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def pg(pg_url):
+    """An autocommit connection to a fresh schema holding Reelboard's movies table."""
+    conn = pg_tables.connect(pg_url, autocommit=True)
+    pg_tables.ensure_schema(conn)
+    yield conn
+    conn.close()
+
+
+def pg_copy(conn, rows: list[tuple]) -> None:
+    with conn.cursor() as cursor, cursor.copy(f"COPY movies ({COLUMN_LIST}) FROM STDIN") as copy:
+        for values in rows:
+            copy.write_row(values)
+
+
+def test_pg_import_copy_insert_update_delete_truncate(pg_store, tmp_path):
+    import_csv(pg_store, write_csv(tmp_path / "a.csv", STAMPS))  # Reelboard's COPY
+    conn = psycopg.connect(pg_store.url, autocommit=True)
+    assert pg_change_log.is_installed(conn)
+    assert pg_change_log.read_touches(conn) == {
+        "*": 1,
+        "2017-01-01": 2,
+        "2017-01-02": 1,
+        "2017-01-03": 2,
+    }
+
+    pg_copy(conn, [row(f"2017-01-0{1 + i % 2} 10:00:00") for i in range(1000)] + [row(None)])
+    conn.execute("INSERT INTO movies (event_date) VALUES ('2017-01-04T05:00:00'), (NULL)")
+    conn.execute("UPDATE movies SET event_date = '2017-02-01' WHERE userid = 'u3'")  # moves
+    conn.execute("UPDATE movies SET totalminuteswatched = 1 WHERE userid = 'u2'")  # in place
+    conn.execute("UPDATE movies SET userid = 'x' WHERE false")  # no rows: nothing touched
+    conn.execute("DELETE FROM movies WHERE event_date IS NULL")
+    assert pg_change_log.read_touches(conn) == {
+        "*": 1,
+        "2017-01-01": 2 + 500,
+        "2017-01-02": 1 + 500 + 1,  # import, COPY, one update in place (once, not twice)
+        "2017-01-03": 2 + 1,  # import, the move away
+        "2017-01-04": 1,
+        "2017-02-01": 1,
+        "": 2 + 2,
+    }
+    total = pg_change_log.total_touches(conn)
+    assert total == 1014  # with the '*' of the install
+    with conn.transaction():
+        assert pg_tables.data_fingerprint(conn).touches == total
+    conn.execute("TRUNCATE movies")
+    assert pg_change_log.read_touches(conn)["*"] == 2
+    assert pg_change_log.total_touches(conn) == total + 1
+    conn.close()
+
+
+def test_pg_install_is_idempotent_and_follows_the_column_type(pg):
+    assert pg_change_log.install(pg) and pg_change_log.install(pg)
+    triggers = pg.execute(
+        "SELECT tgname FROM pg_trigger WHERE tgrelid = 'movies'::regclass AND NOT tgisinternal"
+    ).fetchall()
+    assert sorted(name for (name,) in triggers) == sorted(pg_change_log.TRIGGERS)
+    # A table made by another system with a timestamptz column: days are UTC days, whatever
+    # the writing session's time zone.
+    pg.execute("DROP TABLE movies")
+    pg.execute("CREATE TABLE movies (event_date timestamptz, userid text)")
+    assert not pg_change_log.is_installed(pg)
+    assert pg_change_log.install(pg)
+    pg.execute("SET TIME ZONE 'Asia/Tokyo'")
+    pg.execute("INSERT INTO movies VALUES ('2024-01-05 23:30:00+00', 'a')")
+    pg.execute("ALTER TABLE movies ALTER event_date TYPE text USING event_date::text")
+    assert pg_change_log.install(pg)  # the day expression follows the new type
+    pg.execute("INSERT INTO movies VALUES ('2024-01-07T01:00:00', 'b')")
+    # Each (re)install counts '*': the table made by ensure_schema, the two made here.
+    assert pg_change_log.read_touches(pg) == {"*": 3, "2024-01-05": 1, "2024-01-07": 1}
+    # A column of no date type: no triggers that would make other programs' writes fail.
+    pg.execute("DROP TABLE movies")
+    pg.execute("CREATE TABLE movies (event_date integer)")
+    assert not pg_change_log.install(pg)
+    pg.execute("INSERT INTO movies VALUES (1)")
+    pg.execute("DROP TABLE movies")
+    pg.execute(f"CREATE VIEW movies AS SELECT * FROM {pg_change_log.TOUCHES_TABLE}")
+    assert not pg_change_log.install(pg)
+    assert pg_change_log.read_touches(pg) is None
+
+
+def test_pg_a_role_that_may_only_write_movies_still_gets_counted(pg):
+    role = f"reelboard_test_writer_{os.urandom(4).hex()}"
+    try:
+        pg.execute(f"CREATE ROLE {role} NOLOGIN")
+    except psycopg.errors.InsufficientPrivilege:
+        pytest.skip("the test server's user may not create roles")
+    try:
+        schema = pg.execute("SELECT current_schema()").fetchone()[0]
+        pg.execute(f'GRANT USAGE ON SCHEMA "{schema}" TO {role}')
+        pg.execute(f"GRANT INSERT ON movies TO {role}")
+        pg.execute(f"SET ROLE {role}")
+        pg.execute("INSERT INTO movies (event_date) VALUES ('2024-03-03 03:03:03')")
+        assert pg_change_log.read_touches(pg) is None  # it may not read them: not installed
+        pg.execute("RESET ROLE")
+        assert pg_change_log.read_touches(pg) == {"*": 1, "2024-03-03": 1}
+    finally:
+        pg.execute("RESET ROLE")
+        pg.execute(f"DROP OWNED BY {role}")
+        pg.execute(f"DROP ROLE {role}")
+
+
+def test_pg_a_refused_install_leaves_the_callers_transaction_usable(pg_url):
+    """install runs in a savepoint: refused, it rolls back to it and the caller goes on."""
+    conn = pg_tables.connect(pg_url)
+    conn.execute("CREATE TABLE movies (event_date timestamp)")
+    conn.commit()
+    conn.execute("SET TRANSACTION READ ONLY")  # as a read replica would refuse
+    assert not pg_change_log.install(conn)
+    assert conn.execute("SELECT count(*) FROM movies").fetchone()[0] == 0
+    conn.rollback()
+    assert pg_change_log.install(conn)  # a transaction of its own, committed
+    assert conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    conn.close()
