@@ -7,8 +7,9 @@ import datetime as dt
 import pandas as pd
 
 from data.events.params import Filters
+from data.events.rollup.build import build_rollup
 from data.events.rollup.encoding import RAW_COLUMNS, Vocabulary, encode_chunk
-from data.events.rollup.model import Rollup, build_rollup
+from data.events.rollup.model import Rollup
 
 D = dt.date
 ALL = Filters()

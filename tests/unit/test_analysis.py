@@ -11,8 +11,9 @@ from data.events import periods
 from data.events.analysis import queries
 from data.events.catalog import METRIC_NAMES
 from data.events.params import Filters, InvalidParameter
+from data.events.rollup.build import build_rollup
 from data.events.rollup.encoding import RAW_COLUMNS, Vocabulary, encode_chunk
-from data.events.rollup.model import build_rollup, empty_rollup
+from data.events.rollup.model import empty_rollup
 from tests.unit.analysis_support import ALL, FRAME_COLUMNS, D, Rollup, rollup_of, series
 
 

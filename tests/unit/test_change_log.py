@@ -44,10 +44,16 @@ def run_cli(db: Path, script: str) -> None:
     subprocess.run([sqlite_cli(), str(db)], input=script, text=True, check=True, timeout=30)
 
 
+def counts(conn) -> dict[str, int] | None:
+    """{day: touches} of the SQLite log (without the stamps)."""
+    found = change_log.read_touches(conn)
+    return None if found is None else {day: pair[0] for day, pair in found.items()}
+
+
 def touches(db: Path) -> dict[str, int] | None:
     conn = sqlite_store.connect(db, readonly=True)
     try:
-        return change_log.read_touches(conn)
+        return counts(conn)
     finally:
         conn.close()
 
@@ -154,7 +160,7 @@ def test_day_keys_of_odd_dates(tmp_path):
     conn.execute("INSERT INTO movies (event_date) VALUES (20210507)")
     conn.commit()
     # A BLOB date counts on the day its text spells; NULL and '' share the key ''.
-    assert change_log.read_touches(conn) == {
+    assert counts(conn) == {
         "*": 1,
         "2021-05-06": 3,
         "": 2,
@@ -193,7 +199,7 @@ def test_install_is_idempotent_and_never_raises(tmp_path):
     busy.execute(INSERT_SQL, row("2019-01-01 00:00:00"))
     busy.commit()
     # The row written before is not counted: '*' says that anything may have changed.
-    assert change_log.read_touches(reader) == {"*": 1, "2019-01-01": 1}
+    assert counts(reader) == {"*": 1, "2019-01-01": 1}
     names = [r[0] for r in busy.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")]
     assert sorted(names) == sorted(change_log.TRIGGERS)
     busy.close()
@@ -327,4 +333,25 @@ def test_pg_a_refused_install_leaves_the_callers_transaction_usable(pg_url):
     conn.rollback()
     assert pg_change_log.install(conn)  # a transaction of its own, committed
     assert conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    conn.close()
+
+
+def test_a_rolled_back_write_leaves_a_stamp_no_later_write_repeats(tmp_path):
+    """A builder that saw uncommitted rows records their stamp; after a rollback, another
+    write that brings the day to the same count is still a change of that day."""
+    db = tmp_path / "events.sqlite"
+    conn = sqlite_store.connect(db)
+    sqlite_store.ensure_schema(conn)
+    conn.execute(INSERT_SQL, row("2022-02-02 10:00:00"))
+    conn.commit()
+    before = change_log.read_touches(conn)["2022-02-02"]
+    conn.execute(INSERT_SQL, row("2022-02-02 11:00:00"))
+    seen_uncommitted = change_log.read_touches(conn)["2022-02-02"]
+    conn.rollback()
+    assert change_log.read_touches(conn)["2022-02-02"] == before
+    conn.execute(INSERT_SQL, row("2022-02-02 12:00:00"))
+    conn.commit()
+    after = change_log.read_touches(conn)["2022-02-02"]
+    assert after[0] == seen_uncommitted[0] == 2
+    assert after != seen_uncommitted
     conn.close()

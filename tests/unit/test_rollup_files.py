@@ -34,7 +34,9 @@ def fingerprint(path):
 
 def versions(path) -> list[str]:
     root = rollup_root(path)
-    return sorted(p.name for p in root.iterdir() if p.is_dir()) if root.exists() else []
+    if not root.exists():
+        return []
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and p.name.startswith("v-"))
 
 
 def append_outside_reelboard(path, count: int, day: str = "2020-01-01") -> None:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from data.events.ingest.csv_rows import convert_row, decode_row_escapes
 from data.events.ingest.text_decoding import ENCODING_ERRORS, decode_escapes
+from data.events.rollup.build import RowEncoder
 from data.events.stores import import_history
-from data.events.stores.date_bounds import BoundedEncoder
 from data.events.stores.event_stores import EventStore, as_store
 from data.events.stores.import_history import timestamp
 from data.events.stores.sqlite_store import COLUMN_NAMES
@@ -167,9 +167,9 @@ def import_records(
             _refuse_if_loaded(writer, source.name, checked)
         if replace:
             writer.clear()
-        # When the import is all the table will hold, a SQLite rollup is encoded from the rows
-        # as they go in; appending to existing rows reads the table back instead.
-        encoder = BoundedEncoder(days) if writer.encodes_rows and writer.is_empty() else None
+        # When the import is all the table will hold, a SQLite rollup's pieces are encoded from
+        # the rows as they go in; appending to existing rows reads its days back instead.
+        encoder = RowEncoder() if writer.encodes_rows and writer.is_empty() else None
 
         def write(batch: list[list]) -> None:
             writer.insert(batch)
@@ -216,7 +216,7 @@ def import_records(
                 _refuse_if_loaded(writer, source.name, digest)
             load = import_history.Load(digest, source.name, result.imported, timestamp(now))
             writer.remember(load)
-        writer.publish(None if encoder is None else encoder.rollup(), now=now)
+        writer.publish(encoder, now=now)
         writer.commit()
     except errors as exc:
         writer.rollback()

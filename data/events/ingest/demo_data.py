@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from data.events.stores.date_bounds import BoundedEncoder
+from data.events.rollup.build import RowEncoder
 from data.events.stores.event_stores import EventStore, as_store
 from data.events.stores.writers import open_writer
 
@@ -320,7 +320,7 @@ def generate_demo(
     # Within the store's bounds, as a rebuild reads them (a clock set before the last demo day
     # leaves the later rows out).
     now = store.bounds.clock()
-    encoder = BoundedEncoder(store.bounds.days(now)) if writer.encodes_rows else None
+    encoder = RowEncoder() if writer.encodes_rows else None
     try:
         writer.begin()
         writer.clear()
@@ -332,7 +332,7 @@ def generate_demo(
             if bar is not None:
                 bar.update(len(chunk))
         writer.set_demo_flag(True)
-        writer.publish(None if encoder is None else encoder.rollup(), now=now)
+        writer.publish(encoder, now=now)
         writer.commit()
     except BaseException:
         writer.rollback()

@@ -49,7 +49,7 @@ MAX_EXACT = float(2**53)  # the largest float up to which every whole number is 
 MAX_MINUTES = MAX_EXACT
 
 
-def _day_of(value: object) -> int:
+def day_of_value(value: object) -> int:
     """Day number of an event_date value, or NO_DAY when it does not start with a real date."""
     if not isinstance(value, str) or len(value) < 10 or not _DAY_RE.fullmatch(value[:10]):
         return NO_DAY
@@ -73,7 +73,7 @@ def _factorized(column: np.ndarray) -> tuple[np.ndarray, list]:
 def event_days(column: np.ndarray) -> np.ndarray:
     """Day number per row (NO_DAY for unreadable dates); parses each distinct value once."""
     codes, uniques = _factorized(column)
-    parsed = np.array([_day_of(value) for value in uniques] + [NO_DAY], dtype=np.int64)
+    parsed = np.array([day_of_value(value) for value in uniques] + [NO_DAY], dtype=np.int64)
     return parsed[codes]
 
 
@@ -162,6 +162,10 @@ class Vocabulary:
         # contentid -> the numbered episodes its rows name: its rows without numbers are the
         # same episode when that is one (episode_of, data/events/rollup/model.py).
         self.numbered: dict[str, set[tuple]] = {}
+        # Codes of the contentids of rows with both numbers: a piece keeps which items its rows
+        # pair with which contentid (data/events/rollup/pieces.py), so that a rollup merged from
+        # pieces knows `numbered` of exactly the rows it counts.
+        self.contentids: dict[str, int] = {}
         self.values: list[dict[str, int]] = [{} for _ in DIMENSIONS]
         self.combos: dict[tuple[int, ...], int] = {}
 
@@ -176,8 +180,13 @@ class Vocabulary:
         return self._encode(column, self.users, _user_key)
 
     def items_of(self, title, season: np.ndarray, episode: np.ndarray, contentid) -> np.ndarray:
-        """The item code of each row (-1 for a NULL title), from its title column, its known
-        season and episode numbers (known_numbers, NaN when unknown) and contentid column.
+        """The item code of each row (see items_and_contentids_of)."""
+        return self.items_and_contentids_of(title, season, episode, contentid)[0]
+
+    def items_and_contentids_of(self, title, season, episode, contentid) -> tuple:
+        """(the item code of each row (-1 for a NULL title), the code in `contentids` of its
+        contentid when the row has both numbers and one, else -1), from its title column, its
+        known season and episode numbers (known_numbers, NaN when unknown) and contentid column.
 
         Numbers stored in a title column read as their text, so all titles sort together;
         escapes decoded, so "p<e5>" and "på" are one title. Only the distinct (title, season,
@@ -191,8 +200,9 @@ class Vocabulary:
         # Per row, the four columns' codes (NaN numbers as -1); only distinct rows meet Python.
         parts = np.stack([t_codes, s_codes, e_codes, c_codes], axis=1).astype(np.int64)
         distinct, codes = _distinct_rows(parts)
-        ids = []
+        ids, cids = [], []
         for t, s, e, c in distinct.tolist():
+            cids.append(-1)
             if t == len(t_values):  # NULL title
                 ids.append(-1)
                 continue
@@ -204,7 +214,12 @@ class Vocabulary:
             ids.append(self.titles.setdefault((text, identity), len(self.titles)))
             if identity[0] == BY_NUMBERS and contentid is not None:
                 self.numbered.setdefault(_title_key(contentid), set()).add(identity)
-        return np.asarray(ids + [-1], dtype=np.int32)[codes]
+                named = _title_key(contentid)
+                cids[-1] = self.contentids.setdefault(named, len(self.contentids))
+        return (
+            np.asarray(ids + [-1], dtype=np.int32)[codes],
+            np.asarray(cids + [-1], dtype=np.int32)[codes],
+        )
 
     def combos_of(self, columns: list[np.ndarray]) -> np.ndarray:
         """The combination code of each row's dimension values."""
@@ -256,6 +271,7 @@ class EncodedChunk:
     day: np.ndarray  # int32 days since 1970-01-01
     user: np.ndarray  # int32 user code, -1 for NULL
     title: np.ndarray  # int32 item code (see the module's docstring), -1 for NULL
+    contentid: np.ndarray  # int32 Vocabulary.contentids code of a numbered row's, else -1
     combo: np.ndarray  # int32 combination of dimension values
     minutes: np.ndarray  # float64, unreadable as 0
     completed: np.ndarray  # bool: viewpercentage >= 90
@@ -269,6 +285,7 @@ class EncodedChunk:
         "day",
         "user",
         "title",
+        "contentid",
         "combo",
         "minutes",
         "completed",
@@ -326,10 +343,14 @@ def encode_chunk(raw: Mapping[str, Sequence], vocabulary: Vocabulary) -> Encoded
     percent[np.isinf(percent)] = np.nan  # 1e309 is stored as infinity: no measured share
     season = known_numbers(_numbers(column("seasonnumber")), count=True)
     episode = known_numbers(_numbers(column("episodenumber")), count=True)
+    items, contentids = vocabulary.items_and_contentids_of(
+        column("title"), season, episode, column("contentid")
+    )
     return EncodedChunk(
         day=days.astype(np.int32),
         user=vocabulary.users_of(column("userid")),
-        title=vocabulary.items_of(column("title"), season, episode, column("contentid")),
+        title=items,
+        contentid=contentids,
         combo=vocabulary.combos_of([column(d.column) for d in DIMENSIONS]),
         minutes=minutes,
         completed=percent >= COMPLETE_PERCENT,

@@ -24,21 +24,14 @@ import numpy as np
 
 from data.events.catalog import COMPLETE_PERCENT, DIMENSIONS
 from data.events.rollup import pg_grouped
+from data.events.rollup.build import rollup_of_groups
 from data.events.rollup.encoding import (
     RAW_COLUMNS,
     Vocabulary,
 )
 from data.events.rollup.files import publish_version
-from data.events.rollup.model import (
-    Cells,
-    Rollup,
-    TitleFacts,
-    TitleViews,
-    UserDays,
-    Viewings,
-    empty_rollup,
-    rollup_of_groups,
-)
+from data.events.rollup.groups import Cells, TitleFacts, TitleViews, UserDays, Viewings
+from data.events.rollup.model import Rollup, empty_rollup
 from data.events.rollup.pg_columns import (
     FINITE,
     bounds_sql,

@@ -16,9 +16,12 @@ import time
 from pathlib import Path
 
 from data.events.ingest.text_decoding import decode_text
+from data.events.rollup.build import RowEncoder, build_rollup
 from data.events.rollup.encoding import RAW_COLUMNS, Vocabulary, encode_chunk
 from data.events.rollup.files import publish_version, rollup_root
-from data.events.rollup.model import Rollup, build_rollup, empty_rollup
+from data.events.rollup.incremental import build_from_pieces
+from data.events.rollup.model import Rollup, empty_rollup
+from data.events.rollup.sqlite_partitions import DAY_TEXT_SQL, SqlitePartitions
 from data.events.stores.date_bounds import DEFAULT_BOUNDS, DateBounds, keep_within, with_left_out
 from data.events.stores.sqlite_store import (
     TABLE,
@@ -31,13 +34,6 @@ from data.events.stores.sqlite_store import (
 log = logging.getLogger(__name__)
 CHUNK_ROWS = 200_000
 
-# SQLite cuts event_date to its day, so that pandas parses a few hundred distinct days instead
-# of millions of timestamps; rows whose 11th character is not ' ' or 'T' keep the full text and
-# are then rejected by the encoding exactly as the pure code path would.
-DAY_TEXT_SQL = (
-    "CASE WHEN length(event_date) > 10 AND substr(event_date, 11, 1) IN (' ', 'T') "
-    "THEN substr(event_date, 1, 10) ELSE event_date END"
-)
 _LOAD_SQL = f"SELECT {DAY_TEXT_SQL}, {', '.join(RAW_COLUMNS[1:])} FROM {TABLE}"
 
 
@@ -86,24 +82,43 @@ def read_rollup(
 def publish_rollup(
     conn: sqlite3.Connection,
     db_path,
-    rollup: Rollup | None = None,
+    encoded: RowEncoder | None = None,
     chunk_rows: int = CHUNK_ROWS,
     bounds: DateBounds = DEFAULT_BOUNDS,
 ) -> tuple:
-    """Publish the rollup of what conn sees (inside its transaction: its own writes too), built
-    here unless given; returns the fingerprint. Holds the build lock while it builds."""
+    """Publish the rollup of what conn sees (inside its transaction: its own writes too), its
+    pieces made from `encoded` (every row the table holds, encoded by a writer) when given;
+    returns the fingerprint. Holds the build lock while it builds."""
     return publish_version(
         rollup_root(db_path),
         data_fingerprint(conn, bounds.key),
-        lambda: rollup if rollup is not None else read_rollup(conn, chunk_rows, bounds),
+        lambda: build_rollup_of(conn, db_path, chunk_rows, bounds, encoded),
         db_path,
     )
+
+
+def build_rollup_of(
+    conn: sqlite3.Connection, db_path, chunk_rows: int, bounds: DateBounds, encoded=None
+) -> Rollup:
+    """The rollup of what conn sees, from its pieces, rebuilding those of the partitions that
+    changed (data/events/rollup/incremental.py)."""
+    if not table_exists(conn, TABLE):
+        return empty_rollup()
+    days = bounds.days(bounds.clock())
+    source = SqlitePartitions(conn, str(db_path), chunk_rows)
+    try:
+        return build_from_pieces(rollup_root(db_path), source, days, encoded)
+    except sqlite3.OperationalError as error:
+        if "decode" not in str(error):
+            raise
+        conn.text_factory = decode_text  # text that is not UTF-8, as read_rollup handles it
+        return build_from_pieces(rollup_root(db_path), source, days)
 
 
 def publish_before_commit(
     conn: sqlite3.Connection,
     db_path,
-    rollup: Rollup | None = None,
+    encoded: RowEncoder | None = None,
     bounds: DateBounds = DEFAULT_BOUNDS,
 ) -> None:
     """For a writer, inside its transaction: a new version token, and that version's rollup
@@ -111,7 +126,7 @@ def publish_before_commit(
     logged, not fatal: readers then build the version themselves."""
     new_version_token(conn)
     try:
-        publish_rollup(conn, db_path, rollup, bounds=bounds)
+        publish_rollup(conn, db_path, encoded, bounds=bounds)
     except OSError as error:
         log.warning("cannot write the rollup of %s: %s", db_path, error)
 

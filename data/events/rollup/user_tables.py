@@ -11,9 +11,12 @@ Two shapes of the same distinct (period, user, combination) triples:
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
+
+from data.events.periods import RESOLUTIONS, period_of
 
 _BITMAP_CELLS = 1 << 27  # a union uses a bitmap of groups x users up to this size
 
@@ -199,3 +202,37 @@ def count_union(parts, group: np.ndarray, n_groups: int, n_users: int) -> np.nda
         return np.count_nonzero(seen[: n_groups * n_users].reshape(n_groups, n_users), axis=1)
     keys = np.unique(np.concatenate([base[t.combo[r]] + t.user[r] for t, r in parts]))
     return np.bincount(keys // n_users, minlength=n_groups + 1)[:n_groups]
+
+
+def user_tables_of_rows(users, n_users: int, n_combos: int) -> tuple[dict, dict]:
+    """The user tables of (day, user, combination) rows (groups.UserDays): daily triples from
+    the rows, the coarser ones from the daily triples (far fewer than events)."""
+    known = users.user >= 0
+    daily = distinct_triples(
+        users.day[known], users.user[known], users.combo[known], n_users, n_combos
+    )
+    del known
+    triples = {"daily": daily}
+    _, day_of_row, user, combo = daily
+    for resolution in RESOLUTIONS[1:]:
+        time.sleep(0)  # a cooperative worker (gevent) serves others between the long steps
+        triples[resolution] = distinct_triples(
+            period_of(day_of_row, resolution), user, combo, n_users, n_combos
+        )
+    return user_tables_of(triples, n_users, n_combos)
+
+
+def user_tables_of(triples: dict, n_users: int, n_combos: int) -> tuple[dict, dict]:
+    """(user_rows, user_counts) of the distinct triples of every resolution."""
+    rows, counts = {}, {}
+    for resolution in RESOLUTIONS:
+        time.sleep(0)
+        counts[resolution] = user_counts(triples[resolution], n_combos)
+        rows[resolution] = user_rows(triples[resolution], n_combos)
+    # Over all days: one period (0) holding every distinct (user, combination).
+    _, _, month_users, month_combos = triples["monthly"]
+    everything = distinct_triples(
+        np.zeros(month_users.size, np.int64), month_users, month_combos, n_users, n_combos
+    )
+    rows["all"] = user_rows(everything, n_combos)
+    return rows, counts

@@ -17,8 +17,12 @@ TRIGGERS = (INSERT_TRIGGER, UPDATE_TRIGGER, DELETE_TRIGGER)
 # loaded before Reelboard installed them) is unknown.
 EVERYTHING = "*"
 
+# Each touch also draws a new random stamp: a rolled-back write takes its stamps with it, so a
+# later write that brings a day to the same count is still told apart (a builder that saw the
+# uncommitted rows recorded the other stamp).
 CREATE_TOUCHES = (
-    f"CREATE TABLE IF NOT EXISTS {TOUCHES_TABLE} (day TEXT PRIMARY KEY, touches INTEGER NOT NULL)"
+    f"CREATE TABLE IF NOT EXISTS {TOUCHES_TABLE} "
+    "(day TEXT PRIMARY KEY, touches INTEGER NOT NULL, stamp INTEGER NOT NULL DEFAULT 0)"
 )
 
 
@@ -29,13 +33,13 @@ def _day(row: str) -> str:
     return f"coalesce(substr(CAST({row}.event_date AS TEXT), 1, 10), '')"
 
 
-_COUNT = "ON CONFLICT(day) DO UPDATE SET touches = touches + 1;"
-_UPSERT_OLD = f"INSERT INTO {TOUCHES_TABLE} (day, touches) VALUES ({_day('OLD')}, 1) {_COUNT}"
-_UPSERT_NEW = f"INSERT INTO {TOUCHES_TABLE} (day, touches) VALUES ({_day('NEW')}, 1) {_COUNT}"
+_COUNT = "ON CONFLICT(day) DO UPDATE SET touches = touches + 1, stamp = random();"
+_INTO = f"INSERT INTO {TOUCHES_TABLE} (day, touches, stamp)"
+_UPSERT_OLD = f"{_INTO} VALUES ({_day('OLD')}, 1, random()) {_COUNT}"
+_UPSERT_NEW = f"{_INTO} VALUES ({_day('NEW')}, 1, random()) {_COUNT}"
 # An UPDATE that keeps the row on its day touches that day once, not twice.
 _UPSERT_NEW_IF_MOVED = (
-    f"INSERT INTO {TOUCHES_TABLE} (day, touches) SELECT {_day('NEW')}, 1 "
-    f"WHERE {_day('NEW')} IS NOT {_day('OLD')} {_COUNT}"
+    f"{_INTO} SELECT {_day('NEW')}, 1, random() WHERE {_day('NEW')} IS NOT {_day('OLD')} {_COUNT}"
 )
 
 
@@ -78,9 +82,14 @@ def is_installed(conn: sqlite3.Connection) -> bool:
     return all(found.get(name, ("", ""))[0].lower() == TABLE for name in TRIGGERS)
 
 
+def _has_stamps(conn: sqlite3.Connection) -> bool:
+    columns = conn.execute(f"PRAGMA table_info({TOUCHES_TABLE})").fetchall()
+    return any(column[1] == "stamp" for column in columns)
+
+
 def _is_current(conn: sqlite3.Connection) -> bool:
     """Installed, each trigger with exactly this module's definition."""
-    if not _has_table(conn, TOUCHES_TABLE):
+    if not _has_table(conn, TOUCHES_TABLE) or not _has_stamps(conn):
         return False
     found = _triggers(conn)
     return all(found.get(name, ("", ""))[1] == sql for name, sql in TRIGGER_SQL.items())
@@ -111,6 +120,8 @@ def install(conn: sqlite3.Connection) -> bool:
             if kind is None or kind[0] != "table":
                 conn.rollback()
                 return False  # triggers on a view would have to be INSTEAD OF: nothing to track
+            if _has_table(conn, TOUCHES_TABLE) and not _has_stamps(conn):
+                conn.execute(f"DROP TABLE {TOUCHES_TABLE}")  # made before stamps: anew
             conn.execute(CREATE_TOUCHES)
             found = _triggers(conn)
             for name, sql in TRIGGER_SQL.items():
@@ -119,9 +130,7 @@ def install(conn: sqlite3.Connection) -> bool:
                 if name in found:
                     conn.execute(f"DROP TRIGGER {name}")
                 conn.execute(sql)
-            conn.execute(
-                f"INSERT INTO {TOUCHES_TABLE} (day, touches) VALUES (?, 1) {_COUNT}", (EVERYTHING,)
-            )
+            conn.execute(f"{_INTO} VALUES (?, 1, random()) {_COUNT}", (EVERYTHING,))
             conn.commit()
             return True
         except BaseException:
@@ -131,22 +140,24 @@ def install(conn: sqlite3.Connection) -> bool:
         return False
 
 
-def read_touches(conn: sqlite3.Connection) -> dict[str, int] | None:
-    """{day: touches} as the connection sees it (read it inside the snapshot the rows are read
-    in; EVERYTHING, '*', counts the times the triggers were made); None when the triggers
-    are not installed. Days are decoded as Reelboard's readers
-    decode text that is not UTF-8."""
+def read_touches(conn: sqlite3.Connection) -> dict[str, list[int]] | None:
+    """{day: [touches, stamp]} as the connection sees it (read it inside the snapshot the rows
+    are read in; EVERYTHING, '*', counts the times the triggers were made); a day changed iff
+    its pair did. None when the triggers are not installed. Days are decoded as Reelboard's
+    readers decode text that is not UTF-8."""
     if not is_installed(conn):
         return None
     text_factory, conn.text_factory = conn.text_factory, bytes
     try:
-        rows = conn.execute(f"SELECT day, touches FROM {TOUCHES_TABLE}").fetchall()
+        rows = conn.execute(f"SELECT day, touches, stamp FROM {TOUCHES_TABLE}").fetchall()
     finally:
         conn.text_factory = text_factory
-    touches: dict[str, int] = {}
-    for day, count in rows:
+    touches: dict[str, list[int]] = {}
+    for day, count, stamp in rows:
         key = decode_text(day) if isinstance(day, bytes) else str(day)
-        touches[key] = touches.get(key, 0) + int(count)
+        # Two stored keys may decode alike: their counts add up, their stamps combine.
+        before = touches.get(key, [0, 0])
+        touches[key] = [before[0] + int(count), before[1] ^ int(stamp)]
     return touches
 
 

@@ -9,8 +9,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from data.events.periods import day_number
+from data.events.rollup.build import RowEncoder
 from data.events.rollup.encoding import NO_DAY, columns_of_rows, encode_chunk, event_days
-from data.events.rollup.model import Rollup, RowEncoder
+from data.events.rollup.model import Rollup
 
 EARLIEST_DATE = dt.date(1970, 1, 1)
 FUTURE_TOLERANCE_DAYS = 1

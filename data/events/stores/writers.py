@@ -66,13 +66,14 @@ class SqliteWriter(_TableWriter):
     def set_demo_flag(self, demo: bool) -> None:
         sqlite_store.set_demo_flag(self.conn, demo)
 
-    def publish(self, rollup=None, now=None) -> None:
-        """The new version's token and rollup (built from the table unless given; rows dated
-        outside the store's bounds at `now` left out)."""
+    def publish(self, encoded=None, now=None) -> None:
+        """The new version's token and rollup (its pieces from `encoded`, a RowEncoder of every
+        row the table holds, or else from the table; rows dated outside the store's bounds at
+        `now` left out)."""
         from data.events.rollup.sqlite_source import publish_before_commit
 
         bounds = self.bounds if now is None else replace(self.bounds, now=now)
-        publish_before_commit(self.conn, self.path, rollup, bounds)
+        publish_before_commit(self.conn, self.path, encoded, bounds)
 
     def rollback(self) -> None:
         self.conn.rollback()

@@ -1,0 +1,192 @@
+"""A Rollup put together from pieces' groups that are already sorted, without sorting it all.
+
+merge.py hands over the kept groups of the pieces in day order, in compact codes. Pieces cover
+disjoint days, so every per-day table is the pieces' tables side by side; the per-title table
+of events is gathered title by title, each title's blocks in piece order (and so in day order);
+only what spans pieces (a title's totals, a week's Top 10 minutes, the users of a week or a
+month two pieces share) is summed or made distinct anew, over groups, never over events.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from data.events.analysis import series
+from data.events.periods import period_of
+from data.events.rollup.build import _most_frequent, _title_order, combo_table
+from data.events.rollup.encoding import Vocabulary
+from data.events.rollup.model import Rollup
+from data.events.rollup.user_tables import combo_type, user_tables_of
+
+_DENSE = 1 << 26  # up to this many (combination, title) cells are summed densely
+
+
+def _sum_by(key: np.ndarray, weights: list[np.ndarray], size: int) -> tuple:
+    """(distinct keys ascending, sums of each weight per key)."""
+    if size <= _DENSE:
+        counted = [np.bincount(key, weights=w, minlength=size) for w in weights]
+        present = np.bincount(key, minlength=size) > 0
+        keys = np.flatnonzero(present)
+        return keys, [c[keys] for c in counted]
+    keys, inverse = np.unique(key, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    return keys, [np.bincount(inverse, weights=w, minlength=keys.size) for w in weights]
+
+
+def _views_by_title(g: dict, rank, n_titles: int, n_combos: int, piece_of_row) -> dict:
+    """The view_* arrays: every titled event, by title then day. Each piece's rows are sorted
+    by item then day, so a title's rows are one block per piece; the blocks are put in (title,
+    piece) order and each repeated by its events' count."""
+    title = rank[g["view_item"]]
+    titled = np.flatnonzero(title >= 0)
+    title, piece = title[titled], piece_of_row[titled]
+    # Blocks: runs of one (piece, title) in row order.
+    starts = (
+        np.flatnonzero(np.r_[True, (piece[1:] != piece[:-1]) | (title[1:] != title[:-1])])
+        if title.size
+        else np.empty(0, dtype=np.int64)
+    )
+    ends = np.r_[starts[1:], title.size]
+    order = np.lexsort((piece[starts], title[starts])) if starts.size else starts
+    lengths = (ends - starts)[order]
+    rows = (
+        titled[
+            np.repeat(starts[order] - np.r_[0, np.cumsum(lengths)[:-1]], lengths)
+            + np.arange(int(lengths.sum()))
+        ]
+        if lengths.size
+        else titled[:0]
+    )
+    count = g["view_count"][rows].astype(np.int64)
+    title_of_row = rank[g["view_item"][rows]]
+    offsets = np.zeros(n_titles + 1, dtype=np.int64)
+    np.cumsum(
+        np.bincount(title_of_row, weights=count, minlength=n_titles).astype(np.int64),
+        out=offsets[1:],
+    )
+    return {
+        "view_offsets": offsets,
+        "view_day": np.repeat(g["view_day"][rows], count).astype(np.int32),
+        "view_user": np.repeat(g["view_user"][rows], count).astype(np.int32),
+        "view_combo": np.repeat(g["view_combo"][rows], count).astype(combo_type(n_combos)),
+        "view_bin": np.repeat(g["view_bin"][rows], count).astype(np.int8),
+    }
+
+
+def _week_entries(g: dict, rank, names, seasons, values, combos) -> dict:
+    """The week_entry_* arrays from the pieces' (week, item, combination) minutes."""
+    title = rank[g["weekitem_item"]]
+    keep = title >= 0
+    title, combo = title[keep], g["weekitem_combo"][keep].astype(np.int64)
+    week, minutes = g["weekitem_week"][keep].astype(np.int64), g["weekitem_minutes"][keep]
+    index = series.entries_of(names, seasons.tolist(), "season")
+    is_series = series.combo_sessiontypes(values, combos) == series.SERIES
+    entry = index.of_rows(title, combo, is_series) if title.size else title
+    order = np.lexsort((combo, entry, week))
+    week, entry, combo, minutes = week[order], entry[order], combo[order], minutes[order]
+    if week.size:
+        new = np.r_[
+            True, (week[1:] != week[:-1]) | (entry[1:] != entry[:-1]) | (combo[1:] != combo[:-1])
+        ]
+        starts = np.flatnonzero(new)
+        minutes = np.add.reduceat(minutes, starts)
+        week, entry, combo = week[starts], entry[starts], combo[starts]
+    return {
+        "week_entry_week": week.astype(np.int32),
+        "week_entry_entry": entry.astype(np.int32),
+        "week_entry_combo": combo.astype(combo_type(max(len(combos), 1))),
+        "week_entry_minutes": minutes.astype(np.float64),
+    }
+
+
+def assemble(g: dict, used: Vocabulary, user_triples: dict, piece_of_view: np.ndarray) -> Rollup:
+    """The Rollup of the kept groups g (see the module's docstring)."""
+    n_combos = max(len(used.combos), 1)
+    n_users = max(len(used.users), 1)
+    rank, names, episode_of_title = _title_order(used)
+    n_titles = max(len(names), 1)
+    values = tuple(tuple(v) for v in used.values)
+    combos = combo_table(used)
+
+    title = rank[g["title_item"]]
+    titled = title >= 0
+    t_day, t_combo = g["title_day"][titled], g["title_combo"][titled].astype(np.int64)
+    t_title, t_views = title[titled], g["title_views"][titled]
+    t_minutes = g["title_minutes"][titled]
+    totals, (total_views, total_minutes) = _sum_by(
+        t_combo * n_titles + t_title, [t_views.astype(np.float64), t_minutes], n_combos * n_titles
+    )
+
+    f_title = rank[g["fact_item"]]
+    count = g["fact_count"].astype(np.float64)
+    per_title = {
+        name: _most_frequent(f_title, g[f"fact_{name}"], count, len(names), np.nan)
+        for name in ("season", "episode")
+    }
+    # A runtime is a fact of the episode: every spelling of its title gets the same one.
+    f_episode = np.r_[episode_of_title, -1][f_title]
+    n_episodes = int(episode_of_title.max(initial=-1)) + 1
+    runtime = _most_frequent(f_episode, g["fact_runtime"], count, n_episodes, np.nan)
+    numbers = {
+        name: np.where(np.isnan(per_title[name]), -1, per_title[name]).astype(np.int64)
+        for name in ("season", "episode")
+    }
+    user_rows, user_counts = user_tables_of(user_triples, n_users, n_combos)
+    cell_day = g["cell_day"]
+    return Rollup(
+        rows=int(g["cell_views"].sum()),
+        first_day=int(cell_day[0]),
+        last_day=int(cell_day[-1]),
+        n_users=n_users,
+        values=values,
+        titles=names,
+        minutes_are_whole=bool(g["cell_whole"].all()),
+        combos=combos,
+        cell_day=cell_day.astype(np.int32),
+        cell_combo=g["cell_combo"].astype(np.int32),
+        views=g["cell_views"].astype(np.int64),
+        minutes=g["cell_minutes"].astype(np.float64),
+        completed=g["cell_completed"].astype(np.int64),
+        rated=g["cell_rated"].astype(np.int64),
+        title_day=t_day.astype(np.int32),
+        title_combo=t_combo.astype(np.int32),
+        title_code=t_title.astype(np.int32),
+        title_views=t_views.astype(np.int64),
+        total_combo=(totals // n_titles).astype(np.int32),
+        total_title=(totals % n_titles).astype(np.int32),
+        total_views=np.rint(total_views).astype(np.int64),
+        title_minutes=t_minutes.astype(np.float64),
+        total_minutes=total_minutes.astype(np.float64),
+        title_runtime=runtime[episode_of_title],
+        title_season=numbers["season"],
+        title_episode=numbers["episode"],
+        episode_of_title=episode_of_title,
+        **_views_by_title(g, rank, len(names), n_combos, piece_of_view),
+        **_week_entries(g, rank, names, numbers["season"], values, combos),
+        user_rows=user_rows,
+        user_counts=user_counts,
+    )
+
+
+def weekly_item_minutes(day, item, combo, minutes) -> dict:
+    """A piece's minutes per (week, item, combination), from its (day, combination, item)
+    groups: what the Top 10's weeks are summed from."""
+    week = np.asarray(period_of(np.asarray(day, dtype=np.int64), "weekly"), dtype=np.int64)
+    item = np.asarray(item, dtype=np.int64)
+    combo = np.asarray(combo, dtype=np.int64)
+    order = np.lexsort((combo, item, week))
+    week, item, combo = week[order], item[order], combo[order]
+    minutes = np.asarray(minutes, dtype=np.float64)[order]
+    if week.size:
+        new = np.r_[
+            True, (week[1:] != week[:-1]) | (item[1:] != item[:-1]) | (combo[1:] != combo[:-1])
+        ]
+        starts = np.flatnonzero(new)
+        minutes = np.add.reduceat(minutes, starts)
+        week, item, combo = week[starts], item[starts], combo[starts]
+    return {
+        "weekitem_week": week.astype(np.int32),
+        "weekitem_item": item.astype(np.int32),
+        "weekitem_combo": combo.astype(np.int32),
+        "weekitem_minutes": minutes,
+    }
