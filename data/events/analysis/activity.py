@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from data.events.analysis.queries import _covering_rows
+from data.events.analysis.selection import covering_rows
 from data.events.periods import period_end, period_of, period_start
 from data.events.rollup.model import Rollup
 from data.events.rollup.user_tables import UserRows
@@ -56,7 +56,7 @@ def users_between(rollup: Rollup, lo: int, hi: int, allowed) -> list[np.ndarray]
     if rollup.rows == 0 or lo > hi:
         return []
     out = []
-    for table, rows in _covering_rows(rollup, lo, hi):
+    for table, rows in covering_rows(rollup, lo, hi):
         users = table.user[rows]
         out.append(users if allowed is None else users[allowed[table.combo[rows]]])
     return out

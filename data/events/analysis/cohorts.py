@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from data.events.analysis import activity
-from data.events.analysis.queries import _cells, _periods, _range, allowed_combos
+from data.events.analysis import activity, selection
 from data.events.params import (
     COHORT_DEFINITIONS,
     COHORT_RESOLUTIONS,
@@ -45,7 +44,7 @@ def _retention_range(rollup: Rollup, filters: Filters, allowed) -> tuple[int, in
     hi = min(day_number(filters.end), rollup.last_day) if filters.end else rollup.last_day
     if rollup.rows == 0 or lo > hi:
         return None
-    cells = _cells(rollup, lo, hi)
+    cells = selection.day_cells(rollup, lo, hi)
     days = rollup.cell_day[cells]
     if allowed is not None:
         days = days[allowed[rollup.cell_combo[cells]]]
@@ -99,12 +98,12 @@ def retention(
         raise InvalidParameter(f"resolution must be one of {', '.join(COHORT_RESOLUTIONS)}")
     if cohort not in COHORT_DEFINITIONS:
         raise InvalidParameter(f"cohort must be one of {', '.join(COHORT_DEFINITIONS)}")
-    allowed = allowed_combos(rollup, filters)
+    allowed = selection.allowed_combos(rollup, filters)
     span = _retention_range(rollup, filters, allowed)
     if span is None:
         return []
     lo, hi = span
-    p_lo, p_hi = _periods(lo, hi, resolution)
+    p_lo, p_hi = selection.periods(lo, hi, resolution)
     n_slots = p_hi - p_lo + 1
     parts = activity.period_users(rollup, resolution, lo, hi, allowed)
     if cohort == "first_ever":
@@ -162,12 +161,12 @@ def lifecycle(rollup: Rollup, resolution: str, filters: Filters) -> list[dict]:
     zero-filled as the time series are."""
     if resolution not in RESOLUTIONS:
         raise InvalidParameter(f"resolution must be one of {', '.join(RESOLUTIONS)}")
-    allowed = allowed_combos(rollup, filters)
-    span = _range(rollup, filters, allowed)
+    allowed = selection.allowed_combos(rollup, filters)
+    span = selection.day_range(rollup, filters, allowed)
     if span is None:
         return []
     lo, hi = span
-    p_lo, p_hi = _periods(lo, hi, resolution)
+    p_lo, p_hi = selection.periods(lo, hi, resolution)
     # Only the periods from the data's first to the one after its last can hold anyone (the
     # one after: the dormant); the rest of a long range is zeros, never a bitmap of them.
     a = max(p_lo, int(period_of(rollup.first_day, resolution)))

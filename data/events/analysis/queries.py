@@ -27,6 +27,7 @@ import datetime as dt
 
 import numpy as np
 
+from data.events.analysis import selection
 from data.events.analysis.comparison import previous_filters
 from data.events.analysis.series import text_groups
 from data.events.catalog import (
@@ -51,27 +52,9 @@ from data.events.periods import (
     period_start,
 )
 from data.events.rollup.model import Rollup
-from data.events.rollup.user_tables import UserRows, count_per_period, count_union
+from data.events.rollup.user_tables import count_per_period, count_union
 
-# Longer series are refused rather than served as megabytes.
-MAX_PERIODS = 120_000  # every month of the calendar; daily, about three centuries
-MAX_BREAKDOWN_ROWS = 200_000
-
-
-# -- which combinations of dimension values a request covers ---------------------------------
-
-
-def allowed_combos(rollup: Rollup, filters: Filters) -> np.ndarray | None:
-    """A bool per combination: does it pass the dimension filters? None: no dimension filter."""
-    if not filters.where:
-        return None
-    allowed = np.ones(rollup.n_combos, dtype=bool)
-    for name, chosen in filters.where:
-        index = DIMENSION_NAMES.index(name)
-        names = rollup.values[index]
-        codes = [code for code, value in enumerate(names) if value in chosen]
-        allowed &= np.isin(rollup.combos[:, index], codes)
-    return allowed
+# -- additive measures -----------------------------------------------------------------------
 
 
 def _group_codes(allowed: np.ndarray | None) -> np.ndarray | None:
@@ -81,64 +64,9 @@ def _group_codes(allowed: np.ndarray | None) -> np.ndarray | None:
     return np.where(allowed, 0, -1).astype(np.int32)
 
 
-# -- days and periods ------------------------------------------------------------------------
-
-
-def day_rows(days: np.ndarray, lo: int, hi: int) -> slice:
-    """The rows of days lo..hi in an ascending array of day numbers. The bounds are given the
-    array's dtype: searching an int32 array for Python ints first copies it to int64 (8 ms for
-    the 5.6 million title rows of 10M events)."""
-    i0, i1 = np.searchsorted(days, np.array([lo, hi + 1], dtype=days.dtype))
-    return slice(int(i0), int(i1))
-
-
-def _cells(rollup: Rollup, lo: int, hi: int) -> slice:
-    """The (day, combination) cells of days lo..hi."""
-    i0, i1 = np.searchsorted(rollup.cell_day, [lo, hi + 1])
-    return slice(int(i0), int(i1))
-
-
-def _range(rollup: Rollup, filters: Filters, allowed) -> tuple[int, int] | None:
-    """The day range a series covers: start..end, a missing side taken from matching events."""
-    lo = day_number(filters.start) if filters.start else None
-    hi = day_number(filters.end) if filters.end else None
-    if lo is None or hi is None:
-        cells = _cells(
-            rollup, rollup.first_day if lo is None else lo, rollup.last_day if hi is None else hi
-        )
-        days = rollup.cell_day[cells]
-        if allowed is not None:
-            days = days[allowed[rollup.cell_combo[cells]]]
-        if days.size == 0:
-            return None
-        lo = int(days[0]) if lo is None else lo
-        hi = int(days[-1]) if hi is None else hi
-    return (lo, hi) if lo <= hi else None
-
-
-def _periods(lo: int, hi: int, resolution: str, groups: int = 1) -> tuple[int, int]:
-    """(first, last) period numbers of days lo..hi, refusing answers too long to serve."""
-    p_lo, p_hi = int(period_of(lo, resolution)), int(period_of(hi, resolution))
-    count = p_hi - p_lo + 1
-    if count > MAX_PERIODS:
-        raise InvalidParameter(
-            f"the date range holds {count} {resolution} periods; at most {MAX_PERIODS} "
-            "are served: narrow start..end or use a coarser resolution"
-        )
-    if count * groups > MAX_BREAKDOWN_ROWS:
-        raise InvalidParameter(
-            f"the breakdown would hold {count * groups} rows; at most {MAX_BREAKDOWN_ROWS} are "
-            "served: narrow start..end, use a coarser resolution or a smaller limit"
-        )
-    return p_lo, p_hi
-
-
-# -- additive measures -----------------------------------------------------------------------
-
-
 def _measure_per_period(rollup, measure, lo, hi, resolution, p_lo, n_periods, group, n_groups):
     """(groups, periods) sums of an additive measure over days lo..hi."""
-    cells = _cells(rollup, lo, hi)
+    cells = selection.day_cells(rollup, lo, hi)
     slot = np.asarray(period_of(rollup.cell_day[cells].astype(np.int64), resolution)) - p_lo
     values = getattr(rollup, measure)[cells]
     if group is not None:
@@ -152,7 +80,7 @@ def _measure_per_period(rollup, measure, lo, hi, resolution, p_lo, n_periods, gr
 
 def _measure_total(rollup, measure, lo, hi, group, n_groups) -> np.ndarray:
     """Per group, the sum of an additive measure over days lo..hi."""
-    cells = _cells(rollup, lo, hi)
+    cells = selection.day_cells(rollup, lo, hi)
     values = getattr(rollup, measure)[cells]
     if group is None:
         return np.array([values.sum()], dtype=np.float64)
@@ -164,32 +92,11 @@ def _measure_total(rollup, measure, lo, hi, group, n_groups) -> np.ndarray:
 # -- distinct users --------------------------------------------------------------------------
 
 
-def _covering_rows(rollup: Rollup, lo: int, hi: int) -> list[tuple[UserRows, slice]]:
-    """User rows whose union is exactly the (user, combination) pairs of days lo..hi: the
-    all-days table for the whole range, else whole months and the days around them."""
-    if lo <= rollup.first_day and hi >= rollup.last_day:
-        everything = rollup.user_rows["all"]
-        return [(everything, everything.rows(0, 0))]
-    months, daily = rollup.user_rows["monthly"], rollup.user_rows["daily"]
-    m_lo, m_hi = int(period_of(lo, "monthly")), int(period_of(hi, "monthly"))
-    if period_start(m_lo, "monthly") < lo:
-        m_lo += 1
-    if period_end(m_hi, "monthly") > hi:
-        m_hi -= 1
-    if m_lo > m_hi:
-        return [(daily, daily.rows(lo, hi))]
-    return [
-        (daily, daily.rows(lo, int(period_start(m_lo, "monthly")) - 1)),
-        (months, months.rows(m_lo, m_hi)),
-        (daily, daily.rows(period_end(m_hi, "monthly") + 1, hi)),
-    ]
-
-
 def distinct_users(rollup: Rollup, lo: int, hi: int, group, n_groups: int) -> np.ndarray:
     """Per group, the distinct users with an event on days lo..hi."""
     if group is None:
         group = np.zeros(max(rollup.n_combos, 1), dtype=np.int32)
-    return count_union(_covering_rows(rollup, lo, hi), group, n_groups, rollup.n_users)
+    return count_union(selection.covering_rows(rollup, lo, hi), group, n_groups, rollup.n_users)
 
 
 def _users_per_period(rollup, resolution, lo, hi, p_lo, p_hi, group, n_groups) -> np.ndarray:
@@ -222,14 +129,6 @@ def _ratio(numerator: np.ndarray, divisor: np.ndarray) -> list:
     ]
 
 
-def _plain(rollup: Rollup, measure: str, sums: np.ndarray) -> list:
-    """Sums as JSON numbers: ints for counts and whole minutes, floats otherwise."""
-    if measure != "minutes" or rollup.minutes_are_whole:
-        return [int(round(v)) for v in sums.tolist()]
-    # Float sums carry binary noise (0.1 + 0.2): 4 decimals, so groups add up to their total.
-    return [round(float(v), 4) for v in sums.tolist()]
-
-
 def _metric_values(rollup, metric, resolution, lo, hi, p_lo, p_hi, group, n_groups) -> list:
     """Per group, the list of the metric's values over periods p_lo..p_hi."""
     n_periods = p_hi - p_lo + 1
@@ -241,7 +140,7 @@ def _metric_values(rollup, metric, resolution, lo, hi, p_lo, p_hi, group, n_grou
     if metric.kind == RATIO:
         divisor = _measure_per_period(rollup, metric.divisor, *args)
         return [_ratio(n, d) for n, d in zip(numerator, divisor, strict=True)]
-    return [_plain(rollup, metric.measure, row) for row in numerator]
+    return [selection.plain(rollup, metric.measure, row) for row in numerator]
 
 
 def _check_metric(name: str, resolution: str):
@@ -255,12 +154,12 @@ def _check_metric(name: str, resolution: str):
 def timeseries(rollup: Rollup, metric: str, resolution: str, filters: Filters) -> list[dict]:
     """[{"date": 'YYYY-MM-DD', "values": N}] per period, zero-filled."""
     spec = _check_metric(metric, resolution)
-    allowed = allowed_combos(rollup, filters)
-    span = _range(rollup, filters, allowed)
+    allowed = selection.allowed_combos(rollup, filters)
+    span = selection.day_range(rollup, filters, allowed)
     if span is None:
         return []
     lo, hi = span
-    p_lo, p_hi = _periods(lo, hi, resolution)
+    p_lo, p_hi = selection.periods(lo, hi, resolution)
     group = _group_codes(allowed)
     (values,) = _metric_values(rollup, spec, resolution, lo, hi, p_lo, p_hi, group, 1)
     labels = period_labels(p_lo, p_hi, resolution)
@@ -302,8 +201,8 @@ def breakdown(
     spec = _check_metric(metric, resolution)
     if dimension not in DIMENSION_NAMES:
         raise InvalidParameter(f"breakdown must be one of {', '.join(DIMENSION_NAMES)}")
-    allowed = allowed_combos(rollup, filters)
-    span = _range(rollup, filters, allowed)
+    allowed = selection.allowed_combos(rollup, filters)
+    span = selection.day_range(rollup, filters, allowed)
     if span is None:
         return []
     lo, hi = span
@@ -311,7 +210,7 @@ def breakdown(
     top, rest = ranked[:limit], ranked[limit:]
     index = DIMENSION_NAMES.index(dimension)
     names = [rollup.values[index][code] for code in top] + ([OTHER] if rest else [])
-    p_lo, p_hi = _periods(lo, hi, resolution, len(names))
+    p_lo, p_hi = selection.periods(lo, hi, resolution, len(names))
     if not names:
         return []
     # Values without a matching event in the range belong to no group (not even the rest).
@@ -335,13 +234,13 @@ def breakdown(
 
 def _title_rows(rollup: Rollup, filters: Filters) -> tuple[np.ndarray, np.ndarray]:
     """(title code, views) of the titled (day, combination, title) rows the filters cover."""
-    allowed = allowed_combos(rollup, filters)
+    allowed = selection.allowed_combos(rollup, filters)
     if filters.start is None and filters.end is None:
         combo, title, views = rollup.total_combo, rollup.total_title, rollup.total_views
     else:
         lo = day_number(filters.start) if filters.start else rollup.first_day
         hi = day_number(filters.end) if filters.end else rollup.last_day
-        rows = day_rows(rollup.title_day, lo, hi)
+        rows = selection.day_rows(rollup.title_day, lo, hi)
         combo, title, views = (
             rollup.title_combo[rows],
             rollup.title_code[rows],
@@ -372,7 +271,7 @@ def untitled_views(rollup: Rollup, filters: Filters) -> int:
     hi = day_number(filters.end) if filters.end else rollup.last_day
     if rollup.rows == 0 or lo > hi:
         return 0
-    group = _group_codes(allowed_combos(rollup, filters))
+    group = _group_codes(selection.allowed_combos(rollup, filters))
     views = int(_measure_total(rollup, "views", lo, hi, group, 1)[0])
     _, titled = _title_rows(rollup, filters)
     return views - int(titled.sum())
@@ -388,7 +287,7 @@ def kpis(rollup: Rollup, filters: Filters) -> dict:
 
 def _kpis_over(rollup: Rollup, lo: int, hi: int, filters: Filters) -> dict:
     """kpis over days lo..hi (zeros when lo > hi), the dimension filters of `filters`."""
-    allowed = allowed_combos(rollup, filters)
+    allowed = selection.allowed_combos(rollup, filters)
     group = _group_codes(allowed)
     if rollup.rows == 0 or lo > hi:
         total = {name: np.zeros(1) for name in ("views", "minutes", "completed", "rated")}
@@ -399,7 +298,7 @@ def _kpis_over(rollup: Rollup, lo: int, hi: int, filters: Filters) -> dict:
             for name in ("views", "minutes", "completed", "rated")
         }
         users = int(distinct_users(rollup, lo, hi, group, 1)[0])
-    (minutes,) = _plain(rollup, "minutes", total["minutes"])
+    (minutes,) = selection.plain(rollup, "minutes", total["minutes"])
     (rate,) = _ratio(total["completed"], total["rated"])
     return {
         "unique_users": users,
@@ -424,7 +323,7 @@ def dimensions(rollup: Rollup, start: dt.date | None, end: dt.date | None) -> di
     by value): {name: [{"value", "views"}]}."""
     lo = day_number(start) if start else rollup.first_day
     hi = day_number(end) if end else rollup.last_day
-    cells = _cells(rollup, lo, hi)
+    cells = selection.day_cells(rollup, lo, hi)
     per_combo = np.bincount(
         rollup.cell_combo[cells], weights=rollup.views[cells], minlength=rollup.n_combos
     )

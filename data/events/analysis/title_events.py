@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from data.events.analysis import queries, series
+from data.events.analysis import selection, series
 from data.events.params import Filters
 from data.events.periods import day_number
 from data.events.rollup.encoding import PERCENT_BINS
@@ -52,7 +52,7 @@ def events_of(rollup: Rollup, codes: list[int], filters: Filters, series_only: b
 
     day, combo = gather(rollup.view_day), gather(rollup.view_combo)
     keep = (day >= first_day(rollup, filters)) & (day <= last_day(rollup, filters))
-    allowed = queries.allowed_combos(rollup, filters)
+    allowed = selection.allowed_combos(rollup, filters)
     if allowed is not None:
         keep &= allowed[combo]
     if series_only:

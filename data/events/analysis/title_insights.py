@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from data.events.analysis import queries, series, show_episodes, title_events
+from data.events.analysis import queries, selection, series, show_episodes, title_events
 from data.events.catalog import DIMENSION_NAMES
 from data.events.params import Filters, shown
 from data.events.periods import day_number, period_labels, period_of
@@ -44,10 +44,10 @@ def _title_rows(rollup: Rollup, filters: Filters, lo=None, hi=None):
     else:
         lo = lo if lo is not None else title_events.first_day(rollup, filters)
         hi = hi if hi is not None else title_events.last_day(rollup, filters)
-        rows = queries.day_rows(rollup.title_day, lo, hi)
+        rows = selection.day_rows(rollup.title_day, lo, hi)
         title, combo = rollup.title_code[rows], rollup.title_combo[rows]
         views, minutes = rollup.title_views[rows], rollup.title_minutes[rows]
-    allowed = queries.allowed_combos(rollup, filters)
+    allowed = selection.allowed_combos(rollup, filters)
     if allowed is not None:
         keep = allowed[combo]
         title, combo, views, minutes = title[keep], combo[keep], views[keep], minutes[keep]
@@ -78,7 +78,7 @@ def toplist(rollup: Rollup, num: int, filters: Filters, level: str) -> list[dict
 
 def _numbers(rollup: Rollup, events: title_events.Events, minutes: float) -> dict:
     completed, rate = title_events.completion(events.percent_bin)
-    (minutes_watched,) = queries._plain(rollup, "minutes", np.array([minutes]))
+    (minutes_watched,) = selection.plain(rollup, "minutes", np.array([minutes]))
     return {
         "views": int(events.day.size),
         "unique_viewers": title_events.distinct_users(events.user),
@@ -91,10 +91,10 @@ def _numbers(rollup: Rollup, events: title_events.Events, minutes: float) -> dic
 def _minutes_rows(rollup, codes, filters, series_only):
     """(day, minutes) of the title rows of `codes` that match the filters."""
     lo, hi = title_events.first_day(rollup, filters), title_events.last_day(rollup, filters)
-    rows = queries.day_rows(rollup.title_day, lo, hi)
+    rows = selection.day_rows(rollup.title_day, lo, hi)
     keep = np.isin(rollup.title_code[rows], codes)
     combo = rollup.title_combo[rows]
-    allowed = queries.allowed_combos(rollup, filters)
+    allowed = selection.allowed_combos(rollup, filters)
     if allowed is not None:
         keep &= allowed[combo]
     if series_only:
@@ -111,7 +111,7 @@ def _per_period(
         return []
     lo = day_number(filters.start) if filters.start else int(events.day.min())
     hi = day_number(filters.end) if filters.end else int(events.day.max())
-    p_lo, p_hi = queries._periods(lo, hi, resolution)
+    p_lo, p_hi = selection.periods(lo, hi, resolution)
     n = p_hi - p_lo + 1
     slot = np.asarray(period_of(events.day.astype(np.int64), resolution)) - p_lo
     views = np.bincount(slot, minlength=n)
@@ -120,7 +120,7 @@ def _per_period(
     viewers = np.bincount(pairs // (rollup.n_users + 1), minlength=n)
     m_day, m_minutes = minute_rows
     m_slot = np.asarray(period_of(m_day, resolution)) - p_lo
-    minutes = queries._plain(rollup, "minutes", np.bincount(m_slot, m_minutes, minlength=n))
+    minutes = selection.plain(rollup, "minutes", np.bincount(m_slot, m_minutes, minlength=n))
     labels = period_labels(p_lo, p_hi, resolution)
     return [
         {

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from data.events.analysis import queries, series
+from data.events.analysis import selection, series
 from data.events.analysis.title_events import distinct, views_per_title
 from data.events.params import Filters
 from data.events.periods import date_of, period_of, period_start
@@ -79,7 +79,7 @@ def top10_weeks(rollup: Rollup, sessiontype: str | None, filters: Filters) -> To
     types = series.sessiontype_of_combos(rollup)
     wanted = (series.MOVIE, series.SERIES) if sessiontype is None else (sessiontype,)
     allowed = np.isin(types, wanted)
-    dimension_allowed = queries.allowed_combos(rollup, filters)
+    dimension_allowed = selection.allowed_combos(rollup, filters)
     if dimension_allowed is not None:
         allowed &= dimension_allowed
     keep = allowed[rollup.week_entry_combo]
