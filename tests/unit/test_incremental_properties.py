@@ -179,7 +179,7 @@ def run_sqlite(first: Import, later: list, spans: list, every: bool = False) -> 
             engine.close()
 
 
-@settings(FAST, max_examples=8)
+@settings(FAST, max_examples=10)
 @example(*SCRIPTED)
 @given(first=first_steps, later=steps, spans=ranges(1))
 def test_sqlite_incremental_answers_equal_a_full_build(first, later, spans):
