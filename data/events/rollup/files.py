@@ -122,17 +122,22 @@ def publish_version(root: Path, fingerprint: tuple, build: Callable[[], Rollup],
     """Publish the rollup of a data version under root unless it already is, building it with
     build() under the build lock (so once for all processes); returns the fingerprint."""
     with build_lock(root):
-        if open_rollup(root, fingerprint) is None:
-            started = time.perf_counter()
-            rollup = build()
-            save_rollup(rollup, fingerprint, root)
-            log.info(
-                "built the rollup of %d events of %s in %.2f s",
-                rollup.rows,
-                label,
-                time.perf_counter() - started,
-            )
-        prune(root, fingerprint)
+        return publish_locked(root, fingerprint, build, label)
+
+
+def publish_locked(root: Path, fingerprint: tuple, build: Callable[[], Rollup], label) -> tuple:
+    """publish_version for a caller that holds the build lock already."""
+    if open_rollup(root, fingerprint) is None:
+        started = time.perf_counter()
+        rollup = build()
+        save_rollup(rollup, fingerprint, root)
+        log.info(
+            "built the rollup of %d events of %s in %.2f s",
+            rollup.rows,
+            label,
+            time.perf_counter() - started,
+        )
+    prune(root, fingerprint)
     return fingerprint
 
 

@@ -83,8 +83,15 @@ class VersionFollower:
 
     def _start_builder(self, probe: tuple, fingerprint: tuple) -> None:
         """Have a separate process build the version, once; this one serves the old meanwhile."""
-        if self._pending is not None and self._pending.fingerprint == fingerprint:
-            self._pending = self._pending._replace(probe=probe)
+        pending = self._pending
+        if pending is not None and (
+            pending.fingerprint == fingerprint
+            or (pending.builder is not None and pending.builder.poll() is None)
+        ):
+            # One builder per process at a time: it builds what is committed when it gets the
+            # build lock, so a newer version is often already in it, and otherwise the next
+            # one starts when it ends (builders queueing for stale versions helped nobody).
+            self._pending = pending._replace(probe=probe, fingerprint=fingerprint)
             return
         argv, extra_env = self.versions.builder()
         builder = subprocess.Popen(
@@ -174,7 +181,12 @@ class VersionFollower:
                 return self._switch(probe, pending.fingerprint, rollup, time.perf_counter())
             if pending.builder is None or pending.builder.poll() is None:
                 return loaded.rollup
-            # The builder ended without publishing: build here rather than serve old data.
+            if pending.builder.returncode == 0:
+                # It published an older version than this one: another builder, for this one.
+                self._pending = None
+                self._start_builder(probe, pending.fingerprint)
+                return loaded.rollup
+            # The builder failed: build here rather than serve old data.
             started = time.perf_counter()
             return self._switch(probe, *self._build_here(pending.fingerprint), started)
         started = time.perf_counter()

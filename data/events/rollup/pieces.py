@@ -219,6 +219,19 @@ def concat_pieces(pieces: list[Piece], first_day: int, last_day: int) -> Piece:
     arrays = {
         name: np.concatenate([getattr(p, name) for p in pieces]) for name in pieces[0].arrays()
     }
+    # A week or the month spans the pieces: their users are made distinct anew, from the days.
+    day, user, combo = (arrays[f"user_{n}"].astype(np.int64) for n in ("day", "user", "combo"))
+    n_users, n_combos = int(user.max(initial=0)) + 1, int(combo.max(initial=0)) + 1
+    for resolution, name in (("weekly", "week"), ("monthly", "month")):
+        _, period, users, combos = distinct_triples(
+            period_of(day, resolution), user, combo, n_users, n_combos
+        )
+        arrays |= {f"{name}_period": period, f"{name}_user": users, f"{name}_combo": combos}
+        arrays = {
+            n: v.astype(np.int32) if n.startswith(f"{name}_") else v for n, v in arrays.items()
+        }
+    by_item = np.lexsort((arrays["view_day"], arrays["view_item"]))
+    arrays |= {n: v[by_item] for n, v in arrays.items() if n.startswith("view_")}
     return Piece(first_day, last_day, **arrays)
 
 

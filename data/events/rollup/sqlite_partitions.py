@@ -36,6 +36,14 @@ def _iso(day: int) -> str:
     return (dt.date(1970, 1, 1) + dt.timedelta(days=day)).isoformat()
 
 
+def _after(day: int) -> str:
+    """The text just above every event_date of that day (the next day's, or past 9999-12-31)."""
+    try:
+        return _iso(day + 1)
+    except OverflowError:
+        return _iso(day) + "\U0010ffff"
+
+
 def has_date_index(conn: sqlite3.Connection) -> bool:
     """True when an index of the table starts with event_date (ranges of days are cheap)."""
     for index in conn.execute(f"PRAGMA index_list({TABLE})").fetchall():
@@ -62,7 +70,7 @@ class SqlitePartitions:
         return self._encoded(self.conn.execute(_LOAD_SQL), vocabulary)
 
     def chunks(self, first_day: int, last_day: int, vocabulary: Vocabulary) -> Iterator:
-        cursor = self.conn.execute(_RANGE_SQL, (_iso(first_day), _iso(last_day + 1)))
+        cursor = self.conn.execute(_RANGE_SQL, (_iso(first_day), _after(last_day)))
         return self._encoded(cursor, vocabulary)
 
     def _encoded(self, cursor: sqlite3.Cursor, vocabulary: Vocabulary) -> Iterator:

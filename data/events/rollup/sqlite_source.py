@@ -18,7 +18,7 @@ from pathlib import Path
 from data.events.ingest.text_decoding import decode_text
 from data.events.rollup.build import RowEncoder, build_rollup
 from data.events.rollup.encoding import RAW_COLUMNS, Vocabulary, encode_chunk
-from data.events.rollup.files import publish_version, rollup_root
+from data.events.rollup.files import build_lock, publish_locked, publish_version, rollup_root
 from data.events.rollup.incremental import build_from_pieces
 from data.events.rollup.model import Rollup, empty_rollup
 from data.events.rollup.sqlite_partitions import DAY_TEXT_SQL, SqlitePartitions
@@ -134,16 +134,24 @@ def publish_before_commit(
 def publish_committed(
     db_path, chunk_rows: int = CHUNK_ROWS, bounds: DateBounds = DEFAULT_BOUNDS
 ) -> tuple | None:
-    """Publish the rollup of the database's committed events (one read snapshot); returns the
-    fingerprint, or None when there is no database file."""
+    """Publish the rollup of the database's committed events (one read snapshot, taken once
+    the build lock is held, so that a builder that waited builds what is committed then, not
+    what was when it started); returns the fingerprint, or None when there is no database."""
     if not Path(db_path).exists():
         return None
-    conn = connect(db_path, readonly=True)
-    try:
-        conn.execute("BEGIN")  # one snapshot for the fingerprint and the rows
-        return publish_rollup(conn, db_path, chunk_rows=chunk_rows, bounds=bounds)
-    finally:
-        conn.close()
+    root = rollup_root(db_path)
+    with build_lock(root):
+        conn = connect(db_path, readonly=True)
+        try:
+            conn.execute("BEGIN")  # one snapshot for the fingerprint and the rows
+            return publish_locked(
+                root,
+                data_fingerprint(conn, bounds.key),
+                lambda: build_rollup_of(conn, db_path, chunk_rows, bounds),
+                db_path,
+            )
+        finally:
+            conn.close()
 
 
 def main(argv: list[str]) -> int:
