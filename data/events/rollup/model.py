@@ -30,8 +30,9 @@ from data.events.rollup.user_tables import (
 # it is), episodes told apart by their numbers or contentid, never by their title text; 8:
 # events dated outside the store's bounds left out (counted), negative minutes and infinite
 # percentages read as unknown; 9: a contentid's rows without numbers join the one numbered
-# episode its other rows name, placeholder contentids ("NULL", "n/a") name nothing.
-FORMAT = 9
+# episode its other rows name, placeholder contentids ("NULL", "n/a") name nothing; 10: merged
+# from pieces (dimension values in name order, only those that kept rows use).
+FORMAT = 10
 
 
 @dataclass(frozen=True)

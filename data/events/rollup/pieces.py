@@ -11,6 +11,7 @@ rebuilds the pieces of the days it touched, never the past.
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -197,20 +198,50 @@ def build_piece(
     )
 
 
+_ALIGN = 64
+
+
 def save_piece(piece: Piece, path: Path) -> None:
-    """Write a piece into one file at path (which the caller publishes by renaming): only
-    builders read pieces, whole, so one flushed file per piece is all it takes."""
+    """Write a piece into one file at path (which the caller publishes by renaming): a line of
+    JSON naming each array's type, length and offset, then the arrays' bytes, so that one
+    flushed file is all it takes and a reader maps it instead of reading it."""
+    arrays = piece.arrays()
+    layout, offset = {}, 0
+    for name, array in arrays.items():
+        layout[name] = [array.dtype.str, int(array.size), offset]
+        offset += -(-array.nbytes // _ALIGN) * _ALIGN
+    header = json.dumps({"first_day": piece.first_day, "last_day": piece.last_day, **layout})
+    head = header.encode() + b"\n"
+    start = -(-len(head) // _ALIGN) * _ALIGN
     with open(path, "wb") as handle:
-        np.savez(handle, first_day=piece.first_day, last_day=piece.last_day, **piece.arrays())
+        handle.write(head.ljust(start, b" "))
+        for name, array in arrays.items():
+            handle.seek(start + layout[name][2])
+            handle.write(np.ascontiguousarray(array).tobytes())
+        handle.truncate(start + offset)
         handle.flush()
         os.fsync(handle.fileno())
 
 
 def load_piece(path: Path) -> Piece:
-    """A saved piece; OSError/ValueError/KeyError when damaged."""
-    with np.load(path, allow_pickle=False) as data:
-        arrays = {f.name: data[f.name] for f in fields(Piece) if f.name not in _SCALARS}
-        return Piece(int(data["first_day"]), int(data["last_day"]), **arrays)
+    """A saved piece, its arrays mapped read-only; OSError/ValueError/KeyError when damaged."""
+    with open(path, "rb") as handle:
+        head = handle.readline()
+    meta = json.loads(head)
+    start = -(-len(head) // _ALIGN) * _ALIGN
+    whole = np.memmap(path, dtype=np.uint8, mode="r") if os.path.getsize(path) else None
+    arrays = {}
+    for f in fields(Piece):
+        if f.name in _SCALARS:
+            continue
+        kind, size, offset = meta[f.name]
+        dtype = np.dtype(kind)
+        if size == 0:
+            arrays[f.name] = np.empty(0, dtype=dtype)
+            continue
+        begin = start + offset
+        arrays[f.name] = whole[begin : begin + size * dtype.itemsize].view(dtype)
+    return Piece(int(meta["first_day"]), int(meta["last_day"]), **arrays)
 
 
 def concat_pieces(pieces: list[Piece], first_day: int, last_day: int) -> Piece:
