@@ -21,9 +21,11 @@ from data.events.rollup.encoding import RAW_COLUMNS, Vocabulary, encode_chunk
 from data.events.rollup.files import build_lock, publish_locked, publish_version, rollup_root
 from data.events.rollup.incremental import build_from_pieces
 from data.events.rollup.model import Rollup, empty_rollup
-from data.events.rollup.sqlite_partitions import DAY_TEXT_SQL, SqlitePartitions
+from data.events.rollup.sqlite_partitions import DAY_TEXT_SQL, SqlitePartitions, has_date_index
+from data.events.stores import change_log
 from data.events.stores.date_bounds import DEFAULT_BOUNDS, DateBounds, keep_within, with_left_out
 from data.events.stores.sqlite_store import (
+    CREATE_INDEXES,
     TABLE,
     connect,
     data_fingerprint,
@@ -131,6 +133,28 @@ def publish_before_commit(
         log.warning("cannot write the rollup of %s: %s", db_path, error)
 
 
+def track_changes(db_path) -> None:
+    """Give a database that lacks them (one made by the tutorial's `sqlite3 .import`) the
+    event_date index and the change log, so that its next changes are built incrementally;
+    best effort: a read-only or busy database is built whole, as before."""
+    try:
+        conn = connect(db_path)
+    except sqlite3.Error:
+        return
+    try:
+        if table_exists(conn, TABLE) and not (
+            change_log.is_installed(conn) and has_date_index(conn)
+        ):
+            for sql in CREATE_INDEXES:
+                conn.execute(sql)
+            conn.commit()
+            change_log.install(conn)
+    except sqlite3.Error as error:
+        log.info("cannot add the change log to %s (%s): changes rebuild it all", db_path, error)
+    finally:
+        conn.close()
+
+
 def publish_committed(
     db_path, chunk_rows: int = CHUNK_ROWS, bounds: DateBounds = DEFAULT_BOUNDS
 ) -> tuple | None:
@@ -139,6 +163,7 @@ def publish_committed(
     what was when it started); returns the fingerprint, or None when there is no database."""
     if not Path(db_path).exists():
         return None
+    track_changes(db_path)
     root = rollup_root(db_path)
     with build_lock(root):
         conn = connect(db_path, readonly=True)
