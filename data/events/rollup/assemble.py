@@ -99,7 +99,7 @@ def _week_entries(g: dict, rank, names, seasons, values, combos) -> dict:
     }
 
 
-def assemble(g: dict, used: Vocabulary, user_triples: dict, piece_of_view: np.ndarray) -> Rollup:
+def assemble(g: dict, used: Vocabulary, user_triples: dict, counts: dict, piece_of_view) -> Rollup:
     """The Rollup of the kept groups g (see the module's docstring)."""
     n_combos = max(len(used.combos), 1)
     n_users = max(len(used.users), 1)
@@ -131,7 +131,7 @@ def assemble(g: dict, used: Vocabulary, user_triples: dict, piece_of_view: np.nd
         name: np.where(np.isnan(per_title[name]), -1, per_title[name]).astype(np.int64)
         for name in ("season", "episode")
     }
-    user_rows, user_counts = user_tables_of(user_triples, n_users, n_combos)
+    user_rows, user_counts = user_tables_of(user_triples, n_users, n_combos, counts)
     cell_day = g["cell_day"]
     return Rollup(
         rows=int(g["cell_views"].sum()),

@@ -18,7 +18,8 @@ from data.events.periods import RESOLUTIONS, day_number, period_of
 from data.events.rollup.assemble import assemble, weekly_item_minutes
 from data.events.rollup.encoding import Vocabulary
 from data.events.rollup.model import Rollup, empty_rollup
-from data.events.rollup.pieces import Piece
+from data.events.rollup.pieces import Piece, counts_table, counts_tables
+from data.events.rollup.user_merge import merged_counts, united_triples
 from data.events.rollup.user_tables import distinct_triples
 
 _GROUPS = ("cell", "title", "user", "fact", "view")
@@ -32,6 +33,7 @@ def _kept(pieces: list[Piece], lo: int, hi: int) -> tuple[dict[str, np.ndarray],
     out: dict[str, list[np.ndarray]] = {}
     left_out = 0
     triples: dict[str, list] = {resolution: [] for resolution in RESOLUTIONS}
+    stored: list[dict | None] = []  # per kept piece, its arrays when its counts can be reused
     for piece in sorted(pieces, key=lambda p: p.first_day):
         if piece.last_day < lo or piece.first_day > hi:
             left_out += piece.rows
@@ -44,6 +46,7 @@ def _kept(pieces: list[Piece], lo: int, hi: int) -> tuple[dict[str, np.ndarray],
             for a in (piece.user_day, piece.user_user, piece.user_combo)
         )
         triples["daily"].append(daily)
+        stored.append(arrays if inside_all else None)
         for resolution, name in _PERIOD_TABLES.items():
             if inside_all:
                 table = tuple(arrays[f"{name}_{part}"] for part in ("period", "user", "combo"))
@@ -74,7 +77,7 @@ def _kept(pieces: list[Piece], lo: int, hi: int) -> tuple[dict[str, np.ndarray],
         for name, values in kept.items():
             out.setdefault(name, []).append(values)
     joined = {name: np.concatenate(parts) for name, parts in out.items()}
-    return joined, left_out, triples
+    return joined, left_out, triples, stored
 
 
 def _coarser(daily: tuple, resolution: str) -> tuple:
@@ -86,34 +89,6 @@ def _coarser(daily: tuple, resolution: str) -> tuple:
         period_of(day, resolution), user, combo, n_users, n_combos
     )
     return period, user, combo
-
-
-def _united(parts: list[tuple], n_users: int, n_combos: int) -> tuple:
-    """distinct_triples' result for the triples of pieces in day order (each sorted and
-    distinct): put side by side, with only the periods two pieces share made distinct anew."""
-    if not parts:
-        empty = np.empty(0, dtype=np.int64)
-        return 0, empty, empty, empty
-    period, user, combo = (
-        np.concatenate([np.asarray(p[i], dtype=np.int64) for p in parts]) for i in range(3)
-    )
-    if period.size == 0:
-        return 0, period, user, combo
-    firsts = [np.unique(np.asarray(p[0])) for p in parts]
-    seen, count = np.unique(np.concatenate(firsts), return_counts=True)
-    shared = seen[count > 1]
-    if shared.size:
-        mask = np.isin(period, shared)
-        _, s_period, s_user, s_combo = distinct_triples(
-            period[mask], user[mask], combo[mask], n_users, n_combos
-        )
-        keep = ~mask
-        period, user, combo = period[keep], user[keep], combo[keep]
-        at = np.searchsorted(period, s_period)  # shared periods are not among the kept rows
-        period = np.insert(period, at, s_period)
-        user = np.insert(user, at, s_user)
-        combo = np.insert(combo, at, s_combo)
-    return int(period[0]), period, user, combo
 
 
 def _compact_vocabulary(groups: dict, vocabulary: Vocabulary, numbered) -> Vocabulary:
@@ -177,17 +152,25 @@ def merge_pieces(
 ) -> Rollup:
     """The rollup of the pieces' events dated within days (inclusive), with the left out."""
     lo, hi = day_number(days[0]), day_number(days[1])
-    groups, left_out, triples = _kept(pieces, lo, hi)
+    groups, left_out, triples, stored = _kept(pieces, lo, hi)
     bounds = tuple(day.isoformat() for day in days)
     if groups.get("cell_day", np.empty(0)).size == 0:
         return _with(empty_rollup(), left_out, bounds)
     used, combo_map = _compact_vocabulary(groups, vocabulary, _numbered(groups, vocabulary))
     n_users, n_combos = max(len(used.users), 1), max(len(used.combos), 1)
-    user_triples = {
-        resolution: _united([(p, u, combo_map[c]) for p, u, c in parts], n_users, n_combos)
-        for resolution, parts in triples.items()
-    }
-    rollup = assemble(groups, used, user_triples, groups["view_piece"])
+    user_triples, user_counts = {}, {}
+    for resolution, parts in triples.items():
+        parts = [(p, u, combo_map[c]) for p, u, c in parts]
+        united, shared = united_triples(parts, n_users, n_combos)
+        tables = [
+            counts_table(arrays, resolution, combo_map)
+            if arrays is not None
+            else counts_tables({resolution: (0, *part)}, n_combos)[resolution]
+            for arrays, part in zip(stored, parts, strict=True)
+        ]
+        user_triples[resolution] = united
+        user_counts[resolution] = merged_counts(tables, united, shared, n_combos)
+    rollup = assemble(groups, used, user_triples, user_counts, groups["view_piece"])
     return _with(rollup, left_out, bounds)
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from data.events.periods import day_number, period_of, period_start
 from data.events.rollup.encoding import NO_DAY, day_of_value
 
-FORMAT = 2  # of the pieces and the state: another value makes the next build a full one
+FORMAT = 3  # of the pieces and the state: another value makes the next build a full one
 _STATE = "state.json"
 
 

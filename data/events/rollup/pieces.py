@@ -22,7 +22,7 @@ import pandas as pd
 from data.events.periods import period_of
 from data.events.rollup.assemble import weekly_item_minutes
 from data.events.rollup.encoding import RAW_COLUMNS, EncodedChunk, Vocabulary, encode_chunk
-from data.events.rollup.user_tables import distinct_triples
+from data.events.rollup.user_tables import UserCounts, distinct_triples, user_counts
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,23 @@ class Piece:
     month_period: np.ndarray  # int32
     month_user: np.ndarray  # int32
     month_combo: np.ndarray  # int32
+    # Their UserCounts (user_tables.py) per day, week and month ('d', 'w', 'm'): a merge keeps
+    # the cells of the periods no other piece shares (data/events/rollup/user_merge.py).
+    dcount_cell_period: np.ndarray
+    dcount_cell_set: np.ndarray
+    dcount_cell_users: np.ndarray
+    dcount_set_offsets: np.ndarray
+    dcount_set_combos: np.ndarray
+    wcount_cell_period: np.ndarray
+    wcount_cell_set: np.ndarray
+    wcount_cell_users: np.ndarray
+    wcount_set_offsets: np.ndarray
+    wcount_set_combos: np.ndarray
+    mcount_cell_period: np.ndarray
+    mcount_cell_set: np.ndarray
+    mcount_cell_users: np.ndarray
+    mcount_set_offsets: np.ndarray
+    mcount_set_combos: np.ndarray
     # int32, with the events of (day, item, contentid of a numbered row, runtime, season, episode)
     fact_day: np.ndarray
     fact_item: np.ndarray  # int32 (-1: no title)
@@ -181,6 +198,7 @@ def build_piece(
         month_period=triples["monthly"][1].astype(i32),
         month_user=triples["monthly"][2].astype(i32),
         month_combo=triples["monthly"][3].astype(i32),
+        **counts_of(triples, n_combos),
         fact_day=fact["day"].astype(i32),
         fact_item=fact["title"].astype(i32),
         fact_contentid=fact["contentid"].astype(i32),
@@ -199,6 +217,39 @@ def build_piece(
 
 
 _ALIGN = 64
+
+
+COUNT_PREFIX = {"daily": "dcount", "weekly": "wcount", "monthly": "mcount"}
+_COUNT_FIELDS = ("cell_period", "cell_set", "cell_users", "set_offsets", "set_combos")
+
+
+def counts_tables(triples: dict, n_combos: int) -> dict[str, UserCounts]:
+    """The UserCounts of a piece's triples of each resolution given."""
+    out = {}
+    for resolution, (_, period, user, combo) in triples.items():
+        period = np.asarray(period, dtype=np.int64)
+        first = int(period[0]) if period.size else 0
+        out[resolution] = user_counts(
+            (first, period, np.asarray(user, np.int64), np.asarray(combo, np.int64)), n_combos
+        )
+    return out
+
+
+def counts_of(triples: dict, n_combos: int) -> dict[str, np.ndarray]:
+    """The *count_* arrays of a piece's triples of each resolution."""
+    out = {}
+    for resolution, table in counts_tables(triples, n_combos).items():
+        for name in _COUNT_FIELDS:
+            out[f"{COUNT_PREFIX[resolution]}_{name}"] = getattr(table, name)
+    return out
+
+
+def counts_table(piece_arrays: dict, resolution: str, combo_map: np.ndarray) -> UserCounts:
+    """A piece's UserCounts of a resolution, its combinations renamed by combo_map."""
+    prefix = COUNT_PREFIX[resolution]
+    parts = {name: piece_arrays[f"{prefix}_{name}"] for name in _COUNT_FIELDS}
+    parts["set_combos"] = combo_map[parts["set_combos"]].astype(np.int32)
+    return UserCounts(first_period=0, counts=np.empty(0, np.int64), **parts)
 
 
 def save_piece(piece: Piece, path: Path) -> None:
@@ -261,6 +312,12 @@ def concat_pieces(pieces: list[Piece], first_day: int, last_day: int) -> Piece:
         arrays = {
             n: v.astype(np.int32) if n.startswith(f"{name}_") else v for n, v in arrays.items()
         }
+    triples = {
+        "daily": (0, day, user, combo),
+        "weekly": (0, arrays["week_period"], arrays["week_user"], arrays["week_combo"]),
+        "monthly": (0, arrays["month_period"], arrays["month_user"], arrays["month_combo"]),
+    }
+    arrays |= counts_of(triples, n_combos)
     by_item = np.lexsort((arrays["view_day"], arrays["view_item"]))
     arrays |= {n: v[by_item] for n, v in arrays.items() if n.startswith("view_")}
     return Piece(first_day, last_day, **arrays)

@@ -222,17 +222,27 @@ def user_tables_of_rows(users, n_users: int, n_combos: int) -> tuple[dict, dict]
     return user_tables_of(triples, n_users, n_combos)
 
 
-def user_tables_of(triples: dict, n_users: int, n_combos: int) -> tuple[dict, dict]:
-    """(user_rows, user_counts) of the distinct triples of every resolution."""
-    rows, counts = {}, {}
+def user_tables_of(
+    triples: dict, n_users: int, n_combos: int, counts: dict | None = None
+) -> tuple[dict, dict]:
+    """(user_rows, user_counts) of the distinct triples of every resolution (the counts
+    computed here unless given)."""
+    rows, counts = {}, dict(counts or {})
     for resolution in RESOLUTIONS:
         time.sleep(0)
-        counts[resolution] = user_counts(triples[resolution], n_combos)
+        if resolution not in counts:
+            counts[resolution] = user_counts(triples[resolution], n_combos)
         rows[resolution] = user_rows(triples[resolution], n_combos)
     # Over all days: one period (0) holding every distinct (user, combination).
     _, _, month_users, month_combos = triples["monthly"]
-    everything = distinct_triples(
-        np.zeros(month_users.size, np.int64), month_users, month_combos, n_users, n_combos
-    )
+    if n_users * n_combos <= _BITMAP_CELLS:
+        seen = np.zeros(n_users * n_combos, dtype=bool)
+        seen[month_users * n_combos + month_combos] = True
+        pairs = np.flatnonzero(seen)
+        everything = (0, np.zeros(pairs.size, np.int64), pairs // n_combos, pairs % n_combos)
+    else:
+        everything = distinct_triples(
+            np.zeros(month_users.size, np.int64), month_users, month_combos, n_users, n_combos
+        )
     rows["all"] = user_rows(everything, n_combos)
     return rows, counts
