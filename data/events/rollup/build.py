@@ -7,6 +7,8 @@ GROUP BY results (data/events/rollup/pg_source.py) or pieces (data/events/rollup
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from data.events.analysis import series
@@ -14,9 +16,9 @@ from data.events.catalog import DIMENSIONS
 from data.events.periods import period_of
 from data.events.rollup.encoding import (
     BY_TEXT,
+    RAW_COLUMNS,
     EncodedChunk,
     Vocabulary,
-    columns_of_rows,
     encode_chunk,
     episode_of,
     item_sort_key,
@@ -24,6 +26,7 @@ from data.events.rollup.encoding import (
 from data.events.rollup.groups import Cells, TitleFacts, TitleViews, UserDays, Viewings
 from data.events.rollup.model import Rollup, empty_rollup
 from data.events.rollup.user_tables import combo_type, user_tables_of, user_tables_of_rows
+from data.events.stores.sqlite_store import COLUMN_NAMES
 
 _DENSE_CELLS = 1 << 26  # up to this many (day, combination) cells are counted densely
 
@@ -277,6 +280,25 @@ def rollup_of_groups(
         user_rows=user_rows,
         user_counts=user_counts,
     )
+
+
+_POSITION = {name: i for i, name in enumerate(COLUMN_NAMES)}
+
+
+def _day_text(value: object) -> object:
+    """event_date cut to its day where SQLite's loader would cut it (the same rule)."""
+    if isinstance(value, str) and len(value) > 10 and value[10] in " T":
+        return value[:10]
+    return value
+
+
+def columns_of_rows(rows: Sequence[Sequence]) -> dict[str, list]:
+    """The columns a rollup reads, from rows in the table's column order (as a writer inserts
+    them), so that a writer can encode what it writes without reading it back."""
+    columns = list(zip(*rows, strict=True))
+    raw = {name: columns[_POSITION[name]] for name in RAW_COLUMNS}
+    raw["event_date"] = [_day_text(value) for value in raw["event_date"]]
+    return raw
 
 
 class RowEncoder:

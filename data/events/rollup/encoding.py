@@ -28,7 +28,6 @@ import pandas as pd
 from data.events.catalog import COMPLETE_PERCENT, DIMENSIONS
 from data.events.ingest.text_decoding import decode_escapes
 from data.events.periods import day_number
-from data.events.stores.sqlite_store import COLUMN_NAMES
 
 # The columns a build reads, in this order (the loader's SELECT follows it).
 RAW_COLUMNS = (
@@ -243,25 +242,6 @@ class Vocabulary:
                 parts.append(part)
             ids.append(self.combos.setdefault(tuple(reversed(parts)), len(self.combos)))
         return np.asarray(ids, dtype=np.int32)[inverse.reshape(-1)]
-
-
-_POSITION = {name: i for i, name in enumerate(COLUMN_NAMES)}
-
-
-def _day_text(value: object) -> object:
-    """event_date cut to its day where SQLite's loader would cut it (the same rule)."""
-    if isinstance(value, str) and len(value) > 10 and value[10] in " T":
-        return value[:10]
-    return value
-
-
-def columns_of_rows(rows: Sequence[Sequence]) -> dict[str, list]:
-    """The columns a rollup reads, from rows in the table's column order (as a writer inserts
-    them), so that a writer can encode what it writes without reading it back."""
-    columns = list(zip(*rows, strict=True))
-    raw = {name: columns[_POSITION[name]] for name in RAW_COLUMNS}
-    raw["event_date"] = [_day_text(value) for value in raw["event_date"]]
-    return raw
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from data.events.periods import day_number
-from data.events.rollup.build import RowEncoder
-from data.events.rollup.encoding import NO_DAY, columns_of_rows, encode_chunk, event_days
+from data.events.rollup.encoding import NO_DAY, event_days
 from data.events.rollup.model import Rollup
 
 EARLIEST_DATE = dt.date(1970, 1, 1)
@@ -109,22 +108,3 @@ def keep_within(
 def with_left_out(rollup: Rollup, left_out: int, days: tuple[dt.date, dt.date]) -> Rollup:
     """The rollup, saying how many events its build left out, and of which days it kept."""
     return replace(rollup, left_out=left_out, bounds=tuple(day.isoformat() for day in days))
-
-
-class BoundedEncoder(RowEncoder):
-    """A writer's RowEncoder that leaves out (and counts) rows dated outside `days`, as a build
-    from the table does, so that the rollup a writer publishes is the one a rebuild makes."""
-
-    def __init__(self, days: tuple[dt.date, dt.date]) -> None:
-        super().__init__()
-        self.days = days
-        self.left_out = 0
-
-    def add(self, rows) -> None:
-        if rows:
-            columns, left_out = keep_within(columns_of_rows(rows), *self.days)
-            self.left_out += left_out
-            self.chunks.append(encode_chunk(columns, self.vocabulary))
-
-    def rollup(self) -> Rollup:
-        return with_left_out(super().rollup(), self.left_out, self.days)
