@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import psycopg
+import pytest
 
 from data.events.rollup import pg_source as pg_rollup
 from data.events.rollup.files import open_rollup
@@ -89,13 +90,51 @@ def test_a_rewrite_by_alter_table_reads_every_row_anew(pg_store, tmp_path):
     assert _build(pg_store.url, root)[1] == 0
 
 
+def assert_same(rollup, expected) -> None:
+    assert rollup.meta() == expected.meta()
+    arrays = expected.arrays()
+    assert rollup.arrays().keys() == arrays.keys()
+    for name, values in rollup.arrays().items():
+        assert np.array_equal(values, arrays[name], equal_nan=values.dtype.kind == "f"), name
+
+
+@pytest.mark.parametrize("kind", ["text", "varchar(40)", "timestamptz", "date"])
+def test_each_kind_of_date_column_reads_its_day_ranges_alike(pg_url, tmp_path, kind):
+    """A table of another system: the rows of a day range, compared in the column's type (text
+    byte by byte), are those of its days, up to the last day there is."""
+    columns = ", ".join(
+        f"{name} {kind if name == 'event_date' else pg_kind}"
+        for name, pg_kind in pg_tables.PG_COLUMNS
+    )
+    stamps = ["2024-11-30 23:59:59", "2024-12-01 00:00:00", "2024-12-31 12:00:00"]
+    stamps += [f"2025-01-{day:02d} 0{day % 10}:00:00" for day in range(1, 20)]
+    later = ["2024-12-31 23:00:00", "2025-01-10 10:00:00", "2025-01-31 00:00:00"]
+    later += ["9999-12-31 00:00:00", "0001-01-01 00:00:00"]
+    if kind != "date" and kind != "timestamptz":
+        later += ["2025-01-10T11:00:00", "2025-01-10", "2025-01-10x", "2025-01-1", ""]
+    with pg_tables.connect(pg_url) as conn:
+        conn.execute(f"CREATE TABLE movies ({columns})")
+        pg_tables.ensure_schema(conn)  # the change log
+        _insert(conn, stamps)
+    root = tmp_path / "rollups"
+    assert _build(pg_url, root)[1] == len(stamps)
+    with pg_tables.connect(pg_url) as conn:
+        _insert(conn, later)
+    rollup, read = _build(pg_url, root)
+    assert read < len(stamps)  # December, two days of January, the first and last day
+    assert_same(rollup, _build(pg_url, tmp_path / "full")[0])
+    assert rollup.left_out == 2
+
+
+def _insert(conn, stamps: list[str]) -> None:
+    rows = [_row(stamp, f"u{i % 4}", f"Title {i % 3}") for i, stamp in enumerate(stamps)]
+    conn.cursor().executemany(
+        f"INSERT INTO movies ({', '.join(COLUMN_NAMES)}) VALUES ({', '.join(['%s'] * 13)})", rows
+    )
+
+
 def test_a_rollup_built_in_memory_is_the_published_one(pg_demo, tmp_path):
     """Without a writable rollup folder a process builds the version in memory: the same."""
     versions = PostgresVersions(pg_demo.url, tmp_path / "rollups")
     published = open_rollup(versions.root, versions.publish_committed())
-    _, in_memory = versions.read_committed()
-    assert in_memory.meta() == published.meta()
-    expected = published.arrays()
-    assert in_memory.arrays().keys() == expected.keys()
-    for name, values in in_memory.arrays().items():
-        assert np.array_equal(values, expected[name], equal_nan=values.dtype.kind == "f"), name
+    assert_same(versions.read_committed()[1], published)
