@@ -29,6 +29,7 @@ from data.events.stores.sqlite_store import TABLE, EventStoreUnreadable
 
 CHUNK_ROWS = 200_000  # rows fetched and encoded at a time
 _CURSORS = itertools.count()  # server-side cursor names, unique in the process
+_UNREAD = object()
 
 
 # The files holding the table's rows (and its partitions'): a rewrite gives it new ones.
@@ -73,8 +74,8 @@ def select_sql(types: dict[str, str]) -> tuple[str, str, tuple[str, str]]:
         day_text = f"CASE WHEN {valid} THEN to_char(event_date, 'YYYY-MM-DD') END"
         cast = {"date": "date", "timestamp with time zone": "timestamptz"}.get(kind, "timestamp")
         bound = ("event_date", f"%s::{cast}")
-    # A title is text that is not empty; a row without one has no item, runtime or numbers
-    # (as the title facts never read them, so a number PostgreSQL cannot cast fails alike).
+    # A title is text that is not empty. A row without one has no item, so its numbers are
+    # never read: a number PostgreSQL cannot cast (1e400 as text) fails only a titled row.
     titled = "title IS NOT NULL AND title::text <> ''"
     numbers = {
         column: f"CASE WHEN {titled} THEN {number_sql(column, types[column])} END"
@@ -106,8 +107,17 @@ class PgPartitions:
         types = column_types(conn)
         self._columns, self._valid, (self._from, self._to) = select_sql(types)
         self._types = [types[name] for name in RAW_COLUMNS]
+        self._touches: object = _UNREAD
 
     def touches(self) -> dict[str, list] | None:
+        """The change log, read once: the first time, before any row (a writer's READ
+        COMMITTED transaction sees other commits between statements; a day written after the
+        log was read is then a change the next build sees)."""
+        if self._touches is _UNREAD:
+            self._touches = self._read_touches()
+        return self._touches
+
+    def _read_touches(self) -> dict[str, list] | None:
         touches = pg_change_log.read_touches(self.conn)
         if touches is not None:
             # A key that names no day (partitions.day_of_text) but the table's storage and the

@@ -53,6 +53,7 @@ def build_rollup_of(conn, root: Path, bounds: DateBounds, everything: bool = Fal
     days = store_days(conn, bounds)
     encoded = None
     if everything:
+        source.touches()  # read before the rows (PgPartitions.touches)
         encoded = RowEncoder()
         encoded.chunks.extend(source.all_chunks(encoded.vocabulary))
     return build_from_pieces(root, source, days, encoded)
