@@ -50,6 +50,12 @@ def counts(conn) -> dict[str, int] | None:
     return None if found is None else {day: pair[0] for day, pair in found.items()}
 
 
+def pg_counts(conn) -> dict[str, int] | None:
+    """{day: touches} of the PostgreSQL log (without the stamps)."""
+    found = pg_change_log.read_touches(conn)
+    return None if found is None else {day: pair[0] for day, pair in found.items()}
+
+
 def touches(db: Path) -> dict[str, int] | None:
     conn = sqlite_store.connect(db, readonly=True)
     try:
@@ -239,7 +245,7 @@ def test_pg_import_copy_insert_update_delete_truncate(pg_store, tmp_path):
     import_csv(pg_store, write_csv(tmp_path / "a.csv", STAMPS))  # Reelboard's COPY
     conn = psycopg.connect(pg_store.url, autocommit=True)
     assert pg_change_log.is_installed(conn)
-    assert pg_change_log.read_touches(conn) == {
+    assert pg_counts(conn) == {
         "*": 1,
         "2017-01-01": 2,
         "2017-01-02": 1,
@@ -252,7 +258,7 @@ def test_pg_import_copy_insert_update_delete_truncate(pg_store, tmp_path):
     conn.execute("UPDATE movies SET totalminuteswatched = 1 WHERE userid = 'u2'")  # in place
     conn.execute("UPDATE movies SET userid = 'x' WHERE false")  # no rows: nothing touched
     conn.execute("DELETE FROM movies WHERE event_date IS NULL")
-    assert pg_change_log.read_touches(conn) == {
+    assert pg_counts(conn) == {
         "*": 1,
         "2017-01-01": 2 + 500,
         "2017-01-02": 1 + 500 + 1,  # import, COPY, one update in place (once, not twice)
@@ -266,7 +272,7 @@ def test_pg_import_copy_insert_update_delete_truncate(pg_store, tmp_path):
     with conn.transaction():
         assert pg_tables.data_fingerprint(conn).touches == total
     conn.execute("TRUNCATE movies")
-    assert pg_change_log.read_touches(conn)["*"] == 2
+    assert pg_counts(conn)["*"] == 2
     assert pg_change_log.total_touches(conn) == total + 1
     conn.close()
 
@@ -289,7 +295,7 @@ def test_pg_install_is_idempotent_and_follows_the_column_type(pg):
     assert pg_change_log.install(pg)  # the day expression follows the new type
     pg.execute("INSERT INTO movies VALUES ('2024-01-07T01:00:00', 'b')")
     # Each (re)install counts '*': the table made by ensure_schema, the two made here.
-    assert pg_change_log.read_touches(pg) == {"*": 3, "2024-01-05": 1, "2024-01-07": 1}
+    assert pg_counts(pg) == {"*": 3, "2024-01-05": 1, "2024-01-07": 1}
     # A column of no date type: no triggers that would make other programs' writes fail.
     pg.execute("DROP TABLE movies")
     pg.execute("CREATE TABLE movies (event_date integer)")
@@ -298,7 +304,7 @@ def test_pg_install_is_idempotent_and_follows_the_column_type(pg):
     pg.execute("DROP TABLE movies")
     pg.execute(f"CREATE VIEW movies AS SELECT * FROM {pg_change_log.TOUCHES_TABLE}")
     assert not pg_change_log.install(pg)
-    assert pg_change_log.read_touches(pg) is None
+    assert pg_counts(pg) is None
 
 
 def test_pg_a_role_that_may_only_write_movies_still_gets_counted(pg):
@@ -313,9 +319,9 @@ def test_pg_a_role_that_may_only_write_movies_still_gets_counted(pg):
         pg.execute(f"GRANT INSERT ON movies TO {role}")
         pg.execute(f"SET ROLE {role}")
         pg.execute("INSERT INTO movies (event_date) VALUES ('2024-03-03 03:03:03')")
-        assert pg_change_log.read_touches(pg) is None  # it may not read them: not installed
+        assert pg_counts(pg) is None  # it may not read them: not installed
         pg.execute("RESET ROLE")
-        assert pg_change_log.read_touches(pg) == {"*": 1, "2024-03-03": 1}
+        assert pg_counts(pg) == {"*": 1, "2024-03-03": 1}
     finally:
         pg.execute("RESET ROLE")
         pg.execute(f"DROP OWNED BY {role}")
@@ -355,3 +361,36 @@ def test_a_rolled_back_write_leaves_a_stamp_no_later_write_repeats(tmp_path):
     assert after[0] == seen_uncommitted[0] == 2
     assert after != seen_uncommitted
     conn.close()
+
+
+def test_pg_a_rolled_back_write_leaves_a_stamp_no_later_write_repeats(pg_url):
+    """As on SQLite: each statement draws new stamps for the days it touches."""
+    conn = pg_tables.connect(pg_url)
+    pg_tables.ensure_schema(conn)
+    conn.execute("INSERT INTO movies (event_date) VALUES ('2022-02-02 10:00:00')")
+    conn.commit()
+    before = pg_change_log.read_touches(conn)["2022-02-02"]
+    conn.execute("INSERT INTO movies (event_date) VALUES ('2022-02-02 11:00:00')")
+    seen_uncommitted = pg_change_log.read_touches(conn)["2022-02-02"]
+    conn.rollback()
+    assert pg_change_log.read_touches(conn)["2022-02-02"] == before
+    conn.execute("INSERT INTO movies (event_date) VALUES ('2022-02-02 12:00:00')")
+    conn.commit()
+    after = pg_change_log.read_touches(conn)["2022-02-02"]
+    assert after[0] == seen_uncommitted[0] == 2
+    assert after != seen_uncommitted
+    conn.close()
+
+
+def test_pg_a_log_made_before_stamps_is_made_anew(pg):
+    """A touches table without stamps (an older Reelboard) reads as no log, and the next
+    install makes it anew, counting '*' (what changed meanwhile is unknown)."""
+    table = pg_change_log.TOUCHES_TABLE
+    pg.execute(f"DROP TABLE {table}")
+    pg.execute(f"CREATE TABLE {table} (day text PRIMARY KEY, touches bigint NOT NULL)")
+    pg.execute(f"INSERT INTO {table} VALUES ('*', 5), ('2020-01-01', 7)")
+    assert pg_change_log.read_touches(pg) is None
+    assert pg_change_log.total_touches(pg) == 12  # the fingerprint still counts
+    assert pg_change_log.install(pg)
+    pg.execute("INSERT INTO movies (event_date) VALUES ('2020-01-02 00:00:00')")
+    assert pg_counts(pg) == {"*": 1, "2020-01-02": 1}

@@ -20,7 +20,6 @@ from data.events.analysis.analytics import EventsAnalytics
 from data.events.catalog import METRIC_NAMES
 from data.events.ingest.demo_data import generate_demo
 from data.events.params import Filters
-from data.events.rollup import pg_source as pg_rollup
 from data.events.stores import pg_store as pg_tables
 from data.events.stores.pg_versions import PostgresVersions
 from data.events.stores.sqlite_store import COLUMN_NAMES, EventStoreUnavailable
@@ -229,52 +228,6 @@ def test_random_events_answer_the_same_on_both_stores(pg_url, rows):
         finally:
             on_postgres.close()
             on_sqlite.close()
-
-
-# -- aggregation in the database -------------------------------------------------------------
-
-
-def test_a_build_reads_grouped_rows_not_events(pg_store):
-    """Many events per user, day and title: the database hands over far fewer rows."""
-    rows = []
-    for day in range(20):
-        for user in range(10):
-            for repeat in range(25):
-                when = dt.datetime(2025, 1, 1) + dt.timedelta(days=day, minutes=repeat)
-                title = f"Title {user % 3}"
-                rows.append(
-                    (
-                        when,
-                        f"user{user}",
-                        "1",
-                        "iPad",
-                        "NO",
-                        10,
-                        60,
-                        95.0,
-                        None,
-                        "MOVIE",
-                        title,
-                        None,
-                        None,
-                    )
-                )
-    with psycopg.connect(pg_store.url) as conn:
-        pg_tables.ensure_schema(conn)
-        with conn.cursor().copy(f"COPY movies ({', '.join(COLUMN_NAMES)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-    report = pg_rollup.GroupedRead()
-    conn = pg_rollup.snapshot(pg_store.url)
-    try:
-        rollup = pg_rollup.read_rollup(conn, report)
-    finally:
-        conn.close()
-    assert rollup.rows == len(rows) == 5_000
-    # 20 days x one combination; x 3 titles; x 10 users; 3 titles' facts; and the titled
-    # events by (title, day, user, combination, percentage bin).
-    assert report.rows == {"cells": 20, "titles": 60, "users": 200, "facts": 3, "viewings": 200}
-    assert report.total < len(rows) / 10
 
 
 def test_probe_is_cheap_and_sees_a_commit_by_another_connection(pg_demo):

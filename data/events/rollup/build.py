@@ -1,8 +1,8 @@
 """Building a Rollup (data/events/rollup/model.py) from encoded rows or groups of them.
 
 `build_rollup(chunks, vocabulary)` turns encoded rows (data/events/rollup/encoding.py) into a
-`Rollup`; `rollup_of_groups` does the same from rows already reduced by key: a database's
-GROUP BY results (data/events/rollup/pg_source.py) or pieces (data/events/rollup/merge.py).
+`Rollup`; `rollup_of_groups` does the same from rows already reduced by key (groups of events
+with their counts).
 """
 
 from __future__ import annotations

@@ -57,22 +57,8 @@ _NUMERIC_TEXT = r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$"
 
 
 def number_sql(column: str, kind: str) -> str:
-    """A column as the text of a float8 for the title facts, '' where it is NULL or not a
-    number (SQLite's readers take text numbers as numbers too)."""
+    """A column as a float8, NULL where it is NULL or not a number (SQLite's readers take text
+    numbers as numbers too)."""
     if kind.startswith(_TEXT_TYPES):
-        return f"CASE WHEN {column} ~ '{_NUMERIC_TEXT}' THEN {column}::float8::text ELSE '' END"
-    return f"coalesce({column}::float8::text, '')"
-
-
-def bounds_sql(day_is_text: bool, first, last) -> tuple[str, str]:
-    """(the rows whose date reads as a day, those of them dated first..last): SQL conditions."""
-    span = f"'{first.isoformat()}' AND '{last.isoformat()}'"
-    if day_is_text:
-        readable = rf"({DAY_TEXT_SQL}) ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$'"
-        return readable, f"({DAY_TEXT_SQL}) BETWEEN {span}"
-    return "true", f"event_date::date BETWEEN {span}"
-
-
-def percent_bin_sql(rated: str) -> str:
-    """viewpercentage's 10-point bin as the encoding computes it (encoding.percent_bins)."""
-    return f"CASE WHEN {rated} THEN least(greatest(floor(viewpercentage / 10), 0), 9) ELSE -1 END"
+        return f"CASE WHEN {column} ~ '{_NUMERIC_TEXT}' THEN {column}::float8 END"
+    return f"{column}::float8"

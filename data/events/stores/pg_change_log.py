@@ -19,6 +19,11 @@ TRIGGERS = (INSERT_TRIGGER, UPDATE_TRIGGER, DELETE_TRIGGER, TRUNCATE_TRIGGER)
 INSTALL_LOCK_TIMEOUT_MS = 5000
 
 _TIMESTAMPS = ("timestamp without time zone", "date")
+# A random bigint, drawn anew for each day a statement touches: a rolled-back write takes its
+# stamps with it, so a later write that brings a day to the same count is still told apart
+# (data/events/stores/change_log.py draws SQLite's alike).
+STAMP_SQL = "(random() * 9.2e18)::bigint"
+CREATE_TOUCHES = "(day text PRIMARY KEY, touches bigint NOT NULL, stamp bigint NOT NULL DEFAULT 0)"
 _TEXT_TYPES = ("text", "character varying", "character")
 
 
@@ -44,26 +49,32 @@ def _day_sql(kind: str | None) -> str | None:
 def _bodies(schema: str, day: str) -> dict[str, str]:
     """The PL/pgSQL body of each trigger's function (named as the trigger)."""
     touches = f"{_ident(schema)}.{TOUCHES_TABLE}"
-    upsert = f"INSERT INTO {touches} (day, touches)"
+    upsert = f"INSERT INTO {touches} (day, touches, stamp)"
     # In day order, so that two statements touching the same days lock their rows in the same
-    # order rather than deadlock.
-    count = f"ON CONFLICT (day) DO UPDATE SET touches = {TOUCHES_TABLE}.touches + excluded.touches"
+    # order rather than deadlock. Each touched day draws a new stamp (see change_log).
+    count = (
+        f"ON CONFLICT (day) DO UPDATE SET touches = {TOUCHES_TABLE}.touches + excluded.touches, "
+        f"stamp = {STAMP_SQL}"
+    )
     return {
         INSERT_TRIGGER: (
-            f"{upsert} SELECT {day}, count(*) FROM new_rows GROUP BY 1 ORDER BY 1 {count};"
+            f"{upsert} SELECT {day}, count(*), {STAMP_SQL} FROM new_rows GROUP BY 1 ORDER BY 1 "
+            f"{count};"
         ),
         # Old and new rows come unpaired: a day counts the larger of the rows it lost and the
         # rows it gained, as SQLite's row triggers count it when rows stay on their day or
         # move between days (swaps between two days count less, never zero).
         UPDATE_TRIGGER: (
-            f"{upsert} SELECT day, greatest(sum(lost), sum(gained)) FROM ("
+            f"{upsert} SELECT day, greatest(sum(lost), sum(gained)), {STAMP_SQL} FROM ("
             f"SELECT {day} AS day, 1 AS lost, 0 AS gained FROM old_rows UNION ALL "
             f"SELECT {day}, 0, 1 FROM new_rows) AS changed GROUP BY day ORDER BY day {count};"
         ),
         DELETE_TRIGGER: (
-            f"{upsert} SELECT {day}, count(*) FROM old_rows GROUP BY 1 ORDER BY 1 {count};"
+            f"{upsert} SELECT {day}, count(*), {STAMP_SQL} FROM old_rows GROUP BY 1 ORDER BY 1 "
+            f"{count};"
         ),
-        TRUNCATE_TRIGGER: f"{upsert} VALUES ('{EVERYTHING}', 1) {count};",  # every day
+        # A TRUNCATE empties every day.
+        TRUNCATE_TRIGGER: f"{upsert} VALUES ('{EVERYTHING}', 1, {STAMP_SQL}) {count};",
     }
 
 
@@ -102,6 +113,9 @@ SELECT c.oid, n.nspname, c.relkind,
        (SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
          WHERE a.attrelid = c.oid AND a.attname = 'event_date' AND NOT a.attisdropped),
        to_regclass(quote_ident(n.nspname) || '.' || %s) IS NOT NULL,
+       EXISTS (SELECT 1 FROM pg_attribute s
+                WHERE s.attrelid = to_regclass(quote_ident(n.nspname) || '.' || %s)
+                  AND s.attname = 'stamp' AND NOT s.attisdropped),
        (SELECT count(*) FROM pg_trigger t
          WHERE t.tgrelid = c.oid AND t.tgname = ANY(%s) AND t.tgenabled <> 'D')
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -110,16 +124,17 @@ SELECT c.oid, n.nspname, c.relkind,
 
 
 def _movies(conn) -> tuple | None:
-    """(oid, schema, kind, event_date's type, touches table exists, our enabled triggers) of
-    the movies table the search path finds; None without one."""
-    return conn.execute(_MOVIES_SQL, (TOUCHES_TABLE, list(TRIGGERS), TABLE)).fetchone()
+    """(oid, schema, kind, event_date's type, touches table exists, it has stamps, our enabled
+    triggers) of the movies table the search path finds; None without one."""
+    names = (TOUCHES_TABLE, TOUCHES_TABLE, list(TRIGGERS), TABLE)
+    return conn.execute(_MOVIES_SQL, names).fetchone()
 
 
-def _touches(conn) -> str | None:
-    """The touches table's qualified name when installed and this role may read it (a
-    read-only dashboard granted only movies reads as if not installed)."""
+def _touches(conn, stamps: bool = False) -> str | None:
+    """The touches table's qualified name when installed (with stamps, if asked) and this role
+    may read it (a read-only dashboard granted only movies reads as if not installed)."""
     found = _movies(conn)
-    if found is None or not found[4] or found[5] != len(TRIGGERS):
+    if found is None or not found[4] or found[6] != len(TRIGGERS) or (stamps and not found[5]):
         return None
     name = f"{_ident(found[1])}.{TOUCHES_TABLE}"
     readable = conn.execute("SELECT has_table_privilege(%s, 'SELECT')", (name,)).fetchone()[0]
@@ -129,7 +144,7 @@ def _touches(conn) -> str | None:
 def is_installed(conn) -> bool:
     """True when the touches table and the four enabled triggers on movies exist."""
     found = _movies(conn)
-    return found is not None and found[4] and found[5] == len(TRIGGERS)
+    return found is not None and found[4] and found[6] == len(TRIGGERS)
 
 
 def _is_current(conn, oid: int, schema: str, bodies: dict[str, str]) -> bool:
@@ -159,22 +174,22 @@ def install(conn) -> bool:
             found = _movies(conn)
             if found is None:
                 return False
-            oid, schema, kind, date_type, has_table, _ = found
+            oid, schema, kind, date_type, has_table, has_stamps, _ = found
             day = _day_sql(date_type)
             # 'r' a table, 'p' a partitioned one; a view has no AFTER triggers with rows.
             if kind not in ("r", "p") or day is None:
                 return False
             bodies = _bodies(schema, day)
-            if has_table and _is_current(conn, oid, schema, bodies):
+            if has_table and has_stamps and _is_current(conn, oid, schema, bodies):
                 return True
             timeout = conn.execute("SELECT current_setting('lock_timeout')").fetchone()[0]
             conn.execute(
                 "SELECT set_config('lock_timeout', %s, true)", (f"{INSTALL_LOCK_TIMEOUT_MS}ms",)
             )
-            conn.execute(
-                f"CREATE TABLE IF NOT EXISTS {_ident(schema)}.{TOUCHES_TABLE} "
-                "(day text PRIMARY KEY, touches bigint NOT NULL)"
-            )
+            touches = f"{_ident(schema)}.{TOUCHES_TABLE}"
+            if has_table and not has_stamps:
+                conn.execute(f"DROP TABLE {touches}")  # made before stamps: made anew
+            conn.execute(f"CREATE TABLE IF NOT EXISTS {touches} {CREATE_TOUCHES}")
             movies = f"{_ident(schema)}.{TABLE}"
             for name, body in bodies.items():
                 conn.execute(_function_sql(schema, name, body))
@@ -186,8 +201,8 @@ def install(conn) -> bool:
             # What was written while the triggers were missing (a table dropped and made anew,
             # rows loaded before) is unknown: every day may have changed.
             conn.execute(
-                f"INSERT INTO {_ident(schema)}.{TOUCHES_TABLE} AS t (day, touches) "
-                "VALUES (%s, 1) ON CONFLICT (day) DO UPDATE SET touches = t.touches + 1",
+                f"INSERT INTO {touches} AS t (day, touches, stamp) VALUES (%s, 1, {STAMP_SQL}) "
+                f"ON CONFLICT (day) DO UPDATE SET touches = t.touches + 1, stamp = {STAMP_SQL}",
                 (EVERYTHING,),
             )
             conn.execute("SELECT set_config('lock_timeout', %s, true)", (timeout,))
@@ -198,14 +213,15 @@ def install(conn) -> bool:
         return False
 
 
-def read_touches(conn) -> dict[str, int] | None:
-    """{day: touches} as the connection sees it (read it inside the snapshot the rows are read
-    in; '*' counts TRUNCATEs); None when not installed or not readable by this role."""
-    name = _touches(conn)
+def read_touches(conn) -> dict[str, list[int]] | None:
+    """{day: [touches, stamp]} as the connection sees it (read it inside the snapshot the rows
+    are read in; '*' counts TRUNCATEs and installs); a day changed iff its pair did. None when
+    not installed (or by a version without stamps) or not readable by this role."""
+    name = _touches(conn, stamps=True)
     if name is None:
         return None
-    rows = conn.execute(f"SELECT day, touches FROM {name}").fetchall()
-    return {str(day): int(touches) for day, touches in rows}
+    rows = conn.execute(f"SELECT day, touches, stamp FROM {name}").fetchall()
+    return {str(day): [int(touches), int(stamp)] for day, touches, stamp in rows}
 
 
 def total_touches(conn) -> int | None:

@@ -1,5 +1,5 @@
 """How a process follows the versions of the events in PostgreSQL: a probe on a kept
-connection, at most once a second, and rollups built by the database's GROUP BY."""
+connection, at most once a second, and rollups rebuilt for the days that changed."""
 
 from __future__ import annotations
 
@@ -148,7 +148,7 @@ class PostgresVersions:
             log.warning("cannot keep the fingerprint under %s: %s", self.root, error)
 
     def publish_committed(self) -> tuple:
-        """Build (GROUP BY) and publish the committed version; its fingerprint."""
+        """Build and publish the committed version under the build lock; its fingerprint."""
         return pg_rollup.publish_committed(self.url, self.root, self.bounds)
 
     def read_committed(self) -> tuple[tuple, Rollup]:

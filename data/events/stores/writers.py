@@ -83,8 +83,8 @@ class SqliteWriter(_TableWriter):
 
 
 class PostgresWriter(_TableWriter):
-    """A write transaction on PostgreSQL: rows go in with COPY; the rollup is the database's
-    GROUP BY over the transaction's own view of the table."""
+    """A write transaction on PostgreSQL: rows go in with COPY; the rollup is built from the
+    transaction's own view of the table (the days it changed, or every row after a clear)."""
 
     encodes_rows = False
     mark = "%s"
@@ -97,6 +97,11 @@ class PostgresWriter(_TableWriter):
         self.bounds = store.bounds
         self.conn = pg_store.connect(store.url)
         self._columns = ", ".join(sqlite_store.COLUMN_NAMES)
+        self._cleared = False
+
+    def clear(self) -> None:
+        super().clear()
+        self._cleared = True  # every row changes: its rollup reads the table in one pass
 
     def begin(self) -> bool:
         # Two imports at once would interleave their replaces: the second waits its turn (per
@@ -104,6 +109,7 @@ class PostgresWriter(_TableWriter):
         self.conn.execute(
             "SELECT pg_advisory_xact_lock(%s, hashtext(current_schema()))", (_WRITER_LOCK_CLASS,)
         )
+        self._cleared = False
         self._pg.ensure_schema(self.conn)
         # Created only when missing: a loader role may lack CREATE once the tables exist.
         if not self._pg.table_exists(self.conn, import_history.TABLE):
@@ -126,7 +132,7 @@ class PostgresWriter(_TableWriter):
         from data.events.rollup.pg_source import publish_before_commit
 
         bounds = self.bounds if now is None else replace(self.bounds, now=now)
-        publish_before_commit(self.conn, self.root, bounds)
+        publish_before_commit(self.conn, self.root, bounds, everything=self._cleared)
 
     def rollback(self) -> None:
         if not self.conn.closed:
