@@ -82,15 +82,7 @@ def _week_entries(g: dict, rank, names, seasons, values, combos) -> dict:
     index = series.entries_of(names, seasons.tolist(), "season")
     is_series = series.combo_sessiontypes(values, combos) == series.SERIES
     entry = index.of_rows(title, combo, is_series) if title.size else title
-    order = np.lexsort((combo, entry, week))
-    week, entry, combo, minutes = week[order], entry[order], combo[order], minutes[order]
-    if week.size:
-        new = np.r_[
-            True, (week[1:] != week[:-1]) | (entry[1:] != entry[:-1]) | (combo[1:] != combo[:-1])
-        ]
-        starts = np.flatnonzero(new)
-        minutes = np.add.reduceat(minutes, starts)
-        week, entry, combo = week[starts], entry[starts], combo[starts]
+    (week, entry, combo), minutes = _summed(week, entry, combo, minutes=minutes)
     return {
         "week_entry_week": week.astype(np.int32),
         "week_entry_entry": entry.astype(np.int32),
@@ -168,22 +160,31 @@ def assemble(g: dict, used: Vocabulary, user_triples: dict, counts: dict, piece_
     )
 
 
+def _summed(*keys: np.ndarray, minutes: np.ndarray) -> tuple[tuple, np.ndarray]:
+    """(the distinct key tuples in order, the minutes summed per tuple)."""
+    order = np.lexsort(keys[::-1])
+    keys = tuple(k[order] for k in keys)
+    minutes = minutes[order]
+    if not minutes.size:
+        return keys, minutes
+    new = np.zeros(minutes.size, dtype=bool)
+    new[0] = True
+    for k in keys:
+        new[1:] |= k[1:] != k[:-1]
+    starts = np.flatnonzero(new)
+    return tuple(k[starts] for k in keys), np.add.reduceat(minutes, starts)
+
+
 def weekly_item_minutes(day, item, combo, minutes) -> dict:
     """A piece's minutes per (week, item, combination), from its (day, combination, item)
     groups: what the Top 10's weeks are summed from."""
     week = np.asarray(period_of(np.asarray(day, dtype=np.int64), "weekly"), dtype=np.int64)
-    item = np.asarray(item, dtype=np.int64)
-    combo = np.asarray(combo, dtype=np.int64)
-    order = np.lexsort((combo, item, week))
-    week, item, combo = week[order], item[order], combo[order]
-    minutes = np.asarray(minutes, dtype=np.float64)[order]
-    if week.size:
-        new = np.r_[
-            True, (week[1:] != week[:-1]) | (item[1:] != item[:-1]) | (combo[1:] != combo[:-1])
-        ]
-        starts = np.flatnonzero(new)
-        minutes = np.add.reduceat(minutes, starts)
-        week, item, combo = week[starts], item[starts], combo[starts]
+    (week, item, combo), minutes = _summed(
+        week,
+        np.asarray(item, dtype=np.int64),
+        np.asarray(combo, dtype=np.int64),
+        minutes=np.asarray(minutes, dtype=np.float64),
+    )
     return {
         "weekitem_week": week.astype(np.int32),
         "weekitem_item": item.astype(np.int32),

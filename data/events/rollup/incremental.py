@@ -13,13 +13,14 @@ published state and its pieces as they were; what it wrote aside is removed by t
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import os
 import pickle
 import shutil
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -27,7 +28,7 @@ import numpy as np
 
 from data.events.periods import day_number, period_of
 from data.events.rollup import partitions
-from data.events.rollup.encoding import EncodedChunk, Vocabulary
+from data.events.rollup.encoding import RAW_COLUMNS, EncodedChunk, Vocabulary, encode_chunk
 from data.events.rollup.merge import merge_pieces
 from data.events.rollup.model import Rollup
 from data.events.rollup.partitions import Entry, State, pieces_root
@@ -48,6 +49,23 @@ class PartitionSource(Protocol):
 
     def chunks(self, first_day: int, last_day: int, vocabulary: Vocabulary) -> Iterator:
         """The events of those days, encoded in chunks with the vocabulary."""
+
+
+def encoded_batches(fetch: Callable[[], list], vocabulary: Vocabulary) -> Iterator:
+    """EncodedChunks of the row batches fetch() returns (in RAW_COLUMNS order) until an empty
+    one: what a PartitionSource yields."""
+    # Many short-lived row objects would trigger full collections for nothing.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        while rows := fetch():
+            columns = dict(zip(RAW_COLUMNS, zip(*rows, strict=True), strict=True))
+            del rows
+            yield encode_chunk(columns, vocabulary)
+            time.sleep(0)  # a cooperative worker (gevent) serves others between chunks
+    finally:
+        if gc_was_enabled:
+            gc.enable()
 
 
 def _save_vocabulary(folder: Path, vocabulary: Vocabulary) -> str:

@@ -14,15 +14,14 @@ a scan on the server, still far cheaper than sending every row.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
 import itertools
 import json
-import time
 from collections.abc import Iterator
 
 from data.events.catalog import COMPLETE_PERCENT, DIMENSIONS
-from data.events.rollup.encoding import RAW_COLUMNS, Vocabulary, encode_chunk
+from data.events.rollup.encoding import RAW_COLUMNS, Vocabulary
+from data.events.rollup.incremental import encoded_batches
 from data.events.rollup.pg_columns import FINITE, column_types, day_sql, minutes_sql, number_sql
 from data.events.stores import pg_change_log
 from data.events.stores.sqlite_store import TABLE, EventStoreUnreadable
@@ -146,16 +145,10 @@ class PgPartitions:
         # Binary: numbers arrive as numbers, not text to parse.
         with self.conn.cursor(name=f"reelboard_rows_{next(_CURSORS)}", binary=True) as cursor:
             cursor.execute(sql, params)
-            # Many short-lived row objects would trigger full collections for nothing.
-            gc_was_enabled = gc.isenabled()
-            gc.disable()
-            try:
-                while rows := cursor.fetchmany(self.chunk_rows):
-                    self.rows_read += len(rows)
-                    columns = dict(zip(RAW_COLUMNS, zip(*rows, strict=True), strict=True))
-                    del rows
-                    yield encode_chunk(columns, vocabulary)
-                    time.sleep(0)  # a cooperative worker (gevent) serves others between chunks
-            finally:
-                if gc_was_enabled:
-                    gc.enable()
+
+            def fetch() -> list:
+                rows = cursor.fetchmany(self.chunk_rows)
+                self.rows_read += len(rows)
+                return rows
+
+            yield from encoded_batches(fetch, vocabulary)

@@ -9,12 +9,11 @@ index (a read-only tutorial database) is always read whole: a day's rows would c
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import sqlite3
-import time
 from collections.abc import Iterator
 
-from data.events.rollup.encoding import RAW_COLUMNS, Vocabulary, encode_chunk
+from data.events.rollup.encoding import RAW_COLUMNS, Vocabulary
+from data.events.rollup.incremental import encoded_batches
 from data.events.stores import change_log
 from data.events.stores.sqlite_store import TABLE
 
@@ -74,15 +73,4 @@ class SqlitePartitions:
         return self._encoded(cursor, vocabulary)
 
     def _encoded(self, cursor: sqlite3.Cursor, vocabulary: Vocabulary) -> Iterator:
-        # Many short-lived row objects would trigger full collections for nothing.
-        gc_was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            while rows := cursor.fetchmany(self.chunk_rows):
-                columns = dict(zip(RAW_COLUMNS, zip(*rows, strict=True), strict=True))
-                del rows
-                yield encode_chunk(columns, vocabulary)
-                time.sleep(0)  # a cooperative worker (gevent) serves others between chunks
-        finally:
-            if gc_was_enabled:
-                gc.enable()
+        return encoded_batches(lambda: cursor.fetchmany(self.chunk_rows), vocabulary)
