@@ -99,7 +99,10 @@ def _cells(table) -> list[tuple]:
     ]
     return sorted(
         zip(
-            table.cell_period.tolist(), [sets[s] for s in table.cell_set], table.cell_users.tolist()
+            table.cell_period.tolist(),
+            [sets[s] for s in table.cell_set],
+            table.cell_users.tolist(),
+            strict=True,
         )
     )
 
