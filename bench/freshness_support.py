@@ -19,6 +19,7 @@ import psycopg
 import requests
 
 from data.events.rollup.files import rollup_root
+from data.events.rollup.partitions import pieces_root
 from data.events.stores.sqlite_store import COLUMN_NAMES
 from testkit import postgres
 
@@ -107,6 +108,10 @@ def sqlite_copy(source: Path, rollup: Path, folder: Path) -> Events:
             shutil.copyfile(f"{source}{suffix}", f"{copy}{suffix}")
     if rollup.exists():
         shutil.copytree(rollup, rollup_root(copy) / rollup.name, copy_function=_link_or_copy)
+        # The pieces too: without them the copy's first change would rebuild everything.
+        pieces = pieces_root(rollup.parent)
+        if pieces.exists():
+            shutil.copytree(pieces, pieces_root(rollup_root(copy)), copy_function=_link_or_copy)
     return Events(copy, None)
 
 
@@ -129,6 +134,10 @@ def pg_copy(server_url: str, source_schema: str, rollup: Path, store_of, folder:
     if rollup.exists():
         root = store_of(url, instance).rollup_root
         shutil.copytree(rollup, root / rollup.name, copy_function=_link_or_copy)
+        if pieces_root(rollup.parent).exists():
+            shutil.copytree(
+                pieces_root(rollup.parent), pieces_root(root), copy_function=_link_or_copy
+            )
     return Events(url, instance, server_url, schema)
 
 
