@@ -188,7 +188,7 @@ def test_sqlite_incremental_answers_equal_a_full_build(first, later, spans):
 
 @pytest.mark.slow
 @pytest.mark.timeout(900)  # several minutes: every combination after every step
-@settings(FAST, max_examples=20)
+@settings(FAST, max_examples=12)
 @given(first=first_steps, later=steps, spans=ranges(3))
 def test_sqlite_incremental_answers_equal_a_full_build_many_sequences(first, later, spans):
     run_sqlite(first, later, spans, every=True)
@@ -280,7 +280,7 @@ def test_postgresql_incremental_answers_equal_a_full_build(pg_server, first, lat
 
 @pytest.mark.slow
 @pytest.mark.timeout(900)
-@settings(FAST, max_examples=8)
+@settings(FAST, max_examples=5)
 @given(first=first_steps, later=steps, spans=ranges(3))
 def test_postgresql_incremental_answers_equal_a_full_build_many_sequences(
     pg_server, first, later, spans
