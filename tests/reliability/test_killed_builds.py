@@ -53,12 +53,12 @@ WORKERS = 3
 CLIENTS = 4
 ROUNDS = 9  # changes, in random order; a third move the hot month on (to 2026-03 at most)
 FRESH_SECONDS = 5.0  # after the last build, every worker serves the last version within this
-KPIS_ALL = "/data/kpis/?start=2024-01-01&end=2026-11-30"  # every change adds views here
+KPIS_ALL = "/data/kpis/?start=2024-01-01&end=2026-06-30"  # every change adds views here
 PATHS = (
     KPIS_ALL,
-    "/data/kpis/?start=2025-12-01&end=2026-11-30",
-    "/data/views/?resolution=daily&start=2025-11-01&end=2026-11-30",
-    "/data/toplist/?num=10&start=2024-01-01&end=2026-11-30",
+    "/data/kpis/?start=2025-12-01&end=2026-06-30",
+    "/data/views/?resolution=daily&start=2025-11-01&end=2026-06-30",
+    "/data/toplist/?num=10&start=2024-01-01&end=2026-06-30",
 )
 MODULE = "data.events.rollup.sqlite_source"
 
