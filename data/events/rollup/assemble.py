@@ -13,8 +13,9 @@ import numpy as np
 
 from data.events.analysis import series
 from data.events.periods import period_of
-from data.events.rollup.build import _most_frequent, _title_order, combo_table
+from data.events.rollup.build import _title_order, combo_table, title_facts
 from data.events.rollup.encoding import Vocabulary
+from data.events.rollup.groups import TitleFacts
 from data.events.rollup.model import Rollup
 from data.events.rollup.user_tables import combo_type, user_tables_of
 
@@ -109,20 +110,14 @@ def assemble(g: dict, used: Vocabulary, user_triples: dict, counts: dict, piece_
         t_combo * n_titles + t_title, [t_views.astype(np.float64), t_minutes], n_combos * n_titles
     )
 
-    f_title = rank[g["fact_item"]]
-    count = g["fact_count"].astype(np.float64)
-    per_title = {
-        name: _most_frequent(f_title, g[f"fact_{name}"], count, len(names), np.nan)
-        for name in ("season", "episode")
-    }
-    # A runtime is a fact of the episode: every spelling of its title gets the same one.
-    f_episode = np.r_[episode_of_title, -1][f_title]
-    n_episodes = int(episode_of_title.max(initial=-1)) + 1
-    runtime = _most_frequent(f_episode, g["fact_runtime"], count, n_episodes, np.nan)
-    numbers = {
-        name: np.where(np.isnan(per_title[name]), -1, per_title[name]).astype(np.int64)
-        for name in ("season", "episode")
-    }
+    facts = TitleFacts(
+        g["fact_item"],
+        g["fact_runtime"],
+        g["fact_season"],
+        g["fact_episode"],
+        g["fact_count"].astype(np.float64),
+    )
+    per_title = title_facts(facts, rank, len(names), episode_of_title)
     user_rows, user_counts = user_tables_of(user_triples, n_users, n_combos, counts)
     cell_day = g["cell_day"]
     return Rollup(
@@ -149,12 +144,10 @@ def assemble(g: dict, used: Vocabulary, user_triples: dict, counts: dict, piece_
         total_views=np.rint(total_views).astype(np.int64),
         title_minutes=t_minutes.astype(np.float64),
         total_minutes=total_minutes.astype(np.float64),
-        title_runtime=runtime[episode_of_title],
-        title_season=numbers["season"],
-        title_episode=numbers["episode"],
+        **per_title,
         episode_of_title=episode_of_title,
         **_views_by_title(g, rank, len(names), n_combos, piece_of_view),
-        **_week_entries(g, rank, names, numbers["season"], values, combos),
+        **_week_entries(g, rank, names, per_title["title_season"], values, combos),
         user_rows=user_rows,
         user_counts=user_counts,
     )

@@ -80,6 +80,29 @@ def _most_frequent(title, values, count, n_titles: int, missing) -> np.ndarray:
     return out
 
 
+def title_facts(facts: TitleFacts, rank, n_titles: int, episode_of_title) -> dict:
+    """title_runtime, title_season and title_episode of a Rollup from the facts' rows or groups
+    (their titles as vocabulary item codes, ranked by rank)."""
+    f_title = rank[facts.title]
+    per_title = {
+        name: _most_frequent(f_title, getattr(facts, name), facts.count, n_titles, np.nan)
+        for name in ("season", "episode")
+    }
+    # A runtime is a fact of the episode: every spelling of its title gets the same one.
+    f_episode = np.r_[episode_of_title, -1][f_title]  # title -1 (none) indexes the -1 after
+    n_episodes = int(episode_of_title.max(initial=-1)) + 1
+    runtime = _most_frequent(f_episode, facts.runtime, facts.count, n_episodes, np.nan)
+    numbers = {
+        name: np.where(np.isnan(per_title[name]), -1, per_title[name]).astype(np.int64)
+        for name in ("season", "episode")
+    }
+    return {
+        "title_runtime": runtime[episode_of_title],
+        "title_season": numbers["season"],
+        "title_episode": numbers["episode"],
+    }
+
+
 def _week_entry_table(t_day, t_combo, t_title, t_minutes, names, seasons, vocabulary) -> dict:
     """The week_entry_* arrays from the (day, combination, title) rows."""
     combos = combo_table(vocabulary)
@@ -229,20 +252,7 @@ def rollup_of_groups(
     total_views = np.bincount(t_pair, weights=t_views, minlength=totals.size).astype(np.int64)
     total_minutes = np.bincount(t_pair, weights=t_minutes, minlength=totals.size)
     del t_pair
-    f_title = rank[facts.title]
-    per_title = {
-        name: _most_frequent(f_title, getattr(facts, name), facts.count, len(names), np.nan)
-        for name in ("season", "episode")
-    }
-    # A runtime is a fact of the episode: every spelling of its title gets the same one.
-    f_episode = np.r_[episode_of_title, -1][f_title]  # title -1 (none) indexes the -1 after
-    n_episodes = int(episode_of_title.max(initial=-1)) + 1
-    runtime = _most_frequent(f_episode, facts.runtime, facts.count, n_episodes, np.nan)
-    per_title["runtime"] = runtime[episode_of_title]
-    numbers = {
-        name: np.where(np.isnan(per_title[name]), -1, per_title[name]).astype(np.int64)
-        for name in ("season", "episode")
-    }
+    per_title = title_facts(facts, rank, len(names), episode_of_title)
 
     if user_triples is None:
         user_rows, user_counts = user_tables_of_rows(users, n_users, n_combos)
@@ -269,13 +279,11 @@ def rollup_of_groups(
         total_views=total_views,
         title_minutes=t_minutes.astype(np.float64),
         total_minutes=total_minutes.astype(np.float64),
-        title_runtime=per_title["runtime"],
-        title_season=numbers["season"],
-        title_episode=numbers["episode"],
+        **per_title,
         episode_of_title=episode_of_title,
         **_viewing_table(viewings, rank, len(names), first_day, n_combos),
         **_week_entry_table(
-            t_day, t_combo, t_title, t_minutes, names, numbers["season"], vocabulary
+            t_day, t_combo, t_title, t_minutes, names, per_title["title_season"], vocabulary
         ),
         user_rows=user_rows,
         user_counts=user_counts,
