@@ -91,7 +91,7 @@ def post_worker_init(worker):
         warming.join(5)  # usually done in milliseconds; a first build goes on in the background
     try:
         status = server.test_client().get("/healthz").status_code
-    except Exception:  # noqa: BLE001 - a failed warm-up must not stop the worker from serving
+    except Exception:  # a failed warm-up must not stop the worker from serving
         worker.log.exception("warm-up request failed")
         return
     if status != 200:
@@ -122,5 +122,5 @@ def on_exit(server):
         data_dir = Path(load_config()["INSTANCE_PATH"]) / "redis"
         if data_dir.exists():
             EmbeddedRedis(data_dir, watchdog=False).stop_if_unused()
-    except Exception:  # noqa: BLE001 - shutting down: log, never hang or crash the exit
+    except Exception:  # shutting down: log, never hang or crash the exit
         server.log.exception("could not check the embedded Redis at exit")

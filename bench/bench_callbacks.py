@@ -100,10 +100,10 @@ def callback_cases(view: dict) -> list[tuple[str, str, dict, str | None]]:
     kpis = f"/data/kpis/?{filters}" + ("&compare=previous" if view_state.compare else "")
     return [
         ("URL -> controls + state", ids.URL, {f"{ids.URL}.search": search}, None),
-        (f"{chart1} chart", ids.UNIQUE_USERS_GRAPH, theme, f"/data/{chart1}/?{series}&{filters}"),
+        (f"{chart1} chart", ids.CHART1_GRAPH, theme, f"/data/{chart1}/?{series}&{filters}"),
         (
             f"{chart2} chart",
-            ids.MINUTES_WATCHED_GRAPH,
+            ids.CHART2_GRAPH,
             theme,
             f"/data/{chart2}/?{series}&{filters}",
         ),

@@ -289,7 +289,7 @@ FIGURES = {1: figure_1, 2: figure_2, 3: figure_3, 4: figure_4, 5: figure_5, 6: f
 def _figure(run: Run, number: int) -> None:
     try:
         FIGURES[number](run)
-    except Exception as error:  # noqa: BLE001 - one failed figure must not stop the others
+    except Exception as error:  # one failed figure must not stop the others
         run.say(number, f"failed: {type(error).__name__}: {error}", False)
 
 

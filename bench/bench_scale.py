@@ -54,7 +54,7 @@ import requests
 import scale_questions as sq
 
 from config import PROJECT_ROOT
-from data.events.analysis.series import show_of
+from data.events.analysis.shows import show_of
 from data.events.periods import day_number, period_labels, period_of
 from data.events.rollup.files import version_name
 from data.events.rollup.model import FORMAT

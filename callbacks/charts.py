@@ -8,8 +8,8 @@ from dash import Input, Output, html
 from dash.exceptions import PreventUpdate
 
 from callbacks.guard import guarded
-from callbacks.series import chart_series
 from callbacks.state import from_store
+from callbacks.time_series import chart_series
 from data.events.catalog import DIMENSION_BY_NAME, METRIC_BY_NAME
 from data.events.params import InvalidParameter
 from layouts import figures, ids
@@ -26,8 +26,8 @@ _KPI_IDS = {
 NO_VALUE = "–"
 # (graph, title, subtitle, the state's metric key) of the two time-series cards.
 TIME_CHARTS = (
-    (ids.UNIQUE_USERS_GRAPH, ids.CHART1_TITLE, ids.CHART1_SUBTITLE, "chart1"),
-    (ids.MINUTES_WATCHED_GRAPH, ids.CHART2_TITLE, ids.CHART2_SUBTITLE, "chart2"),
+    (ids.CHART1_GRAPH, ids.CHART1_TITLE, ids.CHART1_SUBTITLE, "chart1"),
+    (ids.CHART2_GRAPH, ids.CHART2_TITLE, ids.CHART2_SUBTITLE, "chart2"),
 )
 # What each metric counts, per period, for the card's subtitle.
 _COUNTS = {

@@ -6,8 +6,8 @@ from dash import Input, Output, html
 from dash.exceptions import PreventUpdate
 
 from callbacks.guard import guarded
-from callbacks.series import partial_flags
 from callbacks.state import ViewState, from_store
+from callbacks.time_series import partial_flags
 from data.events.params import DEFAULT_PERIODS
 from layouts import cohort_figures, figures, ids
 

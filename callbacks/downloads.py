@@ -12,8 +12,8 @@ from dash.exceptions import PreventUpdate
 from callbacks import csv_export
 from callbacks.cohorts import lifecycle_of, retention_of
 from callbacks.guard import guarded
-from callbacks.series import chart_series, partial_flags
 from callbacks.state import ViewState, from_store
+from callbacks.time_series import chart_series, partial_flags
 from callbacks.top10 import top10_of
 from data.events.analysis.title_insights import TitleNotFound
 from data.events.params import InvalidParameter

@@ -34,7 +34,7 @@ _CONTROLS = {
     "top10": (ids.TOP10_TYPE, "value"),
     "cohort": (ids.RETENTION_COHORT, "value"),
 }
-_ZOOMABLE = (ids.UNIQUE_USERS_GRAPH, ids.MINUTES_WATCHED_GRAPH)
+_ZOOMABLE = (ids.CHART1_GRAPH, ids.CHART2_GRAPH)
 
 
 def _notice(messages: list[str]):

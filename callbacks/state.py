@@ -17,7 +17,7 @@ from callbacks.state_checks import (
     checked_values,
     checked_week,
 )
-from data.events.analysis.series import DEFAULT_LEVEL
+from data.events.analysis.shows import DEFAULT_LEVEL
 from data.events.params import (
     DEFAULT_COHORT,
     Filters,
@@ -156,7 +156,7 @@ class ViewState:
 _DEFAULTS = asdict(ViewState())
 
 
-def from_controls(  # noqa: PLR0913 - one argument per control, in the page's order
+def from_controls(  # one argument per control, in the page's order
     resolution,
     num,
     start,

@@ -9,8 +9,8 @@ from dash import ClientsideFunction, Input, Output, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.guard import guarded
-from callbacks.series import partial_flags
 from callbacks.state import ViewState, from_store
+from callbacks.time_series import partial_flags
 from data.events.analysis.title_insights import TitleNotFound
 from layouts import ids, title_figures
 from layouts.options import pick_of

@@ -10,7 +10,7 @@ from dash.exceptions import PreventUpdate
 from callbacks.guard import guarded
 from callbacks.state import ViewState, from_store
 from callbacks.titles import title_link
-from data.events.analysis.series import SERIES, show_of_entry
+from data.events.analysis.shows import SERIES, show_of_entry
 from data.events.params import Filters
 from layouts import ids
 from layouts.top10 import top10_table, week_options

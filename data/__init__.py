@@ -1,1 +1,1 @@
-"""Data access and analysis: SQLite events, pandas analytics, Redis scores. No web imports."""
+"""Data and analysis, no web imports: viewing events (data/events/), game scores (data/game/)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from data.events.analysis.series import DEFAULT_LEVEL
+from data.events.analysis.shows import DEFAULT_LEVEL
 from data.events.periods import DEFAULT_RESOLUTION
 from layouts import components, ids
 from layouts.audience import audience
@@ -296,7 +296,7 @@ def charts() -> html.Div:
                         chart_card(
                             "Unique users",
                             "Distinct viewers per day",
-                            ids.UNIQUE_USERS_GRAPH,
+                            ids.CHART1_GRAPH,
                             ids.UNIQUE_USERS_CSV_BUTTON,
                             ids.UNIQUE_USERS_DOWNLOAD,
                             toolbar=_metric_select(ids.CHART1_METRIC, DEFAULT_CHART_METRICS[0]),
@@ -309,7 +309,7 @@ def charts() -> html.Div:
                         chart_card(
                             "Watch time",
                             "Time watched per day",
-                            ids.MINUTES_WATCHED_GRAPH,
+                            ids.CHART2_GRAPH,
                             ids.MINUTES_WATCHED_CSV_BUTTON,
                             ids.MINUTES_WATCHED_DOWNLOAD,
                             toolbar=_metric_select(ids.CHART2_METRIC, DEFAULT_CHART_METRICS[1]),

@@ -28,8 +28,8 @@ SESSIONTYPE_LABEL = "sessiontype-label"
 TOPLIST_SIZE_LABEL = "toplist-size-label"
 
 # Charts. The two time-series cards keep their first metric's name in their ids.
-UNIQUE_USERS_GRAPH = "unique-users-graph"
-MINUTES_WATCHED_GRAPH = "minutes-watched-graph"
+CHART1_GRAPH = "chart1-graph"
+CHART2_GRAPH = "chart2-graph"
 TOPLIST_GRAPH = "toplist-graph"
 TOPLIST_NOTE = "toplist-note"  # what the toplist leaves out (views without a title)
 CHART1_TITLE = "chart1-title"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from data.events.analysis.series import DEFAULT_LEVEL, LEVELS
+from data.events.analysis.shows import DEFAULT_LEVEL, LEVELS
 from data.events.catalog import (
     BREAKDOWN_LIMIT_MAX,
     BREAKDOWN_LIMIT_MIN,

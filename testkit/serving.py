@@ -89,7 +89,7 @@ class Server:
 
     def launch(self) -> Server:
         """Start gunicorn, its output appended to the log, without waiting for it."""
-        log = open(self.log_path, "ab")  # noqa: SIM115 - the child holds it; closed right after
+        log = open(self.log_path, "ab")  # the child holds it; closed right after
         self.proc = subprocess.Popen(
             [*GUNICORN, APP],
             cwd=PROJECT_ROOT,

@@ -203,7 +203,7 @@ def _breach_options(what: str) -> dict:
         try:
             # reset_at is rounded up to the next second; never promise more than one window.
             wait = min(limit.limit.get_expiry(), max(1, math.ceil(limit.reset_at - time.time())))
-        except Exception:  # noqa: BLE001 - storage trouble: a safe default
+        except Exception:  # storage trouble: a safe default
             wait = 60
         response = jsonify(error=f"{message} (limit: {limit.limit}, retry in {wait} s)")
         response.status_code = 429

@@ -32,7 +32,7 @@ def _serialize_dash_setup(app: dash.Dash) -> None:
     funcs = app.server.before_request_funcs.setdefault(None, [])
     lock = threading.Lock()
     for index, func in enumerate(funcs):
-        if getattr(func, "__func__", None) is dash.Dash._setup_server:  # noqa: SLF001
+        if getattr(func, "__func__", None) is dash.Dash._setup_server:
 
             def setup_once(setup=func):
                 with lock:

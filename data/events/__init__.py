@@ -1,1 +1,1 @@
-"""Viewing events: the SQLite store, CSV import, demo data, the analysis and its cache."""
+"""Viewing events: catalog, parameters, stores/, ingest/, rollup/ and analysis/."""

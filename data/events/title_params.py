@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from data.events.analysis.series import DEFAULT_LEVEL, LEVELS
+from data.events.analysis.shows import DEFAULT_LEVEL, LEVELS
 from data.events.ingest.csv_rows import MAX_FIELD_CHARS
 from data.events.ingest.text_decoding import decode_escapes
 from data.events.params import (

@@ -117,18 +117,16 @@ def test_breakdown_draws_a_line_per_group_with_a_legend_that_toggles(make_app, s
     rows = data_route(app, "/data/unique_users/", resolution="monthly", breakdown="device")
     groups = list(dict.fromkeys(row["device"] for row in rows))
     wait_until(
-        lambda: (
-            [t[0] for t in duo.driver.execute_script(TRACES_JS, ids.UNIQUE_USERS_GRAPH)] == groups
-        ),
+        lambda: [t[0] for t in duo.driver.execute_script(TRACES_JS, ids.CHART1_GRAPH)] == groups,
         "one line per device",
     )
-    traces = duo.driver.execute_script(TRACES_JS, ids.UNIQUE_USERS_GRAPH)
+    traces = duo.driver.execute_script(TRACES_JS, ids.CHART1_GRAPH)
     assert len(traces) == len(groups) == 6 and groups[-1] == "(other)"
-    legend = duo.driver.find_elements(By.CSS_SELECTOR, f"#{ids.UNIQUE_USERS_GRAPH} .legendtoggle")
+    legend = duo.driver.find_elements(By.CSS_SELECTOR, f"#{ids.CHART1_GRAPH} .legendtoggle")
     assert len(legend) == len(groups)
     legend[0].click()
     wait_until(
-        lambda: duo.driver.execute_script(TRACES_JS, ids.UNIQUE_USERS_GRAPH)[0][1] == "legendonly",
+        lambda: duo.driver.execute_script(TRACES_JS, ids.CHART1_GRAPH)[0][1] == "legendonly",
         "the first line hidden by its legend entry",
     )
     assert "Unique users by device" in duo.find_element(f"#{ids.CHART1_TITLE}").text
@@ -140,7 +138,7 @@ def test_each_time_card_shows_the_metric_chosen_for_it(make_app, start_app):
     app, duo = _start(make_app, start_app, "?resolution=weekly")
     Select(duo.find_element(f"#{ids.CHART2_METRIC}")).select_by_value("views")
     expected = data_route(app, "/data/views/", resolution="weekly")
-    ys = "return document.querySelector('#minutes-watched-graph .js-plotly-plot').data[0].y"
+    ys = "return document.querySelector('#chart2-graph .js-plotly-plot').data[0].y"
     wait_until(
         lambda: duo.driver.execute_script(ys) == [row["values"] for row in expected],
         "weekly views in the second card",
@@ -160,14 +158,14 @@ def test_a_date_preset_sets_the_range(make_app, start_app):
     assert duo.find_element(f"#{ids.DATE_RANGE}-end-date").get_attribute("value") == "2025-12-31"
     expected = data_route(app, "/data/kpis/", start="2025-12-25", end="2025-12-31")
     wait_until(lambda: kpi_text(duo, ids.KPI_VIEWS) == f"{expected['views']:,}", "week's views")
-    wait_until(lambda: points(duo, ids.UNIQUE_USERS_GRAPH) == 7, "seven days")
+    wait_until(lambda: points(duo, ids.CHART1_GRAPH) == 7, "seven days")
     assert "start=2025-12-25&end=2025-12-31" in duo.driver.current_url
     assert duo.get_logs() == []
 
 
 def test_drag_zoom_sets_the_page_s_range_and_a_double_click_resets_it(make_app, start_app):
     app, duo = _start(make_app, start_app, "?start=2025-03-01&end=2025-03-31")
-    drag = _in_view(duo, duo.find_element(f"#{ids.UNIQUE_USERS_GRAPH} .nsewdrag"))
+    drag = _in_view(duo, duo.find_element(f"#{ids.CHART1_GRAPH} .nsewdrag"))
     actions = _pointer(duo)
     actions.pointer_action.move_to_location(*_point(duo, drag, 0.3))
     actions.pointer_action.pointer_down()
@@ -187,10 +185,10 @@ def test_drag_zoom_sets_the_page_s_range_and_a_double_click_resets_it(make_app, 
     expected = data_route(app, "/data/kpis/", start=start, end=end)
     wait_until(lambda: kpi_text(duo, ids.KPI_VIEWS) == f"{expected['views']:,}", "zoomed views")
     wait_until(
-        lambda: points(duo, ids.MINUTES_WATCHED_GRAPH) == points(duo, ids.UNIQUE_USERS_GRAPH) < 31,
+        lambda: points(duo, ids.CHART2_GRAPH) == points(duo, ids.CHART1_GRAPH) < 31,
         "both charts zoomed",
     )
-    drag = _in_view(duo, duo.find_element(f"#{ids.UNIQUE_USERS_GRAPH} .nsewdrag"))
+    drag = _in_view(duo, duo.find_element(f"#{ids.CHART1_GRAPH} .nsewdrag"))
     actions = _pointer(duo)
     actions.pointer_action.move_to_location(*_point(duo, drag, 0.5))
     actions.pointer_action.double_click()
@@ -198,7 +196,7 @@ def test_drag_zoom_sets_the_page_s_range_and_a_double_click_resets_it(make_app, 
     wait_until(
         lambda: "start=2025-03-01&end=2025-03-31" in duo.driver.current_url, "the range back"
     )
-    wait_until(lambda: points(duo, ids.UNIQUE_USERS_GRAPH) == 31, "31 days again")
+    wait_until(lambda: points(duo, ids.CHART1_GRAPH) == 31, "31 days again")
     assert duo.get_logs() == []
 
 
@@ -219,9 +217,7 @@ def test_compare_shows_the_changes_of_the_data_route(make_app, start_app):
         )
     traces = wait_until(
         lambda: [
-            t
-            for t in duo.driver.execute_script(TRACES_JS, ids.UNIQUE_USERS_GRAPH)
-            if t[2] == "dash"
+            t for t in duo.driver.execute_script(TRACES_JS, ids.CHART1_GRAPH) if t[2] == "dash"
         ],
         "the dashed previous period",
     )
@@ -305,8 +301,8 @@ def test_slow_answers_show_a_spinner_over_the_old_numbers(make_app, start_app):
 
 def test_charts_read_right_on_short_ranges(make_app, start_app):
     app, duo = _start(make_app, start_app, "?start=2025-07-04&end=2025-07-04")
-    assert duo.driver.execute_script(XTICKS_JS, ids.UNIQUE_USERS_GRAPH) == ["Fri 4 Jul 2025"]
-    ticks = duo.driver.execute_script(YTICKS_JS, ids.UNIQUE_USERS_GRAPH)
+    assert duo.driver.execute_script(XTICKS_JS, ids.CHART1_GRAPH) == ["Fri 4 Jul 2025"]
+    ticks = duo.driver.execute_script(YTICKS_JS, ids.CHART1_GRAPH)
     assert ticks and all("." not in tick for tick in ticks)  # whole users only
 
     duo.driver.get(
@@ -314,21 +310,20 @@ def test_charts_read_right_on_short_ranges(make_app, start_app):
     )
     wait_until(
         lambda: (
-            duo.driver.execute_script(XTICKS_JS, ids.UNIQUE_USERS_GRAPH)[:1]
-            == ["Week of 24 Feb 2025"]
+            duo.driver.execute_script(XTICKS_JS, ids.CHART1_GRAPH)[:1] == ["Week of 24 Feb 2025"]
         ),
         "week ticks",
     )
     duo.driver.get(duo.server_url + "/?resolution=monthly&start=2024-11-15&end=2025-02-10")
     wait_until(
         lambda: (
-            duo.driver.execute_script(XTICKS_JS, ids.UNIQUE_USERS_GRAPH)
+            duo.driver.execute_script(XTICKS_JS, ids.CHART1_GRAPH)
             == ["Nov 2024", "Dec 2024", "Jan 2025", "Feb 2025"]
         ),
         "month ticks",
     )
     no_data = duo.driver.execute_script(
-        "return Array.from(document.querySelectorAll('#unique-users-graph .annotation-text'))"
+        "return Array.from(document.querySelectorAll('#chart1-graph .annotation-text'))"
         ".map(a => a.textContent)"
     )
     assert no_data == ["no data"]  # November and December 2024 are before the first event
@@ -337,14 +332,14 @@ def test_charts_read_right_on_short_ranges(make_app, start_app):
 
 def test_hover_follows_the_whole_line(make_app, start_app):
     _app, duo = _start(make_app, start_app, "?resolution=monthly")
-    drag = _in_view(duo, duo.find_element(f"#{ids.UNIQUE_USERS_GRAPH} .nsewdrag"))
+    drag = _in_view(duo, duo.find_element(f"#{ids.CHART1_GRAPH} .nsewdrag"))
     # Between two months and high above the line: "closest" hover would show nothing here.
     actions = _pointer(duo)
     actions.pointer_action.move_to_location(*_point(duo, drag, 0.53, 0.05))
     actions.perform()
     label = wait_until(
         lambda: duo.driver.execute_script(
-            "const h = document.querySelector('#unique-users-graph .hoverlayer .legend');"
+            "const h = document.querySelector('#chart1-graph .hoverlayer .legend');"
             "return h && h.textContent;"
         ),
         "the unified hover label",
@@ -372,7 +367,7 @@ def test_full_titles_the_enter_key_and_a_closed_demo_notice(make_app, start_app)
 
 def test_on_a_phone_time_ticks_thin_out_instead_of_slanting(make_app, start_app):
     _app, duo = _start(make_app, start_app, "?start=2025-12-01&end=2025-12-31")
-    wide = duo.driver.execute_script(XTICKS_JS, ids.UNIQUE_USERS_GRAPH)
+    wide = duo.driver.execute_script(XTICKS_JS, ids.CHART1_GRAPH)
     duo.driver.execute_cdp_cmd(
         "Emulation.setDeviceMetricsOverride",
         {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True},
@@ -380,13 +375,13 @@ def test_on_a_phone_time_ticks_thin_out_instead_of_slanting(make_app, start_app)
     duo.driver.refresh()
     wait_ready(duo)
     wait_until(
-        lambda: 1 < len(duo.driver.execute_script(XTICKS_JS, ids.UNIQUE_USERS_GRAPH)) < len(wide),
+        lambda: 1 < len(duo.driver.execute_script(XTICKS_JS, ids.CHART1_GRAPH)) < len(wide),
         "fewer ticks on a narrow chart",
     )
     slanted = duo.driver.execute_script(
-        "return Array.from(document.querySelectorAll('#unique-users-graph .xtick text'))"
+        "return Array.from(document.querySelectorAll('#chart1-graph .xtick text'))"
         ".some(t => (t.getAttribute('transform') || '').includes('rotate'))"
     )
     assert not slanted
-    assert duo.driver.execute_script(XTICKS_JS, ids.UNIQUE_USERS_GRAPH)[0] == "1 Dec 2025"
+    assert duo.driver.execute_script(XTICKS_JS, ids.CHART1_GRAPH)[0] == "1 Dec 2025"
     assert duo.get_logs() == []

@@ -31,7 +31,7 @@ def test_a_year_of_weeks_shows_month_labels_that_fit(make_app, start_app):
     _, duo = _start(make_app, start_app, "?resolution=weekly")
     labels = wait_until(
         lambda: (
-            (shown := duo.driver.execute_script(XLABELS_JS, ids.UNIQUE_USERS_GRAPH))
+            (shown := duo.driver.execute_script(XLABELS_JS, ids.CHART1_GRAPH))
             and shown[0][0] == "6 Jan 2025"
             and shown
         ),
@@ -51,7 +51,7 @@ def test_a_one_period_range_shows_its_previous_value(make_app, start_app):
         make_app, start_app, "?resolution=monthly&start=2025-10-01&end=2025-10-31&compare=previous"
     )
     drawn = wait_until(
-        lambda: [t for t in duo.driver.execute_script(DRAWN_JS, ids.UNIQUE_USERS_GRAPH) if t[1]],
+        lambda: [t for t in duo.driver.execute_script(DRAWN_JS, ids.CHART1_GRAPH) if t[1]],
         "the previous period's trace",
     )
     kpis = data_route(app, "/data/kpis/", compare="previous", **query)
@@ -67,7 +67,7 @@ def test_a_breakdown_draws_each_group_s_previous_line(make_app, start_app):
         "?resolution=weekly&start=2025-06-02&end=2025-06-29&breakdown=sessiontype&compare=previous",
     )
     drawn = wait_until(
-        lambda: [t for t in duo.driver.execute_script(DRAWN_JS, ids.UNIQUE_USERS_GRAPH) if t[1]],
+        lambda: [t for t in duo.driver.execute_script(DRAWN_JS, ids.CHART1_GRAPH) if t[1]],
         "the groups' previous lines",
     )
     names = [name for name, _, _ in drawn]
@@ -76,7 +76,7 @@ def test_a_breakdown_draws_each_group_s_previous_line(make_app, start_app):
     legend = duo.driver.execute_script(
         "return Array.from(document.querySelectorAll('#' + arguments[0] + ' .legendtext'))"
         ".map((t) => t.textContent);",
-        ids.UNIQUE_USERS_GRAPH,
+        ids.CHART1_GRAPH,
     )
     # One entry per group (it shows and hides both of its lines), and the key.
     assert sorted(legend) == sorted(["SERIES", "MOVIE", "(none)", names[-1]])

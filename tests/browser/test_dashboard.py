@@ -70,13 +70,13 @@ def dashboard(make_app, start_app):
 
 def test_page_loads_without_console_errors(dashboard):
     app, duo = dashboard()
-    assert duo.find_element(f"#{ids.UNIQUE_USERS_GRAPH}")
+    assert duo.find_element(f"#{ids.CHART1_GRAPH}")
     assert duo.find_element(f"#{ids.DEMO_NOTICE}").is_displayed()
     assert "make import FILE=" in duo.find_element(f"#{ids.DEMO_NOTICE}").text
     link = duo.find_element(f"#{ids.GAME_LINK}")
     assert link.get_attribute("href").endswith("/guess/")
     expected = data_route(app, "/data/unique_users/")
-    assert points(duo, ids.UNIQUE_USERS_GRAPH) == len(expected)
+    assert points(duo, ids.CHART1_GRAPH) == len(expected)
     assert Select(duo.find_element(f"#{ids.RESOLUTION}")).first_selected_option.text == "Daily"
     assert duo.get_logs() == []
 
@@ -90,11 +90,11 @@ def test_resolution_changes_both_charts(dashboard):
         expected_minutes = len(data_route(app, "/data/minutes_watched/", resolution=resolution))
         assert expected_users < daily
         wait_until(
-            lambda n=expected_users: points(duo, ids.UNIQUE_USERS_GRAPH) == n,
+            lambda n=expected_users: points(duo, ids.CHART1_GRAPH) == n,
             f"{expected_users} {resolution} unique-user points",
         )
         wait_until(
-            lambda n=expected_minutes: points(duo, ids.MINUTES_WATCHED_GRAPH) == n,
+            lambda n=expected_minutes: points(duo, ids.CHART2_GRAPH) == n,
             f"{expected_minutes} {resolution} watch-time points",
         )
         wait_until(lambda r=resolution: f"resolution={r}" in duo.driver.current_url, "the URL")
@@ -159,7 +159,7 @@ def test_url_with_state_restores_it(dashboard):
     params = {"resolution": "weekly", "start": "2025-03-01", "end": "2025-03-31"}
     params["sessiontype"] = "SERIES"
     expected = data_route(app, "/data/unique_users/", **params)
-    wait_until(lambda: points(duo, ids.UNIQUE_USERS_GRAPH) == len(expected), "weekly points")
+    wait_until(lambda: points(duo, ids.CHART1_GRAPH) == len(expected), "weekly points")
     wait_until(lambda: points(duo, ids.TOPLIST_GRAPH) == 5, "5 bars")
     assert duo.driver.current_url.endswith(query)  # a valid link is left as it was
     assert not duo.find_elements(f"#{ids.URL_NOTICE}")  # closed alerts are not rendered
@@ -210,7 +210,7 @@ def test_csv_download_holds_the_charts_rows(dashboard):
     with users_file.open(newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     expected = data_route(app, "/data/unique_users/", resolution="monthly")
-    assert len(rows) == points(duo, ids.UNIQUE_USERS_GRAPH) == len(expected)
+    assert len(rows) == points(duo, ids.CHART1_GRAPH) == len(expected)
     assert [(row["date"], int(row["unique_users"])) for row in rows] == [
         (row["date"], row["values"]) for row in expected
     ]
@@ -227,8 +227,7 @@ def test_theme_switch_toggles_dark_mode(dashboard):
     wait_until(
         lambda: (
             duo.driver.execute_script(
-                "return document.querySelector('#unique-users-graph .js-plotly-plot')"
-                ".layout.font.color"
+                "return document.querySelector('#chart1-graph .js-plotly-plot').layout.font.color"
             )
             == "#e2e8f0"
         ),

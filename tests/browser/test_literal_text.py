@@ -120,11 +120,11 @@ def _dark(duo) -> None:
 
 def _check_overview(duo, breakdown: str) -> None:
     """Every chart of the overview shows the values literally, hovers included."""
-    for graph in (ids.UNIQUE_USERS_GRAPH, ids.MINUTES_WATCHED_GRAPH):
+    for graph in (ids.CHART1_GRAPH, ids.CHART2_GRAPH):
         _texts(duo, graph, HOSTILE)  # the legend: one line per device or market
     _texts(duo, ids.TOPLIST_GRAPH, HOSTILE)  # the axis: one bar per title
-    drag = _in_view(duo, duo.find_element(f"#{ids.UNIQUE_USERS_GRAPH} .nsewdrag"))
-    hover = _hover(duo, ids.UNIQUE_USERS_GRAPH, drag, 0.5, 0.9)
+    drag = _in_view(duo, duo.find_element(f"#{ids.CHART1_GRAPH} .nsewdrag"))
+    hover = _hover(duo, ids.CHART1_GRAPH, drag, 0.5, 0.9)
     assert all(f"{value}: " in hover for value in HOSTILE), (breakdown, hover)
     _no_markup(duo)
     rank = [row[0] for row in duo.driver.execute_script(CUSTOMDATA_JS)].index(LINK)

@@ -165,7 +165,7 @@ def _never_leave_a_paused_redis():
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                cmdline = open(f"/proc/{entry}/cmdline", "rb").read()  # noqa: SIM115
+                cmdline = open(f"/proc/{entry}/cmdline", "rb").read()
             except OSError:
                 continue
             if b"redis-server" in cmdline and b"pytest-of" in cmdline:

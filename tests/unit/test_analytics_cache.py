@@ -273,7 +273,7 @@ def test_concurrent_readers_during_imports(db_path):
                 series = analytics.timeseries("unique_users", "monthly")
                 # Each answer comes from one consistent version of the data.
                 assert kpis["views"] >= 1 and len(series) >= 1
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:  # reported below
             errors.append(error)
 
     threads = [threading.Thread(target=reader) for _ in range(6)]

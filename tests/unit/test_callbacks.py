@@ -55,8 +55,8 @@ def test_layout_has_every_component_the_issue_names(client):
     assert layout.status_code == 200
     text = layout.get_data(as_text=True)
     for component in (
-        ids.UNIQUE_USERS_GRAPH,
-        ids.MINUTES_WATCHED_GRAPH,
+        ids.CHART1_GRAPH,
+        ids.CHART2_GRAPH,
         ids.RESOLUTION,
         ids.TOPLIST_GRAPH,
         ids.TOPLIST_SIZE,
@@ -142,7 +142,7 @@ def test_changing_a_control_writes_the_url(dash_api):
 )
 @pytest.mark.parametrize(
     ("graph", "metric"),
-    [(ids.UNIQUE_USERS_GRAPH, "unique_users"), (ids.MINUTES_WATCHED_GRAPH, "minutes_watched")],
+    [(ids.CHART1_GRAPH, "unique_users"), (ids.CHART2_GRAPH, "minutes_watched")],
 )
 def test_time_series_match_the_data_route(client, dash_api, graph, metric, query):
     expected = client.get(f"/data/{metric}/", query_string=query).get_json()
@@ -182,7 +182,7 @@ def test_kpis_match_the_analytics(app, dash_api):
 
 def test_empty_range_shows_the_empty_state(dash_api):
     state = _state(start="2001-01-01", end="2001-01-31")
-    for graph in (ids.UNIQUE_USERS_GRAPH, ids.TOPLIST_GRAPH):
+    for graph in (ids.CHART1_GRAPH, ids.TOPLIST_GRAPH):
         figure = dash_api.response(graph, "figure", {STATE_KEY: state})[graph]["figure"]
         assert figure["data"] == []
         assert figure["layout"]["annotations"][0]["text"] == "No views in this range"
@@ -292,7 +292,7 @@ FORGED_STATES = [
 
 
 @pytest.mark.parametrize("state", FORGED_STATES)
-@pytest.mark.parametrize("graph", [ids.UNIQUE_USERS_GRAPH, ids.TOPLIST_GRAPH])
+@pytest.mark.parametrize("graph", [ids.CHART1_GRAPH, ids.TOPLIST_GRAPH])
 def test_forged_state_gives_an_error_figure(dash_api, graph, state):
     answer = dash_api.post(graph, "figure", {STATE_KEY: state, f"{ids.THEME_SWITCH}.value": 1})
     _no_traceback(answer)
@@ -310,7 +310,7 @@ def test_forged_state_gives_a_kpi_error(dash_api, state):
     assert response[ids.KPI_VIEWS]["children"] == "–"
 
 
-@pytest.mark.parametrize("graph", [ids.UNIQUE_USERS_GRAPH, ids.TOPLIST_GRAPH, ids.KPI_UNIQUE_USERS])
+@pytest.mark.parametrize("graph", [ids.CHART1_GRAPH, ids.TOPLIST_GRAPH, ids.KPI_UNIQUE_USERS])
 def test_no_state_yet_changes_nothing(dash_api, graph):
     # On load the theme switch may fire before the URL has been read: nothing to draw yet.
     prop = "children" if graph == ids.KPI_UNIQUE_USERS else "figure"

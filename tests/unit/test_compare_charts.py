@@ -12,7 +12,7 @@ from layouts.timeseries import Line, Previous, timeseries_figure
 from testkit.dash_client import DashCallbacks
 from tests.unit.test_callbacks import STATE_KEY, _state
 
-GRAPH = ids.UNIQUE_USERS_GRAPH
+GRAPH = ids.CHART1_GRAPH
 
 
 @pytest.fixture

@@ -410,7 +410,7 @@ def test_other_client_mistakes_are_json_rpc_errors_without_a_traceback(client, c
 def test_the_requests_left_to_dash_are_those_dash_dispatches():
     # Dash answers a method missing from its table with a traceback: after a Dash upgrade,
     # DASH_METHODS must follow its table (a new method is refused as -32601 until then).
-    source = inspect.getsource(dash_mcp_server._process_mcp_message)  # noqa: SLF001
+    source = inspect.getsource(dash_mcp_server._process_mcp_message)
     table = source[source.index("mcp_methods = {") : source.index("try:")]
     assert set(re.findall(r'^\s+"([\w/]+)":', table, re.MULTILINE)) == DASH_METHODS
 

@@ -237,7 +237,7 @@ def test_a_breakdown_draws_one_line_per_group_from_the_breakdown_route(client, d
         f"/data/{metric}/", query_string={**query, "breakdown": "market"}
     ).get_json()
     state = _state(**{**query, "device": ["iPad"]}, breakdown="market", chart1=metric)
-    graph = ids.UNIQUE_USERS_GRAPH
+    graph = ids.CHART1_GRAPH
     response = dash_api.response(graph, "figure", {STATE_KEY: state})
     traces = response[graph]["figure"]["data"]
     names = list(dict.fromkeys(row["market"] for row in expected))
@@ -263,7 +263,7 @@ def test_a_breakdown_draws_one_line_per_group_from_the_breakdown_route(client, d
 def test_a_value_has_the_same_colour_on_both_charts(dash_api):
     state = _state(breakdown="device", chart1="unique_users", chart2="views")
     colours = []
-    for graph in (ids.UNIQUE_USERS_GRAPH, ids.MINUTES_WATCHED_GRAPH):
+    for graph in (ids.CHART1_GRAPH, ids.CHART2_GRAPH):
         figure = dash_api.response(graph, "figure", {STATE_KEY: state})[graph]["figure"]
         colours.append({trace["name"]: trace["line"]["color"] for trace in figure["data"]})
     shared = set(colours[0]) & set(colours[1])
@@ -333,7 +333,7 @@ def test_changes_are_read_as_an_analyst_reads_them():
 def test_the_previous_period_is_a_dashed_line_aligned_with_the_current_one(client, dash_api):
     query = {"resolution": "weekly", "start": "2025-06-02", "end": "2025-06-29"}
     state = _state(**query, compare=True)
-    graph = ids.UNIQUE_USERS_GRAPH
+    graph = ids.CHART1_GRAPH
     figure = dash_api.response(graph, "figure", {STATE_KEY: state})[graph]["figure"]
     current, previous = figure["data"]
     assert previous["line"]["dash"] == "dash"
@@ -354,7 +354,7 @@ def test_a_month_is_compared_with_the_month_before(client, dash_api):
     # 28 Feb): one monthly point each, the same numbers as the KPI cards' comparison.
     query = {"resolution": "monthly", "start": "2025-03-01", "end": "2025-03-31"}
     state = _state(**query, compare=True, chart1="views")
-    graph = ids.UNIQUE_USERS_GRAPH
+    graph = ids.CHART1_GRAPH
     current, previous = dash_api.response(graph, "figure", {STATE_KEY: state})[graph]["figure"][
         "data"
     ]
@@ -368,7 +368,7 @@ def test_an_open_start_compares_from_the_data_s_first_day(client, dash_api):
     # The iPad's first view comes after the data's first day: the line still starts with the
     # range the cards compare (zero-filled), so the dashed line sits under the same days.
     state = _state(resolution="weekly", device=["iPad"], compare=True)
-    graph = ids.UNIQUE_USERS_GRAPH
+    graph = ids.CHART1_GRAPH
     current, previous = dash_api.response(graph, "figure", {STATE_KEY: state})[graph]["figure"][
         "data"
     ]
@@ -381,7 +381,7 @@ def test_an_open_start_compares_from_the_data_s_first_day(client, dash_api):
 @pytest.mark.parametrize(("start", "end"), [("2026-01-05", None), ("0001-01-01", "0001-01-31")])
 def test_no_previous_range_leaves_the_charts_and_cards_as_they_are(dash_api, start, end):
     state = _state(start=start, end=end, compare=True)
-    graph = ids.UNIQUE_USERS_GRAPH
+    graph = ids.CHART1_GRAPH
     response = dash_api.response(graph, "figure", {STATE_KEY: state})
     assert "Something went wrong" not in json.dumps(response)
     csv_sent = {STATE_KEY: state, f"{ids.UNIQUE_USERS_CSV_BUTTON}.n_clicks": 1}
@@ -402,7 +402,7 @@ def test_no_previous_range_leaves_the_charts_and_cards_as_they_are(dash_api, sta
 
 
 def _figure(dash_api, **query) -> dict:
-    graph = ids.UNIQUE_USERS_GRAPH
+    graph = ids.CHART1_GRAPH
     return dash_api.response(graph, "figure", {STATE_KEY: _state(**query)})[graph]["figure"]
 
 

@@ -132,7 +132,7 @@ def _figure(api, graph: str, dark: bool = False, **state) -> dict:
 
 @pytest.mark.parametrize("breakdown", ["device", "market"])
 def test_the_overview_callbacks_draw_imported_markup_literally(hostile_api, breakdown):
-    for graph in (ids.UNIQUE_USERS_GRAPH, ids.MINUTES_WATCHED_GRAPH):
+    for graph in (ids.CHART1_GRAPH, ids.CHART2_GRAPH):
         figure = _figure(hostile_api, graph, dark=breakdown == "market", breakdown=breakdown)
         _clean(figure)
         names = [plotly_draws(trace["name"])[0] for trace in figure["data"]]

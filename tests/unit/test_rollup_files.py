@@ -170,7 +170,7 @@ def test_readers_keep_answering_while_a_version_is_built(tmp_path):
         try:
             while len(answers) < 200:
                 answers.append(analytics.kpis(Filters.of(device="iPad"))["views"])
-        except Exception as error:  # noqa: BLE001 - any failure is what this test looks for
+        except Exception as error:  # any failure is what this test looks for
             errors.append(error)
 
     threads = [threading.Thread(target=read) for _ in range(3)]

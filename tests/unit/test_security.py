@@ -117,8 +117,8 @@ def test_unknown_api_paths_are_json_404_not_the_dash_page(client):
         b'{"output": "nope.children", "outputs": {"id": "nope", "property": "children"}, '
         b'"inputs": [], "changedPropIds": []}',
         b'{"output": 5}',
-        b'{"output": "unique-users-graph.figure", "inputs": "x"}',
-        b'{"output": "unique-users-graph.figure", "outputs": {"id": "unique-users-graph", '
+        b'{"output": "chart1-graph.figure", "inputs": "x"}',
+        b'{"output": "chart1-graph.figure", "outputs": {"id": "chart1-graph", '
         b'"property": "figure"}, "inputs": [{"id": "dashboard-state"}], "changedPropIds": []}',
     ],
 )

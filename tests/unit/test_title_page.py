@@ -242,7 +242,7 @@ def test_a_range_too_long_to_draw_is_a_short_message_in_the_chart(dash_api):
     charts refuse them in a line (the figures were 10 MB and froze the tab)."""
     state = _state(start="0001-01-01", end="9999-12-31", resolution="monthly")
     sent = {STATE_KEY: state, f"{ids.THEME_SWITCH}.value": True, NEAR: True}
-    for graph in (ids.UNIQUE_USERS_GRAPH, ids.LIFECYCLE_GRAPH):
+    for graph in (ids.CHART1_GRAPH, ids.LIFECYCLE_GRAPH):
         answer = dash_api.post(graph, "figure", sent)
         assert answer.status_code == 200 and len(answer.get_data()) < 20_000
         figure = answer.get_json()["response"][graph]["figure"]
@@ -250,5 +250,5 @@ def test_a_range_too_long_to_draw_is_a_short_message_in_the_chart(dash_api):
         assert message.startswith("Invalid input: the chart would draw 119,988 monthly periods")
     # A long range that fits is drawn: 27 years of days.
     fits = _state(start="2000-01-01", end="2025-12-31", resolution="daily")
-    answer = dash_api.response(ids.UNIQUE_USERS_GRAPH, "figure", {**sent, STATE_KEY: fits})
-    assert len(answer[ids.UNIQUE_USERS_GRAPH]["figure"]["data"][0]["x"]) == 9497
+    answer = dash_api.response(ids.CHART1_GRAPH, "figure", {**sent, STATE_KEY: fits})
+    assert len(answer[ids.CHART1_GRAPH]["figure"]["data"][0]["x"]) == 9497

@@ -133,7 +133,7 @@ class EventsAnalytics:
 
     def toplist(self, num: int, filters: Filters | None = None, level: str = "title") -> list:
         """[{"title", "values"}] for the num most viewed entries of a level: titles, or with
-        SERIES rows rolled up to seasons or shows (data/events/analysis/series.py)."""
+        SERIES rows rolled up to seasons or shows (data/events/analysis/shows.py)."""
         filters = filters or Filters()
         rows = self._memo(
             ("toplist", num, filters, level),

@@ -29,7 +29,7 @@ import numpy as np
 
 from data.events.analysis import selection
 from data.events.analysis.comparison import previous_filters
-from data.events.analysis.series import text_groups
+from data.events.analysis.shows import text_groups
 from data.events.catalog import (
     DEFAULT_BREAKDOWN_LIMIT,
     DIMENSION_NAMES,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from data.events.analysis import series
+from data.events.analysis import shows
 from data.events.analysis.title_events import (
     Events,
     completion,
@@ -107,7 +107,7 @@ def seasons(rollup: Rollup, events: Events, show: str, codes: list[int]) -> list
         out.append(
             {
                 "season": season,
-                "name": series.season_name(show, -1 if season is None else season),
+                "name": shows.season_name(show, -1 if season is None else season),
                 "views": int(rows.size),
                 "unique_viewers": distinct_users(events.user[rows]),
                 "completion_rate": rate,

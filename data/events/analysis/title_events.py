@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from data.events.analysis import selection, series
+from data.events.analysis import selection, shows
 from data.events.params import Filters
 from data.events.periods import day_number
 from data.events.rollup.encoding import PERCENT_BINS
@@ -56,7 +56,7 @@ def events_of(rollup: Rollup, codes: list[int], filters: Filters, series_only: b
     if allowed is not None:
         keep &= allowed[combo]
     if series_only:
-        keep &= series.is_series_combo(rollup)[combo]
+        keep &= shows.is_series_combo(rollup)[combo]
     return Events(
         title[keep],
         day[keep],

@@ -3,7 +3,7 @@ show's own numbers (per period, completion, devices and markets, seasons and epi
 drop-off between them); the weekly Top 10 is data/events/analysis/top10.py.
 
 Definitions (each a careful analyst's reading of the issue that asked for them):
-- Entries (data/events/analysis/series.py): SERIES rows roll up to "Show: Season N" or "Show"; other
+- Entries (data/events/analysis/shows.py): SERIES rows roll up to "Show: Season N" or "Show"; other
   rows stay their title. Views are events; ties by name.
 - A title's unique viewers: distinct non-NULL userid among its matching events. Completion: views
   with viewpercentage >= 90 over views whose viewpercentage is known; the histogram's 10-point
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from data.events.analysis import queries, selection, series, show_episodes, title_events
+from data.events.analysis import queries, selection, show_episodes, shows, title_events
 from data.events.catalog import DIMENSION_NAMES
 from data.events.params import Filters, shown
 from data.events.periods import day_number, period_labels, period_of
@@ -56,9 +56,9 @@ def _title_rows(rollup: Rollup, filters: Filters, lo=None, hi=None):
 
 def _top_entries(rollup: Rollup, num: int, filters: Filters, level: str):
     """(the level's entries, the ids of the num most viewed, their views), ties by name."""
-    index = series.entries(rollup, level)
+    index = shows.entries(rollup, level)
     title, combo, views, _ = _title_rows(rollup, filters)
-    entry = index.of_rows(title, combo, series.is_series_combo(rollup))
+    entry = index.of_rows(title, combo, shows.is_series_combo(rollup))
     counts = np.bincount(entry, weights=views, minlength=len(index.names)).astype(np.int64)
     viewed = np.flatnonzero(counts)
     top = viewed[np.lexsort((viewed, -counts[viewed]))][:num]  # ids follow names: ties by name
@@ -98,7 +98,7 @@ def _minutes_rows(rollup, codes, filters, series_only):
     if allowed is not None:
         keep &= allowed[combo]
     if series_only:
-        keep &= series.is_series_combo(rollup)[combo]
+        keep &= shows.is_series_combo(rollup)[combo]
     return rollup.title_day[rows][keep].astype(np.int64), rollup.title_minutes[rows][keep]
 
 
@@ -161,14 +161,14 @@ def title_insight(
     if show is not None:
         codes = [
             c
-            for c in series.titles_of_show(rollup, show)
+            for c in shows.titles_of_show(rollup, show)
             if _has_series_rows(rollup, c)  # over all the data: filters may leave it empty
         ]
         if not codes:
             raise TitleNotFound(f"no series named {shown(show)}")
         series_only = True
     else:
-        codes = series.title_codes(rollup, title)  # every item (episode) of that text
+        codes = shows.title_codes(rollup, title)  # every item (episode) of that text
         if not codes:
             raise TitleNotFound(f"no title named {shown(title)}")
         series_only = False
@@ -196,7 +196,7 @@ def title_insight(
 
 def _has_series_rows(rollup: Rollup, code: int) -> bool:
     rows = rollup.total_title == code
-    return bool(series.is_series_combo(rollup)[rollup.total_combo[rows]].any())
+    return bool(shows.is_series_combo(rollup)[rollup.total_combo[rows]].any())
 
 
 def toplist_details(rollup: Rollup, num: int, filters: Filters, level: str) -> list[dict]:
@@ -204,7 +204,7 @@ def toplist_details(rollup: Rollup, num: int, filters: Filters, level: str) -> l
     "hours", "series"}, series being the show a rolled-up entry belongs to (its own view),
     else None."""
     index, top, _ = _top_entries(rollup, num, filters, level)
-    is_series = series.is_series_combo(rollup)
+    is_series = shows.is_series_combo(rollup)
     title, combo, _, minutes = _title_rows(rollup, filters)
     entry_of_row = index.of_rows(title, combo, is_series)
     out = []
@@ -218,7 +218,7 @@ def toplist_details(rollup: Rollup, num: int, filters: Filters, level: str) -> l
             {
                 "unique_viewers": title_events.distinct_users(events.user[lands]),
                 "hours": round(float(minutes[entry_of_row == entry].sum()) / 60, 2),
-                "series": series.show_of(rollup.titles[codes[0]]) if rolled and codes else None,
+                "series": shows.show_of(rollup.titles[codes[0]]) if rolled and codes else None,
             }
         )
     return out
@@ -234,20 +234,20 @@ def search(rollup: Rollup, text: str, limit: int = SEARCH_LIMIT) -> list[dict]:
     names starting with it before the rest: [{"kind": "title"|"series", "name", "views"}]."""
     needle = text.casefold().strip()
     n_titles = len(rollup.titles)
-    group, names = series.text_groups(rollup.titles)  # a title's items (episodes) add up
+    group, names = shows.text_groups(rollup.titles)  # a title's items (episodes) add up
     views = np.bincount(group[rollup.total_title], weights=rollup.total_views, minlength=len(names))
-    is_series = series.is_series_combo(rollup)[rollup.total_combo]
+    is_series = shows.is_series_combo(rollup)[rollup.total_combo]
     series_views = np.bincount(
         rollup.total_title[is_series],
         weights=rollup.total_views[is_series],
         minlength=n_titles,
     )
-    shows: dict[str, float] = {}
+    show_views: dict[str, float] = {}
     for code in np.flatnonzero(series_views).tolist():
-        show = series.show_of(rollup.titles[code])
-        shows[show] = shows.get(show, 0) + series_views[code]
+        show = shows.show_of(rollup.titles[code])
+        show_views[show] = show_views.get(show, 0) + series_views[code]
     found = [
-        ("series", show, count) for show, count in shows.items() if needle in show.casefold()
+        ("series", show, count) for show, count in show_views.items() if needle in show.casefold()
     ] + [("title", name, views[i]) for i, name in enumerate(names) if needle in name.casefold()]
     found.sort(key=lambda f: (not f[1].casefold().startswith(needle), -f[2], f[1], f[0]))
     return [{"kind": k, "name": n, "views": int(v)} for k, n, v in found[:limit]]

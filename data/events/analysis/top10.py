@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from data.events.analysis import selection, series
+from data.events.analysis import selection, shows
 from data.events.analysis.title_events import distinct, views_per_title
 from data.events.params import Filters
 from data.events.periods import date_of, period_of, period_start
@@ -40,16 +40,16 @@ class Top10Weeks(NamedTuple):
     lists: dict[int, tuple[tuple[int, float, float, int], ...]]
 
 
-def _top10_entries(rollup: Rollup) -> tuple[series.Entries, np.ndarray]:
+def _top10_entries(rollup: Rollup) -> tuple[shows.Entries, np.ndarray]:
     """Season-level entries and each one's runtime in minutes (NaN when unknown): a movie's
     runningtime (of its most viewed item, should its text name several); a season's sum over
     the distinct episodes of its SERIES rows (those with a known runtime), each counted once
     however many spellings its title has."""
-    index = series.entries(rollup, "season")
+    index = shows.entries(rollup, "season")
     runtime = np.full(len(index.names), np.nan)
     known = ~np.isnan(rollup.title_runtime)
     views = views_per_title(rollup)
-    rows_series = series.is_series_combo(rollup)[rollup.total_combo]
+    rows_series = shows.is_series_combo(rollup)[rollup.total_combo]
     plain = distinct(rollup.total_title[~rows_series])
     plain = plain[known[plain]]
     entry = index.of_title[plain]
@@ -76,8 +76,8 @@ def top10_weeks(rollup: Rollup, sessiontype: str | None, filters: Filters) -> To
     runtime_hours = runtime / 60
     if rollup.rows == 0:
         return Top10Weeks(index.names, runtime_hours, 0, {})
-    types = series.sessiontype_of_combos(rollup)
-    wanted = (series.MOVIE, series.SERIES) if sessiontype is None else (sessiontype,)
+    types = shows.sessiontype_of_combos(rollup)
+    wanted = (shows.MOVIE, shows.SERIES) if sessiontype is None else (sessiontype,)
     allowed = np.isin(types, wanted)
     dimension_allowed = selection.allowed_combos(rollup, filters)
     if dimension_allowed is not None:

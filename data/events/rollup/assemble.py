@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from data.events.analysis import series
+from data.events.analysis import shows
 from data.events.periods import period_of
 from data.events.rollup.build import _title_order, combo_table, title_facts
 from data.events.rollup.encoding import Vocabulary
@@ -80,8 +80,8 @@ def _week_entries(g: dict, rank, names, seasons, values, combos) -> dict:
     keep = title >= 0
     title, combo = title[keep], g["weekitem_combo"][keep].astype(np.int64)
     week, minutes = g["weekitem_week"][keep].astype(np.int64), g["weekitem_minutes"][keep]
-    index = series.entries_of(names, seasons.tolist(), "season")
-    is_series = series.combo_sessiontypes(values, combos) == series.SERIES
+    index = shows.entries_of(names, seasons.tolist(), "season")
+    is_series = shows.combo_sessiontypes(values, combos) == shows.SERIES
     entry = index.of_rows(title, combo, is_series) if title.size else title
     (week, entry, combo), minutes = _summed(week, entry, combo, minutes=minutes)
     return {

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from data.events.analysis import series
+from data.events.analysis import shows
 from data.events.catalog import DIMENSIONS
 from data.events.periods import period_of
 from data.events.rollup.encoding import (
@@ -107,8 +107,8 @@ def _week_entry_table(t_day, t_combo, t_title, t_minutes, names, seasons, vocabu
     """The week_entry_* arrays from the (day, combination, title) rows."""
     combos = combo_table(vocabulary)
     values = tuple(tuple(v) for v in vocabulary.values)
-    index = series.entries_of(names, seasons.tolist(), "season")
-    is_series = series.combo_sessiontypes(values, combos) == series.SERIES
+    index = shows.entries_of(names, seasons.tolist(), "season")
+    is_series = shows.combo_sessiontypes(values, combos) == shows.SERIES
     entry = index.of_rows(t_title, t_combo, is_series) if t_title.size else t_title
     week = np.asarray(period_of(t_day, "weekly"), dtype=np.int64)
     # Sorted by (week, entry, combination) with a stable sort per key, last key first.

@@ -245,7 +245,7 @@ class VersionFollower:
                 self.current()
             except EventStoreUnreadable:
                 pass  # said in one line already; requests answer 503 until it is fixed
-            except Exception:  # noqa: BLE001 - a request will meet (and report) the error
+            except Exception:  # a request will meet (and report) the error
                 log.exception("warming up the analytics of %s failed", self.versions.label)
 
         if not background:

@@ -89,7 +89,7 @@ def _size(vocabulary: Vocabulary) -> tuple:
 def _load_vocabulary(folder: Path, name: str) -> Vocabulary | None:
     try:
         with open(folder / name, "rb") as handle:
-            vocabulary = pickle.load(handle)  # noqa: S301 - written by this code, beside the db
+            vocabulary = pickle.load(handle)  # written by this code, beside the db
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
         return None
     return vocabulary if isinstance(vocabulary, Vocabulary) else None

@@ -83,7 +83,7 @@ class Rollup:
     view_bin: np.ndarray  # int8: viewpercentage's 10-point bin, -1 when unknown
     # Minutes per (week, Top 10 entry, combination), sorted in that order: a week's list for
     # any filter sums runs of this table, never the (day, combination, title) rows. Entries
-    # are series.entries(rollup, "season")'s ids: a movie, or a season of a show.
+    # are shows.entries(rollup, "season")'s ids: a movie, or a season of a show.
     week_entry_week: np.ndarray  # int32 week numbers (periods.period_of, weekly)
     week_entry_entry: np.ndarray  # int32
     week_entry_combo: np.ndarray  # uint16 (int32 when there are more combinations)

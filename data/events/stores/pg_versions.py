@@ -58,7 +58,7 @@ class PostgresVersions:
         if self._conn is not None:
             try:
                 self._conn.close()
-            except Exception:  # noqa: BLE001 - a broken connection may fail to close too
+            except Exception:  # a broken connection may fail to close too
                 pass
             self._conn = None
 
