@@ -13,29 +13,17 @@ from callbacks.time_series import chart_series
 from data.events.catalog import DIMENSION_BY_NAME, METRIC_BY_NAME
 from data.events.params import InvalidParameter
 from layouts import figures, ids
+from layouts.metric_looks import is_share, kpi_text
 from layouts.options import pick_of
 from layouts.timeseries import timeseries_figure
 
-_KPI_IDS = {
-    "unique_users": ids.KPI_UNIQUE_USERS,
-    "hours_watched": ids.KPI_HOURS_WATCHED,
-    "views": ids.KPI_VIEWS,
-    "avg_minutes_per_user": ids.KPI_AVG_MINUTES,
-    "completion_rate": ids.KPI_COMPLETION,
-}
+_KPI_IDS = ids.KPI_CARDS  # one card per catalog metric, in catalog order
 NO_VALUE = "–"
 # (graph, title, subtitle, the state's metric key) of the two time-series cards.
 TIME_CHARTS = (
     (ids.CHART1_GRAPH, ids.CHART1_TITLE, ids.CHART1_SUBTITLE, "chart1"),
     (ids.CHART2_GRAPH, ids.CHART2_TITLE, ids.CHART2_SUBTITLE, "chart2"),
 )
-# What each metric counts, per period, for the card's subtitle.
-_COUNTS = {
-    "unique_users": "Distinct viewers",
-    "minutes_watched": "Time watched",
-    "views": "Viewing sessions",
-    "completion_rate": "Measured views watched to ≥ 90 %",
-}
 _PER = {"daily": "per day", "weekly": "per week (from Monday)", "monthly": "per month"}
 
 
@@ -82,51 +70,29 @@ def _kpis_failed(message: str, _inputs: dict) -> dict:
     }
 
 
-def _with_unit(text: str, unit: str) -> list:
-    return [text, html.Span(unit, className="rb-kpi-unit")]
-
-
 def _number(kpis: dict, key: str):
     value = kpis.get(key)
     return value if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def kpi_numbers(kpis: dict) -> dict:
-    """The five cards' numbers (hours, minutes per user, completion as a fraction) or None."""
-    users, minutes, views = (
-        _number(kpis, key) for key in ("unique_users", "minutes_watched", "views")
-    )
-    return {
-        "unique_users": users,
-        "hours_watched": None if minutes is None else minutes / 60,
-        "views": views,
-        "avg_minutes_per_user": None if minutes is None or not users else minutes / users,
-        "completion_rate": _number(kpis, "completion_rate"),
-    }
+    """Each card's number (its catalog metric's value in /data/kpis/'s answer) or None."""
+    return {key: _number(kpis, key) for key in _KPI_IDS}
 
 
 def format_kpis(kpis: dict) -> dict:
-    """The five KPI cards' contents from /data/kpis/'s numbers; missing values show a dash.
-
-    Watch time is shown in hours, the average per user in minutes, completion_rate (a fraction
-    of the views with a known viewpercentage) as a percentage.
-    """
-    numbers = kpi_numbers(kpis)
-    users, hours, views = numbers["unique_users"], numbers["hours_watched"], numbers["views"]
-    per_user, completion = numbers["avg_minutes_per_user"], numbers["completion_rate"]
-    return {
-        "unique_users": NO_VALUE if users is None else f"{users:,.0f}",
-        "hours_watched": NO_VALUE
-        if hours is None
-        else _with_unit(f"{hours:,.0f}" if hours >= 100 else f"{hours:,.1f}", "h"),
-        "views": NO_VALUE if views is None else f"{views:,.0f}",
-        "avg_minutes_per_user": (
-            NO_VALUE if per_user is None else _with_unit(f"{per_user:,.1f}", "min")
-        ),
-        "completion_rate": (
-            NO_VALUE if completion is None else _with_unit(f"{completion * 100:.1f}", "%")
-        ),
-    }
+    """The KPI cards' contents from /data/kpis/'s numbers, as each metric is shown
+    (layouts/metric_looks.py); missing values show a dash."""
+    cards = {}
+    for key, value in kpi_numbers(kpis).items():
+        text = kpi_text(key, value)
+        if text is None:
+            cards[key] = NO_VALUE
+        elif isinstance(text, tuple):
+            cards[key] = [text[0], html.Span(text[1], className="rb-kpi-unit")]
+        else:
+            cards[key] = text
+    return cards
 
 
 def _one_decimal(value: Decimal) -> Decimal:
@@ -151,7 +117,7 @@ def change(key: str, now, before) -> tuple[str | None, str]:
     if now is None or before is None:
         return None, "neutral"
     now, before = Decimal(repr(now)), Decimal(repr(before))
-    if key == "completion_rate":
+    if is_share(key):
         return _shown_change(_one_decimal((now - before) * 100), "pp")
     if before == 0:
         return ("new", "up") if now else _shown_change(Decimal(0), "%")
@@ -242,7 +208,7 @@ def register(app, analytics) -> None:
                 no_data=series.no_data,
                 previous=series.previous,
             )
-            subtitle = f"{_COUNTS[metric]} {_PER[state.resolution]}"
+            subtitle = f"{METRIC_BY_NAME[metric].counts} {_PER[state.resolution]}"
             return figure, chart_title(metric, state.breakdown), subtitle
 
         update.__name__ = f"update_{key}"

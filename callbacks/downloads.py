@@ -18,6 +18,7 @@ from callbacks.top10 import top10_of
 from data.events.analysis.title_insights import TitleNotFound
 from data.events.params import InvalidParameter
 from layouts import ids
+from layouts.metric_looks import is_hours
 
 
 def _download_failed(message: str, _inputs: dict) -> tuple:
@@ -122,7 +123,7 @@ def timeseries_table(analytics, state: ViewState, metric: str) -> tuple[list[str
     minutes), and whether the period is partial (cut by the range or by the data)."""
     series = chart_series(analytics, state, metric, with_previous=False)
     group = [state.breakdown] if state.breakdown else []
-    hours = ["hours_watched"] if metric == "minutes_watched" else []
+    hours = ["hours_watched"] if is_hours(metric) else []  # a total of minutes, in hours too
     header = ["date", *group, metric, *hours, "partial_period"]
     rows = []
     for index, date in enumerate(series.dates):
@@ -145,8 +146,8 @@ def _time_card(download_id: str, button_id: str, key: str) -> CsvDownload:
 
 
 DOWNLOADS = [
-    _time_card(ids.UNIQUE_USERS_DOWNLOAD, ids.UNIQUE_USERS_CSV_BUTTON, "chart1"),
-    _time_card(ids.MINUTES_WATCHED_DOWNLOAD, ids.MINUTES_WATCHED_CSV_BUTTON, "chart2"),
+    _time_card(ids.CHART1_DOWNLOAD, ids.CHART1_CSV_BUTTON, "chart1"),
+    _time_card(ids.CHART2_DOWNLOAD, ids.CHART2_CSV_BUTTON, "chart2"),
     CsvDownload(
         ids.TOPLIST_DOWNLOAD,
         ids.TOPLIST_CSV_BUTTON,

@@ -17,7 +17,7 @@ from layouts import ids
 from layouts.components import data_summary
 from layouts.options import FILTER_DIMENSIONS, PRESET_CUSTOM, pick_of
 
-# Every control, by the view state's field it sets (in from_controls' order).
+# Every control, by the from_controls keyword it sets.
 _CONTROLS = {
     "resolution": (ids.RESOLUTION, "value"),
     "num": (ids.TOPLIST_SIZE, "value"),
@@ -135,7 +135,7 @@ def _dimension_options(analytics, state: ViewState) -> dict:
     filters = state.filters()
     values = analytics.dimensions(filters.start, filters.end)
     return {
-        name: _options(values.get(name, []), list(getattr(state, name)))
+        name: _options(values.get(name, []), list(state.values_of(name)))
         for name in FILTER_DIMENSIONS
     }
 
@@ -192,7 +192,7 @@ def register(app, analytics) -> None:
         trigger = ctx.triggered_id
         if trigger in (None, ids.URL):
             state, messages = from_query(search)
-            values = dict(zip(_CONTROLS, state.control_values(), strict=True))
+            values = state.control_values()
             stored = state.to_store()
             return {
                 # Rewrite the link only when part of it was refused: a valid one stays as typed.
@@ -206,7 +206,7 @@ def register(app, analytics) -> None:
                 "picker": None,
                 "options": (
                     _dimension_options(analytics, state)
-                    if any(getattr(state, name) for name in FILTER_DIMENSIONS)
+                    if state.chosen
                     else dict.fromkeys(FILTER_DIMENSIONS, no_update)
                 ),
             }

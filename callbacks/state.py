@@ -85,8 +85,9 @@ class ViewState:
     start: str | None = None  # 'YYYY-MM-DD'
     end: str | None = None
     sessiontype: str | None = None  # 'MOVIE', 'SERIES' or None for all
-    device: tuple[str, ...] = ()  # the values shown (any of them); () for all
-    market: tuple[str, ...] = ()
+    # Each filtered dimension (FILTER_DIMENSIONS, from the catalog) with the values shown (any
+    # of them), in catalog order; a dimension left out shows all its values.
+    chosen: tuple[tuple[str, tuple[str, ...]], ...] = ()
     breakdown: str | None = None  # a dimension's name: one line per group on the time charts
     chart1: str = DEFAULT_CHART_METRICS[0]
     chart2: str = DEFAULT_CHART_METRICS[1]
@@ -98,6 +99,10 @@ class ViewState:
     title: str | None = None  # the title whose own view is open (or, with series, the show)
     series: str | None = None
 
+    def values_of(self, dimension: str) -> tuple[str, ...]:
+        """The values a filter dimension shows; () for all."""
+        return dict(self.chosen).get(dimension, ())
+
     def filters(self) -> Filters:
         """The data/params Filters these values mean (same parsing as the /data routes)."""
         return parse_filters(
@@ -105,7 +110,7 @@ class ViewState:
                 "start": self.start,
                 "end": self.end,
                 "sessiontype": self.sessiontype,
-                **{name: list(getattr(self, name)) for name in FILTER_DIMENSIONS},
+                **{name: list(values) for name, values in self.chosen},
             }
         )
 
@@ -115,8 +120,8 @@ class ViewState:
         for key, value in asdict(self).items():
             if value == _DEFAULTS[key]:
                 continue
-            if key in FILTER_DIMENSIONS:
-                pairs.extend((key, item) for item in value)
+            if key == "chosen":
+                pairs.extend((name, item) for name, values in value for item in values)
             elif key == "compare":
                 pairs.append((key, COMPARE_PREVIOUS))
             elif key in ("title", "series"):
@@ -129,41 +134,44 @@ class ViewState:
     def to_store(self) -> dict:
         """A JSON-ready dict for the dcc.Store the charts listen to."""
         data = asdict(self)
-        for name in FILTER_DIMENSIONS:
-            data[name] = list(data[name])
-        return data
+        del data["chosen"]
+        return {**data, **{name: list(self.values_of(name)) for name in FILTER_DIMENSIONS}}
 
-    def control_values(self) -> tuple:
-        """Values for the controls, in from_controls' order (the open title is not one)."""
-        return (
-            self.resolution,
-            self.num,
-            self.start,
-            self.end,
-            self.sessiontype or "all",
-            *(list(getattr(self, name)) for name in FILTER_DIMENSIONS),
-            self.breakdown or BREAKDOWN_NONE,
-            self.chart1,
-            self.chart2,
-            self.compare,
-            self.level,
-            self.week or LATEST_WEEK,
-            self.top10,
-            self.cohort,
-        )
+    def control_values(self) -> dict:
+        """Each control's value by from_controls' keyword (the open title is not one)."""
+        return {
+            "resolution": self.resolution,
+            "num": self.num,
+            "start": self.start,
+            "end": self.end,
+            "sessiontype": self.sessiontype or "all",
+            **{name: list(self.values_of(name)) for name in FILTER_DIMENSIONS},
+            "breakdown": self.breakdown or BREAKDOWN_NONE,
+            "chart1": self.chart1,
+            "chart2": self.chart2,
+            "compare": self.compare,
+            "level": self.level,
+            "week": self.week or LATEST_WEEK,
+            "top10": self.top10,
+            "cohort": self.cohort,
+        }
+
+
+def _chosen(values: dict) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """ViewState.chosen of checked filter values by dimension: catalog order, empty ones out."""
+    return tuple((name, values[name]) for name in FILTER_DIMENSIONS if values.get(name))
 
 
 _DEFAULTS = asdict(ViewState())
 
 
-def from_controls(  # one argument per control, in the page's order
+def from_controls(
     resolution,
     num,
     start,
     end,
     sessiontype,
-    device=None,
-    market=None,
+    *,
     breakdown=BREAKDOWN_NONE,
     chart1=DEFAULT_CHART_METRICS[0],
     chart2=DEFAULT_CHART_METRICS[1],
@@ -173,6 +181,7 @@ def from_controls(  # one argument per control, in the page's order
     top10=DEFAULT_TOP10_TYPE,
     cohort=DEFAULT_COHORT,
     pick=None,
+    **filter_values,
 ) -> ViewState:
     """Strictly check the controls' values (a forged request may send anything)."""
     if not isinstance(resolution, str) or resolution not in RESOLUTION_VALUES:
@@ -183,6 +192,9 @@ def from_controls(  # one argument per control, in the page's order
         raise InvalidParameter(
             f"sessiontype must be one of all, MOVIE, SERIES, got {shown(sessiontype)}"
         )
+    unknown = set(filter_values) - set(FILTER_DIMENSIONS)
+    if unknown:
+        raise TypeError(f"not a control: {', '.join(sorted(unknown))}")
     start_iso, end_iso = checked_dates(start, end)
     title, series = checked_pick(pick)
     return ViewState(
@@ -191,8 +203,9 @@ def from_controls(  # one argument per control, in the page's order
         start=start_iso,
         end=end_iso,
         sessiontype=None if sessiontype == "all" else sessiontype,
-        device=checked_values("device", device),
-        market=checked_values("market", market),
+        chosen=_chosen(
+            {name: checked_values(name, filter_values.get(name)) for name in FILTER_DIMENSIONS}
+        ),
         breakdown=checked_breakdown(breakdown),
         chart1=checked_metric("chart1", chart1),
         chart2=checked_metric("chart2", chart2),
@@ -218,16 +231,16 @@ def from_store(data: object) -> ViewState:
         data.get("start"),
         data.get("end"),
         "all" if sessiontype is None else sessiontype,
-        *(data.get(name) for name in FILTER_DIMENSIONS),
-        BREAKDOWN_NONE if breakdown is None else breakdown,
-        data.get("chart1", DEFAULT_CHART_METRICS[0]),
-        data.get("chart2", DEFAULT_CHART_METRICS[1]),
-        data.get("compare", False),
-        data.get("level", DEFAULT_LEVEL),
-        data.get("week") or LATEST_WEEK,
-        data.get("top10", DEFAULT_TOP10_TYPE),
-        data.get("cohort", DEFAULT_COHORT),
-        _stored_pick(data.get("title"), data.get("series")),
+        breakdown=BREAKDOWN_NONE if breakdown is None else breakdown,
+        chart1=data.get("chart1", DEFAULT_CHART_METRICS[0]),
+        chart2=data.get("chart2", DEFAULT_CHART_METRICS[1]),
+        compare=data.get("compare", False),
+        level=data.get("level", DEFAULT_LEVEL),
+        week=data.get("week") or LATEST_WEEK,
+        top10=data.get("top10", DEFAULT_TOP10_TYPE),
+        cohort=data.get("cohort", DEFAULT_COHORT),
+        pick=_stored_pick(data.get("title"), data.get("series")),
+        **{name: data.get(name) for name in FILTER_DIMENSIONS},
     )
 
 
@@ -275,6 +288,7 @@ def from_query(search: object) -> tuple[ViewState, list[str]]:
         if name in lists:
             params[name] = lists[name]
             attempt(name, lambda v, name=name: checked_values(name, v))
+    values["chosen"] = _chosen({name: values.pop(name, ()) for name in FILTER_DIMENSIONS})
     attempt("breakdown", checked_breakdown)
     attempt("chart1", lambda v: checked_metric("chart1", v))
     attempt("chart2", lambda v: checked_metric("chart2", v))

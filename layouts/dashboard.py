@@ -6,24 +6,17 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from data.events.analysis.shows import DEFAULT_LEVEL
-from data.events.periods import DEFAULT_RESOLUTION
-from layouts import components, ids
+from data.events.catalog import METRICS
+from layouts import ids
 from layouts.audience import audience
 from layouts.components import chart_card, kpi_card, select, stale_while_loading
+from layouts.filter_bar import filter_bar
 from layouts.options import (
-    BREAKDOWN_NONE,
-    BREAKDOWN_OPTIONS,
     DEFAULT_CHART_METRICS,
-    DEFAULT_SESSIONTYPE,
     DEFAULT_TOPLIST_SIZE,
-    FILTER_LABELS,
     IMPORT_COMMAND,
     LEVEL_OPTIONS,
     METRIC_OPTIONS,
-    PRESET_CUSTOM,
-    PRESET_OPTIONS,
-    RESOLUTION_OPTIONS,
-    SESSIONTYPE_OPTIONS,
     TOPLIST_MARKS,
     TOPLIST_MAX,
     TOPLIST_MIN,
@@ -110,139 +103,22 @@ def notices() -> html.Div:
     )
 
 
-def _field(label: str, control, html_for: str, width: dict) -> dbc.Col:
-    """A filter with a visible <label> bound to its input."""
-    return dbc.Col(
-        [dbc.Label(label, html_for=html_for, className="rb-field-label"), control],
-        **width,
-        className="rb-field",
-    )
-
-
-def _group_field(label: str, label_id: str, control, width: dict) -> dbc.Col:
-    """A filter made of several inputs: the visible name labels the whole radio group."""
-    return dbc.Col(
-        [
-            html.Div(label, id=label_id, className="rb-field-label"),
-            html.Div(control, role="radiogroup", **{"aria-labelledby": label_id}),
-        ],
-        **width,
-        className="rb-field",
-    )
-
-
-def _dimension_filter(name: str) -> dbc.Col:
-    """A multi-select of one dimension's values (options, with view counts, set by a callback)."""
-    control = dcc.Dropdown(
-        id=ids.DIMENSION_FILTERS[name],
-        options=[],
-        value=[],
-        multi=True,
-        placeholder=f"All {FILTER_LABELS[name].lower()}s",
-        className="rb-dropdown",
-    )
-    return _field(
-        FILTER_LABELS[name], control, ids.DIMENSION_FILTERS[name], {"xs": 12, "md": 6, "xl": 3}
-    )
-
-
-def filter_bar() -> dbc.Card:
-    """Filters that apply to every chart and card: dates, content, device, market, resolution,
-    the breakdown and the comparison with the previous period."""
-    date_range = dcc.DatePickerRange(
-        id=ids.DATE_RANGE,
-        display_format="YYYY-MM-DD",
-        first_day_of_week=1,
-        clearable=True,
-        start_date_placeholder_text="First day",
-        end_date_placeholder_text="Last day",
-        updatemode="bothdates",
-        className="rb-date-range",
-    )
-    sessiontype = dbc.RadioItems(
-        id=ids.SESSIONTYPE,
-        options=SESSIONTYPE_OPTIONS,
-        value=DEFAULT_SESSIONTYPE,
-        inline=True,
-        class_name="btn-group rb-segmented",
-        input_class_name="btn-check",
-        label_class_name="btn btn-outline-primary btn-sm",
-        label_checked_class_name="active",
-    )
-    resolution = select(ids.RESOLUTION, RESOLUTION_OPTIONS, DEFAULT_RESOLUTION)
-    preset = select(ids.DATE_PRESET, PRESET_OPTIONS, PRESET_CUSTOM, "rb-preset")
-    breakdown = select(ids.BREAKDOWN, BREAKDOWN_OPTIONS, BREAKDOWN_NONE)
-    compare = dbc.Switch(
-        id=ids.COMPARE,
-        label="Compare with previous period",
-        value=False,
-        class_name="mb-0 rb-compare-switch",
-    )
-    dates = html.Div([date_range, preset], className="rb-dates")
-    # Search-as-you-type: options come from a callback (the catalog may hold many titles).
-    title_picker = dcc.Dropdown(
-        id=ids.TITLE_PICKER,
-        options=[],
-        value=None,
-        searchable=True,
-        clearable=True,
-        placeholder="Find a title or series…",
-        className="rb-dropdown",
-    )
-    return dbc.Card(
-        dbc.CardBody(
-            dbc.Row(
-                [
-                    _field("Date range", dates, ids.DATE_RANGE, {"xs": 12, "md": 12, "xl": 5}),
-                    _group_field(
-                        "Content",
-                        ids.SESSIONTYPE_LABEL,
-                        sessiontype,
-                        {"xs": 12, "sm": 7, "md": 6, "xl": 3},
-                    ),
-                    _field(
-                        "Resolution",
-                        resolution,
-                        ids.RESOLUTION,
-                        {"xs": 6, "sm": 5, "md": 3, "xl": 2},
-                    ),
-                    _field("Break down by", breakdown, ids.BREAKDOWN, {"xs": 6, "md": 3, "xl": 2}),
-                    *(_dimension_filter(name) for name in ids.DIMENSION_FILTERS),
-                    dbc.Col(compare, xs=12, md=6, xl=3, className="rb-field rb-compare"),
-                    _field("Title", title_picker, ids.TITLE_PICKER, {"xs": 12, "md": 6, "xl": 3}),
-                    dbc.Col(
-                        [
-                            *components.data_summary_slots(),
-                            html.Div(id=ids.UPDATED_AT, className="rb-updated", role="status"),
-                            dcc.Link(
-                                "Reset all filters", id=ids.RESET, href="/", className="rb-reset"
-                            ),
-                        ],
-                        xs=12,
-                        md=6,
-                        xl=3,
-                        className="rb-field rb-field-end",
-                    ),
-                ],
-                className="g-3 align-items-end",
-            )
-        ),
-        className="rb-card rb-filters",
-    )
-
-
 def kpi_row() -> html.Div:
-    """Five KPI cards for the current selection, plus a line for a failed update."""
+    """A KPI card per catalog metric for the current selection, plus a line for a failed
+    update. Views carries the note on untitled views (the toplist leaves those out)."""
     cards = [
-        kpi_card("Unique users", ids.KPI_UNIQUE_USERS, "distinct viewers", "indigo"),
-        kpi_card("Hours watched", ids.KPI_HOURS_WATCHED, "total watch time", "teal"),
-        kpi_card("Views", ids.KPI_VIEWS, "viewing sessions", "amber", note_id=ids.KPI_VIEWS_NOTE),
-        kpi_card("Avg. minutes / user", ids.KPI_AVG_MINUTES, "watch time per viewer", "pink"),
-        kpi_card("Completion", ids.KPI_COMPLETION, "measured views watched to ≥ 90 %", "green"),
+        kpi_card(
+            metric.label,
+            ids.KPI_CARDS[metric.name],
+            metric.counts,
+            metric.hue,
+            note_id=ids.KPI_VIEWS_NOTE if metric.name == "views" else None,
+        )
+        for metric in METRICS
     ]
     row = dbc.Row(
         [dbc.Col(card) for card in cards],
-        className="row-cols-2 row-cols-md-3 row-cols-xl-5 g-3",
+        className=f"row-cols-2 row-cols-md-3 row-cols-xl-{len(cards)} g-3",
     )
     return html.Div(
         [
@@ -297,8 +173,8 @@ def charts() -> html.Div:
                             "Unique users",
                             "Distinct viewers per day",
                             ids.CHART1_GRAPH,
-                            ids.UNIQUE_USERS_CSV_BUTTON,
-                            ids.UNIQUE_USERS_DOWNLOAD,
+                            ids.CHART1_CSV_BUTTON,
+                            ids.CHART1_DOWNLOAD,
                             toolbar=_metric_select(ids.CHART1_METRIC, DEFAULT_CHART_METRICS[0]),
                             title_id=ids.CHART1_TITLE,
                             subtitle_id=ids.CHART1_SUBTITLE,
@@ -310,8 +186,8 @@ def charts() -> html.Div:
                             "Watch time",
                             "Time watched per day",
                             ids.CHART2_GRAPH,
-                            ids.MINUTES_WATCHED_CSV_BUTTON,
-                            ids.MINUTES_WATCHED_DOWNLOAD,
+                            ids.CHART2_CSV_BUTTON,
+                            ids.CHART2_DOWNLOAD,
                             toolbar=_metric_select(ids.CHART2_METRIC, DEFAULT_CHART_METRICS[1]),
                             title_id=ids.CHART2_TITLE,
                             subtitle_id=ids.CHART2_SUBTITLE,

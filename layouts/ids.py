@@ -1,5 +1,6 @@
 """Component ids of the dashboard, defined once and shared by layouts, callbacks and tests."""
 
+from data.events.catalog import METRICS
 from layouts.options import FILTER_DIMENSIONS
 
 # Page state: the URL query string is the single source of truth for the controls.
@@ -49,32 +50,21 @@ UPDATED_AT = "updated-at"
 # Per browser: the demo notice was closed.
 DEMO_DISMISSED = "demo-dismissed"
 
-# KPI cards: the value element of each card.
-KPI_UNIQUE_USERS = "kpi-unique-users"
-KPI_HOURS_WATCHED = "kpi-hours-watched"
-KPI_VIEWS = "kpi-views"
-KPI_AVG_MINUTES = "kpi-avg-minutes"
-KPI_COMPLETION = "kpi-completion"
+# KPI cards: the value element of each catalog metric's card (named ones: tests and benchmarks
+# post to them), a note, the error line, and each card's change against the previous period.
+KPI_CARDS = {m.name: f"kpi-{m.name.replace('_', '-')}" for m in METRICS}
+KPI_UNIQUE_USERS = KPI_CARDS["unique_users"]
+KPI_VIEWS = KPI_CARDS["views"]
 KPI_ERROR = "kpi-error"
 KPI_VIEWS_NOTE = "kpi-views-note"
 COMPARE_NOTE = "compare-note"  # which ranges are compared
-# The change against the previous period, one per KPI card.
-KPI_DELTAS = {
-    value_id: f"{value_id}-delta"
-    for value_id in (
-        KPI_UNIQUE_USERS,
-        KPI_HOURS_WATCHED,
-        KPI_VIEWS,
-        KPI_AVG_MINUTES,
-        KPI_COMPLETION,
-    )
-}
+KPI_DELTAS = {value_id: f"{value_id}-delta" for value_id in KPI_CARDS.values()}
 
 # CSV downloads: one button and one dcc.Download per chart.
-UNIQUE_USERS_CSV_BUTTON = "unique-users-csv-button"
-UNIQUE_USERS_DOWNLOAD = "unique-users-download"
-MINUTES_WATCHED_CSV_BUTTON = "minutes-watched-csv-button"
-MINUTES_WATCHED_DOWNLOAD = "minutes-watched-download"
+CHART1_CSV_BUTTON = "chart1-csv-button"
+CHART1_DOWNLOAD = "chart1-download"
+CHART2_CSV_BUTTON = "chart2-csv-button"
+CHART2_DOWNLOAD = "chart2-download"
 TOPLIST_CSV_BUTTON = "toplist-csv-button"
 TOPLIST_DOWNLOAD = "toplist-download"
 

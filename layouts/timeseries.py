@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from layouts.figures import EMPTY_MESSAGE, alpha, axis, base_layout, message_figure, palette
+from layouts.metric_looks import chart_scale, hover_format, is_count, is_share, metric_color
 from layouts.period_axis import (
     AXIS_TITLE,
     MAX_MONTH_CHOICES,
@@ -23,14 +24,6 @@ GROUP_COLORS = {
              "#fb923c", "#22d3ee", "#fb7185"],
 }  # fmt: skip
 OTHER_COLOR = {"light": "#94a3b8", "dark": "#64748b"}
-# The metric's own colour when there is one line.
-METRIC_COLOR = {
-    "unique_users": "users",
-    "minutes_watched": "minutes",
-    "views": "views",
-    "completion_rate": "completion",
-}
-COUNTS = frozenset({"unique_users", "views"})  # whole numbers: integer ticks only
 NO_DATA = "no data"
 
 
@@ -57,14 +50,8 @@ class Previous:
 
 def _scale(metric: str, lines: list[Line]) -> tuple[float, str, str]:
     """(divisor, unit shown, y-axis title) for a metric's values."""
-    if metric == "minutes_watched":
-        peak = max((v for line in lines for v in line.values if v is not None), default=0)
-        if peak >= 600:  # hours once a period reaches 10 hours
-            return 60.0, "h", "Hours watched (h)"
-        return 1.0, "min", "Minutes watched (min)"
-    if metric == "completion_rate":
-        return 0.01, "%", "Completion rate (%)"
-    return 1.0, "", "Unique users" if metric == "unique_users" else "Views"
+    peak = max((v for line in lines for v in line.values if v is not None), default=0)
+    return chart_scale(metric, peak)
 
 
 def _shown(values: list, divisor: float, hidden: list[bool]) -> list:
@@ -74,19 +61,9 @@ def _shown(values: list, divisor: float, hidden: list[bool]) -> list:
     ]
 
 
-def _value_format(metric: str, unit: str) -> str:
-    if metric in COUNTS:
-        return "%{y:,}"
-    if unit == "min":
-        return "%{y:,} min"
-    if unit == "%":
-        return "%{y:.1f} %"
-    return "%{y:,.1f} h"
-
-
 def _color(line: Line, metric: str, theme: str, colors: dict) -> str:
     if line.color_slot is None:
-        return colors[METRIC_COLOR[metric]] if line.name is None else OTHER_COLOR[theme]
+        return metric_color(metric, colors) if line.name is None else OTHER_COLOR[theme]
     return GROUP_COLORS[theme][line.color_slot % len(GROUP_COLORS[theme])]
 
 
@@ -224,7 +201,7 @@ def timeseries_figure(
     theme = "dark" if dark else "light"
     colors = palette(dark)
     divisor, unit, y_title = _scale(metric, lines)
-    value = _value_format(metric, unit)
+    value = hover_format(metric, unit)
     thin = count > 60
     partial_note = partial_notes(partial)
     traces = []
@@ -254,7 +231,7 @@ def timeseries_figure(
             trace["hovertemplate"] = trace["hovertemplate"].replace(
                 "</b>", "</b> (%{customdata:,} min)", 1
             )
-        if single and metric != "completion_rate":
+        if single and not is_share(metric):
             trace.update(fill="tozeroy", fillcolor=alpha(color, 0.12))
         traces.append(trace)
     traces += _previous_traces(previous, lines, traces, dates, divisor, value, colors)
@@ -271,7 +248,7 @@ def timeseries_figure(
         fixedrange=True,  # a drag zooms the dates only; it sets the page's range
         tickformat="~s" if peak >= 10_000 else ",",
     )
-    if metric in COUNTS:
+    if is_count(metric):
         yaxis["tickformat"] = "~s" if peak >= 10_000 else ",d"
         if peak < 5:
             yaxis.update(dtick=1, range=[0, max(peak, 1) * 1.1])  # never 0.5 users

@@ -20,8 +20,8 @@ import pandas as pd
 NONE, OTHER = "(none)", "(other)"
 DIMENSIONS = ("sessiontype", "device", "market")
 SESSIONTYPES = ("MOVIE", "SERIES")
-METRICS = ("unique_users", "minutes_watched", "views", "completion_rate")
-RANK_BY = {"completion_rate": "views"}
+METRICS = ("unique_users", "minutes_watched", "views", "minutes_per_viewer", "completion_rate")
+RANK_BY = {"completion_rate": "views", "minutes_per_viewer": "unique_users"}
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _PREPARED = "reference_prepared"
 _ZERO = {"users": 0, "minutes": 0.0, "views": 0, "completed": 0, "rated": 0}
@@ -193,6 +193,9 @@ def _value(record: dict | None, metric: str, whole: bool):
         return int(record["users"])
     if metric == "minutes_watched":
         return int(record["minutes"]) if whole else float(record["minutes"])
+    if metric == "minutes_per_viewer":  # all the minutes (a NULL userid's too) over the viewers
+        minutes = _value(record, "minutes_watched", whole)
+        return minutes / int(record["users"]) if record["users"] else None
     if metric == "views":
         return int(record["views"])
     rated = int(record["rated"])
@@ -260,14 +263,18 @@ def toplist(raw, num, start=None, end=None, where=None) -> list[dict]:
 
 
 def kpis(raw, start=None, end=None, where=None) -> dict:
-    """unique_users, minutes_watched, views, completed_views, completion_rate."""
+    """unique_users, minutes_watched, views, minutes_per_viewer, completed_views,
+    completion_rate."""
     ev = prepare(raw)
     rows = _select(ev, start, end, where)
     minutes = float(rows["minutes"].sum())
+    minutes = int(minutes) if ev.attrs["whole"] else minutes
+    users = int(rows["user"].nunique())
     rated, completed = int(rows["rated"].sum()), int(rows["completed"].sum())
     return {
-        "unique_users": int(rows["user"].nunique()),
-        "minutes_watched": int(minutes) if ev.attrs["whole"] else minutes,
+        "unique_users": users,
+        "minutes_watched": minutes,
+        "minutes_per_viewer": minutes / users if users else None,
         "views": len(rows),
         "completed_views": completed,
         "completion_rate": round(completed / rated, 4) if rated else None,

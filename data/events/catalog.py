@@ -71,37 +71,49 @@ DIMENSION_BY_NAME = {d.name: d for d in DIMENSIONS}
 DISTINCT_USERS = "distinct_users"  # distinct non-NULL userid
 SUM = "sum"  # the sum of an additive measure
 RATIO = "ratio"  # one additive measure over another, 4 decimals, None when the divisor is 0
+PER_USER = "per_user"  # an additive measure over the distinct users, None without users
+KINDS = (DISTINCT_USERS, SUM, RATIO, PER_USER)
+
+# How a metric's numbers read; layouts/metric_looks.py draws and writes each way once.
+COUNT = "count"  # whole numbers: integer ticks, thousands separators
+HOURS = "hours"  # a total of minutes, shown in hours once it reaches 10 hours
+MINUTES = "minutes"  # minutes with one decimal (an average)
+SHARE = "share"  # a fraction from 0 to 1, shown as a percentage; changes in points
+SHOWN_AS = (COUNT, HOURS, MINUTES, SHARE)
+# The accent of a metric's line and KPI card (each theme has its own shade of each).
+HUES = ("indigo", "teal", "amber", "pink", "green", "sky", "violet", "rose")
 
 
 @dataclass(frozen=True)
 class Metric:
-    """A number per period (and per group of a breakdown)."""
+    """A number per period (and per group of a breakdown), with how the page shows it."""
 
     name: str  # the /data/<name>/ route, JSON and CSV name
-    label: str
-    unit: str
-    kind: str  # DISTINCT_USERS, SUM or RATIO
-    measure: str | None = None  # SUM: the measure summed; RATIO: the numerator
+    label: str  # the chart's title, the KPI card's label
+    unit: str  # what one is, in words (the OpenAPI and MCP descriptions)
+    counts: str  # what it counts, the chart's subtitle and the KPI card's hint
+    kind: str  # one of KINDS
+    shown_as: str  # one of SHOWN_AS
+    hue: str  # one of HUES
+    measure: str | None = None  # SUM and PER_USER: the measure summed; RATIO: the numerator
     divisor: str | None = None  # RATIO: the denominator
     rank_by: str | None = None  # a breakdown ranks groups by this metric (default: itself)
 
+    def __post_init__(self) -> None:
+        # Checked at import: a metric the engine or the page could not show never starts.
+        problems = [
+            f"kind {self.kind!r} is not one of {KINDS}" * (self.kind not in KINDS),
+            f"shown_as {self.shown_as!r} is not one of {SHOWN_AS}"
+            * (self.shown_as not in SHOWN_AS),
+            f"hue {self.hue!r} is not one of {HUES}" * (self.hue not in HUES),
+            "needs a measure" * (self.kind != DISTINCT_USERS and self.measure not in MEASURES),
+            "needs a divisor" * (self.kind == RATIO and self.divisor not in MEASURES),
+            "label and counts are needed" * (not self.label or not self.counts),
+        ]
+        problems = [p for p in problems if p]
+        if problems:
+            raise ValueError(f"metric {self.name!r}: {'; '.join(problems)}")
 
-METRICS: tuple[Metric, ...] = (
-    Metric("unique_users", "Unique users", "users", DISTINCT_USERS),
-    Metric("minutes_watched", "Watch time", "minutes", SUM, measure="minutes"),
-    Metric("views", "Views", "views", SUM, measure="views"),
-    Metric(
-        "completion_rate",
-        "Completion rate",
-        "fraction of views",
-        RATIO,
-        measure="completed",
-        divisor="rated",
-        rank_by="views",
-    ),
-)
-METRIC_NAMES = tuple(m.name for m in METRICS)
-METRIC_BY_NAME = {m.name: m for m in METRICS}
 
 # The additive measures kept per (day, combination of dimension values); metrics read them.
 # views: events; minutes: totalminuteswatched (unknown as 0: unreadable, negative, 2**53 or
@@ -109,6 +121,30 @@ METRIC_BY_NAME = {m.name: m for m in METRICS}
 # (finite).
 MEASURES = ("views", "minutes", "completed", "rated")
 COMPLETE_PERCENT = 90.0
+
+METRICS: tuple[Metric, ...] = (
+    Metric(
+        "unique_users", "Unique users", "users", "Distinct viewers", DISTINCT_USERS, COUNT, "indigo"
+    ),
+    Metric(
+        "minutes_watched", "Watch time", "minutes", "Time watched", SUM, HOURS, "teal",
+        measure="minutes",
+    ),
+    Metric("views", "Views", "views", "Viewing sessions", SUM, COUNT, "amber", measure="views"),
+    Metric(
+        "minutes_per_viewer", "Minutes per viewer", "minutes per unique viewer",
+        "Minutes watched per viewer", PER_USER, MINUTES, "pink", measure="minutes",
+        rank_by="unique_users",
+    ),
+    Metric(
+        "completion_rate", "Completion rate", "fraction of views",
+        "Measured views watched to ≥ 90 %", RATIO, SHARE, "green",
+        measure="completed", divisor="rated", rank_by="views",
+    ),
+)  # fmt: skip
+METRIC_NAMES = tuple(m.name for m in METRICS)
+METRIC_BY_NAME = {m.name: m for m in METRICS}
+
 
 # Limits on what a request may ask for.
 MAX_FILTER_VALUES = 50

@@ -190,7 +190,7 @@ def test_csv_download_holds_the_charts_rows(dashboard):
     app, duo = dashboard("?resolution=monthly&num=7")
     downloads = Path(duo.download_path)
     duo.find_element(f"#{ids.TOPLIST_CSV_BUTTON}").click()
-    duo.find_element(f"#{ids.UNIQUE_USERS_CSV_BUTTON}").click()
+    duo.find_element(f"#{ids.CHART1_CSV_BUTTON}").click()
 
     def finished(prefix: str):
         files = [p for p in downloads.glob(f"{prefix}*.csv") if p.stat().st_size > 0]

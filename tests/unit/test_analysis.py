@@ -143,6 +143,7 @@ def test_null_and_empty_values():
         "unique_users": 2,
         "minutes_watched": 22,
         "views": 4,
+        "minutes_per_viewer": 11.0,
         "completed_views": 1,
         "completion_rate": 1.0,
     }
@@ -272,6 +273,7 @@ def test_range_without_events():
         "unique_users": 0,
         "minutes_watched": 0,
         "views": 0,
+        "minutes_per_viewer": None,
         "completed_views": 0,
         "completion_rate": None,
     }
@@ -330,6 +332,7 @@ def test_kpis_hand_computed():
         "unique_users": 3,
         "minutes_watched": 72,
         "views": 5,
+        "minutes_per_viewer": 24.0,
         "completed_views": 3,
         "completion_rate": 0.75,  # 95, 100 and 90 of the four views with a viewpercentage
     }
@@ -337,6 +340,7 @@ def test_kpis_hand_computed():
         "unique_users": 2,
         "minutes_watched": 50,
         "views": 2,
+        "minutes_per_viewer": 25.0,
         "completed_views": 1,
         "completion_rate": 0.5,
     }

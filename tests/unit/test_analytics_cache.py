@@ -18,6 +18,7 @@ ZERO_KPIS = {
     "unique_users": 0,
     "minutes_watched": 0,
     "views": 0,
+    "minutes_per_viewer": None,
     "completed_views": 0,
     "completion_rate": None,
 }
@@ -240,6 +241,7 @@ def test_numbers_agree_with_sql(demo_db):
         "unique_users": users,
         "minutes_watched": minutes,
         "views": views,
+        "minutes_per_viewer": minutes / users,
         "completed_views": completed,
         "completion_rate": round(completed / rated, 4),
     }

@@ -70,7 +70,7 @@ def test_layout_has_every_component_the_issue_names(client):
 
 
 def test_every_chart_has_a_download_callback(dash_api):
-    for download in (ids.UNIQUE_USERS_DOWNLOAD, ids.MINUTES_WATCHED_DOWNLOAD, ids.TOPLIST_DOWNLOAD):
+    for download in (ids.CHART1_DOWNLOAD, ids.CHART2_DOWNLOAD, ids.TOPLIST_DOWNLOAD):
         assert dash_api.spec(download, "data")
 
 
@@ -176,7 +176,9 @@ def test_kpis_match_the_analytics(app, dash_api):
     )
     assert response[ids.KPI_UNIQUE_USERS]["children"] == f"{kpis['unique_users']:,}"
     assert response[ids.KPI_VIEWS]["children"] == f"{kpis['views']:,}"
-    assert f"{kpis['completion_rate'] * 100:.1f}" in json.dumps(response[ids.KPI_COMPLETION])
+    assert f"{kpis['completion_rate'] * 100:.1f}" in json.dumps(
+        response[ids.KPI_CARDS["completion_rate"]]
+    )
     assert response[ids.KPI_ERROR]["children"] is None
 
 
@@ -188,7 +190,7 @@ def test_empty_range_shows_the_empty_state(dash_api):
         assert figure["layout"]["annotations"][0]["text"] == "No views in this range"
     cards = dash_api.response(ids.KPI_UNIQUE_USERS, "children", {STATE_KEY: state})
     assert cards[ids.KPI_VIEWS]["children"] == "0"
-    assert cards[ids.KPI_COMPLETION]["children"] == "–"
+    assert cards[ids.KPI_CARDS["completion_rate"]]["children"] == "–"
 
 
 # -- CSV downloads -----------------------------------------------------------------------------
@@ -198,8 +200,8 @@ def test_csv_downloads_hold_the_charts_rows(client, dash_api):
     state = _state(resolution="weekly", num=7, sessiontype="MOVIE")
     values = {STATE_KEY: state}
     cases = [
-        (ids.UNIQUE_USERS_DOWNLOAD, ids.UNIQUE_USERS_CSV_BUTTON, "/data/unique_users/"),
-        (ids.MINUTES_WATCHED_DOWNLOAD, ids.MINUTES_WATCHED_CSV_BUTTON, "/data/minutes_watched/"),
+        (ids.CHART1_DOWNLOAD, ids.CHART1_CSV_BUTTON, "/data/unique_users/"),
+        (ids.CHART2_DOWNLOAD, ids.CHART2_CSV_BUTTON, "/data/minutes_watched/"),
         (ids.TOPLIST_DOWNLOAD, ids.TOPLIST_CSV_BUTTON, "/data/toplist/"),
     ]
     for download, button, route in cases:

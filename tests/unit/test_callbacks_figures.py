@@ -42,7 +42,7 @@ def test_minutes_become_hours_when_that_reads_better():
     trace = figure["data"][0]
     assert trace["y"] == [10.0, 125.5]
     assert trace["customdata"] == [600, 7530]  # the exact minutes stay on hover
-    assert figure["layout"]["yaxis"]["title"]["text"] == "Hours watched (h)"
+    assert figure["layout"]["yaxis"]["title"]["text"] == "Watch time (h)"
 
 
 def test_one_point_per_period_and_partial_periods_marked():
@@ -96,17 +96,21 @@ def test_kpis_are_formatted_for_reading():
         "unique_users": 4940,
         "minutes_watched": 3995004,
         "views": 100000,
+        "minutes_per_viewer": 3995004 / 4940,
         "completed_views": 47120,
         "completion_rate": 0.4712,
     }
     cards = format_kpis(kpis)
     assert cards["unique_users"] == "4,940"
     assert cards["views"] == "100,000"
-    assert cards["hours_watched"][0] == "66,583"
-    assert cards["avg_minutes_per_user"][0] == "808.7"
+    assert cards["minutes_watched"][0] == "66,583"  # hours, from 10 hours on
+    assert cards["minutes_per_viewer"][0] == "808.7"  # an average stays in minutes
     assert cards["completion_rate"][0] == "47.1"
-    empty = format_kpis({**kpis, "unique_users": 0, "views": 0, "completion_rate": None})
-    assert empty["avg_minutes_per_user"] == empty["completion_rate"] == "–"
+    assert format_kpis({**kpis, "minutes_watched": 540})["minutes_watched"][0] == "540.0"
+    empty = format_kpis(
+        {**kpis, "unique_users": 0, "minutes_per_viewer": None, "completion_rate": None}
+    )
+    assert empty["minutes_per_viewer"] == empty["completion_rate"] == "–"
 
 
 def test_csv_has_a_header_and_defuses_formulas():

@@ -69,7 +69,7 @@ def test_the_cohort_definition_is_kept_in_the_url_and_checked_strictly():
     assert from_query("?cohort=IN_RANGE")[0].cohort == "in_range"
     assert ViewState().cohort == "first_ever" and "cohort" not in ViewState(num=5).query()
     assert from_store(state.to_store()) == state
-    assert from_controls(*state.control_values()) == state
+    assert from_controls(**state.control_values()) == state
     with pytest.raises(InvalidParameter, match="cohort must be one of first_ever, in_range"):
         from_store({**state.to_store(), "cohort": "everyone"})
 
@@ -118,5 +118,5 @@ def test_any_query_string_gives_a_valid_state(search):
     state, notices = from_query(search)
     assert isinstance(notices, list)
     # Whatever came in, what goes out is a state the controls accept.
-    assert from_controls(*state.control_values()) == state
+    assert from_controls(**state.control_values()) == state
     assert from_query(state.query()) == (state, [])

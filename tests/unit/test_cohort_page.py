@@ -102,7 +102,7 @@ def test_lifecycle_marks_the_partial_weeks_as_the_time_charts_do(client, dash_ap
     assert "hatched" in answer[ids.LIFECYCLE_SUBTITLE]["children"]
     # The same flags as the time chart's CSV for the same view: one rule.
     _, csv_rows = _csv(dash_api, ids.LIFECYCLE_DOWNLOAD, ids.LIFECYCLE_CSV_BUTTON, state)
-    _, time_rows = _csv(dash_api, ids.UNIQUE_USERS_DOWNLOAD, ids.UNIQUE_USERS_CSV_BUTTON, state)
+    _, time_rows = _csv(dash_api, ids.CHART1_DOWNLOAD, ids.CHART1_CSV_BUTTON, state)
     flags = [row["partial_period"] for row in csv_rows]
     assert flags == ["true", "false", "false", "false", "true"]
     assert flags == [row["partial_period"] for row in time_rows]

@@ -63,6 +63,7 @@ def test_unknown_device_matches_nothing_and_unknown_sessiontype_is_refused(clien
         "unique_users": 0,
         "minutes_watched": 0,
         "views": 0,
+        "minutes_per_viewer": None,
         "completed_views": 0,
         "completion_rate": None,
     }
@@ -153,6 +154,7 @@ def test_kpis_match_sql(client, demo_db):
         "unique_users": users,
         "minutes_watched": minutes,
         "views": views,
+        "minutes_per_viewer": minutes / users,
         "completed_views": completed,
         "completion_rate": round(completed / rated, 4),
     }

@@ -49,6 +49,7 @@ EXPECTED_KPIS = {
     "unique_users": 7,
     "minutes_watched": 70,
     "views": 7,
+    "minutes_per_viewer": 10.0,
     "completed_views": 4,
     "completion_rate": 0.8,
 }

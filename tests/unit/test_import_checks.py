@@ -97,6 +97,7 @@ def test_the_edges_of_what_is_allowed_are_imported_and_counted(event_store, tmp_
         "unique_users": 3,
         "minutes_watched": 2**53,  # (2**53 - 1) + 0 + 1, each counted exactly
         "views": 3,
+        "minutes_per_viewer": 2**53 / 3,
         "completed_views": 1,
         "completion_rate": 0.5,
     }

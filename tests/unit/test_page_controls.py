@@ -51,8 +51,7 @@ def _controls(**values) -> dict:
 def test_every_new_control_is_kept_in_the_url():
     state = ViewState(
         resolution="weekly",
-        device=("Computer", "iPad"),
-        market=("(none)",),
+        chosen=(("device", ("Computer", "iPad")), ("market", ("(none)",))),
         breakdown="device",
         chart1="views",
         chart2="completion_rate",
@@ -274,10 +273,8 @@ def test_a_value_has_the_same_colour_on_both_charts(dash_api):
 
 def test_the_breakdown_csv_carries_the_group_column(client, dash_api):
     state = _state(resolution="monthly", breakdown="sessiontype", chart2="views")
-    sent = {STATE_KEY: state, f"{ids.MINUTES_WATCHED_CSV_BUTTON}.n_clicks": 1}
-    data = dash_api.response(ids.MINUTES_WATCHED_DOWNLOAD, "data", sent)[
-        ids.MINUTES_WATCHED_DOWNLOAD
-    ]["data"]
+    sent = {STATE_KEY: state, f"{ids.CHART2_CSV_BUTTON}.n_clicks": 1}
+    data = dash_api.response(ids.CHART2_DOWNLOAD, "data", sent)[ids.CHART2_DOWNLOAD]["data"]
     rows = list(csv.DictReader(io.StringIO(data["content"].lstrip("\ufeff"))))
     expected = client.get("/data/views/?resolution=monthly&breakdown=sessiontype").get_json()
     assert list(rows[0]) == ["date", "sessiontype", "views", "partial_period"]
@@ -384,9 +381,9 @@ def test_no_previous_range_leaves_the_charts_and_cards_as_they_are(dash_api, sta
     graph = ids.CHART1_GRAPH
     response = dash_api.response(graph, "figure", {STATE_KEY: state})
     assert "Something went wrong" not in json.dumps(response)
-    csv_sent = {STATE_KEY: state, f"{ids.UNIQUE_USERS_CSV_BUTTON}.n_clicks": 1}
-    download = dash_api.response(ids.UNIQUE_USERS_DOWNLOAD, "data", csv_sent)
-    assert download[ids.UNIQUE_USERS_DOWNLOAD]["data"]["content"].startswith("\ufeffdate,")
+    csv_sent = {STATE_KEY: state, f"{ids.CHART1_CSV_BUTTON}.n_clicks": 1}
+    download = dash_api.response(ids.CHART1_DOWNLOAD, "data", csv_sent)
+    assert download[ids.CHART1_DOWNLOAD]["data"]["content"].startswith("\ufeffdate,")
     plain = dash_api.response(
         ids.KPI_UNIQUE_USERS, "children", {STATE_KEY: _state(start=start, end=end)}
     )

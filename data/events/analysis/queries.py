@@ -5,20 +5,14 @@ routes and the dashboard compute their numbers on one code path. Semantics (the 
 pydatsci examples/dashboard/analysis_tools.py, extended by the catalog):
 - The event's day is the first 10 characters of event_date ('YYYY-MM-DD', then nothing, ' ' or
   'T'); rows whose date is unreadable or outside the store's bounds are left out of everything.
-- unique_users: distinct non-NULL userid values ('' is a value, NULL is not); minutes_watched:
-  the sum of known totalminuteswatched (text read as numbers; unreadable, negative, 2**53+: 0);
-  views: events; completion_rate: views with viewpercentage >= 90 over views whose
-  viewpercentage is known and finite (4 decimals, None without such views).
+- Metrics as the catalog declares them (data/events/catalog.py), each kind computed once here.
 - Periods: daily; weekly from Monday, labelled by that Monday; monthly, labelled by the 1st.
   Zero-filled from the first to the last matching event's period, or across the periods that
   contain the requested start and end.
 - Filters: each dimension to any of its given values, dimensions combined with AND; an empty
   value is NONE. Breakdowns: the `limit` values with the most of the metric over the range,
   then OTHER for the rest, counted exactly.
-- Toplist: views per title, most first, ties by title; NULL and '' titles left out (counted by
-  untitled_views, so that the numbers add up).
-- Comparison: kpis_with_previous adds the kpis of the previous range
-  (data/events/analysis/comparison.py).
+- Toplist: views per title, most first, ties by title; untitled views counted apart.
 """
 
 from __future__ import annotations
@@ -29,15 +23,25 @@ import numpy as np
 
 from data.events.analysis import selection
 from data.events.analysis.comparison import previous_filters
+from data.events.analysis.measures import (
+    group_codes,
+    measure_per_period,
+    measure_total,
+    per_user,
+    ratio,
+)
 from data.events.analysis.shows import text_groups
 from data.events.catalog import (
     DEFAULT_BREAKDOWN_LIMIT,
     DIMENSION_NAMES,
     DIMENSIONS,
     DISTINCT_USERS,
+    MEASURES,
     METRIC_BY_NAME,
     METRIC_NAMES,
+    METRICS,
     OTHER,
+    PER_USER,
     RATIO,
 )
 from data.events.params import Filters, InvalidParameter
@@ -48,46 +52,10 @@ from data.events.periods import (
     day_number,
     period_end,
     period_labels,
-    period_of,
     period_start,
 )
 from data.events.rollup.model import Rollup
 from data.events.rollup.user_tables import count_per_period, count_union
-
-# -- additive measures -----------------------------------------------------------------------
-
-
-def _group_codes(allowed: np.ndarray | None) -> np.ndarray | None:
-    """The one-group labelling of combinations: 0 if allowed, -1 if not (None: all, fast)."""
-    if allowed is None:
-        return None
-    return np.where(allowed, 0, -1).astype(np.int32)
-
-
-def _measure_per_period(rollup, measure, lo, hi, resolution, p_lo, n_periods, group, n_groups):
-    """(groups, periods) sums of an additive measure over days lo..hi."""
-    cells = selection.day_cells(rollup, lo, hi)
-    slot = np.asarray(period_of(rollup.cell_day[cells].astype(np.int64), resolution)) - p_lo
-    values = getattr(rollup, measure)[cells]
-    if group is not None:
-        g = group[rollup.cell_combo[cells]]
-        keep = g >= 0
-        slot = g[keep].astype(np.int64) * n_periods + slot[keep]
-        values = values[keep]
-    sums = np.bincount(slot, weights=values, minlength=n_groups * n_periods)
-    return sums.reshape(n_groups, n_periods)
-
-
-def _measure_total(rollup, measure, lo, hi, group, n_groups) -> np.ndarray:
-    """Per group, the sum of an additive measure over days lo..hi."""
-    cells = selection.day_cells(rollup, lo, hi)
-    values = getattr(rollup, measure)[cells]
-    if group is None:
-        return np.array([values.sum()], dtype=np.float64)
-    g = group[rollup.cell_combo[cells]]
-    keep = g >= 0
-    return np.bincount(g[keep], weights=values[keep], minlength=n_groups)
-
 
 # -- distinct users --------------------------------------------------------------------------
 
@@ -121,25 +89,22 @@ def _users_per_period(rollup, resolution, lo, hi, p_lo, p_hi, group, n_groups) -
 # -- metrics ---------------------------------------------------------------------------------
 
 
-def _ratio(numerator: np.ndarray, divisor: np.ndarray) -> list:
-    """numerator / divisor to 4 decimals, None where the divisor is 0."""
-    return [
-        round(n / d, 4) if d else None
-        for n, d in zip(numerator.tolist(), divisor.tolist(), strict=True)
-    ]
-
-
 def _metric_values(rollup, metric, resolution, lo, hi, p_lo, p_hi, group, n_groups) -> list:
     """Per group, the list of the metric's values over periods p_lo..p_hi."""
     n_periods = p_hi - p_lo + 1
     args = (lo, hi, resolution, p_lo, n_periods, group, n_groups)
-    if metric.kind == DISTINCT_USERS:
+    if metric.kind in (DISTINCT_USERS, PER_USER):
         counts = _users_per_period(rollup, resolution, lo, hi, p_lo, p_hi, group, n_groups)
-        return [row.tolist() for row in counts]
-    numerator = _measure_per_period(rollup, metric.measure, *args)
+        if metric.kind == DISTINCT_USERS:
+            return [row.tolist() for row in counts]
+    numerator = measure_per_period(rollup, metric.measure, *args)
+    if metric.kind == PER_USER:
+        return [
+            per_user(rollup, metric.measure, n, u) for n, u in zip(numerator, counts, strict=True)
+        ]
     if metric.kind == RATIO:
-        divisor = _measure_per_period(rollup, metric.divisor, *args)
-        return [_ratio(n, d) for n, d in zip(numerator, divisor, strict=True)]
+        divisor = measure_per_period(rollup, metric.divisor, *args)
+        return [ratio(n, d) for n, d in zip(numerator, divisor, strict=True)]
     return [selection.plain(rollup, metric.measure, row) for row in numerator]
 
 
@@ -160,7 +125,7 @@ def timeseries(rollup: Rollup, metric: str, resolution: str, filters: Filters) -
         return []
     lo, hi = span
     p_lo, p_hi = selection.periods(lo, hi, resolution)
-    group = _group_codes(allowed)
+    group = group_codes(allowed)
     (values,) = _metric_values(rollup, spec, resolution, lo, hi, p_lo, p_hi, group, 1)
     labels = period_labels(p_lo, p_hi, resolution)
     return [{"date": d, "values": v} for d, v in zip(labels, values, strict=True)]
@@ -178,12 +143,12 @@ def _ranked_values(rollup, metric, dimension, lo, hi, allowed) -> list[int]:
     by_value = value_of_combo.astype(np.int32)
     if allowed is not None:
         by_value = np.where(allowed, by_value, -1).astype(np.int32)
-    views = _measure_total(rollup, "views", lo, hi, by_value, len(names))
+    views = measure_total(rollup, "views", lo, hi, by_value, len(names))
     rank_by = METRIC_BY_NAME[metric.rank_by] if metric.rank_by else metric
     if rank_by.kind == DISTINCT_USERS:
         score = distinct_users(rollup, lo, hi, by_value, len(names)).astype(np.float64)
     else:
-        score = _measure_total(rollup, rank_by.measure, lo, hi, by_value, len(names))
+        score = measure_total(rollup, rank_by.measure, lo, hi, by_value, len(names))
     present = [code for code in range(len(names)) if views[code] > 0]
     return sorted(present, key=lambda code: (-score[code], names[code]))
 
@@ -271,42 +236,43 @@ def untitled_views(rollup: Rollup, filters: Filters) -> int:
     hi = day_number(filters.end) if filters.end else rollup.last_day
     if rollup.rows == 0 or lo > hi:
         return 0
-    group = _group_codes(selection.allowed_combos(rollup, filters))
-    views = int(_measure_total(rollup, "views", lo, hi, group, 1)[0])
+    group = group_codes(selection.allowed_combos(rollup, filters))
+    views = int(measure_total(rollup, "views", lo, hi, group, 1)[0])
     _, titled = _title_rows(rollup, filters)
     return views - int(titled.sum())
 
 
 def kpis(rollup: Rollup, filters: Filters) -> dict:
-    """The headline numbers of the filtered events: unique_users, minutes_watched, views,
-    completed_views and completion_rate (completed over views with a known viewpercentage)."""
+    """The headline numbers of the filtered events: every catalog metric over the range (as
+    unique_users, minutes_watched, views, minutes_per_viewer, completion_rate) and
+    completed_views."""
     lo = day_number(filters.start) if filters.start else rollup.first_day
     hi = day_number(filters.end) if filters.end else rollup.last_day
     return _kpis_over(rollup, lo, hi, filters)
 
 
 def _kpis_over(rollup: Rollup, lo: int, hi: int, filters: Filters) -> dict:
-    """kpis over days lo..hi (zeros when lo > hi), the dimension filters of `filters`."""
-    allowed = selection.allowed_combos(rollup, filters)
-    group = _group_codes(allowed)
-    if rollup.rows == 0 or lo > hi:
-        total = {name: np.zeros(1) for name in ("views", "minutes", "completed", "rated")}
-        users = 0
-    else:
-        total = {
-            name: _measure_total(rollup, name, lo, hi, group, 1)
-            for name in ("views", "minutes", "completed", "rated")
-        }
-        users = int(distinct_users(rollup, lo, hi, group, 1)[0])
-    (minutes,) = selection.plain(rollup, "minutes", total["minutes"])
-    (rate,) = _ratio(total["completed"], total["rated"])
-    return {
-        "unique_users": users,
-        "minutes_watched": minutes,
-        "views": int(total["views"][0]),
-        "completed_views": int(total["completed"][0]),
-        "completion_rate": rate,
+    """kpis over days lo..hi (zeros when lo > hi), the dimension filters of `filters`: every
+    catalog metric over the whole range, and completed_views."""
+    group = group_codes(selection.allowed_combos(rollup, filters))
+    empty = rollup.rows == 0 or lo > hi
+    total = {
+        name: np.zeros(1) if empty else measure_total(rollup, name, lo, hi, group, 1)
+        for name in MEASURES
     }
+    users = np.zeros(1, dtype=np.int64) if empty else distinct_users(rollup, lo, hi, group, 1)
+    out = {}
+    for metric in METRICS:
+        if metric.kind == DISTINCT_USERS:
+            (out[metric.name],) = users.tolist()
+        elif metric.kind == PER_USER:
+            (out[metric.name],) = per_user(rollup, metric.measure, total[metric.measure], users)
+        elif metric.kind == RATIO:
+            (out[metric.name],) = ratio(total[metric.measure], total[metric.divisor])
+        else:
+            (out[metric.name],) = selection.plain(rollup, metric.measure, total[metric.measure])
+    out["completed_views"] = int(total["completed"][0])
+    return out
 
 
 def kpis_with_previous(rollup: Rollup, filters: Filters, resolution: str = DEFAULT_RESOLUTION):
