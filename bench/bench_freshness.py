@@ -41,12 +41,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import bench_scale as bs
 import freshness_support as fs
+import scale_database as sdb
 import scale_questions as sq
+import scale_serving as ss
 
 from config import PROJECT_ROOT
-from data.events.stores.event_stores import PostgresStore
+from data.events.stores.event_stores import PostgresStore, SqliteStore
 from data.events.stores.pg_store import describe
 from testkit import postgres
 from testkit.demo import OUT
@@ -210,9 +211,9 @@ def figure_5(run: Run) -> None:
         random.Random(run.args.seed), run.args.combos, run.first, run.last, set()
     )
     builders = fs.rollup_builders(run.server.proc.pid)
-    results = bs.sequential(run.server, [q.url() for q in questions], 2 * SERVING_WORKERS)
+    results = ss.sequential(run.server, [q.url() for q in questions], 2 * SERVING_WORKERS)
     ms = [seconds * 1000 for _, seconds, _, _ in results]
-    p95, errors = percentile(ms, 95), bs.errors_of(results)
+    p95, errors = percentile(ms, 95), ss.errors_of(results)
     run.say(
         5,
         f"new combinations after the pipeline ({len(ms)} requests): p95 {p95:.1f} ms "
@@ -224,20 +225,20 @@ def figure_5(run: Run) -> None:
 
 def figure_6(run: Run) -> None:
     load_rng = random.Random(f"load-{run.args.seed}")
-    warm = bs.warm_questions(run.first, run.last)
+    warm = sq.warm_questions(run.first, run.last)
     seen = {q.url() for q in warm}
     load = sq.new_questions(load_rng, 400, run.first, run.last, seen)
     urls = [q.url() for q in load] + [q.url() for q in warm]
     urls += [f"/data/dimensions/?start={run.first + dt.timedelta(days=i)}" for i in range(20)]
     load_rng.shuffle(urls)
-    results = bs.run_requests(run.server.base_url, urls, 8)
-    bs.reach_every_worker(run.server, [bs.READY_URL])  # every worker has mapped the rollup
-    memory = bs.worker_memory(run.server)
+    results = ss.run_requests(run.server.base_url, urls, 8)
+    ss.reach_every_worker(run.server, [ss.READY_URL])  # every worker has mapped the rollup
+    memory = ss.worker_memory(run.server)
     each = ", ".join(f"{w['pss_mb']:.0f}" for w in memory["workers"])
     run.say(
         6,
         f"PSS of {len(memory['workers'])} workers after a mixed load of {len(results)} requests "
-        f"({len(bs.errors_of(results))} errors): {memory['pss_sum_mb']:,.0f} MB (target <= "
+        f"({len(ss.errors_of(results))} errors): {memory['pss_sum_mb']:,.0f} MB (target <= "
         f"1536 MB); per worker {each} MB, RSS sum {memory['rss_sum_mb']:,.0f} MB",
         memory["pss_sum_mb"] <= 1536,
     )
@@ -249,7 +250,7 @@ def serving(run: Run, workers: int):
     folder = run.folder / f"gunicorn-{workers}"
     run.server = make_server(folder, run.events.database, workers, instance=run.events.instance)
     try:
-        seconds = bs.start_gunicorn(run.server, max(300.0, run.args.timeout))
+        seconds = ss.start_gunicorn(run.server, max(300.0, run.args.timeout))
         print(f"gunicorn with {workers} workers: first 200 after {seconds:.1f} s", flush=True)
         yield run.server
     finally:
@@ -257,9 +258,9 @@ def serving(run: Run, workers: int):
         run.server.kill()  # the process group: rollup builders the workers left running
 
 
-def working_copy(args, target: bs.Target, folder: Path) -> fs.Events:
+def working_copy(args, target: sdb.Target, folder: Path) -> fs.Events:
     """The copy of the cached events the figures write to."""
-    rollup = bs.current_rollup(target)
+    rollup = sdb.current_rollup(target)
     if args.store == "sqlite":
         return fs.sqlite_copy(target.store.path, rollup, folder)
     schema = f"reelboard_bench_{args.events}_s{args.seed}"  # bench_scale's, for these events
@@ -296,15 +297,15 @@ def _figure(run: Run, number: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
-    target, build = bs.prepare_database(args.events, args.seed, args.store, args.database_url)
+    target, build = sdb.prepare_database(args.events, args.seed, args.store, args.database_url)
     folder = OUT / f"freshness-{os.getpid()}-{int(time.time())}"
     folder.mkdir(parents=True)
     events = None
     try:
         events = working_copy(args, target, folder)
-        store = bs.SqliteStore(events.database) if events.instance is None else None
+        store = SqliteStore(events.database) if events.instance is None else None
         store = store or PostgresStore(events.database, events.instance)
-        first, last, count = bs.data_bounds(bs.Target(events.database, store, events.instance))
+        first, last, count = sdb.data_bounds(sdb.Target(events.database, store, events.instance))
         facts(args, events, build, first, last, count)
         run = Run(args, events, folder, first, last, rng=random.Random(args.seed))
         serving_figures = [n for n in args.only if n <= 5]

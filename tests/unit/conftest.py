@@ -1,5 +1,6 @@
 """Unit-test fixtures beyond tests/conftest.py: the CLI on a fresh events database, an app over
-hand-written events, and the demo database's rows as the independent references read them."""
+hand-written events, engines closed after the test, and the demo database's rows as the
+independent references read them."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import sqlite3
 
 import pytest
 
+from data.events.analysis.analytics import EventsAnalytics
 from data.events.stores.sqlite_store import COLUMN_NAMES, CREATE_MOVIES
 
 
@@ -42,10 +44,24 @@ def serve(make_app, tmp_path):
     return make
 
 
+@pytest.fixture
+def engines():
+    """Factory: engines(versions) -> EventsAnalytics, closed (its connection too) after."""
+    made = []
+
+    def make(versions) -> EventsAnalytics:
+        made.append(EventsAnalytics(versions))
+        return made[-1]
+
+    yield make
+    for engine in made:
+        engine.close()
+
+
 @pytest.fixture(scope="session")
 def demo_raw(demo_template):
     """The rows of demo_db (the same template), read once, prepared for testkit's references."""
     from testkit import reference_titles
-    from tests.unit.test_engine_properties import read_raw
+    from tests.unit.reference_checks import read_raw
 
     return reference_titles.prepare(read_raw(demo_template(5_000, 1)))

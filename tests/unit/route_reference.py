@@ -15,7 +15,7 @@ from testkit import reference_analytics as ref
 from testkit import reference_cohorts as cohorts
 from testkit import reference_titles as titles
 from testkit import reference_top10 as top10s
-from tests.unit.test_engine_properties import Checker
+from tests.unit.reference_checks import Checker
 
 NONE = ref.NONE
 MISSING = "No such value"

@@ -15,8 +15,8 @@ from data.events.params import Filters
 from data.events.rollup.model import empty_rollup
 from testkit import reference_analytics as ref
 from tests.unit.analysis_support import ALL, D
+from tests.unit.reference_checks import Params, read_raw
 from tests.unit.test_analysis import ev
-from tests.unit.test_engine_properties import Params, read_raw
 
 # (event_date, userid, minutes, viewpercentage, sessiontype, title)
 UNTITLED = [

@@ -10,7 +10,7 @@ import pytest
 from data.events.params import COHORT_DEFINITIONS
 from testkit import reference_analytics as ref
 from testkit import reference_cohorts
-from tests.unit.test_engine_properties import Params, query, read_raw
+from tests.unit.reference_checks import Params, query, read_raw
 from tests.unit.test_postgres_store import read_raw_pg
 
 

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from testkit import reference_analytics as ref
+from tests.unit.reference_checks import typed
 from tests.unit.route_reference import CHECKED_ROUTES, RouteReference, filter_cases
-from tests.unit.test_engine_properties import typed
 from web import services
 
 METRICS = ("unique_users", "minutes_watched")

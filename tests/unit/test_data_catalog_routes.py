@@ -9,8 +9,8 @@ import pytest
 
 from data.events.catalog import DIMENSION_NAMES, METRIC_NAMES
 from testkit import reference_analytics as ref
+from tests.unit.reference_checks import typed
 from tests.unit.test_data_api import assert_json_error
-from tests.unit.test_engine_properties import typed
 
 
 def sql(demo_db, query: str, *args):
