@@ -124,10 +124,9 @@ class ViewState:
                 pairs.extend((name, item) for name, values in value for item in values)
             elif key == "compare":
                 pairs.append((key, COMPARE_PREVIOUS))
-            elif key in ("title", "series"):
-                pairs.append((key, value))  # last: a long title does not hide the rest
             else:
                 pairs.append((key, value))
+        # The open title last: a long one does not hide the rest of the link.
         pairs.sort(key=lambda pair: pair[0] in ("title", "series"))
         return "?" + urlencode(pairs) if pairs else ""
 
