@@ -16,7 +16,8 @@ _COUNTED = ("views", "completed", "rated")
 def value_schema(metric) -> dict:
     """The schema of one value of a metric."""
     if metric.kind == RATIO:
-        return RATE
+        # A share (completion_rate) stays within 0..1; another ratio (per viewer) may not.
+        return RATE if "fraction" in metric.unit else {"type": ["number", "null"], "minimum": 0}
     if metric.kind == DISTINCT_USERS or metric.measure in _COUNTED:
         return COUNT
     return {"type": "number", "minimum": 0}
