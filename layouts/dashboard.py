@@ -23,7 +23,7 @@ from layouts.options import (
 )
 from layouts.title_view import title_view
 from layouts.top10 import top10_panel
-from web.paths import GAME_PAGE_PATH
+from web.paths import GAME_PAGE_PATH, OPENAPI_PATH, json_routes
 
 # How often an open page asks whether new events landed (config LIVE_REFRESH_SECONDS).
 LIVE_INTERVAL_MS = 10_000
@@ -216,20 +216,12 @@ def charts() -> html.Div:
     )
 
 
-# (text, link) of the JSON routes the page's numbers come from.
-_JSON_LINKS = [
-    (path, path)
-    for path in ("/data/unique_users/", "/data/minutes_watched/", "/data/toplist/", "/data/kpis/",
-                 "/data/dimensions/", "/data/top10/", "/data/retention/", "/data/lifecycle/")
-] + [("API description", "/openapi.json")]  # fmt: skip
-
-
 def footer() -> html.Footer:
-    """Where the numbers come from: the same JSON routes, for scripts."""
+    """Where the numbers come from: the same JSON routes, for scripts (web.paths.json_routes)."""
     links = []
-    for text, href in _JSON_LINKS:
+    for href in json_routes():
         links += [" · "] if links else []
-        links.append(html.A(text, href=href))
+        links.append(html.A("API description" if href == OPENAPI_PATH else href, href=href))
     return html.Footer(["The same numbers as JSON: ", *links], className="rb-footer")
 
 

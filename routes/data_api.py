@@ -6,23 +6,11 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Response, jsonify, request
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from data.events.catalog import METRIC_NAMES
-from data.events.params import (
-    DEFAULT_LIFECYCLE_RESOLUTION,
-    parse_breakdown,
-    parse_cohort,
-    parse_cohort_resolution,
-    parse_compare,
-    parse_dates,
-    parse_filters,
-    parse_limit,
-    parse_num,
-    parse_periods,
-    parse_resolution,
-)
-from data.events.title_params import parse_level, parse_title_or_series, parse_top10
+from data.events.questions import METRIC_PATH, Question, answer, data_paths, routes
 from web import services
 from web.limits import rate_limited
 
@@ -35,17 +23,7 @@ _ALLOWED = ["GET", "HEAD", "OPTIONS"]
 # Every method is routed to the views and refused in _read_only, so that a 405 comes from this
 # blueprint's JSON error handler (a routing-level 405 never reaches blueprint handlers).
 _ROUTED = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]
-_NAMES = (
-    *METRIC_NAMES,
-    "toplist",
-    "kpis",
-    "dimensions",
-    "title",
-    "top10",
-    "retention",
-    "lifecycle",
-)
-_ROUTES = ", ".join(f"/data/{name}/" for name in _NAMES)
+_ROUTES = ", ".join(data_paths())
 
 
 @bp.before_request
@@ -60,83 +38,29 @@ def _read_only():
     return None
 
 
-@bp.route("/toplist/", methods=_ROUTED, strict_slashes=False)
-def toplist():
-    """Most viewed titles, seasons or shows: ?num=1..1000 (10), level=title|season|series,
-    start, end, dimension filters."""
-    num = parse_num(request.args.get("num"))
-    level = parse_level(request.args.get("level"))
-    filters = parse_filters(request.args)
-    return jsonify(services.analytics().toplist(num, filters, level))
+def _view(questions: tuple[Question, ...]):
+    """The view of one path of the table: parse, compute, answer JSON."""
+
+    def view(metric: str | None = None):
+        args = MultiDict(request.args)
+        if metric is not None:
+            if metric not in METRIC_NAMES:
+                raise NotFound(f"unknown metric {metric[:40]!r}: use one of {_ROUTES}")
+            args["metric"] = metric  # the path's, whatever the query says
+        return jsonify(answer(questions, services.analytics(), args))
+
+    return view
 
 
-@bp.route("/title/", methods=_ROUTED, strict_slashes=False)
-def title():
-    """One title's (?title=) or show's (?series=) numbers: per period, completion, devices and
-    markets, and a show's seasons and episodes; resolution and the usual filters."""
-    name, series = parse_title_or_series(request.args)
-    resolution = parse_resolution(request.args.get("resolution"))
-    filters = parse_filters(request.args)
-    return jsonify(services.analytics().title(filters, resolution, name, series))
-
-
-@bp.route("/top10/", methods=_ROUTED, strict_slashes=False)
-def top10():
-    """The weekly Top 10: ?week=<its Monday> (the last complete week), sessiontype=MOVIE|SERIES
-    (both when left out), device and market filters."""
-    week, sessiontype, filters = parse_top10(request.args)
-    return jsonify(services.analytics().top10(week, sessiontype, filters))
-
-
-@bp.route("/kpis/", methods=_ROUTED, strict_slashes=False)
-def kpis():
-    """Headline numbers of the filtered events; ?compare=previous adds the previous range's
-    (which depends on ?resolution, the page's: data/events/analysis/comparison.py)."""
-    resolution = parse_resolution(request.args.get("resolution"))
-    filters = parse_filters(request.args)
-    compare = parse_compare(request.args.get("compare"))
-    return jsonify(services.analytics().kpis_answer(filters, compare, resolution))
-
-
-@bp.route("/dimensions/", methods=_ROUTED, strict_slashes=False)
-def dimensions():
-    """Each dimension's values with their views over start..end (dimension filters ignored)."""
-    start, end = parse_dates(request.args)
-    return jsonify(services.analytics().dimensions(start, end))
-
-
-@bp.route("/retention/", methods=_ROUTED, strict_slashes=False)
-def retention():
-    """Users by the period first seen: ?resolution=weekly|monthly, periods=1..52 (8),
-    cohort=first_ever|in_range, filters."""
-    resolution = parse_cohort_resolution(request.args.get("resolution"))
-    periods = parse_periods(request.args.get("periods"))
-    cohort = parse_cohort(request.args.get("cohort"))
-    filters = parse_filters(request.args)
-    return jsonify(services.analytics().retention(resolution, periods, filters, cohort))
-
-
-@bp.route("/lifecycle/", methods=_ROUTED, strict_slashes=False)
-def lifecycle():
-    """New, returning, resurrecting and dormant users per period: ?resolution (weekly), filters."""
-    resolution = parse_resolution(request.args.get("resolution"), DEFAULT_LIFECYCLE_RESOLUTION)
-    filters = parse_filters(request.args)
-    return jsonify(services.analytics().lifecycle(resolution, filters))
-
-
-@bp.route("/<metric>/", methods=_ROUTED, strict_slashes=False)
-def timeseries(metric: str):
-    """A metric per period: ?resolution=daily|weekly|monthly, filters, breakdown, limit."""
-    if metric not in METRIC_NAMES:
-        raise NotFound(f"unknown metric {metric[:40]!r}: use one of {_ROUTES}")
-    resolution = parse_resolution(request.args.get("resolution"))
-    filters = parse_filters(request.args)
-    breakdown = parse_breakdown(request.args.get("breakdown"))
-    limit = parse_limit(request.args.get("limit"))
-    analytics = services.analytics()
-    if breakdown is None:
-        return jsonify(analytics.timeseries(metric, resolution, filters))
-    return jsonify(analytics.breakdown(metric, resolution, filters, breakdown, limit))
+for _path, _questions in routes().items():
+    # The endpoint is named after the path's first question (timeseries for /data/<metric>/).
+    bp.add_url_rule(
+        _path.removeprefix("/data").replace(METRIC_PATH, "<metric>"),
+        endpoint=_questions[0].name,
+        view_func=_view(_questions),
+        methods=_ROUTED,
+        strict_slashes=False,
+    )
 
 
 @bp.route("/", defaults={"rest": ""}, methods=_ROUTED, strict_slashes=False)

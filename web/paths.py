@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from data.events.questions import data_paths
+
 GAME_PREFIX = "/guess"  # the game's blueprint
 GAME_PAGE_PATH = GAME_PREFIX + "/"
+OPENAPI_PATH = "/openapi.json"  # the JSON routes' description
 MCP_PATH = "/_mcp"  # Dash's MCP server (Streamable HTTP) for AI agents, when MCP_ENABLED
 # Paths whose answers are JSON, errors included (the game's page itself is HTML).
-JSON_PREFIXES = ("/data/", "/_dash-", "/_reload-hash", "/healthz", "/openapi.json", MCP_PATH)
+JSON_PREFIXES = ("/data/", "/_dash-", "/_reload-hash", "/healthz", OPENAPI_PATH, MCP_PATH)
 GAME_API_PREFIX = GAME_PAGE_PATH
 DASH_CALLBACK_PATH = "/_dash-update-component"
 COMPONENT_SUITES_PREFIX = "/_dash-component-suites/"
@@ -22,3 +25,9 @@ NOT_DASH_PREFIXES = (
     "/assets/",
     MCP_PATH,
 )
+
+
+def json_routes() -> list[str]:
+    """The JSON routes the page's numbers come from: every /data path of the table of questions
+    (one per catalog metric for /data/<metric>/), then the API description."""
+    return [*data_paths(), OPENAPI_PATH]

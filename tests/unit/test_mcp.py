@@ -19,8 +19,8 @@ from werkzeug.serving import make_server
 from config import load_config
 from data.events.catalog import DIMENSION_NAMES, METRIC_NAMES
 from data.events.params import COHORT_DEFINITIONS, DEFAULT_COHORT
-from routes.mcp_tools import TOOL_NAMES
-from routes.mcp_transport import DASH_METHODS, MALFORMED
+from routes.mcp.tools import TOOL_NAMES
+from routes.mcp.transport import DASH_METHODS, MALFORMED
 from web import services
 
 # (tool, arguments, the /data request with the same question)

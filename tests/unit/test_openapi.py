@@ -182,5 +182,8 @@ def test_retention_documents_the_cohort_definitions(client, spec):
         "default": DEFAULT_COHORT,
     }
     for name, meaning in COHORT_DEFINITIONS.items():
-        assert f"{name}, {meaning}" in cohort["description"]
+        # The same meaning the MCP tool shows: the default is marked.
+        assert (
+            f"{name}{' (default)' * (name == DEFAULT_COHORT)}, {meaning}" in cohort["description"]
+        )
         assert client.get(f"/data/retention/?cohort={name}").status_code == 200

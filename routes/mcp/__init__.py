@@ -1,5 +1,5 @@
 """Dash's MCP server at /_mcp (MCP_ENABLED): only the read-only metric tools, rate limited like
-/data, behind routes/mcp_transport.py's checks; switched off, /_mcp is a 404."""
+/data, behind routes/mcp/transport.py's checks; switched off, /_mcp is a 404."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import dash
 from dash.mcp import configure_mcp_server
 from werkzeug.exceptions import NotFound
 
-from routes import mcp_transport
+from routes.mcp import transport
 from web.limits import rate_limited
 from web.paths import MCP_PATH
 
@@ -17,7 +17,7 @@ _METHODS = ["GET", "POST", "DELETE", "PUT", "PATCH"]
 
 
 def register_mcp(app: dash.Dash) -> None:
-    """Expose only routes/mcp_tools.py's tools at /_mcp, or answer 404 there when it is off.
+    """Expose only routes/mcp/tools.py's tools at /_mcp, or answer 404 there when it is off.
 
     The app must have been built with Dash(enable_mcp=MCP_ENABLED, mcp_path=MCP_PATH), and
     this runs before init_web so that the rate limits see the marked views.
@@ -27,7 +27,7 @@ def register_mcp(app: dash.Dash) -> None:
         server.add_url_rule(MCP_PATH, endpoint="mcp_off", view_func=_off, methods=_METHODS)
         return
 
-    import routes.mcp_tools  # noqa: F401  (registers the tools with Dash)
+    from routes.mcp.tools import TOOL_NAMES  # importing it registers the tools with Dash
 
     # By default Dash lists every server callback (URL sync, CSV downloads, ...) as a tool, a
     # get_dash_component tool and the layout as resources. Agents get the metric tools only.
@@ -40,13 +40,13 @@ def register_mcp(app: dash.Dash) -> None:
     )
     views = server.view_functions
     post, get, delete = (f"{MCP_PATH}:{method}" for method in ("POST", "GET", "DELETE"))
-    views[post] = mcp_transport.checked_post(views[post], routes.mcp_tools.TOOL_NAMES)
-    views[get] = mcp_transport.no_stream
-    views[delete] = mcp_transport.no_session_end
+    views[post] = transport.checked_post(views[post], TOOL_NAMES)
+    views[get] = transport.no_stream
+    views[delete] = transport.no_session_end
     for endpoint in (post, get, delete):
         # One count for the endpoint's methods, its own, at RATELIMIT_DATA (tools run /data's
         # queries); the limit counts first, then the Origin check, then the message checks.
-        views[endpoint] = mcp_transport.same_origin_only(views[endpoint])
+        views[endpoint] = transport.same_origin_only(views[endpoint])
         rate_limited("RATELIMIT_DATA", "MCP requests", scope="mcp")(views[endpoint])
 
 

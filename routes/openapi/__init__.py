@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from routes.openapi_spec import SPEC
+from routes.openapi.spec import SPEC
+from web.paths import OPENAPI_PATH
 
 bp = Blueprint("openapi", __name__)
 
 
-@bp.get("/openapi.json")
+@bp.get(OPENAPI_PATH)
 def openapi_json():
-    """Serve the hand-written description (routes/openapi_spec.py)."""
+    """Serve the description (routes/openapi/spec.py)."""
     response = jsonify(SPEC)
     response.headers["Cache-Control"] = "public, max-age=300"
     return response

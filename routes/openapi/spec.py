@@ -1,4 +1,5 @@
-"""The hand-written OpenAPI 3.1 description of the JSON routes (/data, /guess, /healthz)."""
+"""The OpenAPI 3.1 description of the JSON routes: /data from the table of questions, /guess
+and /healthz written here."""
 
 from __future__ import annotations
 
@@ -9,9 +10,8 @@ from data.game.rules import (
     DEFAULT_MAX_VALUE,
     MAX_LIMIT,
 )
-from routes.openapi_cohorts import COHORT_PATHS
-from routes.openapi_data import DATA_PATHS, RATE_LIMITED
-from routes.openapi_schemas import (
+from routes.openapi.data_paths import DATA_PATHS, RATE_LIMITED
+from routes.openapi.schemas import (
     MAX_VALUE_SCHEMA,
     SCHEMAS,
     USER_SCHEMA,
@@ -20,7 +20,6 @@ from routes.openapi_schemas import (
     json_answer,
     ref,
 )
-from routes.openapi_titles import TITLE_PATHS
 from web.paths import GAME_PREFIX
 
 BOARD_PARAMETERS = [
@@ -72,8 +71,6 @@ SPEC: dict = {
     ],
     "paths": {
         **DATA_PATHS,
-        **TITLE_PATHS,
-        **COHORT_PATHS,
         f"{GAME_PREFIX}/start": {
             "post": {
                 "operationId": "start_game",

@@ -128,7 +128,8 @@ def _answer_here(message: dict, tool_names: Collection[str]) -> Response | None:
         # The client's mistake: no log line (the access log has the request).
         return _error(message["id"], METHOD_NOT_FOUND, "Method not found")
     if method == "resources/read":
-        # Only tools are exposed (routes/mcp.py): every URI is unknown; Dash would log a traceback.
+        # Only tools are exposed (routes/mcp/__init__.py): every URI is unknown; Dash would log a
+        # traceback.
         return _error(
             message["id"], RESOURCE_NOT_FOUND, "Resource not found", {"uri": params.get("uri")}
         )

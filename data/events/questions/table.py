@@ -1,0 +1,202 @@
+"""The table of questions: each analysis with its parameters, its computation and its answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from data.events.catalog import METRICS, OTHER, Metric
+from data.events.questions import answers
+from data.events.questions.parameters import (
+    BREAKDOWN_PART,
+    COHORT_PART,
+    COHORT_RESOLUTION_PART,
+    COMPARE_PART,
+    DATES_PART,
+    FILTERS_PART,
+    LEVEL_PART,
+    LIFECYCLE_RESOLUTION_PART,
+    LIMIT_PART,
+    METRIC_PART,
+    NUM_PART,
+    PERIODS_PART,
+    RESOLUTION_PART,
+    TITLE_PART,
+    TOP10_PART,
+    Param,
+    Part,
+)
+
+if TYPE_CHECKING:
+    from data.events.analysis.analytics import EventsAnalytics
+
+
+@dataclass(frozen=True)
+class Question:
+    """One analysis as every front end asks it: /data, the MCP tools and OpenAPI read this."""
+
+    name: str  # the MCP tool's name
+    path: str  # its /data route; {metric} stands for every catalog metric
+    parts: tuple[Part, ...]  # its parameters, in the order they are parsed
+    compute: Callable[..., Any]  # (analytics, **the parts' keywords) -> the JSON answer
+    summary: str  # one line
+    answer: str  # what the answer holds
+    schema: Any  # the answer's JSON schema, or a function of the metric for {metric} paths
+    details: str = ""  # more on how it counts, when a line is not enough
+    # Refusals other than a bad parameter's 400 (status -> when), e.g. an unknown title's 404.
+    refusals: dict[str, str] = field(default_factory=dict)
+
+    def answer_schema(self, metric: Metric = METRICS[0]) -> dict:
+        """The answer's JSON schema (for a {metric} path, that of the metric)."""
+        return self.schema(metric) if callable(self.schema) else self.schema
+
+    @property
+    def params(self) -> tuple[Param, ...]:
+        """Every parameter it takes, in order."""
+        return tuple(param for part in self.parts for param in part.params)
+
+    def parse(self, args: Mapping, required: bool = True) -> dict[str, Any]:
+        """The computation's keywords from the arguments (InvalidParameter when one is bad);
+        required=False lets a part it needs read None (another question of its path answers)."""
+        parsed: dict[str, Any] = {}
+        for part in self.parts:
+            parsed.update(part.parse(args, required))
+        return parsed
+
+    def ask(self, analytics: EventsAnalytics, args: Mapping) -> Any:
+        """Parse the arguments and compute the answer."""
+        return self.compute(analytics, **self.parse(args))
+
+
+QUESTIONS: tuple[Question, ...] = (
+    Question(
+        "timeseries",
+        "/data/{metric}/",
+        (METRIC_PART, RESOLUTION_PART, FILTERS_PART),
+        lambda a, metric, resolution, filters: a.timeseries(metric, resolution, filters),
+        "A metric per day, week or month.",
+        'One entry per period, [{"date": "YYYY-MM-DD", "values": number}, ...] in date order, '
+        "zero-filled from the first to the last matching event, or across start..end when "
+        "given. completion_rate is completed views (viewpercentage >= 90) over views with a "
+        "known viewpercentage, 0 to 1 with 4 decimals, null for a period without such views.",
+        answers.points,
+    ),
+    Question(
+        "breakdown",
+        "/data/{metric}/",
+        (METRIC_PART, BREAKDOWN_PART, LIMIT_PART, RESOLUTION_PART, FILTERS_PART),
+        lambda a, metric, breakdown, limit, resolution, filters: a.breakdown(
+            metric, resolution, filters, breakdown, limit
+        ),
+        "A metric per period and per value of a dimension.",
+        'One entry per period and group, [{"date": "YYYY-MM-DD", "<breakdown>": value, '
+        '"values": number}, ...] by date, then by the group\'s rank: the `limit` values with '
+        f"the most of the metric over the whole range, then all other values together as "
+        f'"{OTHER}", zero-filled.',
+        answers.points,
+    ),
+    Question(
+        "toplist",
+        "/data/toplist/",
+        (NUM_PART, LEVEL_PART, FILTERS_PART),
+        lambda a, num, level, filters: a.toplist(num, filters, level),
+        "The most viewed titles, seasons or shows (views = events), ties by name; no empty titles.",
+        '[{"title": "...", "values": views}, ...], most viewed first.',
+        answers.TOPLIST,
+    ),
+    Question(
+        "kpis",
+        "/data/kpis/",
+        (FILTERS_PART, COMPARE_PART, RESOLUTION_PART),
+        lambda a, filters, compare, resolution: a.kpis_answer(filters, compare, resolution),
+        "The headline numbers of the filtered events, optionally with the previous range's.",
+        "Every metric over the range and completed_views, with compare=previous also "
+        '"previous" (the same numbers) and "previous_range" ({"start", "end"}, null without '
+        "a range).",
+        answers.kpis(),
+    ),
+    Question(
+        "dimensions",
+        "/data/dimensions/",
+        (DATES_PART,),
+        lambda a, start, end: a.dimensions(start, end),
+        "Each dimension's values with their views over start..end, most viewed first: the "
+        "values the other questions' filters and breakdowns take.",
+        '{"<dimension>": [{"value": "...", "views": N}, ...], ...}: values with at least one '
+        "view; the empty value is (none).",
+        answers.DIMENSIONS,
+    ),
+    Question(
+        "title",
+        "/data/title/",
+        (TITLE_PART, RESOLUTION_PART, FILTERS_PART),
+        lambda a, title, series, resolution, filters: a.title(filters, resolution, title, series),
+        "One title's or one show's numbers over the filtered events.",
+        '{"title" or "series", "resolution", "kpis": {"views", "unique_viewers", '
+        '"minutes_watched", "completed_views", "completion_rate"}, "timeseries": [{"date", '
+        '"views", "unique_viewers", "minutes_watched"}], "completion": {"histogram": views per '
+        '10-point viewpercentage bin, ...}, "devices", "markets", and for a show "seasons" '
+        'with their "episodes" in order (an episode is its season and episode numbers, or '
+        "its contentid, never its title text); an episode's continued is the share of its "
+        "viewers who watched the next episode, its drop_off the share who did not}: zeros "
+        "when the filters leave none of its events.",
+        answers.TITLE,
+        refusals={"404": "No event has the title (or no SERIES event the show)."},
+    ),
+    Question(
+        "top10",
+        "/data/top10/",
+        (TOP10_PART,),
+        lambda a, week, sessiontype, filters: a.top10(week, sessiontype, filters),
+        f"The weekly Top {answers.TOP10_SIZE} as Netflix publishes it, ranked by views.",
+        '[{"rank", "title", "hours_viewed", "runtime_hours", "views", "rank_last_week", '
+        '"weeks_in_top10"}, ...]: up to ten entries, numbers rounded to 2 decimals; [] for a '
+        "week without data.",
+        answers.TOP10,
+        details=(
+            "A movie is one entry, a season of a series one entry. hours_viewed = minutes "
+            "watched that week / 60; runtime_hours = a movie's runningtime, or the sum of the "
+            "runningtime of a season's distinct episodes (each its most frequent value; "
+            "episodes without one are skipped); views = hours_viewed / runtime_hours. Ties by "
+            "hours_viewed, then title. Entries without a known runtime are left out."
+        ),
+    ),
+    Question(
+        "retention",
+        "/data/retention/",
+        (COHORT_RESOLUTION_PART, PERIODS_PART, COHORT_PART, FILTERS_PART),
+        lambda a, resolution, periods, cohort, filters: a.retention(
+            resolution, periods, filters, cohort
+        ),
+        "Users by the period of their first matching event, and who came back.",
+        '[{"cohort": "YYYY-MM-DD", "size": N, "retained": [N0, N1, ...]}, ...]: one entry per '
+        "cohort with at least one user, oldest first.",
+        answers.RETENTION,
+        details=(
+            "A user's cohort is the period of their first matching event (one that passes the "
+            "dimension filters): ever, by default, so that a user first seen before start is "
+            "in no cohort, or in start..end with cohort=in_range. retained[k] counts the "
+            "cohort's matching events in start..end only: a period cut by start or end counts "
+            "only its days inside. The last period is that of end (never past the data's last "
+            "day), or of the last matching event when end is left out. Users are distinct "
+            "non-empty userid values."
+        ),
+    ),
+    Question(
+        "lifecycle",
+        "/data/lifecycle/",
+        (LIFECYCLE_RESOLUTION_PART, FILTERS_PART),
+        lambda a, resolution, filters: a.lifecycle(resolution, filters),
+        "New, returning, resurrecting and dormant users per period.",
+        '[{"date", "new", "returning", "resurrecting", "dormant"}, ...]: one entry per period '
+        "in date order, zero-filled as the time series are.",
+        answers.LIFECYCLE,
+        details=(
+            "new: first matching event ever in the period (history before start counts); "
+            "returning: active in the period and the one before; resurrecting: active in it, "
+            "not in the one before, but earlier; dormant: active in the one before, not in it. "
+            "Active means a matching event on a day of the period up to the range's end."
+        ),
+    ),
+)
