@@ -222,14 +222,12 @@ def test_bad_arguments_are_tool_errors_saying_what_data_says(served, client):
         assert refused.status_code == 400, path
         assert text == f"InvalidParameter: {refused.get_json()['error']}"
     assert texts[len(BAD) :] == [
-        "InvalidParameter: metric must be one of unique_users, minutes_watched, views, "
-        "completion_rate, got 'watch_time'",
-        "InvalidParameter: metric must be one of unique_users, minutes_watched, views, "
-        "completion_rate, got None",
-        "InvalidParameter: breakdown is required: one of sessiontype, device, market",
+        f"InvalidParameter: metric must be one of {', '.join(METRIC_NAMES)}, got 'watch_time'",
+        f"InvalidParameter: metric must be one of {', '.join(METRIC_NAMES)}, got None",
+        f"InvalidParameter: breakdown is required: one of {', '.join(DIMENSION_NAMES)}",
         "InvalidParameter: limit must be an integer from 1 to 50 (default 5), got 51",
         "InvalidParameter: unknown argument 'nmu': toplist takes num, level, start, end, "
-        "sessiontype, device, market",
+        + ", ".join(DIMENSION_NAMES),
     ]
     assert not any("Traceback" in text for text in texts)
 

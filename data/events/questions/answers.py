@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from data.events.analysis.cohorts import LIFECYCLE_STATES
 from data.events.analysis.top10 import TOP10_SIZE
-from data.events.catalog import DIMENSION_NAMES, DISTINCT_USERS, METRICS, RATIO
+from data.events.catalog import (
+    DIMENSION_NAMES,
+    DISTINCT_USERS,
+    METRICS,
+    PER_USER,
+    RATIO,
+    SHARE,
+)
 
 COUNT = {"type": "integer", "minimum": 0}
 RATE = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
@@ -15,9 +22,9 @@ _COUNTED = ("views", "completed", "rated")
 
 def value_schema(metric) -> dict:
     """The schema of one value of a metric."""
-    if metric.kind == RATIO:
-        # A share (completion_rate) stays within 0..1; another ratio (per viewer) may not.
-        return RATE if "fraction" in metric.unit else {"type": ["number", "null"], "minimum": 0}
+    if metric.kind in (RATIO, PER_USER):
+        # null without a divisor; a share (completion_rate) stays within 0..1, others may not.
+        return RATE if metric.shown_as == SHARE else {"type": ["number", "null"], "minimum": 0}
     if metric.kind == DISTINCT_USERS or metric.measure in _COUNTED:
         return COUNT
     return {"type": "number", "minimum": 0}
