@@ -18,7 +18,7 @@ from testkit import reference_analytics as ref
 from tests.unit.analysis_support import TUTORIAL_DDL, D
 
 RESOLUTIONS = ("daily", "weekly", "monthly")
-BREAKDOWNS = (None, "sessiontype", "device", "market")
+BREAKDOWNS = (None, *ref.DIMENSIONS)
 MISSING = "No such value"
 
 
@@ -87,6 +87,8 @@ TITLES = ["Heat", "Up", "Frozen", "Game of Thrones, Winter Is Coming", b"p\xe5 T
 TITLES += ["N\u00f8kken", "Mad Men, Pilot", "", "", None, "Z", "z", b"Bl\xe5b\xe6r"]
 MINUTES = ["", None, "abc", "inf", "1e400", "12.5", "0.25", "-3", " 7 "]
 PERCENTS = ["", None, "n/a", "100", "90", "89.99", "120.5", "250", "90.0", "0"]
+# Season numbers of every kind (the column's affinity turns some of them into numbers).
+SEASONS = ["", "", "1", "1", "2", "03", "1.0", " 2 ", "0", "-1", "x", "2.5", "1e1", "1e400"]
 BAD_DATES = ["", None, "2014-02-30 10:00:00", "2014-13-01 00:00:00", "2014/11/25 10:00:00"]
 BAD_DATES += ["2014-11-25x10", "2014-11-25_10:00", " 2014-11-25 10:00:00", "2014-W48-1"]
 BAD_DATES += ["20141125", "not a date", "2014-12-0a 10:00:00", "2014-11-2 10:00:00"]
@@ -124,7 +126,7 @@ def tutorial_rows(count: int, seed: int) -> list[list]:
         rows.append(
             [date, user, str(rng.randrange(10**6)), rng.choice(DEVICES), rng.choice(MARKETS)]
             + [minutes, rng.choice(["", "45", "120"]), percent, rng.choice(["", "0.5"]), stype]
-            + [title, rng.choice(["", "1"]), rng.choice(["", "3"])]
+            + [title, rng.choice(SEASONS), rng.choice(["", "3"])]
         )
     return rows
 
@@ -251,7 +253,7 @@ def check_random_combinations(db_path, combos: int, seed: int, engine=None, raw=
         filters = Filters.of(start, end, **where)
         metric = ref.METRICS[i % 4]
         resolution = RESOLUTIONS[i // 4 % 3]
-        dimension = BREAKDOWNS[i // 12 % 4]
+        dimension = BREAKDOWNS[i // 12 % len(BREAKDOWNS)]
         limit = rng.randint(1, 8)
         context = (i, metric, resolution, dimension, limit, start, end, where)
         if dimension is None:
@@ -286,6 +288,7 @@ def edge_cases(raw: pd.DataFrame) -> list[tuple]:
     week = dt.timedelta(7)
     nothing = {"device": {MISSING}}
     blanks = {"sessiontype": {ref.NONE}, "market": {ref.NONE}}
+    seasons = {"season": {"1", "0", ref.NONE}}
     return [
         (None, None, {}),
         (first - 3 * week, first - week, {}),
@@ -296,6 +299,7 @@ def edge_cases(raw: pd.DataFrame) -> list[tuple]:
         (last, None, blanks),
         (None, first + week, nothing),
         (first + dt.timedelta(2), last - dt.timedelta(40), blanks),
+        (first, last, seasons),
     ]
 
 
@@ -376,18 +380,21 @@ def test_engine_matches_reference_on_an_untyped_table(tmp_path):
             row[10] = rng.choice([1984, "1984", 3.0, "3.0"])  # title
         if rng.random() < 0.1:
             row[5] = rng.choice([12, 12.0, "12"])  # minutes as numbers among text ones
+        if rng.random() < 0.3:
+            row[11] = rng.choice([1, "2", "03", 1.0, "", None, "x", -1, " 2 ", 2.5, 2**53])
         for index in (3, 10):  # bound as they are: bytes would become BLOBs, not text
             if isinstance(row[index], bytes):
                 row[index] = decode_text(row[index])
     path = tmp_path / "untyped.db"
     conn = sqlite3.connect(path)
     conn.execute(f"create table movies({', '.join(COLUMN_NAMES)})")
-    marks = ", ".join("?" if i in (3, 5, 10) else "cast(? as text)" for i in range(13))
+    marks = ", ".join("?" if i in (3, 5, 10, 11) else "cast(? as text)" for i in range(13))
     conn.executemany(f"insert into movies values ({marks})", rows)
     conn.commit()
     kinds = {kind for (kind,) in conn.execute("select typeof(device) from movies")}
+    seasons = {kind for (kind,) in conn.execute("select typeof(seasonnumber) from movies")}
     conn.close()
-    assert {"integer", "real", "text"} <= kinds
+    assert {"integer", "real", "text"} <= kinds and {"integer", "real", "text", "null"} <= seasons
     check_random_combinations(path, combos=40, seed=303)
 
 
@@ -413,7 +420,7 @@ def check_routes(client, db_path, seed: int, raw=None) -> None:
         start, end = params.dates()
         where = params.where()
         metric, resolution = ref.METRICS[i % 4], rng.choice(RESOLUTIONS)
-        dimension, limit = BREAKDOWNS[i % 4], rng.randint(1, 8)
+        dimension, limit = BREAKDOWNS[i % len(BREAKDOWNS)], rng.randint(1, 8)
         q = query(start, end, where, resolution=resolution, breakdown=dimension, limit=limit)
         if dimension is None:
             expected = ref.timeseries(raw, metric, resolution, start, end, where)
