@@ -27,7 +27,6 @@ DAY_TEXT_SQL = (
 # The values encoding.READS names, in its order (a column read for two keys is selected twice).
 SELECT_SQL = f"SELECT {DAY_TEXT_SQL}, {', '.join(column for _, column in READS[1:])} FROM {TABLE}"
 _RANGE_SQL = f"{SELECT_SQL} WHERE event_date >= ? AND event_date < ?"
-_LOAD_SQL = SELECT_SQL
 
 
 def _iso(day: int) -> str:
@@ -65,7 +64,7 @@ class SqlitePartitions:
         return change_log.read_touches(self.conn)
 
     def all_chunks(self, vocabulary: Vocabulary) -> Iterator:
-        return self._encoded(self.conn.execute(_LOAD_SQL), vocabulary)
+        return self._encoded(self.conn.execute(SELECT_SQL), vocabulary)
 
     def chunks(self, first_day: int, last_day: int, vocabulary: Vocabulary) -> Iterator:
         cursor = self.conn.execute(_RANGE_SQL, (_iso(first_day), _after(last_day)))
