@@ -226,10 +226,10 @@ def test_bad_arguments_are_tool_errors_saying_what_data_says(served, client):
         "completion_rate, got 'watch_time'",
         "InvalidParameter: metric must be one of unique_users, minutes_watched, views, "
         "completion_rate, got None",
-        "InvalidParameter: breakdown is required: one of sessiontype, device, market",
+        f"InvalidParameter: breakdown is required: one of {', '.join(DIMENSION_NAMES)}",
         "InvalidParameter: limit must be an integer from 1 to 50 (default 5), got 51",
         "InvalidParameter: unknown argument 'nmu': toplist takes num, level, start, end, "
-        "sessiontype, device, market",
+        + ", ".join(DIMENSION_NAMES),
     ]
     assert not any("Traceback" in text for text in texts)
 
