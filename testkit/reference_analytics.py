@@ -13,12 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 
 NONE, OTHER = "(none)", "(other)"
-DIMENSIONS = ("sessiontype", "device", "market")
+DIMENSIONS = ("sessiontype", "device", "market", "season")
 SESSIONTYPES = ("MOVIE", "SERIES")
 METRICS = ("unique_users", "minutes_watched", "views", "minutes_per_viewer", "completion_rate")
 RANK_BY = {"completion_rate": "views", "minutes_per_viewer": "unique_users"}
@@ -84,6 +85,41 @@ def _sessiontype(value: object) -> str:
     return text if text in SESSIONTYPES else NONE
 
 
+# A seasonnumber's text: decimal digits, maybe a sign, a point and an exponent.
+_SEASON_TEXT = re.compile(r"\s*([-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+))(?:[eE]([-+]?[0-9]+))?\s*")
+
+
+def _season_text(text: str) -> Fraction | None:
+    match = _SEASON_TEXT.fullmatch(text)
+    if match is None:
+        return None
+    # Not Fraction's own reading: it also takes '1_0' and '3/4', and 10**exponent is slow.
+    mantissa, exponent = Fraction(match.group(1)), int(match.group(2) or 0)
+    if mantissa == 0:
+        return mantissa
+    if abs(exponent) > len(text) + 20:  # no whole number below 2**53 either way
+        return None
+    return mantissa * Fraction(10) ** exponent
+
+
+def _season(value: object) -> str:
+    """The season a seasonnumber names: a whole number from 0 below 2**53, written plainly
+    ('03', ' 2 ', '1.0' and 1.0 are '3', '2', '1', '1'); anything else has none."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if isinstance(value, str):
+        number = _season_text(value)
+    elif isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        number = Fraction(int(value))
+    elif isinstance(value, (float, np.floating)) and math.isfinite(value):
+        number = Fraction(float(value))
+    else:
+        number = None
+    if number is None or number.denominator != 1 or not 0 <= number < 2**53:
+        return NONE
+    return str(number.numerator)
+
+
 def _plain(value: object) -> str:
     return NONE if _is_null(value) or value == "" else _unescaped(str(value))
 
@@ -115,6 +151,8 @@ def prepare(raw: pd.DataFrame) -> pd.DataFrame:
             "sessiontype": [_sessiontype(v) for v in rows["sessiontype"]],
             "device": [_plain(v) for v in rows["device"]],
             "market": [_plain(v) for v in rows["market"]],
+            # Hand-written frames may leave the column out: no season.
+            "season": [_season(v) for v in rows.get("seasonnumber", [None] * len(rows))],
         }
     )
     out.attrs[_PREPARED] = True

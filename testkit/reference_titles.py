@@ -39,15 +39,16 @@ def prepare(raw: pd.DataFrame) -> pd.DataFrame:
     ev["percent"] = np.where(np.isfinite(percent), percent, np.nan)  # infinity: not measured
     runtime = _numbers(rows["runningtime"])
     ev["runtime"] = np.where(runtime > 0, runtime, np.nan)  # 0 or less: not a runtime
+    # The row's own numbers ("season" is the season dimension's name of the value).
     for column in ("season", "episode"):
         numbers = _numbers(rows[f"{column}number"])
         whole = (numbers >= 0) & (numbers <= 2.0**53) & (numbers == np.trunc(numbers))
-        ev[column] = np.where(whole, numbers, np.nan)
+        ev[f"row_{column}"] = np.where(whole, numbers, np.nan)
     contentid = [ref._title(v) for v in rows["contentid"]]
     own_keys = [
         _episode_key(t, season, number, cid)
         for t, season, number, cid in zip(
-            ev["title"], ev["season"], ev["episode"], contentid, strict=True
+            ev["title"], ev["row_season"], ev["row_episode"], contentid, strict=True
         )
     ]
     ev["item"] = [
@@ -67,7 +68,8 @@ def prepare(raw: pd.DataFrame) -> pd.DataFrame:
     # Each row carries its item's numbers and its episode's runtime, taken over all the data
     # (filters never move them), and how many events its item has in all.
     for column in ("season", "episode"):
-        ev[f"title_{column}"] = ev["item"].map(_modes(ev, "item", column)).astype("float64")
+        ev[f"title_{column}"] = ev["item"].map(_modes(ev, "item", f"row_{column}"))
+        ev[f"title_{column}"] = ev[f"title_{column}"].astype("float64")
     runtime = _modes(ev, "episode_key", "runtime")
     ev["title_runtime"] = ev["episode_key"].map(runtime).astype("float64")
     ev["item_views"] = ev["item"].map(ev["item"].value_counts()).fillna(0).astype(np.int64)

@@ -7,8 +7,11 @@ a metric, its aggregation kind if it is a new one) and its tests.
 
 from __future__ import annotations
 
+import numbers
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from data.events.ingest.text_decoding import decode_escapes
 
@@ -45,6 +48,38 @@ def sessiontype_value(value: object) -> str:
     return NONE
 
 
+# A number written as text: digits with an optional sign, fraction and exponent (ASCII only;
+# no '_' separators, 'nan' or 'inf', which Decimal would also read).
+_NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_MAX_COUNT = 2**53  # whole numbers from here on are no longer exact as floats
+
+
+def season_value(value: object) -> str:
+    """A stored seasonnumber as the whole number it is ('1', '12'; '03', ' 2 ', '1.0' and 1.0
+    read as their number); NONE when it is none: empty, NULL, not a whole number, negative,
+    not finite or 2**53 and more. 0 is the season '0' (some feeds number seasons from 0)."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if isinstance(value, str):
+        text = value.strip()
+        if not _NUMBER_TEXT.fullmatch(text):
+            return NONE
+        value = text
+    elif isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return NONE
+    else:  # numpy's numbers too (a DataFrame's column)
+        value = int(value) if isinstance(value, numbers.Integral) else float(value)
+    try:
+        # Exact: a float as the number it is, text as the number it writes (PostgreSQL writes
+        # a float8 in its shortest form, '1e+15'), so every store names one value alike.
+        number = Decimal(value)
+        if number.is_finite() and 0 <= number < _MAX_COUNT and number == number.to_integral():
+            return str(int(number))
+    except (InvalidOperation, ValueError, OverflowError):
+        pass  # an exponent past Decimal's range: not a season
+    return NONE
+
+
 @dataclass(frozen=True)
 class Dimension:
     """A column events are filtered and broken down by."""
@@ -61,6 +96,8 @@ DIMENSIONS: tuple[Dimension, ...] = (
     Dimension("sessiontype", "sessiontype", "Content type", sessiontype_value, SESSIONTYPES),
     Dimension("device", "device", "Device", plain_value),
     Dimension("market", "market", "Market", plain_value),
+    # The season of series rows; movies and rows without one are (none).
+    Dimension("season", "seasonnumber", "Season", season_value),
 )
 DIMENSION_NAMES = tuple(d.name for d in DIMENSIONS)
 DIMENSION_BY_NAME = {d.name: d for d in DIMENSIONS}

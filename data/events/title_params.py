@@ -75,7 +75,7 @@ def parse_week(value: object) -> dt.date | None:
 
 
 def parse_top10(params: Mapping) -> tuple[dt.date | None, str | None, Filters]:
-    """(week, sessiontype, the device and market filters) of a Top 10 request; start and end
+    """(week, sessiontype, the other dimensions' filters) of a Top 10 request; start and end
     are refused: the list is per week."""
     if any(not _missing(v) for key in ("start", "end") for v in _all_values(params, key)):
         raise InvalidParameter("top10 is per week: give week=YYYY-MM-DD (a Monday), not start/end")
@@ -84,7 +84,7 @@ def parse_top10(params: Mapping) -> tuple[dt.date | None, str | None, Filters]:
     if any(other != types[0] for other in types[1:]):
         raise InvalidParameter("top10 is one content type: give one sessiontype, MOVIE or SERIES")
     sessiontype = parse_sessiontype(types[0] if types else None)
-    # The content type chooses the list; only the devices and markets filter it (an empty
+    # The content type chooses the list; only the other dimensions filter it (an empty
     # start or end is "not given", as on every route, and left out here).
     skipped = ("sessiontype", "start", "end")
     filters = parse_filters({k: v for k, v in _items(params) if k not in skipped})

@@ -8,7 +8,7 @@ import pandas as pd
 
 from data.events.params import Filters
 from data.events.rollup.build import build_rollup
-from data.events.rollup.encoding import RAW_COLUMNS, Vocabulary, encode_chunk
+from data.events.rollup.encoding import RAW_COLUMNS, Vocabulary, encode_chunk, keyed_columns
 from data.events.rollup.model import Rollup
 
 D = dt.date
@@ -56,4 +56,4 @@ def rollup_of(raw: pd.DataFrame) -> Rollup:
         if name not in raw:
             raw[name] = pd.Series([None] * len(raw), dtype=object)
     vocabulary = Vocabulary()
-    return build_rollup([encode_chunk(raw, vocabulary)], vocabulary)
+    return build_rollup([encode_chunk(keyed_columns(raw), vocabulary)], vocabulary)

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from hypothesis import strategies as st
 
-from data.events.catalog import METRIC_NAMES
+from data.events.catalog import DIMENSION_NAMES, METRIC_NAMES
 from data.events.ingest.csv_import import import_records
 from data.events.params import COHORT_DEFINITIONS, COHORT_RESOLUTIONS, Filters
 from data.events.periods import RESOLUTIONS
@@ -43,7 +43,7 @@ ITEMS = (
 SHOWS = ("Lost", "Skam")
 MOVIES = ("Heat", "Up")
 SESSIONTYPES = ("MOVIE", "SERIES", None)
-DIMENSIONS = ("sessiontype", "device", "market")
+DIMENSIONS = DIMENSION_NAMES
 # How another program may write a date: as Reelboard does, with a T, a bare day, none at all,
 # or a sentinel far in the future (left out, counted by left_out).
 DATE_KINDS = ("plain",) * 6 + ("T", "day", "null", "far")
@@ -134,7 +134,9 @@ first_steps = st.builds(Import, st.lists(events(), min_size=3, max_size=20))
 def ranges(count: int = 2):
     """Random sub-ranges (start <= end) over the span and a little past it, some filtered."""
     day = st.integers(-10, SPAN_DAYS + 10).map(lambda n: FIRST_DAY + dt.timedelta(n))
-    where = st.sampled_from([{}, {}, {"market": {"NO"}}, {"sessiontype": {"SERIES"}}])
+    where = st.sampled_from(
+        [{}, {}, {"market": {"NO"}}, {"sessiontype": {"SERIES"}}, {"season": {"1"}}]
+    )
     return st.lists(st.tuples(day, day, where), min_size=1, max_size=count)
 
 

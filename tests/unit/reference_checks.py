@@ -16,7 +16,7 @@ from data.events.params import Filters
 from testkit import reference_analytics as ref
 
 RESOLUTIONS = ("daily", "weekly", "monthly")
-BREAKDOWNS = (None, "sessiontype", "device", "market")
+BREAKDOWNS = (None, *ref.DIMENSIONS)
 MISSING = "No such value"
 
 
@@ -124,7 +124,7 @@ def check_random_combinations(db_path, combos: int, seed: int, engine=None, raw=
         filters = Filters.of(start, end, **where)
         metric = ref.METRICS[i % len(ref.METRICS)]
         resolution = RESOLUTIONS[i // 4 % 3]
-        dimension = BREAKDOWNS[i // 12 % 4]
+        dimension = BREAKDOWNS[i // 12 % len(BREAKDOWNS)]
         limit = rng.randint(1, 8)
         context = (i, metric, resolution, dimension, limit, start, end, where)
         if dimension is None:
@@ -159,6 +159,7 @@ def edge_cases(raw: pd.DataFrame) -> list[tuple]:
     week = dt.timedelta(7)
     nothing = {"device": {MISSING}}
     blanks = {"sessiontype": {ref.NONE}, "market": {ref.NONE}}
+    seasons = {"season": {"1", "0", ref.NONE}}
     return [
         (None, None, {}),
         (first - 3 * week, first - week, {}),
@@ -169,6 +170,7 @@ def edge_cases(raw: pd.DataFrame) -> list[tuple]:
         (last, None, blanks),
         (None, first + week, nothing),
         (first + dt.timedelta(2), last - dt.timedelta(40), blanks),
+        (first, last, seasons),
     ]
 
 
@@ -217,7 +219,7 @@ def check_routes(client, db_path, seed: int, raw=None) -> None:
         start, end = params.dates()
         where = params.where()
         metric, resolution = ref.METRICS[i % len(ref.METRICS)], rng.choice(RESOLUTIONS)
-        dimension, limit = BREAKDOWNS[i % 4], rng.randint(1, 8)
+        dimension, limit = BREAKDOWNS[i % len(BREAKDOWNS)], rng.randint(1, 8)
         q = query(start, end, where, resolution=resolution, breakdown=dimension, limit=limit)
         if dimension is None:
             expected = ref.timeseries(raw, metric, resolution, start, end, where)

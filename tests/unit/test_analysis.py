@@ -12,7 +12,7 @@ from data.events.analysis import queries
 from data.events.catalog import METRIC_NAMES
 from data.events.params import Filters, InvalidParameter
 from data.events.rollup.build import build_rollup
-from data.events.rollup.encoding import RAW_COLUMNS, Vocabulary, encode_chunk
+from data.events.rollup.encoding import RAW_COLUMNS, Vocabulary, encode_chunk, keyed_columns
 from data.events.rollup.model import empty_rollup
 from tests.unit.analysis_support import ALL, FRAME_COLUMNS, D, Rollup, rollup_of, series
 
@@ -188,8 +188,9 @@ def test_numbers_in_a_title_column_read_as_their_text():
 
 def test_chunks_share_one_vocabulary():
     vocabulary = Vocabulary()
-    first = encode_chunk(frame(YEAR_END[:2]), vocabulary)
-    second = encode_chunk({c: list(v) for c, v in frame(YEAR_END[2:]).items()}, vocabulary)
+    first = encode_chunk(keyed_columns(frame(YEAR_END[:2])), vocabulary)
+    second = frame(YEAR_END[2:])
+    second = encode_chunk(keyed_columns({c: list(v) for c, v in second.items()}), vocabulary)
     events = build_rollup([first, second], vocabulary)
     whole = ev(YEAR_END)
     for resolution in periods.RESOLUTIONS:

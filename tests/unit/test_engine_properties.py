@@ -35,6 +35,8 @@ TITLES = ["Heat", "Up", "Frozen", "Game of Thrones, Winter Is Coming", b"p\xe5 T
 TITLES += ["N\u00f8kken", "Mad Men, Pilot", "", "", None, "Z", "z", b"Bl\xe5b\xe6r"]
 MINUTES = ["", None, "abc", "inf", "1e400", "12.5", "0.25", "-3", " 7 "]
 PERCENTS = ["", None, "n/a", "100", "90", "89.99", "120.5", "250", "90.0", "0"]
+# Season numbers of every kind (the column's affinity turns some of them into numbers).
+SEASONS = ["", "", "1", "1", "2", "03", "1.0", " 2 ", "0", "-1", "x", "2.5", "1e1", "1e400"]
 BAD_DATES = ["", None, "2014-02-30 10:00:00", "2014-13-01 00:00:00", "2014/11/25 10:00:00"]
 BAD_DATES += ["2014-11-25x10", "2014-11-25_10:00", " 2014-11-25 10:00:00", "2014-W48-1"]
 BAD_DATES += ["20141125", "not a date", "2014-12-0a 10:00:00", "2014-11-2 10:00:00"]
@@ -72,7 +74,7 @@ def tutorial_rows(count: int, seed: int) -> list[list]:
         rows.append(
             [date, user, str(rng.randrange(10**6)), rng.choice(DEVICES), rng.choice(MARKETS)]
             + [minutes, rng.choice(["", "45", "120"]), percent, rng.choice(["", "0.5"]), stype]
-            + [title, rng.choice(["", "1"]), rng.choice(["", "3"])]
+            + [title, rng.choice(SEASONS), rng.choice(["", "3"])]
         )
     return rows
 
@@ -204,18 +206,21 @@ def test_engine_matches_reference_on_an_untyped_table(tmp_path):
             row[10] = rng.choice([1984, "1984", 3.0, "3.0"])  # title
         if rng.random() < 0.1:
             row[5] = rng.choice([12, 12.0, "12"])  # minutes as numbers among text ones
+        if rng.random() < 0.3:
+            row[11] = rng.choice([1, "2", "03", 1.0, "", None, "x", -1, " 2 ", 2.5, 2**53])
         for index in (3, 10):  # bound as they are: bytes would become BLOBs, not text
             if isinstance(row[index], bytes):
                 row[index] = decode_text(row[index])
     path = tmp_path / "untyped.db"
     conn = sqlite3.connect(path)
     conn.execute(f"create table movies({', '.join(COLUMN_NAMES)})")
-    marks = ", ".join("?" if i in (3, 5, 10) else "cast(? as text)" for i in range(13))
+    marks = ", ".join("?" if i in (3, 5, 10, 11) else "cast(? as text)" for i in range(13))
     conn.executemany(f"insert into movies values ({marks})", rows)
     conn.commit()
     kinds = {kind for (kind,) in conn.execute("select typeof(device) from movies")}
+    seasons = {kind for (kind,) in conn.execute("select typeof(seasonnumber) from movies")}
     conn.close()
-    assert {"integer", "real", "text"} <= kinds
+    assert {"integer", "real", "text"} <= kinds and {"integer", "real", "text", "null"} <= seasons
     check_random_combinations(path, combos=40, seed=303)
 
 

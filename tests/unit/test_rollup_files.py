@@ -15,6 +15,7 @@ import pytest
 
 from config import PROJECT_ROOT
 from data.events.analysis.analytics import EventsAnalytics
+from data.events.catalog import DIMENSION_NAMES
 from data.events.ingest.demo_data import generate_demo
 from data.events.params import Filters
 from data.events.rollup.files import open_rollup, rollup_root, version_name
@@ -223,7 +224,7 @@ def test_an_import_publishes_the_same_rollup_as_reading_the_table_back(tmp_path,
             assert imported.timeseries(metric, resolution) == read_back.timeseries(
                 metric, resolution
             )
-            for dimension in ("sessiontype", "device", "market"):
+            for dimension in DIMENSION_NAMES:
                 assert imported.breakdown(metric, resolution, ALL, dimension, 3) == (
                     read_back.breakdown(metric, resolution, ALL, dimension, 3)
                 )

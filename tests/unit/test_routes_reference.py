@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from testkit import reference_analytics as ref
 from testkit import reference_titles as titles
 from testkit import reference_top10
 from tests.unit.route_fixture import fixture_rows, raw_frame, sqlite_database
@@ -52,7 +53,7 @@ def test_the_fixture_holds_what_the_filters_need(reference):
     """Each dimension has (none) rows and several values; the Top 10 has more than ten
     entries, so its cut, its ranks and its weeks move."""
     _, raw = reference
-    for dimension in ("sessiontype", "device", "market"):
+    for dimension in ref.DIMENSIONS:
         assert (raw[dimension] == "(none)").any() and raw[dimension].nunique() >= 3
     assert len(reference_top10.top10(raw)) == 10
     assert any(e["rank_last_week"] not in (None, e["rank"]) for e in reference_top10.top10(raw))

@@ -47,6 +47,7 @@ DIMENSIONS = {
         {"value": "NO", "views": 1},
     ],
     "sessiontype": [{"value": "MOVIE", "views": 4}, {"value": "SERIES", "views": 1}],
+    "season": [{"value": "(none)", "views": 4}, {"value": "1", "views": 1}],
 }
 PG_DDL = """
 CREATE TABLE movies (

@@ -16,7 +16,7 @@ from data.events.catalog import DIMENSIONS
 from data.events.periods import period_of
 from data.events.rollup.encoding import (
     BY_TEXT,
-    RAW_COLUMNS,
+    READS,
     EncodedChunk,
     Vocabulary,
     encode_chunk,
@@ -304,7 +304,7 @@ def columns_of_rows(rows: Sequence[Sequence]) -> dict[str, list]:
     """The columns a rollup reads, from rows in the table's column order (as a writer inserts
     them), so that a writer can encode what it writes without reading it back."""
     columns = list(zip(*rows, strict=True))
-    raw = {name: columns[_POSITION[name]] for name in RAW_COLUMNS}
+    raw = {key: columns[_POSITION[column]] for key, column in READS}
     raw["event_date"] = [_day_text(value) for value in raw["event_date"]]
     return raw
 

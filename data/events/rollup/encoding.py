@@ -29,19 +29,22 @@ from data.events.catalog import COMPLETE_PERCENT, DIMENSIONS
 from data.events.ingest.text_decoding import decode_escapes
 from data.events.periods import day_number
 
-# The columns a build reads, in this order (the loader's SELECT follows it).
-RAW_COLUMNS = (
-    "event_date",
-    "userid",
-    "totalminuteswatched",
-    "viewpercentage",
-    "title",
-    *(d.column for d in DIMENSIONS),
-    "runningtime",
-    "seasonnumber",
-    "episodenumber",
-    "contentid",
+# What a build reads, as (key, column) pairs in this order (the loaders' SELECT follows it): the
+# key names the values in a chunk's columns, the column is the movies column they come from.
+# A dimension reads its column under its own name, as stored: a column the title facts read
+# too (seasonnumber: a title's season, on PostgreSQL a number of titled rows only) is read
+# once for each.
+READS: tuple[tuple[str, str], ...] = (
+    *((c, c) for c in ("event_date", "userid", "totalminuteswatched", "viewpercentage", "title")),
+    *((d.name, d.column) for d in DIMENSIONS),
+    *((c, c) for c in ("runningtime", "seasonnumber", "episodenumber", "contentid")),
 )
+RAW_KEYS = tuple(key for key, _ in READS)
+COLUMN_OF = dict(READS)
+if len(COLUMN_OF) < len(READS):
+    raise ImportError("a dimension of the catalog is named like another value a build reads")
+# The movies columns a build reads, each once (what a health check asks the table for).
+RAW_COLUMNS = tuple(dict.fromkeys(column for _, column in READS))
 _DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 NO_DAY = np.iinfo(np.int64).min
 MAX_EXACT = float(2**53)  # the largest float up to which every whole number is exact
@@ -58,6 +61,12 @@ def day_of_value(value: object) -> int:
         return day_number(dt.date.fromisoformat(value[:10]))
     except ValueError:
         return NO_DAY
+
+
+def keyed_columns(table: Mapping[str, Sequence]) -> dict[str, Sequence]:
+    """What encode_chunk reads (RAW_KEYS -> values) from columns named as the movies table
+    names them (a DataFrame of raw rows)."""
+    return {key: table[column] for key, column in READS}
 
 
 def _factorized(column: np.ndarray) -> tuple[np.ndarray, list]:
@@ -261,20 +270,8 @@ class EncodedChunk:
     season: np.ndarray  # float64 seasonnumber, NaN when unknown
     episode: np.ndarray  # float64 episodenumber, NaN when unknown
 
-    FIELDS = (
-        "day",
-        "user",
-        "title",
-        "contentid",
-        "combo",
-        "minutes",
-        "completed",
-        "rated",
-        "percent_bin",
-        "runtime",
-        "season",
-        "episode",
-    )
+    FIELDS = ("day", "user", "title", "contentid", "combo", "minutes", "completed", "rated")
+    FIELDS += ("percent_bin", "runtime", "season", "episode")
 
 
 PERCENT_BINS = 10  # viewpercentage in 10-point bins; 100 and more fall in the last one
@@ -302,8 +299,8 @@ def known_numbers(values: np.ndarray, positive: bool = False, count: bool = Fals
 
 
 def encode_chunk(raw: Mapping[str, Sequence], vocabulary: Vocabulary) -> EncodedChunk:
-    """Encode movies rows given as columns (a DataFrame, or RAW_COLUMNS -> equal-length
-    sequences of values as SQLite returns them)."""
+    """Encode movies rows given as columns: RAW_KEYS -> equal-length sequences of values as
+    SQLite returns them (keyed_columns of a DataFrame of raw rows)."""
 
     def column(name: str) -> np.ndarray:
         # Object arrays keep SQLite's values as they are: text, numbers, None, bytes.
@@ -331,7 +328,7 @@ def encode_chunk(raw: Mapping[str, Sequence], vocabulary: Vocabulary) -> Encoded
         user=vocabulary.users_of(column("userid")),
         title=items,
         contentid=contentids,
-        combo=vocabulary.combos_of([column(d.column) for d in DIMENSIONS]),
+        combo=vocabulary.combos_of([column(d.name) for d in DIMENSIONS]),
         minutes=minutes,
         completed=percent >= COMPLETE_PERCENT,
         rated=~np.isnan(percent),

@@ -28,7 +28,7 @@ import numpy as np
 
 from data.events.periods import day_number, period_of
 from data.events.rollup import partitions
-from data.events.rollup.encoding import RAW_COLUMNS, EncodedChunk, Vocabulary, encode_chunk
+from data.events.rollup.encoding import RAW_KEYS, EncodedChunk, Vocabulary, encode_chunk
 from data.events.rollup.merge import merge_pieces
 from data.events.rollup.model import Rollup
 from data.events.rollup.partitions import Entry, State, pieces_root
@@ -52,14 +52,14 @@ class PartitionSource(Protocol):
 
 
 def encoded_batches(fetch: Callable[[], list], vocabulary: Vocabulary) -> Iterator:
-    """EncodedChunks of the row batches fetch() returns (in RAW_COLUMNS order) until an empty
+    """EncodedChunks of the row batches fetch() returns (in RAW_KEYS order) until an empty
     one: what a PartitionSource yields."""
     # Many short-lived row objects would trigger full collections for nothing.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
         while rows := fetch():
-            columns = dict(zip(RAW_COLUMNS, zip(*rows, strict=True), strict=True))
+            columns = dict(zip(RAW_KEYS, zip(*rows, strict=True), strict=True))
             del rows
             yield encode_chunk(columns, vocabulary)
             time.sleep(0)  # a cooperative worker (gevent) serves others between chunks

@@ -31,8 +31,9 @@ from data.events.rollup.user_tables import (
 # events dated outside the store's bounds left out (counted), negative minutes and infinite
 # percentages read as unknown; 9: a contentid's rows without numbers join the one numbered
 # episode its other rows name, placeholder contentids ("NULL", "n/a") name nothing; 10: merged
-# from pieces (dimension values in name order, only those that kept rows use).
-FORMAT = 10
+# from pieces (dimension values in name order, only those that kept rows use); 11: the season
+# dimension, read from seasonnumber as stored.
+FORMAT = 11
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,9 @@ from pathlib import Path
 from data.events.periods import day_number, period_of, period_start
 from data.events.rollup.encoding import NO_DAY, day_of_value
 
-FORMAT = 3  # of the pieces and the state: another value makes the next build a full one
+# Of the pieces and the state: another value makes the next build a full one (4: the season
+# dimension).
+FORMAT = 4
 _STATE = "state.json"
 
 

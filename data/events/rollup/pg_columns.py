@@ -4,7 +4,7 @@ under the reading rules SQLite's rows are read by (data/events/rollup/encoding.p
 from __future__ import annotations
 
 from data.events.rollup.encoding import MAX_MINUTES
-from data.events.rollup.sqlite_source import DAY_TEXT_SQL
+from data.events.rollup.sqlite_partitions import DAY_TEXT_SQL
 from data.events.stores.sqlite_store import TABLE, EventStoreUnreadable
 
 _DATE_TYPES = {"timestamp without time zone", "timestamp with time zone", "date"}

@@ -20,7 +20,7 @@ import json
 from collections.abc import Iterator
 
 from data.events.catalog import COMPLETE_PERCENT, DIMENSIONS
-from data.events.rollup.encoding import RAW_COLUMNS, Vocabulary
+from data.events.rollup.encoding import RAW_COLUMNS, READS, Vocabulary
 from data.events.rollup.incremental import encoded_batches
 from data.events.rollup.pg_columns import FINITE, column_types, day_sql, minutes_sql, number_sql
 from data.events.stores import pg_change_log
@@ -56,7 +56,7 @@ def _percent_sql() -> str:
 
 
 def select_sql(types: dict[str, str]) -> tuple[str, str, tuple[str, str]]:
-    """(the SELECT list in RAW_COLUMNS order, the rows whose event_date may name a day, the
+    """(the SELECT list in encoding.READS order, the rows whose event_date may name a day, the
     conditions of a day range's lower and upper bound) for the table's column types."""
     missing = [column for column in RAW_COLUMNS if column not in types]
     if missing:
@@ -86,11 +86,12 @@ def select_sql(types: dict[str, str]) -> tuple[str, str, tuple[str, str]]:
         "totalminuteswatched": minutes_sql(types["totalminuteswatched"]),
         "viewpercentage": _percent_sql(),
         "title": f"CASE WHEN {titled} THEN title::text END",
-        **{d.column: f"{d.column}::text" for d in DIMENSIONS},
+        # A dimension's own value as stored (the title facts read seasonnumber as a number).
+        **{d.name: f"{d.column}::text" for d in DIMENSIONS},
         **numbers,
         "contentid": "contentid::text",
     }
-    columns = ", ".join(expressions[name] for name in RAW_COLUMNS)
+    columns = ", ".join(expressions[key] for key, _ in READS)
     return columns, valid, (f"{bound[0]} >= {bound[1]}", f"{bound[0]} < {bound[1]}")
 
 

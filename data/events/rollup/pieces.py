@@ -21,7 +21,7 @@ import pandas as pd
 
 from data.events.periods import period_of
 from data.events.rollup.assemble import weekly_item_minutes
-from data.events.rollup.encoding import RAW_COLUMNS, EncodedChunk, Vocabulary, encode_chunk
+from data.events.rollup.encoding import RAW_KEYS, EncodedChunk, Vocabulary, encode_chunk
 from data.events.rollup.user_tables import UserCounts, distinct_triples, user_counts
 
 
@@ -127,7 +127,7 @@ def build_piece(
 ) -> Piece:
     """The piece of the encoded rows of days first_day..last_day (the list is emptied)."""
     if not chunks:
-        chunks = [encode_chunk({name: [] for name in RAW_COLUMNS}, vocabulary)]
+        chunks = [encode_chunk({name: [] for name in RAW_KEYS}, vocabulary)]
     rows = {
         name: np.concatenate([getattr(c, name) for c in chunks]) for name in EncodedChunk.FIELDS
     }

@@ -12,7 +12,7 @@ import datetime as dt
 import sqlite3
 from collections.abc import Iterator
 
-from data.events.rollup.encoding import RAW_COLUMNS, Vocabulary
+from data.events.rollup.encoding import READS, Vocabulary
 from data.events.rollup.incremental import encoded_batches
 from data.events.stores import change_log
 from data.events.stores.sqlite_store import TABLE
@@ -24,11 +24,9 @@ DAY_TEXT_SQL = (
     "CASE WHEN length(event_date) > 10 AND substr(event_date, 11, 1) IN (' ', 'T') "
     "THEN substr(event_date, 1, 10) ELSE event_date END"
 )
-_RANGE_SQL = (
-    f"SELECT {DAY_TEXT_SQL}, {', '.join(RAW_COLUMNS[1:])} FROM {TABLE} "
-    "WHERE event_date >= ? AND event_date < ?"
-)
-_LOAD_SQL = f"SELECT {DAY_TEXT_SQL}, {', '.join(RAW_COLUMNS[1:])} FROM {TABLE}"
+# The values encoding.READS names, in its order (a column read for two keys is selected twice).
+SELECT_SQL = f"SELECT {DAY_TEXT_SQL}, {', '.join(column for _, column in READS[1:])} FROM {TABLE}"
+_RANGE_SQL = f"{SELECT_SQL} WHERE event_date >= ? AND event_date < ?"
 
 
 def _iso(day: int) -> str:
@@ -66,7 +64,7 @@ class SqlitePartitions:
         return change_log.read_touches(self.conn)
 
     def all_chunks(self, vocabulary: Vocabulary) -> Iterator:
-        return self._encoded(self.conn.execute(_LOAD_SQL), vocabulary)
+        return self._encoded(self.conn.execute(SELECT_SQL), vocabulary)
 
     def chunks(self, first_day: int, last_day: int, vocabulary: Vocabulary) -> Iterator:
         cursor = self.conn.execute(_RANGE_SQL, (_iso(first_day), _after(last_day)))

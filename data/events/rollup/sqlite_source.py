@@ -17,11 +17,11 @@ from pathlib import Path
 
 from data.events.ingest.text_decoding import decode_text
 from data.events.rollup.build import RowEncoder, build_rollup
-from data.events.rollup.encoding import RAW_COLUMNS, Vocabulary, encode_chunk
+from data.events.rollup.encoding import RAW_KEYS, Vocabulary, encode_chunk
 from data.events.rollup.files import build_lock, publish_locked, publish_version, rollup_root
 from data.events.rollup.incremental import build_from_pieces
 from data.events.rollup.model import Rollup, empty_rollup
-from data.events.rollup.sqlite_partitions import DAY_TEXT_SQL, SqlitePartitions, has_date_index
+from data.events.rollup.sqlite_partitions import SELECT_SQL, SqlitePartitions, has_date_index
 from data.events.stores import change_log
 from data.events.stores.date_bounds import DEFAULT_BOUNDS, DateBounds, keep_within, with_left_out
 from data.events.stores.sqlite_store import (
@@ -36,20 +36,18 @@ from data.events.stores.sqlite_store import (
 log = logging.getLogger(__name__)
 CHUNK_ROWS = 200_000
 
-_LOAD_SQL = f"SELECT {DAY_TEXT_SQL}, {', '.join(RAW_COLUMNS[1:])} FROM {TABLE}"
-
 
 def _chunks(conn: sqlite3.Connection, chunk_rows: int, days: tuple) -> Rollup:
     vocabulary = Vocabulary()
     chunks = []
     left_out = 0
-    cursor = conn.execute(_LOAD_SQL)
+    cursor = conn.execute(SELECT_SQL)
     # Millions of short-lived row objects would trigger many full collections for nothing.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
         while rows := cursor.fetchmany(chunk_rows):
-            columns = dict(zip(RAW_COLUMNS, zip(*rows, strict=True), strict=True))
+            columns = dict(zip(RAW_KEYS, zip(*rows, strict=True), strict=True))
             del rows
             columns, outside = keep_within(columns, *days)  # sentinel dates: 0001, 9999
             left_out += outside

@@ -6,6 +6,7 @@ import time
 import uuid
 from typing import NamedTuple
 
+from data.events.catalog import DIMENSIONS
 from data.events.stores.sqlite_store import (
     COLUMNS,
     DEMO_KEY,
@@ -184,13 +185,17 @@ class PgFingerprint(NamedTuple):
     touches: int | None = None  # pg_change_log.total_touches: None without its triggers
 
 
-# Every column the analysis reads, hashed per row and summed (exact numeric, in any order).
-# A row's text form quotes values and tells NULL from '' (concat_ws would skip NULLs, so a
-# value moved to a neighbouring empty column would hash the same).
-_DIGEST_SQL = (
-    "sum(hashtextextended(ROW(event_date, userid, totalminuteswatched, viewpercentage, title, "
-    "sessiontype, device, market)::text, 0)::numeric)::text"
+# Every column the analysis reads (each catalog dimension's among them), hashed per row and
+# summed (exact numeric, in any order). A row's text form quotes values and tells NULL from ''
+# (concat_ws would skip NULLs, so a value moved to a neighbouring empty column would hash the
+# same).
+_DIGEST_COLUMNS = tuple(
+    dict.fromkeys(
+        ("event_date", "userid", "totalminuteswatched", "viewpercentage", "title")
+        + tuple(d.column for d in DIMENSIONS)
+    )
 )
+_DIGEST_SQL = f"sum(hashtextextended(ROW({', '.join(_DIGEST_COLUMNS)})::text, 0)::numeric)::text"
 
 
 def data_fingerprint(conn, rules: str = "") -> PgFingerprint:
