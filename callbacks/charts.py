@@ -12,6 +12,7 @@ from callbacks.state import from_store
 from callbacks.time_series import chart_series
 from data.events.catalog import DIMENSION_BY_NAME, METRIC_BY_NAME
 from data.events.params import InvalidParameter
+from data.events.questions import question
 from layouts import figures, ids
 from layouts.metric_looks import is_share, kpi_text
 from layouts.options import pick_of
@@ -228,7 +229,9 @@ def register(app, analytics) -> None:
     def update_toplist(state_data, dark, _version):
         state = _state_or_wait(state_data)
         filters = state.filters()
-        rows = analytics.toplist(state.num, filters, state.level)
+        rows = question("toplist").compute(
+            analytics, num=state.num, level=state.level, filters=filters
+        )
         details = analytics.toplist_details(state.num, filters, state.level)
         for row, detail in zip(rows, details, strict=True):
             # A click on the bar opens this: a show's view for rolled-up series, else the title.
@@ -262,8 +265,13 @@ def register(app, analytics) -> None:
     def update_kpis(state_data, _version):
         state = _state_or_wait(state_data)
         filters = state.filters()
-        kpis, before, span, unmatched = analytics.kpis(filters), {}, None, None
+        kpis = question("kpis").compute(
+            analytics, filters=filters, compare=None, resolution=state.resolution
+        )
+        before, span, unmatched = {}, None, None
         if state.compare:
+            # Directly: the cards name the rule the previous range follows (period to date,
+            # whole weeks or months), which /data/kpis/'s previous_range does not carry.
             try:
                 kpis, before, span = analytics.kpis_with_previous(filters, state.resolution)
             except InvalidParameter as exc:  # a range starting on the calendar's first day

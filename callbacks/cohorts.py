@@ -9,6 +9,7 @@ from callbacks.guard import guarded
 from callbacks.state import ViewState, from_store
 from callbacks.time_series import partial_flags
 from data.events.params import DEFAULT_PERIODS
+from data.events.questions import question
 from layouts import cohort_figures, figures, ids
 
 # Cohorts of days are too many and too small to read, and a year of daily lifecycle bars is
@@ -19,8 +20,12 @@ _COHORT_RESOLUTION = {"daily": "weekly", "weekly": "weekly", "monthly": "monthly
 def retention_of(analytics, state: ViewState) -> tuple[str, list[dict]]:
     """(the cohorts' resolution, the cohorts) the retention card shows for the state."""
     resolution = _COHORT_RESOLUTION[state.resolution]
-    return resolution, analytics.retention(
-        resolution, DEFAULT_PERIODS, state.filters(), state.cohort
+    return resolution, question("retention").compute(
+        analytics,
+        resolution=resolution,
+        periods=DEFAULT_PERIODS,
+        cohort=state.cohort,
+        filters=state.filters(),
     )
 
 
@@ -29,7 +34,7 @@ def lifecycle_of(analytics, state: ViewState) -> tuple[str, list[dict], list[boo
     for the state."""
     resolution = _COHORT_RESOLUTION[state.resolution]
     filters = state.filters()
-    rows = analytics.lifecycle(resolution, filters)
+    rows = question("lifecycle").compute(analytics, resolution=resolution, filters=filters)
     dates = [row["date"] for row in rows]
     return resolution, rows, partial_flags(analytics, filters, dates, resolution)
 

@@ -17,6 +17,7 @@ from callbacks.time_series import chart_series, partial_flags
 from callbacks.top10 import top10_of
 from data.events.analysis.title_insights import TitleNotFound
 from data.events.params import InvalidParameter
+from data.events.questions import question
 from layouts import ids
 from layouts.metric_looks import is_hours
 
@@ -35,7 +36,9 @@ def _outputs(download_id: str) -> list:
 
 
 def _toplist_rows(analytics, state: ViewState) -> list[list]:
-    rows = analytics.toplist(state.num, state.filters(), state.level)
+    rows = question("toplist").compute(
+        analytics, num=state.num, level=state.level, filters=state.filters()
+    )
     return [[rank, row["title"], row["values"]] for rank, row in enumerate(rows, start=1)]
 
 
@@ -61,7 +64,13 @@ def top10_table(analytics, state: ViewState) -> tuple[list[str], list[list]]:
 def title_table(analytics, state: ViewState) -> tuple[list[str], list[list]]:
     """The open title's (or show's) numbers per period, as its chart shows them."""
     try:
-        answer = analytics.title(state.filters(), state.resolution, state.title, state.series)
+        answer = question("title").compute(
+            analytics,
+            title=state.title,
+            series=state.series,
+            resolution=state.resolution,
+            filters=state.filters(),
+        )
     except TitleNotFound as exc:
         raise InvalidParameter(str(exc)) from None
     header = ["date", "views", "unique_viewers", "minutes_watched", "hours_watched"]

@@ -13,6 +13,7 @@ from callbacks.state import ViewState, from_controls, from_query, from_store
 from callbacks.zoom import RESET, zoomed_range
 from data.events.date_presets import PRESETS, preset_of, preset_range
 from data.events.params import InvalidParameter, shown
+from data.events.questions import question
 from layouts import ids
 from layouts.components import data_summary
 from layouts.options import FILTER_DIMENSIONS, PRESET_CUSTOM, pick_of
@@ -133,7 +134,7 @@ def _options(entries: list[dict], chosen) -> list[dict]:
 def _dimension_options(analytics, state: ViewState) -> dict:
     """Each filter's values over the state's dates, most viewed first, with view counts."""
     filters = state.filters()
-    values = analytics.dimensions(filters.start, filters.end)
+    values = question("dimensions").compute(analytics, start=filters.start, end=filters.end)
     return {
         name: _options(values.get(name, []), list(state.values_of(name)))
         for name in FILTER_DIMENSIONS

@@ -1,5 +1,5 @@
 """A time-series card's data for the view state: its lines, period flags and previous period,
-from the same EventsAnalytics calls as /data (the chart and its CSV both read this)."""
+asked of the same questions as /data (the chart and its CSV both read this)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from dataclasses import dataclass, replace
 
 from callbacks.previous import previous_lines
 from callbacks.state import ViewState
+from data.events.catalog import DEFAULT_BREAKDOWN_LIMIT
 from data.events.params import Filters
+from data.events.questions import question
 from layouts.period_marks import no_data_periods, partial_periods
 from layouts.timeseries import Line, Previous
 
@@ -27,15 +29,25 @@ def _color_slots(analytics, state: ViewState) -> dict[str, int]:
     """Colour slot per value of the breakdown's dimension: its rank by views over the range,
     the same for both charts whatever each one ranks its groups by."""
     filters = state.filters()
-    values = analytics.dimensions(filters.start, filters.end).get(state.breakdown, [])
+    dimensions = question("dimensions").compute(analytics, start=filters.start, end=filters.end)
+    values = dimensions.get(state.breakdown, [])
     return {entry["value"]: slot for slot, entry in enumerate(values)}
 
 
 def _lines(analytics, state: ViewState, metric: str, filters: Filters):
     if state.breakdown is None:
-        rows = analytics.timeseries(metric, state.resolution, filters)
+        rows = question("timeseries").compute(
+            analytics, metric=metric, resolution=state.resolution, filters=filters
+        )
         return [row["date"] for row in rows], [Line(None, [row["values"] for row in rows])]
-    rows = analytics.breakdown(metric, state.resolution, filters, state.breakdown)
+    rows = question("breakdown").compute(
+        analytics,
+        metric=metric,
+        breakdown=state.breakdown,
+        limit=DEFAULT_BREAKDOWN_LIMIT,  # the page shows as many groups as /data by default
+        resolution=state.resolution,
+        filters=filters,
+    )
     dates: list[str] = []
     groups: dict[str, list] = {}
     for row in rows:

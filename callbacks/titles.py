@@ -12,6 +12,7 @@ from callbacks.guard import guarded
 from callbacks.state import ViewState, from_store
 from callbacks.time_series import partial_flags
 from data.events.analysis.title_insights import TitleNotFound
+from data.events.questions import question
 from layouts import ids, title_figures
 from layouts.options import pick_of
 from layouts.title_view import title_body
@@ -87,7 +88,13 @@ def register(app, analytics) -> None:
             return shown | {"overview_hidden": False, "view_hidden": True}
         name = state.series or state.title
         try:
-            answer = analytics.title(state.filters(), state.resolution, state.title, state.series)
+            answer = question("title").compute(
+                analytics,
+                title=state.title,
+                series=state.series,
+                resolution=state.resolution,
+                filters=state.filters(),
+            )
         except TitleNotFound:
             return _without_figures(f"No events have the title {name!r}.", heading=name)
         dark = bool(dark)

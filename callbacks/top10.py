@@ -12,6 +12,7 @@ from callbacks.state import ViewState, from_store
 from callbacks.titles import title_link
 from data.events.analysis.shows import SERIES, show_of_entry
 from data.events.params import Filters
+from data.events.questions import question
 from layouts import ids
 from layouts.top10 import top10_table, week_options
 
@@ -24,7 +25,10 @@ def top10_of(analytics, state: ViewState) -> tuple[list[dict], dt.date | None]:
     week = dt.date.fromisoformat(state.week) if state.week else None
     if week is None:
         week = analytics.top10_week_choices()[1]
-    return analytics.top10(week, state.top10, dimensions), week
+    entries = question("top10").compute(
+        analytics, week=week, sessiontype=state.top10, filters=dimensions
+    )
+    return entries, week
 
 
 def entry_link(state: ViewState, entry: dict) -> str:
