@@ -1,12 +1,14 @@
 """Unit-test fixtures beyond tests/conftest.py: the CLI on a fresh events database, an app over
-hand-written events, engines closed after the test, and the demo database's rows as the
-independent references read them."""
+hand-written events, engines closed after the test, the demo database's rows as the
+independent references read them, and the app on a real HTTP server (for the MCP client)."""
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 
 import pytest
+from werkzeug.serving import make_server
 
 from data.events.analysis.analytics import EventsAnalytics
 from data.events.stores.sqlite_store import COLUMN_NAMES, CREATE_MOVIES
@@ -65,3 +67,14 @@ def demo_raw(demo_template):
     from tests.unit.reference_checks import read_raw
 
     return reference_titles.prepare(read_raw(demo_template(5_000, 1)))
+
+
+@pytest.fixture
+def served(app):
+    """The app on a real HTTP server (werkzeug, threaded) on a free port: the /_mcp URL."""
+    http = make_server("127.0.0.1", 0, app.server, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{http.server_port}/_mcp"
+    http.shutdown()
+    thread.join(timeout=10)

@@ -10,8 +10,7 @@ import pytest
 
 from layouts import ids
 from testkit.dash_client import DashCallbacks
-from tests.unit.test_callbacks import STATE_KEY, _state
-from tests.unit.test_page_controls import _controls
+from tests.unit.callback_support import STATE_KEY, _controls, _state
 from tests.unit.test_title_page import NEAR, _by_id, _csv, _view
 
 # The demo data's last 30 days: Tuesday 2 to Wednesday 31 December 2025 (its last day), so

@@ -10,7 +10,7 @@ from data.events.catalog import OTHER
 from layouts import ids
 from layouts.timeseries import Line, Previous, timeseries_figure
 from testkit.dash_client import DashCallbacks
-from tests.unit.test_callbacks import STATE_KEY, _state
+from tests.unit.callback_support import STATE_KEY, _state
 
 GRAPH = ids.CHART1_GRAPH
 

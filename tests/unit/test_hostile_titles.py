@@ -11,7 +11,7 @@ import pytest
 from callbacks.state import ViewState, from_query
 from layouts import ids
 from testkit.dash_client import DashCallbacks
-from tests.unit.test_callbacks import STATE_KEY, _state
+from tests.unit.callback_support import STATE_KEY, _state
 from tests.unit.test_title_insights import M, S, event, get
 
 

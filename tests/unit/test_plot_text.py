@@ -11,6 +11,7 @@ from layouts import figures, ids, title_figures
 from layouts.plot_text import plot_text
 from layouts.timeseries import Line, timeseries_figure
 from testkit.dash_client import DashCallbacks
+from tests.unit.callback_support import STATE_KEY, _state
 from tests.unit.markup_support import (
     HOSTILE,
     LINK,
@@ -20,7 +21,6 @@ from tests.unit.markup_support import (
     plotly_draws,
     shown_texts,
 )
-from tests.unit.test_callbacks import STATE_KEY, _state
 from tests.unit.test_title_page import _by_id
 
 

@@ -13,8 +13,7 @@ import pytest
 from callbacks.state import ViewState, from_query
 from layouts import ids
 from testkit.dash_client import DashCallbacks
-from tests.unit.test_callbacks import STATE_KEY, _state
-from tests.unit.test_page_controls import _controls
+from tests.unit.callback_support import STATE_KEY, _controls, _state
 
 NEAR = f"{ids.BELOW_FOLD}.data"  # the cards below the toplist have come near the window
 
