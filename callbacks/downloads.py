@@ -14,6 +14,7 @@ from callbacks.cohorts import lifecycle_of, retention_of
 from callbacks.guard import guarded
 from callbacks.state import ViewState, from_store
 from callbacks.time_series import chart_series, partial_flags
+from callbacks.titles import title_numbers
 from callbacks.top10 import top10_of
 from data.events.analysis.title_insights import TitleNotFound
 from data.events.params import InvalidParameter
@@ -64,13 +65,7 @@ def top10_table(analytics, state: ViewState) -> tuple[list[str], list[list]]:
 def title_table(analytics, state: ViewState) -> tuple[list[str], list[list]]:
     """The open title's (or show's) numbers per period, as its chart shows them."""
     try:
-        answer = question("title").compute(
-            analytics,
-            title=state.title,
-            series=state.series,
-            resolution=state.resolution,
-            filters=state.filters(),
-        )
+        answer = title_numbers(analytics, state)
     except TitleNotFound as exc:
         raise InvalidParameter(str(exc)) from None
     header = ["date", "views", "unique_viewers", "minutes_watched", "hours_watched"]

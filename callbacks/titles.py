@@ -21,6 +21,17 @@ from layouts.wording import counted
 _PICKS_SHOWN = 30
 
 
+def title_numbers(analytics, state: ViewState) -> dict:
+    """The open title's (or show's) answer, as /data/title/ gives it (TitleNotFound if none)."""
+    return question("title").compute(
+        analytics,
+        title=state.title,
+        series=state.series,
+        resolution=state.resolution,
+        filters=state.filters(),
+    )
+
+
 def _view_outputs() -> dict:
     return {
         "overview_hidden": Output(ids.OVERVIEW, "hidden"),
@@ -88,13 +99,7 @@ def register(app, analytics) -> None:
             return shown | {"overview_hidden": False, "view_hidden": True}
         name = state.series or state.title
         try:
-            answer = question("title").compute(
-                analytics,
-                title=state.title,
-                series=state.series,
-                resolution=state.resolution,
-                filters=state.filters(),
-            )
+            answer = title_numbers(analytics, state)
         except TitleNotFound:
             return _without_figures(f"No events have the title {name!r}.", heading=name)
         dark = bool(dark)

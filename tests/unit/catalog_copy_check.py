@@ -45,24 +45,12 @@ def check(condition: bool, what: str) -> None:
 
 def main() -> None:
     install_catalog_copy()
-    from dashboard_app import create_app
     from layouts import ids
     from testkit.dash_client import DashCallbacks
-    from tests.unit.route_fixture import fixture_rows, sqlite_database
+    from tests.unit.route_fixture import fixture_app, fixture_rows
 
-    folder = Path(tempfile.mkdtemp())
     rows = fixture_rows()
-    sqlite_database(folder / "events.sqlite", rows)
-    app = create_app(
-        {
-            "INSTANCE_PATH": folder / "instance",
-            "DATABASE_URL": f"sqlite:///{folder / 'events.sqlite'}",
-            "REDIS_URL": None,
-            "RATELIMIT_ENABLED": False,
-            "SECRET_KEY": "test",
-            "TESTING": True,
-        }
-    )
+    app = fixture_app(Path(tempfile.mkdtemp()), rows)
     client = app.server.test_client()
 
     # The routes: the metric's own, the dimension as a filter, a breakdown and a list of values.

@@ -92,3 +92,20 @@ def sqlite_database(path, rows: list[tuple]) -> None:
         marks = ", ".join("?" * len(COLUMN_NAMES))
         conn.executemany(f"INSERT INTO movies VALUES ({marks})", rows)
     conn.close()
+
+
+def fixture_app(folder, rows: list[tuple]):
+    """A Dash app over a new SQLite file of the rows in folder: no Redis, no rate limits."""
+    from dashboard_app import create_app
+
+    sqlite_database(folder / "events.sqlite", rows)
+    return create_app(
+        {
+            "INSTANCE_PATH": folder / "instance",
+            "DATABASE_URL": f"sqlite:///{folder / 'events.sqlite'}",
+            "REDIS_URL": None,
+            "RATELIMIT_ENABLED": False,
+            "SECRET_KEY": "test",
+            "TESTING": True,
+        }
+    )

@@ -15,7 +15,7 @@ from data.events.analysis.analytics import EventsAnalytics
 from data.events.params import Filters
 from data.events.stores.pg_versions import PostgresVersions
 from testkit import reference_analytics as ref
-from tests.unit.test_engine_properties import Checker, check_edges, check_random_combinations
+from tests.unit.reference_checks import Checker, check_edges, check_random_combinations
 from tests.unit.test_postgres_store import read_raw_pg
 
 TABLE = """

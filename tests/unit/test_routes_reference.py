@@ -8,29 +8,17 @@ import pytest
 from testkit import reference_analytics as ref
 from testkit import reference_titles as titles
 from testkit import reference_top10
-from tests.unit.route_fixture import fixture_rows, raw_frame, sqlite_database
+from tests.unit.route_fixture import fixture_app, fixture_rows, raw_frame
 from tests.unit.route_reference import CHECKED_ROUTES, RouteReference, data_routes, filter_cases
 
 
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory):
     """(a test client of an app over the hand-made database, its rows), once per module."""
-    from dashboard_app import create_app
     from web import services
 
-    folder = tmp_path_factory.mktemp("routes_reference")
     rows = fixture_rows()
-    sqlite_database(folder / "events.sqlite", rows)
-    app = create_app(
-        {
-            "INSTANCE_PATH": folder / "instance",
-            "DATABASE_URL": f"sqlite:///{folder / 'events.sqlite'}",
-            "REDIS_URL": None,
-            "RATELIMIT_ENABLED": False,
-            "SECRET_KEY": "test",
-            "TESTING": True,
-        }
-    )
+    app = fixture_app(tmp_path_factory.mktemp("routes_reference"), rows)
     yield app, titles.prepare(raw_frame(rows))
     services.analytics(app.server).close()
     provider = services.redis_provider(app.server)
