@@ -196,3 +196,16 @@ def test_audit_log_is_json_without_secrets(cli, store, accounts_app):
     assert all(e.get("user") == "ann" for e in events)
     for secret in (PASSWORD, "second password", token, token.split("_")[-1]):
         assert secret not in text
+
+
+def test_settings_defaults_and_bad_session_hours(tmp_path):
+    from config import ConfigError, load_config
+
+    base = {"INSTANCE_PATH": tmp_path, "SECRET_KEY": "test"}
+    config = load_config(base, environ={})
+    assert config["ACCOUNTS_DATABASE"] == tmp_path / "accounts.sqlite"
+    assert config["AUDIT_LOG"] == tmp_path / "audit.log" and config["SESSION_HOURS"] == 12
+    assert load_config(base, environ={"SESSION_HOURS": "1.5"})["SESSION_HOURS"] == 1.5
+    for bad in ("0", "-1", "soon", "nan"):
+        with pytest.raises(ConfigError, match="SESSION_HOURS"):
+            load_config(base, environ={"SESSION_HOURS": bad})
