@@ -54,7 +54,7 @@ def scoped_rollup(rollup: Rollup, key: ScopeKey) -> Rollup:
     keep = allowed_combos(rollup, key)
     cells = keep[rollup.cell_combo]
     if not cells.any():
-        return replace(empty_rollup(), bounds=rollup.bounds)
+        return empty_rollup()
     cell_day = rollup.cell_day[cells]
     minutes = rollup.minutes[cells]
     views = rollup.views[cells]
