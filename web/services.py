@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from flask import Flask, current_app
 
+from web.scoped_analytics import RequestAnalytics
+
 if TYPE_CHECKING:
     from flask_limiter import Limiter
 
@@ -40,8 +42,14 @@ def set_limiter(server: Flask, limiter: Limiter | None) -> None:
 
 
 def analytics(app: Flask | None = None) -> EventsAnalytics:
-    """The events analysis shared by /data, the callbacks and the CLI."""
-    return (app or current_app).extensions[_ANALYTICS]
+    """The events analysis shared by /data, the callbacks, MCP and the CLI, limited on each
+    use to the current request's scope (web/scoped_analytics.py): the one place a limit is
+    applied, since every path asks through it."""
+    return RequestAnalytics(app or current_app._get_current_object(), _unscoped)
+
+
+def _unscoped(server: Flask) -> EventsAnalytics:
+    return server.extensions[_ANALYTICS]
 
 
 def scores(app: Flask | None = None) -> ScoreStore:

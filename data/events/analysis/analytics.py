@@ -7,8 +7,11 @@ import datetime as dt
 import os
 import threading
 
+from cachetools import LRUCache
+
 from data.events.analysis import cohorts, queries, title_insights, top10
 from data.events.analysis.comparison import PreviousRange
+from data.events.analysis.scope import Scope, ScopeKey, scope_key, scoped_rollup
 from data.events.catalog import DEFAULT_BREAKDOWN_LIMIT
 from data.events.params import DEFAULT_COHORT, Filters
 from data.events.periods import DEFAULT_RESOLUTION, day_number, period_of
@@ -19,6 +22,7 @@ from data.events.stores.sqlite_versions import SqliteVersions
 _CACHE_BYTES = 64 * 1024 * 1024
 _CHUNK_ROWS = 200_000
 _LIFECYCLE_KEYS = ("date", *cohorts.LIFECYCLE_STATES)
+_SCOPED_ROLLUPS = 8  # the scopes whose rollup is kept for the version served
 
 
 class EventsAnalytics:
@@ -42,6 +46,32 @@ class EventsAnalytics:
         self._follower = VersionFollower(versions, cache_bytes, background_builds)
         self.versions = versions
         self._cache = self._follower.cache  # the same LRU, only ever cleared (tests count it)
+        # Per (version's rollup, scope), the rollup of the scope's rows alone: apart from the
+        # answers' LRU, whose byte budget a rollup of a large store would not fit.
+        self._scoped = LRUCache(maxsize=_SCOPED_ROLLUPS)
+        self._scoped_lock = threading.Lock()
+
+    # -- scopes -------------------------------------------------------------------------------
+
+    def scoped(self, scope: Scope | None) -> EventsAnalytics:
+        """This analytics answering as a store holding only the scope's events would (data/
+        events/analysis/scope.py); itself when the scope limits nothing."""
+        key = scope_key(scope)
+        return self if not key else ScopedAnalytics(self, key)
+
+    def scoped_rollup(self, rollup, key: ScopeKey):
+        """The rollup of the scope's rows of a version's rollup, made once per version."""
+        with self._scoped_lock:
+            kept = self._scoped.get(key)
+        if kept is not None and kept[0] is rollup:
+            return kept[1]
+        scoped = scoped_rollup(rollup, key)
+        with self._scoped_lock:
+            # Rollups of an older version go: they would keep its arrays alive.
+            for old in [k for k, (r, _) in self._scoped.items() if r is not rollup]:
+                del self._scoped[old]
+            self._scoped[key] = (rollup, scoped)
+        return scoped
 
     # -- the version served -------------------------------------------------------------------
 
@@ -89,11 +119,16 @@ class EventsAnalytics:
 
     def row_count(self) -> int:
         """Events with a readable date within the store's bounds (the ones answers count)."""
-        return self._follower.row_count()
+        return self._rollup().rows
 
     def left_out(self) -> tuple[int, tuple[str, str] | None]:
         """(events no answer counts, dated outside the store's bounds; those bounds, ISO)."""
-        return self._follower.left_out()
+        rollup = self._rollup()
+        return rollup.left_out, rollup.bounds
+
+    def _rollup(self):
+        """The rollup answers are computed from (a scoped view's: its rows alone)."""
+        return self._follower.current()
 
     def _memo(self, key: tuple, compute):
         """compute(rollup), memoised per (data version, key)."""
@@ -262,4 +297,35 @@ class EventsAnalytics:
 
     def date_bounds(self):
         """(first, last) event date, or None when there are no events."""
-        return queries.date_bounds(self._follower.current())
+        return queries.date_bounds(self._rollup())
+
+
+class ScopedAnalytics(EventsAnalytics):
+    """An EventsAnalytics limited to a scope: every method answers from the rollup of the
+    scope's rows alone, so that no answer, total or option list tells of another row. The
+    version served, its cache and its loading are the whole analytics' own."""
+
+    def __init__(self, base: EventsAnalytics, key: ScopeKey):
+        # No super().__init__(): the view shares the whole analytics' follower and cache.
+        self._base = base
+        self.scope = key
+        self._follower = base._follower
+        self.versions = base.versions
+        self._cache = base._cache
+
+    def scoped(self, scope: Scope | None) -> EventsAnalytics:
+        """A scope within a scope: its rows are those of both (an unknown dimension refused)."""
+        inner = dict(scope_key(scope))
+        for name, allowed in self.scope:
+            inner[name] = inner[name] & allowed if name in inner else allowed
+        return self._base.scoped(inner)
+
+    def _rollup(self):
+        return self._base.scoped_rollup(self._follower.current(), self.scope)
+
+    def _memo(self, key: tuple, compute):
+        # The scope is part of every key: answers of different scopes never meet.
+        return self._follower.memo(
+            ("scope", self.scope, *key),
+            lambda rollup: compute(self._base.scoped_rollup(rollup, self.scope)),
+        )
