@@ -17,7 +17,8 @@ LOCAL_ADMIN_NAME = "local"
 
 def accounts_path(config) -> Path:
     """ACCOUNTS_DATABASE, or accounts.sqlite in the instance folder."""
-    return Path(config.get("ACCOUNTS_DATABASE") or Path(config["INSTANCE_PATH"]) / "accounts.sqlite")
+    default = Path(config["INSTANCE_PATH"]) / "accounts.sqlite"
+    return Path(config.get("ACCOUNTS_DATABASE") or default)
 
 
 def audit_path(config) -> Path:

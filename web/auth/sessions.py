@@ -7,13 +7,11 @@ from dataclasses import dataclass
 from flask import g, session
 
 from data.accounts.audit import audit
+from data.accounts.passwords import MAX_LENGTH, password_problem
 from web.auth import throttle
 from web.auth.accounts import accounts
 from web.auth.guard import SESSION_KEY
 from web.limits import client_key
-
-MIN_PASSWORD_CHARS = 8
-MAX_PASSWORD_CHARS = 1024  # argon2 hashes any length; a megabyte of password is an attack
 
 
 @dataclass(frozen=True)
@@ -54,8 +52,8 @@ def attempt(name: str, password: str) -> Attempt:
         audit("signin_failed", user=name, client=client, reason="throttled")
         return Attempt(wait=wait)
     account = None
-    if name and password and len(password) <= MAX_PASSWORD_CHARS:
-        account = store.check_password(name, password)
+    if name and password and len(password) <= MAX_LENGTH:
+        account = store.verify(name, password)
     if account is None:
         throttle.failed(store, name, client)
         audit("signin_failed", user=name, client=client, reason="wrong name or password")
@@ -71,14 +69,14 @@ def change_password(account, current: str, new: str, repeated: str) -> str | Non
     gets a new session so that the person stays signed in here.
     """
     store = accounts()
-    if account.has_password and store.check_password(account.name, current or "") is None:
+    if account.has_password and store.verify(account.name, current or "") is None:
         audit("signin_failed", user=account.name, client=client_key(), reason="password change")
         return "The current password is not right."
     if new != repeated:
         return "The two new passwords differ."
-    if not MIN_PASSWORD_CHARS <= len(new or "") <= MAX_PASSWORD_CHARS:
-        return f"Choose a password of {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters."
-    store.update(account.name, password=new)
-    audit("password_changed", user=account.name, client=client_key())
+    problem = password_problem(new)
+    if problem:
+        return problem[0].upper() + problem[1:] + "."
+    store.update(account.name, password=new)  # ends every session of the account; audited
     begin(store.get(account.name), "password_change")
     return None
