@@ -1,4 +1,4 @@
-"""Shared set-up of the access tests: an app with AUTH on, its accounts store, a signed-in client."""
+"""The access tests' set-up: an app with AUTH on, its accounts store, an account, sign_in()."""
 
 from __future__ import annotations
 

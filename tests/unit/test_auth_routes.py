@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from tests.unit.auth_support import ann, auth_app, sign_in, store  # noqa: F401
+from tests.unit.auth_support import *  # noqa: F403  (the access fixtures)
+from tests.unit.auth_support import sign_in
 from web.auth.paths import is_public
 
 # A sample value per converter (the rule's argument name when it matters).
@@ -79,7 +80,7 @@ def test_the_public_assets_are_only_those_the_public_pages_load(auth_app):
     assert client.get("/assets/dashboard-live.js").status_code == 401
 
 
-def test_healthz_tells_only_the_status_without_a_sign_in(auth_app, ann):  # noqa: F811
+def test_healthz_tells_only_the_status_without_a_sign_in(auth_app, ann):
     client = auth_app.server.test_client()
     assert set(client.get("/healthz").get_json()) == {"status"}
     sign_in(client)
@@ -87,7 +88,7 @@ def test_healthz_tells_only_the_status_without_a_sign_in(auth_app, ann):  # noqa
 
 
 @pytest.mark.parametrize("target", ["/?x=1", "/title/abc"])
-def test_a_page_redirects_to_the_sign_in_and_back(auth_app, ann, target):  # noqa: F811
+def test_a_page_redirects_to_the_sign_in_and_back(auth_app, ann, target):
     client = auth_app.server.test_client()
     location = client.get(target).headers["Location"]
     assert location.startswith("/signin?next=")
@@ -98,6 +99,6 @@ def test_a_page_redirects_to_the_sign_in_and_back(auth_app, ann, target):  # noq
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil"])
-def test_the_sign_in_goes_on_only_to_this_site(auth_app, ann, target):  # noqa: F811
+def test_the_sign_in_goes_on_only_to_this_site(auth_app, ann, target):
     response = sign_in(auth_app.server.test_client(), next_path=target)
     assert response.headers["Location"] == "/"

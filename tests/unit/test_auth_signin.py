@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from tests.unit.auth_support import PASSWORD, ann, auth_app, sign_in, store  # noqa: F401
+from tests.unit.auth_support import *  # noqa: F403  (the access fixtures)
+from tests.unit.auth_support import PASSWORD, sign_in
 from web.auth.cookie import COOKIE_NAME
 
 PAGE = "/"
@@ -20,7 +21,7 @@ def _with_cookie(app, value: str):
     return other
 
 
-def test_a_right_password_signs_in_with_a_safe_cookie(auth_app, ann):  # noqa: F811
+def test_a_right_password_signs_in_with_a_safe_cookie(auth_app, ann):
     client = auth_app.server.test_client()
     response = sign_in(client)
     assert response.status_code == 302 and response.headers["Location"] == "/"
@@ -30,7 +31,7 @@ def test_a_right_password_signs_in_with_a_safe_cookie(auth_app, ann):  # noqa: F
     assert client.get("/data/kpis/").status_code == 200
 
 
-def test_the_cookie_is_secure_behind_tls(make_app, tmp_path, ann):  # noqa: F811
+def test_the_cookie_is_secure_behind_tls(make_app, tmp_path, ann):
     app = make_app(AUTH="on", ACCOUNTS_DATABASE=str(tmp_path / "accounts.sqlite"))
     client = app.server.test_client()
     response = client.post(
@@ -42,7 +43,7 @@ def test_the_cookie_is_secure_behind_tls(make_app, tmp_path, ann):  # noqa: F811
     assert "Secure" in response.headers["Set-Cookie"]
 
 
-def test_a_wrong_password_or_name_is_refused_and_audited(auth_app, ann, tmp_path):  # noqa: F811
+def test_a_wrong_password_or_name_is_refused_and_audited(auth_app, ann, tmp_path):
     client = auth_app.server.test_client()
     for name, password in (("ann", "wrong password"), ("nobody", PASSWORD), ("ann", "")):
         response = sign_in(client, name, password)
@@ -55,7 +56,7 @@ def test_a_wrong_password_or_name_is_refused_and_audited(auth_app, ann, tmp_path
     assert PASSWORD not in (tmp_path / "audit.log").read_text()
 
 
-def test_signing_out_ends_the_session_at_once(auth_app, ann):  # noqa: F811
+def test_signing_out_ends_the_session_at_once(auth_app, ann):
     client = auth_app.server.test_client()
     sign_in(client)
     old = _cookie(client)
@@ -65,7 +66,7 @@ def test_signing_out_ends_the_session_at_once(auth_app, ann):  # noqa: F811
     assert _with_cookie(auth_app, old).get("/data/kpis/").status_code == 401
 
 
-def test_disabling_an_account_ends_its_sessions(auth_app, store, ann):  # noqa: F811
+def test_disabling_an_account_ends_its_sessions(auth_app, store, ann):
     client = auth_app.server.test_client()
     sign_in(client)
     assert client.get("/data/kpis/").status_code == 200
@@ -74,7 +75,7 @@ def test_disabling_an_account_ends_its_sessions(auth_app, store, ann):  # noqa: 
     assert client.get(PAGE).headers["Location"].startswith("/signin?next=")
 
 
-def test_changing_the_password(auth_app, store, ann):  # noqa: F811
+def test_changing_the_password(auth_app, store, ann):
     client = auth_app.server.test_client()
     sign_in(client)
     elsewhere = _with_cookie(auth_app, _cookie(client))
@@ -94,7 +95,7 @@ def test_changing_the_password(auth_app, store, ann):  # noqa: F811
     assert sign_in(auth_app.server.test_client()).status_code == 401
 
 
-def test_failed_sign_ins_wait_and_a_success_clears_the_count(auth_app, ann):  # noqa: F811
+def test_failed_sign_ins_wait_and_a_success_clears_the_count(auth_app, ann):
     client = auth_app.server.test_client()
     for _ in range(4):
         assert sign_in(client, password="wrong").status_code == 401
@@ -107,7 +108,7 @@ def test_failed_sign_ins_wait_and_a_success_clears_the_count(auth_app, ann):  # 
     assert b"Too many failed sign-ins" in response.data
 
 
-def test_one_client_failing_on_many_names_waits(auth_app, store):  # noqa: F811
+def test_one_client_failing_on_many_names_waits(auth_app, store):
     client = auth_app.server.test_client()
     for index in range(20):
         assert sign_in(client, f"name{index}", "wrong").status_code == 401
@@ -124,7 +125,7 @@ def test_one_client_failing_on_many_names_waits(auth_app, store):  # noqa: F811
     assert response.status_code == 302
 
 
-def test_the_one_time_link_signs_in_once(auth_app, store):  # noqa: F811
+def test_the_one_time_link_signs_in_once(auth_app, store):
     from web.auth.startup import local_signin_link
 
     link = local_signin_link(auth_app.server.config, store)
