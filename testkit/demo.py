@@ -45,6 +45,7 @@ def build_app(database: Path | str, instance_path: Path | None = None):
             "DATABASE_URL": url,
             "REDIS_URL": None,
             "RATELIMIT_ENABLED": False,
+            "AUTH": "off",  # not about access
             "SECRET_KEY": "bench",
         }
     )

@@ -185,6 +185,8 @@ def server_env(
         DATABASE_URL=database if isinstance(database, str) else f"sqlite:///{database}",
         SECRET_KEY="reliability-tests",
         RATELIMIT_ENABLED="false",
+        # Not about access: the open app of one person (loopback only); extra may turn it on.
+        AUTH="off",
         # Every test client comes from 127.0.0.1: one "client" for the per-client game cap.
         GAME_MAX_ACTIVE_PER_CLIENT="100000",
         PYTHONPATH=str(PROJECT_ROOT),

@@ -62,8 +62,10 @@ def demo_db(tmp_path, demo_template) -> Path:
 
 @pytest.fixture
 def app_config(instance_dir, demo_db) -> dict:
-    """Config for create_app: temp folders, the demo events, embedded Redis, no rate limits."""
+    """Config for create_app: temp folders, the demo events, embedded Redis, no rate limits, no
+    sign-in (AUTH off: the tests of access turn it on, tests/unit/test_auth_*.py)."""
     return {
+        "AUTH": "off",
         "INSTANCE_PATH": instance_dir,
         "DATABASE_URL": f"sqlite:///{demo_db}",
         "REDIS_URL": None,

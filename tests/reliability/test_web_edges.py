@@ -75,14 +75,18 @@ def test_reload_hash_is_hidden_in_production(serve):
 
 
 def test_redirects_are_relative_whatever_the_host_header(serve):
-    server = serve(workers=1)
+    # Another name the server answers to (ALLOWED_HOSTS) never appears in a redirect.
+    server = serve(workers=1, ALLOWED_HOSTS="127.0.0.1,other.example")
     for path, target in (("/guess", "/guess/"), ("/guess?max_value=10", "/guess/?max_value=10")):
         response = requests.get(
-            server.url(path), headers={"Host": "evil.example"}, allow_redirects=False, timeout=10
+            server.url(path), headers={"Host": "other.example"}, allow_redirects=False, timeout=10
         )
         assert response.status_code in (301, 308), response.status_code
         assert response.headers["Location"] == target
-        assert "evil.example" not in response.text
+        assert "other.example" not in response.text
+    # A name it does not answer to (DNS rebinding) gets nothing but a 400.
+    response = requests.get(server.url("/guess"), headers={"Host": "evil.example"}, timeout=10)
+    assert response.status_code == 400 and "evil.example" not in response.text
 
 
 def test_chunked_body_over_the_limit_is_413_like_a_sized_one(serve):

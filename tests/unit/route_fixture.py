@@ -105,6 +105,7 @@ def fixture_app(folder, rows: list[tuple]):
             "DATABASE_URL": f"sqlite:///{folder / 'events.sqlite'}",
             "REDIS_URL": None,
             "RATELIMIT_ENABLED": False,
+            "AUTH": "off",  # not about access
             "SECRET_KEY": "test",
             "TESTING": True,
         }

@@ -43,6 +43,7 @@ def test_no_werkzeug_debugger_in_any_mode(tmp_path: Path, demo_db: Path, dash_de
         "DATABASE_URL": f"sqlite:///{demo_db}",
         "PORT": str(port),
         "DASH_DEBUG": dash_debug,
+        "AUTH": "off",  # not about access: the debugger must be absent for anyone
     }
     env.pop("REDIS_URL", None)
     # A session of its own: debug mode's reloader runs the app in a child process.

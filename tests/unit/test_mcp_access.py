@@ -70,7 +70,11 @@ def test_get_and_delete_are_a_clean_405_with_allow(client):
         ("https://reelboard.example", "https://reelboard.example:443"),
     ],
 )
-def test_a_request_from_the_servers_own_origin_is_served(client, base_url, origin):
+def test_a_request_from_the_servers_own_origin_is_served(make_app, base_url, origin):
+    # A server named reelboard.example is configured to answer to that name (ALLOWED_HOSTS).
+    client = make_app(
+        ALLOWED_HOSTS="localhost,127.0.0.1,::1,reelboard.example"
+    ).server.test_client()
     headers = {"Origin": origin} if origin else {}
     answer = _rpc(client, "tools/list", base_url=base_url, headers=headers)
     assert answer.status_code == 200
