@@ -60,6 +60,12 @@ def date_bounds(earliest, future_days, now=None):
     return DateBounds(earliest, future_days, now)
 
 
+def _path(value) -> Path:
+    """A file setting as a path; relative ones from the project folder (as INSTANCE_PATH)."""
+    path = Path(value)
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
 def _secret_key(instance_path: Path) -> str:
     """Generate the signing key once and keep it in the instance folder (mode 600)."""
     key_file = instance_path / "secret_key"
@@ -103,8 +109,20 @@ def load_config(test_config: dict | None = None, environ: dict | None = None) ->
         overrides.get("EVENTS_NOW"),
     )
 
+    hours = pick("SESSION_HOURS", 12)
+    try:
+        session_hours = float(hours)
+    except (TypeError, ValueError):
+        session_hours = 0.0
+    if not 0 < session_hours <= 24 * 366:
+        raise ConfigError(f"SESSION_HOURS must be a number of hours above 0, got {hours!r}")
+
     config = {
         "INSTANCE_PATH": instance_path,
+        # Accounts, their sessions and tokens (data/accounts/store.py), and the audit log.
+        "ACCOUNTS_DATABASE": _path(pick("ACCOUNTS_DATABASE", instance_path / "accounts.sqlite")),
+        "AUDIT_LOG": _path(pick("AUDIT_LOG", instance_path / "audit.log")),
+        "SESSION_HOURS": session_hours,
         "DATABASE_URL": database_url,
         # A data/events/stores/event_stores.py store: SqliteStore(path) or PostgresStore(url).
         "EVENT_STORE": event_store(str(database_url), instance_path, bounds=bounds),

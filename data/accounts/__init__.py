@@ -1,0 +1,1 @@
+"""Accounts: people and their roles, limits, passwords, sessions, tokens and the audit log."""
