@@ -83,6 +83,38 @@ def _secret_key(instance_path: Path) -> str:
     return key
 
 
+def _oidc_settings(pick) -> dict:
+    """Single sign-on (web/auth/oidc.py): on when OIDC_ISSUER and OIDC_CLIENT_ID are set. The
+    claims rule (data/accounts/claims.py) is checked here, so a bad OIDC_LIMITS stops the start."""
+    from data.accounts.claims import ClaimsPolicy
+
+    settings = {
+        "OIDC_ISSUER": (pick("OIDC_ISSUER") or "").strip() or None,
+        "OIDC_CLIENT_ID": pick("OIDC_CLIENT_ID") or None,
+        "OIDC_CLIENT_SECRET": pick("OIDC_CLIENT_SECRET") or None,
+        # Okta sends groups only for a `groups` scope; Google and Entra refuse unknown scopes.
+        "OIDC_SCOPES": pick("OIDC_SCOPES", "openid email profile"),
+        "OIDC_GROUPS_CLAIM": pick("OIDC_GROUPS_CLAIM", "groups"),
+        "OIDC_ADMIN_GROUPS": pick("OIDC_ADMIN_GROUPS", ""),
+        "OIDC_VIEWER_GROUPS": pick("OIDC_VIEWER_GROUPS", ""),
+        "OIDC_LIMITS": pick("OIDC_LIMITS", ""),
+        "OIDC_LIMITED_ONLY": _flag(str(pick("OIDC_LIMITED_ONLY", ""))),
+    }
+    if settings["OIDC_ISSUER"] and not settings["OIDC_CLIENT_ID"]:
+        raise ConfigError("OIDC_ISSUER is set but OIDC_CLIENT_ID is not: set both (and the secret)")
+    try:
+        settings["OIDC_POLICY"] = ClaimsPolicy.from_settings(
+            settings["OIDC_GROUPS_CLAIM"],
+            settings["OIDC_ADMIN_GROUPS"],
+            settings["OIDC_VIEWER_GROUPS"],
+            settings["OIDC_LIMITS"],
+            settings["OIDC_LIMITED_ONLY"],
+        )
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+    return settings
+
+
 def load_config(test_config: dict | None = None, environ: dict | None = None) -> dict:
     """Return the settings: test_config wins over the environment, which wins over defaults."""
     env = dict(os.environ if environ is None else environ)
@@ -167,6 +199,7 @@ def load_config(test_config: dict | None = None, environ: dict | None = None) ->
         # Seconds a client gets to send a request's body (its headers get gunicorn's keepalive).
         "REQUEST_BODY_TIMEOUT": number("REQUEST_BODY_TIMEOUT", 10),
     }
+    config.update(_oidc_settings(pick))
     for key, value in overrides.items():
         config.setdefault(key, value)
     config["SECRET_KEY"] = pick("SECRET_KEY") or _secret_key(instance_path)
