@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -115,6 +116,43 @@ def _oidc_settings(pick) -> dict:
     return settings
 
 
+def is_loopback(host: str) -> bool:
+    """True for a loopback HOST (127.0.0.0/8, ::1, localhost): only this machine can connect."""
+    text = str(host or "").strip().strip("[]").lower()
+    if text == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(text).is_loopback
+    except ValueError:
+        return False
+
+
+def _auth(value) -> bool:
+    """AUTH: on (default) or off."""
+    text = str(value if value is not None else "on").strip().lower()
+    if text in {"on", "1", "true", "yes", ""}:
+        return True
+    if text in {"off", "0", "false", "no"}:
+        return False
+    raise ConfigError(f"AUTH must be on or off, got {value!r}")
+
+
+def allowed_hosts(value, host: str) -> tuple[str, ...]:
+    """ALLOWED_HOSTS as lower-case names (IPv6 without brackets): the given comma list, or the
+    loopback names plus HOST unless it is a wildcard (0.0.0.0, ::), which names no host."""
+    if isinstance(value, (list, tuple, set, frozenset)):
+        names = [str(name) for name in value]
+    elif value is not None and str(value).strip():
+        names = str(value).split(",")
+    else:
+        names = ["localhost", "127.0.0.1", "::1"]
+        bare = str(host or "").strip().strip("[]")
+        if bare and bare not in {"0.0.0.0", "::"}:
+            names.append(bare)
+    cleaned = [name.strip().strip("[]").lower() for name in names]
+    return tuple(dict.fromkeys(name for name in cleaned if name))
+
+
 def load_config(test_config: dict | None = None, environ: dict | None = None) -> dict:
     """Return the settings: test_config wins over the environment, which wins over defaults."""
     env = dict(os.environ if environ is None else environ)
@@ -200,6 +238,18 @@ def load_config(test_config: dict | None = None, environ: dict | None = None) ->
         "REQUEST_BODY_TIMEOUT": number("REQUEST_BODY_TIMEOUT", 10),
     }
     config.update(_oidc_settings(pick))
+    # Sign-in (web/auth/): AUTH=off keeps the open app of one person on their own machine.
+    config["AUTH"] = _auth(pick("AUTH", "on"))
+    if not config["AUTH"] and not is_loopback(config["HOST"]):
+        raise ConfigError(
+            f"AUTH=off is refused on HOST={config['HOST']}: only on a loopback address "
+            "(127.0.0.1, ::1, localhost); create an account instead: "
+            "flask --app dashboard_app users create NAME --role admin"
+        )
+    # The host names the app answers to (others: 400), against DNS rebinding.
+    config["ALLOWED_HOSTS"] = allowed_hosts(pick("ALLOWED_HOSTS"), config["HOST"])
+    # Secure session cookies even when the proxy in front does not say https.
+    config["SESSION_COOKIE_SECURE"] = _flag(str(pick("SESSION_COOKIE_SECURE", "")))
     for key, value in overrides.items():
         config.setdefault(key, value)
     config["SECRET_KEY"] = pick("SECRET_KEY") or _secret_key(instance_path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import sqlite3
 import sys
 
 import click
@@ -13,7 +14,7 @@ from flask import Flask
 from callbacks import register_callbacks
 from cli import register_commands
 from cli.events import make_import_command
-from config import PROJECT_ROOT, ConfigError, load_config
+from config import PROJECT_ROOT, ConfigError, is_loopback, load_config
 from data.events.analysis.analytics import EventsAnalytics
 from data.events.stores.first_run import ensure_database
 from data.game.redis_connection import RedisProvider
@@ -22,6 +23,9 @@ from layouts.dashboard import build_layout
 from routes import register_blueprints
 from routes.mcp import register_mcp
 from web import init_web, services
+from web.auth import init_auth
+from web.auth.accounts import accounts
+from web.auth.startup import local_signin_link, serve_refusal
 from web.paths import MCP_PATH
 
 log = logging.getLogger("reelboard")
@@ -62,7 +66,7 @@ def create_app(test_config: dict | None = None) -> dash.Dash:
         update_title=None,
         assets_folder=str(PROJECT_ROOT / "assets"),
         # The game page links its own files; the dashboard need not load them.
-        assets_ignore=r"^game\.(js|css)$",
+        assets_ignore=r"^(game\.(js|css)|account\.js)$",
         serve_locally=True,
         suppress_callback_exceptions=False,
         # Passed always, so that Dash's own DASH_MCP_* environment variables are not read.
@@ -74,6 +78,7 @@ def create_app(test_config: dict | None = None) -> dash.Dash:
     register_callbacks(app)
     register_mcp(app)
     init_web(app)
+    init_auth(app)  # after init_web: the guard goes first in line
     return app
 
 
@@ -125,12 +130,33 @@ def main() -> None:
         print(f"Created a demo database at {store.label} (import real data: {hint})")
     # Read the events in the background so the first page does not wait for it.
     services.analytics(app.server).warm_up()
+    link = _signin_line(app.server)
     url = f"http://{config['HOST']}:{config['PORT']}/"
     print(f"Reelboard is serving on {url}  (Ctrl-C to stop)", flush=True)
+    if link:
+        print(link, flush=True)
     # DASH_DEBUG gives Dash dev tools and reloading, never the Werkzeug console debugger.
     app.run(
         host=config["HOST"], port=config["PORT"], debug=config["DASH_DEBUG"], use_debugger=False
     )
+
+
+def _signin_line(server) -> str | None:
+    """On loopback with AUTH on, `Sign in: <one-time link>`; elsewhere refuse to serve while
+    nobody could sign in. Exits with one line on a problem."""
+    config = server.config
+    if not config["AUTH"]:
+        return None
+    try:
+        store = accounts(server)
+        refusal = serve_refusal(config, store)
+        if refusal:
+            sys.exit(f"Error: {refusal}")
+        if not is_loopback(config["HOST"]):
+            return None
+        return f"Sign in: {local_signin_link(config, store)}"
+    except (OSError, sqlite3.Error, ValueError) as exc:
+        sys.exit(f"Error: cannot prepare the sign-in (ACCOUNTS_DATABASE): {exc}")
 
 
 if __name__ == "__main__":

@@ -69,6 +69,26 @@ def _provider(worker):
     return services.redis_provider(server) if server is not None else None
 
 
+def on_starting(server):
+    """In the master, before any worker: refuse to serve on a non-loopback address while nobody
+    could sign in (no account, no single sign-on), or with a setting the app cannot use."""
+    import sys
+
+    from config import ConfigError, load_config
+    from data.accounts.store import AccountStore
+    from web.auth.accounts import accounts_path
+    from web.auth.startup import serve_refusal
+
+    try:
+        config = load_config()
+        refusal = serve_refusal(config, AccountStore(accounts_path(config)))
+    except (ConfigError, OSError) as exc:
+        refusal = str(exc)
+    if refusal:
+        print(f"Error: {refusal}", file=sys.stderr, flush=True)
+        sys.exit(1)
+
+
 def post_fork(server, worker):
     """Gunicorn's own refusals (a request line over 8 KB, ...) answer JSON with our headers."""
     from web.gunicorn_errors import install
@@ -90,7 +110,10 @@ def post_worker_init(worker):
     if warming is not None:
         warming.join(5)  # usually done in milliseconds; a first build goes on in the background
     try:
-        status = server.test_client().get("/healthz").status_code
+        # Asked under a name the app answers to (ALLOWED_HOSTS), not the test client's default.
+        host = server.config["ALLOWED_HOSTS"][0]
+        host = f"[{host}]" if ":" in host else host
+        status = server.test_client().get("/healthz", base_url=f"http://{host}").status_code
     except Exception:  # a failed warm-up must not stop the worker from serving
         worker.log.exception("warm-up request failed")
         return

@@ -1,0 +1,22 @@
+"""Sign-in (issue 23): the guard, the session cookie, the sign-in pages and the audit log."""
+
+from __future__ import annotations
+
+import dash
+
+from data.accounts.audit import attach_audit_log
+from web.auth.accounts import audit_path
+from web.auth.cookie import configure_cookie
+from web.auth.guard import install_guard
+
+
+def init_auth(app: dash.Dash) -> None:
+    """Guard every request (first in line) and serve the sign-in pages."""
+    from web.auth.pages import bp
+
+    server = app.server
+    configure_cookie(server)
+    install_guard(server)
+    server.register_blueprint(bp)
+    if server.config["AUTH"]:
+        attach_audit_log(audit_path(server.config))
