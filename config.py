@@ -93,6 +93,8 @@ def _oidc_settings(pick) -> dict:
         "OIDC_ISSUER": (pick("OIDC_ISSUER") or "").strip() or None,
         "OIDC_CLIENT_ID": pick("OIDC_CLIENT_ID") or None,
         "OIDC_CLIENT_SECRET": pick("OIDC_CLIENT_SECRET") or None,
+        # The callback URL registered at the provider; empty: this server's /signin/oidc/callback.
+        "OIDC_REDIRECT_URI": pick("OIDC_REDIRECT_URI") or None,
         # Okta sends groups only for a `groups` scope; Google and Entra refuse unknown scopes.
         "OIDC_SCOPES": pick("OIDC_SCOPES", "openid email profile"),
         "OIDC_GROUPS_CLAIM": pick("OIDC_GROUPS_CLAIM", "groups"),
