@@ -159,6 +159,17 @@ def test_local_account_of_the_same_name_is_never_taken_over(sso):
     assert browser.get(base + "/data/test-principal", timeout=10).status_code == 401
 
 
+def test_disabled_account_stays_out(sso):
+    base, server = sso()
+    assert sign_in(requests.Session(), base, "vic", "vic-pw").status_code == 302
+    accounts(server).disable("vic")
+    browser = requests.Session()
+    answer = sign_in(browser, base, "vic", "vic-pw")
+    assert answer.status_code == 403
+    assert "disabled" in answer.text
+    assert browser.get(base + "/data/test-principal", timeout=10).status_code == 401
+
+
 def test_wrong_state_is_refused(sso, refusals):
     base, _ = sso()
     browser = requests.Session()
