@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
+# The single sign-on tests run a real OpenID Connect provider (panva's oidc-provider, Node.js).
+OIDC_PROVIDER := tests/oidc_provider
 
 .PHONY: run serve import test test-slow lint format clean
 
@@ -35,12 +37,12 @@ import: $(VENV)/.installed ## import viewing events: make import FILE=events.csv
 # PostgreSQL schema); the browser and serving tests one at a time, so their timings hold.
 TEST_PROCESSES ?= 2
 
-test: $(VENV)/.dev-installed ## set up .venv with the test tools, lint, and run the suite (all but the long runs)
+test: $(VENV)/.dev-installed $(OIDC_PROVIDER)/node_modules/.installed ## set up .venv with the test tools, lint, and run the suite (all but the long runs)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 	$(PY) -m pytest -m "not slow" -n $(TEST_PROCESSES) tests/unit $(PYTEST_ARGS)
 	$(PY) -m pytest -m "not slow" tests/browser tests/reliability $(PYTEST_ARGS)
 
-test-slow: $(VENV)/.dev-installed ## the long reliability runs (CI runs them too)
+test-slow: $(VENV)/.dev-installed $(OIDC_PROVIDER)/node_modules/.installed ## the long reliability runs (CI runs them too)
 	$(PY) -m pytest -m slow $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
@@ -65,5 +67,11 @@ $(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $@
 
+# The single sign-on tests' OpenID Connect provider (Node.js), installed once from its lock file.
+$(OIDC_PROVIDER)/node_modules/.installed: $(OIDC_PROVIDER)/package.json $(OIDC_PROVIDER)/package-lock.json
+	@command -v npm >/dev/null || { echo "the sign-on tests need Node.js 18 or newer with npm"; exit 1; }
+	cd $(OIDC_PROVIDER) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache $(OIDC_PROVIDER)/node_modules

@@ -84,6 +84,40 @@ def _secret_key(instance_path: Path) -> str:
     return key
 
 
+def _oidc_settings(pick) -> dict:
+    """Single sign-on (web/auth/oidc.py): on when OIDC_ISSUER and OIDC_CLIENT_ID are set. The
+    claims rule (data/accounts/claims.py) is checked here, so a bad OIDC_LIMITS stops the start."""
+    from data.accounts.claims import ClaimsPolicy
+
+    settings = {
+        "OIDC_ISSUER": (pick("OIDC_ISSUER") or "").strip() or None,
+        "OIDC_CLIENT_ID": pick("OIDC_CLIENT_ID") or None,
+        "OIDC_CLIENT_SECRET": pick("OIDC_CLIENT_SECRET") or None,
+        # The callback URL registered at the provider; empty: this server's /signin/oidc/callback.
+        "OIDC_REDIRECT_URI": pick("OIDC_REDIRECT_URI") or None,
+        # Okta sends groups only for a `groups` scope; Google and Entra refuse unknown scopes.
+        "OIDC_SCOPES": pick("OIDC_SCOPES", "openid email profile"),
+        "OIDC_GROUPS_CLAIM": pick("OIDC_GROUPS_CLAIM", "groups"),
+        "OIDC_ADMIN_GROUPS": pick("OIDC_ADMIN_GROUPS", ""),
+        "OIDC_VIEWER_GROUPS": pick("OIDC_VIEWER_GROUPS", ""),
+        "OIDC_LIMITS": pick("OIDC_LIMITS", ""),
+        "OIDC_LIMITED_ONLY": _flag(str(pick("OIDC_LIMITED_ONLY", ""))),
+    }
+    if settings["OIDC_ISSUER"] and not settings["OIDC_CLIENT_ID"]:
+        raise ConfigError("OIDC_ISSUER is set but OIDC_CLIENT_ID is not: set both (and the secret)")
+    try:
+        settings["OIDC_POLICY"] = ClaimsPolicy.from_settings(
+            settings["OIDC_GROUPS_CLAIM"],
+            settings["OIDC_ADMIN_GROUPS"],
+            settings["OIDC_VIEWER_GROUPS"],
+            settings["OIDC_LIMITS"],
+            settings["OIDC_LIMITED_ONLY"],
+        )
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+    return settings
+
+
 def is_loopback(host: str) -> bool:
     """True for a loopback HOST (127.0.0.0/8, ::1, localhost): only this machine can connect."""
     text = str(host or "").strip().strip("[]").lower()
@@ -205,6 +239,7 @@ def load_config(test_config: dict | None = None, environ: dict | None = None) ->
         # Seconds a client gets to send a request's body (its headers get gunicorn's keepalive).
         "REQUEST_BODY_TIMEOUT": number("REQUEST_BODY_TIMEOUT", 10),
     }
+    config.update(_oidc_settings(pick))
     # Sign-in (web/auth/): AUTH=off keeps the open app of one person on their own machine.
     config["AUTH"] = _auth(pick("AUTH", "on"))
     if not config["AUTH"] and not is_loopback(config["HOST"]):

@@ -12,6 +12,7 @@ from werkzeug.serving import make_server
 
 from data.events.analysis.analytics import EventsAnalytics
 from data.events.stores.sqlite_store import COLUMN_NAMES, CREATE_MOVIES
+from tests.oidc_fixtures import oidc_provider  # noqa: F401  (a real OIDC provider per test)
 
 
 @pytest.fixture

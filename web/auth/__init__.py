@@ -12,11 +12,13 @@ from web.auth.guard import install_guard
 
 def init_auth(app: dash.Dash) -> None:
     """Guard every request (first in line) and serve the sign-in pages."""
+    from web.auth.oidc import init_oidc
     from web.auth.pages import bp
 
     server = app.server
     configure_cookie(server)
     install_guard(server)
     server.register_blueprint(bp)
+    init_oidc(server)  # /signin/oidc and its callback, when OIDC_ISSUER and OIDC_CLIENT_ID are set
     if server.config["AUTH"]:
         attach_audit_log(audit_path(server.config))
