@@ -741,6 +741,12 @@
           return true;
         }
         showStatus("Could not start a game: " + errorText(res), "warning");
+        if (res.status === 403) {
+          // The name belongs to another player (the server keeps who first played under it,
+          // by this browser's HttpOnly cookie or the account): let the player pick another.
+          nameInput.focus();
+          nameInput.select();
+        }
         return false;
       });
     }

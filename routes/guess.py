@@ -27,13 +27,15 @@ from data.game.rules import (
     parse_user,
 )
 from data.game.score_store import ScoreStore
-from web import services
+from web import player_keys, services
 from web.errors import ClientError
 from web.limits import client_key, rate_limited
 from web.paths import GAME_PREFIX
 
 bp = Blueprint("guess", __name__, url_prefix=GAME_PREFIX)
 # API routes answer with or without a trailing slash, like the /data routes (scripts add one).
+# Runs for error answers too: a refused start still hands a new player their key.
+bp.after_request(player_keys.remember)
 
 
 def _store() -> ScoreStore:
@@ -94,12 +96,15 @@ def page():
 @bp.post("/start", strict_slashes=False)
 @rate_limited("RATELIMIT_GAME_START", "game starts")
 def start():
-    """Start a game: {"max_value": M, "user"?: U} -> 201 {"game_id", "max_value", "par"}."""
+    """Start a game: {"max_value": M, "user"?: U} -> 201 {"game_id", "max_value", "par"} (and
+    "player_key" for a client that did not send its key in the cookie). A name belongs to the
+    player (key or account) that first played under it: anyone else gets 403."""
     body = json_body()
     max_value = parse_max_value(body.get("max_value", DEFAULT_MAX_VALUE))
     user = parse_user(body["user"]) if body.get("user") is not None else None
-    game = _store().start_game(max_value, user, client=client_key())
-    return jsonify(game), 201
+    game = _store().start_game(max_value, user, client=client_key(), owner=player_keys.owner())
+    key = player_keys.key_for_answer()
+    return jsonify({**game, "player_key": key} if key else game), 201
 
 
 @bp.post("/finished", strict_slashes=False)
@@ -123,7 +128,10 @@ def finished():
     user = parse_user(body["user"]) if body.get("user") is not None else None
     limit = parse_limit(body.get("limit"))
     with_placement = parse_flag(body.get("placement"), "placement")
-    return jsonify(_store().record(game_id, user, limit, with_placement=with_placement))
+    recorded = _store().record(
+        game_id, user, limit, with_placement=with_placement, owner=player_keys.owner()
+    )
+    return jsonify(recorded)
 
 
 @bp.route("/hiscore", methods=["GET", "POST"], strict_slashes=False)

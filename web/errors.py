@@ -20,10 +20,12 @@ from data.events.params import InvalidParameter
 from data.events.stores.sqlite_store import EventStoreUnreadable
 from data.game.redis_connection import RedisUnavailable
 from data.game.rules import (
+    AnonymousGame,
     GameAlreadyWon,
     GameError,
     GameNotFound,
     GameNotWon,
+    NameTaken,
     OtherPlayer,
     TooManyActiveGames,
     TooManyClientGames,
@@ -39,6 +41,8 @@ _DOMAIN_STATUS: tuple[tuple[type[Exception], int], ...] = (
     (GameAlreadyWon, 409),
     (GameNotWon, 409),
     (OtherPlayer, 409),
+    (AnonymousGame, 409),
+    (NameTaken, 403),
     (TooManyClientGames, 429),
     (TooManyActiveGames, 503),
     (GameError, 400),

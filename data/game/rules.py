@@ -67,6 +67,14 @@ class OtherPlayer(GameError):
     """The game was started by another player, whose name alone can record it."""
 
 
+class NameTaken(GameError):
+    """The name belongs to another player (the key or account that first played under it)."""
+
+
+class AnonymousGame(GameError):
+    """The game was started without a name: it stays anonymous and reaches no board."""
+
+
 class TooManyGames(GameError):
     """Too many games in play; retry_after is when (seconds) the oldest of them expires."""
 

@@ -77,7 +77,10 @@ end
 # playing:{max}:expires (the same slots -> when that game expires),
 # KEYS[6..11] the player boards (data, board) for all time, week, day. ARGV[10] par + 1,
 # ARGV[11] now as 13-digit epoch ms, ARGV[12] board cap, ARGV[13] week and ARGV[14] day boards'
-# seconds left, ARGV[15] the key prefix.
+# seconds left, ARGV[15] the key prefix. Ownership: KEYS[12] owners (hash: player -> owner),
+# ARGV[16] the owner starting the game (an opaque id: a player key or an account).
+# A name belongs to the first owner that plays under it: another owner is refused ('taken')
+# before anything is written, so an impostor can neither play nor abandon under it.
 # The player's previous game at this maximum from this client, unless won, counts as par + 1
 # guesses and ends (it is deleted, so it counts once); so does every game at this maximum found
 # expired unwon.
@@ -95,6 +98,10 @@ local function refuse_if_full(key, cap, why)
   local first = redis.call('ZRANGEBYSCORE', key, after_now, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
   return {why, tostring(math.max(1, math.ceil((tonumber(first[2]) - now) / 1000)))}
 end
+if ARGV[8] ~= '' then
+  local owner = redis.call('HGET', KEYS[12], ARGV[8])
+  if owner and owner ~= ARGV[16] then return {'taken'} end
+end
 local full = refuse_if_full(KEYS[3], tonumber(ARGV[3]), 'client')
   or refuse_if_full(KEYS[2], tonumber(ARGV[4]), 'total')
 if full then return full end
@@ -102,8 +109,10 @@ local named = '0'
 if ARGV[8] ~= '' then named = '1' end
 redis.call('HSET', KEYS[1], 'secret', ARGV[5], 'max_value', ARGV[6], 'user', ARGV[7],
            'player', ARGV[8], 'client', ARGV[9], 'guesses', '0', 'won', '0', 'recorded', '0',
-           'named', named)
+           'named', named, 'owner', ARGV[16])
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]))
+-- The claim has no TTL, so volatile-ttl never evicts it; written after the game (see above).
+if ARGV[8] ~= '' then redis.call('HSETNX', KEYS[12], ARGV[8], ARGV[16]) end
 for _, key in ipairs({KEYS[2], KEYS[3]}) do
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
   track(key, ARGV[1], now + ttl_ms, ttl_ms, false)
@@ -197,25 +206,27 @@ return {answer, tostring(n)}
 """
 )
 
-# KEYS[1] game. ARGV: prefix, game_id, user ('' = the game's), its player key, epoch ms,
-# ISO date, cap, limit, then the week's and the day's key suffix and expiry (unix s). One
-# script for every board, so a crash or a retry never records a game on some boards only.
-# Player boards count only games named at their start (a game named at its finish could have
-# been fished for by unnamed restarts); an abandoned game never gets here (it was deleted). The list
-# and ranking keys depend on the game's maximum, known only inside the script. The name is fixed
-# at the start: a finish naming another player is refused, and a game started without a name
-# takes the first name it is recorded with.
+# KEYS[1] game, KEYS[2] owners. ARGV: prefix, game_id, user ('' = the game's), its player key,
+# epoch ms, ISO date, cap, limit, then the week's and the day's key suffix and expiry (unix s),
+# ARGV[13] the owner asking. One script for every board, so a crash or a retry never records a
+# game on some boards only. An abandoned game never gets here (it was deleted). The list and
+# ranking keys depend on the game's maximum, known only inside the script. The name is fixed at
+# the start: a finish naming another player is refused, and a game started without a name stays
+# anonymous ('anonymous': a name given only at the finish could have been fished for by unnamed
+# restarts). The game's owner is who started it (the game id is the proof at the finish); a game
+# from before owners existed is owned by who finishes it, if the name is still free or theirs.
 RECORD = (
     _PLAYERS
     + """
 local g = redis.call('HMGET', KEYS[1], 'max_value', 'guesses', 'won', 'recorded', 'user', 'member',
-                     'player', 'named')
+                     'player', 'named', 'owner')
 if not g[1] then return {'missing'} end
 if g[3] ~= '1' then return {'unfinished'} end
 local stored = g[5] or ''
+if stored == '' then return {'anonymous'} end
 -- Named at its start (games from before the flag: named when they hold a name).
-local counted = g[8] == '1' or (not g[8] and stored ~= '')
-if ARGV[3] ~= '' and stored ~= '' then
+local counted = g[8] == '1' or not g[8]
+if ARGV[3] ~= '' then
   local same
   if g[7] and g[7] ~= '' then
     same = g[7] == ARGV[4]
@@ -224,12 +235,16 @@ if ARGV[3] ~= '' and stored ~= '' then
   end
   if not same then return {'otheruser'} end
 end
+local player, owner = g[7] or '', g[9] or ARGV[13]
+if player == '' then player = ARGV[4] end
+if player ~= '' then
+  local claimed = redis.call('HGET', KEYS[2], player)
+  if claimed and claimed ~= owner then return {'taken'} end
+end
 local ranking = ARGV[1] .. 'ranking:' .. g[1]
 local member = g[6]
 if g[4] ~= '1' then
   local user = stored
-  if user == '' then user = ARGV[3] end
-  if user == '' then return {'nouser'} end
   local entry = '{"guesses":' .. g[2] .. ',"date":' .. cjson.encode(ARGV[6]) ..
                 ',"user":' .. cjson.encode(user) .. '}'
   member = ARGV[5] .. ':' .. ARGV[2] .. ':' .. entry
@@ -244,8 +259,8 @@ if g[4] ~= '1' then
     redis.call('ZREMRANGEBYRANK', board, cap, -1)
     expire_period(board, period[2])
   end
-  redis.call('HSET', KEYS[1], 'recorded', '1', 'member', member, 'user', user)
-  if stored == '' then redis.call('HSET', KEYS[1], 'player', ARGV[4]) end
+  redis.call('HSET', KEYS[1], 'recorded', '1', 'member', member)
+  if player ~= '' then redis.call('HSETNX', KEYS[2], player, owner) end
   if counted and g[7] and g[7] ~= '' then
     local boards = {}
     for _, period in ipairs(periods) do

@@ -1,15 +1,17 @@
 """The game's state and high scores in Redis: games, the history list and the ranking per maximum.
 
 Schema (every key under the prefix, default ``reelboard:``):
-- ``{prefix}game:{game_id}`` hash: secret, max_value, user (fixed at the start, or by the first
-  recording of a game started without one), player (the user's NFKC, case-folded key), client,
-  guesses, last (the last counted guess), won (0/1), recorded (0/1), member (its ranking member
-  once recorded); expires GAME_TTL_SECONDS after the last guess. The same guess twice in a row
+- ``{prefix}game:{game_id}`` hash: secret, max_value, user (fixed at the start; empty: the game
+  stays anonymous), player (the user's NFKC, case-folded key), client, guesses, last (the last
+  counted guess), won (0/1), recorded (0/1), member (its ranking member once recorded), owner
+  (who started it); expires GAME_TTL_SECONDS after the last guess. The same guess twice in a row
   counts once (a retry).
 - ``{prefix}active`` sorted set: the ids of all games in play, score = expiry time (epoch ms);
   at most GAME_MAX_ACTIVE live members. ``{prefix}active:{client}``: the same for one client, at
   most GAME_MAX_ACTIVE_PER_CLIENT. A won game leaves both; expired members are dropped before
   counting; each set expires with its latest game.
+- ``{prefix}owners`` hash: player key -> owner (an opaque id the caller passes: a signed player
+  key or an account) that first played under that name; written once (HSETNX), never expires.
 - ``{prefix}hiscores:{max_value}`` list: the tutorial's history, newest first, each entry the JSON
   ``{"guesses": N, "date": "ISO-8601 UTC", "user": "..."}``; LTRIM keeps SCORE_HISTORY_CAP entries.
 - ``{prefix}ranking:{max_value}`` sorted set: score = guesses; member =
@@ -42,10 +44,12 @@ from data.game.boards import (
 from data.game.redis_connection import RedisProvider
 from data.game.rules import (
     DEFAULT_LIMIT,
+    AnonymousGame,
     GameAlreadyWon,
     GameNotFound,
     GameNotWon,
     InvalidInput,
+    NameTaken,
     OtherPlayer,
     TooManyActiveGames,
     TooManyClientGames,
@@ -53,6 +57,7 @@ from data.game.rules import (
     par,
     player_key,
 )
+from data.game.score_reset import reset_scores
 from data.game.score_scripts import SCRIPTS
 
 
@@ -139,6 +144,10 @@ class ScoreStore:
         key = f"{self.prefix}playing:{max_value}"
         return key, key + ":expires"
 
+    def owners_key(self) -> str:
+        """Redis key of the hash of who owns each name (player key -> owner)."""
+        return f"{self.prefix}owners"
+
     def now_ms(self) -> int:
         """The store's clock in epoch milliseconds."""
         return int(self.clock() * 1000)
@@ -149,12 +158,16 @@ class ScoreStore:
 
     # -- operations -----------------------------------------------------------------------
 
-    def start_game(self, max_value: int, user: str | None = None, *, client: str) -> dict:
+    def start_game(
+        self, max_value: int, user: str | None = None, *, client: str, owner: str
+    ) -> dict:
         """Create a game with a secret from 1..max_value; returns {"game_id", "max_value", "par"}.
 
-        client is an opaque id of who starts it (the route passes the network address); raises
-        TooManyClientGames or TooManyActiveGames when a cap on games in play is reached. For a
-        named player, their previous unwon game at this maximum counts as abandoned.
+        client is an opaque id of where it starts (the route passes the network address), owner
+        one of who starts it (a player key or an account). Raises NameTaken when another owner
+        holds the name (the first start or finish under a name claims it), TooManyClientGames or
+        TooManyActiveGames when a cap on games in play is reached. For a named player, their
+        previous unwon game at this maximum counts as abandoned.
         """
         game_id = secrets.token_urlsafe(16)
         now = self.now_ms()
@@ -168,6 +181,7 @@ class ScoreStore:
             self.active_key(client),
             *self.playing_keys(max_value),
             *board_keys,
+            self.owners_key(),
         ]
         args = [
             game_id,
@@ -185,9 +199,12 @@ class ScoreStore:
             periods["week"].seconds_left(now),
             periods["day"].seconds_left(now),
             self.prefix,
+            owner,
         ]
         with self.provider.connection() as redis_client:
             reply = self._run(redis_client, "start", keys, args)
+        if reply[0] == "taken":
+            raise _name_taken(user)
         if reply[0] == "client":
             raise TooManyClientGames(
                 f"too many unfinished games from your address (at most "
@@ -227,11 +244,14 @@ class ScoreStore:
         user: str | None = None,
         limit: int = DEFAULT_LIMIT,
         with_placement: bool = False,
+        *,
+        owner: str,
     ) -> list[dict] | dict:
         """Record a won game once (again: no change) and return the ranking's top `limit`.
 
-        A user naming another player than the game's raises OtherPlayer. The entry of this game
-        carries "this_game": true so a page can highlight it. with_placement: answer
+        A user naming another player than the game's raises OtherPlayer, a game started without
+        a name AnonymousGame; owner (who asks) owns a game from before owners existed. The entry
+        of this game carries "this_game": true so a page can highlight it. with_placement: answer
         {"hiscores": [...], "placement": where the game landed (boards.placement)}.
         """
         if not is_game_id(game_id):
@@ -251,9 +271,11 @@ class ScoreStore:
             periods["week"].seconds_left(now_ms),
             periods["day"].suffix,
             periods["day"].seconds_left(now_ms),
+            owner,
         ]
+        keys = [self.game_key(game_id), self.owners_key()]
         with self.provider.connection() as client:
-            reply = self._run(client, "record", [self.game_key(game_id)], args)
+            reply = self._run(client, "record", keys, args)
         status = reply[0]
         if status == "missing":
             raise GameNotFound("unknown or expired game")
@@ -265,8 +287,13 @@ class ScoreStore:
             raise OtherPlayer(
                 "this game was started by another player: only that name can record it"
             )
-        if status == "nouser":
-            raise InvalidInput("user is required to record a score (1 to 32 characters)")
+        if status == "anonymous":
+            raise AnonymousGame(
+                "this game was started without a name, so it stays anonymous and is not "
+                "recorded: send your name when you start a game to reach the boards"
+            )
+        if status == "taken":
+            raise _name_taken(user)
         own, counted = reply[1], reply[2] == "1"
         board_par = par(int(reply[3]))
         entries = []
@@ -301,29 +328,9 @@ class ScoreStore:
         return [json.loads(item) for item in raw]
 
     def reset(self, max_value: int | None = None) -> int:
-        """Delete the high scores and boards (of one maximum, or all); returns keys deleted."""
-        if max_value is None:
-            patterns = [f"{self.prefix}{kind}:*" for kind in ("hiscores", "ranking", "players")]
-        else:
-            exact = [self.history_key(max_value), self.ranking_key(max_value)]
-            data, board = self.players_keys(max_value, periods_at(0)["all"])
-            patterns = [*exact, data, board, f"{self.ranking_key(max_value)}:*", f"{data}:*"]
-        deleted = 0
-        with self.provider.connection() as client:
-            for pattern in patterns:
-                escaped = _glob_escape(pattern[:-1]) + "*" if pattern.endswith(":*") else None
-                if escaped is None:
-                    deleted += client.delete(pattern)
-                    continue
-                batch = []
-                for key in client.scan_iter(match=escaped, count=500):
-                    batch.append(key)
-                    if len(batch) >= 500:
-                        deleted += client.delete(*batch)
-                        batch = []
-                if batch:
-                    deleted += client.delete(*batch)
-        return deleted
+        """Delete the high scores and boards (of one maximum, or all); returns keys deleted.
+        Who owns which name is kept: a reset clears scores, not players."""
+        return reset_scores(self, max_value)
 
     def _run(self, client, name: str, keys: list, args: list):
         # Script objects are bound to a client; redis-py reloads them after NOSCRIPT (restarts).
@@ -334,5 +341,9 @@ class ScoreStore:
         return bound[1](keys=keys, args=args)
 
 
-def _glob_escape(text: str) -> str:
-    return "".join("\\" + char if char in "*?[]\\" else char for char in text)
+def _name_taken(user: str | None) -> NameTaken:
+    name = f'the name "{user}"' if user else "this name"
+    return NameTaken(
+        f"{name} belongs to another player (the browser or account that first played under "
+        "it): choose another name"
+    )

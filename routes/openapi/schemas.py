@@ -70,7 +70,16 @@ SCHEMAS: dict = {
     "Game": {
         "type": "object",
         "required": ["game_id", "max_value"],
-        "properties": {"game_id": {"type": "string"}, "max_value": MAX_VALUE_SCHEMA},
+        "properties": {
+            "game_id": {"type": "string"},
+            "max_value": MAX_VALUE_SCHEMA,
+            "par": {"type": "integer"},
+            "player_key": {
+                "type": "string",
+                "description": "This client's player key, when it did not come in the cookie: "
+                "send it back as X-Reelboard-Player to keep playing under your names.",
+            },
+        },
     },
     "GuessResult": {
         "type": "object",

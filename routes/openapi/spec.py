@@ -53,6 +53,13 @@ GAME_ERRORS = {
     "415": error("Body is not application/json."),
     "503": error("Redis is unavailable; retry shortly (Retry-After)."),
 }
+PLAYER_KEY_HEADER = {
+    "name": "X-Reelboard-Player",
+    "in": "header",
+    "required": False,
+    "description": "The player_key of an earlier start answer (browsers send the cookie).",
+    "schema": {"type": "string"},
+}
 SPEC: dict = {
     "openapi": "3.1.0",
     "info": {
@@ -75,7 +82,13 @@ SPEC: dict = {
             "post": {
                 "operationId": "start_game",
                 "summary": "Start a game; the server picks the secret number.",
+                "description": (
+                    "A name belongs to the player that first played under it: the signed-in "
+                    "account, else the player key (the reelboard_player cookie, or the "
+                    "X-Reelboard-Player header a script sends back from player_key)."
+                ),
                 "tags": ["game"],
+                "parameters": [PLAYER_KEY_HEADER],
                 "requestBody": body(
                     {
                         "type": "object",
@@ -89,6 +102,7 @@ SPEC: dict = {
                 "responses": {
                     "201": json_answer(ref("Game"), "The new game."),
                     **GAME_ERRORS,
+                    "403": error("The name belongs to another player."),
                     "429": error(
                         "Too many game starts, or too many games in play, from this client "
                         "(GAME_MAX_ACTIVE_PER_CLIENT); see Retry-After."
@@ -159,9 +173,11 @@ SPEC: dict = {
                     ),
                     **GAME_ERRORS,
                     "404": error("Unknown or expired game."),
+                    "403": error("The name belongs to another player."),
                     "409": error(
-                        "The game is not won yet, or was started by another player (only "
-                        "the name it was started with can record it)."
+                        "The game is not won yet, was started by another player (only the "
+                        "name it was started with can record it), or was started without a "
+                        "name (it stays anonymous and is not recorded)."
                     ),
                 },
             }

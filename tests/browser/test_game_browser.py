@@ -173,3 +173,34 @@ def test_a_win_in_a_german_browser(dash_duo, make_app, redis_prefix):
         assert severe == []
     finally:
         driver.quit()
+
+
+def test_a_name_another_player_owns_is_refused_and_the_own_key_is_kept(
+    dash_duo, make_app, redis_prefix
+):
+    app = make_app(REDIS_KEY_PREFIX=redis_prefix)
+    owner = app.server.test_client()  # someone else played as Ann first
+    assert owner.post("/guess/start", json={"max_value": 10, "user": "Ann"}).status_code == 201
+    dash_duo.start_server(app)
+    driver = dash_duo.driver
+    dash_duo.reset_log_timestamp()
+    driver.get(dash_duo.server_url + "/guess/?max_value=10&user=ANN")
+    box = _wait(driver, lambda d: d.find_element(By.ID, "guess-input"))
+    box.send_keys("5", Keys.ENTER)
+    _wait(driver, lambda d: "another player" in d.find_element(By.ID, "game-status").text)
+    assert driver.switch_to.active_element.get_attribute("id") == "user-name"
+    assert _guess_results(driver) == []
+
+    # Another name is this browser's from now on, kept in an HttpOnly cookie for the game only.
+    name = driver.find_element(By.ID, "user-name")
+    name.clear()
+    name.send_keys("Ann B")
+    box.clear()
+    box.send_keys("5", Keys.ENTER)
+    _wait(driver, lambda d: len(_guess_results(d)) == 1)
+    [cookie] = [c for c in driver.get_cookies() if c["name"] == "reelboard_player"]
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and cookie["path"] == "/guess"
+    assert driver.execute_script("return document.cookie").find("reelboard_player") == -1
+    assert owner.post("/guess/start", json={"max_value": 10, "user": "ann b"}).status_code == 403
+    # 403 answers are logged by the browser's console; nothing else is.
+    assert all("403" in entry["message"] for entry in dash_duo.get_logs())

@@ -248,10 +248,10 @@ def test_start_defaults_and_bounds(game_client):
     ],
 )
 def test_names_of_any_language_are_kept_literally(game_app, game_client, name):
-    # Started without a name, so the finish's name is the one recorded.
-    game_id = game_client.post("/guess/start", json={"max_value": 10}).get_json()["game_id"]
+    body = {"max_value": 10, "user": f"  {name}  "}
+    game_id = game_client.post("/guess/start", json=body).get_json()["game_id"]
     win_in(game_app, game_client, game_id, 1)
-    response = game_client.post("/guess/finished", json={"game_id": game_id, "user": f"  {name}  "})
+    response = game_client.post("/guess/finished", json={"game_id": game_id, "user": f" {name}"})
     assert response.status_code == 200
     assert response.get_json()[0]["user"] == name  # trimmed, otherwise exactly as given
 
@@ -266,8 +266,8 @@ def test_finished_uses_the_start_name_when_none_given(game_app, game_client):
     anonymous = game_client.post("/guess/start", json={"max_value": 10}).get_json()["game_id"]
     win_in(game_app, game_client, anonymous, 2)
     response = game_client.post("/guess/finished", json={"game_id": anonymous})
-    assert response.status_code == 400
-    assert "user" in response.get_json()["error"]
+    assert response.status_code == 409  # an unnamed game stays anonymous
+    assert "anonymous" in response.get_json()["error"]
 
 
 @pytest.mark.parametrize(

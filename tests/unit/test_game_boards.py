@@ -168,13 +168,14 @@ def test_expired_games_count_as_abandoned(make_app, game_config):
     assert (row["games"], row["average"]) == (1, par(25) + 1)
 
 
-def test_games_named_only_at_the_finish_stay_off_the_player_board(game_client):
+def test_games_named_only_at_the_finish_stay_off_every_board(game_client):
     for _ in range(6):
         response = game_client.post("/guess/start", json={"max_value": 10})
         game_id = response.get_json()["game_id"]
         play_to_win(game_client, game_id, 10)
-        _finish(game_client, game_id, "Nameless")
-    assert len(_board(game_client, max_value=10)) == 6
+        body = {"game_id": game_id, "user": "Nameless"}
+        assert game_client.post("/guess/finished", json=body).status_code == 409
+    assert _board(game_client, max_value=10) == []
     assert _board(game_client, max_value=10, board="players", user="Nameless") == []
 
 
@@ -301,17 +302,19 @@ def test_concurrent_finishes_count_once_on_every_board(game_client, clock):
 
 
 def test_a_stranger_cannot_abandon_another_players_game(game_client):
-    def start(address: str, user: str) -> str:
-        response = game_client.post(
+    def start(client, address: str, user: str):
+        return client.post(
             "/guess/start",
             json={"max_value": 10, "user": user},
             environ_base={"REMOTE_ADDR": address},
         )
-        assert response.status_code == 201
-        return response.get_json()["game_id"]
 
-    carols = start("10.0.0.12", "carol")
-    start("10.0.0.14", "CAROL")  # someone else, elsewhere, under her name
+    carols = start(game_client, "10.0.0.12", "carol").get_json()["game_id"]
+    # Someone else, elsewhere, under her name: refused (the name is hers), so nothing ends.
+    stranger = game_client.application.test_client()
+    assert start(stranger, "10.0.0.14", "CAROL").status_code == 403
+    # Carol herself on another network (her key, her phone) plays a second game beside it.
+    assert start(game_client, "10.0.0.14", "Carol").status_code == 201
     answer = game_client.post(
         f"/guess/{carols}", json={"guess": 5}, environ_base={"REMOTE_ADDR": "10.0.0.12"}
     )

@@ -11,11 +11,12 @@ SCORES = 300
 
 def _record_won_game(store, index: int) -> str:
     max_value = MAXIMA[index % len(MAXIMA)]
-    game_id = store.start_game(max_value, f"P{index:03d}", client=f"10.0.0.{index % 7}")["game_id"]
+    name, client = f"P{index:03d}", f"10.0.0.{index % 7}"
+    game_id = store.start_game(max_value, name, client=client, owner=f"key:{name}")["game_id"]
     with store.provider.connection() as client:
         secret = int(client.hget(store.game_key(game_id), "secret"))
     assert store.guess(game_id, secret).result == "correct"
-    store.record(game_id)
+    store.record(game_id, owner="key:anyone")
     return game_id
 
 
@@ -63,7 +64,8 @@ def test_eviction_drops_games_in_play_never_a_recorded_score(make_app):
     assert int(redis_client.config_get("maxmemory")["maxmemory"]) == 3 * 1024 * 1024
     while redis_client.info("stats")["evicted_keys"] == 0:
         assert len(games) < 100_000, "no eviction: is the memory ceiling set?"
-        games.append(store.start_game(25, "Filler", client=f"c{len(games) // 40}")["game_id"])
+        client = f"c{len(games) // 40}"
+        games.append(store.start_game(25, "Filler", client=client, owner="key:f")["game_id"])
     with redis_client.pipeline(transaction=False) as pipe:
         for game_id in games:
             pipe.exists(store.game_key(game_id))
@@ -74,6 +76,8 @@ def test_eviction_drops_games_in_play_never_a_recorded_score(make_app):
     # Every recorded score is still there: each history list and each ranking complete.
     assert _scores(store) == recorded
     assert _score_keys_without_ttl(store)
+    # And every name's owner (the hash has no TTL): an impostor cannot take a name after a fill.
+    assert redis_client.hlen(store.owners_key()) == SCORES + 1
 
     # At the ceiling the game goes on: new games evict older ones, and a new score is kept.
     client = app.server.test_client()

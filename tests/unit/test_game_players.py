@@ -59,31 +59,29 @@ def test_players_compare_nfc_normalised_and_case_folded(game_client):
     assert response.get_json()[0]["user"] == "Zo\u00eb Straße"
 
 
-def test_a_game_started_without_a_name_takes_the_first_name_once(game_app, game_client):
+def test_a_game_started_without_a_name_stays_anonymous(game_app, game_client):
     game_id = _won_game(game_client, user=None)
-    first = _finish(game_client, game_id, "Eve")
-    assert first.status_code == 200
-    assert [e["user"] for e in first.get_json()] == ["Eve"]
-    later = _finish(game_client, game_id, "Mallory")
-    assert later.status_code == 409
-    assert _finish(game_client, game_id, "eve").get_json() == first.get_json()
-    assert [e["user"] for e in services.scores(game_app.server).history(10)] == ["Eve"]
+    for name in ("Eve", None):
+        refused = _finish(game_client, game_id, name)
+        assert refused.status_code == 409
+        assert "stays anonymous" in refused.get_json()["error"]
+    store = services.scores(game_app.server)
+    assert store.history(10) == []
+    assert game_client.get("/guess/hiscore?max_value=10").get_json() == []
+    # Nor does naming it at the finish claim the name.
+    with store.provider.connection() as client:
+        assert client.hlen(store.owners_key()) == 0
 
 
-def test_concurrent_finishes_under_different_names_record_one(game_app, game_client):
-    game_id = _won_game(game_client, user=None, max_value=25)
-    names = [f"Player {i}" for i in range(12)]
-
-    def finish(name):
-        return name, _finish(game_app.server.test_client(), game_id, name)
+def test_concurrent_first_starts_under_a_free_name_give_it_one_owner(game_app):
+    def start(_):
+        client = game_app.server.test_client()  # each its own cookie jar: its own player key
+        return client.post("/guess/start", json={"max_value": 25, "user": "Newcomer"})
 
     with ThreadPoolExecutor(8) as pool:
-        results = list(pool.map(finish, names))
-    winners = [name for name, response in results if response.status_code == 200]
-    assert len(winners) == 1
-    assert {response.status_code for _, response in results} == {200, 409}
-    store = services.scores(game_app.server)
-    assert [e["user"] for e in store.history(25)] == winners
+        statuses = [response.status_code for response in pool.map(start, range(12))]
+    assert statuses.count(201) == 1
+    assert set(statuses) == {201, 403}
 
 
 def test_a_game_started_before_player_keys_keeps_its_exact_name(game_app, game_client):

@@ -135,6 +135,8 @@ def test_only_games_in_play_and_rate_limits_ever_get_a_ttl(make_app, game_config
     scores = all_time | by_period
     # Everything else has one: the games, their bookkeeping, and the rate limiter's counters
     # (absent when a slow Redis made the limiter count in memory for a moment).
-    others = set(keys) - scores
+    # Who owns which name never expires either: an evicted claim would free the name.
+    assert ttls[store.owners_key()] == -1
+    others = set(keys) - scores - {store.owners_key()}
     assert {store.active_key(), store.active_key("127.0.0.1")} <= others
     assert all(ttls[key] > 0 for key in others), {k: ttls[k] for k in others if ttls[k] <= 0}
