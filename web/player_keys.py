@@ -31,7 +31,8 @@ _STATE = "reelboard_player_key"  # g attribute: (id, signed key, where it came f
 
 def owner() -> str:
     """The owner id of the current request: "account:NAME" when signed in, else "key:ID"."""
-    principal = getattr(g, "principal", None)
+    # With AUTH=off every request is the one local stand-in, not a person: browsers own names.
+    principal = getattr(g, "principal", None) if current_app.config.get("AUTH") else None
     name = getattr(principal, "name", None)
     if isinstance(name, str) and name:
         return f"account:{name}"

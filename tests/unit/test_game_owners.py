@@ -3,13 +3,11 @@ the real Redis (embedded, and REDIS_URL when set)."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
-from flask import g, request
-
 from tests.redis_fixtures import play_to_win, start_game
+from tests.unit.auth_support import OWN_ORIGIN, PASSWORD, sign_in
 from tests.unit.test_game_api import win_in
 from web import services
+from web.auth.accounts import accounts
 from web.player_keys import COOKIE, HEADER
 
 VICTIM = "VICTIM"
@@ -143,22 +141,21 @@ def test_ownership_survives_a_restart_and_needs_the_same_secret_key(make_app, ga
     assert refused.status_code == 400  # a key signed with another secret is not this server's
 
 
-def test_a_signed_in_account_owns_its_names_from_any_browser(make_app, game_config):
-    app = make_app(**game_config)
-
-    @app.server.before_request
-    def sign_in():
-        # Stands in for the sign-in guard, which sets g.principal for a signed-in request.
-        name = request.headers.get("X-Test-Account")
-        if name:
-            g.principal = SimpleNamespace(name=name)
-
-    laptop, phone = app.server.test_client(), app.server.test_client()
-    started = _start(laptop, "Fay", headers={"X-Test-Account": "fay"})
+def test_a_signed_in_account_owns_its_names_from_any_browser(make_app, game_config, tmp_path):
+    app = make_app(**game_config, AUTH="on", ACCOUNTS_DATABASE=str(tmp_path / "accounts.sqlite"))
+    store = accounts(app.server)
+    for name in ("fay", "gus"):
+        store.create(name, "viewer", password=PASSWORD)
+    laptop, phone, other = (app.server.test_client() for _ in range(3))
+    for client, name in ((laptop, "fay"), (phone, "fay"), (other, "gus")):
+        assert sign_in(client, name).status_code == 302
+    own = {"headers": {"Origin": OWN_ORIGIN}}  # a signed-in browser's POST says its origin
+    started = _start(laptop, "Fay", **own)
     assert started.status_code == 201 and "player_key" not in started.get_json()
-    assert _start(phone, "fay", headers={"X-Test-Account": "fay"}).status_code == 201
-    assert _start(phone, "Fay").status_code == 403  # the phone's own key is not the account
-    assert _start(phone, "Fay", headers={"X-Test-Account": "gus"}).status_code == 403
+    assert _start(phone, "fay", **own).status_code == 201  # the account, from another browser
+    assert _start(other, "Fay", **own).status_code == 403  # another account
+    stranger = app.server.test_client()  # not signed in: its own browser key
+    assert _start(stranger, "Fay").status_code == 403
 
 
 def test_a_game_from_before_owners_is_owned_by_who_finishes_it(game_app, game_client):
