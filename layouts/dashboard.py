@@ -8,6 +8,7 @@ from dash import dcc, html
 from data.events.analysis.shows import DEFAULT_LEVEL
 from data.events.catalog import METRICS
 from layouts import ids
+from layouts.account_menu import account_menu, signed_in
 from layouts.audience import audience
 from layouts.components import chart_card, kpi_card, select, stale_while_loading
 from layouts.filter_bar import filter_bar
@@ -29,8 +30,10 @@ from web.paths import GAME_PAGE_PATH, OPENAPI_PATH, json_routes
 LIVE_INTERVAL_MS = 10_000
 
 
-def navbar() -> html.Header:
-    """Top bar: brand, the link to the guessing game and the light/dark switch."""
+def navbar(account=None) -> html.Header:
+    """Top bar: brand, the link to the guessing game, the light/dark switch and, when someone
+    is signed in, their account menu (layouts/account_menu.py)."""
+    menu = account_menu(account)
     return html.Header(
         dbc.Container(
             [
@@ -64,8 +67,9 @@ def navbar() -> html.Header:
                             value=False,  # set from the saved theme on load
                             class_name="rb-theme-switch mb-0",
                         ),
+                        *([menu] if menu is not None else []),
                     ],
-                    className="d-flex align-items-center gap-3",
+                    className="d-flex align-items-center flex-wrap justify-content-end gap-3",
                 ),
             ],
             fluid=True,
@@ -240,7 +244,7 @@ def build_layout(live_interval_ms: int = LIVE_INTERVAL_MS) -> html.Div:
             dcc.Store(id=ids.BELOW_FOLD, data=False, storage_type="memory"),
             # Paused while the tab is hidden (assets/dashboard-live.js).
             dcc.Interval(id=ids.LIVE_TIMER, interval=live_interval_ms),
-            navbar(),
+            navbar(signed_in()),
             dbc.Container(
                 [
                     notices(),

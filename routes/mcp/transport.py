@@ -1,5 +1,6 @@
-"""The Streamable HTTP rules Dash's MCP views leave out: the Origin check; one JSON-RPC message
-per POST; ping, unknown methods and notifications answered without Dash; 405 for GET, DELETE."""
+"""The Streamable HTTP rules Dash's MCP views leave out: Host and Origin checks (ALLOWED_HOSTS);
+one JSON-RPC message per POST; ping, unknown methods and notifications answered without Dash;
+405 for GET, DELETE."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import functools
 from collections.abc import Callable, Collection
 from urllib.parse import urlsplit
 
-from flask import Response, jsonify, request
+from flask import Response, current_app, jsonify, request
 from werkzeug.exceptions import MethodNotAllowed
 
 from data.events.params import shown
+from web.auth.hosts import host_allowed, same_site
 from web.errors import ClientError
 
 # The requests dash.mcp._server._process_mcp_message dispatches (Dash 4.4.1). Dash answers any
@@ -34,49 +36,43 @@ RESOURCE_NOT_FOUND = -32002  # the MCP spec's code for resources/read of an unkn
 MALFORMED = (
     "an MCP request is one JSON-RPC object: a string method, a string or integer id, object params"
 )
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def same_origin_only(view: Callable) -> Callable:
-    """Refuse (403) a request whose Origin is not this server's own (the spec's Origin check).
+    """Refuse (403) a request whose Host, or Origin when it has one, is not one of the names
+    this server answers to (ALLOWED_HOSTS): the spec's Origin check against DNS rebinding.
 
     Agents and curl send no Origin and pass; a browser always sends one on a POST, so a page
-    on another site cannot reach the tools through a visitor's browser. A page on a name rebound
-    to this server sends a matching Origin and Host: that needs a Host check (docs/serving.md).
+    on another site, or on another name rebound to this server's address, cannot reach the
+    tools through a visitor's browser. The configured names, not the request's own Host, are
+    the measure: a rebound name makes Host and Origin agree with each other.
     """
 
     @functools.wraps(view)
     def checked(*args, **kwargs):
+        allowed = current_app.config["ALLOWED_HOSTS"]
+        host = request.headers.get("Host")
+        if not host_allowed(host, allowed):  # the guard answers 400 first; kept for MCP alone
+            raise ClientError(403, f"MCP requests for host {shown(host)} are refused")
         origin = request.headers.get("Origin")
-        if origin is not None and not _is_own_origin(origin):
+        if origin is not None and not _is_allowed_origin(origin, allowed):
             raise ClientError(
                 403,
-                f"cross-origin MCP requests are refused: Origin {shown(origin)} is not "
-                f"{request.scheme}://{request.host}",
+                f"cross-origin MCP requests are refused: Origin {shown(origin)} is not one of "
+                "this server's names (ALLOWED_HOSTS)",
             )
         return view(*args, **kwargs)
 
     return checked
 
 
-def _is_own_origin(origin: str) -> bool:
-    """True when origin is scheme://host[:port] of this request (default ports may be left out)."""
-    own = urlsplit(f"{request.scheme}://{request.host}")
-    given = urlsplit(origin.strip())
+def _is_allowed_origin(origin: str, allowed: Collection[str]) -> bool:
+    """True when origin is http(s)://NAME[:port] with NAME one of the allowed host names."""
     try:
-        return (
-            given.scheme.lower() == own.scheme.lower()
-            and given.hostname is not None
-            and given.hostname == own.hostname
-            and given.path in ("", "/")
-            and _port(given) == _port(own)
-        )
-    except ValueError:  # a port that is no number, or out of range
+        path = urlsplit(origin.strip()).path
+    except ValueError:
         return False
-
-
-def _port(url) -> int | None:
-    return url.port or _DEFAULT_PORTS.get(url.scheme.lower())
+    return path in ("", "/") and same_site(origin, None, allowed)
 
 
 def checked_post(dash_view: Callable, tool_names: Collection[str]) -> Callable:

@@ -35,7 +35,7 @@ PUBLIC = {
 }
 NEED_SIGNIN = {"error": "sign in required"}
 # Routes whose missing sign-in is a redirect to the sign-in page (the rest: 401 JSON).
-PAGES = {"/", "/<path:path>", "/account/password"}
+PAGES = {"/", "/<path:path>", "/account/password", "/admin/"}
 
 
 def _requests(app):

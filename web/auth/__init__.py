@@ -1,4 +1,4 @@
-"""Sign-in (issue 23): the guard, the session cookie, the sign-in pages and the audit log."""
+"""Sign-in (issue 23): the guard, the session cookie, the sign-in and admin pages, the audit log."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from web.auth.guard import install_guard
 
 def init_auth(app: dash.Dash) -> None:
     """Guard every request (first in line) and serve the sign-in pages."""
+    from web.auth.admin import bp as admin_bp
     from web.auth.oidc import init_oidc
     from web.auth.pages import bp
 
@@ -19,6 +20,7 @@ def init_auth(app: dash.Dash) -> None:
     configure_cookie(server)
     install_guard(server)
     server.register_blueprint(bp)
+    server.register_blueprint(admin_bp)  # /admin/: accounts and tokens, for admins
     init_oidc(server)  # /signin/oidc and its callback, when OIDC_ISSUER and OIDC_CLIENT_ID are set
     if server.config["AUTH"]:
         attach_audit_log(audit_path(server.config))
