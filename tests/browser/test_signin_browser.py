@@ -16,6 +16,7 @@ from data.accounts.store import AccountStore
 from layouts import ids
 from testkit.chromium import PAGE_READY_JS, TEST_ARGS, chrome_options
 from testkit.serving import make_server
+from web.auth.cookie import COOKIE_NAME
 
 pytestmark = pytest.mark.browser
 
@@ -171,9 +172,19 @@ def _origin(driver) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def check_signed_out(driver, server) -> None:
-    """The old session is over: /data refuses the browser, the page sends it to sign in."""
+def sign_out_and_check(driver, server) -> None:
+    """Sign out; the old session is over: /data refuses the browser even when it puts the old
+    cookie back (sign-out ends the session on the server, not only in the browser), and the
+    page sends it to sign in."""
+    old = driver.get_cookie(COOKIE_NAME)
+    assert old is not None
+    assert (old["httpOnly"], old["sameSite"]) == (True, "Lax")
     driver.set_script_timeout(TIMEOUT)
+    assert driver.execute_async_script(FETCH_STATUS_JS, "/data/kpis/") == 200
+    sign_out(driver)
+    assert driver.get_cookie(COOKIE_NAME) is None
+    assert driver.execute_async_script(FETCH_STATUS_JS, "/data/kpis/") == 401
+    driver.add_cookie({"name": COOKIE_NAME, "value": old["value"], "path": "/"})
     assert driver.execute_async_script(FETCH_STATUS_JS, "/data/kpis/") == 401
     driver.get(server.url("/"))
     wait(driver, lambda d: path_of(d) == "/signin", "the redirect to sign in")
@@ -203,8 +214,7 @@ def test_password_sign_in_sees_one_market_and_signs_out(served, chrome):
     check_limited_dashboard(chrome, server)
     assert console_errors(chrome) == []
 
-    sign_out(chrome)
-    check_signed_out(chrome, server)
+    sign_out_and_check(chrome, server)
 
 
 def test_single_sign_on_sees_one_market_and_signs_out(served, oidc_provider, chrome):
@@ -236,5 +246,4 @@ def test_single_sign_on_sees_one_market_and_signs_out(served, oidc_provider, chr
     check_limited_dashboard(chrome, server)
     assert console_errors(chrome, elsewhere=provider.issuer) == []
 
-    sign_out(chrome)
-    check_signed_out(chrome, server)
+    sign_out_and_check(chrome, server)
