@@ -8,6 +8,7 @@ import pytest
 
 from testkit.chromium import TEST_ARGS, chrome_options, require_browser
 from testkit.ports import free_port
+from tests.oidc_fixtures import oidc_provider  # noqa: F401  (a real OIDC provider per test)
 
 BROWSER_DIR = Path(__file__).resolve().parent
 
