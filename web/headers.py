@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 import dash
 from flask import Response, request
 
+# What is the same for everyone (the page's static files, the game), cacheable as it says.
+_SHARED_PATHS = ("/assets/", "/_dash-component-suites/", "/guess")
 # The headers every answer carries whatever it is (web/gunicorn_errors.py sends them too).
 FIXED_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -36,6 +38,12 @@ def init_headers(app: dash.Dash) -> None:
                 response.set_data(f'<!doctype html><title>Redirecting</title><a href="{target}">')
         headers["Content-Security-Policy"] = policy["csp"]
         headers.update(FIXED_HEADERS)
+        if server.config.get("AUTH") and not request.path.startswith(_SHARED_PATHS):
+            # Answers depend on who asks (their limits, their name on the page): never kept by
+            # a shared cache, and told apart by the credentials.
+            headers.setdefault("Cache-Control", "private")
+            headers.add("Vary", "Cookie")
+            headers.add("Vary", "Authorization")
         if frame_ancestors == "'none'":
             headers["X-Frame-Options"] = "DENY"
         return response

@@ -137,3 +137,15 @@ def test_the_one_time_link_signs_in_once(auth_app, store):
     assert client.get("/data/kpis/").status_code == 200
     assert store.get("local").role == "admin"
     assert auth_app.server.test_client().get(path).status_code == 401  # spent
+
+
+def test_answers_for_a_signed_in_person_are_never_kept_by_a_shared_cache(auth_app, ann):
+    client = auth_app.server.test_client()
+    sign_in(client)
+    for path in ("/data/kpis/", "/_dash-layout", "/data/dimensions/"):
+        answer = client.get(path)
+        assert answer.status_code == 200, path
+        assert answer.headers["Cache-Control"].startswith("private"), path
+        assert {"Cookie", "Authorization"} <= set(answer.headers.get_all("Vary")), path
+    shared = client.get("/assets/dashboard.css")
+    assert "private" not in shared.headers.get("Cache-Control", "")
