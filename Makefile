@@ -68,10 +68,11 @@ $(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
 	@touch $@
 
 # The single sign-on tests' OpenID Connect provider (Node.js), installed once from its lock file.
+# Without npm the suite still runs and those tests are skipped with a reason (CI installs it).
 $(OIDC_PROVIDER)/node_modules/.installed: $(OIDC_PROVIDER)/package.json $(OIDC_PROVIDER)/package-lock.json
-	@command -v npm >/dev/null || { echo "the sign-on tests need Node.js 18 or newer with npm"; exit 1; }
-	cd $(OIDC_PROVIDER) && npm ci --no-audit --no-fund --loglevel=error
-	@touch $@
+	@if command -v npm >/dev/null; then \
+		cd $(OIDC_PROVIDER) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	else echo "No Node.js with npm: the single sign-on tests will be skipped (Node.js 18 or newer runs them)"; fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache $(OIDC_PROVIDER)/node_modules
