@@ -24,6 +24,8 @@ NOT_DASH_PREFIXES = (
     "/openapi",
     "/assets/",
     MCP_PATH,
+    # The sign-in pages' own paths are public: Dash's page under them would be too.
+    "/signin/",
 )
 
 

@@ -102,3 +102,12 @@ def test_a_page_redirects_to_the_sign_in_and_back(auth_app, ann, target):
 def test_the_sign_in_goes_on_only_to_this_site(auth_app, ann, target):
     response = sign_in(auth_app.server.test_client(), next_path=target)
     assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("path", ["/favicon.ico", "/signin/x", "/signin/../_dash-layout"])
+def test_dash_page_is_not_served_under_a_public_path(auth_app, path):
+    # Dash's catch-all answers any unknown path with the dashboard's page: under a public
+    # path it must not be served without a sign-in.
+    response = auth_app.server.test_client().get(path)
+    assert response.status_code in (302, 404), path
+    assert b"_dash-config" not in response.data

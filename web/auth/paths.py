@@ -10,7 +10,8 @@ PASSWORD_PATH = "/account/password"
 LINK_PATH = "/signin/link"
 # Public on purpose: the health status (no figures without a sign-in), the game and the
 # sign-in pages. Everything else needs a principal (tests/unit/test_auth_routes.py walks them).
-PUBLIC_PATHS = frozenset({"/healthz", SIGNIN_PATH, SIGNOUT_PATH, "/_favicon.ico", "/favicon.ico"})
+# Not /favicon.ico: no route of ours serves it, so Dash's catch-all would answer with its page.
+PUBLIC_PATHS = frozenset({"/healthz", SIGNIN_PATH, SIGNOUT_PATH, "/_favicon.ico"})
 PUBLIC_PREFIXES = (SIGNIN_PATH + "/", GAME_PREFIX + "/")
 # The files the sign-in and game pages load (templates/base.html, guess.html, signin.html);
 # the dashboard's own scripts wait for a sign-in like the page.
