@@ -158,12 +158,26 @@ def init_errors(server: Flask) -> None:
 
 def _unexpected(error: BaseException) -> Response:
     """Log the traceback; answer 400 for a malformed Dash callback request, else a short 500."""
-    if request.path == DASH_CALLBACK_PATH and not isinstance(error, InvalidCallbackReturnValue):
+    if request.path == DASH_CALLBACK_PATH and (
+        not isinstance(error, InvalidCallbackReturnValue) or _outputs_misshapen()
+    ):
         # Our callbacks catch their own failures (callbacks/guard.py logs them with their
         # tracebacks), so what reaches here is Dash refusing a forged or malformed payload
-        # (KeyError, TypeError, ...): the client's mistake, a 400 and one log line. A value
-        # our callback returned that Dash cannot send is a bug: logged below, a 500.
-        log.warning("rejected Dash callback request: %s: %s", type(error).__name__, error)
+        # (KeyError, TypeError, outputs of the wrong shape, ...): the client's mistake, a 400
+        # and one short log line. A value our callback returned that Dash cannot send to a
+        # well-formed request is a bug: logged below, a 500.
+        log.warning("rejected Dash callback request: %s: %.200s", type(error).__name__, str(error))
         return error_response(400, "invalid Dash callback request")
     log.error("unexpected error on %s %s", request.method, request.path, exc_info=error)
     return error_response(500, "internal server error; the problem has been logged")
+
+
+def _outputs_misshapen() -> bool:
+    """Whether a callback request's `outputs` disagree in shape with the callback it names:
+    Dash names a callback of several outputs "..a.b...c.d..", and expects a list for it only."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return True
+    output = body.get("output")
+    several = isinstance(output, str) and output.startswith("..")
+    return isinstance(body.get("outputs"), list) != several

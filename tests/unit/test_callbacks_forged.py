@@ -142,3 +142,26 @@ def test_a_broken_database_shows_a_short_message(dash_api, demo_db):
     assert text == expected and str(demo_db) not in text
     cards = dash_api.response(ids.KPI_UNIQUE_USERS, "children", {STATE_KEY: _state()})
     assert cards[ids.KPI_ERROR]["children"] == expected
+
+
+@pytest.mark.parametrize("as_list", [True, False])
+def test_outputs_of_the_wrong_shape_are_the_client_s_400(client, caplog, as_list):
+    # Found by a hostile tryout: a list of outputs for a one-output callback (or one output for
+    # a callback of several) made Dash's return check fail: a 500 and the whole answer logged.
+    output = f"{ids.TOP10_WEEK}.options" if as_list else f"..{ids.TOP10_WEEK}.options..."
+    outputs = {"id": ids.TOP10_WEEK, "property": "options"}
+    body = {
+        "output": output,
+        "outputs": [outputs] if as_list else outputs,
+        "inputs": [
+            {"id": ids.URL, "property": "pathname", "value": "/"},
+            {"id": ids.DATA_REFRESH, "property": "data", "value": None},
+        ],
+        "changedPropIds": [f"{ids.URL}.pathname"],
+        "state": [],
+    }
+    answer = client.post(CALLBACK_URL, json=body)
+    assert answer.status_code == 400
+    assert answer.get_json() == {"error": "invalid Dash callback request"}
+    assert all(len(record.getMessage()) < 400 for record in caplog.records)
+    assert not any(record.exc_info for record in caplog.records)
