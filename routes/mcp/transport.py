@@ -72,7 +72,7 @@ def _is_allowed_origin(origin: str, allowed: Collection[str]) -> bool:
         path = urlsplit(origin.strip()).path
     except ValueError:
         return False
-    return path in ("", "/") and same_site(origin, None, allowed)
+    return path in ("", "/") and same_site(origin, None, allowed, host=request.headers.get("Host"))
 
 
 def checked_post(dash_view: Callable, tool_names: Collection[str]) -> Callable:

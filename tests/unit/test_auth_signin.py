@@ -7,6 +7,7 @@ import json
 from tests.unit.auth_support import *  # noqa: F403  (the access fixtures)
 from tests.unit.auth_support import PASSWORD, sign_in
 from web.auth.cookie import COOKIE_NAME
+from web.auth.devices import COOKIE as DEVICE_COOKIE
 
 PAGE = "/"
 
@@ -149,3 +150,27 @@ def test_answers_for_a_signed_in_person_are_never_kept_by_a_shared_cache(auth_ap
         assert {"Cookie", "Authorization"} <= set(answer.headers.get_all("Vary")), path
     shared = client.get("/assets/dashboard.css")
     assert "private" not in shared.headers.get("Cache-Control", "")
+
+
+def test_others_failures_never_make_the_real_user_of_a_known_browser_wait(auth_app, store, ann):
+    own = {"Origin": "http://localhost"}
+    usual = auth_app.server.test_client()  # ann's own browser: signed in here before
+    assert sign_in(usual).status_code == 302
+    assert usual.get_cookie(DEVICE_COOKIE, path="/signin").http_only
+    assert usual.post("/signout", headers=own).status_code == 302
+    attacker = auth_app.server.test_client()
+    for address in ("10.9.0.1", "10.9.0.2", "10.9.0.3", "10.9.0.4", "10.9.0.5", "10.9.0.6"):
+        attacker.post(
+            "/signin",
+            data={"name": "ann", "password": "guess"},
+            headers=own,
+            environ_base={"REMOTE_ADDR": address},
+        )
+    stranger = auth_app.server.test_client()
+    assert sign_in(stranger).status_code == 429  # an unknown browser waits for the account
+    assert sign_in(usual).status_code == 302  # ann's own browser does not
+    # A device cookie names one account: it does not help with another.
+    store.create("bob", "viewer", password=PASSWORD)
+    for _ in range(5):
+        sign_in(attacker, "bob", "guess")
+    assert sign_in(usual, "bob").status_code == 429

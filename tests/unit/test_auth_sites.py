@@ -55,11 +55,15 @@ def test_a_callback_with_the_cookie_from_another_site_is_refused(auth_app, ann):
     sign_in(client)
     assert _dash_update(client, "http://attacker.example").status_code == 403
     assert _dash_update(client, "null").status_code == 403
+    # Another port of this machine is another program's page, though the browser sends it
+    # our cookie; and a URL with a user name is no browser's Origin.
+    assert _dash_update(client, "http://localhost:1234").status_code == 403
+    assert _dash_update(client, "http://evil@localhost").status_code == 403
     assert _dash_update(client).status_code == 403  # neither Origin nor Referer
     assert _dash_update(client, referer="http://attacker.example/page").status_code == 403
     for passing in (
         _dash_update(client, OWN_ORIGIN),
-        _dash_update(client, referer="http://127.0.0.1:8050/"),
+        _dash_update(client, referer="http://127.0.0.1/"),
     ):
         assert passing.status_code not in (401, 403), passing.data
     # Sign-out and the sign-in form are checked even without a cookie.

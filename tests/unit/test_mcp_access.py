@@ -68,10 +68,9 @@ def test_get_and_delete_are_a_clean_405_with_allow(client):
         ("http://127.0.0.1:8050", "http://127.0.0.1:8050"),
         ("http://[::1]:8050", "http://[::1]:8050"),
         ("https://reelboard.example", "https://reelboard.example:443"),
-        # Any of the configured names (ALLOWED_HOSTS) is this server's, whatever the scheme or
-        # port (a TLS proxy in front changes both).
+        # Any of the configured names (ALLOWED_HOSTS) on the port the browser reached is this
+        # server's, whatever the scheme (a TLS proxy in front changes it).
         ("http://localhost", "https://localhost"),
-        ("http://127.0.0.1:8050", "http://127.0.0.1"),
         ("http://127.0.0.1:8050", "http://localhost:8050"),
         ("http://localhost", "https://reelboard.example"),
     ],
@@ -97,6 +96,9 @@ def test_a_request_from_the_servers_own_origin_is_served(make_app, base_url, ori
         ("http://localhost", "http://localhost/some/page"),
         ("http://127.0.0.1:8050", "http://attacker.example:8050"),  # DNS rebinding's Origin
         ("http://127.0.0.1:8050", "http://127.0.0.1:99999"),
+        ("http://127.0.0.1:8050", "http://127.0.0.1"),  # another port: another program's page
+        ("http://127.0.0.1:8050", "http://localhost:1234"),
+        ("http://127.0.0.1:8050", "http://evil@127.0.0.1:8050"),
         ("http://127.0.0.1:8050", ""),
     ],
 )

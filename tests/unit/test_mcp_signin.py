@@ -66,7 +66,8 @@ def test_a_bearer_token_works_on_a_plain_json_rpc_post(auth_app, store, token):
     ("origin", "status"),
     [
         (OWN_ORIGIN, 200),
-        ("http://127.0.0.1:8050", 200),  # another of the configured names
+        ("http://127.0.0.1", 200),  # another of the configured names, on the same port
+        ("http://localhost:1234", 403),  # another program's page on this machine
         ("http://evil.example", 403),
         ("http://attacker.example:8050", 403),  # a rebound name's page
         ("null", 403),

@@ -35,7 +35,12 @@ def guard() -> Response | None:
     if (
         request.method not in SAFE_METHODS
         and (has_cookie or is_auth_form(path))
-        and not same_site(request.headers.get("Origin"), request.headers.get("Referer"), allowed)
+        and not same_site(
+            request.headers.get("Origin"),
+            request.headers.get("Referer"),
+            allowed,
+            host=request.headers.get("Host"),
+        )
     ):
         return _refused(403, "cross-site request refused: its Origin is not this site")
     bearer = _bearer_text()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, redirect, render_template, request
 
-from web.auth import sessions
+from web.auth import devices, sessions
 from web.auth.accounts import accounts, oidc_configured
 from web.auth.paths import LINK_PATH, PASSWORD_PATH, SIGNIN_PATH, SIGNOUT_PATH, local_next
 
@@ -47,7 +47,9 @@ def signin():
     if result.account is None:
         return _signin_page(401, "Wrong name or password.", name)
     sessions.begin(result.account, "password")
-    return redirect(local_next(request.form.get("next")))
+    response = redirect(local_next(request.form.get("next")))
+    devices.remember(response, result.account.name)
+    return response
 
 
 @bp.get(LINK_PATH)

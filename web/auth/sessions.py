@@ -8,7 +8,7 @@ from flask import g, session
 
 from data.accounts.audit import audit
 from data.accounts.passwords import MAX_LENGTH, password_problem
-from web.auth import throttle
+from web.auth import devices, throttle
 from web.auth.accounts import accounts
 from web.auth.guard import SESSION_KEY
 from web.limits import client_key
@@ -47,7 +47,8 @@ def attempt(name: str, password: str) -> Attempt:
     """Check a name and password, slowed down after repeated failures."""
     store = accounts()
     client = client_key()
-    wait = throttle.wait_seconds(store, name, client)
+    device = devices.device_key(name)
+    wait = throttle.wait_seconds(store, name, client, device)
     if wait is not None:
         audit("signin_failed", user=name, client=client, reason="throttled")
         return Attempt(wait=wait)
@@ -55,10 +56,10 @@ def attempt(name: str, password: str) -> Attempt:
     if name and password and len(password) <= MAX_LENGTH:
         account = store.verify(name, password)
     if account is None:
-        throttle.failed(store, name, client)
+        throttle.failed(store, name, client, device)
         audit("signin_failed", user=name, client=client, reason="wrong name or password")
         return Attempt()
-    throttle.succeeded(store, name)
+    throttle.succeeded(store, name, device)
     return Attempt(account=account)
 
 
