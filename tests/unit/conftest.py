@@ -5,14 +5,13 @@ independent references read them, and the app on a real HTTP server (for the MCP
 from __future__ import annotations
 
 import sqlite3
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 from data.events.analysis.analytics import EventsAnalytics
 from data.events.stores.sqlite_store import COLUMN_NAMES, CREATE_MOVIES
 from tests.oidc_fixtures import oidc_provider  # noqa: F401  (a real OIDC provider per test)
+from tests.unit.mcp_support import served_mcp
 
 
 @pytest.fixture
@@ -73,9 +72,5 @@ def demo_raw(demo_template):
 @pytest.fixture
 def served(app):
     """The app on a real HTTP server (werkzeug, threaded) on a free port: the /_mcp URL."""
-    http = make_server("127.0.0.1", 0, app.server, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}/_mcp"
-    http.shutdown()
-    thread.join(timeout=10)
+    with served_mcp(app.server) as url:
+        yield url

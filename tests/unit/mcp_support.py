@@ -4,9 +4,13 @@ test client, and the check that nothing was logged with a traceback."""
 from __future__ import annotations
 
 import asyncio
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from mcp.client.session import ClientSession
 from mcp.client.streamable_http import streamable_http_client
+from werkzeug.serving import make_server
 
 
 def _with_session(url: str, work):
@@ -33,3 +37,16 @@ def _assert_no_traceback(caplog):
         text = record.getMessage()
         assert not record.exc_info and not record.stack_info, text
         assert "\n" not in text and "Traceback" not in text and len(text) < 300, text
+
+
+@contextmanager
+def served_mcp(server) -> Iterator[str]:
+    """A Flask app on a real HTTP server (werkzeug, threaded) on a free port: its /_mcp URL."""
+    http = make_server("127.0.0.1", 0, server, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{http.server_port}/_mcp"
+    finally:
+        http.shutdown()
+        thread.join(timeout=10)

@@ -4,17 +4,15 @@ Host and Origin checked against ALLOWED_HOSTS (DNS rebinding)."""
 from __future__ import annotations
 
 import asyncio
-import threading
 
 import pytest
 from mcp.client.session import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
-from werkzeug.serving import make_server
 
 from tests.unit.auth_support import *  # noqa: F403  (the access fixtures)
 from tests.unit.auth_support import OWN_ORIGIN, sign_in
-from tests.unit.mcp_support import _rpc
+from tests.unit.mcp_support import _rpc, served_mcp
 
 
 @pytest.fixture
@@ -25,12 +23,8 @@ def token(store, ann) -> str:
 @pytest.fixture
 def served_auth(auth_app):
     """The sign-in app on a real HTTP server on a free port: the /_mcp URL."""
-    http = make_server("127.0.0.1", 0, auth_app.server, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}/_mcp"
-    http.shutdown()
-    thread.join(timeout=10)
+    with served_mcp(auth_app.server) as url:
+        yield url
 
 
 def test_an_agent_with_a_bearer_token_uses_the_tools_through_the_sdk(served_auth, token):
