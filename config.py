@@ -211,6 +211,9 @@ def load_config(test_config: dict | None = None, environ: dict | None = None) ->
         "REDIS_MAXMEMORY": pick("REDIS_MAXMEMORY", "256mb"),
         # Memoised query results per process, bounded by size (each worker has its own).
         "ANALYTICS_CACHE_MB": number("ANALYTICS_CACHE_MB", 64),
+        # Per worker, the copies of the data that limited accounts' answers read (one per
+        # distinct limit in use, each the size of its rows' share of the rollup).
+        "SCOPED_ROLLUPS_MB": number("SCOPED_ROLLUPS_MB", 256),
         # A database changed by another program is rebuilt by a separate process while the
         # previous version is served (off: the first request after the change builds it).
         "ROLLUP_BACKGROUND_BUILDS": _flag(str(pick("ROLLUP_BACKGROUND_BUILDS", "")), default=True),

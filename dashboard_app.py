@@ -52,6 +52,7 @@ def create_app(test_config: dict | None = None) -> dash.Dash:
         analytics=EventsAnalytics(
             config["EVENT_STORE"].versions(),
             cache_bytes=config["ANALYTICS_CACHE_MB"] * 1024 * 1024,
+            scoped_bytes=config["SCOPED_ROLLUPS_MB"] * 1024 * 1024,
             background_builds=config["ROLLUP_BACKGROUND_BUILDS"],
         ),
     )

@@ -11,7 +11,7 @@ from cachetools import LRUCache
 
 from data.events.analysis import cohorts, queries, title_insights, top10
 from data.events.analysis.comparison import PreviousRange
-from data.events.analysis.scope import Scope, ScopeKey, scope_key, scoped_rollup
+from data.events.analysis.scope import Scope, ScopeKey, rollup_bytes, scope_key, scoped_rollup
 from data.events.catalog import DEFAULT_BREAKDOWN_LIMIT
 from data.events.params import DEFAULT_COHORT, Filters
 from data.events.periods import DEFAULT_RESOLUTION, day_number, period_of
@@ -22,7 +22,7 @@ from data.events.stores.sqlite_versions import SqliteVersions
 _CACHE_BYTES = 64 * 1024 * 1024
 _CHUNK_ROWS = 200_000
 _LIFECYCLE_KEYS = ("date", *cohorts.LIFECYCLE_STATES)
-_SCOPED_ROLLUPS = 8  # the scopes whose rollup is kept for the version served
+_SCOPED_BYTES = 256 * 1024 * 1024  # scoped rollups kept for the version served, per process
 
 
 class EventsAnalytics:
@@ -40,6 +40,7 @@ class EventsAnalytics:
         cache_bytes: int = _CACHE_BYTES,
         chunk_rows: int = _CHUNK_ROWS,
         background_builds: bool = False,
+        scoped_bytes: int = _SCOPED_BYTES,
     ):
         if isinstance(versions, str | os.PathLike):
             versions = SqliteVersions(versions, chunk_rows)
@@ -48,7 +49,8 @@ class EventsAnalytics:
         self._cache = self._follower.cache  # the same LRU, only ever cleared (tests count it)
         # Per (version's rollup, scope), the rollup of the scope's rows alone: apart from the
         # answers' LRU, whose byte budget a rollup of a large store would not fit.
-        self._scoped = LRUCache(maxsize=_SCOPED_ROLLUPS)
+        # Bounded by bytes: each scoped copy is a worker's own memory, not a shared mapping.
+        self._scoped = LRUCache(maxsize=max(1, scoped_bytes), getsizeof=lambda kept: kept[2])
         self._scoped_lock = threading.Lock()
 
     # -- scopes -------------------------------------------------------------------------------
@@ -68,9 +70,11 @@ class EventsAnalytics:
         scoped = scoped_rollup(rollup, key)
         with self._scoped_lock:
             # Rollups of an older version go: they would keep its arrays alive.
-            for old in [k for k, (r, _) in self._scoped.items() if r is not rollup]:
+            for old in [k for k, (r, _, _) in self._scoped.items() if r is not rollup]:
                 del self._scoped[old]
-            self._scoped[key] = (rollup, scoped)
+            size = max(1, rollup_bytes(scoped))
+            if size <= self._scoped.maxsize:  # one larger than the budget is used, not kept
+                self._scoped[key] = (rollup, scoped, size)
         return scoped
 
     # -- the version served -------------------------------------------------------------------

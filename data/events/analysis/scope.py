@@ -151,3 +151,14 @@ def _user_tables(rollup: Rollup, keep: np.ndarray) -> tuple[dict, dict]:
     kind = combo_type(rollup.n_combos)
     user_rows = {r: replace(t, combo=t.combo.astype(kind)) for r, t in user_rows.items()}
     return user_rows, user_counts
+
+
+def rollup_bytes(rollup: Rollup) -> int:
+    """Memory a rollup's arrays hold (a scoped copy's own, not shared with other workers)."""
+    total = 0
+    for value in vars(rollup).values():
+        values = value.values() if isinstance(value, dict) else [value]
+        for item in values:
+            for part in item if isinstance(item, tuple) else (item,):
+                total += part.nbytes if isinstance(part, np.ndarray) else 0
+    return total
