@@ -54,7 +54,7 @@ def same_site(
         _ = parts.port  # a malformed port raises here
     except ValueError:
         return False
-    if parts.scheme not in _DEFAULT_PORTS or name is None or name.lower() not in allowed:
+    if parts.scheme not in _DEFAULT_PORTS or name is None or name.rstrip(".") not in allowed:
         return False
     if parts.username is not None or parts.password is not None:
         return False  # http://evil@localhost names localhost, but is no browser's Origin
