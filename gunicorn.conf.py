@@ -71,22 +71,28 @@ def _provider(worker):
 
 def on_starting(server):
     """In the master, before any worker: refuse to serve on a non-loopback address while nobody
-    could sign in (no account, no single sign-on), or with a setting the app cannot use."""
+    could sign in (no account, no single sign-on), or with a setting the app cannot use; on
+    this machine with nobody able to sign in yet, print make run's one-time sign-in link."""
     import sys
 
     from config import ConfigError, load_config
     from data.accounts.store import AccountStore
     from web.auth.accounts import accounts_path
-    from web.auth.startup import serve_refusal
+    from web.auth.startup import first_signin_link, serve_refusal
 
+    link = None
     try:
         config = load_config()
-        refusal = serve_refusal(config, AccountStore(accounts_path(config)))
+        store = AccountStore(accounts_path(config))
+        refusal = serve_refusal(config, store)
+        link = None if refusal else first_signin_link(config, store)
     except (ConfigError, OSError) as exc:
         refusal = str(exc)
     if refusal:
         print(f"Error: {refusal}", file=sys.stderr, flush=True)
         sys.exit(1)
+    if link:
+        print(f"Sign in: {link}", flush=True)
 
 
 def post_fork(server, worker):

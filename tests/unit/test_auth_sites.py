@@ -12,7 +12,7 @@ import pytest
 from config import PROJECT_ROOT, ConfigError
 from tests.unit.auth_support import *  # noqa: F403  (the access fixtures)
 from tests.unit.auth_support import OWN_ORIGIN, sign_in
-from web.auth.startup import serve_refusal
+from web.auth.startup import first_signin_link, serve_refusal
 
 PING = {"jsonrpc": "2.0", "id": 1, "method": "ping"}
 DASH_UPDATE = "/_dash-update-component"
@@ -160,3 +160,16 @@ def test_serving_off_loopback_needs_an_account_or_oidc(auth_app, store):
     )
     store.create("ann", "admin", password="a long password")
     assert serve_refusal(config, store) is None
+
+
+def test_serving_on_this_machine_with_nobody_to_sign_in_prints_the_one_time_link(auth_app, store):
+    config = dict(auth_app.server.config)
+    link = first_signin_link(config, store)  # a fresh machine: make serve is one command too
+    assert link.startswith(f"http://127.0.0.1:{config['PORT']}/signin/link?token=")
+    client = auth_app.server.test_client()
+    assert client.get(link.split(str(config["PORT"]), 1)[1]).status_code == 302
+    assert client.get("/data/kpis/").status_code == 200  # signed in as the local admin
+    assert first_signin_link(config, store) is not None  # `local` has no password: still none
+    store.create("ann", "admin", password="a long password")
+    assert first_signin_link(config, store) is None  # someone can sign in: no link, no account
+    assert first_signin_link({**config, "HOST": "0.0.0.0"}, store) is None

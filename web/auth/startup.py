@@ -17,16 +17,25 @@ def serve_refusal(config, store) -> str | None:
     On a non-loopback address with AUTH on, someone must be able to sign in: an account with
     a password (or any but make run's passwordless `local`), or single sign-on.
     """
-    if not config["AUTH"] or is_loopback(config["HOST"]) or oidc_configured(config):
-        return None
-    usable = [
-        account
-        for account in store.list()
-        if not account.disabled and (account.has_password or account.name != LOCAL_ADMIN_NAME)
-    ]
-    if usable:
+    if not config["AUTH"] or is_loopback(config["HOST"]) or _someone_can_sign_in(config, store):
         return None
     return f"nobody can sign in to a server on HOST={config['HOST']}: {SETUP_HINT}"
+
+
+def _someone_can_sign_in(config, store) -> bool:
+    """Single sign-on, or an account with a password (or any but make run's `local`)."""
+    return oidc_configured(config) or any(
+        not account.disabled and (account.has_password or account.name != LOCAL_ADMIN_NAME)
+        for account in store.list()
+    )
+
+
+def first_signin_link(config, store) -> str | None:
+    """`make serve` on this machine with nobody able to sign in yet: make run's one-time link,
+    so that it too is one command; None once an account or single sign-on exists."""
+    if not config["AUTH"] or not is_loopback(config["HOST"]) or _someone_can_sign_in(config, store):
+        return None
+    return local_signin_link(config, store)
 
 
 def local_signin_link(config, store, minutes: float = 15) -> str:
