@@ -10,6 +10,7 @@ from web.auth import accounts as store_of
 from web.auth.hosts import SAFE_METHODS, host_allowed, same_site
 from web.auth.paths import SIGNIN_PATH, is_auth_form, is_json_path, is_public, takes_token
 from web.errors import error_response
+from web.scoped_analytics import SCOPE_KEY
 
 SESSION_KEY = "sid"  # the only thing the signed cookie carries: the session's random id
 
@@ -19,16 +20,22 @@ def install_guard(server: Flask) -> None:
     server.before_request_funcs.setdefault(None, []).insert(0, guard)
 
 
+def set_principal(account) -> None:
+    """Who the request is, and the scope every answer is limited to (web/scoped_analytics.py):
+    the account's limits, or None for none (no account, or an unlimited one)."""
+    g.principal = account
+    setattr(g, SCOPE_KEY, (account.scope or None) if account is not None else None)
+
+
 def guard() -> Response | None:
-    """Set g.principal and g.reelboard_scope, or answer 400, 401, 403 or a redirect."""
+    """Set the request's principal and scope, or answer 400, 401, 403 or a redirect."""
     config = current_app.config
-    g.principal = None
-    g.reelboard_scope = None
+    set_principal(None)
     allowed = config["ALLOWED_HOSTS"]
     if not host_allowed(request.headers.get("Host"), allowed):
         return error_response(400, "this server does not answer to that host name (ALLOWED_HOSTS)")
     if not config["AUTH"]:
-        g.principal = store_of.open_principal()
+        set_principal(store_of.open_principal())
         return None
     path = request.path
     has_cookie = config["SESSION_COOKIE_NAME"] in request.cookies
@@ -51,8 +58,7 @@ def guard() -> Response | None:
     else:
         account = session_principal()
     if account is not None:
-        g.principal = account
-        g.reelboard_scope = account.scope or None
+        set_principal(account)
         return None
     if is_public(path):
         return None

@@ -10,7 +10,7 @@ from data.accounts.audit import audit
 from data.accounts.passwords import MAX_LENGTH, password_problem
 from web.auth import devices, throttle
 from web.auth.accounts import accounts
-from web.auth.guard import SESSION_KEY
+from web.auth.guard import SESSION_KEY, set_principal
 from web.limits import client_key
 
 
@@ -28,8 +28,7 @@ def begin(account, method: str) -> None:
     session.clear()  # a session id chosen before the sign-in never survives it
     session[SESSION_KEY] = sid
     session.permanent = True
-    g.principal = account
-    g.reelboard_scope = account.scope or None
+    set_principal(account)
     audit("signin", user=account.name, method=method, client=client_key())
 
 
