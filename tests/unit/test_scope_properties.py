@@ -24,24 +24,29 @@ def _same(scoped, alone, seed: int) -> None:
         assert repr(got[key]) == repr(value), key  # the same types too (ints stay ints)
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-def test_a_scope_answers_as_a_store_of_its_rows_alone_on_sqlite(tmp_path, seed):
-    rng = random.Random(seed)
-    rows = fixture_rows(seed=seed)
-    sqlite_database(tmp_path / "all.sqlite", rows)
-    whole = EventsAnalytics(tmp_path / "all.sqlite")
+def _compare_scopes(store_of, rows, rng, scopes: int, seed: int) -> None:
+    """store_of(name, rows) -> an EventsAnalytics: for random scopes, the whole store scoped
+    answers as a store of the scope's rows alone."""
+    whole = store_of("all", rows)
     try:
-        for n in range(3):
+        for n in range(scopes):
             scope = random_scope(rng)
-            path = tmp_path / f"alone{n}.sqlite"
-            sqlite_database(path, [row for row in rows if within(row, scope)])
-            alone = EventsAnalytics(path)
+            alone = store_of(str(n), [row for row in rows if within(row, scope)])
             try:
                 _same(whole.scoped(scope), alone, seed * 10 + n)
             finally:
                 alone.close()
     finally:
         whole.close()
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_scope_answers_as_a_store_of_its_rows_alone_on_sqlite(tmp_path, seed):
+    def store_of(name, rows):
+        sqlite_database(tmp_path / f"{name}.sqlite", rows)
+        return EventsAnalytics(tmp_path / f"{name}.sqlite")
+
+    _compare_scopes(store_of, fixture_rows(seed=seed), random.Random(seed), 3, seed)
 
 
 def _pg_store(server_url: str, schema: str, rows, root: Path) -> EventsAnalytics:
@@ -63,20 +68,12 @@ def _pg_store(server_url: str, schema: str, rows, root: Path) -> EventsAnalytics
 @pytest.mark.parametrize("seed", SEEDS[:3])
 def test_a_scope_answers_as_a_store_of_its_rows_alone_on_postgresql(pg_server, tmp_path, seed):
     url, prefix = pg_server
-    rng = random.Random(seed + 100)
+
+    def store_of(name, rows):
+        return _pg_store(url, f"{prefix}_scope{seed}_{name}", rows, tmp_path / name)
+
     rows = fixture_rows(seed=seed + 100)
-    whole = _pg_store(url, f"{prefix}_scope{seed}_all", rows, tmp_path / "all")
-    try:
-        for n in range(2):
-            scope = random_scope(rng)
-            kept = [row for row in rows if within(row, scope)]
-            alone = _pg_store(url, f"{prefix}_scope{seed}_{n}", kept, tmp_path / f"r{n}")
-            try:
-                _same(whole.scoped(scope), alone, seed * 10 + n)
-            finally:
-                alone.close()
-    finally:
-        whole.close()
+    _compare_scopes(store_of, rows, random.Random(seed + 100), 2, seed)
 
 
 def test_a_scope_of_no_value_answers_as_no_events(tmp_path):
