@@ -29,6 +29,18 @@ def _int(name: str, value: str | None, default: int) -> int:
         raise ConfigError(f"{name} must be an integer, got {value!r}") from None
 
 
+def _float(name: str, pick, default: float) -> float:
+    """A positive number setting (seconds, CPU seconds)."""
+    value = pick(name, default)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name} must be a number, got {value!r}") from None
+    if not number > 0:
+        raise ConfigError(f"{name} must be above 0, got {value!r}")
+    return number
+
+
 def event_store(database_url: str, instance_path: Path, base_dir: Path = PROJECT_ROOT, bounds=None):
     """The event store DATABASE_URL names: a SQLite file (relative paths from base_dir) or a
     PostgreSQL database; bounds (data/events/stores/date_bounds.py) say which event dates count."""
@@ -211,6 +223,8 @@ def load_config(test_config: dict | None = None, environ: dict | None = None) ->
         "REDIS_MAXMEMORY": pick("REDIS_MAXMEMORY", "256mb"),
         # Memoised query results per process, bounded by size (each worker has its own).
         "ANALYTICS_CACHE_MB": number("ANALYTICS_CACHE_MB", 64),
+        # And the encoded JSON of recent /data answers, so that asking again costs a copy.
+        "ANSWER_CACHE_MB": number("ANSWER_CACHE_MB", 32),
         # Per worker, the copies of the data that limited accounts' answers read (one per
         # distinct limit in use, each the size of its rows' share of the rollup).
         "SCOPED_ROLLUPS_MB": number("SCOPED_ROLLUPS_MB", 256),
@@ -231,6 +245,17 @@ def load_config(test_config: dict | None = None, environ: dict | None = None) ->
         # Generous for a page (a handful of callbacks per click) and scripts, not for floods.
         "RATELIMIT_DATA": pick("RATELIMIT_DATA", "600 per minute"),
         "RATELIMIT_CALLBACKS": pick("RATELIMIT_CALLBACKS", "1200 per minute"),
+        # The page, its layout and callback list together (three per load), health checks,
+        # and, each on a count of its own, every other route (assets, sign-in, /openapi.json).
+        "RATELIMIT_PAGES": pick("RATELIMIT_PAGES", "120 per minute"),
+        "RATELIMIT_HEALTH": pick("RATELIMIT_HEALTH", "120 per minute"),
+        "RATELIMIT_DEFAULT": pick("RATELIMIT_DEFAULT", "1200 per minute"),
+        # Admission by cost (web/admission/): per client, CPU seconds of work a minute across
+        # /data, MCP and callbacks, requests running at once across all workers, and how long
+        # a request may wait for one of those to finish before it is refused.
+        "ADMISSION_CPU_PER_MINUTE": _float("ADMISSION_CPU_PER_MINUTE", pick, 10.0),
+        "ADMISSION_RUNNING": number("ADMISSION_RUNNING", 2),
+        "ADMISSION_WAIT_SECONDS": _float("ADMISSION_WAIT_SECONDS", pick, 10.0),
         # Dash's MCP server at /_mcp: the read-only metric tools for AI agents (off: a 404).
         "MCP_ENABLED": _flag(str(pick("MCP_ENABLED", "")), default=True),
         "FRAME_ANCESTORS": pick("FRAME_ANCESTORS", "'none'"),

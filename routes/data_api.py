@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
@@ -13,6 +13,7 @@ from data.events.catalog import METRIC_NAMES
 from data.events.questions import METRIC_PATH, Question, answer, data_paths, routes
 from web import services
 from web.limits import rate_limited
+from web.scoped_analytics import request_scope
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,10 @@ def _view(questions: tuple[Question, ...]):
             if metric not in METRIC_NAMES:
                 raise NotFound(f"unknown metric {metric[:40]!r}: use one of {_ROUTES}")
             args["metric"] = metric  # the path's, whatever the query says
-        return jsonify(answer(questions, services.analytics(), args))
+        analytics = services.analytics()
+        return services.answer_memo().answer(
+            analytics.version(), request_scope(), lambda: answer(questions, analytics, args)
+        )
 
     return view
 

@@ -14,6 +14,7 @@ from data.events.rollup.encoding import RAW_COLUMNS
 from data.events.stores.event_stores import PostgresStore
 from data.events.stores.sqlite_store import TABLE, EventStoreUnreadable, connect
 from web import services
+from web.limits import rate_limited
 
 bp = Blueprint("health", __name__)
 
@@ -96,6 +97,7 @@ def check_redis(provider) -> dict:
 
 
 @bp.get("/healthz")
+@rate_limited("RATELIMIT_HEALTH", "health checks")
 def healthz():
     """Report the event store and Redis; 503 when either is down."""
     started = time.perf_counter()

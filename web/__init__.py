@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dash
 
+from web.admission import init_admission
 from web.errors import init_errors
 from web.headers import init_headers
 from web.limits import init_rate_limits
@@ -11,8 +12,9 @@ from web.requests import init_requests
 
 
 def init_web(app: dash.Dash) -> None:
-    """Install request checks, error answers, security headers and rate limits on the app."""
+    """Install request checks, error answers, security headers, limits and admission."""
     init_requests(app)
     init_errors(app.server)
     init_headers(app)
     init_rate_limits(app.server)
+    init_admission(app.server)

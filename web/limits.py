@@ -1,4 +1,4 @@
-"""Per-client rate limits (Flask-Limiter) on the game, /data and callbacks, counted in Redis."""
+"""Per-client count limits (Flask-Limiter) on every route, counted in one Redis for all workers."""
 
 from __future__ import annotations
 
@@ -23,12 +23,23 @@ from web import services
 from web.paths import DASH_CALLBACK_PATH
 
 STORAGE_SCHEME = "reelboard-redis"
-# Redis paused or gone: the limiter gives up after this and counts in memory meanwhile.
+# Redis paused or gone: a call gives up after this, and the next calls fail at once for
+# STORAGE_PAUSE seconds, so an outage costs one request in a while a fraction of a second.
 STORAGE_TIMEOUT = 0.25
+STORAGE_PAUSE = 2.0
 # Marks a view function or blueprint with (config key, what, scope): see rate_limited().
 _MARK = "_reelboard_rate_limit"
-# Dash's callback route is Dash's own, so its limit is declared here rather than at the route.
+# Dash's routes are Dash's own, so their limits are declared here rather than at the routes.
 DASH_CALLBACK_LIMIT = ("RATELIMIT_CALLBACKS", "dashboard updates", None)
+# The page, its layout and its callback list: one count, which a person reloading never meets.
+PAGE_LIMIT = ("RATELIMIT_PAGES", "page loads", "pages")
+DASH_LIMITS = {
+    DASH_CALLBACK_PATH: DASH_CALLBACK_LIMIT,
+    "/": PAGE_LIMIT,
+    "/<path:path>": PAGE_LIMIT,
+    "/_dash-layout": PAGE_LIMIT,
+    "/_dash-dependencies": PAGE_LIMIT,
+}
 # One IPv6 host usually holds a whole /64: limiting single addresses would let it rotate freely.
 IPV6_CLIENT_PREFIX = 64
 
@@ -90,11 +101,12 @@ def client_network(remote_addr: str | None) -> str:
     return str(address)
 
 
-class _ProviderClient:
+class ShortTimeoutClient:
     """Stands in for a redis client: created on first use from the app's RedisProvider.
 
     So building the limiter starts no Redis. Its own short timeouts keep a paused or dead Redis
-    from costing a request more than STORAGE_TIMEOUT before the game route answers 503 itself.
+    from costing a request more than STORAGE_TIMEOUT; after a failure, calls fail at once for
+    STORAGE_PAUSE seconds (per worker) instead of each waiting out the timeout again.
     """
 
     def __init__(self, provider) -> None:
@@ -102,6 +114,7 @@ class _ProviderClient:
         self._client: redis.Redis | None = None
         self._pid: int | None = None
         self._lock = threading.Lock()
+        self._down_until = 0.0
 
     def get_encoder(self) -> Encoder:
         # Only used to hash the Lua scripts; the scripts are ASCII.
@@ -131,7 +144,20 @@ class _ProviderClient:
             return self._client
 
     def __getattr__(self, name: str):
-        return getattr(self._real(), name)
+        attribute = getattr(self._real(), name)
+        if not callable(attribute):
+            return attribute
+
+        def call(*args, **kwargs):
+            if time.monotonic() < self._down_until:
+                raise redis.ConnectionError("Redis failed a moment ago; not asked again yet")
+            try:
+                return attribute(*args, **kwargs)
+            except (redis.ConnectionError, redis.TimeoutError):
+                self._down_until = time.monotonic() + STORAGE_PAUSE
+                raise
+
+        return call
 
 
 class ProviderRedisStorage(RedisStorage):
@@ -146,12 +172,16 @@ class ProviderRedisStorage(RedisStorage):
         self.key_prefix = key_prefix
         self.target_server = "redis"
         self.dependency = self.dependencies["redis"].module
-        self.storage = _ProviderClient(provider)
+        self.storage = ShortTimeoutClient(provider)
         self.initialize_storage(uri)
 
 
 def init_rate_limits(server: Flask) -> Limiter | None:
-    """Limit the game, /data and callbacks per client; RATELIMIT_ENABLED=false turns it off."""
+    """Limit every route per client; RATELIMIT_ENABLED=false turns it off.
+
+    Routes declare their limits (rate_limited); Dash's are in DASH_LIMITS; every other route
+    (assets, /healthz, sign-in, the API description) counts against RATELIMIT_DEFAULT of its own.
+    """
     if not server.config.get("RATELIMIT_ENABLED", True):
         return None
     provider = services.redis_provider(server)
@@ -164,16 +194,18 @@ def init_rate_limits(server: Flask) -> Limiter | None:
         strategy="moving-window",
         # Retry-After only on the 429 (set by _breach_answer), not on every limited answer.
         headers_enabled=False,
-        # Redis down: count in memory meanwhile and never turn a request into a 500;
-        # the game route answers 503 itself.
-        in_memory_fallback_enabled=True,
+        # Every route not declared otherwise: a count of its own per client.
+        default_limits=[str(server.config["RATELIMIT_DEFAULT"])],
+        default_limits_per_method=False,
+        # Redis down: these counts are let through (never a 500, never a count per worker that
+        # would pass for the shared one); the game answers 503 itself, and the work of /data,
+        # MCP and callbacks is admitted by web/admission, which refuses the expensive part.
+        in_memory_fallback_enabled=False,
         swallow_errors=True,
     )
     limiter.init_app(server)
     for endpoint, view in list(server.view_functions.items()):
-        declared = (
-            DASH_CALLBACK_LIMIT if endpoint == DASH_CALLBACK_PATH else getattr(view, _MARK, None)
-        )
+        declared = DASH_LIMITS.get(endpoint) or getattr(view, _MARK, None)
         if declared:
             config_key, what, scope = declared
             limit_value = str(server.config.get(config_key))

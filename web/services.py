@@ -1,4 +1,4 @@
-"""One typed accessor per shared service (as flaskr's get_db): the app's stores and its limiter."""
+"""One typed accessor per shared service (as flaskr's get_db): stores, limiter, answer memo."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from flask import Flask, current_app
 
+from web.answer_memo import AnswerMemo
 from web.scoped_analytics import RequestAnalytics
 
 if TYPE_CHECKING:
@@ -20,6 +21,7 @@ _ANALYTICS = "reelboard.analytics"
 _SCORES = "reelboard.scores"
 _REDIS = "reelboard.redis"
 _LIMITER = "reelboard.limiter"
+_ANSWERS = "reelboard.answers"
 
 
 def install(
@@ -50,6 +52,16 @@ def analytics(app: Flask | None = None) -> EventsAnalytics:
 
 def _unscoped(server: Flask) -> EventsAnalytics:
     return server.extensions[_ANALYTICS]
+
+
+def answer_memo(app: Flask | None = None) -> AnswerMemo:
+    """The worker's memo of encoded /data answers (created on first use)."""
+    server = app or current_app
+    memo = server.extensions.get(_ANSWERS)
+    if memo is None:
+        memo = AnswerMemo(int(server.config.get("ANSWER_CACHE_MB", 32)) * 1024 * 1024)
+        server.extensions[_ANSWERS] = memo
+    return memo
 
 
 def scores(app: Flask | None = None) -> ScoreStore:

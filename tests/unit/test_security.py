@@ -176,10 +176,9 @@ def test_concurrent_first_requests_all_get_dash_bundles(make_app):
 def test_creating_the_app_starts_no_redis(make_app, instance_dir):
     app = make_app(RATELIMIT_ENABLED=True)
     assert server_pids(socket_path_for(instance_dir / "redis")) == []
-    # The page and the spec need no Redis (/data counts its rate limit there).
-    app.server.test_client().get("/")
-    app.server.test_client().get("/openapi.json")
-    assert server_pids(socket_path_for(instance_dir / "redis")) == []
+    # Every route counts its limit there, the page included: the first request starts it.
+    assert app.server.test_client().get("/openapi.json").status_code == 200
+    assert len(server_pids(socket_path_for(instance_dir / "redis"))) == 1
 
 
 def test_cli_commands_start_no_redis(make_app, instance_dir):
