@@ -10,9 +10,10 @@ Protocol (all files in the data folder):
 - ``redis.pid``: written by the daemonised redis-server; liveness is checked with /proc, not PING,
   so a paused (SIGSTOP) server is never mistaken for a dead one and doubled.
 - The server runs with a memory ceiling (maxmemory) and evicts only keys with a TTL.
-- A small watchdog process (started with the server) checks every second whether any lease is
-  left; when every user died without releasing (SIGKILL, SIGTERM without atexit) it stops Redis
-  gracefully, so no redis-server outlives the app.
+- A small watchdog process (started with the server, redis_watchdog.py) checks every second
+  whether any lease is left; when every user died without releasing (SIGKILL, SIGTERM without
+  atexit) it stops Redis gracefully, so no redis-server outlives the app, even when the data
+  folder was deleted meanwhile (it holds the lock files open rather than finding them by path).
 """
 
 from __future__ import annotations
@@ -22,9 +23,7 @@ import contextlib
 import fcntl
 import hashlib
 import os
-import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -32,7 +31,8 @@ from pathlib import Path
 
 import redis
 
-from data.game.redis_processes import alive_server, process_cmdline, server_pids
+from data.game.redis_processes import process_cmdline, server_pids, stop_server
+from data.game.redis_watchdog import spawn_watchdog
 
 # sockaddr_un.sun_path is 108 bytes including the terminating NUL.
 MAX_SOCKET_PATH = 107
@@ -134,7 +134,7 @@ class EmbeddedRedis:
                     else:
                         self.stop_locked()
                         stopped = True
-            except TimeoutError:
+            except OSError:  # timed out, or the folder was deleted (no start.lock to open)
                 pass  # closing the fd below drops the lease; the watchdog stops an unused server
             finally:
                 os.close(fd)
@@ -156,7 +156,7 @@ class EmbeddedRedis:
                         return False
                     self._start_locked(timeout)
                     return True
-            except (TimeoutError, EmbeddedRedisError):
+            except (OSError, EmbeddedRedisError):  # busy lock, or the folder was deleted
                 return False
 
     def pid(self) -> int | None:
@@ -192,19 +192,8 @@ class EmbeddedRedis:
     def stop_locked(self) -> None:
         """Stop the server gracefully (AOF fsync'd); caller holds start.lock or is the only user."""
         pid = self.pid()
-        if pid is None:
-            return
-        # SIGTERM is Redis's graceful shutdown (flush + fsync AOF); SIGCONT wakes a paused one.
-        for sig in (signal.SIGTERM, signal.SIGCONT):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, sig)
-        deadline = time.monotonic() + STOP_TIMEOUT
-        while time.monotonic() < deadline:
-            if not alive_server(pid):
-                return
-            time.sleep(0.02)
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
+        if pid is not None:
+            stop_server(pid, STOP_TIMEOUT)
 
     # -- internals ----------------------------------------------------------------------
 
@@ -275,25 +264,8 @@ class EmbeddedRedis:
 
     def _spawn_watchdog(self) -> None:
         pid = self.pid()
-        if pid is None:
-            return
-        # Forks once and the parent exits, so the watchdog is re-parented to init and never
-        # lingers as our zombie; its own session and no inherited fds keep it independent.
-        code = (
-            "import os, sys\n"
-            "if os.fork():\n    os._exit(0)\n"
-            "from data.game.embedded_redis import watch\n"
-            "watch(sys.argv[1], int(sys.argv[2]))\n"
-        )
-        launcher = subprocess.Popen(
-            [sys.executable, "-c", code, str(self.data_dir), str(pid)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            close_fds=True,
-            start_new_session=True,
-        )
-        launcher.wait(timeout=30)
+        if pid is not None:
+            spawn_watchdog(self.data_dir, pid, self.socket_path)
 
     def _wait_ready(self, timeout: float) -> None:
         client = redis.Redis(
@@ -321,17 +293,3 @@ class EmbeddedRedis:
         except OSError:
             return f"no log at {self._log_path}"
         return "log: " + " | ".join(lines)
-
-
-def watch(data_dir: str, server_pid: int, interval: float = 1.0) -> None:
-    """Watchdog loop: stop the server when no process holds a lease; return once it is gone."""
-    server = EmbeddedRedis(data_dir, watchdog=False)
-    while True:
-        time.sleep(interval)
-        if server.pid() != server_pid:
-            return  # stopped by its last user, killed, or replaced (a restart has its own watchdog)
-        try:
-            if server.stop_if_unused(lock_timeout=0):
-                return
-        except TimeoutError:
-            continue  # a start or release is in progress: look again next time

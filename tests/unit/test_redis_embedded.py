@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -230,3 +231,28 @@ def test_watchdog_stops_redis_when_every_user_died(tmp_path):
     provider = RedisProvider.from_config({"INSTANCE_PATH": tmp_path})
     assert provider.client().get("starts") == "1", "stopped gracefully: the AOF has the write"
     provider.close()
+
+
+def test_watchdog_follows_the_leases_after_the_folder_is_deleted(tmp_path):
+    # Issue 24.6: the folder deleted right after the app stopped (a harness's or a container's
+    # scratch space); the watchdog holds the lock files open, so it still sees who uses Redis.
+    instance = tmp_path / "instance"
+    worker = subprocess.Popen(
+        [sys.executable, "-c", _WORKER, str(instance)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert worker.stdout.readline().strip() == "ready"
+        [pid] = server_pids(socket_path_for(instance / "redis"))
+        shutil.rmtree(instance)
+        time.sleep(2.5)  # two watchdog rounds: a user still holds its lease, Redis stays
+        assert server_pids(socket_path_for(instance / "redis")) == [pid]
+        worker.kill()  # the last user gone without releasing, its folder gone too
+        worker.wait()
+        assert _wait_until(lambda: server_pids(socket_path_for(instance / "redis")) == [], 5)
+    finally:
+        worker.kill()
+        for pid in server_pids(socket_path_for(instance / "redis")):
+            os.kill(pid, signal.SIGKILL)
