@@ -7,11 +7,15 @@ import dash
 from web.errors import init_errors
 from web.headers import init_headers
 from web.limits import init_rate_limits
+from web.log_safety import install as bound_the_logs
 from web.requests import init_requests
 
 
 def init_web(app: dash.Dash) -> None:
-    """Install request checks, error answers, security headers and rate limits on the app."""
+    """Install request checks, error answers, security headers and rate limits on the app, and
+    the log filter on the process's log handlers (logging is configured by now: make run's
+    basicConfig, gunicorn's logconfig_dict in the worker)."""
+    bound_the_logs()
     init_requests(app)
     init_errors(app.server)
     init_headers(app)
