@@ -35,6 +35,7 @@ if os.environ.get("CONTROL_SOCKET"):
     control_socket = os.environ["CONTROL_SOCKET"]
 
 accesslog = "-"
+logger_class = "web.access_log.ClippedLogger"  # client text in access lines: clipped, escaped
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
 _level = loglevel.upper()

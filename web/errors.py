@@ -31,9 +31,11 @@ from data.game.rules import (
     TooManyClientGames,
     TooManyGames,
 )
+from web.log_safety import CLIENT_ERROR, CLIPPED_CHARS, clipped, escaped
 from web.paths import COMPONENT_SUITES_PREFIX, DASH_CALLBACK_PATH, GAME_API_PREFIX, JSON_PREFIXES
 
 log = logging.getLogger("reelboard.errors")
+CLIENT = {CLIENT_ERROR: True}  # web/log_safety.py writes a few of these a minute, counts the rest
 
 # The status of each domain error (the most specific class wins); their messages are safe to show.
 _DOMAIN_STATUS: tuple[tuple[type[Exception], int], ...] = (
@@ -127,7 +129,7 @@ def init_errors(server: Flask) -> None:
     def _unknown_dash_file(error: DependencyException):
         # Dash raises this for a file it does not serve: the client asked for something absent.
         if request.path.startswith(COMPONENT_SUITES_PREFIX):
-            log.warning("no such Dash file: %s", request.path[:200])
+            log.warning("no such Dash file: %s", clipped(request.path), extra=CLIENT)
             return error_response(404, "no such file")
         return _unexpected(error)
 
@@ -166,9 +168,14 @@ def _unexpected(error: BaseException) -> Response:
         # (KeyError, TypeError, outputs of the wrong shape, ...): the client's mistake, a 400
         # and one short log line. A value our callback returned that Dash cannot send to a
         # well-formed request is a bug: logged below, a 500.
-        log.warning("rejected Dash callback request: %s: %.200s", type(error).__name__, str(error))
+        log.warning(
+            "rejected Dash callback request: %s: %s",
+            type(error).__name__,
+            escaped(str(error), CLIPPED_CHARS, special=""),  # Dash's message quotes the ids
+            extra=CLIENT,
+        )
         return error_response(400, "invalid Dash callback request")
-    log.error("unexpected error on %s %s", request.method, request.path, exc_info=error)
+    log.error("unexpected error on %s %s", request.method, clipped(request.path), exc_info=error)
     return error_response(500, "internal server error; the problem has been logged")
 
 

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from data.client_text import clipped
 from data.events.catalog import (
     BREAKDOWN_LIMIT_MAX,
     BREAKDOWN_LIMIT_MIN,
@@ -83,9 +84,8 @@ class Filters:
 
 
 def shown(value: object) -> str:
-    """A short, safe rendering of a rejected value for an error message."""
-    text = repr(value)
-    return text if len(text) <= _SHOWN else text[: _SHOWN - 3] + "..."
+    """A short, safe rendering of a rejected value for an error message (client_text.clipped)."""
+    return clipped(value, _SHOWN)
 
 
 def _missing(value: object) -> bool:

@@ -30,9 +30,12 @@ DASH_METHODS = frozenset(
         "tasks/cancel",
     }
 )
+INVALID_REQUEST = -32600
 METHOD_NOT_FOUND = -32601
 INVALID_PARAMS = -32602
 RESOURCE_NOT_FOUND = -32002  # the MCP spec's code for resources/read of an unknown URI
+MAX_ID_CHARS = 200  # a request's id is echoed in its answer: longer ones are refused, not echoed
+MAX_ECHO_CHARS = 200  # a URI echoed back in an error's data is at most this long
 MALFORMED = (
     "an MCP request is one JSON-RPC object: a string method, a string or integer id, object params"
 )
@@ -88,6 +91,13 @@ def checked_post(dash_view: Callable, tool_names: Collection[str]) -> Callable:
         if message is None:
             return dash_view()  # not JSON at all: Dash's own 400
         _check_shape(message)
+        if len(str(message.get("id"))) > MAX_ID_CHARS:
+            # The id cannot be echoed: JSON-RPC's answer to a request whose id it cannot use.
+            response = _error(
+                None, INVALID_REQUEST, f"Invalid Request: id is {MAX_ID_CHARS} characters at most"
+            )
+            response.status_code = 400
+            return response
         if "method" not in message or "id" not in message:
             # A notification, or a response to a server request (this server sends none): the
             # spec's 202 with no body. Dash would answer some of them, even run a tools/call.
@@ -126,9 +136,9 @@ def _answer_here(message: dict, tool_names: Collection[str]) -> Response | None:
     if method == "resources/read":
         # Only tools are exposed (routes/mcp/__init__.py): every URI is unknown; Dash would log a
         # traceback.
-        return _error(
-            message["id"], RESOURCE_NOT_FOUND, "Resource not found", {"uri": params.get("uri")}
-        )
+        uri = params.get("uri")
+        shown_uri = uri if isinstance(uri, str) and len(uri) <= MAX_ECHO_CHARS else shown(uri)
+        return _error(message["id"], RESOURCE_NOT_FOUND, "Resource not found", {"uri": shown_uri})
     if method == "tools/call" and not isinstance(params.get("arguments", {}), dict):
         return _error(message["id"], INVALID_PARAMS, "Invalid params: arguments is an object")
     # Dash logs an unknown name as an error, and a name that is no string with a traceback.
@@ -136,8 +146,10 @@ def _answer_here(message: dict, tool_names: Collection[str]) -> Response | None:
         return _error(message["id"], INVALID_PARAMS, "Invalid params: name is a string")
     if method == "tools/call" and params["name"] not in tool_names:
         return _error(message["id"], INVALID_PARAMS, f"Unknown tool: {shown(params['name'])}")
-    if method.startswith("tasks/") and not isinstance(params.get("taskId"), str):
-        return _error(message["id"], INVALID_PARAMS, "Invalid params: taskId is a string")
+    if method.startswith("tasks/"):
+        # No tool here runs as a task (none is a background callback), so no taskId names one.
+        # Dash would log the taskId at ERROR and echo it back, whatever its length.
+        return _error(message["id"], INVALID_PARAMS, "Invalid params: no such task")
     return None
 
 
@@ -145,7 +157,7 @@ def _result(message_id: str | int, result: dict) -> Response:
     return jsonify({"jsonrpc": "2.0", "id": message_id, "result": result})
 
 
-def _error(message_id: str | int, code: int, text: str, data: object = None) -> Response:
+def _error(message_id: str | int | None, code: int, text: str, data: object = None) -> Response:
     error = {"code": code, "message": text}
     if data is not None:
         error["data"] = data
