@@ -27,6 +27,7 @@ STORAGE_SCHEME = "reelboard-redis"
 # STORAGE_PAUSE seconds, so an outage costs one request in a while a fraction of a second.
 STORAGE_TIMEOUT = 0.25
 STORAGE_PAUSE = 2.0
+FAILURE_LOG_SECONDS = 10.0
 # Marks a view function or blueprint with (config key, what, scope): see rate_limited().
 _MARK = "_reelboard_rate_limit"
 # Dash's routes are Dash's own, so their limits are declared here rather than at the routes.
@@ -45,16 +46,28 @@ IPV6_CLIENT_PREFIX = 64
 
 
 class _OneLine(logging.Filter):
-    """Flask-Limiter logs each storage failure with a traceback: under load on a slow Redis that
-    is dozens of 90-line tracebacks a second for what is no bug. Keep one line each."""
+    """Flask-Limiter logs each storage failure with a traceback: while Redis is down that is one
+    90-line traceback per request, for what is no bug. Keep one short line, and at most one
+    every FAILURE_LOG_SECONDS per worker, with the count of those left out since."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._last = float("-inf")
+        self._left_out = 0
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.exc_info:
+            now = time.monotonic()
+            if now - self._last < FAILURE_LOG_SECONDS:
+                self._left_out += 1
+                return False
             error = record.exc_info[1]
-            record.msg = f"{record.getMessage()}: {type(error).__name__}: {error}"[:300]
+            more = f" ({self._left_out} more since the last such line)" if self._left_out else ""
+            record.msg = f"{record.getMessage()}: {type(error).__name__}: {error}"[:300] + more
             record.args = ()
             record.exc_info = None
             record.exc_text = None
+            self._last, self._left_out = now, 0
         return True
 
 

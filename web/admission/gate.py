@@ -14,6 +14,7 @@ from web import services
 from web.admission.cpu_clock import cpu_seconds, start_tracing
 from web.admission.estimate import estimated_rows
 from web.admission.ledger import Allowance, Ledger, Verdict
+from web.admission.shortcut import RefusalShortcut
 from web.errors import error_response
 from web.limits import STORAGE_PAUSE, ShortTimeoutClient, client_key
 from web.paths import DASH_CALLBACK_PATH, MCP_PATH
@@ -76,9 +77,8 @@ class Gate:
             return None
         start_tracing()
         who = budget_key()
-        back_at = self._over_budget.get(who, 0.0)
-        if back_at > time.monotonic():
-            return _too_much(Verdict(False, "budget", back_at - time.monotonic()))
+        if wait := self.remembered_wait(who):
+            return _too_much(Verdict(False, "budget", wait))
         request_id = uuid.uuid4().hex
         try:
             verdict = self._admit(who, request_id)
@@ -112,6 +112,10 @@ class Gate:
             if not self._waiting[who]:
                 del self._waiting[who]
         return verdict
+
+    def remembered_wait(self, who: str) -> float:
+        """Seconds until a client this worker refused for its budget may come back (0: none)."""
+        return max(0.0, self._over_budget.get(who, 0.0) - time.monotonic())
 
     def _remember(self, who: str, seconds: float) -> None:
         now = time.monotonic()
@@ -196,4 +200,6 @@ def init_admission(server: Flask) -> Gate | None:
     server.before_request(gate.before)
     server.after_request(gate.after)
     server.teardown_request(gate.settle)
+    hops = int(config.get("TRUSTED_PROXIES") or 0)
+    server.wsgi_app = RefusalShortcut(server.wsgi_app, gate, is_work, hops)
     return gate
