@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dash
 
+from web.answer_writing import install_answer_writing
 from web.errors import init_errors
 from web.headers import init_headers
 from web.limits import init_rate_limits
@@ -16,3 +17,4 @@ def init_web(app: dash.Dash) -> None:
     init_errors(app.server)
     init_headers(app)
     init_rate_limits(app.server)
+    install_answer_writing(app.server)  # around the others: it times and spools every answer
