@@ -266,7 +266,13 @@ def load_config(test_config: dict | None = None, environ: dict | None = None) ->
         "MAX_CONTENT_LENGTH": number("MAX_CONTENT_LENGTH", 1 << 20),
         # Seconds a client gets to send a request's body (its headers get gunicorn's keepalive).
         "REQUEST_BODY_TIMEOUT": number("REQUEST_BODY_TIMEOUT", 10),
+        # Seconds a client gets to take a whole answer; a slower reader's connection is dropped.
+        "WRITE_TIMEOUT": number("WRITE_TIMEOUT", 30),
     }
+    if config["WRITE_TIMEOUT"] <= 0:
+        raise ConfigError(
+            f"WRITE_TIMEOUT must be a number of seconds above 0, got {pick('WRITE_TIMEOUT')!r}"
+        )
     config.update(_oidc_settings(pick))
     # Sign-in (web/auth/): AUTH=off keeps the open app of one person on their own machine.
     config["AUTH"] = _auth(pick("AUTH", "on"))

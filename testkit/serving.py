@@ -59,6 +59,15 @@ def children_of(pid: int) -> list[int]:
     return found
 
 
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process, in MB (from /proc)."""
+    with open(f"/proc/{pid}/status") as handle:
+        for line in handle:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise AssertionError(f"no VmRSS for {pid}")
+
+
 def is_alive(pid: int) -> bool:
     """True for a running (not zombie) process."""
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash
 
 from web.admission import init_admission
+from web.answer_writing import install_answer_writing
 from web.errors import init_errors
 from web.headers import init_headers
 from web.limits import init_rate_limits
@@ -22,3 +23,4 @@ def init_web(app: dash.Dash) -> None:
     init_headers(app)
     init_rate_limits(app.server)
     init_admission(app.server)
+    install_answer_writing(app.server)  # around the others: it times and spools every answer

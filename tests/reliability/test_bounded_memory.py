@@ -12,20 +12,13 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
+from testkit.serving import rss_mb
+
 pytestmark = pytest.mark.slow
 
 REQUESTS = 2_000
 CLIENTS = 4
 MAX_GROWTH_MB = 100
-
-
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process, in MB (from /proc)."""
-    with open(f"/proc/{pid}/status") as handle:
-        for line in handle:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    raise AssertionError(f"no VmRSS for {pid}")
 
 
 def _century_url(index: int) -> str:
