@@ -251,9 +251,10 @@ def load_config(test_config: dict | None = None, environ: dict | None = None) ->
         "RATELIMIT_HEALTH": pick("RATELIMIT_HEALTH", "120 per minute"),
         "RATELIMIT_DEFAULT": pick("RATELIMIT_DEFAULT", "1200 per minute"),
         # Admission by cost (web/admission/): per client, CPU seconds of work a minute across
-        # /data, MCP and callbacks, requests running at once across all workers, and how long
-        # a request may wait for one of those to finish before it is refused.
-        "ADMISSION_CPU_PER_MINUTE": _float("ADMISSION_CPU_PER_MINUTE", pick, 10.0),
+        # /data, MCP and callbacks and how many of them at once, requests running at once across
+        # all workers, and how long a request may wait for one of those before it is refused.
+        "ADMISSION_CPU_PER_MINUTE": _float("ADMISSION_CPU_PER_MINUTE", pick, 20.0),
+        "ADMISSION_CPU_BURST": _float("ADMISSION_CPU_BURST", pick, 5.0),
         "ADMISSION_RUNNING": number("ADMISSION_RUNNING", 2),
         "ADMISSION_WAIT_SECONDS": _float("ADMISSION_WAIT_SECONDS", pick, 10.0),
         # Dash's MCP server at /_mcp: the read-only metric tools for AI agents (off: a 404).

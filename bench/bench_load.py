@@ -1,7 +1,7 @@
 """Load benchmark: gunicorn as `make serve` runs it, 20 concurrent clients, dashboard and game.
 
     python bench/bench_load.py [--rows 1000000] [--duration 60] [--clients 20] [--workers N]
-                               [--path dashboard|game|both]
+                               [--path dashboard|game|both|attack]
 
 Generates (or reuses) bench/out/demo_<rows>_seed0.sqlite (shared with the other benchmarks),
 starts gunicorn with gunicorn.conf.py (WORKERS default 2 x cores + 1) on a free port with a
@@ -12,6 +12,10 @@ worker, then runs closed-loop clients (no think time) for --duration seconds per
 (b) game: start, guesses by binary search, finished.
 Prints requests/s, p50/p95/p99 and errors per path and per request kind.
 Targets: p95 <= 100 ms and 0 errors for both paths.
+(c) attack (--path attack): the limits as shipped (RATELIMIT_ENABLED, admission by cost); a
+    probe from 127.0.0.3 for --duration seconds alone, then again while --clients hostile
+    connections from 127.0.0.2 ask the dearest answers (testkit/attack.py); prints the probe's
+    latency without and with the attack side by side. Target: p95 <= 100 ms under attack.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from pathlib import Path
 import requests
 from bench_callbacks import VIEWS, callback_cases
 
+from testkit.attack import Attack, probe
 from testkit.dash_client import CALLBACK_URL, DashCallbacks
 from testkit.demo import demo_database
 from testkit.serving import make_server, percentile
@@ -214,6 +219,31 @@ def warm_up(server, mix, seconds: float) -> None:
     print(f"warm-up: every worker loaded the events ({loaded:.1f} s), then {seconds:.0f} s of load")
 
 
+def run_attack(db_path: Path, workers: int, clients: int, duration: float) -> None:
+    """(c): the probe's latency alone and under a hostile address, side by side."""
+    folder = OUT / f"attack-run-{int(time.time())}"
+    server = make_server(folder, db_path, workers=workers, RATELIMIT_ENABLED="true")
+    server.start(timeout=300)
+    try:
+        probe(server.base_url, 3)  # every worker has loaded the events
+        calm = probe(server.base_url, duration)
+        with Attack(server.base_url, clients, duration + 3) as attack:
+            time.sleep(2)
+            hot = probe(server.base_url, duration)
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+    print(f"\n(c) probe GET /data/toplist/?num=5 from another address, {workers} workers")
+    print(f"{'':16} {'probes':>7} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  statuses")
+    for name, figures in (("alone", calm), (f"{clients} hostile", hot)):
+        print(
+            f"{name:16} {figures['count']:>7} {figures['p50']:>8.1f} {figures['p95']:>8.1f} "
+            f"{figures['max']:>8.1f}  {figures['statuses']}"
+        )
+    verdict = "OK" if hot["p95"] <= P95_TARGET_MS else "MISSED"
+    print(f"hostile answers: {attack.statuses}; target p95 <= {P95_TARGET_MS:.0f} ms: {verdict}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -221,7 +251,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--workers", type=int, default=None, help="default: 2 x cores + 1")
     parser.add_argument("--processes", type=int, default=4, help="client processes")
-    parser.add_argument("--path", choices=["dashboard", "game", "both"], default="both")
+    parser.add_argument("--path", choices=["dashboard", "game", "both", "attack"], default="both")
     parser.add_argument(
         "--warmup", type=float, default=5.0, help="seconds of load before measuring"
     )
@@ -229,6 +259,9 @@ def main(argv: list[str] | None = None) -> None:
 
     db_path = demo_database(args.rows)
     workers = args.workers or 2 * multiprocessing.cpu_count() + 1
+    if args.path == "attack":
+        run_attack(db_path, workers, args.clients, args.duration)
+        return
     folder = OUT / f"load-run-{int(time.time())}"
     server = make_server(folder, db_path, workers=workers)
     print(

@@ -36,7 +36,7 @@ def _ledger(app) -> Ledger:
 
 
 def test_work_is_charged_by_measured_cpu_and_refused_past_the_budget(make_app):
-    app = _limited(make_app, ADMISSION_CPU_PER_MINUTE=0.05)
+    app = _limited(make_app, ADMISSION_CPU_PER_MINUTE=0.05, ADMISSION_CPU_BURST=0.05)
     client = app.server.test_client()
     client.get("/data/kpis/", environ_base=HOST_B)  # loads the data, on another client's bill
     first = client.get(DEAR)
@@ -75,7 +75,7 @@ def test_the_memo_makes_a_repeated_answer_cheap(make_app):
 def test_requests_running_at_once_are_capped_across_workers(make_app):
     app = _limited(make_app, ADMISSION_RUNNING=2, ADMISSION_WAIT_SECONDS=0.3)
     client = app.server.test_client()
-    ledger, allowance = _ledger(app), Allowance(30.0, 2, 60.0)
+    ledger, allowance = _ledger(app), Allowance(30.0, 5.0, 2, 60.0)
     with app.server.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"}):
         app.server.preprocess_request()  # the guard sets who asks
         who = budget_key()
@@ -102,9 +102,10 @@ def test_requests_running_at_once_are_capped_across_workers(make_app):
 
 def test_the_ledger_drains_by_the_clock_of_redis(make_app):
     app = _limited(make_app)
-    ledger, allowance = _ledger(app), Allowance(cpu_per_minute=60.0, running=5, lease_seconds=60)
+    allowance = Allowance(cpu_per_minute=60.0, burst=5.0, running=5, lease_seconds=60)
+    ledger = _ledger(app)
     assert ledger.admit("someone", "a", allowance).admitted
-    ledger.settle("someone", "a", 60.5, allowance)  # a minute's work and a half second more
+    ledger.settle("someone", "a", 5.5, allowance)  # a burst's work and a half second more
     verdict = ledger.admit("someone", "b", allowance)
     assert not verdict.admitted and verdict.reason == "budget"
     assert 0 < verdict.retry_after <= 0.6

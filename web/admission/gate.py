@@ -193,6 +193,7 @@ def init_admission(server: Flask) -> Gate | None:
     ledger = Ledger(ShortTimeoutClient(services.redis_provider(server)), prefix)
     allowance = Allowance(
         cpu_per_minute=float(config["ADMISSION_CPU_PER_MINUTE"]),
+        burst=float(config["ADMISSION_CPU_BURST"]),
         running=int(config["ADMISSION_RUNNING"]),
         lease_seconds=LEASE_SECONDS,
     )

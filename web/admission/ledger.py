@@ -8,7 +8,7 @@ from dataclasses import dataclass
 # Both scripts read the clock of Redis itself (TIME), so every worker and every server that
 # shares the Redis agrees on when spent work has drained away, whatever their own clocks say.
 # A client's spending is a leaky bucket: `level` CPU seconds at time `at`, draining at `rate`
-# per second; it may start work while the level is under `capacity` (a minute's budget).
+# per second; it may start work while the level is under `capacity` (its burst).
 _DRAIN = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
@@ -70,9 +70,12 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Allowance:
-    """What one client may use: CPU seconds of work per minute, requests running at once."""
+    """What one client may use: CPU seconds of work per minute, at most `burst` of them at once
+    (a page load's worth: a flood cannot take a whole minute's share in its first seconds),
+    and requests running at once."""
 
     cpu_per_minute: float
+    burst: float
     running: int
     # Seconds a running request holds its slot at most (a dead worker's slot frees itself).
     lease_seconds: float
@@ -101,7 +104,7 @@ class Ledger:
             keys=self._keys(who),
             args=[
                 allowance.rate,
-                allowance.cpu_per_minute,
+                allowance.burst,
                 allowance.running,
                 request_id,
                 allowance.lease_seconds,
