@@ -179,3 +179,33 @@ def test_estimates_follow_periods_and_groups(app, args):
         broken = estimated_rows(__import__("flask").request, span)
     assert broken == 6 * plain
     assert plain == (366 if "start" in args else 13)
+
+
+def test_a_signed_in_account_pays_for_itself_wherever_it_connects_from(make_app, tmp_path):
+    from web.auth.accounts import accounts
+
+    app = _limited(
+        make_app,
+        AUTH="on",
+        ACCOUNTS_DATABASE=str(tmp_path / "accounts.sqlite"),
+        AUDIT_LOG=str(tmp_path / "audit.log"),
+        ADMISSION_CPU_PER_MINUTE=0.05,
+        ADMISSION_CPU_BURST=0.05,
+    )
+    store = accounts(app.server)
+    store.create("ann", "viewer", password="correct horse battery")
+    store.create("bob", "viewer", password="correct horse battery")
+    ann_tokens = [store.create_token("ann")[1] for _ in range(2)]
+    bob = {"Authorization": f"Bearer {store.create_token('bob')[1]}"}
+    client = app.server.test_client()
+    client.get("/data/kpis/", headers=bob)  # the data loaded
+    statuses = []
+    while 429 not in statuses and len(statuses) < 20:
+        headers = {"Authorization": f"Bearer {ann_tokens[0]}"}
+        statuses.append(client.get(DEAR, headers=headers).status_code)
+    assert statuses[-1] == 429
+    # Ann's other token from another address: the same account, the same spent budget.
+    other = {"Authorization": f"Bearer {ann_tokens[1]}"}
+    assert client.get("/data/kpis/", headers=other, environ_base=HOST_B).status_code == 429
+    # Bob, from Ann's address, has a budget of his own.
+    assert client.get("/data/kpis/", headers=bob).status_code == 200
