@@ -12,13 +12,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-from scale_database import prepare_database
-
-from dashboard_app import create_app
+from scale_database import prepare_database, uncached_app
 
 CPU_TARGET_MS = 1000.0
 LONG = "start=1800-01-01&end=2128-07-01"  # 120,000 days: the longest legal daily series
@@ -44,19 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=10_000_000)
     args = parser.parse_args(argv)
     target, _ = prepare_database(args.rows, 0, "sqlite", "")
-    app = create_app(
-        {
-            "AUTH": "off",
-            "INSTANCE_PATH": Path(tempfile.mkdtemp(prefix="answer-cost-")),
-            "DATABASE_URL": f"sqlite:///{target.database}",
-            "REDIS_URL": None,
-            "RATELIMIT_ENABLED": False,
-            "ANALYTICS_CACHE_MB": 0,
-            "ANSWER_CACHE_MB": 0,
-        }
-    )
+    app = uncached_app(target, "answer-cost")
     client = app.server.test_client()
-    client.get("/data/kpis/")  # the rollup opened
     print(f"{args.rows:,} events; memos off; the second of two asks")
     print(f"{'cpu ms':>8} {'wall ms':>8} {'MB':>6} {'status':>6}  request")
     worst = 0.0

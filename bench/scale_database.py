@@ -143,3 +143,25 @@ def data_bounds(target: Target) -> tuple[dt.date, dt.date, int]:
     if first is None:
         raise SystemExit(f"{target.label} holds no events")
     return dt.date.fromisoformat(first[:10]), dt.date.fromisoformat(last[:10]), events
+
+
+def uncached_app(target: Target, label: str):
+    """The app on the target's store with both memos off (every answer computed anew), in a
+    fresh instance folder; the analysis's first version opened."""
+    import tempfile
+
+    from dashboard_app import create_app
+
+    app = create_app(
+        {
+            "AUTH": "off",
+            "INSTANCE_PATH": Path(tempfile.mkdtemp(prefix=f"{label}-")),
+            "DATABASE_URL": f"sqlite:///{target.database}",
+            "REDIS_URL": None,
+            "RATELIMIT_ENABLED": False,
+            "ANALYTICS_CACHE_MB": 0,
+            "ANSWER_CACHE_MB": 0,
+        }
+    )
+    app.server.test_client().get("/data/kpis/")
+    return app
