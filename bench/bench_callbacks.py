@@ -19,7 +19,7 @@ import statistics
 import threading
 import time
 
-from callbacks.state import ViewState
+from callbacks.state import ViewState, from_store
 from layouts import ids
 from testkit.dash_client import DashCallbacks
 from testkit.demo import build_app, demo_database
@@ -84,7 +84,7 @@ def callback_cases(view: dict) -> list[tuple[str, str, dict, str | None]]:
     from urllib.parse import parse_qsl, urlencode
 
     state = _state(view)
-    view_state = ViewState(**{**state, "device": tuple(state["device"])})
+    view_state = from_store(state)
     state_key = f"{ids.STATE}.data"
     filter_keys = ("start", "end", "sessiontype", "device", "market")
     filters = urlencode(

@@ -226,10 +226,11 @@ def run_attack(db_path: Path, workers: int, clients: int, duration: float) -> No
     server.start(timeout=300)
     try:
         probe(server.base_url, 3)  # every worker has loaded the events
-        calm = probe(server.base_url, duration)
+        # A probe every 0.15 s: within the probe address's own count (RATELIMIT_DATA).
+        calm = probe(server.base_url, duration, interval=0.15)
         with Attack(server.base_url, clients, duration + 3) as attack:
             time.sleep(2)
-            hot = probe(server.base_url, duration)
+            hot = probe(server.base_url, duration, interval=0.15)
     finally:
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)

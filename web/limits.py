@@ -27,6 +27,10 @@ STORAGE_SCHEME = "reelboard-redis"
 # STORAGE_PAUSE seconds, so an outage costs one request in a while a fraction of a second.
 STORAGE_TIMEOUT = 0.25
 STORAGE_PAUSE = 2.0
+# A refused request is answered after this pause (a greenlet's sleep under gevent: it costs the
+# server nothing). A client that heeds Retry-After never meets it; one that loops on 429s sends
+# a few requests a second per connection, not hundreds, each refused without the app's work.
+REFUSAL_PAUSE = 0.5
 FAILURE_LOG_SECONDS = 10.0
 # Marks a view function or blueprint with (config key, what, scope): see rate_limited().
 _MARK = "_reelboard_rate_limit"
@@ -118,12 +122,13 @@ class ShortTimeoutClient:
     """Stands in for a redis client: created on first use from the app's RedisProvider.
 
     So building the limiter starts no Redis. Its own short timeouts keep a paused or dead Redis
-    from costing a request more than STORAGE_TIMEOUT; after a failure, calls fail at once for
-    STORAGE_PAUSE seconds (per worker) instead of each waiting out the timeout again.
+    from costing a request more than `timeout` (STORAGE_TIMEOUT by default); after a failure,
+    calls fail at once for STORAGE_PAUSE seconds (per worker) instead of waiting again.
     """
 
-    def __init__(self, provider) -> None:
+    def __init__(self, provider, timeout: float = STORAGE_TIMEOUT) -> None:
         self._provider = provider
+        self._timeout = timeout
         self._client: redis.Redis | None = None
         self._pid: int | None = None
         self._lock = threading.Lock()
@@ -146,8 +151,8 @@ class ShortTimeoutClient:
                 pool = self._provider.client().connection_pool
                 kwargs = {
                     **pool.connection_kwargs,
-                    "socket_timeout": STORAGE_TIMEOUT,
-                    "socket_connect_timeout": STORAGE_TIMEOUT,
+                    "socket_timeout": self._timeout,
+                    "socket_connect_timeout": self._timeout,
                     "retry": Retry(NoBackoff(), 1, supported_errors=(redis.ConnectionError,)),
                     "decode_responses": False,
                 }
@@ -245,6 +250,7 @@ def _breach_options(what: str) -> dict:
     message = f"too many {what} from your address; retry later"
 
     def answer(limit: RequestLimit) -> Response:
+        time.sleep(REFUSAL_PAUSE)
         try:
             # reset_at is rounded up to the next second; never promise more than one window.
             wait = min(limit.limit.get_expiry(), max(1, math.ceil(limit.reset_at - time.time())))

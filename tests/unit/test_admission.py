@@ -209,3 +209,20 @@ def test_a_signed_in_account_pays_for_itself_wherever_it_connects_from(make_app,
     assert client.get("/data/kpis/", headers=other, environ_base=HOST_B).status_code == 429
     # Bob, from Ann's address, has a budget of his own.
     assert client.get("/data/kpis/", headers=bob).status_code == 200
+
+
+def test_a_client_runs_one_large_answer_at_a_time(make_app):
+    app = _limited(make_app, ADMISSION_RUNNING=2, ADMISSION_WAIT_SECONDS=0.2)
+    client = app.server.test_client()
+    ledger, allowance = _ledger(app), Allowance(30.0, 5.0, 2, 60.0)
+    client.get("/data/kpis/")  # the data loaded
+    who = "127.0.0.1"  # AUTH is off: the client is its address
+    assert ledger.admit(who, "elsewhere", allowance).admitted  # one request runs elsewhere
+    try:
+        # A small answer takes the second slot; a large one (120,000 days) waits for none.
+        assert client.get("/data/views/?resolution=monthly").status_code == 200
+        refused = client.get(DEAR)
+        assert refused.status_code == 429 and "running at once" in refused.get_json()["error"]
+    finally:
+        ledger.settle(who, "elsewhere", 0.0, allowance)
+    assert client.get(DEAR).status_code == 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 import uuid
@@ -26,14 +27,20 @@ WORK_PATHS = frozenset({DASH_CALLBACK_PATH, MCP_PATH})
 WORK_PREFIX = "/data/"
 # A running request's slot frees itself after this even if its worker died mid-request.
 LEASE_SECONDS = 120.0
-# Seconds between two looks at the ledger while a request waits for a running slot.
-POLL_SECONDS = 0.02
+# Seconds between two looks at the ledger while a request waits for a running slot: short at
+# first (a page load's callbacks follow each other closely), growing so that a flood of waiting
+# requests does not keep Redis and the worker busy.
+FIRST_POLL_SECONDS, LAST_POLL_SECONDS = 0.01, 0.1
 # Requests of one client waiting in one worker for a slot; more are refused at once, so that
 # a flood of connections holds no more than a few greenlets and bodies.
 MAX_WAITING = 8
-# Without the shared ledger (Redis paused or down), answers up to this many periods x groups
-# (five years of daily values, a year of a daily breakdown) are still served; larger ones wait.
+# Answers over this many periods x groups (five years of daily values, a year of a daily
+# breakdown) are large: one at a time per client, and none while the ledger is unavailable.
 CHEAP_ROWS = 2000
+# Seconds a ledger call may take. Under gevent a Redis answer waits while another request of the
+# worker computes (up to the dearest answer's 0.7 s): a shorter timeout would take a busy worker
+# for a dead Redis. Only the work routes wait on it; the game's 503 keeps the limiter's 0.25 s.
+LEDGER_TIMEOUT = 1.5
 # Clients remembered as over budget, per worker: refused without asking Redis until then.
 MAX_REMEMBERED = 10_000
 _TICKET = "_reelboard_admission"
@@ -80,10 +87,17 @@ class Gate:
         if wait := self.remembered_wait(who):
             return _too_much(Verdict(False, "budget", wait))
         request_id = uuid.uuid4().hex
+        rows = estimated_rows(request, _data_span())
+        allowance = self._allowance
+        if rows is not None and rows > CHEAP_ROWS:
+            # One large answer at a time per client (a request whose size cannot be told
+            # counts as small): a flood of them keeps at most one worker busy, whose other
+            # requests wait on it under gevent.
+            allowance = dataclasses.replace(allowance, running=1)
         try:
-            verdict = self._admit(who, request_id)
+            verdict = self._admit(who, request_id, allowance)
         except redis.RedisError:
-            return self._without_ledger()
+            return self._without_ledger(rows)
         if not verdict.admitted:
             if verdict.reason == "budget":
                 self._remember(who, verdict.retry_after)
@@ -91,10 +105,10 @@ class Gate:
         setattr(g, _TICKET, Ticket(who, request_id, cpu_seconds()))
         return None
 
-    def _admit(self, who: str, request_id: str) -> Verdict:
+    def _admit(self, who: str, request_id: str, allowance: Allowance) -> Verdict:
         """Ask the ledger; while the client runs its cap of requests, wait a little for a slot.
         A page load sends its callbacks together: they queue here rather than fail."""
-        verdict = self._ledger.admit(who, request_id, self._allowance)
+        verdict = self._ledger.admit(who, request_id, allowance)
         if verdict.admitted or verdict.reason != "running":
             return verdict
         if self._waiting.get(who, 0) >= MAX_WAITING:
@@ -102,11 +116,13 @@ class Gate:
         self._waiting[who] = self._waiting.get(who, 0) + 1
         try:
             deadline = time.monotonic() + self._wait_seconds
+            pause = FIRST_POLL_SECONDS
             while not verdict.admitted and verdict.reason == "running":
                 if time.monotonic() >= deadline:
                     break
-                time.sleep(POLL_SECONDS)  # a greenlet's sleep under gevent: others run
-                verdict = self._ledger.admit(who, request_id, self._allowance)
+                time.sleep(pause)  # a greenlet's sleep under gevent: others run
+                pause = min(LAST_POLL_SECONDS, pause * 1.5)
+                verdict = self._ledger.admit(who, request_id, allowance)
         finally:
             self._waiting[who] -= 1
             if not self._waiting[who]:
@@ -124,7 +140,7 @@ class Gate:
         if len(self._over_budget) < MAX_REMEMBERED:
             self._over_budget[who] = now + seconds
 
-    def _without_ledger(self) -> Response | None:
+    def _without_ledger(self, rows: int | None) -> Response | None:
         """Redis paused or down: cheap reads go on, larger work waits for the shared ledger
         (a count per worker would let a client multiply its share by the workers)."""
         if time.monotonic() - self._warned_at > 60:
@@ -134,7 +150,6 @@ class Gate:
                 "meanwhile (logged once a minute)",
                 CHEAP_ROWS,
             )
-        rows = estimated_rows(request, _data_span())
         if rows is not None and rows <= CHEAP_ROWS:
             return None
         response = error_response(
@@ -190,7 +205,7 @@ def init_admission(server: Flask) -> Gate | None:
     if not config.get("RATELIMIT_ENABLED", True):
         return None
     prefix = f"{config.get('REDIS_KEY_PREFIX', 'reelboard:')}admission:"
-    ledger = Ledger(ShortTimeoutClient(services.redis_provider(server)), prefix)
+    ledger = Ledger(ShortTimeoutClient(services.redis_provider(server), LEDGER_TIMEOUT), prefix)
     allowance = Allowance(
         cpu_per_minute=float(config["ADMISSION_CPU_PER_MINUTE"]),
         burst=float(config["ADMISSION_CPU_BURST"]),

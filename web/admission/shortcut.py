@@ -1,4 +1,5 @@
-"""A client this worker knows to be over budget is refused before Flask runs, and not at once."""
+"""A client this worker knows to be over budget is refused before Flask runs (in microseconds
+instead of a pass through the app), after the same pause as every refusal (REFUSAL_PAUSE)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,7 @@ import json
 import math
 import time
 
-from web.limits import client_network
-
-# A client refused for its budget that asks again before its Retry-After gets its 429 after
-# this pause (a greenlet's sleep under gevent: it costs the server nothing). A client that heeds
-# Retry-After never meets it; one that loops on 429s sends a few requests a second, not hundreds,
-# each refused in microseconds instead of a full pass through the app.
-REFUSAL_PAUSE = 0.5
+from web.limits import REFUSAL_PAUSE, client_network
 
 
 class RefusalShortcut:
