@@ -10,8 +10,11 @@ import pandas as pd
 import pytest
 
 from data.events.analysis import changes as engine_changes
+from data.events.analysis.analytics import EventsAnalytics
 from data.events.params import Filters
-from testkit import reference_changes
+from data.events.stores.date_bounds import DateBounds
+from data.events.stores.sqlite_versions import SqliteVersions
+from testkit import reference_analytics, reference_changes
 from tests.unit.analysis_support import rollup_of
 from tests.unit.reference_checks import read_raw
 from tests.unit.test_postgres_store import read_raw_pg
@@ -226,3 +229,13 @@ def test_weekly_against_the_six_weeks_before():
     answer = _changes(rollup, day=LAST - dt.timedelta(days=3), resolution="weekly")
     assert answer["day"] == "2024-02-26"
     same(answer, reference_changes.changes(raw, LAST, LAST - dt.timedelta(days=3), "weekly"))
+
+
+def test_a_scoped_analytics_answers_as_a_store_of_its_rows_alone(demo_db):
+    versions = SqliteVersions(demo_db, bounds=DateBounds(now=NOW))
+    scoped = EventsAnalytics(versions).scoped({"device": {"iPad", "Smart TV"}})
+    ev = reference_analytics.prepare(read_raw(demo_db))
+    ev = ev[ev["device"].isin(["iPad", "Smart TV"])]
+    for resolution, metric in (("daily", "views"), ("weekly", "unique_users")):
+        got = scoped.changes(Filters(), None, resolution, metric, 5)
+        same(got, reference_changes.changes(ev, NOW.date(), None, resolution, metric, 5))
