@@ -7,7 +7,7 @@ import statistics
 
 import numpy as np
 
-from data.events.analysis import queries, selection
+from data.events.analysis import queries, selection, title_events
 from data.events.analysis.measures import per_user, ratio
 from data.events.analysis.shows import text_groups
 from data.events.catalog import (
@@ -174,7 +174,7 @@ def _title_grid(rollup, filters, periods, metric, resolution):
         "rated": np.bincount(key, weights=bins >= 0, minlength=size),
     }
     known = users >= 0
-    pairs = np.unique(key[known] * (rollup.n_users + 1) + users[known])
+    pairs = title_events.distinct(key[known] * (rollup.n_users + 1) + users[known])
     distinct = np.bincount(pairs // (rollup.n_users + 1), minlength=size).astype(np.int64)
     # Minutes are kept per (day, combination, title) row, not per event.
     rows = selection.day_rows(rollup.title_day, lo, hi)
