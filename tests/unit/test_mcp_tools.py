@@ -81,6 +81,11 @@ PARITY = [
     ),
     ("lifecycle", {"resolution": "monthly"}, "/data/lifecycle/?resolution=monthly"),
     ("lifecycle", {}, "/data/lifecycle/"),
+    (
+        "changes",
+        {"day": "2025-12-10", "metric": "views", "limit": 3, "device": ["iPad"]},
+        "/data/changes/?day=2025-12-10&metric=views&limit=3&device=iPad",
+    ),
 ]
 
 # (tool, bad arguments, the /data request that is refused with the same message)
@@ -103,6 +108,7 @@ BAD = [
     ("retention", {"periods": "fifty"}, "/data/retention/?periods=fifty"),
     ("retention", {"cohort": "first_seen"}, "/data/retention/?cohort=first_seen"),
     ("lifecycle", {"resolution": "yearly"}, "/data/lifecycle/?resolution=yearly"),
+    ("changes", {"resolution": "monthly"}, "/data/changes/?resolution=monthly"),
 ]
 
 

@@ -32,6 +32,7 @@ def test_the_tools_are_the_questions_in_order():
         "top10",
         "retention",
         "lifecycle",
+        "changes",
     }
 
 
@@ -83,6 +84,11 @@ def test_the_kpis_answer_documents_every_metric(client):
         ("timeseries", {"metric": "views"}, "/data/views/"),
         ("breakdown", {"metric": "views", "breakdown": "device"}, "/data/views/?breakdown=device"),
         ("lifecycle", {}, "/data/lifecycle/"),
+        (
+            "changes",
+            {"day": "2025-12-10", "market": "SE"},
+            "/data/changes/?day=2025-12-10&market=SE",
+        ),
     ],
 )
 def test_a_question_asked_directly_answers_as_data(app, client, name, args, path):

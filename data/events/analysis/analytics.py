@@ -9,7 +9,7 @@ import threading
 
 from cachetools import LRUCache
 
-from data.events.analysis import cohorts, queries, title_insights, top10
+from data.events.analysis import changes, cohorts, queries, title_insights, top10
 from data.events.analysis.comparison import PreviousRange
 from data.events.analysis.scope import Scope, ScopeKey, rollup_bytes, scope_key, scoped_rollup
 from data.events.catalog import DEFAULT_BREAKDOWN_LIMIT
@@ -298,6 +298,18 @@ class EventsAnalytics:
             ),
         )
         return [dict(zip(_LIFECYCLE_KEYS, row, strict=True)) for row in rows]
+
+    def changes(
+        self, filters: Filters, day: dt.date | None, resolution: str, metric: str, limit: int
+    ) -> dict:
+        """/data/changes/'s answer (data/events/analysis/changes.py); a default day is judged
+        by the store's clock (EVENTS_NOW fixes it), read here so that the memo knows it."""
+        today = None if day is not None else changes.today_of(self.versions.bounds.clock())
+        answer = self._memo(
+            ("changes", filters, day, resolution, metric, limit, today),
+            lambda r: changes.changes(r, filters, day, resolution, metric, limit, today),
+        )
+        return copy.deepcopy(answer)
 
     def date_bounds(self):
         """(first, last) event date, or None when there are no events."""

@@ -224,3 +224,52 @@ LIFECYCLE = {
         "properties": {"date": DATE, **dict.fromkeys(LIFECYCLE_STATES, COUNT)},
     },
 }
+
+_NUMBER = {"type": ["number", "null"]}
+_FLAG = {"type": ["string", "null"], "enum": ["above", "below", None]}
+
+
+def changes() -> dict:
+    """A day's (or week's) KPIs against their expected range, and the movers behind them."""
+    judged = {
+        "type": "object",
+        "required": ["value", "expected", "low", "high", "change", "flag"],
+        "properties": {
+            "value": _NUMBER,
+            "expected": {**_NUMBER, "description": "Median of the baseline days' values."},
+            "low": _NUMBER,
+            "high": _NUMBER,
+            "change": {**_NUMBER, "description": "(value - expected) / expected."},
+            "flag": _FLAG,
+        },
+    }
+    mover = {
+        "type": "object",
+        "required": ["value", "value_today", "expected", "impact", "flag"],
+        "properties": {
+            "value": {"type": "string"},
+            "value_today": _NUMBER,
+            "expected": _NUMBER,
+            "impact": {**_NUMBER, "description": "value_today - expected."},
+            "flag": _FLAG,
+        },
+    }
+    groups = (*DIMENSION_NAMES, "title")
+    return {
+        "type": "object",
+        "required": ["day", "baseline_days", "kpis", "movers"],
+        "properties": {
+            "day": {"type": ["string", "null"], "format": "date"},
+            "baseline_days": {"type": "array", "maxItems": 6, "items": DATE},
+            "kpis": {
+                "type": "object",
+                "required": [m.name for m in METRICS],
+                "properties": {m.name: judged for m in METRICS},
+            },
+            "movers": {
+                "type": "object",
+                "required": list(groups),
+                "properties": dict.fromkeys(groups, {"type": "array", "items": mover}),
+            },
+        },
+    }

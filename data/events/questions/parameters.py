@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -35,10 +36,13 @@ from data.events.params import (
     PERIODS_MAX,
     PERIODS_MIN,
     InvalidParameter,
+    _all_values,
+    _missing,
     parse_breakdown,
     parse_cohort,
     parse_cohort_resolution,
     parse_compare,
+    parse_date,
     parse_dates,
     parse_filters,
     parse_limit,
@@ -50,6 +54,7 @@ from data.events.params import (
 from data.events.periods import DEFAULT_RESOLUTION, RESOLUTIONS
 from data.events.title_params import (
     MAX_TITLE_CHARS,
+    _items,
     parse_level,
     parse_title_or_series,
     parse_top10,
@@ -259,4 +264,61 @@ TOP10_PART = Part(
     ("week", "sessiontype", "filters"),
     parse_top10,
     (WEEK, SESSIONTYPE, *(p for p in DIMENSION_PARAMS if p.name != "sessiontype")),
+)
+
+# /data/changes/: one day (or ISO week) against the same weekday of the weeks before it.
+CHANGE_RESOLUTIONS = ("daily", "weekly")
+EARLIEST_CHANGE_DAY = dt.date(1, 3, 1)  # its baseline weeks stay inside the calendar
+DAY = Param(
+    "day",
+    "the day to judge, YYYY-MM-DD (weekly: any day of the week; the answer names its Monday); "
+    "default: the data's last complete day (its last day with events, or the day before "
+    "today when that is today), weekly the last complete week (Monday to Sunday, before "
+    "today's week) with events.",
+    _DATE,
+)
+CHANGE_RESOLUTION = Param(
+    "resolution",
+    "daily (default): the day against the same weekday of the 6 weeks before; weekly: the "
+    "ISO week against the 6 weeks before (users distinct in each week). monthly is refused.",
+    _enum(CHANGE_RESOLUTIONS, "daily"),
+)
+MOVER_METRIC = Param(
+    "metric",
+    "the metric movers are ranked by (default unique_users): " + ", ".join(METRIC_NAMES) + ".",
+    _enum(METRIC_NAMES, "unique_users"),
+)
+MOVER_LIMIT = Param(
+    "limit",
+    f"movers listed per dimension and for titles, {BREAKDOWN_LIMIT_MIN} to "
+    f"{BREAKDOWN_LIMIT_MAX} (default {DEFAULT_BREAKDOWN_LIMIT}).",
+    _integer(BREAKDOWN_LIMIT_MIN, BREAKDOWN_LIMIT_MAX, DEFAULT_BREAKDOWN_LIMIT),
+)
+
+
+def parse_changes(params: Mapping) -> tuple:
+    """(day or None, resolution, metric, limit, dimension filters) of a changes request; start
+    and end are refused: the question is of one day or week."""
+    if any(not _missing(v) for key in ("start", "end") for v in _all_values(params, key)):
+        raise InvalidParameter("changes judge one day or week: give day=YYYY-MM-DD, not start/end")
+    day = params.get("day")
+    day = None if _missing(day) else parse_date(day, "day")
+    if day is not None and day < EARLIEST_CHANGE_DAY:
+        raise InvalidParameter(f"day must be {EARLIEST_CHANGE_DAY.isoformat()} or later")
+    resolution = parse_resolution(params.get("resolution"))
+    if resolution not in CHANGE_RESOLUTIONS:
+        raise InvalidParameter(
+            "changes are per day or per ISO week: resolution must be daily or weekly; "
+            f"{resolution} is not served"
+        )
+    metric = params.get("metric")
+    metric = "unique_users" if _missing(metric) else parse_metric(metric)
+    filters = parse_filters({k: v for k, v in _items(params) if k not in ("start", "end")})
+    return day, resolution, metric, parse_limit(params.get("limit")), filters
+
+
+CHANGES_PART = Part(
+    ("day", "resolution", "metric", "limit", "filters"),
+    parse_changes,
+    (DAY, CHANGE_RESOLUTION, MOVER_METRIC, MOVER_LIMIT, *DIMENSION_PARAMS),
 )

@@ -10,6 +10,7 @@ from data.events.catalog import METRICS, OTHER, Metric
 from data.events.questions import answers
 from data.events.questions.parameters import (
     BREAKDOWN_PART,
+    CHANGES_PART,
     COHORT_PART,
     COHORT_RESOLUTION_PART,
     COMPARE_PART,
@@ -197,6 +198,36 @@ QUESTIONS: tuple[Question, ...] = (
             "returning: active in the period and the one before; resurrecting: active in it, "
             "not in the one before, but earlier; dormant: active in the one before, not in it. "
             "Active means a matching event on a day of the period up to the range's end."
+        ),
+    ),
+    Question(
+        "changes",
+        "/data/changes/",
+        (CHANGES_PART,),
+        lambda a, day, resolution, metric, limit, filters: a.changes(
+            filters, day, resolution, metric, limit
+        ),
+        "What changed: a day's (or ISO week's) KPIs against their expected range, and the "
+        "dimension values and titles that moved most.",
+        '{"day", "baseline_days": the same weekday of the 6 weeks before, most recent first, '
+        '"kpis": {"<metric>": {"value", "expected", "low", "high", "change", "flag"}} for '
+        'every metric as /data/kpis/ counts it over the day (weekly: the week), "movers": '
+        '{"<dimension>" and "title": [{"value", "value_today", "expected", "impact", '
+        '"flag"}, ...]}}: `limit` movers each, by largest |impact| (ties by value), those '
+        "without an expectation last.",
+        answers.changes(),
+        details=(
+            "Expected value: the median of the same metric with the same filters over the "
+            "baseline days (weekly: the 6 previous ISO weeks) that lie wholly inside the "
+            "data's first..last event day; for completion_rate and minutes_per_viewer only "
+            "those with a value. Fewer than 4: expected, low, high, change and flag are null. "
+            "Band: expected +- 3 x 1.4826 x MAD (median absolute deviation from the median); "
+            'flag is "above" or "below" when the value lies strictly outside it. change = '
+            "(value - expected) / expected, null when expected is 0 or null. A mover's impact "
+            "is its value minus its own expected value (the request's filters and that value) "
+            "for `metric`; candidates have an event on the day or a baseline day; titles are "
+            "named as the toplist names them. Numbers are not rounded beyond the KPIs' own "
+            "rounding. start and end are refused."
         ),
     ),
 )
