@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 
@@ -32,6 +33,8 @@ class AnswerMemo:
         kept bytes when there are, else produce() encoded, kept and sent."""
         key = (
             version,
+            # Some answers follow the calendar (/data/changes/'s default day): none outlives it.
+            dt.date.today(),
             repr(sorted((scope or {}).items())),
             request.path,
             # As sent: the order of repeated parameters matters (the first one counts).
