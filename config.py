@@ -224,7 +224,7 @@ def load_config(test_config: dict | None = None, environ: dict | None = None) ->
         # Memoised query results per process, bounded by size (each worker has its own).
         "ANALYTICS_CACHE_MB": number("ANALYTICS_CACHE_MB", 64),
         # And the encoded JSON of recent /data answers, so that asking again costs a copy.
-        "ANSWER_CACHE_MB": number("ANSWER_CACHE_MB", 32),
+        "ANSWER_CACHE_MB": number("ANSWER_CACHE_MB", 16),
         # Per worker, the copies of the data that limited accounts' answers read (one per
         # distinct limit in use, each the size of its rows' share of the rollup).
         "SCOPED_ROLLUPS_MB": number("SCOPED_ROLLUPS_MB", 256),

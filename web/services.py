@@ -59,7 +59,7 @@ def answer_memo(app: Flask | None = None) -> AnswerMemo:
     server = app or current_app
     memo = server.extensions.get(_ANSWERS)
     if memo is None:
-        memo = AnswerMemo(int(server.config.get("ANSWER_CACHE_MB", 32)) * 1024 * 1024)
+        memo = AnswerMemo(int(server.config.get("ANSWER_CACHE_MB", 16)) * 1024 * 1024)
         server.extensions[_ANSWERS] = memo
     return memo
 
