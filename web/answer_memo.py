@@ -9,8 +9,9 @@ import time
 from cachetools import LRUCache
 from flask import Response, current_app, request
 
-# An answer larger than this share of the memo is never kept: it would push out everything else.
-LARGEST_SHARE = 4
+# An answer larger than this share of the memo is never kept: it would push out everything else
+# (at 16 MB, answers up to 8 MB are kept: every legal /data answer).
+LARGEST_SHARE = 2
 # A long list is encoded this many items at a time, letting other requests run in between.
 SLICE_ITEMS = 4000
 

@@ -1,4 +1,4 @@
-"""Reliability: five live imports into the file that 3 gunicorn workers serve, while clients poll.
+"""Reliability: four live imports into the file that 3 gunicorn workers serve, while clients poll.
 
 Each import runs `flask import-events` in a process of its own, as an operator would. After each
 one, every worker must answer the new numbers within 2 s (no stale WAL index, no "malformed"),
@@ -25,7 +25,7 @@ from tests.unit.test_events_store import make_tutorial_db
 
 pytestmark = pytest.mark.slow
 
-IMPORTS = 5  # the bug this guards showed from the 3rd import on
+IMPORTS = 4  # the bug this guards showed from the 3rd import on
 WORKERS = 3
 PROBE_DAY = "2001-01-01"  # outside the demo data's range: only the imported rows are counted
 PROBE_TITLE = "Live Import Probe"

@@ -12,6 +12,7 @@ import pandas as pd
 
 from data.events.catalog import DIMENSION_NAMES, METRIC_NAMES
 from testkit import reference_analytics as ref
+from testkit import reference_changes as changes_reference
 from testkit import reference_cohorts as cohorts
 from testkit import reference_titles as titles
 from testkit import reference_top10 as top10s
@@ -193,6 +194,14 @@ class RouteReference:
         expected = cohorts.lifecycle(raw, "monthly", None, end, where)
         self.same(expected, "lifecycle", case, resolution="monthly", end=end)
 
+    def changes(self, case: Case) -> None:
+        """A day and its week inside the data, named (the default day follows the clock)."""
+        raw, where, day = self.raw, case.where, self.end
+        for resolution, metric in (("daily", "views"), ("weekly", "unique_users")):
+            expected = changes_reference.changes(raw, day, day, resolution, metric, 3, where)
+            params = {"day": day, "resolution": resolution, "metric": metric, "limit": 3}
+            self.same(expected, "changes", case, **params)
+
     def routes(self, names, cases: list[Case]) -> None:
         """Check the routes under every case; fails listing the answers that differ."""
         for name in names:
@@ -205,4 +214,4 @@ class RouteReference:
 
 
 CHECKED_ROUTES = (*METRIC_NAMES, "toplist", "title", "top10", "kpis", "dimensions")
-CHECKED_ROUTES += ("retention", "lifecycle")
+CHECKED_ROUTES += ("retention", "lifecycle", "changes")
