@@ -88,7 +88,9 @@ def test_toplist_route(client, demo_raw):
     assert everything == ref.toplist(demo_raw, 1000)
 
 
-@pytest.mark.parametrize("route", CHECKED_ROUTES)
+# /data/changes/ against its reference on demo data: test_changes.py (its reference asks every
+# title of each of 7 days, too slow to repeat under every filter here).
+@pytest.mark.parametrize("route", [r for r in CHECKED_ROUTES if r != "changes"])
 def test_filters_apply_to_every_route(client, demo_raw, route):
     """Each route under each dimension's filter ((none) too), against the reference; every
     filter and spelling on hand-made data: test_routes_reference.py."""
