@@ -142,22 +142,27 @@ class EmbeddedRedis:
 
     def recover(self, timeout: float = 5.0) -> bool:
         """Restart the server if it died (at most once a second); True if it was started."""
-        with self._mutex:
+        # Requests failing together must not queue here behind the one that checks: they answer
+        # 503 at once and leave the check (and any restart) to it.
+        if not self._mutex.acquire(blocking=False):
+            return False
+        try:
             if self._lease_pid != os.getpid():
                 return False
             now = time.monotonic()
             if now - self._last_recover < RESTART_INTERVAL:
                 return False
             self._last_recover = now
-            try:
-                # Short lock wait: a request must not hang behind another process's slow start.
-                with self._start_lock(0.5):
-                    if self.pid() is not None:
-                        return False
-                    self._start_locked(timeout)
-                    return True
-            except (OSError, EmbeddedRedisError):  # busy lock, or the folder was deleted
-                return False
+            # Short lock wait: a request must not hang behind another process's slow start.
+            with self._start_lock(0.5):
+                if self.pid() is not None:
+                    return False
+                self._start_locked(timeout)
+                return True
+        except (OSError, EmbeddedRedisError):  # busy lock, or the folder was deleted
+            return False
+        finally:
+            self._mutex.release()
 
     def pid(self) -> int | None:
         """PID of the live server for this folder, or None."""

