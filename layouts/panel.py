@@ -56,7 +56,7 @@ def _mover(entry: dict) -> html.Li:
     """One mover: its sentence (a link setting the page's filters when it can) and verdict."""
     words = entry["sentence"]
     text = dcc.Link(words, href=entry["href"]) if entry["href"] else html.Span(words)
-    marks = [flag_mark(entry["flag"])] if entry["flag"] else []
+    marks = [" ", flag_mark(entry["flag"])] if entry["flag"] else []
     return html.Li([text, *marks], className="rb-mover")
 
 
