@@ -182,8 +182,12 @@ def test_no_band_per_month_or_with_a_breakdown_and_the_switch_says_why(client, s
     assert switch[ids.BANDS]["disabled"] is True and switch[ids.BANDS_NOTE]["children"] == reason
 
 
-def test_the_panel_of_demo_data_follows_the_weekly_resolution(make_app):
+def test_the_panel_of_demo_data_follows_the_weekly_resolution_and_is_daily_per_month(make_app):
     api = DashCallbacks.for_flask(make_app(EVENTS_NOW=NOW.isoformat()).server.test_client())
     answer = panel(api, resolution="weekly")
     assert answer[ids.PANEL_TITLE]["children"].startswith("Last week, Mon 22 Dec – Sun 28 Dec 2025")
     assert "its usual week" in texts(answer[ids.PANEL_BODY]["children"])
+    monthly = panel(api, resolution="monthly", chart1="views")
+    assert monthly[ids.PANEL_TITLE]["children"].startswith("Since yesterday: Wednesday 31")
+    body = texts(monthly[ids.PANEL_BODY]["children"])
+    assert "Movers by views, the first chart's metric; per day" in body
