@@ -7,7 +7,7 @@ import datetime as dt
 from data.events.analysis import changes, queries, selection
 from data.events.analysis.measures import group_codes
 from data.events.params import Filters, InvalidParameter
-from data.events.periods import date_of, day_number, period_end, period_of, period_start
+from data.events.periods import day_number, period_end, period_labels, period_of, period_start
 from data.events.rollup.model import Rollup
 
 BAND_RESOLUTIONS = ("daily", "weekly")
@@ -47,7 +47,8 @@ def bands(rollup: Rollup, metric: str, filters: Filters, resolution: str) -> lis
         day_number(filters.end) if filters.end else last,
     )
     out = []
-    for period in range(p_lo, p_hi + 1):
+    labels = period_labels(p_lo, p_hi, resolution)  # the series' own labels, as the chart's
+    for period, label in zip(range(p_lo, p_hi + 1), labels, strict=True):
         start = int(period_start(period, resolution))
         spans = changes.spans(start, resolution)
         at = [int(period_of(s[0], resolution)) - back for s in spans]
@@ -57,5 +58,5 @@ def bands(rollup: Rollup, metric: str, filters: Filters, resolution: str) -> lis
         verdict = changes.judged(series[0], changes._baseline(rollup, spans, series[1:]))
         if not whole:
             verdict |= dict.fromkeys(("expected", "low", "high", "change", "flag"))
-        out.append({"date": date_of(start).isoformat(), **verdict})
+        out.append({"date": label, **verdict})
     return out
