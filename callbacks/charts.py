@@ -208,6 +208,7 @@ def register(app, analytics) -> None:
                 partial=series.partial,
                 no_data=series.no_data,
                 previous=series.previous,
+                band=series.band,
             )
             subtitle = f"{METRIC_BY_NAME[metric].counts} {_PER[state.resolution]}"
             return figure, chart_title(metric, state.breakdown), subtitle

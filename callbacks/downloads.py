@@ -125,7 +125,7 @@ class CsvDownload(NamedTuple):
 def timeseries_table(analytics, state: ViewState, metric: str) -> tuple[list[str], list[list]]:
     """A time card's rows: date, the group (with a breakdown), the metric (and hours for
     minutes), and whether the period is partial (cut by the range or by the data)."""
-    series = chart_series(analytics, state, metric, with_previous=False)
+    series = chart_series(analytics, state, metric, with_previous=False, with_band=False)
     group = [state.breakdown] if state.breakdown else []
     hours = ["hours_watched"] if is_hours(metric) else []  # a total of minutes, in hours too
     header = ["date", *group, metric, *hours, "partial_period"]

@@ -98,3 +98,16 @@ def checked_compare(value: object) -> bool:
     if not isinstance(value, bool):
         raise InvalidParameter(f"compare must be true or false, got {shown(value)}")
     return value
+
+
+def checked_bands(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidParameter(f"bands must be true or false, got {shown(value)}")
+    return value
+
+
+def bands_in_url(value: str) -> bool:
+    """bands=1 draws the expected ranges; 0 or empty does not."""
+    if value in ("1", "0", ""):
+        return value == "1"
+    raise InvalidParameter(f"bands must be 1 or 0, got {shown(value)}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from callbacks.bands import band_refusal
 from callbacks.previous import previous_lines
 from callbacks.state import ViewState
 from data.events.catalog import DEFAULT_BREAKDOWN_LIMIT
@@ -23,6 +24,7 @@ class ChartSeries:
     partial: list[bool]
     no_data: list[bool]
     previous: tuple[Previous, ...] = ()  # each line's previous period, when compared
+    band: tuple | None = None  # each period's expected (low, high) or None, when asked
 
 
 def _color_slots(analytics, state: ViewState) -> dict[str, int]:
@@ -69,9 +71,21 @@ def partial_flags(analytics, filters: Filters, dates: list[str], resolution: str
     return partial_periods(dates, resolution, start, end)
 
 
-def chart_series(analytics, state: ViewState, metric: str, with_previous: bool = True):
+def expected_band(analytics, state: ViewState, metric: str, filters, dates) -> tuple | None:
+    """Each period's (low, high) as /data/changes/ judges it, when the view asks for the band
+    and can have one (daily or weekly, no breakdown); periods without one are None."""
+    if not state.bands or band_refusal(state) is not None or not dates:
+        return None
+    rows = {row["date"]: row for row in analytics.bands(metric, state.resolution, filters)}
+    pairs = [rows.get(date, {}) for date in dates]
+    return tuple(None if r.get("low") is None else (r["low"], r["high"]) for r in pairs)
+
+
+def chart_series(
+    analytics, state: ViewState, metric: str, with_previous: bool = True, with_band: bool = True
+):
     """The card's ChartSeries for `metric` under the view state (with the previous period
-    when the state compares and `with_previous`)."""
+    when the state compares and `with_previous`, the expected range when asked and `with_band`)."""
     bounds = analytics.date_bounds()
     first, last = bounds or (None, None)
     filters = state.filters()
@@ -91,4 +105,5 @@ def chart_series(analytics, state: ViewState, metric: str, with_previous: bool =
         partial,
         no_data_periods(dates, state.resolution, first, last),
         previous,
+        expected_band(analytics, state, metric, filters, dates) if with_band else None,
     )

@@ -22,6 +22,7 @@ from layouts.options import (
     TOPLIST_MAX,
     TOPLIST_MIN,
 )
+from layouts.panel import morning_panel
 from layouts.title_view import title_view
 from layouts.top10 import top10_panel
 from web.paths import GAME_PAGE_PATH, OPENAPI_PATH, json_routes
@@ -248,6 +249,7 @@ def build_layout(live_interval_ms: int = LIVE_INTERVAL_MS) -> html.Div:
             dbc.Container(
                 [
                     notices(),
+                    morning_panel(),
                     filter_bar(),
                     html.Div(
                         [

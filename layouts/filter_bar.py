@@ -89,6 +89,19 @@ def filter_bar() -> dbc.Card:
         value=False,
         class_name="mb-0 rb-compare-switch",
     )
+    bands = html.Div(
+        [
+            dbc.Switch(
+                id=ids.BANDS,
+                label="Show expected range",
+                value=False,
+                class_name="mb-0 rb-compare-switch",
+            ),
+            html.Div(id=ids.BANDS_NOTE, className="rb-bands-note"),
+        ],
+        title="The usual level: the median of the same weekday of the 6 weeks before, "
+        "± 3 × 1.4826 × MAD (weekly: the 6 weeks before)",
+    )
     dates = html.Div([date_range, preset], className="rb-dates")
     # Search-as-you-type: options come from a callback (the catalog may hold many titles).
     title_picker = dcc.Dropdown(
@@ -119,7 +132,7 @@ def filter_bar() -> dbc.Card:
                     ),
                     _field("Break down by", breakdown, ids.BREAKDOWN, {"xs": 6, "md": 3, "xl": 2}),
                     *(_dimension_filter(name) for name in ids.DIMENSION_FILTERS),
-                    dbc.Col(compare, xs=12, md=6, xl=3, className="rb-field rb-compare"),
+                    dbc.Col([compare, bands], xs=12, md=6, xl=3, className="rb-field rb-compare"),
                     _field("Title", title_picker, ids.TITLE_PICKER, {"xs": 12, "md": 6, "xl": 3}),
                     dbc.Col(
                         [

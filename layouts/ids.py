@@ -22,6 +22,8 @@ DATE_PRESET = "date-preset"
 DIMENSION_FILTERS = {name: f"{name}-filter" for name in FILTER_DIMENSIONS}
 BREAKDOWN = "breakdown"  # breakdown
 COMPARE = "compare"  # compare=previous
+BANDS = "bands"  # bands=1: the expected range behind the time charts
+BANDS_NOTE = "bands-note"  # why there is none (monthly, a breakdown)
 CHART1_METRIC = "chart1-metric"  # chart1: the first time-series card's metric
 CHART2_METRIC = "chart2-metric"  # chart2
 # Visible names of controls that are groups, not single inputs (aria-labelledby targets).
@@ -116,3 +118,11 @@ LIFECYCLE_GRAPH = "lifecycle-graph"
 LIFECYCLE_CSV_BUTTON = "lifecycle-csv-button"
 LIFECYCLE_DOWNLOAD = "lifecycle-download"
 LIFECYCLE_SUBTITLE = "lifecycle-subtitle"
+
+# The "Since yesterday" panel at the top (/data/changes/ in words): its heading, the KPIs and
+# movers (each mover a link setting the page's filters), a slot for the day's annotations.
+PANEL = "morning-panel"
+PANEL_TITLE = "morning-panel-title"
+PANEL_BODY = "morning-panel-body"
+PANEL_ERROR = "morning-panel-error"
+PANEL_ANNOTATIONS = "morning-panel-annotations"  # issue 25 part 4 lists the day's notes here

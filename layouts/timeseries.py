@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from layouts.band_traces import band_traces
 from layouts.figures import EMPTY_MESSAGE, alpha, axis, base_layout, message_figure, palette
 from layouts.metric_looks import chart_scale, hover_format, is_count, is_share, metric_color
 from layouts.period_axis import (
@@ -179,6 +180,7 @@ def timeseries_figure(
     partial: list[bool] | None = None,
     no_data: list[bool] | None = None,
     previous: tuple[Previous, ...] | list[Previous] = (),
+    band: tuple | list | None = None,
 ) -> dict:
     """Lines per period of a catalog metric.
 
@@ -186,7 +188,8 @@ def timeseries_figure(
     "partial period" on hover, so a short last week does not read as a collapse); `no_data`
     flags periods wholly before the first or after the last event: no line there, a grey band
     instead, so that they never read as a real zero. `previous` draws each line's previous
-    period dashed (the whole selection's in grey, a group's in the group's colour).
+    period dashed (the whole selection's in grey, a group's in the group's colour). `band`
+    shades each period's expected (low, high) behind a single line (layouts/band_traces.py).
     """
     count = len(dates)
     partial = partial if partial and len(partial) == count else [False] * count
@@ -235,6 +238,9 @@ def timeseries_figure(
             trace.update(fill="tozeroy", fillcolor=alpha(color, 0.12))
         traces.append(trace)
     traces += _previous_traces(previous, lines, traces, dates, divisor, value, colors)
+    if len(lines) == 1 and band is not None and len(band) == count:
+        # Grey: apart from the line's own tint below it.
+        traces = band_traces(dates, band, divisor, colors["muted"], value) + traces
     tickvals, ticktext = period_ticks(dates, resolution, MAX_MONTH_CHOICES)
     shapes, labels = _no_data_shapes(dates, no_data, resolution, colors)
     peak = max(

@@ -4,6 +4,7 @@ python scripts/screenshot.py                      # serve the app on demo data, 
 python scripts/screenshot.py --dark --width 390 --height 844 --out /tmp/phone-dark.png
 python scripts/screenshot.py --url http://127.0.0.1:8050/ --full-page
 python scripts/screenshot.py --path '?top10=SERIES' --element top10-table --element lifecycle-graph
+python scripts/screenshot.py --drop SE:0.4 --element morning-panel --out docs/screenshot-morning.png
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from __future__ import annotations
 import argparse
 import base64
 import logging
+import shutil
+import sqlite3
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -23,11 +27,36 @@ from testkit.demo import build_app, demo_database
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def serve_demo_app(rows: int) -> str:
+def planted_drop(database: Path, market: str, share: float) -> Path:
+    """A copy of a demo database ending on its last Tuesday, on which `market` lost `share` of
+    its events (issue 25's planted anomaly, for the "Since yesterday" panel)."""
+    copy = Path(tempfile.mkdtemp(prefix="reelboard-drop-")) / "demo.sqlite"
+    shutil.copy(database, copy)
+    with sqlite3.connect(copy) as conn:
+        (last,) = conn.execute("SELECT max(substr(event_date, 1, 10)) FROM movies").fetchone()
+        (tuesday,) = conn.execute(
+            "SELECT date(?, '-' || ((CAST(strftime('%w', ?) AS INTEGER) + 5) % 7) || ' days')",
+            (last, last),
+        ).fetchone()
+        conn.execute("DELETE FROM movies WHERE substr(event_date, 1, 10) > ?", (tuesday,))
+        conn.execute(
+            "DELETE FROM movies WHERE substr(event_date, 1, 10) = ? AND market = ?"
+            " AND abs(rowid * 7919) % 1000 < ?",
+            (tuesday, market, round(share * 1000)),
+        )
+    conn.close()
+    return copy
+
+
+def serve_demo_app(rows: int, drop: str | None = None) -> str:
     """Start the real app on demo data in a background thread; return its URL."""
     from werkzeug.serving import make_server
 
-    app = build_app(demo_database(rows))
+    database = demo_database(rows)
+    if drop:
+        market, _, share = drop.partition(":")
+        database = planted_drop(database, market, float(share or 0.4))
+    app = build_app(database)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -124,8 +153,11 @@ def main(argv: list[str] | None = None) -> None:
         help="only the card(s) around this element id (repeatable: their union)",
     )
     parser.add_argument("--rows", type=int, default=100_000, help="demo events when serving")
+    parser.add_argument(
+        "--drop", help="MARKET:SHARE, e.g. SE:0.4: that market loses that share on the last Tuesday"
+    )
     args = parser.parse_args(argv)
-    base = args.url or serve_demo_app(args.rows)
+    base = args.url or serve_demo_app(args.rows, args.drop)
     take(
         base.rstrip("/") + "/" + args.path.lstrip("/"),
         args.out,

@@ -25,6 +25,7 @@ CONTROL_DEFAULTS = {
     f"{ids.CHART1_METRIC}.value": "unique_users",
     f"{ids.CHART2_METRIC}.value": "minutes_watched",
     f"{ids.COMPARE}.value": False,
+    f"{ids.BANDS}.value": False,
     f"{ids.DATE_PRESET}.value": "custom",
     f"{ids.TOPLIST_LEVEL}.value": "title",
     f"{ids.TOP10_WEEK}.value": "latest",

@@ -9,7 +9,7 @@ import threading
 
 from cachetools import LRUCache
 
-from data.events.analysis import changes, cohorts, queries, title_insights, top10
+from data.events.analysis import bands, changes, cohorts, queries, title_insights, top10
 from data.events.analysis.comparison import PreviousRange
 from data.events.analysis.scope import Scope, ScopeKey, rollup_bytes, scope_key, scoped_rollup
 from data.events.catalog import DEFAULT_BREAKDOWN_LIMIT
@@ -260,9 +260,7 @@ class EventsAnalytics:
         if compare is None:
             return self.kpis(filters)
         now, before, span = self.kpis_with_previous(filters, resolution)
-        compared = (
-            None if span is None else {"start": span.start.isoformat(), "end": span.end.isoformat()}
-        )
+        compared = span and {"start": span.start.isoformat(), "end": span.end.isoformat()}
         return {**now, "previous": before, "previous_range": compared}
 
     def untitled_views(self, filters: Filters | None = None) -> int:
@@ -310,6 +308,11 @@ class EventsAnalytics:
             lambda r: changes.changes(r, filters, day, resolution, metric, limit, today),
         )
         return copy.deepcopy(answer)
+
+    def bands(self, metric: str, resolution: str, filters: Filters) -> list:
+        """Each period's expected range behind the time series (data/events/analysis/bands.py)."""
+        key = ("bands", metric, resolution, filters)
+        return copy.deepcopy(self._memo(key, lambda r: bands.bands(r, metric, filters, resolution)))
 
     def date_bounds(self):
         """(first, last) event date, or None when there are no events."""
