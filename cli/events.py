@@ -115,12 +115,15 @@ def demo_data_command(rows: int, seed: int) -> None:
 @click.command("ensure-db")
 @with_appcontext
 def ensure_db_command() -> None:
-    """Create a demo database when the configured one does not exist yet; otherwise do nothing."""
+    """Create a demo database when the configured one does not exist yet, and the annotations
+    table when missing; an existing store keeps its events as they are."""
+    from data.events.stores.annotation_table import ensure_table
     from data.events.stores.first_run import ensure_database
 
     store = _store()
     try:
         created = ensure_database(store)
+        ensure_table(store)  # annotations, beside the events (an existing store gains it)
     except (OSError, *store.errors) as exc:
         raise click.ClickException(
             f"cannot open or create the event database {store.label}: {store.say(exc)}"

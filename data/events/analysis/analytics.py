@@ -9,7 +9,7 @@ import threading
 
 from cachetools import LRUCache
 
-from data.events.analysis import changes, cohorts, queries, title_insights, top10
+from data.events.analysis import changes, cohorts, premieres, queries, title_insights, top10
 from data.events.analysis.comparison import PreviousRange
 from data.events.analysis.scope import Scope, ScopeKey, rollup_bytes, scope_key, scoped_rollup
 from data.events.catalog import DEFAULT_BREAKDOWN_LIMIT
@@ -47,9 +47,8 @@ class EventsAnalytics:
         self._follower = VersionFollower(versions, cache_bytes, background_builds)
         self.versions = versions
         self._cache = self._follower.cache  # the same LRU, only ever cleared (tests count it)
-        # Per (version's rollup, scope), the rollup of the scope's rows alone: apart from the
-        # answers' LRU, whose byte budget a rollup of a large store would not fit.
-        # Bounded by bytes: each scoped copy is a worker's own memory, not a shared mapping.
+        # Per (version's rollup, scope), the scope's rows' rollup, apart from the answers' LRU
+        # (a large store's would not fit it); by bytes: each is a worker's own memory.
         self._scoped = LRUCache(maxsize=max(1, scoped_bytes), getsizeof=lambda kept: kept[2])
         self._scoped_lock = threading.Lock()
 
@@ -310,6 +309,10 @@ class EventsAnalytics:
             lambda r: changes.changes(r, filters, day, resolution, metric, limit, today),
         )
         return copy.deepcopy(answer)
+
+    def premieres(self) -> list[dict]:
+        """The automatic annotations (data/events/analysis/premieres.py), memoised per version."""
+        return copy.deepcopy(list(self._memo(("premieres",), premieres.premieres)))
 
     def date_bounds(self):
         """(first, last) event date, or None when there are no events."""
