@@ -13,9 +13,11 @@ from callbacks.state_checks import (
     checked_metric,
     checked_num,
     checked_pick,
+    checked_premieres,
     checked_top10,
     checked_values,
     checked_week,
+    premieres_in_url,
 )
 from data.events.analysis.shows import DEFAULT_LEVEL
 from data.events.params import (
@@ -42,6 +44,7 @@ from layouts.options import (
     DEFAULT_TOPLIST_SIZE,
     FILTER_DIMENSIONS,
     LATEST_WEEK,
+    PREMIERES_HIDE,
     RESOLUTION_VALUES,
     SESSIONTYPE_VALUES,
     pick_of,
@@ -64,6 +67,7 @@ QUERY_KEYS = (
     "chart1",
     "chart2",
     "compare",
+    "premieres",
     "level",
     "week",
     "top10",
@@ -92,6 +96,7 @@ class ViewState:
     chart1: str = DEFAULT_CHART_METRICS[0]
     chart2: str = DEFAULT_CHART_METRICS[1]
     compare: bool = False  # with the previous period
+    premieres: bool = True  # automatic annotations drawn and listed; premieres=hide: not
     level: str = DEFAULT_LEVEL  # the toplist's: title, season or series
     week: str | None = None  # the Top 10's week, its Monday 'YYYY-MM-DD'; None: the latest
     top10: str = DEFAULT_TOP10_TYPE  # the Top 10's content type: MOVIE or SERIES
@@ -124,6 +129,8 @@ class ViewState:
                 pairs.extend((name, item) for name, values in value for item in values)
             elif key == "compare":
                 pairs.append((key, COMPARE_PREVIOUS))
+            elif key == "premieres":
+                pairs.append((key, PREMIERES_HIDE))
             else:
                 pairs.append((key, value))
         # The open title last: a long one does not hide the rest of the link.
@@ -149,6 +156,7 @@ class ViewState:
             "chart1": self.chart1,
             "chart2": self.chart2,
             "compare": self.compare,
+            "premieres": self.premieres,
             "level": self.level,
             "week": self.week or LATEST_WEEK,
             "top10": self.top10,
@@ -175,6 +183,7 @@ def from_controls(
     chart1=DEFAULT_CHART_METRICS[0],
     chart2=DEFAULT_CHART_METRICS[1],
     compare=False,
+    premieres=True,
     level=DEFAULT_LEVEL,
     week=LATEST_WEEK,
     top10=DEFAULT_TOP10_TYPE,
@@ -209,6 +218,7 @@ def from_controls(
         chart1=checked_metric("chart1", chart1),
         chart2=checked_metric("chart2", chart2),
         compare=checked_compare(compare),
+        premieres=checked_premieres(premieres),
         level=parse_level(level),
         week=checked_week(week),
         top10=checked_top10(top10),
@@ -234,6 +244,7 @@ def from_store(data: object) -> ViewState:
         chart1=data.get("chart1", DEFAULT_CHART_METRICS[0]),
         chart2=data.get("chart2", DEFAULT_CHART_METRICS[1]),
         compare=data.get("compare", False),
+        premieres=data.get("premieres", True),
         level=data.get("level", DEFAULT_LEVEL),
         week=data.get("week") or LATEST_WEEK,
         top10=data.get("top10", DEFAULT_TOP10_TYPE),
@@ -292,6 +303,7 @@ def from_query(search: object) -> tuple[ViewState, list[str]]:
     attempt("chart1", lambda v: checked_metric("chart1", v))
     attempt("chart2", lambda v: checked_metric("chart2", v))
     attempt("compare", _compare_in_url)
+    attempt("premieres", premieres_in_url)
     attempt("level", parse_level)
     attempt("week", checked_week)
     attempt("top10", lambda v: checked_top10(v.upper() if isinstance(v, str) else v))

@@ -116,3 +116,18 @@ LIFECYCLE_GRAPH = "lifecycle-graph"
 LIFECYCLE_CSV_BUTTON = "lifecycle-csv-button"
 LIFECYCLE_DOWNLOAD = "lifecycle-download"
 LIFECYCLE_SUBTITLE = "lifecycle-subtitle"
+
+# Annotations (layouts/annotations.py): the card, its form and list, what the charts draw.
+ANNOTATIONS_CARD = "annotations-card"
+ANNOTATIONS = "annotations-data"  # the annotations of the view, as the charts draw them
+ANNOTATIONS_CHANGED = "annotations-changed"  # counts the page's writes: the list reloads
+ANNOTATIONS_AUTO = "annotations-auto"  # premieres=hide: automatic ones left out
+ANNOTATION_START = "annotation-start"
+ANNOTATION_END = "annotation-end"  # empty: one day
+ANNOTATION_TEXT = "annotation-text"
+ANNOTATION_USE_FILTERS = "annotation-use-filters"
+ANNOTATION_SAVE = "annotation-save"
+ANNOTATION_CANCEL = "annotation-cancel"
+ANNOTATION_EDITING = "annotation-editing"  # the id of the annotation the form edits, or None
+ANNOTATION_MESSAGE = "annotation-message"
+ANNOTATION_LIST = "annotation-list"
