@@ -127,6 +127,20 @@ def test_the_charts_draw_what_the_load_callback_lists(app):
     assert {"type": "rect", "x0": "2025-03-12", "x1": "2025-03-14"}.items() <= (
         figure["layout"]["shapes"][-1].items()
     )
+    # The lifecycle chart and a title's time chart draw them too.
+    lifecycle = dash.response(
+        ids.LIFECYCLE_GRAPH,
+        "figure",
+        {STATE_KEY: state, f"{ids.BELOW_FOLD}.data": True, f"{ids.ANNOTATIONS}.data": items},
+    )
+    assert "2025-03-12" in json.dumps(lifecycle[ids.LIFECYCLE_GRAPH]["figure"]["layout"]["shapes"])
+    shows = client.get("/data/toplist/?level=series&sessiontype=SERIES&num=1").json
+    show = _state(start="2025-03-01", end="2025-03-31", series=shows[0]["title"])
+    title = dash.response(
+        ids.OVERVIEW, "hidden", {STATE_KEY: show, f"{ids.ANNOTATIONS}.data": items}
+    )
+    assert title[ids.TITLE_ERROR]["children"] is None, title[ids.TITLE_ERROR]
+    assert '"x0": "2025-03-12"' in json.dumps(title[ids.TITLE_BODY]["children"])
     # Outside the view's dates, none; a forged list draws nothing and breaks nothing.
     later = _state(start="2025-04-01", end="2025-04-30")
     loaded = dash.response(ids.ANNOTATIONS, "data", {STATE_KEY: later})
