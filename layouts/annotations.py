@@ -77,11 +77,18 @@ def annotation_list(items: list[dict]) -> html.Div:
     parts = []
     if written:
         parts.append(html.Ul([annotation_item(i) for i in written], className="list-group mb-2"))
-    if automatic:
-        parts += [
-            html.Div("Automatic: premieres", className="rb-annotation-heading small"),
-            html.Ul([annotation_item(i) for i in automatic], className="list-group"),
-        ]
+    if automatic:  # apart, folded: a year of real data can hold hundreds
+        parts.append(
+            html.Details(
+                [
+                    html.Summary(
+                        f"Premieres ({len(automatic):,})", className="rb-annotation-heading small"
+                    ),
+                    html.Ul([annotation_item(i) for i in automatic], className="list-group"),
+                ],
+                className="rb-annotation-automatic",
+            )
+        )
     return html.Div(parts, className="rb-annotation-list")
 
 

@@ -37,8 +37,10 @@ class _Db:
         self.mark = "%s" if postgres else "?"
 
     def has_table(self) -> bool:
+        """The table exists (and, on PostgreSQL, this role may read it: a read-only dashboard
+        role granted only movies lists no annotations rather than failing)."""
         if self.postgres:
-            sql = "SELECT to_regclass(%s) IS NOT NULL"
+            sql = "SELECT coalesce(has_table_privilege(to_regclass(%s)::oid, 'SELECT'), false)"
         else:
             sql = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?"
         return bool(self.conn.execute(sql, (TABLE,)).fetchone()[0])
