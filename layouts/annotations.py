@@ -4,6 +4,7 @@ and the toggle of automatic ones, and their marks on a time chart (with_annotati
 from __future__ import annotations
 
 import copy
+import datetime as dt
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -175,14 +176,27 @@ def _drawable(item: object) -> bool:
     )
 
 
+def _edges(item: dict) -> tuple[str, str]:
+    """A range's band from half a day before its first day to half a day after its last, so
+    that it covers each of its days' points; a day's line on the day."""
+    if item["start"] == item["end"]:
+        return item["start"], item["end"]
+    try:
+        first, last = (dt.date.fromisoformat(item[key]) for key in ("start", "end"))
+    except ValueError:
+        return item["start"], item["end"]
+    return f"{first - dt.timedelta(days=1)} 12:00", f"{last} 12:00"
+
+
 def _shape(item: dict, color: str) -> dict:
     ranged = item["start"] != item["end"]
+    x0, x1 = _edges(item)
     return {
         "type": "rect" if ranged else "line",
         "xref": "x",
         "yref": "paper",
-        "x0": item["start"],
-        "x1": item["end"],
+        "x0": x0,
+        "x1": x1,
         "y0": 0,
         "y1": 1,
         "layer": "below",

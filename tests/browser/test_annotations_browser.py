@@ -1,5 +1,6 @@
 """Annotations in real headless Chromium, one page load: one added through the card's form is
-listed literally and drawn on both time charts; the premieres switch writes the URL."""
+listed literally and drawn on both time charts, then edited into a range and deleted; the
+premieres switch writes the URL."""
 
 from __future__ import annotations
 
@@ -17,6 +18,11 @@ const i = gd.data.findIndex((t) => t.name === 'Annotations');
 const layer = i < 0 ? null : gd.querySelectorAll('.scatterlayer .trace')[i];
 const drawn = layer ? layer.querySelectorAll('.points path').length : 0;
 return [lines, drawn, i < 0 ? null : gd.data[i].text[0]];
+"""
+RECTS_JS = """
+const gd = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');
+return (gd.layout.shapes || []).filter((s) => s.type === 'rect' && s.opacity)
+  .map((s) => [s.x0, s.x1]);
 """
 
 
@@ -38,6 +44,22 @@ def test_an_annotation_added_on_the_page_is_drawn_on_the_charts(make_app, start_
     listed = duo.find_element(f"#{ids.ANNOTATION_LIST} .rb-annotation-text")
     assert listed.text == TEXT
     assert duo.find_element(f"#{ids.ANNOTATION_TEXT}").get_attribute("value") == ""
+    # Edit it (the form fills in), then delete it: its marks go.
+    duo.find_element(".rb-annotation-edit").click()
+    wait_until(
+        lambda: duo.find_element(f"#{ids.ANNOTATION_TEXT}").get_attribute("value") == TEXT,
+        "the form filled with the annotation",
+    )
+    duo.find_element(f"#{ids.ANNOTATION_END}").send_keys("2025-03-12")
+    duo.find_element(f"#{ids.ANNOTATION_SAVE}").click()
+    duo.wait_for_text_to_equal(f"#{ids.ANNOTATION_MESSAGE}", "Saved.")
+    band = [["2025-03-09 12:00", "2025-03-12 12:00"]]  # the days' points inside it
+    wait_until(
+        lambda: duo.driver.execute_script(RECTS_JS, ids.CHART1_GRAPH) == band, "the range's band"
+    )
+    duo.find_element(".rb-annotation-delete").click()
+    duo.wait_for_text_to_equal(f"#{ids.ANNOTATION_MESSAGE}", "Deleted.")
+    wait_until(lambda: duo.driver.execute_script(RECTS_JS, ids.CHART1_GRAPH) == [], "the band gone")
     # Hiding the premieres is kept in the URL, like the other controls.
     duo.find_element(f"label[for={ids.ANNOTATIONS_AUTO}]").click()
     wait_until(lambda: "premieres=hide" in duo.driver.current_url, "premieres=hide in the URL")

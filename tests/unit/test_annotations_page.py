@@ -31,7 +31,7 @@ def test_a_day_is_a_line_a_range_a_band_and_the_text_is_on_hover_literally():
     shapes = drawn["layout"]["shapes"][len(figure["layout"].get("shapes") or []) :]
     assert [(s["type"], s["x0"], s["x1"]) for s in shapes] == [
         ("line", "2025-03-10", "2025-03-10"),
-        ("rect", "2025-03-12", "2025-03-14"),
+        ("rect", "2025-03-11 12:00", "2025-03-14 12:00"),  # each day's point inside
         ("line", "2025-03-10", "2025-03-10"),
     ]
     written, automatic = drawn["data"][-2:]
@@ -124,7 +124,7 @@ def test_the_charts_draw_what_the_load_callback_lists(app):
         {STATE_KEY: state, f"{ids.THEME_SWITCH}.value": False, f"{ids.ANNOTATIONS}.data": items},
     )
     figure = chart[ids.CHART1_GRAPH]["figure"]
-    assert {"type": "rect", "x0": "2025-03-12", "x1": "2025-03-14"}.items() <= (
+    assert {"type": "rect", "x0": "2025-03-11 12:00", "x1": "2025-03-14 12:00"}.items() <= (
         figure["layout"]["shapes"][-1].items()
     )
     # The lifecycle chart and a title's time chart draw them too.
@@ -133,14 +133,16 @@ def test_the_charts_draw_what_the_load_callback_lists(app):
         "figure",
         {STATE_KEY: state, f"{ids.BELOW_FOLD}.data": True, f"{ids.ANNOTATIONS}.data": items},
     )
-    assert "2025-03-12" in json.dumps(lifecycle[ids.LIFECYCLE_GRAPH]["figure"]["layout"]["shapes"])
+    assert "2025-03-11 12:00" in json.dumps(
+        lifecycle[ids.LIFECYCLE_GRAPH]["figure"]["layout"]["shapes"]
+    )
     shows = client.get("/data/toplist/?level=series&sessiontype=SERIES&num=1").json
     show = _state(start="2025-03-01", end="2025-03-31", series=shows[0]["title"])
     title = dash.response(
         ids.OVERVIEW, "hidden", {STATE_KEY: show, f"{ids.ANNOTATIONS}.data": items}
     )
     assert title[ids.TITLE_ERROR]["children"] is None, title[ids.TITLE_ERROR]
-    assert '"x0": "2025-03-12"' in json.dumps(title[ids.TITLE_BODY]["children"])
+    assert '"x0": "2025-03-11 12:00"' in json.dumps(title[ids.TITLE_BODY]["children"])
     # Outside the view's dates, none; a forged list draws nothing and breaks nothing.
     later = _state(start="2025-04-01", end="2025-04-30")
     loaded = dash.response(ids.ANNOTATIONS, "data", {STATE_KEY: later})
