@@ -5,10 +5,20 @@ from __future__ import annotations
 
 def register_callbacks(app) -> None:
     """Register the page, chart/KPI and download callbacks on the Dash `app`."""
-    from callbacks import bands, charts, cohorts, downloads, page, panel, titles, top10
+    from callbacks import (
+        annotation_form,
+        bands,
+        charts,
+        cohorts,
+        downloads,
+        page,
+        panel,
+        titles,
+        top10,
+    )
     from web import services
 
     # One EventsAnalytics per server, the same object the /data routes use: same numbers.
     analytics = services.analytics(app.server)
-    for area in (page, charts, bands, panel, downloads, titles, top10, cohorts):
+    for area in (page, charts, bands, panel, annotation_form, downloads, titles, top10, cohorts):
         area.register(app, analytics)

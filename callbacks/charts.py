@@ -14,6 +14,7 @@ from data.events.catalog import DIMENSION_BY_NAME, METRIC_BY_NAME
 from data.events.params import InvalidParameter
 from data.events.questions import question
 from layouts import figures, ids
+from layouts.annotations import with_annotations
 from layouts.metric_looks import is_share, kpi_text
 from layouts.options import pick_of
 from layouts.timeseries import timeseries_figure
@@ -192,10 +193,11 @@ def register(app, analytics) -> None:
             Output(title_id, "children"),
             Output(subtitle_id, "children"),
             *_CHART_INPUTS,
+            Input(ids.ANNOTATIONS, "data"),
             prevent_initial_call=True,
         )
         @guarded(_chart_failed)
-        def update(state_data, dark, _version):
+        def update(state_data, dark, _version, notes):
             state = _state_or_wait(state_data)
             metric = getattr(state, key)
             series = chart_series(analytics, state, metric)
@@ -210,6 +212,7 @@ def register(app, analytics) -> None:
                 previous=series.previous,
                 band=series.band,
             )
+            figure = with_annotations(figure, notes if isinstance(notes, list) else None)
             subtitle = f"{METRIC_BY_NAME[metric].counts} {_PER[state.resolution]}"
             return figure, chart_title(metric, state.breakdown), subtitle
 

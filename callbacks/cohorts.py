@@ -11,6 +11,7 @@ from callbacks.time_series import partial_flags
 from data.events.params import DEFAULT_PERIODS
 from data.events.questions import question
 from layouts import cohort_figures, figures, ids
+from layouts.annotations import with_annotations
 
 # Cohorts of days are too many and too small to read, and a year of daily lifecycle bars is
 # noise (and 1,460 bars to draw): a daily page shows both per week.
@@ -91,10 +92,11 @@ def register(app, analytics) -> None:
         Input(ids.THEME_SWITCH, "value"),
         Input(ids.DATA_REFRESH, "data"),
         Input(ids.BELOW_FOLD, "data"),
+        Input(ids.ANNOTATIONS, "data"),
         prevent_initial_call=True,
     )
     @guarded(_failed)
-    def update_lifecycle(state_data, dark, _version, near):
+    def update_lifecycle(state_data, dark, _version, near, notes):
         state = _near_state(state_data, near)
         resolution, rows, partial = lifecycle_of(analytics, state)
         word = cohort_figures.PERIOD_WORD[resolution]
@@ -105,4 +107,4 @@ def register(app, analytics) -> None:
         if any(partial):
             subtitle += f"; hatched: a {word} cut by the range or the data (partial)"
         figure = cohort_figures.lifecycle_figure(rows, resolution, bool(dark), partial)
-        return figure, subtitle
+        return with_annotations(figure, notes if isinstance(notes, list) else None), subtitle

@@ -31,6 +31,7 @@ _CONTROLS = {
     "chart2": (ids.CHART2_METRIC, "value"),
     "compare": (ids.COMPARE, "value"),
     "bands": (ids.BANDS, "value"),
+    "premieres": (ids.ANNOTATIONS_AUTO, "value"),
     "level": (ids.TOPLIST_LEVEL, "value"),
     "week": (ids.TOP10_WEEK, "value"),
     "top10": (ids.TOP10_TYPE, "value"),

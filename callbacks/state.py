@@ -15,9 +15,11 @@ from callbacks.state_checks import (
     checked_metric,
     checked_num,
     checked_pick,
+    checked_premieres,
     checked_top10,
     checked_values,
     checked_week,
+    premieres_in_url,
 )
 from data.events.analysis.shows import DEFAULT_LEVEL
 from data.events.params import (
@@ -44,6 +46,7 @@ from layouts.options import (
     DEFAULT_TOPLIST_SIZE,
     FILTER_DIMENSIONS,
     LATEST_WEEK,
+    PREMIERES_HIDE,
     RESOLUTION_VALUES,
     SESSIONTYPE_VALUES,
     pick_of,
@@ -68,6 +71,7 @@ QUERY_KEYS = (
     "chart2",
     "compare",
     "bands",
+    "premieres",
     "level",
     "week",
     "top10",
@@ -97,6 +101,7 @@ class ViewState:
     chart2: str = DEFAULT_CHART_METRICS[1]
     compare: bool = False  # with the previous period
     bands: bool = False  # the expected range behind the time charts' line
+    premieres: bool = True  # automatic annotations drawn and listed; premieres=hide: not
     level: str = DEFAULT_LEVEL  # the toplist's: title, season or series
     week: str | None = None  # the Top 10's week, its Monday 'YYYY-MM-DD'; None: the latest
     top10: str = DEFAULT_TOP10_TYPE  # the Top 10's content type: MOVIE or SERIES
@@ -131,6 +136,8 @@ class ViewState:
                 pairs.append((key, COMPARE_PREVIOUS))
             elif key == "bands":
                 pairs.append((key, "1"))
+            elif key == "premieres":
+                pairs.append((key, PREMIERES_HIDE))
             else:
                 pairs.append((key, value))
         # The open title last: a long one does not hide the rest of the link.
@@ -157,6 +164,7 @@ class ViewState:
             "chart2": self.chart2,
             "compare": self.compare,
             "bands": self.bands,
+            "premieres": self.premieres,
             "level": self.level,
             "week": self.week or LATEST_WEEK,
             "top10": self.top10,
@@ -184,6 +192,7 @@ def from_controls(
     chart2=DEFAULT_CHART_METRICS[1],
     compare=False,
     bands=False,
+    premieres=True,
     level=DEFAULT_LEVEL,
     week=LATEST_WEEK,
     top10=DEFAULT_TOP10_TYPE,
@@ -219,6 +228,7 @@ def from_controls(
         chart2=checked_metric("chart2", chart2),
         compare=checked_compare(compare),
         bands=checked_bands(bands),
+        premieres=checked_premieres(premieres),
         level=parse_level(level),
         week=checked_week(week),
         top10=checked_top10(top10),
@@ -245,6 +255,7 @@ def from_store(data: object) -> ViewState:
         chart2=data.get("chart2", DEFAULT_CHART_METRICS[1]),
         compare=data.get("compare", False),
         bands=data.get("bands", False),
+        premieres=data.get("premieres", True),
         level=data.get("level", DEFAULT_LEVEL),
         week=data.get("week") or LATEST_WEEK,
         top10=data.get("top10", DEFAULT_TOP10_TYPE),
@@ -304,6 +315,7 @@ def from_query(search: object) -> tuple[ViewState, list[str]]:
     attempt("chart2", lambda v: checked_metric("chart2", v))
     attempt("compare", _compare_in_url)
     attempt("bands", bands_in_url)
+    attempt("premieres", premieres_in_url)
     attempt("level", parse_level)
     attempt("week", checked_week)
     attempt("top10", lambda v: checked_top10(v.upper() if isinstance(v, str) else v))

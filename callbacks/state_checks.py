@@ -94,6 +94,26 @@ def checked_pick(value: object) -> tuple[str | None, str | None]:
     return parse_title_or_series({kind: name})
 
 
+def checked_premieres(value: object) -> bool:
+    """The premieres switch: on or off; None (a page without the switch yet) is on."""
+    if value is None:
+        return True
+    if not isinstance(value, bool):
+        raise InvalidParameter(f"premieres must be true or false, got {shown(value)}")
+    return value
+
+
+def premieres_in_url(value: str) -> bool:
+    """premieres=hide (or off, 0, false) hides the automatic annotations; show (or on, 1,
+    true, empty) shows them."""
+    text = value.strip().lower() if isinstance(value, str) else value
+    if text in ("hide", "off", "0", "false"):
+        return False
+    if text in ("show", "on", "1", "true", ""):
+        return True
+    raise InvalidParameter(f"premieres must be show or hide, got {shown(value)}")
+
+
 def checked_compare(value: object) -> bool:
     if not isinstance(value, bool):
         raise InvalidParameter(f"compare must be true or false, got {shown(value)}")

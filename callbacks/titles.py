@@ -14,6 +14,7 @@ from callbacks.time_series import partial_flags
 from data.events.analysis.title_insights import TitleNotFound
 from data.events.questions import question
 from layouts import ids, title_figures
+from layouts.annotations import with_annotations
 from layouts.options import pick_of
 from layouts.title_view import title_body
 from layouts.wording import counted
@@ -85,11 +86,12 @@ def register(app, analytics) -> None:
             "state_data": Input(ids.STATE, "data"),
             "dark": Input(ids.THEME_SWITCH, "value"),
             "_version": Input(ids.DATA_REFRESH, "data"),
+            "notes": Input(ids.ANNOTATIONS, "data"),
         },
         prevent_initial_call=True,
     )
     @guarded(_view_failed)
-    def update_title_view(state_data, dark, _version):
+    def update_title_view(state_data, dark, _version, notes):
         """Show the overview, or the chosen title's view in its place."""
         if state_data is None:
             raise PreventUpdate
@@ -106,8 +108,9 @@ def register(app, analytics) -> None:
         dates = [row["date"] for row in answer["timeseries"]]
         partial = partial_flags(analytics, state.filters(), dates, state.resolution)
         charts = {
-            "time": title_figures.time_figure(
-                answer["timeseries"], state.resolution, dark, partial
+            "time": with_annotations(
+                title_figures.time_figure(answer["timeseries"], state.resolution, dark, partial),
+                notes if isinstance(notes, list) else None,
             ),
             "completion": title_figures.completion_figure(answer["completion"]["histogram"], dark),
             "devices": title_figures.shares_figure(answer["devices"], "views", dark),

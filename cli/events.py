@@ -115,8 +115,11 @@ def demo_data_command(rows: int, seed: int) -> None:
 @click.command("ensure-db")
 @with_appcontext
 def ensure_db_command() -> None:
-    """Create a demo database when the configured one does not exist yet; otherwise do nothing."""
+    """Create a demo database when the configured one does not exist yet, and the annotations
+    table when missing; an existing store keeps its events as they are."""
+    from data.events.stores.annotation_table import ensure_table
     from data.events.stores.first_run import ensure_database
+    from data.events.stores.sqlite_store import EventStoreUnreadable
 
     store = _store()
     try:
@@ -125,6 +128,10 @@ def ensure_db_command() -> None:
         raise click.ClickException(
             f"cannot open or create the event database {store.label}: {store.say(exc)}"
         ) from None
+    try:
+        ensure_table(store)  # annotations, beside the events (an existing store gains it)
+    except EventStoreUnreadable as exc:  # a read-only file or role: the events still serve
+        click.echo(f"note: no annotations table could be made ({exc})", err=True)
     if created:
         click.echo(
             f"created a demo database at {store.label} (import real data: {make_import_command()})"

@@ -9,6 +9,7 @@ from data.events.analysis.shows import DEFAULT_LEVEL
 from data.events.catalog import METRICS
 from layouts import ids
 from layouts.account_menu import account_menu, signed_in
+from layouts.annotations import annotations_card
 from layouts.audience import audience
 from layouts.components import chart_card, kpi_card, select, stale_while_loading
 from layouts.filter_bar import filter_bar
@@ -255,6 +256,7 @@ def build_layout(live_interval_ms: int = LIVE_INTERVAL_MS) -> html.Div:
                         [
                             kpi_row(),
                             charts(),
+                            annotations_card(),
                             html.Div(
                                 [top10_panel(), audience()],
                                 id=ids.BELOW_FOLD_START,

@@ -126,3 +126,17 @@ PANEL_TITLE = "morning-panel-title"
 PANEL_BODY = "morning-panel-body"
 PANEL_ERROR = "morning-panel-error"
 PANEL_ANNOTATIONS = "morning-panel-annotations"  # issue 25 part 4 lists the day's notes here
+# Annotations (layouts/annotations.py): the card, its form and list, what the charts draw.
+ANNOTATIONS_CARD = "annotations-card"
+ANNOTATIONS = "annotations-data"  # the annotations of the view, as the charts draw them
+ANNOTATIONS_CHANGED = "annotations-changed"  # counts the page's writes: the list reloads
+ANNOTATIONS_AUTO = "annotations-auto"  # premieres=hide: automatic ones left out
+ANNOTATION_START = "annotation-start"
+ANNOTATION_END = "annotation-end"  # empty: one day
+ANNOTATION_TEXT = "annotation-text"
+ANNOTATION_USE_FILTERS = "annotation-use-filters"
+ANNOTATION_SAVE = "annotation-save"
+ANNOTATION_CANCEL = "annotation-cancel"
+ANNOTATION_EDITING = "annotation-editing"  # the id of the annotation the form edits, or None
+ANNOTATION_MESSAGE = "annotation-message"
+ANNOTATION_LIST = "annotation-list"

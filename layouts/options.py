@@ -42,6 +42,7 @@ BREAKDOWN_OPTIONS = [{"label": "None", "value": BREAKDOWN_NONE}] + [
 METRIC_OPTIONS = [{"label": m.label, "value": m.name} for m in METRICS]
 DEFAULT_CHART_METRICS = ("unique_users", "minutes_watched")
 
+PREMIERES_HIDE = "hide"  # premieres=hide leaves the automatic annotations out
 COMPARE_PREVIOUS = "previous"  # the compare value, as /data/kpis/?compare=previous takes it
 
 # Date presets beside the range picker; data/events/date_presets.py computes each one's range.

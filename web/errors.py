@@ -16,6 +16,7 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from data.events.analysis.title_insights import TitleNotFound
+from data.events.annotations import AnnotationNotFound, AnnotationRefused
 from data.events.params import InvalidParameter
 from data.events.stores.sqlite_store import EventStoreUnreadable
 from data.game.redis_connection import RedisUnavailable
@@ -50,6 +51,8 @@ _DOMAIN_STATUS: tuple[tuple[type[Exception], int], ...] = (
     (GameError, 400),
     (InvalidParameter, 400),
     (TitleNotFound, 404),
+    (AnnotationNotFound, 404),
+    (AnnotationRefused, 403),
     (EventStoreUnreadable, 503),
 )
 REDIS_DOWN = "the high-score service (Redis) is unavailable; try again in a moment"
@@ -111,6 +114,8 @@ def init_errors(server: Flask) -> None:
     @server.errorhandler(InvalidParameter)
     @server.errorhandler(EventStoreUnreadable)
     @server.errorhandler(TitleNotFound)
+    @server.errorhandler(AnnotationNotFound)
+    @server.errorhandler(AnnotationRefused)
     def _domain_error(error: Exception):
         status = next(code for kind, code in _DOMAIN_STATUS if isinstance(error, kind))
         response = error_response(status, str(error))

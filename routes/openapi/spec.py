@@ -10,6 +10,7 @@ from data.game.rules import (
     DEFAULT_MAX_VALUE,
     MAX_LIMIT,
 )
+from routes.openapi.annotation_paths import ANNOTATION_PATHS, ANNOTATION_SCHEMAS
 from routes.openapi.data_paths import DATA_PATHS, RATE_LIMITED
 from routes.openapi.schemas import (
     MAX_VALUE_SCHEMA,
@@ -78,6 +79,7 @@ SPEC: dict = {
     ],
     "paths": {
         **DATA_PATHS,
+        **ANNOTATION_PATHS,
         f"{GAME_PREFIX}/start": {
             "post": {
                 "operationId": "start_game",
@@ -238,5 +240,5 @@ SPEC: dict = {
             }
         },
     },
-    "components": {"schemas": SCHEMAS},
+    "components": {"schemas": {**SCHEMAS, **ANNOTATION_SCHEMAS}},
 }

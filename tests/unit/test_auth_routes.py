@@ -20,6 +20,7 @@ SAMPLES = {
     "package_name": "dash",
     "fingerprinted_path": "dash-renderer/build/dash_renderer.v1.min.js",
     "path": "some/page",
+    "ident": "1",
 }
 PUBLIC = {
     "/healthz",

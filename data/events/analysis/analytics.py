@@ -9,7 +9,7 @@ import threading
 
 from cachetools import LRUCache
 
-from data.events.analysis import bands, changes, cohorts, queries, title_insights, top10
+from data.events.analysis import bands, changes, cohorts, premieres, queries, title_insights, top10
 from data.events.analysis.comparison import PreviousRange
 from data.events.analysis.scope import Scope, ScopeKey, rollup_bytes, scope_key, scoped_rollup
 from data.events.catalog import DEFAULT_BREAKDOWN_LIMIT
@@ -47,9 +47,8 @@ class EventsAnalytics:
         self._follower = VersionFollower(versions, cache_bytes, background_builds)
         self.versions = versions
         self._cache = self._follower.cache  # the same LRU, only ever cleared (tests count it)
-        # Per (version's rollup, scope), the rollup of the scope's rows alone: apart from the
-        # answers' LRU, whose byte budget a rollup of a large store would not fit.
-        # Bounded by bytes: each scoped copy is a worker's own memory, not a shared mapping.
+        # Per (version's rollup, scope), the scope's rows' rollup, apart from the answers' LRU
+        # (a large store's would not fit it); by bytes: each is a worker's own memory.
         self._scoped = LRUCache(maxsize=max(1, scoped_bytes), getsizeof=lambda kept: kept[2])
         self._scoped_lock = threading.Lock()
 
@@ -58,6 +57,8 @@ class EventsAnalytics:
     def scoped(self, scope: Scope | None) -> EventsAnalytics:
         """This analytics answering as a store holding only the scope's events would (data/
         events/analysis/scope.py); itself when the scope limits nothing."""
+        from data.events.analysis.scoped_view import ScopedAnalytics  # it extends this class
+
         key = scope_key(scope)
         return self if not key else ScopedAnalytics(self, key)
 
@@ -314,37 +315,10 @@ class EventsAnalytics:
         key = ("bands", metric, resolution, filters)
         return copy.deepcopy(self._memo(key, lambda r: bands.bands(r, metric, filters, resolution)))
 
+    def premieres(self) -> list[dict]:
+        """The automatic annotations (data/events/analysis/premieres.py), memoised per version."""
+        return copy.deepcopy(list(self._memo(("premieres",), premieres.premieres)))
+
     def date_bounds(self):
         """(first, last) event date, or None when there are no events."""
         return queries.date_bounds(self._rollup())
-
-
-class ScopedAnalytics(EventsAnalytics):
-    """An EventsAnalytics limited to a scope: every method answers from the rollup of the
-    scope's rows alone, so that no answer, total or option list tells of another row. The
-    version served, its cache and its loading are the whole analytics' own."""
-
-    def __init__(self, base: EventsAnalytics, key: ScopeKey):
-        # No super().__init__(): the view shares the whole analytics' follower and cache.
-        self._base = base
-        self.scope = key
-        self._follower = base._follower
-        self.versions = base.versions
-        self._cache = base._cache
-
-    def scoped(self, scope: Scope | None) -> EventsAnalytics:
-        """A scope within a scope: its rows are those of both (an unknown dimension refused)."""
-        inner = dict(scope_key(scope))
-        for name, allowed in self.scope:
-            inner[name] = inner[name] & allowed if name in inner else allowed
-        return self._base.scoped(inner)
-
-    def _rollup(self):
-        return self._base.scoped_rollup(self._follower.current(), self.scope)
-
-    def _memo(self, key: tuple, compute):
-        # The scope is part of every key: answers of different scopes never meet.
-        return self._follower.memo(
-            ("scope", self.scope, *key),
-            lambda rollup: compute(self._base.scoped_rollup(rollup, self.scope)),
-        )
