@@ -3,9 +3,10 @@ mover a link that sets the page's filters (or opens the title)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
-from dash import Input, Output, no_update
+from dash import Input, Output, html, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.guard import guarded
@@ -14,9 +15,11 @@ from callbacks.titles import title_link
 from data.events.catalog import METRIC_BY_NAME, SESSIONTYPES
 from data.events.questions import question
 from layouts import ids
+from layouts.annotations import annotation_list
 from layouts.change_words import GROUP_HEADINGS, TITLE, mover_sentence, period_title
 from layouts.options import FILTER_DIMENSIONS
 from layouts.panel import panel_body
+from web import annotation_access as access
 
 MOVERS_SHOWN = 3  # per dimension and for titles
 
@@ -35,9 +38,10 @@ def mover_link(state: ViewState, group: str, value: str) -> str | None:
     return "/" + replace(state, chosen=ordered, title=None, series=None).query()
 
 
-def panel_contents(analytics, state: ViewState) -> tuple[str, list]:
-    """(heading, body) of the panel for the view state: the page's dimension filters, its
-    resolution (monthly is judged per day), the first chart's metric for the movers."""
+def panel_contents(analytics, state: ViewState) -> tuple[str, list, str | None, str]:
+    """(heading, body, day judged, its resolution) of the panel for the view state: the page's
+    dimension filters, its resolution (monthly is judged per day), the first chart's metric
+    for the movers."""
     resolution = state.resolution if state.resolution == "weekly" else "daily"
     dims = replace(state.filters(), start=None, end=None)  # the day is not the range's
     answer = question("changes").compute(
@@ -68,11 +72,24 @@ def panel_contents(analytics, state: ViewState) -> tuple[str, list]:
     note = f"Movers by {METRIC_BY_NAME[state.chart1].label.lower()}, the first chart's metric"
     if state.resolution == "monthly":
         note += "; per day (expected ranges are per day or per week)"
-    return period_title(day, resolution), panel_body(answer["kpis"], groups, resolution, note)
+    body = panel_body(answer["kpis"], groups, resolution, note)
+    return period_title(day, resolution), body, day, resolution
+
+
+def day_notes(state: ViewState, day: str | None, resolution: str) -> list:
+    """The annotations of the day (or week) judged, without edit buttons (the card has them)."""
+    if not day:
+        return []
+    first = dt.date.fromisoformat(day)
+    last = first + dt.timedelta(days=6 if resolution == "weekly" else 0)
+    items = access.listed(first.isoformat(), last.isoformat(), automatic=state.premieres)
+    if not items:
+        return []
+    return [html.H3("Notes", className="rb-panel-notes-title"), annotation_list(items, False)]
 
 
 def _failed(message: str, _inputs: dict) -> tuple:
-    return no_update, None, message
+    return no_update, None, None, message
 
 
 def register(app, analytics) -> None:
@@ -81,14 +98,17 @@ def register(app, analytics) -> None:
     @app.callback(
         Output(ids.PANEL_TITLE, "children"),
         Output(ids.PANEL_BODY, "children"),
+        Output(ids.PANEL_ANNOTATIONS, "children"),
         Output(ids.PANEL_ERROR, "children"),
         Input(ids.STATE, "data"),
         Input(ids.DATA_REFRESH, "data"),
+        Input(ids.ANNOTATIONS_CHANGED, "data"),
         prevent_initial_call=True,
     )
     @guarded(_failed)
-    def update_panel(state_data, _version):
+    def update_panel(state_data, _version, _notes_changed):
         if state_data is None:
             raise PreventUpdate
-        heading, body = panel_contents(analytics, from_store(state_data))
-        return heading, body, None
+        state = from_store(state_data)
+        heading, body, day, resolution = panel_contents(analytics, state)
+        return heading, body, day_notes(state, day, resolution), None

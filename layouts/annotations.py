@@ -29,9 +29,9 @@ def _filters_text(filters: dict) -> str:
     return "; ".join(f"{name} = {', '.join(values)}" for name, values in filters.items())
 
 
-def annotation_item(item: dict) -> html.Li:
+def annotation_item(item: dict, buttons_shown: bool = True) -> html.Li:
     """One annotation: its day(s), its text (literally), whom and what it concerns, and edit
-    and delete buttons when the reader may change it."""
+    and delete buttons when the reader may change it (and buttons_shown: one list has them)."""
     about = [_days(item)]
     if item.get("automatic"):
         about.append(f"{item.get('views', 0):,} views in its first 7 days")
@@ -40,7 +40,7 @@ def annotation_item(item: dict) -> html.Li:
     if item.get("filters"):
         about.append(_filters_text(item["filters"]))
     buttons = []
-    if item.get("editable"):
+    if item.get("editable") and buttons_shown:
         buttons = [
             dbc.Button(
                 "Edit",
@@ -68,16 +68,20 @@ def annotation_item(item: dict) -> html.Li:
     )
 
 
-def annotation_list(items: list[dict]) -> html.Div:
+def annotation_list(items: list[dict], buttons_shown: bool = True) -> html.Div:
     """The annotations as a list (written ones first, automatic ones apart), or a line saying
-    there are none; a component any panel may hold."""
+    there are none; a component any panel may hold (only one with the edit buttons)."""
     written = [item for item in items if not item.get("automatic")]
     automatic = [item for item in items if item.get("automatic")]
     if not items:
         return html.Div("No annotations in these dates.", className="text-muted small")
     parts = []
     if written:
-        parts.append(html.Ul([annotation_item(i) for i in written], className="list-group mb-2"))
+        parts.append(
+            html.Ul(
+                [annotation_item(i, buttons_shown) for i in written], className="list-group mb-2"
+            )
+        )
     if automatic:  # apart, folded: a year of real data can hold hundreds
         parts.append(
             html.Details(
@@ -85,7 +89,10 @@ def annotation_list(items: list[dict]) -> html.Div:
                     html.Summary(
                         f"Premieres ({len(automatic):,})", className="rb-annotation-heading small"
                     ),
-                    html.Ul([annotation_item(i) for i in automatic], className="list-group"),
+                    html.Ul(
+                        [annotation_item(i, buttons_shown) for i in automatic],
+                        className="list-group",
+                    ),
                 ],
                 className="rb-annotation-automatic",
             )

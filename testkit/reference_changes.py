@@ -21,12 +21,13 @@ GROUPS = (*ref.DIMENSIONS, "title")
 def default_day(ev: pd.DataFrame, today: dt.date, resolution: str) -> int:
     """The day (weekly: the Monday) judged when none is asked."""
     last, now = int(ev["day"].max()), today.toordinal()
+    complete = last if last < now else now - 1
     if resolution == "daily":
-        return last if last < now else now - 1
-    monday = now - today.weekday()
-    before = ev["day"][ev["day"] < monday]
-    day = int(before.max()) if len(before) else monday - 7
-    return day - dt.date.fromordinal(day).weekday()
+        return complete
+    # The Monday of the last week whose Sunday is a complete day.
+    while dt.date.fromordinal(complete).weekday() != 6:
+        complete -= 1
+    return complete - 6
 
 
 def _numbers(ev, lo: int, hi: int, where: dict) -> dict:

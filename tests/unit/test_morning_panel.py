@@ -191,3 +191,17 @@ def test_the_panel_of_demo_data_follows_the_weekly_resolution_and_is_daily_per_m
     assert monthly[ids.PANEL_TITLE]["children"].startswith("Since yesterday: Wednesday 31")
     body = texts(monthly[ids.PANEL_BODY]["children"])
     assert "Movers by views, the first chart's metric; per day" in body
+
+
+def test_the_panel_lists_the_notes_of_the_day_judged_literally_without_edit_buttons(
+    serve, planted_rows
+):
+    client = serve(planted_rows, EVENTS_NOW=MORNING)
+    for start, text in (("2024-03-05", "<b>Outage</b> in SE"), ("2024-03-04", "the day before")):
+        written = client.post("/data/annotations/", json={"start": start, "text": text})
+        assert written.status_code == 201, written.get_data(as_text=True)
+    answer = panel(DashCallbacks.for_flask(client))
+    notes = answer[ids.PANEL_ANNOTATIONS]["children"]
+    assert "<b>Outage</b> in SE" in texts(notes)
+    assert "the day before" not in texts(notes)
+    assert "Edit" not in texts(notes) and "Delete" not in texts(notes)

@@ -40,16 +40,16 @@ def today_of(now: dt.datetime) -> dt.date:
 
 
 def default_day(rollup: Rollup, today: dt.date, resolution: str) -> int | None:
-    """The day (weekly: the Monday) answered when none is asked; None without events."""
+    """The day (weekly: the Monday) answered when none is asked: the last complete day, or the
+    last ISO week that ends on or before it (a week the data stops in is not complete)."""
     if rollup.rows == 0:
         return None
     today_number = day_number(today)
+    last = rollup.last_day if rollup.last_day < today_number else today_number - 1
     if resolution == "daily":
-        return rollup.last_day if rollup.last_day < today_number else today_number - 1
-    this_week = int(period_start(period_of(today_number, "weekly"), "weekly"))
-    before = rollup.cell_day[: int(np.searchsorted(rollup.cell_day, this_week))]
-    last = int(before[-1]) if before.size else this_week - 7
-    return int(period_start(period_of(last, "weekly"), "weekly"))
+        return last
+    sunday = last - (date_of(last).weekday() + 1) % 7
+    return sunday - 6
 
 
 def spans(day: int, resolution: str) -> list[tuple[int, int]]:

@@ -273,8 +273,8 @@ DAY = Param(
     "day",
     "the day to judge, YYYY-MM-DD (weekly: any day of the week; the answer names its Monday); "
     "default: the data's last complete day (its last day with events, or the day before "
-    "today when that is today), weekly the last complete week (Monday to Sunday, before "
-    "today's week) with events.",
+    "today when that is today), weekly the last complete week (the last Monday-to-Sunday "
+    "week that ends on or before that day).",
     _DATE,
 )
 CHANGE_RESOLUTION = Param(
