@@ -115,12 +115,15 @@ def demo_data_command(rows: int, seed: int) -> None:
 @click.command("ensure-db")
 @with_appcontext
 def ensure_db_command() -> None:
-    """Create a demo database when the configured one does not exist yet; otherwise do nothing."""
+    """Create a demo database when the configured one does not exist yet (and the alert tables
+    when missing); otherwise do nothing."""
+    from data.alerts.rules_store import AlertStore
     from data.events.stores.first_run import ensure_database
 
     store = _store()
     try:
         created = ensure_database(store)
+        AlertStore(store).ensure()
     except (OSError, *store.errors) as exc:
         raise click.ClickException(
             f"cannot open or create the event database {store.label}: {store.say(exc)}"

@@ -20,6 +20,7 @@ SAMPLES = {
     "package_name": "dash",
     "fingerprinted_path": "dash-renderer/build/dash_renderer.v1.min.js",
     "path": "some/page",
+    "rule_id": "1",
 }
 PUBLIC = {
     "/healthz",

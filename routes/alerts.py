@@ -1,0 +1,116 @@
+"""/data/alerts/: the alert rules and their history (GET, for anyone signed in, limited accounts
+seeing only rules inside their limits), and the rules' management (admins only)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g, jsonify, request
+
+from data.alerts.conditions import RuleError, check_rule
+from data.events.params import InvalidParameter, parse_date
+from web.alerts.runner import alert_store, evaluator
+from web.errors import ClientError
+from web.limits import rate_limited
+
+bp = Blueprint("alerts", __name__, url_prefix="/data/alerts")
+rate_limited("RATELIMIT_DATA", "data requests")(bp)
+MAX_HISTORY = 1000
+
+
+def _principal():
+    return g.get("principal")
+
+
+def _is_admin() -> bool:
+    principal = _principal()
+    return principal is not None and principal.role == "admin"
+
+
+def _admins_only() -> None:
+    if not _is_admin():
+        raise ClientError(403, "only administrators may change alert rules")
+
+
+def _visible(rule: dict) -> bool:
+    """A limited account sees a rule only when its filters keep inside the account's limits
+    (its numbers then count only rows the account may see)."""
+    principal = _principal()
+    for name, allowed in (getattr(principal, "scope", None) or {}).items():
+        chosen = rule["filters"].get(name)
+        if not chosen or not set(chosen) <= set(allowed):
+            return False
+    return True
+
+
+def _shown(rule: dict) -> dict:
+    """A rule as answered; its channels (webhook URLs are secrets) only to admins."""
+    shown = {k: v for k, v in rule.items() if k not in ("pending", "attempt")}
+    shown["owed"] = rule.get("pending") is not None  # a delivery failed and is retried
+    if not _is_admin():
+        shown.pop("channels")
+    return shown
+
+
+def _store_call(call):
+    """Run a store operation; its database's errors as a 503 saying so."""
+    store = current_app.config["EVENT_STORE"]
+    try:
+        return call()
+    except store.errors as error:
+        raise ClientError(503, f"the alert tables cannot be used: {store.say(error)}") from None
+
+
+@bp.get("/")
+def listing():
+    """{"rules": [...], "history": [...]} (history: since, until as dates; limit)."""
+    try:
+        since = parse_date(request.args["since"], "since") if request.args.get("since") else None
+        until = parse_date(request.args["until"], "until") if request.args.get("until") else None
+    except InvalidParameter as error:
+        raise ClientError(400, str(error)) from None
+    limit_text = request.args.get("limit", "100")
+    if not limit_text.isdigit() or not 1 <= int(limit_text) <= MAX_HISTORY:
+        raise ClientError(400, f"limit must be a whole number from 1 to {MAX_HISTORY}")
+    alerts = alert_store(current_app)
+    rules = [r for r in _store_call(alerts.rules) if _visible(r)]
+    seen = {r["id"] for r in rules}
+    history = _store_call(
+        lambda: alerts.history(
+            since and since.isoformat(), until and until.isoformat(), int(limit_text)
+        )
+    )
+    if not _is_admin():
+        history = [h for h in history if h["rule_id"] in seen]
+    return jsonify({"rules": [_shown(r) for r in rules], "history": history})
+
+
+@bp.post("/rules")
+def add():
+    """Add a rule from a JSON body: name, metric, filters, resolution, condition, channels."""
+    _admins_only()
+    body = request.get_json(silent=True)
+    if body is None:
+        raise ClientError(400, "send the rule as a JSON object (Content-Type: application/json)")
+    try:
+        rule = check_rule(body, _principal().name)
+    except RuleError as error:
+        raise ClientError(400, str(error)) from None
+    stored = _store_call(lambda: alert_store(current_app).add_rule(rule))
+    return jsonify(_shown(stored)), 201
+
+
+@bp.delete("/rules/<rule_id>")
+def delete(rule_id: str):
+    """Delete a rule (its history stays)."""
+    _admins_only()
+    if not rule_id.isdigit() or len(rule_id) > 18:
+        raise ClientError(400, "a rule id is a whole number")
+    if not _store_call(lambda: alert_store(current_app).delete_rule(int(rule_id))):
+        raise ClientError(404, f"there is no alert rule {rule_id}")
+    return jsonify({"deleted": int(rule_id)})
+
+
+@bp.post("/run")
+def run():
+    """Evaluate every rule now (as `flask alerts run`): what each one did."""
+    _admins_only()
+    return jsonify({"evaluated": _store_call(lambda: evaluator(current_app).run())})
