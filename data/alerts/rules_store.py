@@ -119,6 +119,8 @@ class AlertStore:
         if create:
             self.ensure()
         with self._connect(create=create) as conn:
+            if not create and not self._has_tables(conn):
+                return 0  # nothing to delete
             return conn.execute(sql.replace("?", self.mark), args).rowcount
 
     def _rows(self, sql: str, args: tuple = ()) -> list[tuple]:
