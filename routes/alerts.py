@@ -3,10 +3,11 @@ seeing only rules inside their limits), and the rules' management (admins only).
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
 from data.alerts.conditions import RuleError, check_rule
 from data.events.params import InvalidParameter, parse_date
+from web.alerts.access import is_admin, principal, readable, shown
 from web.alerts.runner import alert_store, evaluator
 from web.errors import ClientError
 from web.limits import rate_limited
@@ -16,38 +17,9 @@ rate_limited("RATELIMIT_DATA", "data requests")(bp)
 MAX_HISTORY = 1000
 
 
-def _principal():
-    return g.get("principal")
-
-
-def _is_admin() -> bool:
-    principal = _principal()
-    return principal is not None and principal.role == "admin"
-
-
 def _admins_only() -> None:
-    if not _is_admin():
+    if not is_admin():
         raise ClientError(403, "only administrators may change alert rules")
-
-
-def _visible(rule: dict) -> bool:
-    """A limited account sees a rule only when its filters keep inside the account's limits
-    (its numbers then count only rows the account may see)."""
-    principal = _principal()
-    for name, allowed in (getattr(principal, "scope", None) or {}).items():
-        chosen = rule["filters"].get(name)
-        if not chosen or not set(chosen) <= set(allowed):
-            return False
-    return True
-
-
-def _shown(rule: dict) -> dict:
-    """A rule as answered; its channels (webhook URLs are secrets) only to admins."""
-    shown = {k: v for k, v in rule.items() if k not in ("pending", "attempt")}
-    shown["owed"] = rule.get("pending") is not None  # a delivery failed and is retried
-    if not _is_admin():
-        shown.pop("channels")
-    return shown
 
 
 def _store_call(call):
@@ -71,16 +43,15 @@ def listing():
     if not limit_text.isdigit() or not 1 <= int(limit_text) <= MAX_HISTORY:
         raise ClientError(400, f"limit must be a whole number from 1 to {MAX_HISTORY}")
     alerts = alert_store(current_app)
-    rules = [r for r in _store_call(alerts.rules) if _visible(r)]
-    seen = {r["id"] for r in rules}
-    history = _store_call(
-        lambda: alerts.history(
-            since and since.isoformat(), until and until.isoformat(), int(limit_text)
-        )
+    rules, history = readable(
+        _store_call(alerts.rules),
+        _store_call(
+            lambda: alerts.history(
+                since and since.isoformat(), until and until.isoformat(), int(limit_text)
+            )
+        ),
     )
-    if not _is_admin():
-        history = [h for h in history if h["rule_id"] in seen]
-    return jsonify({"rules": [_shown(r) for r in rules], "history": history})
+    return jsonify({"rules": rules, "history": history})
 
 
 @bp.post("/rules")
@@ -91,11 +62,11 @@ def add():
     if body is None:
         raise ClientError(400, "send the rule as a JSON object (Content-Type: application/json)")
     try:
-        rule = check_rule(body, _principal().name)
+        rule = check_rule(body, principal().name)
     except RuleError as error:
         raise ClientError(400, str(error)) from None
     stored = _store_call(lambda: alert_store(current_app).add_rule(rule))
-    return jsonify(_shown(stored)), 201
+    return jsonify(shown(stored)), 201
 
 
 @bp.delete("/rules/<rule_id>")
