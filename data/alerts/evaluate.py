@@ -9,10 +9,12 @@ import logging
 from data.alerts import conditions
 from data.alerts.conditions import FIRING
 from data.alerts.notify import Delivery, deliver
-from data.alerts.rules_store import AlertStore
+from data.alerts.rules_store import AlertStore, stamp
 from data.events.catalog import DIMENSION_BY_NAME, METRIC_BY_NAME
 
 log = logging.getLogger(__name__)
+# How long a delivery may take before another process may try it again (a crashed one).
+LEASE = dt.timedelta(minutes=10)
 
 
 def version_key(version: str) -> str:
@@ -100,29 +102,34 @@ class Evaluator:
         if state is not None and state != rule["state"]:
             text = message_text(rule, state, reading)
             payload = self._payload(rule, state, reading, text)
-            owed = {"payload": payload, "channels": rule["channels"]}
+            owed = {"payload": payload, "channels": rule["channels"], "lease": self._lease()}
             attempt = self.alerts.transition(rule["id"], rule["state"], state, owed)
             if attempt is not None:  # this caller moved it: it alone notifies
                 kind = "fired" if state == FIRING else "recovered"
                 self.alerts.record(rule, kind, text, reading["day"], reading.get("value"))
                 outcome["delivered"] = self._deliver(rule, attempt, owed)
             return outcome
-        if rule.get("pending"):
-            attempt = self.alerts.take_pending(rule["id"], rule["attempt"])
-            if attempt is not None:
-                outcome["delivered"] = self._deliver(rule, attempt, rule["pending"])
+        delivered = self._retry(rule)
+        if delivered is not None:
+            outcome["delivered"] = delivered
         return outcome
 
     def retry_owed(self) -> int:
         """Try again the notifications whose delivery failed; how many were tried here."""
-        tried = 0
-        for rule in self.alerts.rules():
-            if rule.get("pending"):
-                attempt = self.alerts.take_pending(rule["id"], rule["attempt"])
-                if attempt is not None:
-                    tried += 1
-                    self._deliver(rule, attempt, rule["pending"])
-        return tried
+        return sum(self._retry(rule) is not None for rule in self.alerts.rules())
+
+    def _lease(self) -> str:
+        return stamp(self.alerts.clock() + LEASE)
+
+    def _retry(self, rule: dict) -> bool | None:
+        """Deliver a rule's owed notification again if it is free (it failed, or its last try
+        outlived its lease) and this caller takes it; whether it went out, None if not tried."""
+        owed = rule.get("pending")
+        if not owed or (owed.get("lease") and owed["lease"] > stamp(self.alerts.clock())):
+            return None  # nothing owed, or a delivery in progress elsewhere
+        taken = {**owed, "lease": self._lease()}
+        attempt = self.alerts.take_pending(rule["id"], rule["attempt"], taken)
+        return None if attempt is None else self._deliver(rule, attempt, taken)
 
     def _payload(self, rule: dict, state: str, reading: dict, text: str) -> dict:
         shown = {k: rule[k] for k in ("id", "name", "metric", "filters", "resolution")}
@@ -151,7 +158,8 @@ class Evaluator:
             failed = {name: f"{type(error).__name__}: {error}" for name in owed["channels"]}
         if failed:
             left = {name: owed["channels"][name] for name in failed}
-            self.alerts.settle(rule["id"], attempt, {"payload": payload, "channels": left})
+            free = {"payload": payload, "channels": left, "lease": None}  # any process retries
+            self.alerts.settle(rule["id"], attempt, free)
             for name, error in failed.items():
                 text = f"could not deliver to the {name}; it is tried again at the next check"
                 self.alerts.record(rule, "failed", text, payload["day"], error=error)

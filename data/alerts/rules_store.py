@@ -191,13 +191,14 @@ class AlertStore:
             (new, json.dumps(pending), rule_id, old),
         )
 
-    def take_pending(self, rule_id: int, attempt: int) -> int | None:
-        """Take the owed notification of a rule for one more try, if nobody took it since
-        `attempt`: the new attempt number for the one caller that took it, else None."""
+    def take_pending(self, rule_id: int, attempt: int, pending: dict) -> int | None:
+        """Take the owed notification of a rule for one more try (storing `pending`, its new
+        lease), if nobody took it since `attempt`: the new attempt number for the one caller
+        that took it, else None."""
         return self._swap(
-            f"UPDATE {RULES} SET attempt = attempt + 1 "
+            f"UPDATE {RULES} SET attempt = attempt + 1, pending = ? "
             "WHERE id = ? AND attempt = ? AND pending IS NOT NULL RETURNING attempt",
-            (rule_id, attempt),
+            (json.dumps(pending), rule_id, attempt),
         )
 
     def settle(self, rule_id: int, attempt: int, pending: dict | None) -> None:

@@ -3,6 +3,7 @@ notification however many evaluators race, once until recovery, failures recorde
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import pytest
@@ -157,3 +158,24 @@ def test_alert_writes_make_no_new_data_version(setup):
     evaluator.run("version:x")
     assert evaluator.analytics.version() == before
     assert isinstance(evaluator.analytics, EventsAnalytics)
+
+
+def test_a_delivery_in_progress_is_not_taken_over_until_its_lease_ends(setup):
+    """A process that took a notification and is still sending it (or died doing so) holds a
+    lease: others leave it alone until the lease ends, then one of them sends it."""
+    store, make = setup
+    with servers() as (_smtp, receiver):
+        rule = add_rule(store, {"webhook": receiver.url})
+        evaluator = make()
+        now = dt.datetime(2025, 5, 1, 12, 0, tzinfo=dt.UTC)
+        evaluator.alerts = AlertStore(store, clock=lambda: now)
+        payload = {"text": "Alert: held", "day": "2025-04-14", "state": "firing"}
+        lease = "2025-05-01T12:05:00Z"
+        owed = {"payload": payload, "channels": {"webhook": receiver.url}, "lease": lease}
+        assert evaluator.alerts.transition(rule["id"], "ok", "firing", owed) == 1
+        assert evaluator.retry_owed() == 0 and receiver.posts == []
+        later = now + dt.timedelta(minutes=6)
+        evaluator.alerts = AlertStore(store, clock=lambda: later)
+        assert evaluator.retry_owed() == 1
+        assert [p["text"] for p in receiver.posts] == ["Alert: held"]
+        assert evaluator.retry_owed() == 0
