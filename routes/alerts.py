@@ -58,26 +58,46 @@ def listing():
 def add():
     """Add a rule from a JSON body: name, metric, filters, resolution, condition, channels."""
     _admins_only()
+    rule = _rule_body()
+    stored = _store_call(lambda: alert_store(current_app).add_rule(rule))
+    return jsonify(shown(stored)), 201
+
+
+def _rule_body() -> dict:
     body = request.get_json(silent=True)
     if body is None:
         raise ClientError(400, "send the rule as a JSON object (Content-Type: application/json)")
     try:
-        rule = check_rule(body, principal().name)
+        return check_rule(body, principal().name)
     except RuleError as error:
         raise ClientError(400, str(error)) from None
-    stored = _store_call(lambda: alert_store(current_app).add_rule(rule))
-    return jsonify(shown(stored)), 201
+
+
+def _rule_id(text: str) -> int:
+    if not text.isdigit() or len(text) > 18:
+        raise ClientError(400, "a rule id is a whole number")
+    return int(text)
+
+
+@bp.put("/rules/<rule_id>")
+def replace(rule_id: str):
+    """Replace a rule's definition from a JSON body (as for adding); it starts again as ok."""
+    _admins_only()
+    number, rule = _rule_id(rule_id), _rule_body()
+    stored = _store_call(lambda: alert_store(current_app).update_rule(number, rule))
+    if stored is None:
+        raise ClientError(404, f"there is no alert rule {number}")
+    return jsonify(shown(stored))
 
 
 @bp.delete("/rules/<rule_id>")
 def delete(rule_id: str):
     """Delete a rule (its history stays)."""
     _admins_only()
-    if not rule_id.isdigit() or len(rule_id) > 18:
-        raise ClientError(400, "a rule id is a whole number")
-    if not _store_call(lambda: alert_store(current_app).delete_rule(int(rule_id))):
-        raise ClientError(404, f"there is no alert rule {rule_id}")
-    return jsonify({"deleted": int(rule_id)})
+    number = _rule_id(rule_id)
+    if not _store_call(lambda: alert_store(current_app).delete_rule(number)):
+        raise ClientError(404, f"there is no alert rule {number}")
+    return jsonify({"deleted": number})
 
 
 @bp.post("/run")

@@ -67,6 +67,7 @@ class AlertStore:
         self.clock = clock
         self.kind = "postgresql" if isinstance(store, PostgresStore) else "sqlite"
         self.mark = "%s" if self.kind == "postgresql" else "?"
+        self._ready = False  # the tables exist (checked once per AlertStore)
 
     # -- connections ----------------------------------------------------------------------
 
@@ -107,12 +108,14 @@ class AlertStore:
 
     def ensure(self) -> None:
         """Create the alert tables when missing (`flask ensure-db`, and on the first write)."""
+        if self._ready:
+            return
         with self._connect(create=True) as conn:
-            if self._has_tables(conn):
-                return
-            for sql in _tables(self.kind).values():
-                conn.execute(sql)
-            conn.execute(f"CREATE INDEX IF NOT EXISTS {HISTORY}_at ON {HISTORY} (at)")
+            if not self._has_tables(conn):
+                for sql in _tables(self.kind).values():
+                    conn.execute(sql)
+                conn.execute(f"CREATE INDEX IF NOT EXISTS {HISTORY}_at ON {HISTORY} (at)")
+        self._ready = True
 
     def _run(self, sql: str, args: tuple = (), create: bool = True) -> int:
         """A write; its row count (the tables are created first when missing)."""
@@ -170,6 +173,26 @@ class AlertStore:
                 values,
             ).fetchone()
         return self.rule(int(row[0]))
+
+    def update_rule(self, rule_id: int, rule: dict) -> dict | None:
+        """Replace a rule's definition (checked as for add_rule); it starts again as ok with
+        nothing owed. The stored rule, or None when there is none."""
+        changed = self._run(
+            f"UPDATE {RULES} SET name = ?, metric = ?, filters = ?, resolution = ?, "
+            "condition = ?, channels = ?, state = 'ok', pending = NULL, "
+            "attempt = attempt + 1, checked = NULL, last_value = NULL WHERE id = ?",
+            (
+                rule["name"],
+                rule["metric"],
+                json.dumps(rule["filters"], sort_keys=True),
+                rule["resolution"],
+                json.dumps(rule["condition"], sort_keys=True),
+                json.dumps(rule["channels"], sort_keys=True),
+                int(rule_id),
+            ),
+            create=False,
+        )
+        return self.rule(rule_id) if changed else None
 
     def delete_rule(self, rule_id: int) -> bool:
         """Delete a rule (its history stays); False when there was none."""

@@ -77,6 +77,7 @@ _HISTORY = {
     },
 }
 _DATE = {"type": "string", "format": "date"}
+_RULE_ID = {"name": "rule_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 
 ALERT_PATHS = {
     "/data/alerts/": {
@@ -134,20 +135,39 @@ ALERT_PATHS = {
         }
     },
     "/data/alerts/rules/{rule_id}": {
+        "put": {
+            "operationId": "alerts_replace",
+            "summary": "Replace an alert rule's definition (administrators); it starts as ok.",
+            "tags": ["alerts"],
+            "parameters": [_RULE_ID],
+            "requestBody": body(
+                _RULE_INPUT,
+                {
+                    "name": "Busy",
+                    "metric": "views",
+                    "condition": {"kind": "above", "value": 5000},
+                    "channels": {"email": ["ops@example.com"]},
+                },
+            ),
+            "responses": {
+                "200": json_answer(_RULE, "The rule as stored."),
+                "400": error("A bad id or rule (the message says what is wrong)."),
+                "403": _ADMINS,
+                "404": error("No such rule."),
+            },
+        },
         "delete": {
             "operationId": "alerts_delete",
             "summary": "Delete an alert rule (administrators); its history stays.",
             "tags": ["alerts"],
-            "parameters": [
-                {"name": "rule_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-            ],
+            "parameters": [_RULE_ID],
             "responses": {
                 "200": json_answer({"type": "object"}, '{"deleted": id}'),
                 "400": error("The id is not a whole number."),
                 "403": _ADMINS,
                 "404": error("No such rule."),
             },
-        }
+        },
     },
     "/data/alerts/run": {
         "post": {

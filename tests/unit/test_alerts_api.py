@@ -56,6 +56,14 @@ def test_admins_manage_rules_and_everyone_reads_them(api):
     limited = client.get("/data/alerts/", headers=who["lim"]).get_json()
     assert [r["id"] for r in limited["rules"]] == [other["id"]]
     path = f"/data/alerts/rules/{rule['id']}"
+    changed = {**RULE, "name": "SE viewers, weekly", "resolution": "weekly"}
+    assert client.put(path, json=changed, headers=who["ann"]).status_code == 403
+    replaced = client.put(path, json=changed, headers=who["ada"])
+    assert replaced.status_code == 200 and replaced.get_json()["resolution"] == "weekly"
+    assert replaced.get_json()["id"] == rule["id"] and replaced.get_json()["state"] == "ok"
+    bad = client.put(path, json={**changed, "metric": "x"}, headers=who["ada"])
+    assert bad.status_code == 400 and "metric must be one of" in bad.get_json()["error"]
+    assert client.put("/data/alerts/rules/999", json=changed, headers=who["ada"]).status_code == 404
     assert client.delete(path, headers=who["ann"]).status_code == 403
     assert client.delete(path, headers=who["ada"]).get_json() == {"deleted": rule["id"]}
     assert client.delete(path, headers=who["ada"]).status_code == 404
