@@ -84,18 +84,22 @@ def check_webhook(name: str, url) -> str:
     return text
 
 
+def _seconds(name: str, value) -> float:
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise SettingsError(f"{name} must be a number of seconds above 0, got {str(value)[:40]!r}")
+    return seconds
+
+
 def check_settings(pick) -> dict:
     """The settings from pick(name, default) (config.py's), checked."""
     smtp_url = pick("SMTP_URL") or None
     digest_time = pick("DIGEST_TIME") or None
     webhook = pick("DIGEST_WEBHOOK") or None
-    seconds = pick("ALERT_CHECK_SECONDS", 60)
-    try:
-        seconds = float(seconds)
-    except (TypeError, ValueError):
-        seconds = 0.0
-    if not seconds > 0:
-        raise SettingsError(f"ALERT_CHECK_SECONDS must be a number above 0, got {seconds!r}")
+    seconds = _seconds("ALERT_CHECK_SECONDS", pick("ALERT_CHECK_SECONDS", 60))
     sender = str(pick("ALERT_FROM", DEFAULT_FROM)).strip()
     parse_addresses("ALERT_FROM", sender)
     public = str(pick("PUBLIC_URL", "") or "").strip().rstrip("/")
@@ -114,5 +118,7 @@ def check_settings(pick) -> dict:
         "DIGEST_WEBHOOK": check_webhook("DIGEST_WEBHOOK", webhook) if webhook else None,
         "PUBLIC_URL": public or None,
         "CHROMIUM_PATH": pick("CHROMIUM_PATH", DEFAULT_BROWSER),
-        "WEBHOOK_TIMEOUT_SECONDS": float(pick("WEBHOOK_TIMEOUT_SECONDS", 5)),
+        "WEBHOOK_TIMEOUT_SECONDS": _seconds(
+            "WEBHOOK_TIMEOUT_SECONDS", pick("WEBHOOK_TIMEOUT_SECONDS", 5)
+        ),
     }
