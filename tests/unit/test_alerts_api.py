@@ -168,3 +168,18 @@ def test_ensure_db_creates_the_alert_tables(make_app, tmp_path):
         assert table_exists(conn, RULES)
     finally:
         conn.close()
+
+
+def test_the_api_and_cli_on_postgresql(make_app, pg_demo):
+    app = make_app(DATABASE_URL=pg_demo.url)
+    client = app.server.test_client()  # AUTH=off: the local admin
+    with servers() as (_smtp, receiver):
+        rule = {**RULE, "filters": {}, "channels": {"webhook": receiver.url}}
+        assert client.post("/data/alerts/rules", json=rule).status_code == 201
+        assert client.post("/data/alerts/run").get_json()["evaluated"][0]["verdict"] == "firing"
+        assert len(receiver.posts) == 1
+    listing = client.get("/data/alerts/").get_json()
+    assert listing["rules"][0]["state"] == "firing"
+    assert [h["kind"] for h in listing["history"]] == ["notified", "fired"]
+    listed = app.server.test_cli_runner().invoke(args=["alerts", "list"])
+    assert "1  firing  SE viewers: Unique users above 0 [daily, all]" in listed.output
