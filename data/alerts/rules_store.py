@@ -45,6 +45,7 @@ _RULE_COLUMNS = (
 )
 _JSON_FIELDS = ("filters", "condition", "channels", "pending")
 ERROR_CHARS = 300  # a delivery error is kept this long
+BUSY_MS = 3000
 
 
 def stamp(now: dt.datetime) -> str:
@@ -87,6 +88,9 @@ class AlertStore:
                 return
             self.store.path.parent.mkdir(parents=True, exist_ok=True)
             conn = connect(self.store.path)
+            # An import holds the write lock for minutes: wait a little, then fail (the timer
+            # tries again at its next tick) rather than freeze a gevent worker for 30 s.
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
         try:
             yield conn
             conn.commit()
