@@ -130,6 +130,16 @@ def _oidc_settings(pick) -> dict:
     return settings
 
 
+def _alert_settings(pick) -> dict:
+    """Alerts and the daily digest (data/alerts/, web/alerts/); checked by data/alerts/settings."""
+    from data.alerts.settings import SettingsError, check_settings
+
+    try:
+        return check_settings(pick)
+    except SettingsError as error:
+        raise ConfigError(str(error)) from None
+
+
 def is_loopback(host: str) -> bool:
     """True for a loopback HOST (127.0.0.0/8, ::1, localhost): only this machine can connect."""
     text = str(host or "").strip().strip("[]").lower()
@@ -275,6 +285,7 @@ def load_config(test_config: dict | None = None, environ: dict | None = None) ->
             f"WRITE_TIMEOUT must be a number of seconds above 0, got {pick('WRITE_TIMEOUT')!r}"
         )
     config.update(_oidc_settings(pick))
+    config.update(_alert_settings(pick))
     # Sign-in (web/auth/): AUTH=off keeps the open app of one person on their own machine.
     config["AUTH"] = _auth(pick("AUTH", "on"))
     if not config["AUTH"] and not is_loopback(config["HOST"]):

@@ -131,6 +131,9 @@ def main() -> None:
         print(f"Created a demo database at {store.label} (import real data: {hint})")
     # Read the events in the background so the first page does not wait for it.
     services.analytics(app.server).warm_up()
+    from web.alerts.runner import start_alerts
+
+    start_alerts(app.server)  # alert rules and the daily digest, in the background
     link = _signin_line(app.server)
     url = f"http://{config['HOST']}:{config['PORT']}/"
     print(f"Reelboard is serving on {url}  (Ctrl-C to stop)", flush=True)

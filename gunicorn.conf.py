@@ -116,6 +116,9 @@ def post_worker_init(worker):
     warming = services.analytics(server).warm_up()
     if warming is not None:
         warming.join(5)  # usually done in milliseconds; a first build goes on in the background
+    from web.alerts.runner import start_alerts
+
+    start_alerts(server)  # every worker runs the timer; claims in the store let one act
     try:
         # Asked under a name the app answers to (ALLOWED_HOSTS), not the test client's default.
         host = server.config["ALLOWED_HOSTS"][0]

@@ -6,6 +6,7 @@ from __future__ import annotations
 def register_callbacks(app) -> None:
     """Register the page, chart/KPI and download callbacks on the Dash `app`."""
     from callbacks import (
+        alerts,
         annotation_form,
         bands,
         charts,
@@ -20,5 +21,6 @@ def register_callbacks(app) -> None:
 
     # One EventsAnalytics per server, the same object the /data routes use: same numbers.
     analytics = services.analytics(app.server)
-    for area in (page, charts, bands, panel, annotation_form, downloads, titles, top10, cohorts):
+    areas = (page, charts, bands, panel, annotation_form, downloads, titles, top10, cohorts, alerts)
+    for area in areas:
         area.register(app, analytics)

@@ -116,7 +116,8 @@ def demo_data_command(rows: int, seed: int) -> None:
 @with_appcontext
 def ensure_db_command() -> None:
     """Create a demo database when the configured one does not exist yet, and the annotations
-    table when missing; an existing store keeps its events as they are."""
+    and alert tables when missing; an existing store keeps its events as they are."""
+    from data.alerts.rules_store import AlertStore
     from data.events.stores.annotation_table import ensure_table
     from data.events.stores.first_run import ensure_database
     from data.events.stores.sqlite_store import EventStoreUnreadable
@@ -132,6 +133,10 @@ def ensure_db_command() -> None:
         ensure_table(store)  # annotations, beside the events (an existing store gains it)
     except EventStoreUnreadable as exc:  # a read-only file or role: the events still serve
         click.echo(f"note: no annotations table could be made ({exc})", err=True)
+    try:
+        AlertStore(store).ensure()
+    except (OSError, *store.errors) as exc:
+        click.echo(f"note: no alert tables could be made ({store.say(exc)})", err=True)
     if created:
         click.echo(
             f"created a demo database at {store.label} (import real data: {make_import_command()})"

@@ -9,6 +9,7 @@ from data.events.analysis.shows import DEFAULT_LEVEL
 from data.events.catalog import METRICS
 from layouts import ids
 from layouts.account_menu import account_menu, signed_in
+from layouts.alerts_card import alerts_card
 from layouts.annotations import annotations_card
 from layouts.audience import audience
 from layouts.components import chart_card, kpi_card, select, stale_while_loading
@@ -231,6 +232,14 @@ def footer() -> html.Footer:
     return html.Footer(["The same numbers as JSON: ", *links], className="rb-footer")
 
 
+def can_manage_alerts() -> bool:
+    """True when the page load's account is an administrator (AUTH=off: the local admin)."""
+    from flask import g, has_request_context
+
+    principal = g.get("principal") if has_request_context() else None
+    return principal is not None and principal.role == "admin"
+
+
 def build_layout(live_interval_ms: int = LIVE_INTERVAL_MS) -> html.Div:
     """Return the whole page; a function so that every page load starts from fresh state."""
     return html.Div(
@@ -258,7 +267,7 @@ def build_layout(live_interval_ms: int = LIVE_INTERVAL_MS) -> html.Div:
                             charts(),
                             annotations_card(),
                             html.Div(
-                                [top10_panel(), audience()],
+                                [top10_panel(), audience(), alerts_card(can_manage_alerts())],
                                 id=ids.BELOW_FOLD_START,
                                 className="rb-overview",
                             ),

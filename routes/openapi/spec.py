@@ -10,6 +10,7 @@ from data.game.rules import (
     DEFAULT_MAX_VALUE,
     MAX_LIMIT,
 )
+from routes.openapi.alert_paths import ALERT_PATHS
 from routes.openapi.annotation_paths import ANNOTATION_PATHS, ANNOTATION_SCHEMAS
 from routes.openapi.data_paths import DATA_PATHS, RATE_LIMITED
 from routes.openapi.schemas import (
@@ -79,6 +80,7 @@ SPEC: dict = {
     ],
     "paths": {
         **DATA_PATHS,
+        **ALERT_PATHS,
         **ANNOTATION_PATHS,
         f"{GAME_PREFIX}/start": {
             "post": {

@@ -21,6 +21,7 @@ SAMPLES = {
     "fingerprinted_path": "dash-renderer/build/dash_renderer.v1.min.js",
     "path": "some/page",
     "ident": "1",
+    "rule_id": "1",
 }
 PUBLIC = {
     "/healthz",

@@ -87,8 +87,7 @@ class EventsAnalytics:
 
     @property
     def last_load_seconds(self) -> float:
-        """How long the last switch to a version took."""
-        return self._follower.last_load_seconds
+        return self._follower.last_load_seconds  # how long the last switch to a version took
 
     @property
     def last_error(self) -> EventStoreUnreadable | None:
@@ -113,6 +112,10 @@ class EventsAnalytics:
     def is_demo(self) -> bool:
         """True when the database holds the generated demo data."""
         return self._follower.is_demo()
+
+    def on_new_version(self, listener) -> None:
+        """Call listener(version name) whenever this process switches to a new version."""
+        self._follower.listeners.append(listener)
 
     def warm_up(self, background: bool = True) -> threading.Thread | None:
         """Open (or build) the current version now, so that the first request is fast."""

@@ -67,6 +67,8 @@ class VersionFollower:
         self.last_error: EventStoreUnreadable | None = None  # of the last answer, if it failed
         self._warming: threading.Thread | None = None
         self._failed: tuple | None = None  # (probe, error, monotonic time) of a failed switch
+        # Called with the version's name after each switch (alerts wake on it); quick or threaded.
+        self.listeners: list = []
 
     def _build_here(self, fingerprint: tuple) -> tuple[tuple, Rollup]:
         """Build and publish the committed version in this process (under the build lock), or,
@@ -118,6 +120,11 @@ class VersionFollower:
             version_name(fingerprint) if fingerprint else "no database",
             self.last_load_seconds,
         )
+        for listener in list(self.listeners):
+            try:
+                listener(version_name(fingerprint) if fingerprint else "empty")
+            except Exception:  # a listener's failure never fails the request that switched
+                log.exception("a new-version listener failed")
         return rollup
 
     def current(self) -> Rollup:

@@ -1,0 +1,1 @@
+"""Alert rules, their evaluation exactly once across processes, and delivery (issue 25)."""

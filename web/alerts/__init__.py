@@ -1,0 +1,1 @@
+"""Alerts and the daily digest on the server: the timer that runs them, the digest itself."""
