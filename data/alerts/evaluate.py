@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 
 from data.alerts import conditions
 from data.alerts.conditions import FIRING
@@ -83,6 +84,9 @@ class Evaluator:
         process); without one (the CLI's `run`), all of them now. What each one did."""
         done = []
         for rule in self.alerts.rules():
+            # Between rules, let the process's other work run: under gevent this pass shares
+            # a worker with requests, and all rules at once hold it for seconds on a large store.
+            time.sleep(0)
             if key is not None and not self.alerts.claim(f"rule:{rule['id']}", key):
                 continue
             try:

@@ -66,11 +66,15 @@ def test_band_is_changes_judged_exactly(analytics):
 
 
 def test_weekly_reads_iso_weeks(analytics):
-    reading = conditions.read(
-        analytics, rule({"kind": "change", "percent": 5}, resolution="weekly")
+    weekly = rule({"kind": "change", "percent": 5}, resolution="weekly")
+    # By default /data/changes/'s week: the last one complete in the data. The data ends on
+    # LAST_DAY, a Monday, so that is the week before it.
+    assert (
+        conditions.read(analytics, weekly)["day"] == (LAST_DAY - dt.timedelta(days=7)).isoformat()
     )
-    # /data/changes/'s week: the last whose Sunday is before today, holding an event (the
-    # week of LAST_DAY, a Monday: its 30 viewers); the week before had the same 12 each day.
+    # Asked for, the week of LAST_DAY (its Monday's 30 viewers) against the week before it,
+    # which had the same 12 each day.
+    reading = conditions.read(analytics, weekly, LAST_DAY)
     assert reading["day"] == LAST_DAY.isoformat()
     assert reading["value"] == 30
     assert reading["previous"] == 12

@@ -240,3 +240,45 @@ def test_a_scoped_analytics_answers_as_a_store_of_its_rows_alone(demo_db):
     for resolution, metric in (("daily", "views"), ("weekly", "unique_users")):
         got = scoped.changes(Filters(), None, resolution, metric, 5)
         same(got, reference_changes.changes(ev, NOW.date(), None, resolution, metric, 5))
+
+
+TUTORIAL_NOW = dt.datetime(2015, 5, 4, 9, 0)
+TUTORIAL_CASES = [
+    ({"day": "2015-02-20"}, {}),
+    ({"day": "2015-02-18", "metric": "views", "market": "NO"}, {"market": {"NO"}}),
+    ({"day": "2015-02-18", "resolution": "weekly"}, {}),
+    ({"day": "2015-01-14", "device": "iPad", "limit": "8"}, {"device": {"iPad"}}),
+]
+
+
+def test_tutorial_format_csv_on_both_stores_equals_the_reference(event_store, make_app, tmp_path):
+    import csv
+
+    from data.events.ingest.csv_import import import_csv
+    from tests.unit.test_engine_properties import tutorial_rows
+
+    rows = [r for r in tutorial_rows(3000, seed=31) if not any(isinstance(v, bytes) for v in r)]
+    path = tmp_path / "tutorial.csv"
+    with open(path, "w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows(["" if v is None else v for v in row] for row in rows)
+    import_csv(event_store, path)
+    if hasattr(event_store, "url"):
+        url, raw = event_store.url, read_raw_pg(event_store.url)
+    else:
+        url, raw = f"sqlite:///{event_store.path}", read_raw(event_store.path)
+    client = make_app(DATABASE_URL=url, EVENTS_NOW=TUTORIAL_NOW.isoformat()).server.test_client()
+    for query, where in TUTORIAL_CASES:
+        response = client.get("/data/changes/", query_string=query)
+        assert response.status_code == 200, response.get_json()
+        day = dt.date.fromisoformat(query["day"])
+        expected = reference_changes.changes(
+            raw,
+            TUTORIAL_NOW.date(),
+            day,
+            query.get("resolution", "daily"),
+            query.get("metric", "unique_users"),
+            int(query.get("limit", 5)),
+            where,
+        )
+        same(response.get_json(), expected, repr(query))
+        assert expected["kpis"]["views"]["expected"] is not None, "a baseline to compare with"
