@@ -160,16 +160,7 @@ class AlertStore:
     def add_rule(self, rule: dict) -> dict:
         """Store a checked rule (data/alerts/conditions.check_rule); the stored rule."""
         self.ensure()
-        values = (
-            rule["name"],
-            rule["metric"],
-            json.dumps(rule["filters"], sort_keys=True),
-            rule["resolution"],
-            json.dumps(rule["condition"], sort_keys=True),
-            json.dumps(rule["channels"], sort_keys=True),
-            rule["author"],
-            stamp(self.clock()),
-        )
+        values = (*_definition(rule), rule["author"], stamp(self.clock()))
         with self._connect(create=True) as conn:
             row = conn.execute(
                 f"INSERT INTO {RULES} (name, metric, filters, resolution, condition, channels, "
@@ -185,15 +176,7 @@ class AlertStore:
             f"UPDATE {RULES} SET name = ?, metric = ?, filters = ?, resolution = ?, "
             "condition = ?, channels = ?, state = 'ok', pending = NULL, "
             "attempt = attempt + 1, checked = NULL, last_value = NULL WHERE id = ?",
-            (
-                rule["name"],
-                rule["metric"],
-                json.dumps(rule["filters"], sort_keys=True),
-                rule["resolution"],
-                json.dumps(rule["condition"], sort_keys=True),
-                json.dumps(rule["channels"], sort_keys=True),
-                int(rule_id),
-            ),
+            (*_definition(rule), int(rule_id)),
             create=False,
         )
         return self.rule(rule_id) if changed else None
@@ -292,3 +275,15 @@ class AlertStore:
         )
         keys = ("id", "rule_id", "rule_name", "at", "kind", "day", "value", "text", "error")
         return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def _definition(rule: dict) -> tuple:
+    """A checked rule's stored columns: name, metric, filters, resolution, condition, channels."""
+    return (
+        rule["name"],
+        rule["metric"],
+        json.dumps(rule["filters"], sort_keys=True),
+        rule["resolution"],
+        json.dumps(rule["condition"], sort_keys=True),
+        json.dumps(rule["channels"], sort_keys=True),
+    )

@@ -29,12 +29,10 @@ def bands(rollup: Rollup, metric: str, filters: Filters, resolution: str) -> lis
     spec = queries._check_metric(metric, resolution)
     if resolution not in BAND_RESOLUTIONS:
         raise InvalidParameter("expected ranges are per day or per ISO week, not per month")
-    allowed = selection.allowed_combos(rollup, filters)
-    span = selection.day_range(rollup, filters, allowed)
-    if span is None:
+    view = selection.view_span(rollup, filters, resolution)
+    if view is None:
         return []
-    lo, hi = span
-    p_lo, p_hi = selection.periods(lo, hi, resolution)
+    allowed, p_lo, p_hi = view.allowed, view.p_lo, view.p_hi
     # Whole periods from the first baseline on; none before the calendar's first week.
     back = max(p_lo - _REACH[resolution], int(period_of(_FIRST_DAY + 6, resolution)))
     first, last = int(period_start(back, resolution)), period_end(p_hi, resolution)
@@ -53,9 +51,9 @@ def bands(rollup: Rollup, metric: str, filters: Filters, resolution: str) -> lis
         spans = changes.spans(start, resolution)
         at = [int(period_of(s[0], resolution)) - back for s in spans]
         series = [values[i] if i >= 0 else None for i in at]
-        whole = changes._inside(rollup, spans[0]) and asked[0] <= spans[0][0]
+        whole = changes.inside_data(rollup, spans[0]) and asked[0] <= spans[0][0]
         whole = whole and spans[0][1] <= asked[1]
-        verdict = changes.judged(series[0], changes._baseline(rollup, spans, series[1:]))
+        verdict = changes.judged(series[0], changes.counted_baseline(rollup, spans, series[1:]))
         if not whole:
             verdict |= dict.fromkeys(("expected", "low", "high", "change", "flag"))
         out.append({"date": label, **verdict})

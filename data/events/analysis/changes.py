@@ -60,7 +60,8 @@ def spans(day: int, resolution: str) -> list[tuple[int, int]]:
     return [(day - 7 * k, day - 7 * k) for k in range(BASELINE_PERIODS + 1)]
 
 
-def _inside(rollup: Rollup, span: tuple[int, int]) -> bool:
+def inside_data(rollup: Rollup, span: tuple[int, int]) -> bool:
+    """Is the period (first, last day) wholly inside the data's first..last day?"""
     return rollup.rows > 0 and rollup.first_day <= span[0] and span[1] <= rollup.last_day
 
 
@@ -88,9 +89,9 @@ def judged(value, baseline: list) -> dict:
     return out
 
 
-def _baseline(rollup: Rollup, periods: list[tuple[int, int]], values: list) -> list:
+def counted_baseline(rollup: Rollup, periods: list[tuple[int, int]], values: list) -> list:
     """The baseline periods' values, None for those outside the data's span."""
-    return [v if _inside(rollup, s) else None for s, v in zip(periods[1:], values, strict=True)]
+    return [v if inside_data(rollup, s) else None for s, v in zip(periods[1:], values, strict=True)]
 
 
 # -- the numbers ---------------------------------------------------------------------------
@@ -101,7 +102,7 @@ def kpis(rollup: Rollup, filters: Filters, periods: list[tuple[int, int]]) -> di
     numbers = [queries._kpis_over(rollup, lo, hi, filters) for lo, hi in periods]
     return {
         m.name: judged(
-            numbers[0][m.name], _baseline(rollup, periods, [n[m.name] for n in numbers[1:]])
+            numbers[0][m.name], counted_baseline(rollup, periods, [n[m.name] for n in numbers[1:]])
         )
         for m in METRICS
     }
@@ -206,7 +207,7 @@ def movers(rollup, filters, periods, group: str, metric: str, limit: int, resolu
     for name, row, seen in zip(names, values, views, strict=True):
         if not any(seen):
             continue
-        verdict = judged(row[0], _baseline(rollup, periods, row[1:]))
+        verdict = judged(row[0], counted_baseline(rollup, periods, row[1:]))
         expected, value = verdict["expected"], row[0]
         impact = None if expected is None or value is None else value - expected
         out.append(

@@ -161,12 +161,10 @@ def lifecycle(rollup: Rollup, resolution: str, filters: Filters) -> list[dict]:
     zero-filled as the time series are."""
     if resolution not in RESOLUTIONS:
         raise InvalidParameter(f"resolution must be one of {', '.join(RESOLUTIONS)}")
-    allowed = selection.allowed_combos(rollup, filters)
-    span = selection.day_range(rollup, filters, allowed)
-    if span is None:
+    view = selection.view_span(rollup, filters, resolution)
+    if view is None:
         return []
-    lo, hi = span
-    p_lo, p_hi = selection.periods(lo, hi, resolution)
+    allowed, hi, p_lo, p_hi = view.allowed, view.hi, view.p_lo, view.p_hi
     # Only the periods from the data's first to the one after its last can hold anyone (the
     # one after: the dormant); the rest of a long range is zeros, never a bitmap of them.
     a = max(p_lo, int(period_of(rollup.first_day, resolution)))

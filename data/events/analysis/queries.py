@@ -119,12 +119,10 @@ def _check_metric(name: str, resolution: str):
 def timeseries(rollup: Rollup, metric: str, resolution: str, filters: Filters) -> list[dict]:
     """[{"date": 'YYYY-MM-DD', "values": N}] per period, zero-filled."""
     spec = _check_metric(metric, resolution)
-    allowed = selection.allowed_combos(rollup, filters)
-    span = selection.day_range(rollup, filters, allowed)
-    if span is None:
+    view = selection.view_span(rollup, filters, resolution)
+    if view is None:
         return []
-    lo, hi = span
-    p_lo, p_hi = selection.periods(lo, hi, resolution)
+    allowed, lo, hi, p_lo, p_hi = view.allowed, view.lo, view.hi, view.p_lo, view.p_hi
     group = group_codes(allowed)
     (values,) = _metric_values(rollup, spec, resolution, lo, hi, p_lo, p_hi, group, 1)
     labels = period_labels(p_lo, p_hi, resolution)

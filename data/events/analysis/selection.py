@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from data.events.catalog import DIMENSION_NAMES
@@ -117,3 +119,25 @@ def plain(rollup: Rollup, measure: str, sums: np.ndarray) -> list:
         return [int(round(v)) for v in sums.tolist()]
     # Float sums carry binary noise (0.1 + 0.2): 4 decimals, so groups add up to their total.
     return [round(float(v), 4) for v in sums.tolist()]
+
+
+@dataclass(frozen=True)
+class ViewSpan:
+    """The part of the rollup a view reads: its allowed combinations, days and periods."""
+
+    allowed: np.ndarray | None
+    lo: int
+    hi: int
+    p_lo: int
+    p_hi: int
+
+
+def view_span(rollup: Rollup, filters: Filters, resolution: str) -> ViewSpan | None:
+    """The combinations, days (start..end, an open side the matching events') and periods a
+    series of the view covers; None when no matching event gives it a day."""
+    allowed = allowed_combos(rollup, filters)
+    span = day_range(rollup, filters, allowed)
+    if span is None:
+        return None
+    lo, hi = span
+    return ViewSpan(allowed, lo, hi, *periods(lo, hi, resolution))
