@@ -34,7 +34,7 @@ return {box: rect(box).height, chart: rect(svg).height, bars: bars.length,
 def test_the_toplist_keeps_its_height_in_a_tall_window(make_app, start_app, height):
     duo = start_app(make_app())
     duo.driver.set_window_size(1400, height)
-    for load in range(4):
+    for load in range(2):
         duo.driver.get(duo.server_url)
         wait_ready(duo)
         shown = wait_until(

@@ -16,7 +16,7 @@ from testkit.serving import rss_mb
 
 pytestmark = pytest.mark.slow
 
-REQUESTS = 600  # x ~4.6 MB: 2.7 GB, far past every memo, were it unbounded
+REQUESTS = 400  # x ~4.6 MB: 1.8 GB, far past every memo, were it unbounded
 CLIENTS = 4
 # The memos' budgets (ANALYTICS_CACHE_MB 64 and ANSWER_CACHE_MB 16, per worker) and 36 MB for
 # the rest: bounded, whatever the number of distinct requests.

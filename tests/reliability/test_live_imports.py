@@ -25,7 +25,7 @@ from tests.unit.test_events_store import make_tutorial_db
 
 pytestmark = pytest.mark.slow
 
-IMPORTS = 4  # the bug this guards showed from the 3rd import on
+IMPORTS = 3  # the bug this guards showed from the 3rd import on
 WORKERS = 3
 PROBE_DAY = "2001-01-01"  # outside the demo data's range: only the imported rows are counted
 PROBE_TITLE = "Live Import Probe"

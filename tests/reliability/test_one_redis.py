@@ -9,7 +9,7 @@ import requests
 
 from testkit.serving import embedded_redis_pids, wait_for
 
-COLD_STARTS = 4
+COLD_STARTS = 3
 WORKERS = 4
 
 

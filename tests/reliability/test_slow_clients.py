@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 
 TRICKLING = 200
 IDLE = 200
-DURATION = 30.0  # ten rounds of trickling; connections dropped and back several times
+DURATION = 20.0  # rounds of trickling; connections dropped and back several times
 TRICKLE_EVERY = 3.0
 PROBE_EVERY = 0.5
 PROBE_TIMEOUT = 1.0
