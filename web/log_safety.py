@@ -137,9 +137,14 @@ def _bound(record: logging.LogRecord) -> None:
         message = record.getMessage()
     except Exception:  # a bad format string: logging reports it itself when it formats
         return
-    if len(message) > MAX_MESSAGE_CHARS or not _one_line(message):
-        record.msg = escaped(message, MAX_MESSAGE_CHARS, special="")
+    # A trailing line break adds an empty line, nothing a reader could mistake: drop it rather
+    # than show it escaped (Dash ends its "Dash is running on ..." line with one).
+    trimmed = message.rstrip("\r\n")
+    if len(trimmed) > MAX_MESSAGE_CHARS or not _one_line(trimmed):
+        record.msg = escaped(trimmed, MAX_MESSAGE_CHARS, special="")
         record.args = None
+    elif trimmed != message:
+        record.msg, record.args = trimmed, None
     if record.exc_info and not record.exc_text:
         record.exc_text = _traceback(record.exc_info)
 
