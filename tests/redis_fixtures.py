@@ -105,6 +105,11 @@ class PrivateRedis:
                 str(self.directory),
                 "--appendonly",
                 "yes",
+                # As the embedded server and the README's advice for an external one: with the
+                # default everysec a slow fsync holds writes back, and a SIGKILL loses games
+                # already answered.
+                "--appendfsync",
+                "always",
                 "--save",
                 "",
                 "--daemonize",

@@ -23,8 +23,9 @@ from web import services
 from web.paths import DASH_CALLBACK_PATH
 
 STORAGE_SCHEME = "reelboard-redis"
-# Redis paused or gone: a call gives up after this, and the next calls fail at once for
-# STORAGE_PAUSE seconds, so an outage costs one request in a while a fraction of a second.
+# Redis paused or gone: a call gives up after this, and the next calls fail at once until a
+# background probe (every STORAGE_PAUSE seconds) finds it back, so an outage costs one request
+# per worker a fraction of a second.
 STORAGE_TIMEOUT = 0.25
 STORAGE_PAUSE = 2.0
 # A refused request is answered after this pause (a greenlet's sleep under gevent: it costs the
@@ -123,7 +124,7 @@ class ShortTimeoutClient:
 
     So building the limiter starts no Redis. Its own short timeouts keep a paused or dead Redis
     from costing a request more than `timeout` (STORAGE_TIMEOUT by default); after a failure,
-    calls fail at once for STORAGE_PAUSE seconds (per worker) instead of waiting again.
+    calls fail at once (per worker) until a background probe finds Redis answering again.
     """
 
     def __init__(self, provider, timeout: float = STORAGE_TIMEOUT) -> None:
@@ -132,7 +133,12 @@ class ShortTimeoutClient:
         self._client: redis.Redis | None = None
         self._pid: int | None = None
         self._lock = threading.Lock()
-        self._down_until = 0.0
+        # After a failure every call fails at once until a probe in the background finds
+        # Redis answering again: no request waits on a Redis that is paused or gone, however
+        # long the outage (a probe at most every STORAGE_PAUSE seconds).
+        self._down = False
+        self._next_probe = 0.0
+        self._probing = False
 
     def get_encoder(self) -> Encoder:
         # Only used to hash the Lua scripts; the scripts are ASCII.
@@ -167,15 +173,34 @@ class ShortTimeoutClient:
             return attribute
 
         def call(*args, **kwargs):
-            if time.monotonic() < self._down_until:
-                raise redis.ConnectionError("Redis failed a moment ago; not asked again yet")
+            if self._down:
+                self._probe_soon()
+                raise redis.ConnectionError("Redis failed a moment ago; not asked until it answers")
             try:
                 return attribute(*args, **kwargs)
             except (redis.ConnectionError, redis.TimeoutError):
-                self._down_until = time.monotonic() + STORAGE_PAUSE
+                self._next_probe = time.monotonic() + STORAGE_PAUSE
+                self._down = True
                 raise
 
         return call
+
+    def _probe_soon(self) -> None:
+        """Start the one background probe of Redis when one is due."""
+        with self._lock:
+            if self._probing or time.monotonic() < self._next_probe:
+                return
+            self._probing = True
+        threading.Thread(target=self._probe, name="redis-probe", daemon=True).start()
+
+    def _probe(self) -> None:
+        try:
+            self._real().ping()
+            self._down = False
+        except Exception:  # still down (or not startable): look again later
+            self._next_probe = time.monotonic() + STORAGE_PAUSE
+        finally:
+            self._probing = False
 
 
 class ProviderRedisStorage(RedisStorage):
