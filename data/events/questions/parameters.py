@@ -37,6 +37,7 @@ from data.events.params import (
     PERIODS_MIN,
     InvalidParameter,
     _all_values,
+    _bounded_int,
     _missing,
     parse_breakdown,
     parse_cohort,
@@ -154,6 +155,12 @@ NUM = Param(
     f"how many titles, {NUM_MIN} to {NUM_MAX} (default {DEFAULT_NUM}).",
     _integer(NUM_MIN, NUM_MAX, DEFAULT_NUM),
 )
+BINGE_LIMIT_MIN, BINGE_LIMIT_MAX, DEFAULT_BINGE_LIMIT = 1, 1000, 10
+BINGE_LIMIT = Param(
+    "limit",
+    f"shows listed, {BINGE_LIMIT_MIN} to {BINGE_LIMIT_MAX} (default {DEFAULT_BINGE_LIMIT}).",
+    _integer(BINGE_LIMIT_MIN, BINGE_LIMIT_MAX, DEFAULT_BINGE_LIMIT),
+)
 LEVEL = Param(
     "level",
     f"{', '.join(LEVELS)} (default {DEFAULT_LEVEL}): `title` is every title; with `season` and "
@@ -252,6 +259,10 @@ COHORT_RESOLUTION_PART = one(
     resolution(COHORT_RESOLUTIONS, DEFAULT_COHORT_RESOLUTION), parse_cohort_resolution
 )
 NUM_PART = one(NUM, parse_num)
+BINGE_LIMIT_PART = one(
+    BINGE_LIMIT,
+    lambda v: _bounded_int(v, "limit", BINGE_LIMIT_MIN, BINGE_LIMIT_MAX, DEFAULT_BINGE_LIMIT),
+)
 LEVEL_PART = one(LEVEL, parse_level)
 COMPARE_PART = one(COMPARE, parse_compare)
 PERIODS_PART = one(PERIODS, parse_periods)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from data.events.catalog import METRICS, OTHER, Metric
 from data.events.questions import answers
 from data.events.questions.parameters import (
+    BINGE_LIMIT_PART,
     BREAKDOWN_PART,
     CHANGES_PART,
     COHORT_PART,
@@ -140,10 +141,35 @@ QUESTIONS: tuple[Question, ...] = (
         '10-point viewpercentage bin, ...}, "devices", "markets", and for a show "seasons" '
         'with their "episodes" in order (an episode is its season and episode numbers, or '
         "its contentid, never its title text); an episode's continued is the share of its "
-        "viewers who watched the next episode, its drop_off the share who did not}: zeros "
-        "when the filters leave none of its events.",
+        "viewers who watched the next episode, its drop_off the share who did not; for a "
+        'show also "binge" (as /data/binge/ counts it for the show) and "funnel": per season '
+        "whose episode 1 has a starter (a known user with a matching view of it), the share "
+        "of starters with a matching view of each numbered episode within 7, 28 and 90 days: "
+        "on one of the N days starting with the day of their first matching view of episode "
+        "1 (day_k - day_1 < N; a range cuts the windows)}: zeros when the filters leave none "
+        "of its events.",
         answers.TITLE,
         refusals={"404": "No event has the title (or no SERIES event the show)."},
+    ),
+    Question(
+        "binge",
+        "/data/binge/",
+        (BINGE_LIMIT_PART, FILTERS_PART),
+        lambda a, limit, filters: a.binge(filters, limit),
+        "Binge watching per show: who watched at least 3 distinct episodes of it in one day.",
+        '[{"series", "viewers", "binge_viewers", "share", "median_episodes"}, ...]: shows '
+        "(SERIES rows rolled up as the toplist's series level) with a matching event, by "
+        "binge_viewers, then viewers (both descending), then name; the first `limit`.",
+        answers.BINGE,
+        details=(
+            "An episode is its show, season and episode numbers when both are known, else its "
+            "contentid, else its title (never two seasons' same title text as one). A binge is "
+            "one user's matching events of at least 3 distinct episodes of the show on one "
+            "day (UTC). viewers: distinct known users with a matching event of the show; "
+            "binge_viewers: those with at least one binge; share = binge_viewers / viewers (4 "
+            "decimals); median_episodes: the median number of distinct episodes over the "
+            "show's binge (user, day) instances, null without any. NULL users are no one."
+        ),
     ),
     Question(
         "top10",

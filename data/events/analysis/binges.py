@@ -1,0 +1,207 @@
+"""Binges: one user watching at least 3 distinct episodes of one show on one day, per show
+(/data/binge/) and on a show's own page with its season-completion funnel.
+
+Definitions (issue 26, part 5):
+- A show is the series level's entry of SERIES rows (data/events/analysis/shows.py): the
+  title's text before its first ", ". An episode is the rollup's episode of an item
+  (Rollup.episode_of_title; data/events/rollup/encoding.py), never its title text.
+- Viewers: distinct known users with a matching event of the show. A binge is a (user, day)
+  with at least BINGE_EPISODES distinct episodes of the show; binge_viewers: distinct users
+  with at least one; share = binge_viewers / viewers (4 decimals); median_episodes: the median
+  of the distinct-episode counts over the show's binge (user, day) instances, None without.
+- Funnel, per season (numbered episodes only, by episode number; episodes told apart by their
+  season and episode numbers): starters are the known users with a matching view of episode
+  1; a starter reached episode k within N days when they have a matching view of it on one
+  of the N days starting with their first matching view of episode 1 (0 <= day_k - day_1 <
+  N). Only the filters' events count: a range cuts the windows and moves day_1.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from data.events.analysis import selection, shows, title_events
+from data.events.params import Filters
+from data.events.rollup.model import Rollup
+
+BINGE_EPISODES = 3
+WINDOWS = (7, 28, 90)
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _binge_counts(show, user, day, episode, n_shows: int):
+    """(viewers, binge_viewers per show; the (show, distinct-episode count) of every binge
+    instance, by show) from events of known users: one packed sort, no Python loop."""
+    if user.size == 0:
+        zeros = np.zeros(n_shows, dtype=np.int64)
+        return zeros, zeros, np.empty(0, np.int64), np.empty(0, np.int64)
+    d_lo = int(day.min())
+    sizes = [n_shows, int(user.max()) + 1, int(day.max()) - d_lo + 1, int(episode.max()) + 1]
+    parts = [show, user, day.astype(np.int64) - d_lo, episode]
+    if float(np.prod(np.array(sizes, dtype=np.float64))) < 2.0**62:
+        packed = np.zeros(user.size, dtype=np.int64)
+        for column, size in zip(parts, sizes, strict=True):
+            packed = packed * size + column
+        packed = title_events.distinct(packed)
+        group = packed // sizes[3]  # (show, user, day)
+    else:  # too many codes to pack: the distinct rows the slow way
+        rows = np.unique(np.column_stack(parts).astype(np.int64), axis=0)
+        group = (rows[:, 0] * sizes[1] + rows[:, 1]) * sizes[2] + rows[:, 2]
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    counts = np.diff(np.r_[starts, group.size])
+    keys = group[starts]
+    show_user = keys // sizes[2]
+    pairs = title_events.distinct(show_user)
+    viewers = np.bincount(pairs // sizes[1], minlength=n_shows)
+    binged = counts >= BINGE_EPISODES
+    binge_pairs = title_events.distinct(show_user[binged])
+    binge_viewers = np.bincount(binge_pairs // sizes[1], minlength=n_shows)
+    return viewers, binge_viewers, show_user[binged] // sizes[1], counts[binged]
+
+
+def _median(counts: np.ndarray) -> float | None:
+    return float(np.median(counts)) if counts.size else None
+
+
+def binges(rollup: Rollup, filters: Filters, limit: int) -> list[dict]:
+    """[{"series", "viewers", "binge_viewers", "share", "median_episodes"}] of the `limit` shows
+    with the most binge viewers, then the most viewers, then by name."""
+    n_titles = len(rollup.titles)
+    lengths = np.diff(rollup.view_offsets)
+    title = np.repeat(np.arange(n_titles, dtype=np.int64), lengths)
+    day, user, combo = rollup.view_day, rollup.view_user, rollup.view_combo
+    keep = (day >= title_events.first_day(rollup, filters)) & (
+        day <= title_events.last_day(rollup, filters)
+    )
+    keep &= user >= 0
+    keep &= shows.is_series_combo(rollup)[combo]
+    allowed = selection.allowed_combos(rollup, filters)
+    if allowed is not None:
+        keep &= allowed[combo]
+    names = [shows.show_of(t) for t in rollup.titles]
+    show_of_title, show_names = _codes(names)
+    title = title[keep]
+    viewers, binge_viewers, binge_show, binge_counts = _binge_counts(
+        show_of_title[title],
+        user[keep].astype(np.int64),
+        day[keep],
+        rollup.episode_of_title[title].astype(np.int64),
+        len(show_names),
+    )
+    watched = np.flatnonzero(viewers)
+    order = sorted(watched.tolist(), key=lambda s: (-binge_viewers[s], -viewers[s], show_names[s]))[
+        :limit
+    ]
+    by_show = np.argsort(binge_show, kind="stable")
+    sorted_shows = binge_show[by_show]
+    out = []
+    for s in order:
+        a, b = np.searchsorted(sorted_shows, [s, s + 1])
+        out.append(
+            {
+                "series": show_names[s],
+                "viewers": int(viewers[s]),
+                "binge_viewers": int(binge_viewers[s]),
+                "share": _share(int(binge_viewers[s]), int(viewers[s])),
+                "median_episodes": _median(binge_counts[by_show[a:b]]),
+            }
+        )
+    return out
+
+
+def _codes(names: list[str]) -> tuple[np.ndarray, list[str]]:
+    """(per name its code, the distinct names in sorted order)."""
+    distinct = sorted(set(names))
+    code = {name: i for i, name in enumerate(distinct)}
+    return np.array([code[n] for n in names], dtype=np.int64), distinct
+
+
+def show_binge(events: title_events.Events, rollup: Rollup) -> dict:
+    """{"viewers", "binge_viewers", "share", "median_episodes"} of one show's matching events
+    (title_events.events_of with series_only)."""
+    known = events.user >= 0
+    viewers, binge_viewers, _, counts = _binge_counts(
+        np.zeros(int(known.sum()), dtype=np.int64),
+        events.user[known].astype(np.int64),
+        events.day[known],
+        rollup.episode_of_title[events.title[known]].astype(np.int64),
+        1,
+    )
+    return {
+        "viewers": int(viewers[0]),
+        "binge_viewers": int(binge_viewers[0]),
+        "share": _share(int(binge_viewers[0]), int(viewers[0])),
+        "median_episodes": _median(counts),
+    }
+
+
+def _episode_numbers(rollup: Rollup, codes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """(season, episode number) per episode id (-1: not a numbered episode of the show), each
+    from its most viewed item with both numbers (as the show's episode list numbers it)."""
+    views = title_events.views_per_title(rollup)
+    size = int(rollup.episode_of_title.max()) + 1 if len(rollup.titles) else 0
+    season = np.full(size, -1, dtype=np.int64)
+    number = np.full(size, -1, dtype=np.int64)
+    best = np.full(size, -1.0)
+    for code in sorted(codes):
+        s, e = int(rollup.title_season[code]), int(rollup.title_episode[code])
+        episode = int(rollup.episode_of_title[code])
+        if s >= 0 and e >= 0 and views[code] > best[episode]:
+            season[episode], number[episode], best[episode] = s, e, views[code]
+    return season, number
+
+
+def funnel(rollup: Rollup, events: title_events.Events, codes: list[int]) -> list[dict]:
+    """[{"season", "starters", "episodes": [{"episode", "reached_7", "reached_28",
+    "reached_90"}]}] per season whose episode 1 has a starter, seasons and episodes in order;
+    an episode is listed when a known user has a matching view of it."""
+    season_of, number_of = _episode_numbers(rollup, codes)
+    known = events.user >= 0
+    episode = rollup.episode_of_title[events.title[known]]
+    season, number = season_of[episode], number_of[episode]
+    numbered = number >= 0
+    user = events.user[known][numbered].astype(np.int64)
+    day = events.day[known][numbered].astype(np.int64)
+    season, number = season[numbered], number[numbered]
+    out = []
+    for s in np.unique(season).tolist():
+        mine = season == s
+        users, days, numbers = user[mine], day[mine], number[mine]
+        first = numbers == 1
+        if not first.any():
+            continue  # no view of its episode 1: no one started the season
+        order = np.lexsort((days[first], users[first]))
+        ep1_users, ep1_days = users[first][order], days[first][order]
+        head = np.r_[True, ep1_users[1:] != ep1_users[:-1]]
+        starters, day_1 = ep1_users[head], ep1_days[head]
+        at = np.minimum(np.searchsorted(starters, users), starters.size - 1)
+        started = starters[at] == users
+        since = days - day_1[at]
+        listed = np.unique(numbers).tolist()
+        reached = {}
+        for window in WINDOWS:
+            inside = started & (since >= 0) & (since < window)
+            pairs = title_events.distinct(numbers[inside] * (int(users.max()) + 1) + users[inside])
+            reached[window] = dict(
+                zip(*np.unique(pairs // (int(users.max()) + 1), return_counts=True), strict=True)
+            )
+        out.append(
+            {
+                "season": int(s),
+                "starters": int(starters.size),
+                "episodes": [
+                    {
+                        "episode": int(k),
+                        **{
+                            f"reached_{w}": round(int(reached[w].get(k, 0)) / starters.size, 4)
+                            for w in WINDOWS
+                        },
+                    }
+                    for k in listed
+                ],
+            }
+        )
+    return out
