@@ -79,7 +79,7 @@ def prepare(raw: pd.DataFrame) -> pd.DataFrame:
 
 def _episode_key(title, season: float, number: float, contentid) -> str | None:
     """The episode a titled row is, as text (None for an untitled row)."""
-    if title is None:
+    if title is None or title != title:  # pandas 3 reads a missing text as NaN
         return None
     if not math.isnan(season) and not math.isnan(number):
         return f"numbers\x1f{_show(title)}\x1f{int(season)}\x1f{int(number)}"
