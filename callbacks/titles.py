@@ -121,7 +121,14 @@ def register(app, analytics) -> None:
             "view_hidden": False,
             "kind": "Series" if state.series else "Title",
             "heading": name,
-            "body": title_body(answer["kpis"], charts, answer.get("seasons"), any(partial)),
+            "body": title_body(
+                answer["kpis"],
+                charts,
+                answer.get("seasons"),
+                any(partial),
+                answer.get("binge"),
+                answer.get("funnel"),
+            ),
             "error": None,
         }
 

@@ -6,6 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from layouts import ids
+from layouts.binge_view import binge_card
 from layouts.components import GRAPH_CONFIG, csv_button, stale_while_loading
 
 
@@ -73,10 +74,16 @@ def title_view() -> html.Div:
 
 
 def title_body(
-    numbers: dict, figures: dict, seasons: list[dict] | None, partial: bool = False
+    numbers: dict,
+    figures: dict,
+    seasons: list[dict] | None,
+    partial: bool = False,
+    binge: dict | None = None,
+    funnel: list[dict] | None = None,
 ) -> list:
     """The open title's numbers, charts (figures: time, completion, devices, markets) and, for
-    a show, its episodes; `partial`: the time chart marks a partial period."""
+    a show, its binges, season funnel and episodes; `partial`: the time chart marks a partial
+    period."""
     time_note = "Unique viewers (bars) and hours watched (line) per period"
     if partial:
         time_note += "; hatched: a period cut by the range or the data (partial)"
@@ -130,6 +137,7 @@ def title_body(
             ],
             className="g-3 mt-0",
         ),  # fmt: skip
+        html.Div(binge_card(binge, funnel), id=ids.TITLE_BINGE),
         html.Div(
             episodes_table(seasons) if seasons else None,
             id=ids.TITLE_EPISODES,

@@ -33,6 +33,7 @@ def test_the_tools_are_the_questions_in_order():
         "retention",
         "lifecycle",
         "changes",
+        "binge",
     }
 
 

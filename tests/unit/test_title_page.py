@@ -163,6 +163,20 @@ def test_the_title_view_shows_the_title_route_s_numbers(client, dash_api, show):
     assert "No events have the title" in missing[ids.TITLE_ERROR]["children"]
 
 
+def test_a_show_s_binge_card_shows_the_route_s_share_and_funnel(client, dash_api, show, movie):
+    expected = client.get(f"/data/title/?series={quote(show)}&market=NO").get_json()
+    body = _view(dash_api, series=show, market=["NO"])[ids.TITLE_BODY]["children"]
+    card = str(_by_id(body, ids.TITLE_BINGE))
+    share = expected["binge"]["share"]
+    assert f"{share * 100:.1f} %" in card and f"{expected['binge']['viewers']:,} viewers" in card
+    season = expected["funnel"][0]
+    assert f"Season {season['season']}: {season['starters']:,} started episode 1" in card
+    for episode in season["episodes"]:
+        assert f"{episode['reached_90'] * 100:.1f} %" in card
+    movie_body = _view(dash_api, title=movie)[ids.TITLE_BODY]["children"]
+    assert _by_id(movie_body, ids.TITLE_BINGE)["children"] is None  # a movie is no show
+
+
 def test_the_title_picker_finds_titles_and_shows(dash_api, show):
     typed = show[:6].lower()
     sent = {f"{ids.TITLE_PICKER}.search_value": typed, f"{ids.TITLE_PICKER}.value": None}
