@@ -86,6 +86,8 @@ PARITY = [
         {"day": "2025-12-10", "metric": "views", "limit": 3, "device": ["iPad"]},
         "/data/changes/?day=2025-12-10&metric=views&limit=3&device=iPad",
     ),
+    ("binge", {}, "/data/binge/"),
+    ("binge", {"limit": 3, "market": ["NO"]}, "/data/binge/?limit=3&market=NO"),
 ]
 
 # (tool, bad arguments, the /data request that is refused with the same message)
@@ -109,6 +111,7 @@ BAD = [
     ("retention", {"cohort": "first_seen"}, "/data/retention/?cohort=first_seen"),
     ("lifecycle", {"resolution": "yearly"}, "/data/lifecycle/?resolution=yearly"),
     ("changes", {"resolution": "monthly"}, "/data/changes/?resolution=monthly"),
+    ("binge", {"limit": "ten"}, "/data/binge/?limit=ten"),
 ]
 
 
