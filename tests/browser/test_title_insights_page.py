@@ -68,6 +68,11 @@ def test_a_series_bar_opens_the_show_s_own_view_and_back(make_app, start_app):
     )
     first = answer["seasons"][0]["episodes"][0]
     assert first["title"] in episodes
+    binge = wait_until(lambda: duo.find_element(f"#{ids.TITLE_BINGE}").text, "the binge card")
+    assert f"{answer['binge']['share'] * 100:.1f} %" in binge
+    season = answer["funnel"][0]
+    started = f"Season {season['season']}: {season['starters']:,} started episode 1"
+    assert started.casefold() in binge.casefold(), binge  # the table heads are in capitals
     assert duo.driver.title == f"{show} · Reelboard"
     # The same URL in a new page opens the same view, filters included.
     duo.driver.get(duo.driver.current_url)
