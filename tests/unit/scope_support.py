@@ -100,4 +100,5 @@ def answers(engine, rng: random.Random, requests: int = 3) -> dict:
                 rng.choice(COHORT_RESOLUTIONS), rng.randint(1, 6), f, cohort
             )
         out[n, "lifecycle"] = engine.lifecycle(rng.choice(RESOLUTIONS), f)
+        out[n, "stickiness"] = engine.stickiness(f)
     return out

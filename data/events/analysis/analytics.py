@@ -9,7 +9,16 @@ import threading
 
 from cachetools import LRUCache
 
-from data.events.analysis import bands, changes, cohorts, premieres, queries, title_insights, top10
+from data.events.analysis import (
+    bands,
+    changes,
+    cohorts,
+    premieres,
+    queries,
+    stickiness,
+    title_insights,
+    top10,
+)
 from data.events.analysis.comparison import PreviousRange
 from data.events.analysis.scope import Scope, ScopeKey, rollup_bytes, scope_key, scoped_rollup
 from data.events.catalog import DEFAULT_BREAKDOWN_LIMIT
@@ -300,6 +309,13 @@ class EventsAnalytics:
             ),
         )
         return [dict(zip(_LIFECYCLE_KEYS, row, strict=True)) for row in rows]
+
+    def stickiness(self, filters: Filters | None = None) -> dict:
+        """/data/stickiness/'s answer: dau, mau and their ratio per day, active days per month
+        (data/events/analysis/stickiness.py)."""
+        filters = filters or Filters()
+        key = ("stickiness", filters)
+        return copy.deepcopy(self._memo(key, lambda r: stickiness.stickiness(r, filters)))
 
     def changes(
         self, filters: Filters, day: dt.date | None, resolution: str, metric: str, limit: int

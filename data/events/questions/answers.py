@@ -224,6 +224,37 @@ LIFECYCLE = {
         "properties": {"date": DATE, **dict.fromkeys(LIFECYCLE_STATES, COUNT)},
     },
 }
+STICKINESS = {
+    "type": "object",
+    "required": ["days", "active_days"],
+    "properties": {
+        "days": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["date", "dau", "mau", "ratio"],
+                "properties": {
+                    "date": DATE,
+                    "dau": {**COUNT, "description": "Distinct users with an event that day."},
+                    "mau": {**COUNT, "description": "Distinct users of the 30 days ending it."},
+                    "ratio": {**RATE, "description": "dau / mau, null when mau is 0."},
+                },
+            },
+        },
+        "active_days": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["month", "days", "users"],
+                "properties": {
+                    "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
+                    "days": {"type": "integer", "minimum": 1, "maximum": 31},
+                    "users": {"type": "integer", "minimum": 1},
+                },
+            },
+        },
+    },
+}
 
 _NUMBER = {"type": ["number", "null"]}
 _FLAG = {"type": ["string", "null"], "enum": ["above", "below", None]}

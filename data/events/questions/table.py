@@ -201,6 +201,26 @@ QUESTIONS: tuple[Question, ...] = (
         ),
     ),
     Question(
+        "stickiness",
+        "/data/stickiness/",
+        (FILTERS_PART,),
+        lambda a, filters: a.stickiness(filters),
+        "Stickiness: daily over 30-day active users per day, and users by active days a month.",
+        '{"days": [{"date": "YYYY-MM-DD", "dau": N, "mau": N, "ratio": dau / mau}, ...] one '
+        'entry per day in date order, zero-filled as the daily time series; "active_days": '
+        '[{"month": "YYYY-MM", "days": N, "users": N}, ...] by month, then N ascending: the '
+        "users active on exactly N days of the month.}",
+        answers.STICKINESS,
+        details=(
+            "dau: the distinct users with a matching event (one that passes the dimension "
+            "filters) on the day; mau: those of the 30 days ending on it (the day and the 29 "
+            "before, reaching before start: the day's 30-day audience); ratio = dau / mau to 4 "
+            "decimals, null when mau is 0. active_days counts, per calendar month the range's "
+            "days fall in, only those days of it; months without users have no entry. Users "
+            "are distinct non-empty userid values."
+        ),
+    ),
+    Question(
         "changes",
         "/data/changes/",
         (CHANGES_PART,),
