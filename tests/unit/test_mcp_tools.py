@@ -86,6 +86,11 @@ PARITY = [
         {"day": "2025-12-10", "metric": "views", "limit": 3, "device": ["iPad"]},
         "/data/changes/?day=2025-12-10&metric=views&limit=3&device=iPad",
     ),
+    (
+        "stickiness",
+        {"start": "2025-06-01", "end": "2025-07-15", "market": ["NO"]},
+        "/data/stickiness/?start=2025-06-01&end=2025-07-15&market=NO",
+    ),
 ]
 
 # (tool, bad arguments, the /data request that is refused with the same message)
@@ -109,6 +114,7 @@ BAD = [
     ("retention", {"cohort": "first_seen"}, "/data/retention/?cohort=first_seen"),
     ("lifecycle", {"resolution": "yearly"}, "/data/lifecycle/?resolution=yearly"),
     ("changes", {"resolution": "monthly"}, "/data/changes/?resolution=monthly"),
+    ("stickiness", {"end": "2025-13-01"}, "/data/stickiness/?end=2025-13-01"),
 ]
 
 
