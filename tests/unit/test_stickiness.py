@@ -4,9 +4,11 @@ pandas reference (testkit/reference_stickiness.py), and bad parameters."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 
 import pytest
 
+from data.events.analysis import stickiness
 from data.events.params import Filters
 from testkit import reference_stickiness
 from tests.unit.reference_checks import read_raw
@@ -88,6 +90,20 @@ def test_answers_are_memoised_and_handed_out_fresh(app, client):
     assert again["days"][0]["dau"] > 0 and again["active_days"]
 
 
+@pytest.mark.parametrize("per_user", [0, 10**9], ids=["sorted", "counted"])
+def test_demo_data_both_ways_of_counting_active_days(app, demo_raw, monkeypatch, per_user):
+    monkeypatch.setattr(stickiness, "_PER_USER", per_user)
+    client = app.server.test_client()
+    for query, where in [
+        ({}, {}),
+        ({"start": "2025-03-05", "device": "iPad"}, {"device": {"iPad"}}),
+    ]:
+        dates = {k: dt.date.fromisoformat(v) for k, v in query.items() if k in ("start", "end")}
+        expected = reference_stickiness.stickiness(demo_raw, where=where, **dates)
+        assert client.get("/data/stickiness/", query_string=query).get_json() == expected
+        assert len({row["month"] for row in expected["active_days"]}) >= 10
+
+
 TUTORIAL_CASES = [
     ({}, {}),
     ({"start": "2015-02-10", "end": "2015-03-20"}, {}),
@@ -97,8 +113,6 @@ TUTORIAL_CASES = [
 
 
 def test_tutorial_format_csv_on_both_stores_equals_the_reference(event_store, make_app, tmp_path):
-    import datetime as dt
-
     from data.events.ingest.csv_import import import_csv
     from tests.unit.test_engine_properties import tutorial_rows
 

@@ -19,15 +19,18 @@ import numpy as np
 from data.events.analysis import selection
 from data.events.analysis.measures import ratio
 from data.events.params import Filters
-from data.events.periods import period_labels, period_of
+from data.events.periods import period_labels, period_of, period_start
 from data.events.rollup.model import Rollup
 
 WINDOW_DAYS = 30  # mau's window: the day and the 29 before
-_MONTH_DAYS = 32  # above any month's count of active days: (month, days) cells
+# A month's active days are counted per user number while it has at least 1 / _PER_USER as
+# many pairs as there are users (linear in users), else by a sort of its pairs.
+_PER_USER = 4
 
 
-def _user_days(rollup: Rollup, a: int, b: int, allowed) -> tuple[np.ndarray, np.ndarray]:
-    """(user, day) of the distinct active pairs on days a..b, sorted by user then day."""
+def _day_pairs(rollup: Rollup, a: int, b: int, allowed) -> tuple[np.ndarray, np.ndarray]:
+    """(user, day) of the distinct active (day, user) pairs of days a..b, sorted by day then
+    user, as the daily rows are."""
     daily = rollup.user_rows["daily"]
     rows = daily.rows(a, b)
     last = len(daily.offsets) - 1
@@ -39,52 +42,62 @@ def _user_days(rollup: Rollup, a: int, b: int, allowed) -> tuple[np.ndarray, np.
     if allowed is not None:
         keep = allowed[daily.combo[rows]]
         day, user = day[keep], user[keep]
-    # The rows are sorted by day, then user: a user's repeats (one per combination) are
-    # neighbours, so the distinct pairs need no sort.
+    # A user's rows of a day (one per combination) are neighbours: no sort to find them.
     distinct = np.ones(user.size, dtype=bool)
     distinct[1:] = (user[1:] != user[:-1]) | (day[1:] != day[:-1])
-    day, user = day[distinct], user[distinct]
-    # Each day's users are sorted runs: a stable sort by user merges them, keeping days in order.
-    order = np.argsort(user, kind="stable")
-    return user[order], day[order]
+    return user[distinct], day[distinct]
 
 
-def _mau(user: np.ndarray, day: np.ndarray, lo: int, hi: int) -> np.ndarray:
+def _previous(user: np.ndarray, day: np.ndarray, n_users: int) -> np.ndarray:
+    """For each pair, the index of the same user's previous pair (-1: none). One pass over the
+    days with each user's latest pair: linear, where sorting the pairs by user is not."""
+    index = np.int32 if user.size < 2**31 else np.int64  # a user's array of 4 bytes each
+    latest = np.full(max(n_users, 1), -1, dtype=index)
+    previous = np.empty(user.size, dtype=index)
+    bounds = np.flatnonzero(np.diff(day)) + 1
+    for i0, i1 in zip([0, *bounds.tolist()], [*bounds.tolist(), user.size], strict=True):
+        users = user[i0:i1]
+        previous[i0:i1] = latest[users]
+        latest[users] = np.arange(i0, i1)
+    return previous
+
+
+def _mau(day: np.ndarray, previous: np.ndarray, lo: int, hi: int) -> np.ndarray:
     """Per day lo..hi, the users active on one of the 30 days ending it. A user active on day
-    d counts on days d..d+29; each pair covers those up to the user's next active day, so that
-    a user's covers are disjoint and a difference array over them counts each user once."""
+    d counts on days d..d+29; each pair adds the days its user's previous pair did not cover,
+    so that a user's additions are disjoint and a difference array counts each user once."""
     n = hi - lo + 1
-    ends = day + (WINDOW_DAYS - 1)
-    same_user = np.zeros(user.size, dtype=bool)
-    same_user[:-1] = user[1:] == user[:-1]
-    ends[:-1] = np.where(same_user[:-1], np.minimum(ends[:-1], day[1:] - 1), ends[:-1])
-    starts = np.clip(day, lo, hi + 1) - lo
-    stops = np.clip(ends + 1, lo, hi + 1) - lo
+    before = np.where(previous >= 0, day[previous], day - WINDOW_DAYS)
+    starts = np.clip(np.maximum(day, before + WINDOW_DAYS), lo, hi + 1) - lo
+    stops = np.clip(day + WINDOW_DAYS, lo, hi + 1) - lo
     kept = starts < stops
     delta = np.bincount(starts[kept], minlength=n + 1) - np.bincount(stops[kept], minlength=n + 1)
     return np.cumsum(delta[:n])
 
 
-def _active_days(user: np.ndarray, day: np.ndarray, lo: int, hi: int) -> list[dict]:
+def _active_days(user: np.ndarray, day: np.ndarray, lo: int, hi: int, n_users: int) -> list:
     """[{"month": 'YYYY-MM', "days": N, "users": N}]: per month of days lo..hi, the users
     active on exactly N of its days in lo..hi."""
-    inside = (day >= lo) & (day <= hi)
-    user, day = user[inside], day[inside]
-    if user.size == 0:
-        return []
-    month = np.asarray(period_of(day, "monthly"), dtype=np.int64)
-    # Pairs are sorted by user then day, so a user's days of one month are one run.
-    starts = np.ones(user.size, dtype=bool)
-    starts[1:] = (user[1:] != user[:-1]) | (month[1:] != month[:-1])
-    first = np.flatnonzero(starts)
-    counts = np.diff(np.r_[first, user.size])
-    m0 = int(period_of(lo, "monthly"))
-    cells = np.bincount((month[first] - m0) * _MONTH_DAYS + counts)
-    labels = period_labels(m0, int(period_of(hi, "monthly")), "monthly")
-    return [
-        {"month": labels[c // _MONTH_DAYS][:7], "days": c % _MONTH_DAYS, "users": int(cells[c])}
-        for c in np.flatnonzero(cells).tolist()
-    ]
+    m_lo, m_hi = int(period_of(lo, "monthly")), int(period_of(hi, "monthly"))
+    starts = np.clip(period_start(np.arange(m_lo, m_hi + 2), "monthly"), lo, hi + 1)
+    # The pairs are sorted by day: each month's are one slice.
+    cuts = np.searchsorted(day, starts).tolist()
+    out = []
+    labels = period_labels(m_lo, m_hi, "monthly")
+    for label, i0, i1 in zip(labels, cuts[:-1], cuts[1:], strict=True):
+        users = user[i0:i1]
+        if users.size == 0:
+            continue
+        if n_users <= _PER_USER * users.size:
+            per_user = np.bincount(users, minlength=n_users)
+        else:
+            per_user = np.unique(users, return_counts=True)[1]
+        histogram = np.bincount(per_user)
+        out += [
+            {"month": label[:7], "days": n, "users": int(histogram[n])}
+            for n in (np.flatnonzero(histogram[1:]) + 1).tolist()
+        ]
+    return out
 
 
 def stickiness(rollup: Rollup, filters: Filters) -> dict:
@@ -99,11 +112,11 @@ def stickiness(rollup: Rollup, filters: Filters) -> dict:
     # Only the data's days hold users (and the 29 after its last day, mau's).
     a, b = max(lo - (WINDOW_DAYS - 1), rollup.first_day), min(hi, rollup.last_day)
     if rollup.rows and a <= b:
-        user, day = _user_days(rollup, a, b, view.allowed)
-        inside = day[day >= lo]
-        dau = np.bincount(inside - lo, minlength=n)[:n]
-        mau = _mau(user, day, lo, hi)
-        active = _active_days(user, day, lo, hi)
+        user, day = _day_pairs(rollup, a, b, view.allowed)
+        previous = _previous(user, day, rollup.n_users)
+        dau = np.bincount(day[day >= lo] - lo, minlength=n)[:n]
+        mau = _mau(day, previous, lo, hi)
+        active = _active_days(user, day, lo, hi, rollup.n_users)
     labels = period_labels(lo, hi, "daily")
     ratios = ratio(dau, mau)
     days = [
