@@ -51,7 +51,7 @@ def _day_pairs(rollup: Rollup, a: int, b: int, allowed) -> tuple[np.ndarray, np.
 def _previous(user: np.ndarray, day: np.ndarray, n_users: int) -> np.ndarray:
     """For each pair, the index of the same user's previous pair (-1: none). One pass over the
     days with each user's latest pair: linear, where sorting the pairs by user is not."""
-    index = np.int32 if user.size < 2**31 else np.int64  # a user's array of 4 bytes each
+    index = np.int32 if user.size < 2**31 else np.int64  # 4-byte indices: half the memory
     latest = np.full(max(n_users, 1), -1, dtype=index)
     previous = np.empty(user.size, dtype=index)
     bounds = np.flatnonzero(np.diff(day)) + 1
