@@ -30,6 +30,7 @@ DEAREST = (
     "/data/kpis/?compare=previous",
     "/data/retention/?resolution=weekly&periods=52",
     "/data/lifecycle/?resolution=daily",
+    f"/data/stickiness/?{LONG}",
     "/data/top10/",
     "/data/dimensions/",
 )

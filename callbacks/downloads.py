@@ -13,6 +13,7 @@ from callbacks import csv_export
 from callbacks.cohorts import lifecycle_of, retention_of
 from callbacks.guard import guarded
 from callbacks.state import ViewState, from_store
+from callbacks.stickiness import stickiness_of
 from callbacks.time_series import chart_series, partial_flags
 from callbacks.titles import title_numbers
 from callbacks.top10 import top10_of
@@ -106,6 +107,18 @@ def lifecycle_table(analytics, state: ViewState) -> tuple[list[str], list[list]]
     ]
 
 
+def stickiness_table(analytics, state: ViewState) -> tuple[list[str], list[list]]:
+    """DAU, MAU and their ratio per day, then every month's users by active days."""
+    answer = stickiness_of(analytics, state)
+    rows = [
+        [row["date"], row["dau"], row["mau"], row["ratio"], "", "", ""] for row in answer["days"]
+    ]
+    rows += [
+        ["", "", "", "", row["month"], row["days"], row["users"]] for row in answer["active_days"]
+    ]
+    return ["date", "dau", "mau", "ratio", "month", "active_days", "users"], rows
+
+
 def _title_stem(state: ViewState) -> str:
     """title-<name in lower case, runs of other characters as one dash>."""
     name = re.sub(r"\W+", "-", (state.series or state.title or "")).strip("-").lower()
@@ -165,6 +178,12 @@ DOWNLOADS = [
     ),
     CsvDownload(
         ids.LIFECYCLE_DOWNLOAD, ids.LIFECYCLE_CSV_BUTTON, lambda _s: "lifecycle", lifecycle_table
+    ),
+    CsvDownload(
+        ids.STICKINESS_DOWNLOAD,
+        ids.STICKINESS_CSV_BUTTON,
+        lambda _s: "stickiness",
+        stickiness_table,
     ),
 ]
 

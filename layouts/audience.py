@@ -1,5 +1,5 @@
 """The users' cards below the Top 10: retention of their cohorts (with the cohort definition's
-control) and their lifecycle, side by side on wide screens."""
+control) and their lifecycle, side by side on wide screens; their stickiness below."""
 
 from __future__ import annotations
 
@@ -45,7 +45,8 @@ def retention_card() -> dbc.Card:
 
 
 def audience() -> dbc.Row:
-    """Retention of the users' cohorts and their lifecycle, side by side on wide screens."""
+    """Retention of the users' cohorts and their lifecycle, side by side on wide screens, and
+    their stickiness below."""
     return dbc.Row(
         [
             dbc.Col(
@@ -63,6 +64,18 @@ def audience() -> dbc.Row:
                     subtitle_id=ids.LIFECYCLE_SUBTITLE,
                 ),
                 lg=6,
+            ),
+            dbc.Col(
+                chart_card(
+                    "Stickiness",
+                    "",
+                    ids.STICKINESS_GRAPH,
+                    ids.STICKINESS_CSV_BUTTON,
+                    ids.STICKINESS_DOWNLOAD,
+                    height="420px",
+                    subtitle_id=ids.STICKINESS_SUBTITLE,
+                ),
+                lg=12,
             ),
         ],
         className="g-3",

@@ -119,6 +119,11 @@ LIFECYCLE_GRAPH = "lifecycle-graph"
 LIFECYCLE_CSV_BUTTON = "lifecycle-csv-button"
 LIFECYCLE_DOWNLOAD = "lifecycle-download"
 LIFECYCLE_SUBTITLE = "lifecycle-subtitle"
+# Stickiness: DAU / MAU per day and users by active days in a month (/data/stickiness/).
+STICKINESS_GRAPH = "stickiness-graph"
+STICKINESS_CSV_BUTTON = "stickiness-csv-button"
+STICKINESS_DOWNLOAD = "stickiness-download"
+STICKINESS_SUBTITLE = "stickiness-subtitle"
 
 # The "Since yesterday" panel at the top (/data/changes/ in words): its heading, the KPIs and
 # movers (each mover a link setting the page's filters), a slot for the day's annotations.

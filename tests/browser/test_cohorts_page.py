@@ -1,6 +1,6 @@
 """Retention's cohort definition and the partial periods in real headless Chromium: the
-control beside the heatmap changes the table and the URL, and a cut week's lifecycle bars say
-"partial period" on hover."""
+control beside the heatmap changes the table and the URL, a cut week's lifecycle bars say
+"partial period" on hover, and the stickiness card draws."""
 
 from __future__ import annotations
 
@@ -57,4 +57,12 @@ def test_the_cohort_control_and_partial_weeks(make_app, start_app):
         )
         assert ("partial period" in label) == partial, label
     assert "hatched" in duo.find_element(f"#{ids.LIFECYCLE_SUBTITLE}").text
+    # The stickiness card below draws its ratio line and its month's active-days bars.
+    _in_view(duo, duo.find_element(f"#{ids.STICKINESS_GRAPH}"))
+    for part, what in ((".scatterlayer .js-line", "line"), (".barlayer .point", "bars")):
+        selector = f"#{ids.STICKINESS_GRAPH} {part}"
+        wait_until(
+            lambda s=selector: duo.driver.find_elements(By.CSS_SELECTOR, s), f"stickiness {what}"
+        )
+    assert "2025-12" in duo.find_element(f"#{ids.STICKINESS_SUBTITLE}").text
     assert duo.get_logs() == []

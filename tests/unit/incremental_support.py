@@ -251,6 +251,7 @@ def _filtered_answers(out: dict, engine, f: Filters, turns) -> None:
     _ask(out, (f, "kpis"), engine.kpis, f)
     _ask(out, (f, "untitled"), engine.untitled_views, f)
     _ask(out, (f, "dimensions"), engine.dimensions, f.start, f.end)
+    _ask(out, (f, "stickiness"), engine.stickiness, f)
     for resolution in RESOLUTIONS:
         _ask(out, (f, "compare", resolution), engine.kpis_answer, f, "previous", resolution)
         _ask(out, (f, "lifecycle", resolution), engine.lifecycle, resolution, f)

@@ -15,6 +15,7 @@ from testkit import reference_analytics as ref
 from testkit import reference_binges as binges
 from testkit import reference_changes as changes_reference
 from testkit import reference_cohorts as cohorts
+from testkit import reference_stickiness as stickiness
 from testkit import reference_titles as titles
 from testkit import reference_top10 as top10s
 from tests.unit.reference_checks import Checker
@@ -211,6 +212,17 @@ class RouteReference:
         expected = cohorts.lifecycle(raw, "monthly", None, end, where)
         self.same(expected, "lifecycle", case, resolution="monthly", end=end)
 
+    def stickiness(self, case: Case) -> None:
+        """The data's span, a range cutting months on both sides (its first days' mau reach
+        before start), and a range reaching a month past the data's last day."""
+        raw, where, start, end = self.raw, case.where, self.start, self.end
+        self.same(stickiness.stickiness(raw, where=where), "stickiness", case)
+        expected = stickiness.stickiness(raw, start, end, where)
+        self.same(expected, "stickiness", case, start=start, end=end)
+        after = dt.date.fromordinal(int(raw["day"].max())) + dt.timedelta(days=31)
+        expected = stickiness.stickiness(raw, end, after, where)
+        self.same(expected, "stickiness", case, start=end, end=after)
+
     def changes(self, case: Case) -> None:
         """A day and its week inside the data, named (the default day follows the clock)."""
         raw, where, day = self.raw, case.where, self.end
@@ -231,4 +243,4 @@ class RouteReference:
 
 
 CHECKED_ROUTES = (*METRIC_NAMES, "toplist", "title", "top10", "kpis", "dimensions")
-CHECKED_ROUTES += ("retention", "lifecycle", "changes", "binge")
+CHECKED_ROUTES += ("retention", "lifecycle", "changes", "binge", "stickiness")

@@ -101,4 +101,5 @@ def answers(engine, rng: random.Random, requests: int = 3) -> dict:
             )
         out[n, "lifecycle"] = engine.lifecycle(rng.choice(RESOLUTIONS), f)
         out[n, "binge"] = engine.binge(f, rng.randint(1, 5))
+        out[n, "stickiness"] = engine.stickiness(f)
     return out

@@ -155,3 +155,31 @@ def test_the_title_chart_marks_partial_periods_and_names_its_axes(client, dash_a
         view = _view(dash_api, series=show, resolution=resolution, start=start, end="2025-12-31")
         traces = _by_id(view[ids.TITLE_BODY]["children"], ids.TITLE_TIME_GRAPH)["figure"]["data"]
         assert len(traces) == 2 and set(traces[0]["text"]) == {""}
+
+
+def test_the_stickiness_card_draws_the_routes_numbers(client, dash_api):
+    state = _state(device=["iPad"], **LAST_30)
+    sent = {STATE_KEY: state, f"{ids.THEME_SWITCH}.value": False, NEAR: True}
+    assert dash_api.post(ids.STICKINESS_GRAPH, "figure", {STATE_KEY: state}).status_code == 204
+    card = dash_api.response(ids.STICKINESS_GRAPH, "figure", sent)
+    line, bars = card[ids.STICKINESS_GRAPH]["figure"]["data"]
+    expected = client.get("/data/stickiness/?device=iPad&start=2025-12-02&end=2025-12-31")
+    expected = expected.get_json()
+    assert line["x"] == [row["date"] for row in expected["days"]]
+    assert line["y"] == [row["ratio"] for row in expected["days"]]
+    december = [row for row in expected["active_days"] if row["month"] == "2025-12"]
+    assert bars["x"] == [row["days"] for row in december] and bars["y"]
+    assert bars["y"] == [row["users"] for row in december]
+    assert "2025-12" in card[ids.STICKINESS_SUBTITLE]["children"]
+    name, rows = _csv(dash_api, ids.STICKINESS_DOWNLOAD, ids.STICKINESS_CSV_BUTTON, state)
+    assert name.startswith("stickiness_daily")
+    assert [int(row["mau"]) for row in rows if row["date"]] == [
+        row["mau"] for row in expected["days"]
+    ]
+    assert [int(row["users"]) for row in rows if row["month"]] == [
+        row["users"] for row in expected["active_days"]
+    ]
+    # A range without users says so instead of drawing empty axes.
+    empty = _state(start="2030-01-01", end="2030-01-31")
+    figure = dash_api.response(ids.STICKINESS_GRAPH, "figure", {**sent, STATE_KEY: empty})
+    assert "No users" in str(figure[ids.STICKINESS_GRAPH]["figure"]["layout"])

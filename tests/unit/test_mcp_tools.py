@@ -88,6 +88,11 @@ PARITY = [
     ),
     ("binge", {}, "/data/binge/"),
     ("binge", {"limit": 3, "market": ["NO"]}, "/data/binge/?limit=3&market=NO"),
+    (
+        "stickiness",
+        {"start": "2025-06-01", "end": "2025-07-15", "market": ["NO"]},
+        "/data/stickiness/?start=2025-06-01&end=2025-07-15&market=NO",
+    ),
 ]
 
 # (tool, bad arguments, the /data request that is refused with the same message)
@@ -112,6 +117,7 @@ BAD = [
     ("lifecycle", {"resolution": "yearly"}, "/data/lifecycle/?resolution=yearly"),
     ("changes", {"resolution": "monthly"}, "/data/changes/?resolution=monthly"),
     ("binge", {"limit": "ten"}, "/data/binge/?limit=ten"),
+    ("stickiness", {"end": "2025-13-01"}, "/data/stickiness/?end=2025-13-01"),
 ]
 
 

@@ -128,6 +128,8 @@ def test_every_json_route_is_documented_and_every_documented_route_exists(app, s
         ("get", "/data/changes/?day=2025-12-10&market=SE", None, "/data/changes/"),
         ("get", "/data/changes/?resolution=weekly&metric=completion_rate", None, "/data/changes/"),
         ("get", "/data/changes/?resolution=monthly", None, "/data/changes/"),
+        ("get", "/data/stickiness/?start=2025-06-02&device=iPad", None, "/data/stickiness/"),
+        ("get", "/data/stickiness/?end=2025-13-01", None, "/data/stickiness/"),
         ("post", "/guess/start", {"max_value": 25, "user": "Ann"}, "/guess/start"),
         ("post", "/guess/start", {"max_value": 1}, "/guess/start"),
         ("get", "/guess/hiscore?max_value=25", None, "/guess/hiscore"),

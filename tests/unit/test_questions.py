@@ -34,6 +34,7 @@ def test_the_tools_are_the_questions_in_order():
         "lifecycle",
         "changes",
         "binge",
+        "stickiness",
     }
 
 
@@ -85,6 +86,7 @@ def test_the_kpis_answer_documents_every_metric(client):
         ("timeseries", {"metric": "views"}, "/data/views/"),
         ("breakdown", {"metric": "views", "breakdown": "device"}, "/data/views/?breakdown=device"),
         ("lifecycle", {}, "/data/lifecycle/"),
+        ("stickiness", {"start": "2025-03-05"}, "/data/stickiness/?start=2025-03-05"),
         (
             "changes",
             {"day": "2025-12-10", "market": "SE"},

@@ -16,6 +16,7 @@ from data.events.analysis import (
     cohorts,
     premieres,
     queries,
+    stickiness,
     title_insights,
     top10,
 )
@@ -314,6 +315,13 @@ class EventsAnalytics:
             ),
         )
         return [dict(zip(_LIFECYCLE_KEYS, row, strict=True)) for row in rows]
+
+    def stickiness(self, filters: Filters | None = None) -> dict:
+        """/data/stickiness/'s answer: dau, mau and their ratio per day, active days per month
+        (data/events/analysis/stickiness.py)."""
+        filters = filters or Filters()
+        key = ("stickiness", filters)
+        return copy.deepcopy(self._memo(key, lambda r: stickiness.stickiness(r, filters)))
 
     def changes(
         self, filters: Filters, day: dt.date | None, resolution: str, metric: str, limit: int

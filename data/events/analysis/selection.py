@@ -13,7 +13,8 @@ from data.events.rollup.model import Rollup
 from data.events.rollup.user_tables import UserRows
 
 # Longer series are refused rather than served as megabytes: the largest legal answer is about
-# 5 MB and 0.7 s of CPU on the 10M-event benchmark store (bench/bench_answer_cost.py).
+# 5 MB and 0.7 s of CPU on the 10M-event benchmark store (bench/bench_answer_cost.py);
+# /data/stickiness/'s 120,000 days (four numbers each) are 7 MB.
 MAX_PERIODS = 120_000  # every month of the calendar; daily, about three centuries
 MAX_BREAKDOWN_ROWS = 120_000  # a breakdown is never longer than the longest series
 

@@ -12,10 +12,9 @@ from data.events.catalog import (
     RATIO,
     SHARE,
 )
+from data.events.questions.json_types import COUNT, DATE, RATE
+from data.events.questions.viewing_answers import BINGE_NUMBERS, FUNNEL
 
-COUNT = {"type": "integer", "minimum": 0}
-RATE = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
-DATE = {"type": "string", "format": "date"}
 # The measures that count events; the others (minutes) are sums of numbers with decimals.
 _COUNTED = ("views", "completed", "rated")
 
@@ -122,56 +121,6 @@ _EPISODE = {
         },
     },
 }
-_BINGE_NUMBERS = {
-    "viewers": {**COUNT, "description": "Distinct known users with a matching event of it."},
-    "binge_viewers": {**COUNT, "description": "Viewers with at least one binge day."},
-    "share": {**RATE, "description": "binge_viewers / viewers, 4 decimals."},
-    "median_episodes": {
-        "type": ["number", "null"],
-        "minimum": 3,
-        "description": "Median distinct episodes over its binge (user, day) instances.",
-    },
-}
-BINGE = {
-    "type": "array",
-    "items": {
-        "type": "object",
-        "required": ["series", *_BINGE_NUMBERS],
-        "properties": {"series": {"type": "string"}, **_BINGE_NUMBERS},
-    },
-}
-_REACHED = {
-    f"reached_{n}": {
-        **RATE,
-        "description": f"Share of starters with a view of it within {n} days of episode 1.",
-    }
-    for n in (7, 28, 90)
-}
-_FUNNEL = {
-    "type": "array",
-    "description": (
-        "With series: per season whose episode 1 has a starter, in season order, the share "
-        "of its starters (known users with a matching view of episode 1) who viewed each "
-        "numbered episode on one of the N days starting with their first view of episode 1 "
-        "(day_k - day_1 < N)."
-    ),
-    "items": {
-        "type": "object",
-        "required": ["season", "starters", "episodes"],
-        "properties": {
-            "season": {"type": "integer"},
-            "starters": COUNT,
-            "episodes": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["episode", *_REACHED],
-                    "properties": {"episode": {"type": "integer"}, **_REACHED},
-                },
-            },
-        },
-    },
-}
 _TITLE_NUMBERS = {
     "views": COUNT,
     "unique_viewers": COUNT,
@@ -210,9 +159,9 @@ TITLE = {
         "binge": {
             "type": "object",
             "description": "With series: the show's binge numbers, as /data/binge/ counts them.",
-            "properties": _BINGE_NUMBERS,
+            "properties": BINGE_NUMBERS,
         },
-        "funnel": _FUNNEL,
+        "funnel": FUNNEL,
         "seasons": {
             "type": "array",
             "description": (
@@ -280,7 +229,6 @@ LIFECYCLE = {
         "properties": {"date": DATE, **dict.fromkeys(LIFECYCLE_STATES, COUNT)},
     },
 }
-
 _NUMBER = {"type": ["number", "null"]}
 _FLAG = {"type": ["string", "null"], "enum": ["above", "below", None]}
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from data.events.catalog import METRICS, OTHER, Metric
-from data.events.questions import answers
+from data.events.questions import answers, viewing_answers
 from data.events.questions.parameters import (
     BINGE_LIMIT_PART,
     BREAKDOWN_PART,
@@ -160,7 +160,7 @@ QUESTIONS: tuple[Question, ...] = (
         '[{"series", "viewers", "binge_viewers", "share", "median_episodes"}, ...]: shows '
         "(SERIES rows rolled up as the toplist's series level) with a matching event, by "
         "binge_viewers, then viewers (both descending), then name; the first `limit`.",
-        answers.BINGE,
+        viewing_answers.BINGE,
         details=(
             "An episode is its show, season and episode numbers when both are known, else its "
             "contentid, else its title (never two seasons' same title text as one). A binge is "
@@ -224,6 +224,26 @@ QUESTIONS: tuple[Question, ...] = (
             "returning: active in the period and the one before; resurrecting: active in it, "
             "not in the one before, but earlier; dormant: active in the one before, not in it. "
             "Active means a matching event on a day of the period up to the range's end."
+        ),
+    ),
+    Question(
+        "stickiness",
+        "/data/stickiness/",
+        (FILTERS_PART,),
+        lambda a, filters: a.stickiness(filters),
+        "Stickiness: daily over 30-day active users per day, and users by active days a month.",
+        '{"days": [{"date": "YYYY-MM-DD", "dau": N, "mau": N, "ratio": dau / mau}, ...] one '
+        'entry per day in date order, zero-filled as the daily time series; "active_days": '
+        '[{"month": "YYYY-MM", "days": N, "users": N}, ...] by month, then N ascending: the '
+        "users active on exactly N days of the month.}",
+        viewing_answers.STICKINESS,
+        details=(
+            "dau: the distinct users with a matching event (one that passes the dimension "
+            "filters) on the day; mau: those of the 30 days ending on it (the day and the 29 "
+            "before, reaching before start: the day's 30-day audience); ratio = dau / mau to 4 "
+            "decimals, null when mau is 0. active_days counts, per calendar month the range's "
+            "days fall in, only those days of it; months without users have no entry. Users "
+            "are distinct non-empty userid values."
         ),
     ),
     Question(
