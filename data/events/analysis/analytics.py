@@ -9,7 +9,17 @@ import threading
 
 from cachetools import LRUCache
 
-from data.events.analysis import bands, changes, cohorts, premieres, queries, title_insights, top10
+from data.events.analysis import (
+    bands,
+    changes,
+    cohorts,
+    distribution,
+    premieres,
+    prime_time,
+    queries,
+    title_insights,
+    top10,
+)
 from data.events.analysis.comparison import PreviousRange
 from data.events.analysis.scope import Scope, ScopeKey, rollup_bytes, scope_key, scoped_rollup
 from data.events.catalog import DEFAULT_BREAKDOWN_LIMIT
@@ -317,6 +327,17 @@ class EventsAnalytics:
         """Each period's expected range behind the time series (data/events/analysis/bands.py)."""
         key = ("bands", metric, resolution, filters)
         return copy.deepcopy(self._memo(key, lambda r: bands.bands(r, metric, filters, resolution)))
+
+    def when(self, metric: str, filters: Filters) -> list[dict]:
+        """The metric per weekday and hour (data/events/analysis/prime_time.py)."""
+        key = ("when", metric, filters)
+        return copy.deepcopy(self._memo(key, lambda r: prime_time.when(r, metric, filters)))
+
+    def distribution(self, resolution: str, filters: Filters, per: str = "viewer") -> dict:
+        """Minutes per viewer by period (data/events/analysis/distribution.py)."""
+        key = ("distribution", resolution, filters, per)
+        compute = lambda r: distribution.distribution(r, filters, resolution, per)  # noqa: E731
+        return copy.deepcopy(self._memo(key, compute))
 
     def premieres(self) -> list[dict]:
         """The automatic annotations (data/events/analysis/premieres.py), memoised per version."""
