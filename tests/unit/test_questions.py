@@ -33,6 +33,8 @@ def test_the_tools_are_the_questions_in_order():
         "retention",
         "lifecycle",
         "changes",
+        "when",
+        "distribution",
     }
 
 
@@ -84,6 +86,8 @@ def test_the_kpis_answer_documents_every_metric(client):
         ("timeseries", {"metric": "views"}, "/data/views/"),
         ("breakdown", {"metric": "views", "breakdown": "device"}, "/data/views/?breakdown=device"),
         ("lifecycle", {}, "/data/lifecycle/"),
+        ("when", {"metric": "unique_users"}, "/data/when/?metric=unique_users"),
+        ("distribution", {"resolution": "weekly"}, "/data/distribution/?resolution=weekly"),
         (
             "changes",
             {"day": "2025-12-10", "market": "SE"},
