@@ -14,6 +14,7 @@ def register_callbacks(app) -> None:
         downloads,
         page,
         panel,
+        shape,
         titles,
         top10,
     )
@@ -21,6 +22,7 @@ def register_callbacks(app) -> None:
 
     # One EventsAnalytics per server, the same object the /data routes use: same numbers.
     analytics = services.analytics(app.server)
-    areas = (page, charts, bands, panel, annotation_form, downloads, titles, top10, cohorts, alerts)
+    areas = (page, charts, bands, panel, annotation_form, downloads, titles, top10, cohorts)
+    areas += (shape, alerts)
     for area in areas:
         area.register(app, analytics)
