@@ -100,4 +100,7 @@ def answers(engine, rng: random.Random, requests: int = 3) -> dict:
                 rng.choice(COHORT_RESOLUTIONS), rng.randint(1, 6), f, cohort
             )
         out[n, "lifecycle"] = engine.lifecycle(rng.choice(RESOLUTIONS), f)
+        for metric in ("views", "unique_users", "minutes_watched"):
+            out[n, "when", metric] = engine.when(metric, f)
+        out[n, "distribution"] = engine.distribution(RESOLUTIONS[n % len(RESOLUTIONS)], f)
     return out
