@@ -195,3 +195,17 @@ def _pg_value(value, kind: str):
     if kind == "bigint":
         return int(number) if math.isfinite(number) and abs(number) < 2**62 else None
     return number
+
+
+def test_users_per_cell_alike_by_bitmap_and_by_sorting():
+    """Few users: a bitmap of cells x users; many: the distinct pairs, sorted. Same counts."""
+    import numpy as np
+
+    from data.events.analysis.prime_time import CELLS, _distinct_per_cell
+
+    rng = np.random.default_rng(5)
+    cell, user = rng.integers(0, CELLS, 5000), rng.integers(0, 300, 5000)
+    few = _distinct_per_cell(cell, user, 300)
+    many = _distinct_per_cell(cell, user + 2**20, 2**20 + 300)  # past the bitmap's size
+    assert few.tolist() == many.tolist()
+    assert few.tolist() == [len(set(user[cell == c].tolist())) for c in range(CELLS)]

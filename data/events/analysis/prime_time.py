@@ -21,6 +21,7 @@ WHEN_METRICS = ("views", "unique_users", "minutes_watched")
 DEFAULT_WHEN_METRIC = "views"
 WEEKDAYS = 7
 CELLS = WEEKDAYS * HOURS
+_BITMAP_CELLS = 1 << 27  # bytes of the cells x users bitmap a request may take
 _THURSDAY = 3  # day 0, 1970-01-01, was a Thursday (Monday is weekday 0)
 
 
@@ -49,6 +50,17 @@ def _cell_of(rollup: Rollup, prefix: str, rows: slice, keep: np.ndarray) -> np.n
     return weekday_of(day) * HOURS + getattr(rollup, f"{prefix}_hour")[rows][keep]
 
 
+def _distinct_per_cell(cell: np.ndarray, user: np.ndarray, n_users: int) -> np.ndarray:
+    """Distinct users per cell: a bitmap of cells x users when it is small (no sort), else
+    the distinct (cell, user) pairs."""
+    if CELLS * n_users <= _BITMAP_CELLS:
+        seen = np.zeros(CELLS * n_users, dtype=bool)
+        seen[cell * n_users + user] = True
+        return seen.reshape(CELLS, n_users).sum(axis=1)
+    pairs = np.unique(cell * n_users + user)
+    return np.bincount(pairs // n_users, minlength=CELLS)
+
+
 def when(rollup: Rollup, metric: str, filters: Filters) -> list[dict]:
     """[{"weekday", "hour", "value"}] for every weekday (Monday 0) and hour, in that order."""
     if metric not in WHEN_METRICS:
@@ -58,8 +70,7 @@ def when(rollup: Rollup, metric: str, filters: Filters) -> list[dict]:
         rows, keep = _cells(rollup, "houruser", filters, allowed)
         cell = _cell_of(rollup, "houruser", rows, keep)
         user = rollup.houruser_user[rows][keep].astype(np.int64)
-        pairs = np.unique(cell * rollup.n_users + user)
-        values = np.bincount(pairs // rollup.n_users, minlength=CELLS).tolist()
+        values = _distinct_per_cell(cell, user, rollup.n_users).tolist()
     else:
         rows, keep = _cells(rollup, "hour", filters, allowed)
         cell = _cell_of(rollup, "hour", rows, keep)
