@@ -14,6 +14,7 @@ def register_callbacks(app) -> None:
         downloads,
         page,
         panel,
+        shape,
         stickiness,
         titles,
         top10,
@@ -33,6 +34,7 @@ def register_callbacks(app) -> None:
         top10,
         cohorts,
         stickiness,
+        shape,
         alerts,
     )
     for area in areas:

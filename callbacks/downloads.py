@@ -12,11 +12,13 @@ from dash.exceptions import PreventUpdate
 from callbacks import csv_export
 from callbacks.cohorts import lifecycle_of, retention_of
 from callbacks.guard import guarded
+from callbacks.shape import distribution_of, when_of
 from callbacks.state import ViewState, from_store
 from callbacks.stickiness import stickiness_of
 from callbacks.time_series import chart_series, partial_flags
 from callbacks.titles import title_numbers
 from callbacks.top10 import top10_of
+from data.events.analysis.prime_time import DEFAULT_WHEN_METRIC, WHEN_METRICS
 from data.events.analysis.title_insights import TitleNotFound
 from data.events.params import InvalidParameter
 from data.events.questions import question
@@ -119,6 +121,24 @@ def stickiness_table(analytics, state: ViewState) -> tuple[list[str], list[list]
     return ["date", "dau", "mau", "ratio", "month", "active_days", "users"], rows
 
 
+def when_table(analytics, state: ViewState, metric: str) -> tuple[list[str], list[list]]:
+    """The prime-time card's cells: weekday (Monday 0), hour (UTC) and the metric."""
+    cells = when_of(analytics, state, metric)
+    metric = metric if metric in WHEN_METRICS else DEFAULT_WHEN_METRIC
+    return ["weekday", "hour", metric], [[c["weekday"], c["hour"], c["value"]] for c in cells]
+
+
+def distribution_table(analytics, state: ViewState) -> tuple[list[str], list[list]]:
+    """Minutes per viewer per period: the percentiles, the mean and the histogram's bins."""
+    answer = distribution_of(analytics, state)
+    bins = answer["bins"]
+    names = [f"viewers_{a}_to_{b}_min" for a, b in zip(bins, bins[1:], strict=False)]
+    names.append(f"viewers_{bins[-1]}_min_or_more")
+    header = ["date", "viewers", "p50", "p90", "p99", "mean", *names]
+    keys = header[1:6]
+    return header, [[p["date"], *(p[k] for k in keys), *p["histogram"]] for p in answer["periods"]]
+
+
 def _title_stem(state: ViewState) -> str:
     """title-<name in lower case, runs of other characters as one dash>."""
     name = re.sub(r"\W+", "-", (state.series or state.title or "")).strip("-").lower()
@@ -185,6 +205,12 @@ DOWNLOADS = [
         lambda _s: "stickiness",
         stickiness_table,
     ),
+    CsvDownload(
+        ids.DISTRIBUTION_DOWNLOAD,
+        ids.DISTRIBUTION_CSV_BUTTON,
+        lambda _s: "minutes-per-viewer",
+        distribution_table,
+    ),
 ]
 
 
@@ -192,6 +218,23 @@ def register(app, analytics) -> None:
     """Register one CSV download callback per chart on `app`."""
     for spec in DOWNLOADS:
         _register_download(app, analytics, spec)
+
+    # Prime time's file follows its card's own metric, not only the page's state.
+    @app.callback(
+        *_outputs(ids.WHEN_DOWNLOAD),
+        Input(ids.WHEN_CSV_BUTTON, "n_clicks"),
+        State(ids.STATE, "data"),
+        State(ids.WHEN_METRIC, "value"),
+        prevent_initial_call=True,
+    )
+    @guarded(_download_failed)
+    def download_when_download(n_clicks, state_data, metric):
+        if not n_clicks:
+            raise PreventUpdate
+        state = from_store(state_data)
+        header, rows = when_table(analytics, state, metric)
+        stem = f"prime-time-{header[-1].replace('_', '-')}"
+        return csv_export.download(stem, state, header, rows), no_update, no_update
 
 
 def _register_download(app, analytics, spec: CsvDownload) -> None:

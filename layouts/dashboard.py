@@ -25,6 +25,7 @@ from layouts.options import (
     TOPLIST_MIN,
 )
 from layouts.panel import morning_panel
+from layouts.shape_cards import distribution_card, when_card
 from layouts.title_view import title_view
 from layouts.top10 import top10_panel
 from web.paths import GAME_PAGE_PATH, OPENAPI_PATH, json_routes
@@ -143,7 +144,8 @@ def _metric_select(select_id: str, value: str) -> dbc.Select:
 
 
 def charts() -> html.Div:
-    """The two time series side by side on wide screens, then the toplist."""
+    """The two time series and minutes per viewer side by side on wide screens, then the
+    toplist."""
     toplist_size = html.Div(
         [
             # The slider renders no labelable input, so the name is tied by aria-labelledby
@@ -187,6 +189,7 @@ def charts() -> html.Div:
                             subtitle_id=ids.CHART1_SUBTITLE,
                         ),
                         lg=6,
+                        xl=4,
                     ),
                     dbc.Col(
                         chart_card(
@@ -200,7 +203,10 @@ def charts() -> html.Div:
                             subtitle_id=ids.CHART2_SUBTITLE,
                         ),
                         lg=6,
+                        xl=4,
                     ),
+                    # Beside the minutes: how they spread over the viewers.
+                    dbc.Col(distribution_card(), lg=12, xl=4),
                 ],
                 className="g-3",
             ),
@@ -267,7 +273,12 @@ def build_layout(live_interval_ms: int = LIVE_INTERVAL_MS) -> html.Div:
                             charts(),
                             annotations_card(),
                             html.Div(
-                                [top10_panel(), audience(), alerts_card(can_manage_alerts())],
+                                [
+                                    top10_panel(),
+                                    audience(),
+                                    when_card(),
+                                    alerts_card(can_manage_alerts()),
+                                ],
                                 id=ids.BELOW_FOLD_START,
                                 className="rb-overview",
                             ),

@@ -124,6 +124,15 @@ STICKINESS_GRAPH = "stickiness-graph"
 STICKINESS_CSV_BUTTON = "stickiness-csv-button"
 STICKINESS_DOWNLOAD = "stickiness-download"
 STICKINESS_SUBTITLE = "stickiness-subtitle"
+# Prime time (a metric per weekday and hour) and minutes per viewer beside the time cards.
+WHEN_GRAPH = "when-graph"
+WHEN_METRIC = "when-metric"
+WHEN_CSV_BUTTON = "when-csv-button"
+WHEN_DOWNLOAD = "when-download"
+DISTRIBUTION_GRAPH = "distribution-graph"
+DISTRIBUTION_CSV_BUTTON = "distribution-csv-button"
+DISTRIBUTION_DOWNLOAD = "distribution-download"
+DISTRIBUTION_SUBTITLE = "distribution-subtitle"
 
 # The "Since yesterday" panel at the top (/data/changes/ in words): its heading, the KPIs and
 # movers (each mover a link setting the page's filters), a slot for the day's annotations.

@@ -53,6 +53,15 @@ def _day(value: object) -> int | None:
     return day if EARLIEST <= day <= _latest() else None
 
 
+_HOUR = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([0-9]{2})(?::.*)?", re.DOTALL)
+
+
+def _hour(value: object) -> int:
+    """The hour 0..23 of 'YYYY-MM-DD HH:MM:SS' (or 'THH', a bare 'HH'), -1 without one."""
+    match = _HOUR.fullmatch(value) if isinstance(value, str) else None
+    return int(match.group(1)) if match and int(match.group(1)) < 24 else -1
+
+
 # The tutorial file's escapes: a byte 0x80..0xFF written as `<xx>`; a run of them is read as
 # those bytes would be (UTF-8 where they are, else each byte as cp1252, latin-1 in its holes).
 _ESCAPE_RUN = re.compile(r"(?:<[89a-fA-F][0-9a-fA-F]>)+")
@@ -143,6 +152,7 @@ def prepare(raw: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "day": np.array([d for d in days if d is not None], dtype=np.int64),
+            "hour": np.array([_hour(v) for v in rows["event_date"]], dtype=np.int64),
             "user": np.array([_unescaped(v) for v in rows["userid"]], dtype=object),
             "minutes": minutes.to_numpy(),
             "completed": (percent >= 90).to_numpy(),

@@ -252,7 +252,10 @@ def _filtered_answers(out: dict, engine, f: Filters, turns) -> None:
     _ask(out, (f, "untitled"), engine.untitled_views, f)
     _ask(out, (f, "dimensions"), engine.dimensions, f.start, f.end)
     _ask(out, (f, "stickiness"), engine.stickiness, f)
+    for metric in ("views", "unique_users", "minutes_watched"):  # hours and users per hour
+        _ask(out, (f, "when", metric), engine.when, metric, f)
     for resolution in RESOLUTIONS:
+        _ask(out, (f, "distribution", resolution), engine.distribution, resolution, f)
         _ask(out, (f, "compare", resolution), engine.kpis_answer, f, "previous", resolution)
         _ask(out, (f, "lifecycle", resolution), engine.lifecycle, resolution, f)
         for metric in METRIC_NAMES:

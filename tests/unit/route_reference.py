@@ -15,6 +15,7 @@ from testkit import reference_analytics as ref
 from testkit import reference_binges as binges
 from testkit import reference_changes as changes_reference
 from testkit import reference_cohorts as cohorts
+from testkit import reference_shape as shape
 from testkit import reference_stickiness as stickiness
 from testkit import reference_titles as titles
 from testkit import reference_top10 as top10s
@@ -231,6 +232,24 @@ class RouteReference:
             params = {"day": day, "resolution": resolution, "metric": metric, "limit": 3}
             self.same(expected, "changes", case, **params)
 
+    def when(self, case: Case) -> None:
+        """Each metric over everything (views by default), and over a range."""
+        raw, where, start, end = self.raw, case.where, self.start, self.end
+        self.same(shape.when(raw, where=where), "when", case)
+        for metric in ("views", "unique_users", "minutes_watched"):
+            expected = shape.when(raw, metric, start, end, where)
+            self.same(expected, "when", case, metric=metric, start=start, end=end)
+
+    def distribution(self, case: Case) -> None:
+        """Daily by default, weekly over a range that cuts weeks, monthly from start."""
+        raw, where, start, end = self.raw, case.where, self.start, self.end
+        self.same(shape.distribution(raw, where=where), "distribution", case)
+        expected = shape.distribution(raw, "weekly", start, end, where)
+        params = {"resolution": "weekly", "start": start, "end": end, "per": "viewer"}
+        self.same(expected, "distribution", case, **params)
+        expected = shape.distribution(raw, "monthly", start, None, where)
+        self.same(expected, "distribution", case, resolution="monthly", start=start)
+
     def routes(self, names, cases: list[Case]) -> None:
         """Check the routes under every case; fails listing the answers that differ."""
         for name in names:
@@ -244,3 +263,4 @@ class RouteReference:
 
 CHECKED_ROUTES = (*METRIC_NAMES, "toplist", "title", "top10", "kpis", "dimensions")
 CHECKED_ROUTES += ("retention", "lifecycle", "changes", "binge", "stickiness")
+CHECKED_ROUTES += ("when", "distribution")

@@ -102,4 +102,7 @@ def answers(engine, rng: random.Random, requests: int = 3) -> dict:
         out[n, "lifecycle"] = engine.lifecycle(rng.choice(RESOLUTIONS), f)
         out[n, "binge"] = engine.binge(f, rng.randint(1, 5))
         out[n, "stickiness"] = engine.stickiness(f)
+        for metric in ("views", "unique_users", "minutes_watched"):
+            out[n, "when", metric] = engine.when(metric, f)
+        out[n, "distribution"] = engine.distribution(RESOLUTIONS[n % len(RESOLUTIONS)], f)
     return out

@@ -82,6 +82,18 @@ PARITY = [
     ("lifecycle", {"resolution": "monthly"}, "/data/lifecycle/?resolution=monthly"),
     ("lifecycle", {}, "/data/lifecycle/"),
     (
+        "when",
+        {"metric": "minutes_watched", "start": "2025-06-01", "market": ["NO"]},
+        "/data/when/?metric=minutes_watched&start=2025-06-01&market=NO",
+    ),
+    ("when", {}, "/data/when/"),
+    (
+        "distribution",
+        {"per": "viewer", "resolution": "monthly", "sessiontype": ["SERIES"]},
+        "/data/distribution/?per=viewer&resolution=monthly&sessiontype=SERIES",
+    ),
+    ("distribution", {}, "/data/distribution/"),
+    (
         "changes",
         {"day": "2025-12-10", "metric": "views", "limit": 3, "device": ["iPad"]},
         "/data/changes/?day=2025-12-10&metric=views&limit=3&device=iPad",
@@ -118,6 +130,17 @@ BAD = [
     ("changes", {"resolution": "monthly"}, "/data/changes/?resolution=monthly"),
     ("binge", {"limit": "ten"}, "/data/binge/?limit=ten"),
     ("stickiness", {"end": "2025-13-01"}, "/data/stickiness/?end=2025-13-01"),
+    ("when", {"metric": "completion_rate"}, "/data/when/?metric=completion_rate"),
+    ("when", {"metric": "hours"}, "/data/when/?metric=hours"),
+    ("when", {"start": "2025-13-01"}, "/data/when/?start=2025-13-01"),
+    ("when", {"device": ["x" * 300]}, "/data/when/?device=" + "x" * 300),
+    ("distribution", {"per": "title"}, "/data/distribution/?per=title"),
+    ("distribution", {"resolution": "hourly"}, "/data/distribution/?resolution=hourly"),
+    (
+        "distribution",
+        {"start": "2025-03-02", "end": "2025-03-01"},
+        "/data/distribution/?start=2025-03-02&end=2025-03-01",
+    ),
 ]
 
 

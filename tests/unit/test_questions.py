@@ -35,6 +35,8 @@ def test_the_tools_are_the_questions_in_order():
         "changes",
         "binge",
         "stickiness",
+        "when",
+        "distribution",
     }
 
 
@@ -87,6 +89,8 @@ def test_the_kpis_answer_documents_every_metric(client):
         ("breakdown", {"metric": "views", "breakdown": "device"}, "/data/views/?breakdown=device"),
         ("lifecycle", {}, "/data/lifecycle/"),
         ("stickiness", {"start": "2025-03-05"}, "/data/stickiness/?start=2025-03-05"),
+        ("when", {"metric": "unique_users"}, "/data/when/?metric=unique_users"),
+        ("distribution", {"resolution": "weekly"}, "/data/distribution/?resolution=weekly"),
         (
             "changes",
             {"day": "2025-12-10", "market": "SE"},

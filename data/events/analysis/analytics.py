@@ -11,16 +11,15 @@ from cachetools import LRUCache
 
 from data.events.analysis import (
     bands,
-    binges,
     changes,
     cohorts,
     premieres,
     queries,
-    stickiness,
     title_insights,
     top10,
 )
 from data.events.analysis.comparison import PreviousRange
+from data.events.analysis.habits import ViewingHabits
 from data.events.analysis.scope import Scope, ScopeKey, rollup_bytes, scope_key, scoped_rollup
 from data.events.catalog import DEFAULT_BREAKDOWN_LIMIT
 from data.events.params import DEFAULT_COHORT, Filters
@@ -35,7 +34,7 @@ _LIFECYCLE_KEYS = ("date", *cohorts.LIFECYCLE_STATES)
 _SCOPED_BYTES = 256 * 1024 * 1024  # scoped rollups kept for the version served, per process
 
 
-class EventsAnalytics:
+class EventsAnalytics(ViewingHabits):
     """Answers the analysis queries for an event store, following its versions.
 
     `versions` is the store's side (data/events/stores/sqlite_versions.py, pg_versions.py), or a
@@ -223,11 +222,6 @@ class EventsAnalytics:
         )
         return copy.deepcopy(answer)
 
-    def binge(self, filters: Filters, limit: int) -> list:
-        """Shows by their binge viewers (data/events/analysis/binges.py), the first `limit`."""
-        rows = self._memo(("binge", filters, limit), lambda r: binges.binges(r, filters, limit))
-        return copy.deepcopy(rows)
-
     def search_titles(self, text: str) -> list:
         """Titles and shows whose name contains text, most viewed first (the title picker)."""
         found = self._memo(
@@ -315,13 +309,6 @@ class EventsAnalytics:
             ),
         )
         return [dict(zip(_LIFECYCLE_KEYS, row, strict=True)) for row in rows]
-
-    def stickiness(self, filters: Filters | None = None) -> dict:
-        """/data/stickiness/'s answer: dau, mau and their ratio per day, active days per month
-        (data/events/analysis/stickiness.py)."""
-        filters = filters or Filters()
-        key = ("stickiness", filters)
-        return copy.deepcopy(self._memo(key, lambda r: stickiness.stickiness(r, filters)))
 
     def changes(
         self, filters: Filters, day: dt.date | None, resolution: str, metric: str, limit: int

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import fields, replace
 
 import numpy as np
 
@@ -112,6 +112,7 @@ def scoped_rollup(rollup: Rollup, key: ScopeKey) -> Rollup:
         ].astype(np.int32),
         week_entry_combo=rollup.week_entry_combo[week_rows],
         week_entry_minutes=rollup.week_entry_minutes[week_rows],
+        **_hour_tables(rollup, keep),
         user_rows=user_rows,
         user_counts=user_counts,
         # Events dated outside the bounds are not told apart by dimension: none is told.
@@ -127,6 +128,18 @@ def _entry_map(rollup: Rollup, titles: tuple[str, ...], seasons: np.ndarray) -> 
     ids = {key: i for i, key in enumerate(zip(new.names, new.rolled.tolist(), strict=True))}
     keys = zip(old.names, old.rolled.tolist(), strict=True)
     return np.array([ids.get(key, -1) for key in keys] + [-1], dtype=np.int64)
+
+
+def _hour_tables(rollup: Rollup, keep: np.ndarray) -> dict:
+    """The hour groups, the distinct users per hour and the minutes along the daily user rows
+    of the kept combinations (each table keeps its order: a filter of sorted rows)."""
+    out = {}
+    for prefix in ("hour", "houruser"):
+        rows = keep[getattr(rollup, f"{prefix}_combo")]
+        for name in [f.name for f in fields(rollup) if f.name.startswith(f"{prefix}_")]:
+            out[name] = getattr(rollup, name)[rows]
+    out["user_minutes"] = rollup.user_minutes[keep[rollup.user_rows["daily"].combo]]
+    return out
 
 
 def _user_tables(rollup: Rollup, keep: np.ndarray) -> tuple[dict, dict]:

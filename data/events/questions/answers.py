@@ -277,3 +277,40 @@ def changes() -> dict:
             },
         },
     }
+
+
+WHEN = {
+    "type": "array",
+    "minItems": 168,
+    "maxItems": 168,
+    "items": {
+        "type": "object",
+        "required": ["weekday", "hour", "value"],
+        "properties": {
+            "weekday": {"type": "integer", "minimum": 0, "maximum": 6},
+            "hour": {"type": "integer", "minimum": 0, "maximum": 23},
+            "value": {"type": "number", "minimum": 0},
+        },
+    },
+}
+_MINUTES = {"type": ["number", "null"], "minimum": 0}
+DISTRIBUTION = {
+    "type": "object",
+    "required": ["bins", "periods"],
+    "properties": {
+        "bins": {"type": "array", "items": {"type": "number", "minimum": 0}},
+        "periods": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["date", "viewers", "p50", "p90", "p99", "mean", "histogram"],
+                "properties": {
+                    "date": DATE,
+                    "viewers": COUNT,
+                    **dict.fromkeys(("p50", "p90", "p99", "mean"), _MINUTES),
+                    "histogram": {"type": "array", "items": COUNT},
+                },
+            },
+        },
+    },
+}

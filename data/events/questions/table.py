@@ -29,6 +29,7 @@ from data.events.questions.parameters import (
     Param,
     Part,
 )
+from data.events.questions.shape_parameters import PER_PART, WHEN_METRIC_PART
 
 if TYPE_CHECKING:
     from data.events.analysis.analytics import EventsAnalytics
@@ -274,6 +275,44 @@ QUESTIONS: tuple[Question, ...] = (
             "for `metric`; candidates have an event on the day or a baseline day; titles are "
             "named as the toplist names them. Numbers are not rounded beyond the KPIs' own "
             "rounding. start and end are refused."
+        ),
+    ),
+    Question(
+        "when",
+        "/data/when/",
+        (WHEN_METRIC_PART, FILTERS_PART),
+        lambda a, metric, filters: a.when(metric, filters),
+        "Prime time: a metric per weekday and hour of the day over the filtered range.",
+        '[{"weekday": 0-6 (Monday 0), "hour": 0-23, "value": N}, ...]: all 168 cells, zeros '
+        "included, by weekday then hour.",
+        answers.WHEN,
+        details=(
+            "An event counts in the hour its event_date names ('YYYY-MM-DD HH:MM:SS', read as "
+            "written: UTC; a PostgreSQL timestamp in UTC). Events whose date has no readable "
+            "time ('YYYY-MM-DD' alone, a PostgreSQL date column) are left out of this matrix "
+            "only. views counts events, minutes_watched sums totalminuteswatched (unknown as "
+            "0), unique_users counts distinct userid values (NULL is no user) per cell: a user "
+            "active on Mondays at 20h in two different weeks counts once in that cell."
+        ),
+    ),
+    Question(
+        "distribution",
+        "/data/distribution/",
+        (PER_PART, RESOLUTION_PART, FILTERS_PART),
+        lambda a, per, resolution, filters: a.distribution(resolution, filters, per),
+        "How minutes watched spread over viewers, per day, week or month.",
+        '{"bins": [lower edges in minutes], "periods": [{"date": "YYYY-MM-DD", "viewers", '
+        '"p50", "p90", "p99", "mean", "histogram": [viewers per bin]}, ...]}: one entry per '
+        "period in date order, zero-filled as the time series are (viewers 0, percentiles "
+        "and mean null).",
+        answers.DISTRIBUTION,
+        details=(
+            "A period's viewers are the distinct userid values (NULL is no user) with a matching "
+            "event in it (their count is unique_users); a viewer's minutes are the sum of their "
+            "matching events' totalminuteswatched in the period, unknown minutes counting 0. "
+            "p50, p90, p99 by nearest rank: the ceil(p / 100 * viewers)-th smallest; mean = "
+            "minutes / viewers (4 decimals). Histogram bin i counts viewers with bins[i] <= "
+            "minutes < bins[i + 1], the last bin bins[-1] minutes and more."
         ),
     ),
 )

@@ -148,9 +148,33 @@ def assemble(g: dict, used: Vocabulary, user_triples: dict, counts: dict, piece_
         episode_of_title=episode_of_title,
         **_views_by_title(g, rank, len(names), n_combos, piece_of_view),
         **_week_entries(g, rank, names, per_title["title_season"], values, combos),
+        **{name: g[name].astype(dtype) for name, dtype in _HOUR_TYPES.items()},
+        user_minutes=_along(g["user_minutes"], user_rows["daily"]),
         user_rows=user_rows,
         user_counts=user_counts,
     )
+
+
+# The hour groups as the pieces keep them (data/events/rollup/hours.py), combinations renamed.
+_HOUR_TYPES = {
+    "hour_day": np.int32,
+    "hour_hour": np.int8,
+    "hour_combo": np.int32,
+    "hour_views": np.int64,
+    "hour_minutes": np.float64,
+    "houruser_day": np.int32,
+    "houruser_hour": np.int8,
+    "houruser_user": np.int32,
+    "houruser_combo": np.int32,
+}
+
+
+def _along(minutes: np.ndarray, daily) -> np.ndarray:
+    """The pieces' minutes per daily triple: their daily triples, side by side, are the
+    rollup's (no day is in two pieces), so they run along them as they are."""
+    if minutes.size != daily.user.size:
+        raise ValueError("the pieces' user minutes do not run along the daily user triples")
+    return minutes.astype(np.float64)
 
 
 def _summed(*keys: np.ndarray, minutes: np.ndarray) -> tuple[tuple, np.ndarray]:

@@ -19,11 +19,13 @@ from data.events.rollup.encoding import (
     READS,
     EncodedChunk,
     Vocabulary,
+    date_text,
     encode_chunk,
     episode_of,
     item_sort_key,
 )
 from data.events.rollup.groups import Cells, TitleFacts, TitleViews, UserDays, Viewings
+from data.events.rollup.hours import hour_groups, triple_minutes
 from data.events.rollup.model import Rollup, empty_rollup
 from data.events.rollup.user_tables import combo_type, user_tables_of, user_tables_of_rows
 from data.events.stores.sqlite_store import COLUMN_NAMES
@@ -173,6 +175,9 @@ def build_rollup(chunks: list[EncodedChunk], vocabulary: Vocabulary) -> Rollup:
     minutes = rows.pop("minutes")
     cells = Cells(day, combo, None, minutes, rows.pop("completed"), rows.pop("rated"))
     title, user = rows.pop("title"), rows.pop("user")
+    n_users, n_combos = max(len(vocabulary.users), 1), max(len(vocabulary.combos), 1)
+    hours = hour_groups(day, rows.pop("hour"), user, combo, minutes, n_users, n_combos)
+    hours["user_minutes"] = triple_minutes(day, user, combo, minutes, n_users, n_combos)
     return rollup_of_groups(
         cells,
         TitleViews(day, combo, title, None, minutes),
@@ -181,6 +186,7 @@ def build_rollup(chunks: list[EncodedChunk], vocabulary: Vocabulary) -> Rollup:
         minutes_are_whole=bool(np.array_equal(minutes, np.trunc(minutes))),
         facts=TitleFacts(title, rows.pop("runtime"), rows.pop("season"), rows.pop("episode"), None),
         viewings=Viewings(title, day, user, combo, rows.pop("percent_bin"), None),
+        hours=hours,
     )
 
 
@@ -210,6 +216,7 @@ def rollup_of_groups(
     minutes_are_whole: bool,
     facts: TitleFacts,
     viewings: Viewings,
+    hours: dict,
     user_triples: dict | None = None,
 ) -> Rollup:
     """A Rollup from rows reduced by (day, combination), by title and by user: single events
@@ -285,6 +292,7 @@ def rollup_of_groups(
         **_week_entry_table(
             t_day, t_combo, t_title, t_minutes, names, per_title["title_season"], vocabulary
         ),
+        **hours,
         user_rows=user_rows,
         user_counts=user_counts,
     )
@@ -293,19 +301,12 @@ def rollup_of_groups(
 _POSITION = {name: i for i, name in enumerate(COLUMN_NAMES)}
 
 
-def _day_text(value: object) -> object:
-    """event_date cut to its day where SQLite's loader would cut it (the same rule)."""
-    if isinstance(value, str) and len(value) > 10 and value[10] in " T":
-        return value[:10]
-    return value
-
-
 def columns_of_rows(rows: Sequence[Sequence]) -> dict[str, list]:
     """The columns a rollup reads, from rows in the table's column order (as a writer inserts
     them), so that a writer can encode what it writes without reading it back."""
     columns = list(zip(*rows, strict=True))
     raw = {key: columns[_POSITION[column]] for key, column in READS}
-    raw["event_date"] = [_day_text(value) for value in raw["event_date"]]
+    raw["event_date"] = [date_text(value) for value in raw["event_date"]]
     return raw
 
 

@@ -17,8 +17,6 @@ name one; placeholder contentids ("NULL", "n/a") name nothing.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -27,7 +25,16 @@ import pandas as pd
 
 from data.events.catalog import COMPLETE_PERCENT, DIMENSIONS
 from data.events.ingest.text_decoding import decode_escapes
-from data.events.periods import day_number
+from data.events.rollup.event_dates import (  # noqa: F401 (the encoding's reading rules)
+    DATE_TEXT_CHARS,
+    NO_DAY,
+    NO_HOUR,
+    date_text,
+    day_of_value,
+    event_days,
+    event_hours,
+    hour_of_value,
+)
 
 # What a build reads, as (key, column) pairs in this order (the loaders' SELECT follows it): the
 # key names the values in a chunk's columns, the column is the movies column they come from.
@@ -45,22 +52,8 @@ if len(COLUMN_OF) < len(READS):
     raise ImportError("a dimension of the catalog is named like another value a build reads")
 # The movies columns a build reads, each once (what a health check asks the table for).
 RAW_COLUMNS = tuple(dict.fromkeys(column for _, column in READS))
-_DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-NO_DAY = np.iinfo(np.int64).min
 MAX_EXACT = float(2**53)  # the largest float up to which every whole number is exact
 MAX_MINUTES = MAX_EXACT
-
-
-def day_of_value(value: object) -> int:
-    """Day number of an event_date value, or NO_DAY when it does not start with a real date."""
-    if not isinstance(value, str) or len(value) < 10 or not _DAY_RE.fullmatch(value[:10]):
-        return NO_DAY
-    if len(value) > 10 and value[10] not in " T":
-        return NO_DAY
-    try:
-        return day_number(dt.date.fromisoformat(value[:10]))
-    except ValueError:
-        return NO_DAY
 
 
 def keyed_columns(table: Mapping[str, Sequence]) -> dict[str, Sequence]:
@@ -76,13 +69,6 @@ def _factorized(column: np.ndarray) -> tuple[np.ndarray, list]:
     codes = np.asarray(codes, dtype=np.int64)
     codes[codes < 0] = len(uniques)
     return codes, uniques
-
-
-def event_days(column: np.ndarray) -> np.ndarray:
-    """Day number per row (NO_DAY for unreadable dates); parses each distinct value once."""
-    codes, uniques = _factorized(column)
-    parsed = np.array([day_of_value(value) for value in uniques] + [NO_DAY], dtype=np.int64)
-    return parsed[codes]
 
 
 def _numbers(column: np.ndarray) -> np.ndarray:
@@ -258,6 +244,7 @@ class EncodedChunk:
     """One chunk of rows as numbers (rows with an unreadable date are left out)."""
 
     day: np.ndarray  # int32 days since 1970-01-01
+    hour: np.ndarray  # int8 hour of the day 0..23 (hour_of_value), NO_HOUR when unknown
     user: np.ndarray  # int32 user code, -1 for NULL
     title: np.ndarray  # int32 item code (see the module's docstring), -1 for NULL
     contentid: np.ndarray  # int32 Vocabulary.contentids code of a numbered row's, else -1
@@ -270,7 +257,7 @@ class EncodedChunk:
     season: np.ndarray  # float64 seasonnumber, NaN when unknown
     episode: np.ndarray  # float64 episodenumber, NaN when unknown
 
-    FIELDS = ("day", "user", "title", "contentid", "combo", "minutes", "completed", "rated")
+    FIELDS = ("day", "hour", "user", "title", "contentid", "combo", "minutes", "completed", "rated")
     FIELDS += ("percent_bin", "runtime", "season", "episode")
 
 
@@ -308,10 +295,12 @@ def encode_chunk(raw: Mapping[str, Sequence], vocabulary: Vocabulary) -> Encoded
         return values if keep is None else values[keep]
 
     keep = None
-    days = event_days(column("event_date"))
+    dates = column("event_date")
+    days = event_days(dates)
     valid = days != NO_DAY
     if not valid.all():
         keep, days = valid, days[valid]
+    hours = event_hours(dates if keep is None else dates[keep])
     minutes = _numbers(column("totalminuteswatched"))
     # Unknown minutes add nothing: non-finite, negative (nobody watches less than nothing), and
     # from 2**53 on (no longer exact, 2**53 + 1 reads as 2**53; sums would overflow).
@@ -325,6 +314,7 @@ def encode_chunk(raw: Mapping[str, Sequence], vocabulary: Vocabulary) -> Encoded
     )
     return EncodedChunk(
         day=days.astype(np.int32),
+        hour=hours,
         user=vocabulary.users_of(column("userid")),
         title=items,
         contentid=contentids,

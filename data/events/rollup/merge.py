@@ -22,7 +22,7 @@ from data.events.rollup.pieces import Piece, counts_table, counts_tables
 from data.events.rollup.user_merge import merged_counts, united_triples
 from data.events.rollup.user_tables import distinct_triples
 
-_GROUPS = ("cell", "title", "user", "fact", "view")
+_GROUPS = ("cell", "title", "user", "fact", "view", "hour", "houruser")
 _PERIOD_TABLES = {"weekly": "week", "monthly": "month"}
 
 
@@ -114,8 +114,9 @@ def _compact_vocabulary(groups: dict, vocabulary: Vocabulary, numbered) -> Vocab
     combo_map = np.full(int(combo_codes.max(initial=-1)) + 1, -1, dtype=np.int64)
     combo_map[combo_codes] = np.arange(len(combo_codes))
     used.combos = {tuple(int(v) for v in ranked[i]): i for i in range(len(ranked))}
-    for name in ("cell_combo", "title_combo", "view_combo", "weekitem_combo"):
+    for name in ("cell_combo", "title_combo", "view_combo", "weekitem_combo", "hour_combo"):
         groups[name] = combo_map[groups[name]]
+    groups["houruser_combo"] = combo_map[groups["houruser_combo"]]
     # Items: the ones the groups name (title codes are ranked by name when the rollup is made).
     items = np.unique(
         np.concatenate([groups["title_item"], groups["view_item"], groups["fact_item"]])

@@ -15,6 +15,7 @@ import numpy as np
 
 from data.events.catalog import DIMENSIONS
 from data.events.periods import RESOLUTIONS
+from data.events.rollup.hours import empty_hours
 from data.events.rollup.user_tables import (
     UserCounts,
     UserRows,
@@ -32,8 +33,9 @@ from data.events.rollup.user_tables import (
 # percentages read as unknown; 9: a contentid's rows without numbers join the one numbered
 # episode its other rows name, placeholder contentids ("NULL", "n/a") name nothing; 10: merged
 # from pieces (dimension values in name order, only those that kept rows use); 11: the season
-# dimension, read from seasonnumber as stored.
-FORMAT = 11
+# dimension, read from seasonnumber as stored; 12: views, minutes and distinct users per (day,
+# hour, combination), and minutes along the daily user triples (data/events/rollup/hours.py).
+FORMAT = 12
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,19 @@ class Rollup:
     week_entry_entry: np.ndarray  # int32
     week_entry_combo: np.ndarray  # uint16 (int32 when there are more combinations)
     week_entry_minutes: np.ndarray  # float64
+    # Per (day, hour, combination) of events with a readable time, sorted: views and minutes;
+    # the distinct (day, hour, user, combination) of their known users, sorted; and minutes
+    # per daily user triple, along user_rows["daily"] (data/events/rollup/hours.py).
+    hour_day: np.ndarray  # int32
+    hour_hour: np.ndarray  # int8, 0..23
+    hour_combo: np.ndarray  # int32
+    hour_views: np.ndarray  # int64
+    hour_minutes: np.ndarray  # float64
+    houruser_day: np.ndarray  # int32
+    houruser_hour: np.ndarray  # int8
+    houruser_user: np.ndarray  # int32
+    houruser_combo: np.ndarray  # int32
+    user_minutes: np.ndarray  # float64
     # Distinct users: every triple for unions (per resolution and over all days), and counts
     # per period that filter cheaply (daily, weekly, monthly); see
     # data/events/rollup/user_tables.py.
@@ -208,6 +223,7 @@ def empty_rollup() -> Rollup:
         week_entry_entry=i32,
         week_entry_combo=np.empty(0, dtype=np.uint16),
         week_entry_minutes=f64,
+        **empty_hours(),
         user_rows={r: user_rows(no_triples, 1) for r in (*RESOLUTIONS, "all")},
         user_counts={r: user_counts(no_triples, 1) for r in RESOLUTIONS},
     )

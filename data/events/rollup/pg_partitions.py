@@ -2,13 +2,13 @@
 
 Rows come out as they are stored, one per event, through a server-side cursor, each column
 turned by SQL into what the encoding reads from SQLite (data/events/rollup/encoding.py): the
-day as 'YYYY-MM-DD' text, numbers as floats, unknown ones NULL, text as text. The SQL is the
-reading rules of the column's type (data/events/rollup/pg_columns.py), so a row counts as it
-does on SQLite whatever type another system gave its columns. A partition's rows are a range of
-event_date, compared in the column's own type (`event_date >= '2025-03-01'::timestamp AND
-event_date < '2025-04-01'::timestamp`; text in byte order, as SQLite compares it), so each
-readable row lies in exactly its own day's range. Without an index on event_date each range is
-a scan on the server, still far cheaper than sending every row.
+day and hour as 'YYYY-MM-DD HH:' text, numbers as floats, unknown ones NULL, text as text. The
+SQL is the reading rules of the column's type (data/events/rollup/pg_columns.py), so a row
+counts as it does on SQLite whatever type another system gave its columns. A partition's rows
+are a range of event_date, compared in the column's own type (`event_date >=
+'2025-03-01'::timestamp AND event_date < '2025-04-01'::timestamp`; text in byte order, as
+SQLite compares it), so each readable row lies in exactly its own day's range. Without an index
+on event_date each range is a scan on the server, still far cheaper than sending every row.
 """
 
 from __future__ import annotations
@@ -70,7 +70,10 @@ def select_sql(types: dict[str, str]) -> tuple[str, str, tuple[str, str]]:
         # bounds compared byte by byte, as SQLite compares text, whatever the collation.
         day_text, bound = day, ('(event_date::text COLLATE "C")', "%s")
     else:
-        day_text = f"CASE WHEN {valid} THEN to_char(event_date, 'YYYY-MM-DD') END"
+        # The day and, for a timestamp, its hour (in UTC: the connection's time zone), as
+        # SQLite's text is cut (encoding.DATE_TEXT_CHARS); a date column has no hour.
+        form = "YYYY-MM-DD" if kind == "date" else "YYYY-MM-DD HH24:"
+        day_text = f"CASE WHEN {valid} THEN to_char(event_date, '{form}') END"
         cast = {"date": "date", "timestamp with time zone": "timestamptz"}.get(kind, "timestamp")
         bound = ("event_date", f"%s::{cast}")
     # A title is text that is not empty. A row without one has no item, so its numbers are

@@ -22,6 +22,7 @@ import pandas as pd
 from data.events.periods import period_of
 from data.events.rollup.assemble import weekly_item_minutes
 from data.events.rollup.encoding import RAW_KEYS, EncodedChunk, Vocabulary, encode_chunk
+from data.events.rollup.hours import hour_groups, triple_minutes
 from data.events.rollup.user_tables import UserCounts, distinct_triples, user_counts
 
 
@@ -46,6 +47,7 @@ class Piece:
     user_day: np.ndarray  # int32: the distinct (day, user, combination) of known users
     user_user: np.ndarray  # int32
     user_combo: np.ndarray  # int32
+    user_minutes: np.ndarray  # float64, along them (data/events/rollup/hours.py)
     # The distinct (week, user, combination) and (month, ...) of its days, sorted: a merge
     # unites them where a week or a month spans pieces (data/events/rollup/merge.py).
     week_period: np.ndarray  # int32
@@ -91,6 +93,16 @@ class Piece:
     view_combo: np.ndarray  # int32
     view_bin: np.ndarray  # int8
     view_count: np.ndarray  # int64
+    # Views and minutes per (day, hour, combination), distinct (day, hour, user, combination)
+    hour_day: np.ndarray  # int32
+    hour_hour: np.ndarray  # int8
+    hour_combo: np.ndarray  # int32
+    hour_views: np.ndarray  # int64
+    hour_minutes: np.ndarray  # float64
+    houruser_day: np.ndarray  # int32
+    houruser_hour: np.ndarray  # int8
+    houruser_user: np.ndarray  # int32
+    houruser_combo: np.ndarray  # int32
 
     @property
     def rows(self) -> int:
@@ -192,6 +204,9 @@ def build_piece(
         user_day=triples["daily"][1].astype(i32),
         user_user=triples["daily"][2].astype(i32),
         user_combo=triples["daily"][3].astype(i32),
+        user_minutes=triple_minutes(
+            rows["day"], rows["user"], rows["combo"], minutes, n_users, n_combos
+        ),
         week_period=triples["weekly"][1].astype(i32),
         week_user=triples["weekly"][2].astype(i32),
         week_combo=triples["weekly"][3].astype(i32),
@@ -213,6 +228,9 @@ def build_piece(
         view_combo=view["combo"].astype(i32),
         view_bin=view["percent_bin"].astype(np.int8),
         view_count=view_count.astype(np.int64),
+        **hour_groups(
+            rows["day"], rows["hour"], rows["user"], rows["combo"], minutes, n_users, n_combos
+        ),
     )
 
 

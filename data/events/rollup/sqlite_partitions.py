@@ -12,17 +12,18 @@ import datetime as dt
 import sqlite3
 from collections.abc import Iterator
 
-from data.events.rollup.encoding import READS, Vocabulary
+from data.events.rollup.encoding import DATE_TEXT_CHARS, READS, Vocabulary
 from data.events.rollup.incremental import encoded_batches
 from data.events.stores import change_log
 from data.events.stores.sqlite_store import TABLE
 
-# SQLite cuts event_date to its day, so that pandas parses a few hundred distinct days instead
-# of millions of timestamps; rows whose 11th character is not ' ' or 'T' keep the full text and
-# are then rejected by the encoding exactly as the pure code path would.
+# SQLite cuts event_date to its day and hour (encoding.DATE_TEXT_CHARS: 'YYYY-MM-DD HH:'), so
+# that pandas parses a few thousand distinct values instead of millions of timestamps; rows
+# whose 11th character is not ' ' or 'T' keep the full text and are then rejected by the
+# encoding exactly as the pure code path would.
 DAY_TEXT_SQL = (
     "CASE WHEN length(event_date) > 10 AND substr(event_date, 11, 1) IN (' ', 'T') "
-    "THEN substr(event_date, 1, 10) ELSE event_date END"
+    f"THEN substr(event_date, 1, {DATE_TEXT_CHARS}) ELSE event_date END"
 )
 # The values encoding.READS names, in its order (a column read for two keys is selected twice).
 SELECT_SQL = f"SELECT {DAY_TEXT_SQL}, {', '.join(column for _, column in READS[1:])} FROM {TABLE}"

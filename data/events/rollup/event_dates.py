@@ -1,0 +1,75 @@
+"""What an event_date value says: its day and its hour, read by one rule on both stores."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import numpy as np
+import pandas as pd
+
+from data.events.periods import day_number
+
+_DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+NO_DAY = np.iinfo(np.int64).min
+
+
+def day_of_value(value: object) -> int:
+    """Day number of an event_date value, or NO_DAY when it does not start with a real date."""
+    if not isinstance(value, str) or len(value) < 10 or not _DAY_RE.fullmatch(value[:10]):
+        return NO_DAY
+    if len(value) > 10 and value[10] not in " T":
+        return NO_DAY
+    try:
+        return day_number(dt.date.fromisoformat(value[:10]))
+    except ValueError:
+        return NO_DAY
+
+
+# What a reader keeps of event_date: its day and its hour ('YYYY-MM-DD HH:'), so that the
+# distinct values stay a few per day (readers cut the text in SQL to this length).
+DATE_TEXT_CHARS = 14
+NO_HOUR = -1
+
+
+def hour_of_value(value: object) -> int:
+    """The hour (0..23) an event_date value names, NO_HOUR without a readable time ('YYYY-MM-DD'
+    alone, 'YYYY-MM-DD 7:05'). The one place an event's hour is derived: times are read as
+    written, in UTC (a report time zone would convert here)."""
+    if day_of_value(value) == NO_DAY or len(value) < 13:
+        return NO_HOUR
+    digits = value[11:13]
+    if not (digits.isascii() and digits.isdigit()) or (len(value) > 13 and value[13] != ":"):
+        return NO_HOUR
+    hour = int(digits)
+    return hour if hour < 24 else NO_HOUR
+
+
+def date_text(value: object) -> object:
+    """event_date cut to what a reader keeps (DATE_TEXT_CHARS) where the day rule allows, as
+    the SQL readers cut it; other values are kept whole and read by the same rules."""
+    if isinstance(value, str) and len(value) > 10 and value[10] in " T":
+        return value[:DATE_TEXT_CHARS]
+    return value
+
+
+def _factorized(column: np.ndarray) -> tuple[np.ndarray, list]:
+    """(codes, distinct values) of a column, NULL coded as len(values), the slot after them."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    codes = np.asarray(codes, dtype=np.int64)
+    codes[codes < 0] = len(uniques)
+    return codes, uniques.tolist()
+
+
+def event_days(column: np.ndarray) -> np.ndarray:
+    """Day number per row (NO_DAY for unreadable dates); parses each distinct value once."""
+    codes, uniques = _factorized(column)
+    parsed = np.array([day_of_value(value) for value in uniques] + [NO_DAY], dtype=np.int64)
+    return parsed[codes]
+
+
+def event_hours(column: np.ndarray) -> np.ndarray:
+    """Hour per row (NO_HOUR without a readable time); parses each distinct value once."""
+    codes, uniques = _factorized(column)
+    parsed = np.array([hour_of_value(value) for value in uniques] + [NO_HOUR], dtype=np.int8)
+    return parsed[codes]
