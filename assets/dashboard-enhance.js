@@ -73,7 +73,7 @@
     }
   }
 
-  var TIME_GRAPHS = ["chart1-graph", "chart2-graph"]; // layouts/ids.py
+  var TIME_GRAPHS = ["chart1-graph", "chart2-graph", "distribution-graph"]; // layouts/ids.py
   var TICK_GAP = 18; // px between two tick labels
 
   /** A date axis value ("2025-01-06", "2024-12-30 12:00:00") in ms, read as UTC. */

@@ -21,7 +21,8 @@ In one run:
  5. new-combination latency: --combos random combinations (random.Random(seed)) never sent
     before, each sent once; then --new-route-combos random combinations of each kind of the
     title and cohort routes (toplist at level season and series, /data/title/ by title and by
-    series, /data/top10/, /data/retention/, /data/lifecycle/; random.Random(f"routes-{seed}"),
+    series, /data/top10/, /data/retention/, /data/lifecycle/, and how people watch: /data/when/,
+    /data/distribution/, /data/stickiness/, /data/binge/; random.Random(f"routes-{seed}"),
     titles and shows picked from /data/toplist/?num=200 at title and series level, fetched
     untimed before), never sent before, each sent once, shuffled; figures per kind;
  6. DuckDB (in memory, loaded from the same SQLite rows) answering the same combinations in

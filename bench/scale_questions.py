@@ -15,14 +15,16 @@ COHORT_RESOLUTIONS = ("weekly", "monthly")
 LEVELS = ("season", "series")  # the toplist's levels beside the existing title level
 MAX_PERIODS = 52
 BREAKDOWNS = ("device", "market", "sessiontype")
+WHEN_METRICS = ("views", "unique_users", "minutes_watched")
 
 
 @dataclass(frozen=True)
 class Question:
     """One /data request: a series (optionally broken down), the KPIs or the toplist; or one of
-    the title and cohort routes: title, top10, retention, lifecycle."""
+    the title, cohort and viewing routes: title, top10, retention, lifecycle, when,
+    distribution, stickiness, binge."""
 
-    kind: str  # "series", "kpis", "toplist", "title", "top10", "retention" or "lifecycle"
+    kind: str  # "series", "kpis", "toplist", "title", "top10", "retention", "lifecycle", ...
     metric: str | None = None
     resolution: str | None = None
     start: dt.date | None = None
@@ -59,7 +61,11 @@ class Question:
             params.append(("series", self.show))
         if self.week:
             params.append(("week", self.week.isoformat()))
-        if self.kind in ("series", "title", "retention", "lifecycle"):
+        if self.kind == "when":
+            params.append(("metric", self.metric))
+        if self.kind == "binge":
+            params.append(("limit", self.limit))
+        if self.kind in ("series", "title", "retention", "lifecycle", "distribution"):
             params.append(("resolution", self.resolution))
         if self.periods is not None:
             params.append(("periods", self.periods))
@@ -140,6 +146,14 @@ def _route_question(kind: str, rng, first, last, titles, shows, mondays) -> Ques
     if kind == "retention":
         resolution, periods = rng.choice(COHORT_RESOLUTIONS), rng.randint(1, MAX_PERIODS)
         return Question("retention", resolution=resolution, periods=periods, **filters)
+    if kind == "when":
+        return Question("when", metric=rng.choice(WHEN_METRICS), **filters)
+    if kind == "distribution":
+        return Question("distribution", resolution=rng.choice(RESOLUTIONS), **filters)
+    if kind == "stickiness":
+        return Question("stickiness", **filters)
+    if kind == "binge":
+        return Question("binge", limit=rng.choice((5, 10, 25)), **filters)
     return Question("lifecycle", resolution=rng.choice(RESOLUTIONS), **filters)
 
 
@@ -151,6 +165,10 @@ ROUTE_KINDS = (
     "top10",
     "retention",
     "lifecycle",
+    "when",
+    "distribution",
+    "stickiness",
+    "binge",
 )
 
 

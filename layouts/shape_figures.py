@@ -21,31 +21,55 @@ DISTRIBUTION_LINES = (
 
 
 def when_figure(cells: list[dict], metric: str, dark: bool) -> dict:
-    """A 7 x 24 heatmap of /data/when/'s cells, Monday on top, hours 0..23 left to right."""
+    """A 7 x 24 heatmap of /data/when/'s cells, Monday on top, hours 0..23 left to right.
+
+    Drawn as square markers coloured by value: the page's Plotly bundle
+    (assets/vendor/plotly-basic.min.js) has scatter and bar traces, no heatmap."""
     if not any(cell["value"] for cell in cells):
         return message_figure("No views with a time of day in this range", dark)
     colors = palette(dark)
-    z = [[0] * 24 for _ in WEEKDAY_NAMES]
-    for cell in cells:
-        z[cell["weekday"]][cell["hour"]] = cell["value"]
     label = WHEN_LABELS[metric]
+    values = [cell["value"] for cell in cells]
     trace = {
-        "type": "heatmap",
-        "z": z,
-        "x": [f"{hour:02d}" for hour in range(24)],
-        "y": list(WEEKDAY_NAMES),
-        "colorscale": [[0, "rgba(0,0,0,0)"], [1, colors["indigo"]]],
-        "zmin": 0,
-        "xgap": 1,
-        "ygap": 1,
-        "colorbar": {"thickness": 10, "tickfont": {"color": colors["muted"]}},
-        "hovertemplate": f"%{{y}} %{{x}}:00 UTC<br>{label}: %{{z:,}}<extra></extra>",
+        "type": "scatter",
+        "mode": "markers",
+        "x": [cell["hour"] for cell in cells],
+        "y": [WEEKDAY_NAMES[cell["weekday"]] for cell in cells],
+        "marker": {
+            "symbol": "square",
+            "size": 26,
+            "color": values,
+            "cmin": 0,
+            "cmax": max(values),
+            "colorscale": [[0, colors["grid"]], [1, colors["indigo"]]],
+            "showscale": True,
+            "colorbar": {"thickness": 10, "tickfont": {"color": colors["muted"]}},
+            "line": {"width": 0},
+        },
+        "customdata": [f"{cell['hour']:02d}" for cell in cells],
+        "hovertemplate": f"%{{y}} %{{customdata}}:00 UTC<br>{label}: %{{marker.color:,}}"
+        "<extra></extra>",
     }
     layout = base_layout(
         dark,
         margin={"l": 8, "r": 8, "t": 8, "b": 8},
-        xaxis=axis(colors, title={"text": "Hour of the day (UTC)"}, fixedrange=True),
-        yaxis=axis(colors, autorange="reversed", fixedrange=True),
+        xaxis=axis(
+            colors,
+            title={"text": "Hour of the day (UTC)"},
+            tickvals=list(range(0, 24, 3)),
+            ticktext=[f"{hour:02d}" for hour in range(0, 24, 3)],
+            range=[-0.6, 23.6],
+            showgrid=False,
+            fixedrange=True,
+        ),
+        yaxis=axis(
+            colors,
+            categoryorder="array",
+            categoryarray=list(WEEKDAY_NAMES),
+            autorange="reversed",
+            showgrid=False,
+            fixedrange=True,
+        ),
     )
     return {"data": [trace], "layout": layout}
 
@@ -69,13 +93,16 @@ def distribution_figure(answer: dict, resolution: str, dark: bool) -> dict:
         }
         for key, name, color in DISTRIBUTION_LINES
     ]
+    x_axis = period_axis(dates, resolution)
     layout = base_layout(
         dark,
         hovermode="x unified",
         showlegend=True,
         legend={"orientation": "h", "y": 1.12, "x": 0, "font": {"color": colors["muted"]}},
         margin={"l": 8, "r": 8, "t": 28, "b": 8},
-        xaxis=axis(colors, **period_axis(dates, resolution), fixedrange=True),
+        xaxis=axis(colors, **x_axis, fixedrange=True),
+        # All the ticks: assets/dashboard-enhance.js keeps those whose labels fit the width.
+        meta={"ticks": {"vals": x_axis["tickvals"], "text": x_axis["ticktext"]}},
         yaxis=axis(colors, tickformat=",d", fixedrange=True, title={"text": "Minutes"}),
     )
     return {"data": traces, "layout": layout}
