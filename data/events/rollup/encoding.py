@@ -27,6 +27,7 @@ import pandas as pd
 
 from data.events.catalog import COMPLETE_PERCENT, DIMENSIONS
 from data.events.ingest.text_decoding import decode_escapes
+from data.events.local_time import UTC_ZONES, Zones, local_day_hour
 from data.events.periods import day_number
 
 # What a build reads, as (key, column) pairs in this order (the loaders' SELECT follows it): the
@@ -78,10 +79,13 @@ def _factorized(column: np.ndarray) -> tuple[np.ndarray, list]:
     return codes, uniques
 
 
-def event_days(column: np.ndarray) -> np.ndarray:
-    """Day number per row (NO_DAY for unreadable dates); parses each distinct value once."""
+def event_days(column: np.ndarray, zones: Zones = UTC_ZONES) -> np.ndarray:
+    """Local day number per row (NO_DAY for unreadable dates; data/events/local_time.py);
+    parses each distinct value once."""
     codes, uniques = _factorized(column)
     parsed = np.array([day_of_value(value) for value in uniques] + [NO_DAY], dtype=np.int64)
+    if zones.converts:
+        return local_day_hour(column, parsed[codes], zones, NO_DAY)[0]
     return parsed[codes]
 
 
@@ -298,9 +302,11 @@ def known_numbers(values: np.ndarray, positive: bool = False, count: bool = Fals
     return values
 
 
-def encode_chunk(raw: Mapping[str, Sequence], vocabulary: Vocabulary) -> EncodedChunk:
+def encode_chunk(
+    raw: Mapping[str, Sequence], vocabulary: Vocabulary, zones: Zones = UTC_ZONES
+) -> EncodedChunk:
     """Encode movies rows given as columns: RAW_KEYS -> equal-length sequences of values as
-    SQLite returns them (keyed_columns of a DataFrame of raw rows)."""
+    SQLite returns them (keyed_columns of a DataFrame of raw rows); days are local to zones."""
 
     def column(name: str) -> np.ndarray:
         # Object arrays keep SQLite's values as they are: text, numbers, None, bytes.
@@ -308,7 +314,7 @@ def encode_chunk(raw: Mapping[str, Sequence], vocabulary: Vocabulary) -> Encoded
         return values if keep is None else values[keep]
 
     keep = None
-    days = event_days(column("event_date"))
+    days = event_days(column("event_date"), zones)
     valid = days != NO_DAY
     if not valid.all():
         keep, days = valid, days[valid]
