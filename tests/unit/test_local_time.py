@@ -17,6 +17,7 @@ import pytest
 from config import ConfigError, load_config
 from data.events.local_time import Zones, local_day_hour
 from data.events.rollup.encoding import NO_DAY, event_days
+from data.events.stores import pg_change_log, pg_store
 from data.events.stores.sqlite_store import COLUMN_NAMES
 from tests.unit.route_fixture import fixture_rows, raw_frame, sqlite_database
 from tests.unit.route_reference import CHECKED_ROUTES, RouteReference, filter_cases
@@ -163,7 +164,9 @@ def test_naive_times_read_in_the_event_zone(make_app, tmp_path):
     check_routes(app.server.test_client(), local_frame(rows, "UTC", OSLO), ("no filter",))
 
 
-def _pg_table(url: str, kind: str, rows: list[tuple]) -> None:
+def _pg_table(url: str, kind: str, rows: list[tuple], logged: bool = False) -> None:
+    """A movies table of that event_date type holding the rows; logged: with the change
+    log's triggers (as Reelboard's writers install them), so that builds are incremental."""
     columns = ", ".join(
         f"{name} {kind if name == 'event_date' else 'text'}" for name in COLUMN_NAMES
     )
@@ -177,6 +180,8 @@ def _pg_table(url: str, kind: str, rows: list[tuple]) -> None:
     stamp = (lambda v: f"{v}+00") if kind == "timestamptz" else (lambda v: v)
     with psycopg.connect(url) as conn:
         conn.execute(f"CREATE TABLE movies ({columns})")
+        if logged:
+            pg_store.ensure_schema(conn)
         with conn.cursor() as cursor:
             marks = ", ".join(["%s"] * len(COLUMN_NAMES))
             cursor.executemany(
@@ -211,4 +216,25 @@ def test_new_rows_near_midnight_rebuild_the_local_days_they_land_on(make_app, tm
         conn.executemany(f"INSERT INTO movies VALUES ({', '.join('?' * 13)})", added)
     conn.close()
     client = zone_app(make_app, url, REPORT_TIMEZONE=OSLO).server.test_client()
+    check_routes(client, local_frame(rows + added), ("no filter",))
+
+
+@pytest.mark.parametrize("kind", ["timestamp", "timestamptz"])
+def test_postgresql_new_rows_rebuild_the_local_days_they_land_on(make_app, pg_url, kind):
+    rows = with_edges(fixture_rows(seed=10, clock=evening))
+    _pg_table(pg_url, kind, rows, logged=True)
+    client = zone_app(make_app, pg_url, REPORT_TIMEZONE=OSLO).server.test_client()
+    check_routes(client, local_frame(rows), ("no filter",))
+    added = [(when, *rows[i][1:]) for i, when in enumerate(
+        ["2025-05-03 22:30:00", "2025-10-26 23:10:00", "2025-04-30 22:00:00"]
+    )]  # fmt: skip
+    stamp = (lambda v: f"{v}+00") if kind == "timestamptz" else (lambda v: v)
+    with psycopg.connect(pg_url) as conn:
+        marks = ", ".join(["%s"] * len(COLUMN_NAMES))
+        conn.cursor().executemany(
+            f"INSERT INTO movies VALUES ({marks})", [(stamp(r[0]), *r[1:]) for r in added]
+        )
+    with psycopg.connect(pg_url) as conn:  # the build was incremental: the log says why
+        assert pg_change_log.read_touches(conn)
+    client = zone_app(make_app, pg_url, REPORT_TIMEZONE=OSLO).server.test_client()
     check_routes(client, local_frame(rows + added), ("no filter",))
