@@ -36,7 +36,8 @@ UTC = "UTC"
 # +-26 hours of each other, and a text offset moves the instant by less than a day more.
 MARGIN_DAYS = 2
 NO_HOUR = -1  # the hour of a value that has none (a date alone) or is not read
-_OFFSET = re.compile(r"(?:[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)$")
+# An offset at the end of the time (after the date and its ' ' or 'T'): "Z", "+02", "-05:00".
+_OFFSET = re.compile(r"^.{11}.*(?:[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)$", re.DOTALL)
 # Values this near the calendar's ends keep their written date (converting them could leave it).
 _FIRST_SAFE = np.datetime64("0001-01-03")
 _LAST_SAFE = np.datetime64("9999-12-29")
@@ -109,12 +110,12 @@ def local_day_hour(
     days = np.asarray(written_days, dtype=np.int64).copy()
     hours = np.full(days.shape, NO_HOUR, dtype=np.int8)
     text = pd.Series(np.asarray(values, dtype=object), dtype=object)
-    timed = (days != no_day) & text.map(lambda v: isinstance(v, str) and len(v) > 10).to_numpy()
+    timed = (days != no_day) & (text.str.len() > 10).to_numpy()
     if not timed.any():
         return days, hours
     codes, uniques = pd.factorize(text[timed])
     uniques = pd.Series(uniques, dtype=object)
-    with_offset = uniques.map(lambda v: _OFFSET.search(v, 11) is not None).to_numpy()
+    with_offset = uniques.str.contains(_OFFSET).to_numpy(dtype=bool)
     local = pd.Series(pd.NaT, index=uniques.index, dtype="datetime64[us]")
     for has_offset in (False, True):
         part = uniques[with_offset == has_offset]

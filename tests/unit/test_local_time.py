@@ -238,3 +238,14 @@ def test_postgresql_new_rows_rebuild_the_local_days_they_land_on(make_app, pg_ur
         assert pg_change_log.read_touches(conn)
     client = zone_app(make_app, pg_url, REPORT_TIMEZONE=OSLO).server.test_client()
     check_routes(client, local_frame(rows + added), ("no filter",))
+
+
+def test_a_builder_process_gets_the_zones():
+    from data.events.stores.date_bounds import DateBounds
+
+    bounds = DateBounds(zones=Zones(OSLO, "America/New_York"))
+    again = DateBounds.from_args(bounds.args())
+    assert again == bounds and again.key != DateBounds().key
+    assert DateBounds().args() == ["1970-01-01", "1"]  # the defaults' arguments as before
+    now = dt.datetime(2025, 3, 30, 22, 30, tzinfo=dt.UTC)
+    assert bounds.latest(now) == dt.date(2025, 4, 1)  # Oslo's today is 2025-03-31

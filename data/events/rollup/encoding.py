@@ -83,9 +83,13 @@ def event_days(column: np.ndarray, zones: Zones = UTC_ZONES) -> np.ndarray:
     """Local day number per row (NO_DAY for unreadable dates; data/events/local_time.py);
     parses each distinct value once."""
     codes, uniques = _factorized(column)
-    parsed = np.array([day_of_value(value) for value in uniques] + [NO_DAY], dtype=np.int64)
     if zones.converts:
-        return local_day_hour(column, parsed[codes], zones, NO_DAY)[0]
+        # Times are mostly distinct: the day they are written with is read once per day (the
+        # rule reads a value's first 11 characters), then each distinct time is converted.
+        values = np.array([*uniques, None], dtype=object)
+        heads = np.array([v[:11] if isinstance(v, str) else None for v in values], dtype=object)
+        return local_day_hour(values, event_days(heads), zones, NO_DAY)[0][codes]
+    parsed = np.array([day_of_value(value) for value in uniques] + [NO_DAY], dtype=np.int64)
     return parsed[codes]
 
 
