@@ -249,3 +249,23 @@ def test_a_builder_process_gets_the_zones():
     assert DateBounds().args() == ["1970-01-01", "1"]  # the defaults' arguments as before
     now = dt.datetime(2025, 3, 30, 22, 30, tzinfo=dt.UTC)
     assert bounds.latest(now) == dt.date(2025, 4, 1)  # Oslo's today is 2025-03-31
+
+
+@pytest.mark.parametrize(("zone", "last_complete"), [("UTC", "2025-10-25"), (OSLO, "2025-10-26")])
+def test_the_morning_views_last_complete_day_is_the_report_zones(
+    make_app, tmp_path, zone, last_complete
+):
+    rows = with_edges(fixture_rows(seed=4, clock=evening))
+    sqlite_database(tmp_path / "events.sqlite", rows)
+    # 23:30 UTC on 2025-10-26 is 00:30 on 2025-10-27 in Oslo: its yesterday is complete.
+    app = make_app(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'events.sqlite'}",
+        EVENTS_NOW="2025-10-26T23:30:00+00:00",
+        REPORT_TIMEZONE=zone,
+    )
+    client = app.server.test_client()
+    assert client.get("/data/changes/").get_json()["day"] == last_complete
+    raw = local_frame(rows, zone)
+    reference = RouteReference(client, raw)
+    reference.end = dt.date.fromisoformat(last_complete)
+    reference.routes(("changes",), filter_cases(raw)[:1])
