@@ -37,7 +37,8 @@ UTC = "UTC"
 MARGIN_DAYS = 2
 NO_HOUR = -1  # the hour of a value that has none (a date alone) or is not read
 # An offset at the end of the time (after the date and its ' ' or 'T'): "Z", "+02", "-05:00".
-_OFFSET = re.compile(r"^.{11}.*(?:[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)$", re.DOTALL)
+_AT_END = r"(?:[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)$"
+_OFFSET = re.compile(r"^.{11}.*" + _AT_END, re.DOTALL)
 # Values this near the calendar's ends keep their written date (converting them could leave it).
 _FIRST_SAFE = np.datetime64("0001-01-03")
 _LAST_SAFE = np.datetime64("9999-12-29")
@@ -106,7 +107,9 @@ def local_day_hour(
     """(local day number, local hour 0..23 or NO_HOUR) of each stored value, given the day each
     is written with (no_day where it names none, then left so). Values are text as stored
     ('2025-03-30 22:30:00', '2025-03-30T22:30:00+02:00', '2025-03-30'); see the module's
-    docstring for the rules. Only the distinct values are parsed."""
+    docstring for the rules (with equal zones: the day and hour as written). Only the distinct
+    values are parsed; the rollup's days come from event_days (data/events/rollup/encoding.py),
+    which calls this only when the zones convert."""
     days = np.asarray(written_days, dtype=np.int64).copy()
     hours = np.full(days.shape, NO_HOUR, dtype=np.int8)
     text = pd.Series(np.asarray(values, dtype=object), dtype=object)
@@ -116,6 +119,11 @@ def local_day_hour(
     codes, uniques = pd.factorize(text[timed])
     uniques = pd.Series(uniques, dtype=object)
     with_offset = uniques.str.contains(_OFFSET).to_numpy(dtype=bool)
+    if not zones.converts:
+        # Written in the report zone already (the module's first rule): the time as written,
+        # an offset in the text not read.
+        uniques = uniques.where(~with_offset, uniques.str.replace(_AT_END, "", regex=True))
+        with_offset = np.zeros_like(with_offset)
     local = pd.Series(pd.NaT, index=uniques.index, dtype="datetime64[us]")
     for has_offset in (False, True):
         part = uniques[with_offset == has_offset]
@@ -129,9 +137,12 @@ def local_day_hour(
         if parsed.empty:
             continue
         instants = pd.DatetimeIndex(parsed)
-        if not has_offset:
-            instants = _localized(instants, zones.event)
-        seen = instants.tz_convert(zones.report).tz_localize(None).as_unit("us")
+        if not zones.converts:
+            seen = instants.as_unit("us")
+        else:
+            if not has_offset:
+                instants = _localized(instants, zones.event)
+            seen = instants.tz_convert(zones.report).tz_localize(None).as_unit("us")
         local[parsed.index] = seen
     known = ~local.isna().to_numpy()
     stamps = local.to_numpy().astype("datetime64[us]")

@@ -95,6 +95,10 @@ def test_local_days_and_hours_follow_the_rules():
         None,
     ]
     assert hours.tolist() == [23, 0, 0, 5, -1, -1, -1, -1]
+    # Equal zones: the hour as written, an offset not read (the days are the written ones).
+    same = local_day_hour(values, event_days(values), Zones(OSLO, OSLO), NO_DAY)
+    assert same[0].tolist() == event_days(values).tolist()
+    assert same[1].tolist() == [22, 22, 23, 23, -1, -1, -1, -1]
 
 
 def test_times_that_fall_twice_or_never_are_read_as_postgresql_reads_them(pg_url):
