@@ -151,7 +151,7 @@ def main(argv: list[str]) -> int:
     if not argv or not url:
         print(
             "usage: DATABASE_URL=postgresql://... python -m data.events.rollup.pg_source ROOT "
-            "[EARLIEST FUTURE_DAYS [NOW]]",
+            "[EARLIEST FUTURE_DAYS [NOW]] [zones=REPORT,EVENT]",
             file=sys.stderr,
         )
         return 2

@@ -190,7 +190,7 @@ def main(argv: list[str]) -> int:
     if not argv:
         usage = (
             "usage: python -m data.events.rollup.sqlite_source DATABASE"
-            " [EARLIEST FUTURE_DAYS [NOW]]"
+            " [EARLIEST FUTURE_DAYS [NOW]] [zones=REPORT,EVENT]"
         )
         print(usage, file=sys.stderr)
         return 2
