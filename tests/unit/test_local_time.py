@@ -273,3 +273,24 @@ def test_the_morning_views_last_complete_day_is_the_report_zones(
     reference = RouteReference(client, raw)
     reference.end = dt.date.fromisoformat(last_complete)
     reference.routes(("changes",), filter_cases(raw)[:1])
+
+
+def test_an_import_encodes_its_rows_on_their_local_days(make_app, tmp_path):
+    from data.events.ingest.csv_import import import_records
+    from data.events.stores.date_bounds import DateBounds
+    from data.events.stores.event_stores import SqliteStore
+
+    path = tmp_path / "events.sqlite"
+    now = dt.datetime.fromisoformat(NOW)
+    store = SqliteStore(path, DateBounds(now=now, zones=Zones(OSLO, "UTC")))
+    rows = with_edges(fixture_rows(seed=12, clock=evening))
+    fields = [["" if v is None else str(v) for v in row] for row in rows]
+    result = import_records(store, list(enumerate(fields, 1)))
+    assert result.imported > 600  # the import refuses some of the rows' numbers; not the point
+    with sqlite3.connect(path) as conn:  # the rows as the import stored them
+        stored = conn.execute(f"SELECT {', '.join(COLUMN_NAMES)} FROM movies").fetchall()
+    conn.close()
+    versions = set((tmp_path / "events.sqlite.rollups").glob("v-*"))
+    client = zone_app(make_app, f"sqlite:///{path}", REPORT_TIMEZONE=OSLO).server.test_client()
+    check_routes(client, local_frame(stored), ("no filter",))
+    assert set((tmp_path / "events.sqlite.rollups").glob("v-*")) == versions  # the import's
