@@ -193,11 +193,16 @@ def _pg_table(url: str, kind: str, rows: list[tuple], logged: bool = False) -> N
             )
 
 
-@pytest.mark.parametrize("kind", ["timestamp", "timestamptz", "text"])
-def test_postgresql_times_count_on_oslo_days(make_app, pg_url, kind):
+@pytest.mark.parametrize(
+    ("kind", "event"),
+    [("timestamp", "UTC"), ("timestamptz", "UTC"), ("text", "UTC"), ("timestamptz", OSLO)],
+)
+def test_postgresql_times_count_on_oslo_days(make_app, pg_url, kind, event):
+    """A timestamptz is an instant whatever EVENT_TIMEZONE says (here stored at +00)."""
     rows = with_edges(fixture_rows(seed=8, clock=evening))
     _pg_table(pg_url, kind, rows)
-    client = zone_app(make_app, pg_url, REPORT_TIMEZONE=OSLO).server.test_client()
+    zones = {"REPORT_TIMEZONE": OSLO, "EVENT_TIMEZONE": event}
+    client = zone_app(make_app, pg_url, **zones).server.test_client()
     check_routes(client, local_frame(rows), BRIEF if kind == "timestamp" else ("no filter",))
 
 

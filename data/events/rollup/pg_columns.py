@@ -30,7 +30,7 @@ def local_sql(kind: str, zones: Zones) -> str:
     """event_date of a date or timestamp type as the report zone's local time (a date is its
     day): data/events/local_time.py's rules, which are PostgreSQL's own for times that fall
     twice or never. Values within two days of the calendar's ends keep their written time."""
-    if kind == "timestamp with time zone":
+    if kind == "timestamp with time zone" and zones.report != UTC:  # the session's zone is UTC
         local = f"(event_date AT TIME ZONE {_zone(zones.report)})"
         written = f"(event_date AT TIME ZONE {_zone(UTC)})"
     elif kind == "timestamp without time zone" and zones.converts:
