@@ -24,7 +24,7 @@ def utc_now() -> dt.datetime:
 
 @dataclass(frozen=True)
 class DateBounds:
-    """Events dated before `earliest`, or after the day `future_days` past today (UTC), are
+    """Events dated before `earliest`, or after the day `future_days` past today (local), are
     sentinels (0001-01-01, 9999-12-31) or mistakes, not viewing: an import refuses them and
     the engine leaves out those that another program wrote. `now` fixes the clock (tests);
     None reads the real one, so that a row's date is judged against the day it is read. Days
