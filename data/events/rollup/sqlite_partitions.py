@@ -90,5 +90,6 @@ class SqlitePartitions:
         return self._encoded(cursor, vocabulary, days)
 
     def _encoded(self, cursor: sqlite3.Cursor, vocabulary: Vocabulary, days=None) -> Iterator:
-        fetch = lambda: cursor.fetchmany(self.chunk_rows)  # noqa: E731
-        return encoded_batches(fetch, vocabulary, self.zones, days)
+        return encoded_batches(
+            lambda: cursor.fetchmany(self.chunk_rows), vocabulary, self.zones, days
+        )
