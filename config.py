@@ -52,11 +52,24 @@ def event_store(database_url: str, instance_path: Path, base_dir: Path = PROJECT
         raise ConfigError(str(error)) from None
 
 
-def date_bounds(earliest, future_days, now=None):
-    """The event dates that count (EVENTS_EARLIEST_DATE, EVENTS_FUTURE_TOLERANCE_DAYS); now
-    fixes the clock, for tests only (never read from the environment)."""
+def zones(report, event):
+    """REPORT_TIMEZONE and EVENT_TIMEZONE (data/events/local_time.py), checked: an unknown
+    zone name stops the start."""
+    from data.events.local_time import ZoneError, Zones, check_zone
+
+    try:
+        return Zones(check_zone("REPORT_TIMEZONE", report), check_zone("EVENT_TIMEZONE", event))
+    except ZoneError as error:
+        raise ConfigError(str(error)) from None
+
+
+def date_bounds(earliest, future_days, now=None, local=None):
+    """The event dates that count (EVENTS_EARLIEST_DATE, EVENTS_FUTURE_TOLERANCE_DAYS), in the
+    local days of `local` (zones()); now fixes the clock, for tests only (never read from the
+    environment)."""
     import datetime as dt
 
+    from data.events.local_time import UTC_ZONES
     from data.events.stores.date_bounds import DateBounds
 
     if not isinstance(earliest, dt.date):
@@ -70,7 +83,7 @@ def date_bounds(earliest, future_days, now=None):
         raise ConfigError(f"EVENTS_FUTURE_TOLERANCE_DAYS must be 0 or more, got {future_days}")
     if isinstance(now, str):
         now = dt.datetime.fromisoformat(now)
-    return DateBounds(earliest, future_days, now)
+    return DateBounds(earliest, future_days, now, local or UTC_ZONES)
 
 
 def _path(value) -> Path:
@@ -195,12 +208,17 @@ def load_config(test_config: dict | None = None, environ: dict | None = None) ->
     if not instance_path.is_absolute():
         instance_path = PROJECT_ROOT / instance_path
     database_url = pick("DATABASE_URL", f"sqlite:///{instance_path / 'moviedb.sqlite'}")
-    # Events dated before the earliest date, or more than the tolerance after today (UTC), are
-    # refused by an import and left out of every answer when another program wrote them.
+    # Days are counted in REPORT_TIMEZONE; stored times without an offset are read in
+    # EVENT_TIMEZONE. Either one changed makes a new version of the rollup (DateBounds.key).
+    local = zones(pick("REPORT_TIMEZONE", "UTC"), pick("EVENT_TIMEZONE", "UTC"))
+    # Events dated before the earliest date, or more than the tolerance after today (in the
+    # report zone), are refused by an import and left out of every answer when another program
+    # wrote them.
     bounds = date_bounds(
         pick("EVENTS_EARLIEST_DATE", "1970-01-01"),
         number("EVENTS_FUTURE_TOLERANCE_DAYS", 1),
         overrides.get("EVENTS_NOW"),
+        local,
     )
 
     hours = pick("SESSION_HOURS", 12)
@@ -218,6 +236,8 @@ def load_config(test_config: dict | None = None, environ: dict | None = None) ->
         "AUDIT_LOG": _path(pick("AUDIT_LOG", instance_path / "audit.log")),
         "SESSION_HOURS": session_hours,
         "DATABASE_URL": database_url,
+        "REPORT_TIMEZONE": local.report,
+        "EVENT_TIMEZONE": local.event,
         # A data/events/stores/event_stores.py store: SqliteStore(path) or PostgresStore(url).
         "EVENT_STORE": event_store(str(database_url), instance_path, bounds=bounds),
         "REDIS_URL": pick("REDIS_URL") or None,

@@ -122,7 +122,7 @@ def stickiness_table(analytics, state: ViewState) -> tuple[list[str], list[list]
 
 
 def when_table(analytics, state: ViewState, metric: str) -> tuple[list[str], list[list]]:
-    """The prime-time card's cells: weekday (Monday 0), hour (UTC) and the metric."""
+    """The prime-time card's cells: weekday (Monday 0), local hour and the metric."""
     cells = when_of(analytics, state, metric)
     metric = metric if metric in WHEN_METRICS else DEFAULT_WHEN_METRIC
     return ["weekday", "hour", metric], [[c["weekday"], c["hour"], c["value"]] for c in cells]

@@ -36,6 +36,7 @@ def _failed_figure(message: str, inputs: dict):
 
 def register(app, analytics) -> None:
     """Register the prime-time and minutes-per-viewer callbacks on `app`."""
+    zone = app.server.config.get("REPORT_TIMEZONE") or "UTC"  # the hours' zone, for labels
 
     @app.callback(
         Output(ids.DISTRIBUTION_GRAPH, "figure"),
@@ -69,4 +70,4 @@ def register(app, analytics) -> None:
         if state_data is None or near is not True:
             raise PreventUpdate  # drawn once the card comes near the window
         cells = when_of(analytics, from_store(state_data), metric)
-        return shape_figures.when_figure(cells, metric, bool(dark))
+        return shape_figures.when_figure(cells, metric, bool(dark), zone)

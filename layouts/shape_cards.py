@@ -28,7 +28,7 @@ def when_card() -> dbc.Row:
     """Prime time: the chosen metric per weekday and hour over the page's range and filters."""
     card = chart_card(
         "Prime time",
-        "Per weekday and hour of the day (UTC); events without a time of day are left out",
+        "Per weekday and local hour of the day; events without a time of day are left out",
         ids.WHEN_GRAPH,
         ids.WHEN_CSV_BUTTON,
         ids.WHEN_DOWNLOAD,

@@ -20,8 +20,9 @@ DISTRIBUTION_LINES = (
 )
 
 
-def when_figure(cells: list[dict], metric: str, dark: bool) -> dict:
-    """A 7 x 24 heatmap of /data/when/'s cells, Monday on top, hours 0..23 left to right.
+def when_figure(cells: list[dict], metric: str, dark: bool, zone: str = "UTC") -> dict:
+    """A 7 x 24 heatmap of /data/when/'s cells, Monday on top, hours 0..23 left to right, in
+    the report's time zone (REPORT_TIMEZONE).
 
     Drawn as square markers coloured by value: the page's Plotly bundle
     (assets/vendor/plotly-basic.min.js) has scatter and bar traces, no heatmap."""
@@ -47,7 +48,7 @@ def when_figure(cells: list[dict], metric: str, dark: bool) -> dict:
             "line": {"width": 0},
         },
         "customdata": [f"{cell['hour']:02d}" for cell in cells],
-        "hovertemplate": f"%{{y}} %{{customdata}}:00 UTC<br>{label}: %{{marker.color:,}}"
+        "hovertemplate": f"%{{y}} %{{customdata}}:00 {zone}<br>{label}: %{{marker.color:,}}"
         "<extra></extra>",
     }
     layout = base_layout(
@@ -55,7 +56,7 @@ def when_figure(cells: list[dict], metric: str, dark: bool) -> dict:
         margin={"l": 8, "r": 8, "t": 8, "b": 8},
         xaxis=axis(
             colors,
-            title={"text": "Hour of the day (UTC)"},
+            title={"text": f"Hour of the day ({zone})"},
             tickvals=list(range(0, 24, 3)),
             ticktext=[f"{hour:02d}" for hour in range(0, 24, 3)],
             range=[-0.6, 23.6],

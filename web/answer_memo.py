@@ -16,6 +16,12 @@ LARGEST_SHARE = 2
 SLICE_ITEMS = 4000
 
 
+def _today() -> dt.date:
+    """Today in REPORT_TIMEZONE, by the store's clock (EVENTS_NOW fixes it)."""
+    bounds = current_app.config["EVENT_STORE"].bounds
+    return bounds.zones.today(bounds.clock())
+
+
 class AnswerMemo:
     """The bytes of recent answers, bounded by their total size (each worker has its own).
 
@@ -34,8 +40,9 @@ class AnswerMemo:
         kept bytes when there are, else produce() encoded, kept and sent."""
         key = (
             version,
-            # Some answers follow the calendar (/data/changes/'s default day): none outlives it.
-            dt.date.today(),
+            # Some answers follow the calendar (/data/changes/'s default day): none outlives
+            # the report zone's day.
+            _today(),
             repr(sorted((scope or {}).items())),
             request.path,
             # As sent: the order of repeated parameters matters (the first one counts).

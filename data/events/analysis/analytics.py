@@ -315,7 +315,11 @@ class EventsAnalytics(ViewingHabits):
     ) -> dict:
         """/data/changes/'s answer (data/events/analysis/changes.py); a default day is judged
         by the store's clock (EVENTS_NOW fixes it), read here so that the memo knows it."""
-        today = None if day is not None else changes.today_of(self.versions.bounds.clock())
+        today = (
+            None
+            if day is not None
+            else changes.today_of(self.versions.bounds.clock(), self.versions.bounds.zones)
+        )
         answer = self._memo(
             ("changes", filters, day, resolution, metric, limit, today),
             lambda r: changes.changes(r, filters, day, resolution, metric, limit, today),

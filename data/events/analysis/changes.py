@@ -18,6 +18,7 @@ from data.events.catalog import (
     PER_USER,
     RATIO,
 )
+from data.events.local_time import UTC_ZONES, Zones
 from data.events.params import Filters
 from data.events.periods import date_of, day_number, period_of, period_start
 from data.events.rollup.encoding import PERCENT_BINS
@@ -34,9 +35,10 @@ MOVER_GROUPS = (*DIMENSION_NAMES, TITLE)
 # -- which periods -------------------------------------------------------------------------
 
 
-def today_of(now: dt.datetime) -> dt.date:
-    """The day it is at `now` in UTC, the zone event dates are stored in (a naive now is UTC)."""
-    return (now.astimezone(dt.UTC) if now.tzinfo is not None else now).date()
+def today_of(now: dt.datetime, zones: Zones = UTC_ZONES) -> dt.date:
+    """The day it is at `now` in the report zone, the zone days are counted in (a naive now is
+    UTC)."""
+    return zones.today(now)
 
 
 def default_day(rollup: Rollup, today: dt.date, resolution: str) -> int | None:

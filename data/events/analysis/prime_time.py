@@ -1,8 +1,8 @@
 """Prime time: a metric per (weekday, hour) over the filtered range, every one of the 168 cells.
 
-An event counts in the hour its event_date names (data/events/rollup/event_dates.py,
-hour_of_value: times as written, UTC); events whose date has no readable time are left out of
-this matrix only. unique_users counts a user once per cell, however many weeks they were
+An event counts in its local hour (REPORT_TIMEZONE; data/events/rollup/event_dates.py,
+event_days_hours); events whose date has no readable time are left out of this matrix only.
+unique_users counts a user once per cell, however many weeks they were
 active in it. Read off the rollup's (day, hour, combination) groups and its distinct (day,
 hour, user, combination) rows (data/events/rollup/hours.py), never events.
 """

@@ -4,7 +4,8 @@ Pure functions of a `Rollup` (data/events/rollup/model.py) and parsed parameters
 routes and the dashboard compute their numbers on one code path. Semantics (the tutorial's,
 pydatsci examples/dashboard/analysis_tools.py, extended by the catalog):
 - The event's day is the first 10 characters of event_date ('YYYY-MM-DD', then nothing, ' ' or
-  'T'); rows whose date is unreadable or outside the store's bounds are left out of everything.
+  'T'), its local day under REPORT_TIMEZONE and EVENT_TIMEZONE (data/events/local_time.py);
+  rows whose date is unreadable or outside the store's bounds are left out of everything.
 - Metrics as the catalog declares them (data/events/catalog.py), each kind computed once here.
 - Periods: daily; weekly from Monday, labelled by that Monday; monthly, labelled by the 1st.
   Zero-filled from the first to the last matching event's period, or across the periods that

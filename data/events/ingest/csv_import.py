@@ -169,7 +169,8 @@ def import_records(
             writer.clear()
         # When the import is all the table will hold, a SQLite rollup's pieces are encoded from
         # the rows as they go in; appending to existing rows reads its days back instead.
-        encoder = RowEncoder() if writer.encodes_rows and writer.is_empty() else None
+        fresh = writer.encodes_rows and writer.is_empty()
+        encoder = RowEncoder(store.bounds.zones) if fresh else None
 
         def write(batch: list[list]) -> None:
             writer.insert(batch)

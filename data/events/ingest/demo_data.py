@@ -320,7 +320,7 @@ def generate_demo(
     # Within the store's bounds, as a rebuild reads them (a clock set before the last demo day
     # leaves the later rows out).
     now = store.bounds.clock()
-    encoder = RowEncoder() if writer.encodes_rows else None
+    encoder = RowEncoder(store.bounds.zones) if writer.encodes_rows else None
     try:
         writer.begin()
         writer.clear()

@@ -13,6 +13,7 @@ import numpy as np
 
 from data.events.analysis import shows
 from data.events.catalog import DIMENSIONS
+from data.events.local_time import UTC_ZONES, Zones
 from data.events.periods import period_of
 from data.events.rollup.encoding import (
     BY_TEXT,
@@ -301,12 +302,14 @@ def rollup_of_groups(
 _POSITION = {name: i for i, name in enumerate(COLUMN_NAMES)}
 
 
-def columns_of_rows(rows: Sequence[Sequence]) -> dict[str, list]:
+def columns_of_rows(rows: Sequence[Sequence], whole_dates: bool = False) -> dict[str, list]:
     """The columns a rollup reads, from rows in the table's column order (as a writer inserts
-    them), so that a writer can encode what it writes without reading it back."""
+    them), so that a writer can encode what it writes without reading it back; whole_dates
+    keeps the time (it decides the local day when the zones convert)."""
     columns = list(zip(*rows, strict=True))
     raw = {key: columns[_POSITION[column]] for key, column in READS}
-    raw["event_date"] = [date_text(value) for value in raw["event_date"]]
+    if not whole_dates:
+        raw["event_date"] = [date_text(value) for value in raw["event_date"]]
     return raw
 
 
@@ -314,13 +317,15 @@ class RowEncoder:
     """Encodes rows as a writer inserts them (table column order), then builds their rollup in
     one go: the writer never reads back what it wrote."""
 
-    def __init__(self) -> None:
+    def __init__(self, zones: Zones = UTC_ZONES) -> None:
         self.vocabulary = Vocabulary()
         self.chunks: list[EncodedChunk] = []
+        self.zones = zones
 
     def add(self, rows) -> None:
         if rows:
-            self.chunks.append(encode_chunk(columns_of_rows(rows), self.vocabulary))
+            columns = columns_of_rows(rows, self.zones.converts)
+            self.chunks.append(encode_chunk(columns, self.vocabulary, self.zones))
 
     def rollup(self) -> Rollup:
         return build_rollup(self.chunks, self.vocabulary)

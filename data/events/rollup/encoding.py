@@ -25,6 +25,7 @@ import pandas as pd
 
 from data.events.catalog import COMPLETE_PERCENT, DIMENSIONS
 from data.events.ingest.text_decoding import decode_escapes
+from data.events.local_time import UTC_ZONES, Zones
 from data.events.rollup.event_dates import (  # noqa: F401 (the encoding's reading rules)
     DATE_TEXT_CHARS,
     NO_DAY,
@@ -32,7 +33,7 @@ from data.events.rollup.event_dates import (  # noqa: F401 (the encoding's readi
     date_text,
     day_of_value,
     event_days,
-    event_hours,
+    event_days_hours,
     hour_of_value,
 )
 
@@ -285,9 +286,11 @@ def known_numbers(values: np.ndarray, positive: bool = False, count: bool = Fals
     return values
 
 
-def encode_chunk(raw: Mapping[str, Sequence], vocabulary: Vocabulary) -> EncodedChunk:
+def encode_chunk(
+    raw: Mapping[str, Sequence], vocabulary: Vocabulary, zones: Zones = UTC_ZONES
+) -> EncodedChunk:
     """Encode movies rows given as columns: RAW_KEYS -> equal-length sequences of values as
-    SQLite returns them (keyed_columns of a DataFrame of raw rows)."""
+    SQLite returns them (keyed_columns of a DataFrame of raw rows); days are local to zones."""
 
     def column(name: str) -> np.ndarray:
         # Object arrays keep SQLite's values as they are: text, numbers, None, bytes.
@@ -295,12 +298,10 @@ def encode_chunk(raw: Mapping[str, Sequence], vocabulary: Vocabulary) -> Encoded
         return values if keep is None else values[keep]
 
     keep = None
-    dates = column("event_date")
-    days = event_days(dates)
+    days, hours = event_days_hours(column("event_date"), zones)
     valid = days != NO_DAY
     if not valid.all():
-        keep, days = valid, days[valid]
-    hours = event_hours(dates if keep is None else dates[keep])
+        keep, days, hours = valid, days[valid], hours[valid]
     minutes = _numbers(column("totalminuteswatched"))
     # Unknown minutes add nothing: non-finite, negative (nobody watches less than nothing), and
     # from 2**53 on (no longer exact, 2**53 + 1 reads as 2**53; sums would overflow).

@@ -1,4 +1,4 @@
-"""What an event_date value says: its day and its hour, read by one rule on both stores."""
+"""What an event_date value says: its local day and hour, read by one rule on both stores."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from data.events.local_time import UTC_ZONES, Zones, local_day_hour
 from data.events.periods import day_number
 
 _DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -33,9 +34,8 @@ NO_HOUR = -1
 
 
 def hour_of_value(value: object) -> int:
-    """The hour (0..23) an event_date value names, NO_HOUR without a readable time ('YYYY-MM-DD'
-    alone, 'YYYY-MM-DD 7:05'). The one place an event's hour is derived: times are read as
-    written, in UTC (a report time zone would convert here)."""
+    """The hour (0..23) an event_date value names as written, NO_HOUR without a readable time
+    ('YYYY-MM-DD' alone, 'YYYY-MM-DD 7:05'); event_days_hours converts it when the zones do."""
     if day_of_value(value) == NO_DAY or len(value) < 13:
         return NO_HOUR
     digits = value[11:13]
@@ -61,15 +61,22 @@ def _factorized(column: np.ndarray) -> tuple[np.ndarray, list]:
     return codes, uniques.tolist()
 
 
-def event_days(column: np.ndarray) -> np.ndarray:
-    """Day number per row (NO_DAY for unreadable dates); parses each distinct value once."""
+def event_days_hours(column: np.ndarray, zones: Zones = UTC_ZONES) -> tuple[np.ndarray, np.ndarray]:
+    """(local day number, local hour) per row: NO_DAY for unreadable dates, NO_HOUR without a
+    readable time (data/events/local_time.py has the rules); parses each distinct value once."""
     codes, uniques = _factorized(column)
-    parsed = np.array([day_of_value(value) for value in uniques] + [NO_DAY], dtype=np.int64)
-    return parsed[codes]
+    if zones.converts:
+        # Times are mostly distinct: the day they are written with is read once per day (the
+        # rule reads a value's first 11 characters), then each distinct time is converted.
+        values = np.array([*uniques, None], dtype=object)
+        heads = np.array([v[:11] if isinstance(v, str) else None for v in values], dtype=object)
+        days, hours = local_day_hour(values, event_days(heads), zones, NO_DAY)
+        return days[codes], hours.astype(np.int8)[codes]
+    days = np.array([day_of_value(value) for value in uniques] + [NO_DAY], dtype=np.int64)
+    hours = np.array([hour_of_value(value) for value in uniques] + [NO_HOUR], dtype=np.int8)
+    return days[codes], hours[codes]
 
 
-def event_hours(column: np.ndarray) -> np.ndarray:
-    """Hour per row (NO_HOUR without a readable time); parses each distinct value once."""
-    codes, uniques = _factorized(column)
-    parsed = np.array([hour_of_value(value) for value in uniques] + [NO_HOUR], dtype=np.int8)
-    return parsed[codes]
+def event_days(column: np.ndarray, zones: Zones = UTC_ZONES) -> np.ndarray:
+    """Local day number per row (NO_DAY for unreadable dates)."""
+    return event_days_hours(column, zones)[0]

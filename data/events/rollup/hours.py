@@ -4,7 +4,7 @@ Built the same way from single events (data/events/rollup/build.py) and in each 
 (data/events/rollup/pieces.py); pieces cover disjoint days, so a merge puts their groups side
 by side in day order (data/events/rollup/merge.py):
 - hour_*: views and minutes per (day, hour, combination), sorted, of events with a readable
-  time (encoding.hour_of_value);
+  time (event_dates.event_days_hours: local to REPORT_TIMEZONE);
 - houruser_*: the distinct (day, hour, user, combination) of those events' known users, sorted;
 - user_minutes: minutes per distinct (day, user, combination) of known users, in the order of
   the daily user triples (user_tables.distinct_triples), so that it runs along them.

@@ -26,6 +26,7 @@ from typing import Protocol
 
 import numpy as np
 
+from data.events.local_time import UTC_ZONES, Zones
 from data.events.periods import day_number, period_of
 from data.events.rollup import partitions
 from data.events.rollup.encoding import RAW_KEYS, EncodedChunk, Vocabulary, encode_chunk
@@ -48,12 +49,23 @@ class PartitionSource(Protocol):
         """Every event, encoded in chunks with the vocabulary (one pass over the table)."""
 
     def chunks(self, first_day: int, last_day: int, vocabulary: Vocabulary) -> Iterator:
-        """The events of those days, encoded in chunks with the vocabulary."""
+        """The events of those (local) days, encoded in chunks with the vocabulary."""
+
+    zones: Zones  # the days' zones (data/events/local_time.py)
+    # How many days a stored day's events may land away from it (a partition of local days
+    # reads stored days this much wider; a touched stored day rebuilds this many around it).
+    margin: int
 
 
-def encoded_batches(fetch: Callable[[], list], vocabulary: Vocabulary) -> Iterator:
+def encoded_batches(
+    fetch: Callable[[], list],
+    vocabulary: Vocabulary,
+    zones: Zones = UTC_ZONES,
+    days: tuple[int, int] | None = None,
+) -> Iterator:
     """EncodedChunks of the row batches fetch() returns (in RAW_KEYS order) until an empty
-    one: what a PartitionSource yields."""
+    one: what a PartitionSource yields; with days (first, last), only the rows whose local
+    day lies within (a partition read through a range of stored days widened around it)."""
     # Many short-lived row objects would trigger full collections for nothing.
     gc_was_enabled = gc.isenabled()
     gc.disable()
@@ -61,7 +73,10 @@ def encoded_batches(fetch: Callable[[], list], vocabulary: Vocabulary) -> Iterat
         while rows := fetch():
             columns = dict(zip(RAW_KEYS, zip(*rows, strict=True), strict=True))
             del rows
-            yield encode_chunk(columns, vocabulary)
+            chunk = encode_chunk(columns, vocabulary, zones)
+            if days is not None:
+                chunk = take(chunk, (chunk.day >= days[0]) & (chunk.day <= days[1]))
+            yield chunk
             time.sleep(0)  # a cooperative worker (gevent) serves others between chunks
     finally:
         if gc_was_enabled:
@@ -157,12 +172,13 @@ def _remove_unused(folder: Path, state: State) -> None:
                 path.unlink(missing_ok=True)
 
 
-def _current(folder: Path, state: State | None, touches) -> tuple:
-    """(vocabulary, kept entries, changed days or None for everything) to start from."""
-    if state is None or touches is None:
+def _current(folder: Path, state: State | None, touches, zones: Zones, margin: int) -> tuple:
+    """(vocabulary, kept entries, changed local days or None for everything) to start from.
+    Pieces of other zones hold other days: everything is built anew."""
+    if state is None or touches is None or state.zones != zones.key:
         return Vocabulary(), (), None
     vocabulary = _load_vocabulary(folder, state.vocabulary)
-    changed = partitions.changed_days(state, touches)
+    changed = partitions.changed_days(state, touches, margin)
     if vocabulary is None or changed is None:
         return Vocabulary(), (), None
     if not all((folder / e.name).is_file() for e in state.entries):
@@ -181,7 +197,9 @@ def build_from_pieces(
     folder.mkdir(parents=True, exist_ok=True)
     touches = source.touches()
     state = partitions.load_state(root)
-    vocabulary, entries, changed = _current(folder, state, touches)
+    zones = getattr(source, "zones", UTC_ZONES)
+    margin = getattr(source, "margin", 0)
+    vocabulary, entries, changed = _current(folder, state, touches, zones, margin)
     size = _size(vocabulary) if changed is not None else None
     if encoded is not None:
         vocabulary, changed, size = encoded.vocabulary, None, None
@@ -212,7 +230,7 @@ def build_from_pieces(
         loaded[entry.name] = piece
     kept.sort(key=lambda e: e.first_day)
     name = state.vocabulary if state is not None and size == _size(vocabulary) else None
-    state = State(name or _save_vocabulary(folder, vocabulary), tuple(kept), touches)
+    state = State(name or _save_vocabulary(folder, vocabulary), tuple(kept), touches, zones.key)
     partitions.save_state(root, state)
     _remove_unused(folder, state)
     rollup = merge_pieces([loaded[e.name] for e in kept], vocabulary, days)

@@ -42,6 +42,7 @@ class State:
     entries: tuple[Entry, ...]
     # day text -> [touches, stamp] from the change log at the build; None: built without one
     touches: dict[str, list] | None = field(default=None)
+    zones: str = ""  # Zones.key of the days the pieces hold ('' for UTC)
 
     def to_json(self) -> dict:
         return {
@@ -49,6 +50,7 @@ class State:
             "vocabulary": self.vocabulary,
             "entries": [[e.name, e.first_day, e.last_day] for e in self.entries],
             "touches": self.touches,
+            "zones": self.zones,
         }
 
     @classmethod
@@ -56,7 +58,7 @@ class State:
         if data.get("format") != FORMAT:
             return None
         entries = tuple(Entry(name, int(a), int(b)) for name, a, b in data["entries"])
-        return cls(data["vocabulary"], entries, data.get("touches"))
+        return cls(data["vocabulary"], entries, data.get("touches"), data.get("zones", ""))
 
 
 def pieces_root(root: Path) -> Path:
@@ -99,8 +101,9 @@ def day_of_text(text: str) -> int:
     return day_of_value(text)
 
 
-def changed_days(state: State, touches: dict[str, object]) -> set[int] | None:
-    """Days whose (touches, stamp) differ from the state's; None when the change cannot be
+def changed_days(state: State, touches: dict[str, object], margin: int = 0) -> set[int] | None:
+    """Local days a stored day whose (touches, stamp) differ from the state's can reach (margin
+    days either side of it, data/events/local_time.py); None when the change cannot be
     attributed to days (a log that went back, a TRUNCATE): then everything is rebuilt."""
     if state.touches is None or state.touches.get("*") != touches.get("*"):
         return None  # the log was (re)made, or a TRUNCATE: what changed is unknown
@@ -111,7 +114,7 @@ def changed_days(state: State, touches: dict[str, object]) -> set[int] | None:
         if state.touches.get(text) != pair:
             day = day_of_text(text)
             if day != NO_DAY:
-                days.add(day)
+                days.update(range(day - margin, day + margin + 1))
     return days
 
 

@@ -20,15 +20,25 @@ import json
 from collections.abc import Iterator
 
 from data.events.catalog import COMPLETE_PERCENT, DIMENSIONS
+from data.events.local_time import MARGIN_DAYS, UTC_ZONES, Zones
 from data.events.rollup.encoding import RAW_COLUMNS, READS, Vocabulary
 from data.events.rollup.incremental import encoded_batches
-from data.events.rollup.pg_columns import FINITE, column_types, day_sql, minutes_sql, number_sql
+from data.events.rollup.pg_columns import (
+    FINITE,
+    TEXT_TYPES,
+    column_types,
+    day_sql,
+    minutes_sql,
+    needs_margin,
+    number_sql,
+)
 from data.events.stores import pg_change_log
 from data.events.stores.sqlite_store import TABLE, EventStoreUnreadable
 
 CHUNK_ROWS = 200_000  # rows fetched and encoded at a time
 _CURSORS = itertools.count()  # server-side cursor names, unique in the process
 _UNREAD = object()
+_FIRST = -719162  # 0001-01-01, the calendar's first day
 
 
 # The files holding the table's rows (and its partitions'): a rewrite gives it new ones.
@@ -55,7 +65,7 @@ def _percent_sql() -> str:
     )
 
 
-def select_sql(types: dict[str, str]) -> tuple[str, str, tuple[str, str]]:
+def select_sql(types: dict[str, str], zones: Zones = UTC_ZONES) -> tuple[str, str, tuple]:
     """(the SELECT list in encoding.READS order, the rows whose event_date may name a day, the
     conditions of a day range's lower and upper bound) for the table's column types."""
     missing = [column for column in RAW_COLUMNS if column not in types]
@@ -64,16 +74,16 @@ def select_sql(types: dict[str, str]) -> tuple[str, str, tuple[str, str]]:
             f"the event database cannot be read: movies has no column {', '.join(missing)}"
         )
     kind = types["event_date"]
-    day, valid, day_is_text = day_sql(kind)
+    day, valid, day_is_text = day_sql(kind, zones)
     if day_is_text:
         # Cut to the day in SQL (fewer distinct values to parse), read by the encoding's rule;
         # bounds compared byte by byte, as SQLite compares text, whatever the collation.
         day_text, bound = day, ('(event_date::text COLLATE "C")', "%s")
     else:
-        # The day and, for a timestamp, its hour (in UTC: the connection's time zone), as
-        # SQLite's text is cut (encoding.DATE_TEXT_CHARS); a date column has no hour.
+        # The local day and, for a timestamp, its local hour (pg_columns.local_sql), as SQLite's
+        # text is cut (encoding.DATE_TEXT_CHARS); a date column has no hour.
         form = "YYYY-MM-DD" if kind == "date" else "YYYY-MM-DD HH24:"
-        day_text = f"CASE WHEN {valid} THEN to_char(event_date, '{form}') END"
+        day_text = f"CASE WHEN {valid} THEN to_char({day}, '{form}') END"
         cast = {"date": "date", "timestamp with time zone": "timestamptz"}.get(kind, "timestamp")
         bound = ("event_date", f"%s::{cast}")
     # A title is text that is not empty. A row without one has no item, so its numbers are
@@ -102,13 +112,24 @@ class PgPartitions:
     """The partitions of the movies table one connection sees (inside its snapshot: a
     REPEATABLE READ transaction, or a writer's own)."""
 
-    def __init__(self, conn, label: str = "PostgreSQL events", chunk_rows: int = CHUNK_ROWS):
+    def __init__(
+        self,
+        conn,
+        label: str = "PostgreSQL events",
+        chunk_rows: int = CHUNK_ROWS,
+        zones: Zones = UTC_ZONES,
+    ):
         self.conn = conn
         self.label = label
         self.chunk_rows = chunk_rows
         self.rows_read = 0  # rows fetched from the server (tests, logs)
         types = column_types(conn)
-        self._columns, self._valid, (self._from, self._to) = select_sql(types)
+        self._columns, self._valid, (self._from, self._to) = select_sql(types, zones)
+        # Text is sent as stored and read in the zones here; a date or timestamp column is sent
+        # as its local day and hour already (pg_columns.local_sql): read as written, once.
+        self.zones = zones if types["event_date"].startswith(TEXT_TYPES) else UTC_ZONES
+        # A partition of local days reads its stored days this much wider (pg_columns).
+        self.margin = MARGIN_DAYS if needs_margin(types["event_date"], zones) else 0
         self._types = [types[name] for name in RAW_COLUMNS]
         self._touches: object = _UNREAD
 
@@ -136,16 +157,17 @@ class PgPartitions:
         return self._encoded(sql, (), vocabulary)
 
     def chunks(self, first_day: int, last_day: int, vocabulary: Vocabulary) -> Iterator:
-        where, params = [self._from], [_iso(first_day)]
+        where, params = [self._from], [_iso(max(first_day - self.margin, _FIRST))]
         try:
-            params.append(_iso(last_day + 1))
+            params.append(_iso(last_day + self.margin + 1))
             where.append(self._to)
         except OverflowError:
             pass  # up to 9999-12-31: later dates name no day (their rows are dropped)
         sql = f"SELECT {self._columns} FROM {TABLE} WHERE {' AND '.join(where)}"
-        return self._encoded(sql, tuple(params), vocabulary)
+        days = (first_day, last_day) if self.margin else None
+        return self._encoded(sql, tuple(params), vocabulary, days)
 
-    def _encoded(self, sql: str, params: tuple, vocabulary: Vocabulary) -> Iterator:
+    def _encoded(self, sql: str, params: tuple, vocabulary: Vocabulary, days=None) -> Iterator:
         # Binary: numbers arrive as numbers, not text to parse.
         with self.conn.cursor(name=f"reelboard_rows_{next(_CURSORS)}", binary=True) as cursor:
             cursor.execute(sql, params)
@@ -155,4 +177,4 @@ class PgPartitions:
                 self.rows_read += len(rows)
                 return rows
 
-            yield from encoded_batches(fetch, vocabulary)
+            yield from encoded_batches(fetch, vocabulary, self.zones, days)

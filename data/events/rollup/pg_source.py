@@ -49,12 +49,12 @@ def build_rollup_of(conn, root: Path, bounds: DateBounds, everything: bool = Fal
     them), so they are read in one pass rather than a range of days at a time."""
     if not pg_store.table_exists(conn, TABLE):
         return empty_rollup()
-    source = PgPartitions(conn, LABEL)
+    source = PgPartitions(conn, LABEL, zones=bounds.zones)
     days = store_days(conn, bounds)
     encoded = None
     if everything:
         source.touches()  # read before the rows (PgPartitions.touches)
-        encoded = RowEncoder()
+        encoded = RowEncoder(bounds.zones)
         encoded.chunks.extend(source.all_chunks(encoded.vocabulary))
     return build_from_pieces(root, source, days, encoded)
 
@@ -64,7 +64,7 @@ def read_rollup(conn, bounds: DateBounds = DEFAULT_BOUNDS) -> Rollup:
     memory without pieces on disk (as one piece of every row); empty without a movies table."""
     if not pg_store.table_exists(conn, TABLE):
         return empty_rollup()
-    source = PgPartitions(conn, LABEL)
+    source = PgPartitions(conn, LABEL, zones=bounds.zones)
     days = store_days(conn, bounds)
     vocabulary = Vocabulary()
     chunks = list(source.all_chunks(vocabulary))
@@ -151,7 +151,7 @@ def main(argv: list[str]) -> int:
     if not argv or not url:
         print(
             "usage: DATABASE_URL=postgresql://... python -m data.events.rollup.pg_source ROOT "
-            "[EARLIEST FUTURE_DAYS [NOW]]",
+            "[EARLIEST FUTURE_DAYS [NOW]] [zones=REPORT,EVENT]",
             file=sys.stderr,
         )
         return 2

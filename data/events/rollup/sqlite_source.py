@@ -16,12 +16,13 @@ import time
 from pathlib import Path
 
 from data.events.ingest.text_decoding import decode_text
+from data.events.local_time import Zones
 from data.events.rollup.build import RowEncoder, build_rollup
 from data.events.rollup.encoding import RAW_KEYS, Vocabulary, encode_chunk
 from data.events.rollup.files import build_lock, publish_locked, publish_version, rollup_root
 from data.events.rollup.incremental import build_from_pieces
 from data.events.rollup.model import Rollup, empty_rollup
-from data.events.rollup.sqlite_partitions import SELECT_SQL, SqlitePartitions, has_date_index
+from data.events.rollup.sqlite_partitions import SqlitePartitions, has_date_index, select_sql
 from data.events.stores import change_log
 from data.events.stores.date_bounds import DEFAULT_BOUNDS, DateBounds, keep_within, with_left_out
 from data.events.stores.sqlite_store import (
@@ -37,11 +38,11 @@ log = logging.getLogger(__name__)
 CHUNK_ROWS = 200_000
 
 
-def _chunks(conn: sqlite3.Connection, chunk_rows: int, days: tuple) -> Rollup:
+def _chunks(conn: sqlite3.Connection, chunk_rows: int, days: tuple, zones: Zones) -> Rollup:
     vocabulary = Vocabulary()
     chunks = []
     left_out = 0
-    cursor = conn.execute(SELECT_SQL)
+    cursor = conn.execute(select_sql(zones))
     # Millions of short-lived row objects would trigger many full collections for nothing.
     gc_was_enabled = gc.isenabled()
     gc.disable()
@@ -49,9 +50,10 @@ def _chunks(conn: sqlite3.Connection, chunk_rows: int, days: tuple) -> Rollup:
         while rows := cursor.fetchmany(chunk_rows):
             columns = dict(zip(RAW_KEYS, zip(*rows, strict=True), strict=True))
             del rows
-            columns, outside = keep_within(columns, *days)  # sentinel dates: 0001, 9999
+            # Sentinel dates: 0001, 9999.
+            columns, outside = keep_within(columns, *days, zones)
             left_out += outside
-            chunks.append(encode_chunk(columns, vocabulary))
+            chunks.append(encode_chunk(columns, vocabulary, zones))
             # A cooperative worker (gevent) serves its other connections between chunks.
             time.sleep(0)
     finally:
@@ -69,14 +71,14 @@ def read_rollup(
         return empty_rollup()
     days = bounds.days(bounds.clock())
     try:
-        return _chunks(conn, chunk_rows, days)
+        return _chunks(conn, chunk_rows, days, bounds.zones)
     except sqlite3.OperationalError as error:
         if "decode" not in str(error):
             raise
         # Text that is not UTF-8 (a tutorial `.import` of Latin-1 bytes); decoding every value
         # in Python is slower, so only such databases pay for it.
         conn.text_factory = decode_text
-        return _chunks(conn, chunk_rows, days)
+        return _chunks(conn, chunk_rows, days, bounds.zones)
 
 
 def publish_rollup(
@@ -105,7 +107,7 @@ def build_rollup_of(
     if not table_exists(conn, TABLE):
         return empty_rollup()
     days = bounds.days(bounds.clock())
-    source = SqlitePartitions(conn, str(db_path), chunk_rows)
+    source = SqlitePartitions(conn, str(db_path), chunk_rows, bounds.zones)
     try:
         return build_from_pieces(rollup_root(db_path), source, days, encoded)
     except sqlite3.OperationalError as error:
@@ -188,7 +190,7 @@ def main(argv: list[str]) -> int:
     if not argv:
         usage = (
             "usage: python -m data.events.rollup.sqlite_source DATABASE"
-            " [EARLIEST FUTURE_DAYS [NOW]]"
+            " [EARLIEST FUTURE_DAYS [NOW]] [zones=REPORT,EVENT]"
         )
         print(usage, file=sys.stderr)
         return 2
