@@ -27,3 +27,23 @@ def titles(path: Path) -> list[str]:
 def read_records_from_text(text: str):
     """read_records over CSV text given as a string."""
     return read_records(io.BytesIO(text.encode()))
+
+
+def imported_tutorial_rows(event_store, tmp_path: Path, count: int, seed: int) -> tuple:
+    """Tutorial-format rows written as a headerless CSV and imported with the CLI's import into
+    the store (SQLite or PostgreSQL): (its DATABASE_URL, its rows as the references read them)."""
+    import csv
+
+    from data.events.ingest.csv_import import import_csv
+    from tests.unit.reference_checks import read_raw
+    from tests.unit.test_engine_properties import tutorial_rows
+    from tests.unit.test_postgres_store import read_raw_pg
+
+    made = [r for r in tutorial_rows(count, seed=seed) if not any(isinstance(v, bytes) for v in r)]
+    path = tmp_path / "tutorial.csv"
+    with open(path, "w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows(["" if v is None else v for v in row] for row in made)
+    import_csv(event_store, path)
+    if hasattr(event_store, "url"):
+        return event_store.url, read_raw_pg(event_store.url)
+    return f"sqlite:///{event_store.path}", read_raw(event_store.path)

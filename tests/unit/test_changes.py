@@ -16,6 +16,7 @@ from data.events.stores.date_bounds import DateBounds
 from data.events.stores.sqlite_versions import SqliteVersions
 from testkit import reference_analytics, reference_changes
 from tests.unit.analysis_support import rollup_of
+from tests.unit.csv_support import imported_tutorial_rows
 from tests.unit.reference_checks import read_raw
 from tests.unit.test_postgres_store import read_raw_pg
 
@@ -252,20 +253,7 @@ TUTORIAL_CASES = [
 
 
 def test_tutorial_format_csv_on_both_stores_equals_the_reference(event_store, make_app, tmp_path):
-    import csv
-
-    from data.events.ingest.csv_import import import_csv
-    from tests.unit.test_engine_properties import tutorial_rows
-
-    rows = [r for r in tutorial_rows(3000, seed=31) if not any(isinstance(v, bytes) for v in r)]
-    path = tmp_path / "tutorial.csv"
-    with open(path, "w", newline="", encoding="utf-8") as out:
-        csv.writer(out).writerows(["" if v is None else v for v in row] for row in rows)
-    import_csv(event_store, path)
-    if hasattr(event_store, "url"):
-        url, raw = event_store.url, read_raw_pg(event_store.url)
-    else:
-        url, raw = f"sqlite:///{event_store.path}", read_raw(event_store.path)
+    url, raw = imported_tutorial_rows(event_store, tmp_path, 3000, seed=31)
     client = make_app(DATABASE_URL=url, EVENTS_NOW=TUTORIAL_NOW.isoformat()).server.test_client()
     for query, where in TUTORIAL_CASES:
         response = client.get("/data/changes/", query_string=query)

@@ -3,7 +3,6 @@ format on both stores (and a PostgreSQL text date column) against the pandas ref
 
 from __future__ import annotations
 
-import csv
 import math
 
 import psycopg
@@ -12,6 +11,7 @@ import pytest
 from data.events.rollup.event_dates import NO_HOUR, date_text, hour_of_value
 from data.events.stores.pg_store import PG_COLUMNS
 from testkit import reference_shape as shape
+from tests.unit.csv_support import imported_tutorial_rows
 from tests.unit.reference_checks import read_raw
 from tests.unit.test_engine_properties import make_db, tutorial_rows
 from tests.unit.test_postgres_store import read_raw_pg
@@ -144,17 +144,7 @@ def _date(text: str):
 
 
 def test_tutorial_format_csv_on_both_stores_equals_the_reference(event_store, make_app, tmp_path):
-    from data.events.ingest.csv_import import import_csv
-
-    rows = [r for r in tutorial_rows(1500, seed=41) if not any(isinstance(v, bytes) for v in r)]
-    path = tmp_path / "tutorial.csv"
-    with open(path, "w", newline="", encoding="utf-8") as out:
-        csv.writer(out).writerows(["" if v is None else v for v in row] for row in rows)
-    import_csv(event_store, path)
-    if hasattr(event_store, "url"):
-        url, raw = event_store.url, read_raw_pg(event_store.url)
-    else:
-        url, raw = f"sqlite:///{event_store.path}", read_raw(event_store.path)
+    url, raw = imported_tutorial_rows(event_store, tmp_path, 1500, seed=41)
     _check_against_reference(make_app(DATABASE_URL=url).server.test_client(), raw)
 
 

@@ -3,7 +3,6 @@ pandas reference (testkit/reference_stickiness.py), and bad parameters."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 import pytest
@@ -11,10 +10,9 @@ import pytest
 from data.events.analysis import stickiness
 from data.events.params import Filters
 from testkit import reference_stickiness
-from tests.unit.reference_checks import read_raw
+from tests.unit.csv_support import imported_tutorial_rows
 from tests.unit.test_cohorts import events, get  # noqa: F401 (events: a fixture)
 from tests.unit.test_data_api import analytics_of, assert_json_error
-from tests.unit.test_postgres_store import read_raw_pg
 
 # u3 on 25 February only (before the range below, inside its first days' 30 days); u1 on 1
 # March (twice), 20 March, 14 and 15 April; u2 on 10 March (the only iPad event) and 8 April;
@@ -113,18 +111,7 @@ TUTORIAL_CASES = [
 
 
 def test_tutorial_format_csv_on_both_stores_equals_the_reference(event_store, make_app, tmp_path):
-    from data.events.ingest.csv_import import import_csv
-    from tests.unit.test_engine_properties import tutorial_rows
-
-    rows = [r for r in tutorial_rows(3000, seed=31) if not any(isinstance(v, bytes) for v in r)]
-    path = tmp_path / "tutorial.csv"
-    with open(path, "w", newline="", encoding="utf-8") as out:
-        csv.writer(out).writerows(["" if v is None else v for v in row] for row in rows)
-    import_csv(event_store, path)
-    if hasattr(event_store, "url"):
-        url, raw = event_store.url, read_raw_pg(event_store.url)
-    else:
-        url, raw = f"sqlite:///{event_store.path}", read_raw(event_store.path)
+    url, raw = imported_tutorial_rows(event_store, tmp_path, 3000, seed=31)
     client = make_app(DATABASE_URL=url).server.test_client()
     for query, where in TUTORIAL_CASES:
         response = client.get("/data/stickiness/", query_string=query)
