@@ -125,9 +125,10 @@ class PgPartitions:
         self.rows_read = 0  # rows fetched from the server (tests, logs)
         types = column_types(conn)
         self._columns, self._valid, (self._from, self._to) = select_sql(types, zones)
+        self.zones = zones  # what the pieces are built for (incremental.py compares them)
         # Text is sent as stored and read in the zones here; a date or timestamp column is sent
         # as its local day and hour already (pg_columns.local_sql): read as written, once.
-        self.zones = zones if types["event_date"].startswith(TEXT_TYPES) else UTC_ZONES
+        self._read_zones = zones if types["event_date"].startswith(TEXT_TYPES) else UTC_ZONES
         # A partition of local days reads its stored days this much wider (pg_columns).
         self.margin = MARGIN_DAYS if needs_margin(types["event_date"], zones) else 0
         self._types = [types[name] for name in RAW_COLUMNS]
@@ -177,4 +178,4 @@ class PgPartitions:
                 self.rows_read += len(rows)
                 return rows
 
-            yield from encoded_batches(fetch, vocabulary, self.zones, days)
+            yield from encoded_batches(fetch, vocabulary, self._read_zones, days)
