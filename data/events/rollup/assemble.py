@@ -13,6 +13,7 @@ import numpy as np
 
 from data.events.analysis import shows
 from data.events.periods import period_of
+from data.events.rollup import sequences
 from data.events.rollup.build import _title_order, combo_table, title_facts
 from data.events.rollup.encoding import Vocabulary
 from data.events.rollup.groups import TitleFacts
@@ -148,6 +149,7 @@ def assemble(g: dict, used: Vocabulary, user_triples: dict, counts: dict, piece_
         episode_of_title=episode_of_title,
         **_views_by_title(g, rank, len(names), n_combos, piece_of_view),
         **_week_entries(g, rank, names, per_title["title_season"], values, combos),
+        **sequences.merged(g, rank, n_combos),
         user_rows=user_rows,
         user_counts=user_counts,
     )

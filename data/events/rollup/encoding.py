@@ -28,6 +28,7 @@ import pandas as pd
 from data.events.catalog import COMPLETE_PERCENT, DIMENSIONS
 from data.events.ingest.text_decoding import decode_escapes
 from data.events.periods import day_number
+from data.events.rollup.event_time import event_seconds
 
 # What a build reads, as (key, column) pairs in this order (the loaders' SELECT follows it): the
 # key names the values in a chunk's columns, the column is the movies column they come from.
@@ -38,6 +39,7 @@ READS: tuple[tuple[str, str], ...] = (
     *((c, c) for c in ("event_date", "userid", "totalminuteswatched", "viewpercentage", "title")),
     *((d.name, d.column) for d in DIMENSIONS),
     *((c, c) for c in ("runningtime", "seasonnumber", "episodenumber", "contentid")),
+    ("event_time", "event_date"),  # uncut, for the time of day (rollup/event_time.py)
 )
 RAW_KEYS = tuple(key for key, _ in READS)
 COLUMN_OF = dict(READS)
@@ -269,9 +271,10 @@ class EncodedChunk:
     runtime: np.ndarray  # float64 runningtime in minutes, NaN when unknown
     season: np.ndarray  # float64 seasonnumber, NaN when unknown
     episode: np.ndarray  # float64 episodenumber, NaN when unknown
+    time: np.ndarray  # int64 seconds since the epoch (event_time.event_seconds)
 
     FIELDS = ("day", "user", "title", "contentid", "combo", "minutes", "completed", "rated")
-    FIELDS += ("percent_bin", "runtime", "season", "episode")
+    FIELDS += ("percent_bin", "runtime", "season", "episode", "time")
 
 
 PERCENT_BINS = 10  # viewpercentage in 10-point bins; 100 and more fall in the last one
@@ -336,4 +339,5 @@ def encode_chunk(raw: Mapping[str, Sequence], vocabulary: Vocabulary) -> Encoded
         runtime=known_numbers(_numbers(column("runningtime")), positive=True),
         season=season,
         episode=episode,
+        time=event_seconds(column("event_time"), days),
     )

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from data.events.periods import period_of
+from data.events.rollup import sequences
 from data.events.rollup.assemble import weekly_item_minutes
 from data.events.rollup.encoding import RAW_KEYS, EncodedChunk, Vocabulary, encode_chunk
 from data.events.rollup.user_tables import UserCounts, distinct_triples, user_counts
@@ -91,6 +92,13 @@ class Piece:
     view_combo: np.ndarray  # int32
     view_bin: np.ndarray  # int8
     view_count: np.ndarray  # int64
+    # The distinct (user, time, item, combination, bin) of known users, by user then time
+    # (data/events/rollup/sequences.py)
+    seq_user: np.ndarray  # int32
+    seq_time: np.ndarray  # int64 seconds since the epoch
+    seq_title: np.ndarray  # int32 vocabulary item codes
+    seq_combo: np.ndarray  # int32
+    seq_bin: np.ndarray  # int8
 
     @property
     def rows(self) -> int:
@@ -213,6 +221,9 @@ def build_piece(
         view_combo=view["combo"].astype(i32),
         view_bin=view["percent_bin"].astype(np.int8),
         view_count=view_count.astype(np.int64),
+        **sequences.sequence_table(
+            *(titled[n] for n in ("user", "time", "title", "combo")), titled["percent_bin"]
+        ),
     )
 
 
@@ -320,6 +331,7 @@ def concat_pieces(pieces: list[Piece], first_day: int, last_day: int) -> Piece:
     arrays |= counts_of(triples, n_combos)
     by_item = np.lexsort((arrays["view_day"], arrays["view_item"]))
     arrays |= {n: v[by_item] for n, v in arrays.items() if n.startswith("view_")}
+    arrays |= sequences.by_user(arrays)
     return Piece(first_day, last_day, **arrays)
 
 
