@@ -153,3 +153,17 @@ def test_route_equals_the_reference_on_tutorial_data(next_client):
             assert got["next"] == want["next"], (query, name)
             named |= bool(want["next"]["titles"]) and name != MOVIE
     assert named, "the tutorial data's own finishers go on to other titles"
+
+
+def test_the_card_shows_names_literally():
+    from layouts.next_view import next_card
+
+    answer = {
+        "finishers": 2,
+        "titles": [{"title": "<b>Bold</b> & co", "viewers": 1, "share": 0.5}],
+        "nothing_within_24h": 0.5,
+    }
+    table = next_card(answer).children[1].children
+    first = table.children[1].children[0].children[0]
+    assert first.children == "<b>Bold</b> & co"  # a string child: Dash renders it as text
+    assert next_card(None) is None
