@@ -27,6 +27,7 @@ from data.events.rollup.model import Rollup
 
 TOP = 10
 WITHIN_SECONDS = DAY_SECONDS  # "within 24 hours", inclusive
+PACKED_LIMIT = 2**62  # keys of (user, time) up to this fit an int64 with room to spare
 
 
 def _matching(rollup: Rollup, filters: Filters) -> np.ndarray:
@@ -47,6 +48,27 @@ def _starts(values: np.ndarray) -> np.ndarray:
     return starts
 
 
+def _keys(o_user, o_time, f_user, f_time) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(a key per row of the other titles, sorted as they are by user then time; each
+    finisher's first and last key of their 24 hours): user and time in one integer, or where
+    that would not fit, user and the rank of the time among the rows'."""
+    both = np.concatenate([o_time, f_time])
+    base = int(both.min()) if both.size else 0
+    span = (int(both.max()) if both.size else 0) - base + WITHIN_SECONDS + 1
+    users = int(max(o_user.max(initial=0), f_user.max(initial=0))) + 1
+    if users * span < PACKED_LIMIT:
+        lo = f_user * span + (f_time - base)
+        return o_user * span + (o_time - base), lo, lo + WITHIN_SECONDS
+    times = title_events.distinct(o_time)
+    width = times.size + 1
+    last = np.searchsorted(times, f_time + WITHIN_SECONDS, side="right") - 1
+    return (
+        o_user * width + np.searchsorted(times, o_time),
+        f_user * width + np.searchsorted(times, f_time),
+        f_user * width + last,
+    )
+
+
 def _share(count: int, whole: int) -> float | None:
     return round(count / whole, 4) if whole else None
 
@@ -65,15 +87,11 @@ def next_titles(rollup: Rollup, filters: Filters, codes: list[int], series: bool
     finishing = np.flatnonzero(mine & (rollup.seq_bin[rows] == PERCENT_BINS - 1))
     first = finishing[_starts(user[finishing])]
     f_user, f_time = user[first].astype(np.int64), time[first]
-    # The other titles' rows, keyed by (user, rank of time): sorted, since the rows are.
+    # The other titles' rows, keyed by (user, time): sorted, since the rows are.
     others = np.flatnonzero(~mine)
     o_user, o_time, o_entry = user[others].astype(np.int64), time[others], entry[others]
-    times = np.unique(o_time)
-    width = times.size + 1
-    key = o_user * width + np.searchsorted(times, o_time)
-    lo = f_user * width + np.searchsorted(times, f_time, side="left")
-    hi = f_user * width + np.searchsorted(times, f_time + WITHIN_SECONDS, side="right")
-    start, stop = np.searchsorted(key, lo), np.searchsorted(key, hi)
+    key, lo, hi = _keys(o_user, o_time, f_user, f_time)
+    start, stop = np.searchsorted(key, lo), np.searchsorted(key, hi, side="right")
     found = start < stop
     # The first row found starts a run of one (user, time): its entry first by name wins.
     run = _starts(key)
