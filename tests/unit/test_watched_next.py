@@ -173,3 +173,13 @@ def test_the_card_shows_names_literally():
     first = table.children[1].children[0].children[0]
     assert first.children == "<b>Bold</b> & co"  # a string child: Dash renders it as text
     assert next_card(None) is None
+
+
+def test_sqlite_demo_equals_the_reference(client, demo_db):
+    """(PostgreSQL's demo: tests/unit/test_binges.py checks the whole title answer alike)"""
+    from tests.unit.route_reference import RouteReference, filter_cases
+
+    raw = reference_titles.prepare(read_raw(demo_db))
+    RouteReference(client, raw).routes(["title"], filter_cases(raw, brief=True))
+    show = reference_titles.toplist(raw, 1, "series", where={"sessiontype": {"SERIES"}})[0]
+    assert reference_titles.title(raw, show=show["title"])["next"]["titles"], "demo finishers"
