@@ -2,11 +2,12 @@
 
 A piece is what a partition (a month, or a day of the recent past) contributes to the rollup:
 its events grouped by (day, combination), by (day, combination, item), by (day, user,
-combination), by (day, item, runtime, season, episode) and by (item, day, user, combination,
-viewpercentage bin), coded with the append-only vocabulary of the whole store
-(data/events/rollup/vocabulary_files.py). Pieces of different days never share a group, so the
-rollup of any set of them is their groups put together (data/events/rollup/merge.py): a change
-rebuilds the pieces of the days it touched, never the past.
+combination), by (day, item, runtime, season, episode), by (item, day, user, combination,
+viewpercentage bin), and its known users' titled events in time order (sequences.py), coded
+with the append-only vocabulary of the whole store (data/events/rollup/vocabulary_files.py).
+Pieces of different days never share a group, so the rollup of any set of them is their groups
+put together (data/events/rollup/merge.py): a change rebuilds the pieces of the days it
+touched, never the past.
 """
 
 from __future__ import annotations
