@@ -128,6 +128,7 @@ def register(app, analytics) -> None:
                 any(partial),
                 answer.get("binge"),
                 answer.get("funnel"),
+                answer.get("next"),
             ),
             "error": None,
         }

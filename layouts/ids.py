@@ -93,6 +93,7 @@ TITLE_DEVICES_GRAPH = "title-devices-graph"
 TITLE_MARKETS_GRAPH = "title-markets-graph"
 TITLE_EPISODES = "title-episodes"  # a show's seasons and episodes
 TITLE_BINGE = "title-binge"  # a show's binge share and season-completion funnel
+TITLE_NEXT = "title-next"  # what the title's finishers watched next
 TITLE_ERROR = "title-error"
 TITLE_CSV_BUTTON = "title-csv-button"
 TITLE_DOWNLOAD = "title-download"

@@ -8,6 +8,7 @@ from dash import dcc, html
 from layouts import ids
 from layouts.binge_view import binge_card
 from layouts.components import GRAPH_CONFIG, csv_button, stale_while_loading
+from layouts.next_view import next_card
 
 
 def _graph_card(
@@ -80,10 +81,11 @@ def title_body(
     partial: bool = False,
     binge: dict | None = None,
     funnel: list[dict] | None = None,
+    watched_next: dict | None = None,
 ) -> list:
     """The open title's numbers, charts (figures: time, completion, devices, markets) and, for
-    a show, its binges, season funnel and episodes; `partial`: the time chart marks a partial
-    period."""
+    a show, its binges, season funnel and episodes; what its finishers watched next; `partial`:
+    the time chart marks a partial period."""
     time_note = "Unique viewers (bars) and hours watched (line) per period"
     if partial:
         time_note += "; hatched: a period cut by the range or the data (partial)"
@@ -138,6 +140,7 @@ def title_body(
             className="g-3 mt-0",
         ),  # fmt: skip
         html.Div(binge_card(binge, funnel), id=ids.TITLE_BINGE),
+        html.Div(next_card(watched_next, series=seasons is not None), id=ids.TITLE_NEXT),
         html.Div(
             episodes_table(seasons) if seasons else None,
             id=ids.TITLE_EPISODES,

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from testkit import reference_analytics as ref
+from testkit import reference_next
 
 _EXTENDED = "reference_titles_prepared"
 MOVIE, SERIES = "MOVIE", "SERIES"
@@ -38,6 +39,9 @@ def prepare(raw: pd.DataFrame) -> pd.DataFrame:
     percent = _numbers(rows["viewpercentage"])
     ev["percent"] = np.where(np.isfinite(percent), percent, np.nan)  # infinity: not measured
     runtime = _numbers(rows["runningtime"])
+    ev["time"] = ev["day"] * reference_next.DAY + [
+        reference_next.time_of_day(v) for v in rows["event_date"]
+    ]
     ev["runtime"] = np.where(runtime > 0, runtime, np.nan)  # 0 or less: not a runtime
     # The row's own numbers ("season" is the season dimension's name of the value).
     for column in ("season", "episode"):
@@ -288,6 +292,7 @@ def title(raw, resolution="daily", start=None, end=None, where=None, name=None, 
         },
         "devices": _by_value(rows, "device"),
         "markets": _by_value(rows, "market"),
+        "next": reference_next.next_answer(ev, start, end, where, show, name),
     }
     if show is not None:
         answer["seasons"] = _seasons(rows, show)

@@ -104,7 +104,15 @@ def _localized(naive: pd.DatetimeIndex, zone: str) -> pd.DatetimeIndex:
 def local_day_hour(
     values: np.ndarray, written_days: np.ndarray, zones: Zones, no_day: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(local day number, local hour 0..23 or NO_HOUR) of each stored value, given the day each
+    """(local day number, local hour) of each stored value: local_times without the seconds."""
+    return local_times(values, written_days, zones, no_day)[:2]
+
+
+def local_times(
+    values: np.ndarray, written_days: np.ndarray, zones: Zones, no_day: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(local day number, local hour 0..23 or NO_HOUR, local second of the day or -1) of each
+    stored value, given the day each
     is written with (no_day where it names none, then left so). Values are text as stored
     ('2025-03-30 22:30:00', '2025-03-30T22:30:00+02:00', '2025-03-30'); see the module's
     docstring for the rules (with equal zones: the day and hour as written). Only the distinct
@@ -112,10 +120,11 @@ def local_day_hour(
     which calls this only when the zones convert."""
     days = np.asarray(written_days, dtype=np.int64).copy()
     hours = np.full(days.shape, NO_HOUR, dtype=np.int8)
+    seconds = np.full(days.shape, -1, dtype=np.int64)
     text = pd.Series(np.asarray(values, dtype=object), dtype=object)
     timed = (days != no_day) & (text.str.len() > 10).to_numpy()
     if not timed.any():
-        return days, hours
+        return days, hours, seconds
     codes, uniques = pd.factorize(text[timed])
     uniques = pd.Series(uniques, dtype=object)
     with_offset = uniques.str.contains(_OFFSET).to_numpy(dtype=bool)
@@ -148,13 +157,15 @@ def local_day_hour(
     stamps = local.to_numpy().astype("datetime64[us]")
     unique_days = np.where(known, stamps.astype("datetime64[D]").astype(np.int64), no_day)
     unique_hours = np.where(known, (stamps.astype("datetime64[h]").astype(np.int64) % 24), -1)
+    unique_seconds = np.where(known, stamps.astype("datetime64[s]").astype(np.int64) % 86_400, -1)
     row_days, row_hours = unique_days[codes], unique_hours[codes].astype(np.int8)
     read = row_days != no_day  # unreadable times keep the date they are written with
     timed_days = days[timed]
     timed_days[read] = row_days[read]
     days[timed] = timed_days
     hours[timed] = np.where(read, row_hours, NO_HOUR)
-    return days, hours
+    seconds[timed] = np.where(read, unique_seconds[codes], -1)
+    return days, hours, seconds
 
 
 def _safe(bound: np.datetime64, aware: bool):

@@ -73,6 +73,9 @@ def test_a_series_bar_opens_the_show_s_own_view_and_back(make_app, start_app):
     season = answer["funnel"][0]
     started = f"Season {season['season']}: {season['starters']:,} started episode 1"
     assert started.casefold() in binge.casefold(), binge  # the table heads are in capitals
+    watched = wait_until(lambda: duo.find_element(f"#{ids.TITLE_NEXT}").text, "the next card")
+    for entry in answer["next"]["titles"][:3]:
+        assert entry["title"] in watched and f"{entry['share'] * 100:.1f} %" in watched, watched
     assert duo.driver.title == f"{show} · Reelboard"
     # The same URL in a new page opens the same view, filters included.
     duo.driver.get(duo.driver.current_url)

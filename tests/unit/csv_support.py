@@ -29,9 +29,12 @@ def read_records_from_text(text: str):
     return read_records(io.BytesIO(text.encode()))
 
 
-def imported_tutorial_rows(event_store, tmp_path: Path, count: int, seed: int) -> tuple:
-    """Tutorial-format rows written as a headerless CSV and imported with the CLI's import into
-    the store (SQLite or PostgreSQL): (its DATABASE_URL, its rows as the references read them)."""
+def imported_tutorial_rows(
+    event_store, tmp_path: Path, count: int, seed: int, more_dates: list[str] = ()
+) -> tuple:
+    """Tutorial-format rows (and one more at each of more_dates) written as a headerless CSV and
+    imported with the CLI's import into the store (SQLite or PostgreSQL): (its DATABASE_URL,
+    its rows as the references read them)."""
     import csv
 
     from data.events.ingest.csv_import import import_csv
@@ -40,6 +43,7 @@ def imported_tutorial_rows(event_store, tmp_path: Path, count: int, seed: int) -
     from tests.unit.test_postgres_store import read_raw_pg
 
     made = [r for r in tutorial_rows(count, seed=seed) if not any(isinstance(v, bytes) for v in r)]
+    made += [[when, *made[i][1:]] for i, when in enumerate(more_dates)]
     path = tmp_path / "tutorial.csv"
     with open(path, "w", newline="", encoding="utf-8") as out:
         csv.writer(out).writerows(["" if v is None else v for v in row] for row in made)

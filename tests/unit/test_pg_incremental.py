@@ -145,6 +145,13 @@ def test_each_kind_of_date_column_reads_its_day_ranges_alike(pg_url, tmp_path, k
     assert read < len(stamps)  # December, two days of January, the first and last day
     assert_same(rollup, _build(pg_url, tmp_path / "full")[0])
     assert rollup.left_out == 2
+    # Each event's time is its stamp's, read as UTC (a date's is midnight; a text's own day).
+    readable = [t for t in stamps + later if t[:4] not in ("0001", "9999") and len(t) in (10, 19)]
+    whole = [t[:10] if kind == "date" else t.replace("T", " ") for t in readable]
+    epoch = dt.datetime(1970, 1, 1)
+    assert set(rollup.seq_time.tolist()) == {
+        int((dt.datetime.fromisoformat(t) - epoch).total_seconds()) for t in whole
+    }
 
 
 def _insert(conn, stamps: list[str]) -> None:

@@ -177,6 +177,21 @@ def test_a_show_s_binge_card_shows_the_route_s_share_and_funnel(client, dash_api
     assert _by_id(movie_body, ids.TITLE_BINGE)["children"] is None  # a movie is no show
 
 
+def test_the_next_card_shows_the_route_s_titles_and_shares(client, dash_api, show, movie):
+    for state, query in (
+        ({"series": show}, f"series={quote(show)}"),
+        ({"title": movie}, f"title={quote(movie)}"),
+    ):
+        expected = client.get(f"/data/title/?{query}&market=NO").get_json()["next"]
+        body = _view(dash_api, market=["NO"], **state)[ids.TITLE_BODY]["children"]
+        card = str(_by_id(body, ids.TITLE_NEXT))
+        assert expected["finishers"] and expected["titles"], "demo finishers go on"
+        assert f"Of its {expected['finishers']:,} finishers" in card
+        for entry in expected["titles"]:
+            assert entry["title"] in card and f"{entry['share'] * 100:.1f} %" in card
+        assert f"{expected['nothing_within_24h'] * 100:.1f} %" in card
+
+
 def test_the_title_picker_finds_titles_and_shows(dash_api, show):
     typed = show[:6].lower()
     sent = {f"{ids.TITLE_PICKER}.search_value": typed, f"{ids.TITLE_PICKER}.value": None}

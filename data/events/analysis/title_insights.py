@@ -26,6 +26,7 @@ from data.events.analysis import (
     show_episodes,
     shows,
     title_events,
+    watched_next,
 )
 from data.events.catalog import DIMENSION_NAMES
 from data.events.params import Filters, shown
@@ -196,6 +197,7 @@ def title_insight(
         },
         "devices": _by_dimension(rollup, events, "device"),
         "markets": _by_dimension(rollup, events, "market"),
+        "next": watched_next.next_titles(rollup, filters, codes, show is not None),
     }
     if show is not None:
         answer["seasons"] = show_episodes.seasons(rollup, events, show, codes)

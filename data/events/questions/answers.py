@@ -13,7 +13,7 @@ from data.events.catalog import (
     SHARE,
 )
 from data.events.questions.json_types import COUNT, DATE, RATE
-from data.events.questions.viewing_answers import BINGE_NUMBERS, FUNNEL
+from data.events.questions.viewing_answers import BINGE_NUMBERS, FUNNEL, NEXT
 
 # The measures that count events; the others (minutes) are sums of numbers with decimals.
 _COUNTED = ("views", "completed", "rated")
@@ -156,6 +156,7 @@ TITLE = {
         },
         "devices": _VALUES,
         "markets": _VALUES,
+        "next": NEXT,
         "binge": {
             "type": "object",
             "description": "With series: the show's binge numbers, as /data/binge/ counts them.",

@@ -139,7 +139,9 @@ QUESTIONS: tuple[Question, ...] = (
         '{"title" or "series", "resolution", "kpis": {"views", "unique_viewers", '
         '"minutes_watched", "completed_views", "completion_rate"}, "timeseries": [{"date", '
         '"views", "unique_viewers", "minutes_watched"}], "completion": {"histogram": views per '
-        '10-point viewpercentage bin, ...}, "devices", "markets", and for a show "seasons" '
+        '10-point viewpercentage bin, ...}, "devices", "markets", "next": {"finishers", '
+        '"titles": [{"title", "viewers", "share"}], "nothing_within_24h"}: what its finishers '
+        '(views >= 90 %) watched next within 24 hours, and for a show "seasons" '
         'with their "episodes" in order (an episode is its season and episode numbers, or '
         "its contentid, never its title text); an episode's continued is the share of its "
         "viewers who watched the next episode, its drop_off the share who did not; for a "

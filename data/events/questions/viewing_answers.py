@@ -1,4 +1,5 @@
-"""What the questions of how people watch answer: binges, the season funnel, stickiness."""
+"""What the questions of how people watch answer: binges, the season funnel, stickiness, what
+finishers watched next."""
 
 from __future__ import annotations
 
@@ -82,6 +83,40 @@ STICKINESS = {
                     "users": {"type": "integer", "minimum": 1},
                 },
             },
+        },
+    },
+}
+
+NEXT = {
+    "type": "object",
+    "description": (
+        "Among the finishers (known users with a matching view of it with viewpercentage >= "
+        "90; each counted once, from their first such view in the range), the titles they "
+        "watched next: their earliest matching event at or after that view's time and at most "
+        "24 hours (86,400 s) after it with another title at the page's level (for a show: "
+        "another show or a title outside any show, its own episodes skipped over; else "
+        "another title); the top 10 by viewers, ties by name. Times are event_date read as "
+        "UTC; every event considered matches the filters and range."
+    ),
+    "required": ["finishers", "titles", "nothing_within_24h"],
+    "properties": {
+        "finishers": COUNT,
+        "titles": {
+            "type": "array",
+            "maxItems": 10,
+            "items": {
+                "type": "object",
+                "required": ["title", "viewers", "share"],
+                "properties": {
+                    "title": {"type": "string"},
+                    "viewers": COUNT,
+                    "share": {**RATE, "description": "viewers / finishers, 4 decimals."},
+                },
+            },
+        },
+        "nothing_within_24h": {
+            **RATE,
+            "description": "Share of finishers with no such event; null without finishers.",
         },
     },
 }

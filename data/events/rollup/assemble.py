@@ -13,6 +13,7 @@ import numpy as np
 
 from data.events.analysis import shows
 from data.events.periods import period_of
+from data.events.rollup import sequences
 from data.events.rollup.build import _title_order, combo_table, title_facts
 from data.events.rollup.encoding import Vocabulary
 from data.events.rollup.groups import TitleFacts
@@ -150,6 +151,7 @@ def assemble(g: dict, used: Vocabulary, user_triples: dict, counts: dict, piece_
         **_week_entries(g, rank, names, per_title["title_season"], values, combos),
         **{name: g[name].astype(dtype) for name, dtype in _HOUR_TYPES.items()},
         user_minutes=_along(g["user_minutes"], user_rows["daily"]),
+        **sequences.merged(g, rank, n_combos),
         user_rows=user_rows,
         user_counts=user_counts,
     )

@@ -15,6 +15,7 @@ from data.events.analysis import shows
 from data.events.catalog import DIMENSIONS
 from data.events.local_time import UTC_ZONES, Zones
 from data.events.periods import period_of
+from data.events.rollup import sequences
 from data.events.rollup.encoding import (
     BY_TEXT,
     READS,
@@ -188,6 +189,7 @@ def build_rollup(chunks: list[EncodedChunk], vocabulary: Vocabulary) -> Rollup:
         facts=TitleFacts(title, rows.pop("runtime"), rows.pop("season"), rows.pop("episode"), None),
         viewings=Viewings(title, day, user, combo, rows.pop("percent_bin"), None),
         hours=hours,
+        times=rows.pop("time"),
     )
 
 
@@ -219,6 +221,7 @@ def rollup_of_groups(
     viewings: Viewings,
     hours: dict,
     user_triples: dict | None = None,
+    times: np.ndarray,
 ) -> Rollup:
     """A Rollup from rows reduced by (day, combination), by title and by user: single events
     (build_rollup), a database's GROUP BY results (data/events/rollup/pg_source.py) or pieces
@@ -290,6 +293,14 @@ def rollup_of_groups(
         **per_title,
         episode_of_title=episode_of_title,
         **_viewing_table(viewings, rank, len(names), first_day, n_combos),
+        **sequences.sequence_table(
+            viewings.user,
+            times,
+            rank[viewings.title],
+            viewings.combo,
+            viewings.percent_bin,
+            n_combos,
+        ),
         **_week_entry_table(
             t_day, t_combo, t_title, t_minutes, names, per_title["title_season"], vocabulary
         ),

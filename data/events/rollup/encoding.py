@@ -36,6 +36,7 @@ from data.events.rollup.event_dates import (  # noqa: F401 (the encoding's readi
     event_days_hours,
     hour_of_value,
 )
+from data.events.rollup.event_time import DAY_SECONDS, event_seconds
 
 # What a build reads, as (key, column) pairs in this order (the loaders' SELECT follows it): the
 # key names the values in a chunk's columns, the column is the movies column they come from.
@@ -46,6 +47,7 @@ READS: tuple[tuple[str, str], ...] = (
     *((c, c) for c in ("event_date", "userid", "totalminuteswatched", "viewpercentage", "title")),
     *((d.name, d.column) for d in DIMENSIONS),
     *((c, c) for c in ("runningtime", "seasonnumber", "episodenumber", "contentid")),
+    ("event_time", "event_date"),  # uncut, for the time of day (rollup/event_time.py)
 )
 RAW_KEYS = tuple(key for key, _ in READS)
 COLUMN_OF = dict(READS)
@@ -257,9 +259,10 @@ class EncodedChunk:
     runtime: np.ndarray  # float64 runningtime in minutes, NaN when unknown
     season: np.ndarray  # float64 seasonnumber, NaN when unknown
     episode: np.ndarray  # float64 episodenumber, NaN when unknown
+    time: np.ndarray  # int64 seconds since the epoch (event_time.event_seconds)
 
     FIELDS = ("day", "hour", "user", "title", "contentid", "combo", "minutes", "completed", "rated")
-    FIELDS += ("percent_bin", "runtime", "season", "episode")
+    FIELDS += ("percent_bin", "runtime", "season", "episode", "time")
 
 
 PERCENT_BINS = 10  # viewpercentage in 10-point bins; 100 and more fall in the last one
@@ -298,10 +301,15 @@ def encode_chunk(
         return values if keep is None else values[keep]
 
     keep = None
-    days, hours = event_days_hours(column("event_date"), zones)
+    days, hours, local_seconds = event_days_hours(column("event_date"), zones)
     valid = days != NO_DAY
     if not valid.all():
         keep, days, hours = valid, days[valid], hours[valid]
+        local_seconds = None if local_seconds is None else local_seconds[valid]
+    if local_seconds is None:  # the time as written: its day is the one the rollup counts
+        times = event_seconds(column("event_time"), days)
+    else:  # converted: the local day's start and the local time (midnight when unknown)
+        times = days * DAY_SECONDS + np.maximum(local_seconds, 0)
     minutes = _numbers(column("totalminuteswatched"))
     # Unknown minutes add nothing: non-finite, negative (nobody watches less than nothing), and
     # from 2**53 on (no longer exact, 2**53 + 1 reads as 2**53; sums would overflow).
@@ -327,4 +335,5 @@ def encode_chunk(
         runtime=known_numbers(_numbers(column("runningtime")), positive=True),
         season=season,
         episode=episode,
+        time=times,
     )

@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from data.events.local_time import UTC_ZONES, Zones, local_day_hour
+from data.events.local_time import UTC_ZONES, Zones, local_times
 from data.events.periods import day_number
 
 _DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -61,20 +61,22 @@ def _factorized(column: np.ndarray) -> tuple[np.ndarray, list]:
     return codes, uniques.tolist()
 
 
-def event_days_hours(column: np.ndarray, zones: Zones = UTC_ZONES) -> tuple[np.ndarray, np.ndarray]:
-    """(local day number, local hour) per row: NO_DAY for unreadable dates, NO_HOUR without a
-    readable time (data/events/local_time.py has the rules); parses each distinct value once."""
+def event_days_hours(column: np.ndarray, zones: Zones = UTC_ZONES) -> tuple:
+    """(local day number, local hour, local second of the day or None) per row: NO_DAY for
+    unreadable dates, NO_HOUR (and second -1) without a readable time (data/events/local_time.py
+    has the rules); parses each distinct value once. The seconds come only when the zones
+    convert: otherwise the time is read as written (rollup/event_time.py)."""
     codes, uniques = _factorized(column)
     if zones.converts:
         # Times are mostly distinct: the day they are written with is read once per day (the
         # rule reads a value's first 11 characters), then each distinct time is converted.
         values = np.array([*uniques, None], dtype=object)
         heads = np.array([v[:11] if isinstance(v, str) else None for v in values], dtype=object)
-        days, hours = local_day_hour(values, event_days(heads), zones, NO_DAY)
-        return days[codes], hours.astype(np.int8)[codes]
+        days, hours, seconds = local_times(values, event_days(heads), zones, NO_DAY)
+        return days[codes], hours.astype(np.int8)[codes], seconds[codes]
     days = np.array([day_of_value(value) for value in uniques] + [NO_DAY], dtype=np.int64)
     hours = np.array([hour_of_value(value) for value in uniques] + [NO_HOUR], dtype=np.int8)
-    return days[codes], hours[codes]
+    return days[codes], hours[codes], None
 
 
 def event_days(column: np.ndarray, zones: Zones = UTC_ZONES) -> np.ndarray:

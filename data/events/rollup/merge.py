@@ -15,14 +15,16 @@ import numpy as np
 
 from data.events.catalog import DIMENSIONS
 from data.events.periods import RESOLUTIONS, day_number, period_of
+from data.events.rollup import sequences
 from data.events.rollup.assemble import assemble, weekly_item_minutes
 from data.events.rollup.encoding import Vocabulary
 from data.events.rollup.model import Rollup, empty_rollup
-from data.events.rollup.pieces import Piece, counts_table, counts_tables
+from data.events.rollup.piece_counts import counts_table, counts_tables
+from data.events.rollup.pieces import Piece
 from data.events.rollup.user_merge import merged_counts, united_triples
 from data.events.rollup.user_tables import distinct_triples
 
-_GROUPS = ("cell", "title", "user", "fact", "view", "hour", "houruser")
+_GROUPS = ("cell", "title", "user", "fact", "view", "hour", "houruser", "seq")
 _PERIOD_TABLES = {"weekly": "week", "monthly": "month"}
 
 
@@ -55,7 +57,7 @@ def _kept(pieces: list[Piece], lo: int, hi: int) -> tuple[dict[str, np.ndarray],
             triples[resolution].append(table)
         kept = {}
         for group in _GROUPS:
-            day = arrays[f"{group}_day"]
+            day = sequences.day_of(arrays) if group == "seq" else arrays[f"{group}_day"]
             keep = None if inside_all else (day >= lo) & (day <= hi)
             if group == "cell" and keep is not None:
                 left_out += int(arrays["cell_views"][~keep].sum())
@@ -114,7 +116,14 @@ def _compact_vocabulary(groups: dict, vocabulary: Vocabulary, numbered) -> Vocab
     combo_map = np.full(int(combo_codes.max(initial=-1)) + 1, -1, dtype=np.int64)
     combo_map[combo_codes] = np.arange(len(combo_codes))
     used.combos = {tuple(int(v) for v in ranked[i]): i for i in range(len(ranked))}
-    for name in ("cell_combo", "title_combo", "view_combo", "weekitem_combo", "hour_combo"):
+    for name in (
+        "cell_combo",
+        "title_combo",
+        "view_combo",
+        "weekitem_combo",
+        "hour_combo",
+        "seq_combo",
+    ):
         groups[name] = combo_map[groups[name]]
     groups["houruser_combo"] = combo_map[groups["houruser_combo"]]
     # Items: the ones the groups name (title codes are ranked by name when the rollup is made).
@@ -126,7 +135,7 @@ def _compact_vocabulary(groups: dict, vocabulary: Vocabulary, numbered) -> Vocab
     used.titles = {keys[int(code)]: n for n, code in enumerate(items.tolist())}
     item_map = np.full(int(items.max(initial=-1)) + 2, -1, dtype=np.int32)  # [-1] stays -1
     item_map[items] = np.arange(len(items), dtype=np.int32)
-    for name in ("title_item", "view_item", "fact_item", "weekitem_item"):
+    for name in ("title_item", "view_item", "fact_item", "weekitem_item", "seq_title"):
         groups[name] = item_map[groups[name]]
     return used, combo_map
 

@@ -35,7 +35,9 @@ from data.events.rollup.user_tables import (
 # from pieces (dimension values in name order, only those that kept rows use); 11: the season
 # dimension, read from seasonnumber as stored; 12: views, minutes and distinct users per (day,
 # hour, combination), and minutes along the daily user triples (data/events/rollup/hours.py).
-FORMAT = 12
+# 13: each known user's titled events in time order (seq_*, what "what they watched next"
+# reads), times read from the uncut event_date.
+FORMAT = 13
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,14 @@ class Rollup:
     houruser_user: np.ndarray  # int32
     houruser_combo: np.ndarray  # int32
     user_minutes: np.ndarray  # float64
+    # The distinct (user, time, title, combination, bin) of known users' titled events, sorted
+    # by user, then time, then the rest: a user's events in the order they happened
+    # (data/events/rollup/sequences.py); about one row per titled event.
+    seq_user: np.ndarray  # int32
+    seq_time: np.ndarray  # int64 seconds since the epoch (event_date read as UTC)
+    seq_title: np.ndarray  # int32
+    seq_combo: np.ndarray  # uint16 (int32 when there are more combinations)
+    seq_bin: np.ndarray  # int8
     # Distinct users: every triple for unions (per resolution and over all days), and counts
     # per period that filter cheaply (daily, weekly, monthly); see
     # data/events/rollup/user_tables.py.
@@ -224,6 +234,11 @@ def empty_rollup() -> Rollup:
         week_entry_combo=np.empty(0, dtype=np.uint16),
         week_entry_minutes=f64,
         **empty_hours(),
+        seq_user=i32,
+        seq_time=i64,
+        seq_title=i32,
+        seq_combo=np.empty(0, dtype=np.uint16),
+        seq_bin=np.empty(0, dtype=np.int8),
         user_rows={r: user_rows(no_triples, 1) for r in (*RESOLUTIONS, "all")},
         user_counts={r: user_counts(no_triples, 1) for r in RESOLUTIONS},
     )

@@ -20,8 +20,9 @@ from data.events.periods import day_number, period_of, period_start
 from data.events.rollup.encoding import NO_DAY, day_of_value
 
 # Of the pieces and the state: another value makes the next build a full one (4: the season
-# dimension).
-FORMAT = 4
+# dimension; 5: each piece's per-user sequences of titled events, seq_*; 6: and its groups by
+# hour, hour_* and houruser_*, and minutes along its user triples).
+FORMAT = 6
 _STATE = "state.json"
 
 

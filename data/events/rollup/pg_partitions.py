@@ -65,6 +65,9 @@ def _percent_sql() -> str:
     )
 
 
+_TIME_FORMAT = "'YYYY-MM-DD HH24:MI:SS'"
+
+
 def select_sql(types: dict[str, str], zones: Zones = UTC_ZONES) -> tuple[str, str, tuple]:
     """(the SELECT list in encoding.READS order, the rows whose event_date may name a day, the
     conditions of a day range's lower and upper bound) for the table's column types."""
@@ -79,11 +82,14 @@ def select_sql(types: dict[str, str], zones: Zones = UTC_ZONES) -> tuple[str, st
         # Cut to the day in SQL (fewer distinct values to parse), read by the encoding's rule;
         # bounds compared byte by byte, as SQLite compares text, whatever the collation.
         day_text, bound = day, ('(event_date::text COLLATE "C")', "%s")
+        time_text = "event_date::text"
     else:
         # The local day and, for a timestamp, its local hour (pg_columns.local_sql), as SQLite's
         # text is cut (encoding.DATE_TEXT_CHARS); a date column has no hour.
         form = "YYYY-MM-DD" if kind == "date" else "YYYY-MM-DD HH24:"
         day_text = f"CASE WHEN {valid} THEN to_char({day}, '{form}') END"
+        # The local time as SQLite would store it (a date's is midnight), read by the same rule.
+        time_text = f"CASE WHEN {valid} THEN to_char(({day})::timestamp, {_TIME_FORMAT}) END"
         cast = {"date": "date", "timestamp with time zone": "timestamptz"}.get(kind, "timestamp")
         bound = ("event_date", f"%s::{cast}")
     # A title is text that is not empty. A row without one has no item, so its numbers are
@@ -103,6 +109,7 @@ def select_sql(types: dict[str, str], zones: Zones = UTC_ZONES) -> tuple[str, st
         **{d.name: f"{d.column}::text" for d in DIMENSIONS},
         **numbers,
         "contentid": "contentid::text",
+        "event_time": time_text,
     }
     columns = ", ".join(expressions[key] for key, _ in READS)
     return columns, valid, (f"{bound[0]} >= {bound[1]}", f"{bound[0]} < {bound[1]}")

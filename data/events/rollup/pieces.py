@@ -2,11 +2,12 @@
 
 A piece is what a partition (a month, or a day of the recent past) contributes to the rollup:
 its events grouped by (day, combination), by (day, combination, item), by (day, user,
-combination), by (day, item, runtime, season, episode) and by (item, day, user, combination,
-viewpercentage bin), coded with the append-only vocabulary of the whole store
-(data/events/rollup/vocabulary_files.py). Pieces of different days never share a group, so the
-rollup of any set of them is their groups put together (data/events/rollup/merge.py): a change
-rebuilds the pieces of the days it touched, never the past.
+combination), by (day, item, runtime, season, episode), by (item, day, user, combination,
+viewpercentage bin), and its known users' titled events in time order (sequences.py), coded
+with the append-only vocabulary of the whole store (data/events/rollup/vocabulary_files.py).
+Pieces of different days never share a group, so the rollup of any set of them is their groups
+put together (data/events/rollup/merge.py): a change rebuilds the pieces of the days it
+touched, never the past.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ import numpy as np
 import pandas as pd
 
 from data.events.periods import period_of
+from data.events.rollup import sequences
 from data.events.rollup.assemble import weekly_item_minutes
 from data.events.rollup.encoding import RAW_KEYS, EncodedChunk, Vocabulary, encode_chunk
 from data.events.rollup.hours import hour_groups, triple_minutes
-from data.events.rollup.user_tables import UserCounts, distinct_triples, user_counts
+from data.events.rollup.piece_counts import counts_of
+from data.events.rollup.user_tables import distinct_triples
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,13 @@ class Piece:
     houruser_hour: np.ndarray  # int8
     houruser_user: np.ndarray  # int32
     houruser_combo: np.ndarray  # int32
+    # The distinct (user, time, item, combination, bin) of known users, by user then time
+    # (data/events/rollup/sequences.py)
+    seq_user: np.ndarray  # int32
+    seq_time: np.ndarray  # int64 seconds since the epoch
+    seq_title: np.ndarray  # int32 vocabulary item codes
+    seq_combo: np.ndarray  # int32
+    seq_bin: np.ndarray  # int8
 
     @property
     def rows(self) -> int:
@@ -231,43 +241,13 @@ def build_piece(
         **hour_groups(
             rows["day"], rows["hour"], rows["user"], rows["combo"], minutes, n_users, n_combos
         ),
+        **sequences.sequence_table(
+            *(titled[n] for n in ("user", "time", "title", "combo")), titled["percent_bin"]
+        ),
     )
 
 
 _ALIGN = 64
-
-
-COUNT_PREFIX = {"daily": "dcount", "weekly": "wcount", "monthly": "mcount"}
-_COUNT_FIELDS = ("cell_period", "cell_set", "cell_users", "set_offsets", "set_combos")
-
-
-def counts_tables(triples: dict, n_combos: int) -> dict[str, UserCounts]:
-    """The UserCounts of a piece's triples of each resolution given."""
-    out = {}
-    for resolution, (_, period, user, combo) in triples.items():
-        period = np.asarray(period, dtype=np.int64)
-        first = int(period[0]) if period.size else 0
-        out[resolution] = user_counts(
-            (first, period, np.asarray(user, np.int64), np.asarray(combo, np.int64)), n_combos
-        )
-    return out
-
-
-def counts_of(triples: dict, n_combos: int) -> dict[str, np.ndarray]:
-    """The *count_* arrays of a piece's triples of each resolution."""
-    out = {}
-    for resolution, table in counts_tables(triples, n_combos).items():
-        for name in _COUNT_FIELDS:
-            out[f"{COUNT_PREFIX[resolution]}_{name}"] = getattr(table, name)
-    return out
-
-
-def counts_table(piece_arrays: dict, resolution: str, combo_map: np.ndarray) -> UserCounts:
-    """A piece's UserCounts of a resolution, its combinations renamed by combo_map."""
-    prefix = COUNT_PREFIX[resolution]
-    parts = {name: piece_arrays[f"{prefix}_{name}"] for name in _COUNT_FIELDS}
-    parts["set_combos"] = combo_map[parts["set_combos"]].astype(np.int32)
-    return UserCounts(first_period=0, counts=np.empty(0, np.int64), **parts)
 
 
 def save_piece(piece: Piece, path: Path) -> None:
@@ -338,6 +318,7 @@ def concat_pieces(pieces: list[Piece], first_day: int, last_day: int) -> Piece:
     arrays |= counts_of(triples, n_combos)
     by_item = np.lexsort((arrays["view_day"], arrays["view_item"]))
     arrays |= {n: v[by_item] for n, v in arrays.items() if n.startswith("view_")}
+    arrays |= sequences.by_user(arrays)
     return Piece(first_day, last_day, **arrays)
 
 

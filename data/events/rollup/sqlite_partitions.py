@@ -24,7 +24,8 @@ from data.events.stores.sqlite_store import TABLE
 # SQLite cuts event_date to its day and hour (encoding.DATE_TEXT_CHARS: 'YYYY-MM-DD HH:'), so
 # that pandas parses a few thousand distinct values instead of millions of timestamps; rows
 # whose 11th character is not ' ' or 'T' keep the full text and are then rejected by the
-# encoding exactly as the pure code path would.
+# encoding exactly as the pure code path would. The time of day is read from the uncut
+# text, selected again for READS' event_time.
 DAY_TEXT_SQL = (
     "CASE WHEN length(event_date) > 10 AND substr(event_date, 11, 1) IN (' ', 'T') "
     f"THEN substr(event_date, 1, {DATE_TEXT_CHARS}) ELSE event_date END"
