@@ -113,6 +113,7 @@ def scoped_rollup(rollup: Rollup, key: ScopeKey) -> Rollup:
         week_entry_combo=rollup.week_entry_combo[week_rows],
         week_entry_minutes=rollup.week_entry_minutes[week_rows],
         **_hour_tables(rollup, keep),
+        **_sequence_table(rollup, keep, renumber),
         user_rows=user_rows,
         user_counts=user_counts,
         # Events dated outside the bounds are not told apart by dimension: none is told.
@@ -139,6 +140,16 @@ def _hour_tables(rollup: Rollup, keep: np.ndarray) -> dict:
         for name in [f.name for f in fields(rollup) if f.name.startswith(f"{prefix}_")]:
             out[name] = getattr(rollup, name)[rows]
     out["user_minutes"] = rollup.user_minutes[keep[rollup.user_rows["daily"].combo]]
+    return out
+
+
+def _sequence_table(rollup: Rollup, keep: np.ndarray, renumber: np.ndarray) -> dict:
+    """The users' titled events in time order of the kept combinations, titles renumbered (a
+    kept row's title has a kept event, so it is kept)."""
+    rows = keep[rollup.seq_combo]
+    out = {name: getattr(rollup, name)[rows] for name in ("seq_user", "seq_time", "seq_combo")}
+    out["seq_bin"] = rollup.seq_bin[rows]
+    out["seq_title"] = renumber[rollup.seq_title[rows]].astype(np.int32)
     return out
 
 
