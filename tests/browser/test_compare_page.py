@@ -38,8 +38,9 @@ def test_a_year_of_weeks_shows_month_labels_that_fit(make_app, start_app):
         "month labels on the weekly chart",
     )
     texts = [text for text, _, _ in labels]
-    # At 1400 px two of four "Week of …" labels showed; now every other month's first week.
-    assert texts == ["6 Jan 2025", "3 Mar", "5 May", "7 Jul", "1 Sep", "3 Nov"]
+    # At 1400 px two of four "Week of …" labels showed; now, in a third of the row (beside
+    # minutes per viewer), every third month's first week.
+    assert texts == ["6 Jan 2025", "7 Apr", "7 Jul", "6 Oct"]
     for (_, _, right), (_, left, _) in zip(labels, labels[1:], strict=False):
         assert right < left  # none overlaps the next
     assert duo.get_logs() == []
