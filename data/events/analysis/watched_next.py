@@ -30,15 +30,31 @@ WITHIN_SECONDS = DAY_SECONDS  # "within 24 hours", inclusive
 PACKED_LIMIT = 2**62  # keys of (user, time) up to this fit an int64 with room to spare
 
 
-def _matching(rollup: Rollup, filters: Filters) -> np.ndarray:
-    """The seq_* rows (still by user, then time) the filters and range keep."""
+def _finishers_rows(rollup: Rollup, codes: list[int]) -> np.ndarray:
+    """The seq_* rows (by user, then time) of the users with a finishing view of the codes'
+    titles anywhere: a superset of the page's finishers, whose rows alone matter (a page reads
+    its finishers' rows, not every user's)."""
+    page = np.zeros(len(rollup.titles) + 1, dtype=bool)
+    page[codes] = True
+    finishing = page[rollup.seq_title] & (rollup.seq_bin == PERCENT_BINS - 1)
+    users = np.unique(rollup.seq_user[finishing])
+    lo = np.searchsorted(rollup.seq_user, users)
+    lengths = np.searchsorted(rollup.seq_user, users, side="right") - lo
+    # Each user's run lo..lo + length, laid end to end.
+    shift = np.repeat(lo - (np.cumsum(lengths) - lengths), lengths)
+    return np.arange(int(lengths.sum()), dtype=np.int64) + shift
+
+
+def _matching(rollup: Rollup, filters: Filters, rows: np.ndarray) -> np.ndarray:
+    """Those of the seq_* rows (still by user, then time) the filters and range keep."""
     lo = title_events.first_day(rollup, filters) * DAY_SECONDS
     hi = (title_events.last_day(rollup, filters) + 1) * DAY_SECONDS
-    keep = (rollup.seq_time >= lo) & (rollup.seq_time < hi)
+    time = rollup.seq_time[rows]
+    keep = (time >= lo) & (time < hi)
     allowed = selection.allowed_combos(rollup, filters)
     if allowed is not None:
-        keep &= allowed[rollup.seq_combo]
-    return np.flatnonzero(keep)
+        keep &= allowed[rollup.seq_combo[rows]]
+    return rows[keep]
 
 
 def _starts(values: np.ndarray) -> np.ndarray:
@@ -78,7 +94,7 @@ def next_titles(rollup: Rollup, filters: Filters, codes: list[int], series: bool
     page of the title codes `codes` (a show's, with series)."""
     index = shows.entries(rollup, "series" if series else "title")
     page = int((index.of_series_title if series else index.of_title)[codes[0]])
-    rows = _matching(rollup, filters)
+    rows = _matching(rollup, filters, _finishers_rows(rollup, codes))
     user, time = rollup.seq_user[rows], rollup.seq_time[rows]
     title, combo = rollup.seq_title[rows], rollup.seq_combo[rows]
     entry = index.of_rows(title, combo, shows.is_series_combo(rollup))
@@ -97,7 +113,7 @@ def next_titles(rollup: Rollup, filters: Filters, codes: list[int], series: bool
     run = _starts(key)
     firsts = np.flatnonzero(run)
     run_entry = np.minimum.reduceat(o_entry, firsts) if firsts.size else o_entry
-    chosen = run_entry[(np.cumsum(run) - 1)[start[found]]]
+    chosen = run_entry[np.searchsorted(firsts, start[found], side="right") - 1]
     viewers = np.bincount(chosen, minlength=len(index.names))
     listed = np.flatnonzero(viewers)
     top = listed[np.lexsort((listed, -viewers[listed]))][:TOP]  # ids follow names
