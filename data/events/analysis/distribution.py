@@ -25,9 +25,9 @@ PERCENTILES = (50, 90, 99)
 BINS = (0, 1, 5, 15, 30, 60, 120, 240, 480, 960)
 
 
-def _viewer_minutes(rollup: Rollup, view: selection.ViewSpan, resolution: str):
-    """(period index from view.p_lo, minutes) per viewer of each period, sorted by period then
-    minutes."""
+def _period_rows(rollup: Rollup, view: selection.ViewSpan, resolution: str):
+    """(period index from view.p_lo, user, minutes) of the filtered daily (day, user,
+    combination) rows of the range, in their order: by day, then user."""
     daily = rollup.user_rows["daily"]
     last = len(daily.offsets) - 1
     a = min(max(view.lo - daily.first_period, 0), last)
@@ -41,11 +41,27 @@ def _viewer_minutes(rollup: Rollup, view: selection.ViewSpan, resolution: str):
         keep = view.allowed[daily.combo[rows]]
         day, user, minutes = day[keep], user[keep], minutes[keep]
     period = np.asarray(period_of(day, resolution), np.int64) - view.p_lo
-    keys, inverse = np.unique(period * rollup.n_users + user, return_inverse=True)
-    summed = np.bincount(inverse.reshape(-1), weights=minutes, minlength=keys.size)
-    viewer_period = keys // rollup.n_users
-    order = np.lexsort((summed, viewer_period))
-    return viewer_period[order], summed[order]
+    return period, user, minutes
+
+
+def _viewer_minutes(rollup: Rollup, view: selection.ViewSpan, resolution: str) -> list:
+    """Per period (from view.p_lo), the minutes of each of its viewers, unordered: no sort of
+    the rows, which arrive by day, then user."""
+    period, user, minutes = _period_rows(rollup, view, resolution)
+    n_periods = view.p_hi - view.p_lo + 1
+    bounds = np.searchsorted(period, np.arange(n_periods + 1))
+    out = []
+    for i in range(n_periods):
+        p_user, p_minutes = user[bounds[i] : bounds[i + 1]], minutes[bounds[i] : bounds[i + 1]]
+        if p_user.size == 0:
+            out.append(p_minutes)
+        elif resolution == "daily":  # one day: a user's rows (one per combination) are neighbours
+            starts = np.flatnonzero(np.r_[True, p_user[1:] != p_user[:-1]])
+            out.append(np.add.reduceat(p_minutes, starts))
+        else:  # several days: a user's rows are spread over them; summed by user
+            sums = np.bincount(p_user, weights=p_minutes, minlength=rollup.n_users)
+            out.append(sums[np.bincount(p_user, minlength=rollup.n_users) > 0])
+    return out
 
 
 def _number(rollup: Rollup, value: float):
@@ -62,22 +78,17 @@ def distribution(rollup: Rollup, filters: Filters, resolution: str, per: str) ->
     view = selection.view_span(rollup, filters, resolution)
     if view is None:
         return out
-    n_periods = view.p_hi - view.p_lo + 1
-    period, minutes = _viewer_minutes(rollup, view, resolution)
-    counts = np.bincount(period, minlength=n_periods)
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    totals = np.bincount(period, weights=minutes, minlength=n_periods)
-    bin_of = np.searchsorted(np.asarray(BINS, np.float64), minutes, side="right") - 1
-    histogram = np.bincount(period * len(BINS) + bin_of, minlength=n_periods * len(BINS))
-    histogram = histogram.reshape(n_periods, len(BINS))
+    edges = np.asarray(BINS, np.float64)
     labels = period_labels(view.p_lo, view.p_hi, resolution)
-    for i, label in enumerate(labels):
-        n = int(counts[i])
+    for label, minutes in zip(labels, _viewer_minutes(rollup, view, resolution), strict=True):
+        n = int(minutes.size)
         entry = {"date": label, "viewers": n}
-        for p in PERCENTILES:
-            rank = (p * n + 99) // 100  # ceil(p / 100 * n), exactly
-            entry[f"p{p}"] = _number(rollup, minutes[starts[i] + rank - 1]) if n else None
-        entry["mean"] = round(float(totals[i]) / n, 4) if n else None
-        entry["histogram"] = histogram[i].tolist()
+        ranks = [(p * n + 99) // 100 - 1 for p in PERCENTILES]  # ceil(p / 100 * n), exactly
+        chosen = np.partition(minutes, ranks) if n else minutes
+        for p, rank in zip(PERCENTILES, ranks, strict=True):
+            entry[f"p{p}"] = _number(rollup, chosen[rank]) if n else None
+        entry["mean"] = round(float(minutes.sum()) / n, 4) if n else None
+        bin_of = np.searchsorted(edges, minutes, side="right") - 1
+        entry["histogram"] = np.bincount(bin_of, minlength=len(BINS)).tolist()
         out["periods"].append(entry)
     return out
