@@ -10,7 +10,7 @@ Definitions (a careful analyst's reading of issue 26, part 6):
   toplist's series level (another show, or a title outside any show; the same show's other
   episodes are skipped over), else the title level (another title text). Only events the same
   filters and range keep are considered. Events of one second tie: the one whose entry comes
-  first by name wins. Times are event_date read as UTC (data/events/rollup/event_time.py).
+  first by name wins. Times are local wall-clock seconds (REPORT_TIMEZONE; rollup/event_time.py).
 - The top 10 by viewers (ties by name), each with its share of the finishers; and the share of
   finishers with no such event. Shares to 4 decimals, null without finishers.
 """

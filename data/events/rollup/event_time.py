@@ -1,4 +1,4 @@
-"""An event's time in seconds since the epoch, from its stored event_date (read as UTC)."""
+"""An event's time in seconds since the epoch, from its stored event_date as written."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ def event_seconds(texts: np.ndarray, days: np.ndarray) -> np.ndarray:
     """Per row, its day's first second plus the time of day its event_date text gives after the
     day ("YYYY-MM-DD HH:MM[:SS[.fff]]", fractions cut): midnight when the text gives no readable
     time (a bare day). days are the rows' day numbers (encoding.event_days), so a time never
-    names another day than the one the rollup counts. The one place an event's time is read."""
+    names another day than the one the rollup counts. Times as written are read here; converted
+    ones come from local_time.local_times (encoding.encode_chunk chooses)."""
     day_start = np.asarray(days, dtype=np.int64) * DAY_SECONDS
     if day_start.size == 0:
         return day_start

@@ -110,7 +110,7 @@ class Rollup:
     # by user, then time, then the rest: a user's events in the order they happened
     # (data/events/rollup/sequences.py); about one row per titled event.
     seq_user: np.ndarray  # int32
-    seq_time: np.ndarray  # int64 seconds since the epoch (event_date read as UTC)
+    seq_time: np.ndarray  # int64 seconds since the epoch, local wall-clock (REPORT_TIMEZONE)
     seq_title: np.ndarray  # int32
     seq_combo: np.ndarray  # uint16 (int32 when there are more combinations)
     seq_bin: np.ndarray  # int8
