@@ -17,8 +17,11 @@ SLICE_ITEMS = 4000
 
 
 def _today() -> dt.date:
-    """Today in REPORT_TIMEZONE, by the store's clock (EVENTS_NOW fixes it)."""
-    bounds = current_app.config["EVENT_STORE"].bounds
+    """Today in REPORT_TIMEZONE, by the store's clock (EVENTS_NOW fixes it): the bounds of the
+    versions the app's analytics follows (an app may be the /data blueprint alone)."""
+    from web import services  # services imports the routes that use this memo
+
+    bounds = services.analytics(current_app).unscoped.versions.bounds
     return bounds.zones.today(bounds.clock())
 
 
