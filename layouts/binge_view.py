@@ -30,38 +30,38 @@ def _binge_line(binge: dict) -> html.P:
     return html.P(parts, className="mb-2")
 
 
-def _funnel_table(funnel: list[dict]) -> dbc.Table:
+def _season_table(season: dict) -> dbc.Table:
     head = html.Thead(
         html.Tr(
             [html.Th("Episode")]
             + [html.Th(f"Within {n} days", className="text-end") for n in WINDOWS]
         )
     )
-    rows = []
-    for season in funnel:
-        rows.append(
-            html.Tr(
-                [
-                    html.Th(
-                        f"Season {season['season']}: {season['starters']:,} started episode 1",
-                        colSpan=1 + len(WINDOWS),
-                        scope="rowgroup",
-                    )
-                ],
-                className="rb-season-row",
-            )
+    rows = [
+        html.Tr(
+            [html.Td(str(episode["episode"]))]
+            + [html.Td(_percent(episode[f"reached_{n}"]), className="text-end") for n in WINDOWS]
         )
-        for episode in season["episodes"]:
-            rows.append(
-                html.Tr(
-                    [html.Td(str(episode["episode"]))]
-                    + [
-                        html.Td(_percent(episode[f"reached_{n}"]), className="text-end")
-                        for n in WINDOWS
-                    ]
-                )
-            )
-    return dbc.Table([head, html.Tbody(rows)], size="sm", hover=True, className="mb-0")
+        for episode in season["episodes"]
+    ]
+    return dbc.Table([head, html.Tbody(rows)], size="sm", hover=True, className="mb-2")
+
+
+def _funnel(funnel: list[dict]) -> list[html.Details]:
+    """One fold per season, the first open: a long-running show's table would fill the page."""
+    return [
+        html.Details(
+            [
+                html.Summary(
+                    f"Season {season['season']}: {season['starters']:,} started episode 1",
+                    className="rb-season-row",
+                ),
+                html.Div(_season_table(season), className="table-responsive rb-table-wrap"),
+            ],
+            open=index == 0,
+        )
+        for index, season in enumerate(funnel)
+    ]
 
 
 def binge_card(binge: dict | None, funnel: list[dict] | None) -> dbc.Card | None:
@@ -71,7 +71,7 @@ def binge_card(binge: dict | None, funnel: list[dict] | None) -> dbc.Card | None
         return None
     body = [_binge_line(binge)]
     if funnel:
-        body.append(html.Div(_funnel_table(funnel), className="table-responsive rb-table-wrap"))
+        body.extend(_funnel(funnel))
     else:
         body.append(html.P("No viewer started a season's episode 1.", className="rb-card-sub"))
     return dbc.Card(
