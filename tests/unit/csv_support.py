@@ -30,11 +30,16 @@ def read_records_from_text(text: str):
 
 
 def imported_tutorial_rows(
-    event_store, tmp_path: Path, count: int, seed: int, more_dates: list[str] = ()
+    event_store,
+    tmp_path: Path,
+    count: int,
+    seed: int,
+    more_dates: list[str] = (),
+    more_rows: list[list] = (),
 ) -> tuple:
-    """Tutorial-format rows (and one more at each of more_dates) written as a headerless CSV and
-    imported with the CLI's import into the store (SQLite or PostgreSQL): (its DATABASE_URL,
-    its rows as the references read them)."""
+    """Tutorial-format rows (one more at each of more_dates, then more_rows) written as a
+    headerless CSV and imported with the CLI's import into the store (SQLite or PostgreSQL):
+    (its DATABASE_URL, its rows as the references read them)."""
     import csv
 
     from data.events.ingest.csv_import import import_csv
@@ -44,6 +49,7 @@ def imported_tutorial_rows(
 
     made = [r for r in tutorial_rows(count, seed=seed) if not any(isinstance(v, bytes) for v in r)]
     made += [[when, *made[i][1:]] for i, when in enumerate(more_dates)]
+    made += list(more_rows)
     path = tmp_path / "tutorial.csv"
     with open(path, "w", newline="", encoding="utf-8") as out:
         csv.writer(out).writerows(["" if v is None else v for v in row] for row in made)

@@ -4,13 +4,12 @@ tutorial-format data and demo data on both stores, and 400s for bad parameters."
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 import pytest
 
 from testkit import reference_binges, reference_titles
-from tests.unit.reference_checks import read_raw
+from tests.unit.csv_support import imported_tutorial_rows
 from tests.unit.route_reference import RouteReference, filter_cases
 from tests.unit.test_postgres_store import read_raw_pg
 
@@ -103,20 +102,7 @@ def _dates(query: dict) -> tuple:
 @pytest.fixture
 def tutorial_client(event_store, make_app, tmp_path):
     """(a client over tutorial-format rows and the planted ones in either store, its rows)."""
-    from data.events.ingest.csv_import import import_csv
-    from tests.unit.test_engine_properties import tutorial_rows
-
-    rows = [r for r in tutorial_rows(3000, seed=31) if not any(isinstance(v, bytes) for v in r)]
-    path = tmp_path / "tutorial.csv"
-    with open(path, "w", newline="", encoding="utf-8") as out:
-        csv.writer(out).writerows(
-            ["" if v is None else v for v in row] for row in rows + planted_rows()
-        )
-    import_csv(event_store, path)
-    if hasattr(event_store, "url"):
-        url, raw = event_store.url, read_raw_pg(event_store.url)
-    else:
-        url, raw = f"sqlite:///{event_store.path}", read_raw(event_store.path)
+    url, raw = imported_tutorial_rows(event_store, tmp_path, 3000, 31, more_rows=planted_rows())
     app = make_app(DATABASE_URL=url, EVENTS_NOW=NOW.isoformat())
     return app.server.test_client(), reference_titles.prepare(raw)
 
