@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from data.events.analysis import selection
+from data.events.analysis import selection, title_events
 from data.events.params import Filters, InvalidParameter
-from data.events.periods import day_number
 from data.events.rollup.hours import HOURS
 from data.events.rollup.model import Rollup
 
@@ -30,15 +29,9 @@ def weekday_of(days: np.ndarray) -> np.ndarray:
     return (np.asarray(days, np.int64) + _THURSDAY) % WEEKDAYS
 
 
-def _days(rollup: Rollup, filters: Filters) -> tuple[int, int]:
-    lo = day_number(filters.start) if filters.start else rollup.first_day
-    hi = day_number(filters.end) if filters.end else rollup.last_day
-    return lo, hi
-
-
 def _cells(rollup: Rollup, prefix: str, filters: Filters, allowed) -> tuple[slice, np.ndarray]:
     """(the rows of the range in a hour table, a mask of those the dimension filters keep)."""
-    lo, hi = _days(rollup, filters)
+    lo, hi = title_events.first_day(rollup, filters), title_events.last_day(rollup, filters)
     rows = selection.day_rows(getattr(rollup, f"{prefix}_day"), lo, hi)
     combo = getattr(rollup, f"{prefix}_combo")[rows]
     keep = np.ones(combo.size, bool) if allowed is None else allowed[combo]

@@ -34,6 +34,7 @@ from data.events.rollup.event_dates import (  # noqa: F401 (the encoding's readi
     day_of_value,
     event_days,
     event_days_hours,
+    factorized,
     hour_of_value,
 )
 from data.events.rollup.event_time import DAY_SECONDS, event_seconds
@@ -63,15 +64,6 @@ def keyed_columns(table: Mapping[str, Sequence]) -> dict[str, Sequence]:
     """What encode_chunk reads (RAW_KEYS -> values) from columns named as the movies table
     names them (a DataFrame of raw rows)."""
     return {key: table[column] for key, column in READS}
-
-
-def _factorized(column: np.ndarray) -> tuple[np.ndarray, list]:
-    """(codes, distinct values) of a column, NULL coded as len(values), the slot after them."""
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    uniques = uniques.tolist()
-    codes = np.asarray(codes, dtype=np.int64)
-    codes[codes < 0] = len(uniques)
-    return codes, uniques
 
 
 def _numbers(column: np.ndarray) -> np.ndarray:
@@ -168,7 +160,7 @@ class Vocabulary:
 
     def _encode(self, column: np.ndarray, codes_of: dict, key) -> np.ndarray:
         """Global codes of a column's values (-1 for NULL), adding new values to codes_of."""
-        codes, uniques = _factorized(column)
+        codes, uniques = factorized(column)
         ids = [codes_of.setdefault(key(value), len(codes_of)) for value in uniques]
         return np.array([*ids, -1], dtype=np.int32)[codes]
 
@@ -189,7 +181,7 @@ class Vocabulary:
         escapes decoded, so "p<e5>" and "på" are one title. Only the distinct (title, season,
         episode, contentid) codes meet Python."""
         (t_codes, t_values), (c_codes, c_values) = (
-            _factorized(np.asarray(c, dtype=object)) for c in (title, contentid)
+            factorized(np.asarray(c, dtype=object)) for c in (title, contentid)
         )
         (s_codes, s_values), (e_codes, e_values) = (
             pd.factorize(np.asarray(v, dtype=np.float64)) for v in (season, episode)
@@ -222,7 +214,7 @@ class Vocabulary:
         """The combination code of each row's dimension values."""
         per_dimension = []
         for dimension, codes_of, column in zip(DIMENSIONS, self.values, columns, strict=True):
-            codes, uniques = _factorized(column)
+            codes, uniques = factorized(column)
             names = [dimension.value_of(value) for value in uniques] + [dimension.value_of(None)]
             ids = np.array([codes_of.setdefault(n, len(codes_of)) for n in names], np.int64)
             per_dimension.append(ids[codes])

@@ -53,7 +53,7 @@ def date_text(value: object) -> object:
     return value
 
 
-def _factorized(column: np.ndarray) -> tuple[np.ndarray, list]:
+def factorized(column: np.ndarray) -> tuple[np.ndarray, list]:
     """(codes, distinct values) of a column, NULL coded as len(values), the slot after them."""
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
     codes = np.asarray(codes, dtype=np.int64)
@@ -66,7 +66,7 @@ def event_days_hours(column: np.ndarray, zones: Zones = UTC_ZONES) -> tuple:
     unreadable dates, NO_HOUR (and second -1) without a readable time (data/events/local_time.py
     has the rules); parses each distinct value once. The seconds come only when the zones
     convert: otherwise the time is read as written (rollup/event_time.py)."""
-    codes, uniques = _factorized(column)
+    codes, uniques = factorized(column)
     if zones.converts:
         # Times are mostly distinct: the day they are written with is read once per day (the
         # rule reads a value's first 11 characters), then each distinct time is converted.
