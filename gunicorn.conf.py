@@ -94,6 +94,10 @@ def on_starting(server):
         sys.exit(1)
     if link:
         print(f"Sign in: {link}", flush=True)
+    # The analysis' compiled loops, once here: forked workers share them ready to run.
+    from data.events.analysis import compiled
+
+    compiled.warm()
 
 
 def post_fork(server, worker):

@@ -16,86 +16,78 @@ from __future__ import annotations
 
 import numpy as np
 
-from data.events.analysis import selection
+from data.events.analysis import compiled, selection
 from data.events.analysis.measures import ratio
 from data.events.params import Filters
-from data.events.periods import period_labels, period_of, period_start
+from data.events.periods import period_labels, period_of
 from data.events.rollup.model import Rollup
 
 WINDOW_DAYS = 30  # mau's window: the day and the 29 before
-# A month's active days are counted per user number while it has at least 1 / _PER_USER as
-# many pairs as there are users (linear in users), else by a sort of its pairs.
-_PER_USER = 4
+_NEVER = -(10**6)  # a user's "previous active day" before any: far enough that it covers nothing
 
 
-def _day_pairs(rollup: Rollup, a: int, b: int, allowed) -> tuple[np.ndarray, np.ndarray]:
-    """(user, day) of the distinct active (day, user) pairs of days a..b, sorted by day then
-    user, as the daily rows are."""
-    daily = rollup.user_rows["daily"]
-    rows = daily.rows(a, b)
-    last = len(daily.offsets) - 1
-    first = min(max(a - daily.first_period, 0), last)
-    stop = min(max(b + 1 - daily.first_period, 0), last)
-    per_day = np.diff(daily.offsets[first : stop + 1])
-    day = np.repeat(np.arange(first, stop, dtype=np.int64) + daily.first_period, per_day)
-    user = daily.user[rows]
-    if allowed is not None:
-        keep = allowed[daily.combo[rows]]
-        day, user = day[keep], user[keep]
-    # A user's rows of a day (one per combination) are neighbours: no sort to find them.
-    distinct = np.ones(user.size, dtype=bool)
-    distinct[1:] = (user[1:] != user[:-1]) | (day[1:] != day[:-1])
-    return user[distinct], day[distinct]
+def _example():
+    """Arguments of _sweep's types, for compiled.warm()."""
+    i32, i64 = np.zeros(1, np.int32), np.zeros(2, np.int64)
+    return i64, i32, np.zeros(1, np.uint16), np.ones(1, bool), False, 0, 1, i32, 1, 1
 
 
-def _previous(user: np.ndarray, day: np.ndarray, n_users: int) -> np.ndarray:
-    """For each pair, the index of the same user's previous pair (-1: none). One pass over the
-    days with each user's latest pair: linear, where sorting the pairs by user is not."""
-    index = np.int32 if user.size < 2**31 else np.int64  # 4-byte indices: half the memory
-    latest = np.full(max(n_users, 1), -1, dtype=index)
-    previous = np.empty(user.size, dtype=index)
-    bounds = np.flatnonzero(np.diff(day)) + 1
-    for i0, i1 in zip([0, *bounds.tolist()], [*bounds.tolist(), user.size], strict=True):
-        users = user[i0:i1]
-        previous[i0:i1] = latest[users]
-        latest[users] = np.arange(i0, i1)
-    return previous
+@compiled.kernel(_example)
+def _sweep(offsets, user, combo, allowed, filtered, first, n, month, n_months, n_users):
+    """One pass over the daily (day, user, combination) rows of consecutive days, day k's
+    rows being offsets[k]:offsets[k + 1], sorted by user within a day. Days are counted from
+    the range's first day: day k is first + k (negative before the range). Returns (dau per
+    day 0..n-1, mau per day 0..n-1, users per (month, active days)) of the rows whose
+    combination is allowed (all when not filtered); month[k] is day k's month index.
+
+    Each user keeps their previous active day, their current month and its day count: a user
+    active on day d counts in mau on days d..d+29, and each active day adds the days its
+    previous one did not cover, so that every user counts once per day."""
+    dau = np.zeros(n, np.int64)
+    delta = np.zeros(n + 1, np.int64)
+    histogram = np.zeros((max(n_months, 1), 33), np.int64)
+    state = np.empty((n_users, 3), np.int32)  # previous active day, month, days in it
+    state[:, 0] = _NEVER
+    state[:, 1] = -1
+    state[:, 2] = 0
+    for k in range(offsets.size - 1):
+        day = first + k
+        previous_user = -1
+        for i in range(offsets[k], offsets[k + 1]):
+            if filtered and not allowed[combo[i]]:
+                continue
+            u = user[i]
+            if u == previous_user:  # the same user's row of another combination
+                continue
+            previous_user = u
+            start = max(day, state[u, 0] + WINDOW_DAYS)
+            state[u, 0] = day
+            stop = min(day + WINDOW_DAYS, n)
+            start = max(start, 0)
+            if start < stop:
+                delta[start] += 1
+                delta[stop] -= 1
+            if day >= 0:
+                dau[day] += 1
+                if state[u, 1] != month[k]:
+                    if state[u, 1] >= 0:
+                        histogram[state[u, 1], state[u, 2]] += 1
+                    state[u, 1] = month[k]
+                    state[u, 2] = 0
+                state[u, 2] += 1
+    for u in range(n_users):
+        if state[u, 1] >= 0:
+            histogram[state[u, 1], state[u, 2]] += 1
+    return dau, np.cumsum(delta)[:n], histogram
 
 
-def _mau(day: np.ndarray, previous: np.ndarray, lo: int, hi: int) -> np.ndarray:
-    """Per day lo..hi, the users active on one of the 30 days ending it. A user active on day
-    d counts on days d..d+29; each pair adds the days its user's previous pair did not cover,
-    so that a user's additions are disjoint and a difference array counts each user once."""
-    n = hi - lo + 1
-    before = np.where(previous >= 0, day[previous], day - WINDOW_DAYS)
-    starts = np.clip(np.maximum(day, before + WINDOW_DAYS), lo, hi + 1) - lo
-    stops = np.clip(day + WINDOW_DAYS, lo, hi + 1) - lo
-    kept = starts < stops
-    delta = np.bincount(starts[kept], minlength=n + 1) - np.bincount(stops[kept], minlength=n + 1)
-    return np.cumsum(delta[:n])
-
-
-def _active_days(user: np.ndarray, day: np.ndarray, lo: int, hi: int, n_users: int) -> list:
-    """[{"month": 'YYYY-MM', "days": N, "users": N}]: per month of days lo..hi, the users
-    active on exactly N of its days in lo..hi."""
-    m_lo, m_hi = int(period_of(lo, "monthly")), int(period_of(hi, "monthly"))
-    starts = np.clip(period_start(np.arange(m_lo, m_hi + 2), "monthly"), lo, hi + 1)
-    # The pairs are sorted by day: each month's are one slice.
-    cuts = np.searchsorted(day, starts).tolist()
+def _active_days(histogram: np.ndarray, m_lo: int, m_hi: int) -> list:
+    """[{"month": 'YYYY-MM', "days": N, "users": N}] of the (month, active days) histogram."""
     out = []
-    labels = period_labels(m_lo, m_hi, "monthly")
-    for label, i0, i1 in zip(labels, cuts[:-1], cuts[1:], strict=True):
-        users = user[i0:i1]
-        if users.size == 0:
-            continue
-        if n_users <= _PER_USER * users.size:
-            per_user = np.bincount(users, minlength=n_users)
-        else:
-            per_user = np.unique(users, return_counts=True)[1]
-        histogram = np.bincount(per_user)
+    for label, counts in zip(period_labels(m_lo, m_hi, "monthly"), histogram, strict=False):
         out += [
-            {"month": label[:7], "days": n, "users": int(histogram[n])}
-            for n in (np.flatnonzero(histogram[1:]) + 1).tolist()
+            {"month": label[:7], "days": n, "users": int(counts[n])}
+            for n in (np.flatnonzero(counts[1:]) + 1).tolist()
         ]
     return out
 
@@ -112,11 +104,27 @@ def stickiness(rollup: Rollup, filters: Filters) -> dict:
     # Only the data's days hold users (and the 29 after its last day, mau's).
     a, b = max(lo - (WINDOW_DAYS - 1), rollup.first_day), min(hi, rollup.last_day)
     if rollup.rows and a <= b:
-        user, day = _day_pairs(rollup, a, b, view.allowed)
-        previous = _previous(user, day, rollup.n_users)
-        dau = np.bincount(day[day >= lo] - lo, minlength=n)[:n]
-        mau = _mau(day, previous, lo, hi)
-        active = _active_days(user, day, lo, hi, rollup.n_users)
+        daily = rollup.user_rows["daily"]
+        last = len(daily.offsets) - 1
+        ia = min(max(a - daily.first_period, 0), last)
+        ib = min(max(b + 1 - daily.first_period, 0), last)
+        m_lo, m_hi = int(period_of(lo, "monthly")), int(period_of(hi, "monthly"))
+        days = np.arange(ia, ib, dtype=np.int64) + daily.first_period
+        month = (np.asarray(period_of(days, "monthly"), np.int64) - m_lo).astype(np.int32)
+        allowed = view.allowed if view.allowed is not None else np.ones(1, bool)
+        dau, mau, histogram = _sweep(
+            daily.offsets[ia : ib + 1],
+            daily.user,
+            daily.combo,
+            allowed,
+            view.allowed is not None,
+            int(days[0]) - lo if days.size else 0,
+            n,
+            month,
+            m_hi - m_lo + 1,
+            rollup.n_users,
+        )
+        active = _active_days(histogram, m_lo, m_hi)
     labels = period_labels(lo, hi, "daily")
     ratios = ratio(dau, mau)
     days = [
