@@ -187,15 +187,23 @@ def _pg_value(value, kind: str):
     return number
 
 
-def test_users_per_cell_alike_by_bitmap_and_by_sorting():
-    """Few users: a bitmap of cells x users; many: the distinct pairs, sorted. Same counts."""
+def test_users_per_cell_by_the_compiled_pass_equal_a_plain_count():
+    """The compiled pass (one bit per user and cell) against sets, with and without a filter."""
     import numpy as np
 
-    from data.events.analysis.prime_time import CELLS, _distinct_per_cell
+    from data.events.analysis.prime_time import CELLS, HOURS, _distinct_per_cell, weekday_of
 
     rng = np.random.default_rng(5)
-    cell, user = rng.integers(0, CELLS, 5000), rng.integers(0, 300, 5000)
-    few = _distinct_per_cell(cell, user, 300)
-    many = _distinct_per_cell(cell, user + 2**20, 2**20 + 300)  # past the bitmap's size
-    assert few.tolist() == many.tolist()
-    assert few.tolist() == [len(set(user[cell == c].tolist())) for c in range(CELLS)]
+    size = 5000
+    day, hour = rng.integers(20000, 20100, size).astype(np.int32), rng.integers(0, 24, size)
+    user, combo = rng.integers(0, 300, size).astype(np.int32), rng.integers(0, 6, size)
+    cell = weekday_of(day) * HOURS + hour
+    allowed = np.array([True, False, True, True, False, False])
+    for filtered in (False, True):
+        counts = _distinct_per_cell(
+            day, hour.astype(np.int8), user, combo.astype(np.int32), allowed, filtered, 300
+        )
+        kept = allowed[combo] if filtered else np.ones(size, bool)
+        expected = [len(set(user[(cell == c) & kept].tolist())) for c in range(CELLS)]
+        assert counts.tolist() == expected
+        assert sum(expected) > 1000

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from data.events.analysis import selection
+from data.events.analysis import compiled, selection
 from data.events.params import Filters, InvalidParameter
 from data.events.periods import period_labels, period_of
 from data.events.rollup.model import Rollup
@@ -25,43 +25,85 @@ PERCENTILES = (50, 90, 99)
 BINS = (0, 1, 5, 15, 30, 60, 120, 240, 480, 960)
 
 
-def _period_rows(rollup: Rollup, view: selection.ViewSpan, resolution: str):
-    """(period index from view.p_lo, user, minutes) of the filtered daily (day, user,
-    combination) rows of the range, in their order: by day, then user."""
-    daily = rollup.user_rows["daily"]
-    last = len(daily.offsets) - 1
-    a = min(max(view.lo - daily.first_period, 0), last)
-    b = min(max(view.hi + 1 - daily.first_period, 0), last)
-    rows = slice(int(daily.offsets[a]), int(daily.offsets[b]))
-    day = np.repeat(
-        np.arange(a, b, dtype=np.int64) + daily.first_period, np.diff(daily.offsets[a : b + 1])
-    )
-    user, minutes = daily.user[rows].astype(np.int64), rollup.user_minutes[rows]
-    if view.allowed is not None:
-        keep = view.allowed[daily.combo[rows]]
-        day, user, minutes = day[keep], user[keep], minutes[keep]
-    period = np.asarray(period_of(day, resolution), np.int64) - view.p_lo
-    return period, user, minutes
+_BUCKETS = 4096  # whole minutes 0..4095 a bucket each for the percentiles; the rest one more
 
 
-def _viewer_minutes(rollup: Rollup, view: selection.ViewSpan, resolution: str) -> list:
-    """Per period (from view.p_lo), the minutes of each of its viewers, unordered: no sort of
-    the rows, which arrive by day, then user."""
-    period, user, minutes = _period_rows(rollup, view, resolution)
-    n_periods = view.p_hi - view.p_lo + 1
-    bounds = np.searchsorted(period, np.arange(n_periods + 1))
-    out = []
-    for i in range(n_periods):
-        p_user, p_minutes = user[bounds[i] : bounds[i + 1]], minutes[bounds[i] : bounds[i + 1]]
-        if p_user.size == 0:
-            out.append(p_minutes)
-        elif resolution == "daily":  # one day: a user's rows (one per combination) are neighbours
-            starts = np.flatnonzero(np.r_[True, p_user[1:] != p_user[:-1]])
-            out.append(np.add.reduceat(p_minutes, starts))
-        else:  # several days: a user's rows are spread over them; summed by user
-            sums = np.bincount(p_user, weights=p_minutes, minlength=rollup.n_users)
-            out.append(sums[np.bincount(p_user, minlength=rollup.n_users) > 0])
-    return out
+def _example():
+    """Arguments of _viewer_minutes' types, for compiled.warm()."""
+    i32, i64, f64 = np.zeros(1, np.int32), np.zeros(2, np.int64), np.zeros(1, np.float64)
+    bin_of = np.zeros(BINS[-1] + 1, np.int64)
+    period = np.zeros(1, np.int64)
+    return i64, i32, np.zeros(1, np.uint16), f64, np.ones(1, bool), False, period, 1, 1, bin_of, i64
+
+
+@compiled.kernel()
+def _whole(value, most):
+    """The whole minutes of a value, 0..most (0 for anything not above 0, NaN included)."""
+    return min(int(value), most) if value > 0 else 0
+
+
+@compiled.kernel()
+def _select(values, rank, buckets):
+    """The rank-th smallest of values (>= 0): found in its whole-minute bucket by counting,
+    then among that bucket's values only."""
+    counts = np.zeros(buckets + 1, np.int64)
+    for v in values:
+        counts[_whole(v, buckets)] += 1
+    b = 0
+    while rank >= counts[b]:
+        rank -= counts[b]
+        b += 1
+    inside = np.empty(counts[b], np.float64)
+    m = 0
+    for v in values:
+        if _whole(v, buckets) == b:
+            inside[m] = v
+            m += 1
+    return np.partition(inside, rank)[rank]
+
+
+@compiled.kernel(_example)
+def _viewer_minutes(
+    offsets, user, combo, minutes, allowed, filtered, period, n_periods, n_users, bin_of, percents
+):
+    """One pass over the daily (day, user, combination) rows of consecutive days (day k's rows
+    are offsets[k]:offsets[k + 1], by user; period[k] its period, ascending): each period's
+    viewers' minutes side by side (period p's are values[starts[p]:starts[p + 1]]), with per
+    period a histogram (bin_of: the bin of each whole minute, the last one for any more) and
+    the nearest-rank percentiles. A user's minutes of a period of several days are summed in a
+    slot of their own, found through the user's (period << 32) + slot stamp."""
+    values = np.empty(offsets[-1] - offsets[0], np.float64)
+    starts = np.zeros(n_periods + 1, np.int64)
+    histogram = np.zeros((n_periods, bin_of[-1] + 1), np.int64)
+    chosen = np.full((n_periods, percents.size), np.nan)
+    stamp = np.full(n_users, -1, np.int64)
+    count, k, slot = 0, 0, 0
+    for p in range(n_periods):
+        starts[p] = count
+        while k < period.size and period[k] == p:
+            previous_user = -1
+            for i in range(offsets[k], offsets[k + 1]):
+                if filtered and not allowed[combo[i]]:
+                    continue
+                u = user[i]
+                if u != previous_user:  # else the same user's row of another combination
+                    previous_user = u
+                    if stamp[u] >> 32 != p:
+                        stamp[u] = (p << 32) + count
+                        values[count] = 0.0
+                        count += 1
+                    slot = stamp[u] & 0xFFFFFFFF
+                values[slot] += minutes[i]
+            k += 1
+        mine = values[starts[p] : count]
+        for v in mine:  # the bins' edges are whole minutes: a value's bin is its floor's
+            histogram[p, bin_of[_whole(v, bin_of.size - 1)]] += 1
+        for j in range(percents.size):
+            if mine.size:  # the p-th percentile is the ceil(p / 100 * n)-th smallest
+                rank = (percents[j] * mine.size + 99) // 100 - 1
+                chosen[p, j] = _select(mine, rank, _BUCKETS)
+    starts[n_periods] = count
+    return values[:count], starts, histogram, chosen
 
 
 def _number(rollup: Rollup, value: float):
@@ -78,17 +120,33 @@ def distribution(rollup: Rollup, filters: Filters, resolution: str, per: str) ->
     view = selection.view_span(rollup, filters, resolution)
     if view is None:
         return out
-    edges = np.asarray(BINS, np.float64)
+    daily = rollup.user_rows["daily"]
+    last = len(daily.offsets) - 1
+    a = min(max(view.lo - daily.first_period, 0), last)
+    b = min(max(view.hi + 1 - daily.first_period, 0), last)
+    days = np.arange(a, b, dtype=np.int64) + daily.first_period
+    period = np.asarray(period_of(days, resolution), np.int64) - view.p_lo
+    values, starts, histogram, chosen = _viewer_minutes(
+        daily.offsets[a : b + 1],
+        daily.user,
+        daily.combo,
+        rollup.user_minutes,
+        np.ones(1, bool) if view.allowed is None else view.allowed,
+        view.allowed is not None,
+        period,
+        view.p_hi - view.p_lo + 1,
+        rollup.n_users,
+        np.searchsorted(np.asarray(BINS), np.arange(BINS[-1] + 1), side="right") - 1,
+        np.asarray(PERCENTILES, np.int64),
+    )
     labels = period_labels(view.p_lo, view.p_hi, resolution)
-    for label, minutes in zip(labels, _viewer_minutes(rollup, view, resolution), strict=True):
-        n = int(minutes.size)
+    for p, label in enumerate(labels):
+        n = int(starts[p + 1] - starts[p])
         entry = {"date": label, "viewers": n}
-        ranks = [(p * n + 99) // 100 - 1 for p in PERCENTILES]  # ceil(p / 100 * n), exactly
-        chosen = np.partition(minutes, ranks) if n else minutes
-        for p, rank in zip(PERCENTILES, ranks, strict=True):
-            entry[f"p{p}"] = _number(rollup, chosen[rank]) if n else None
-        entry["mean"] = round(float(minutes.sum()) / n, 4) if n else None
-        bin_of = np.searchsorted(edges, minutes, side="right") - 1
-        entry["histogram"] = np.bincount(bin_of, minlength=len(BINS)).tolist()
+        for j, percent in enumerate(PERCENTILES):
+            entry[f"p{percent}"] = _number(rollup, chosen[p, j]) if n else None
+        total = float(values[starts[p] : starts[p + 1]].sum())
+        entry["mean"] = round(total / n, 4) if n else None
+        entry["histogram"] = histogram[p].tolist()
         out["periods"].append(entry)
     return out

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from data.events.analysis import selection, title_events
+from data.events.analysis import compiled, selection, title_events
 from data.events.params import Filters, InvalidParameter
 from data.events.rollup.hours import HOURS
 from data.events.rollup.model import Rollup
@@ -20,7 +20,6 @@ WHEN_METRICS = ("views", "unique_users", "minutes_watched")
 DEFAULT_WHEN_METRIC = "views"
 WEEKDAYS = 7
 CELLS = WEEKDAYS * HOURS
-_BITMAP_CELLS = 1 << 27  # bytes of the cells x users bitmap a request may take
 _THURSDAY = 3  # day 0, 1970-01-01, was a Thursday (Monday is weekday 0)
 
 
@@ -43,15 +42,31 @@ def _cell_of(rollup: Rollup, prefix: str, rows: slice, keep: np.ndarray) -> np.n
     return weekday_of(day) * HOURS + getattr(rollup, f"{prefix}_hour")[rows][keep]
 
 
-def _distinct_per_cell(cell: np.ndarray, user: np.ndarray, n_users: int) -> np.ndarray:
-    """Distinct users per cell: a bitmap of cells x users when it is small (no sort), else
-    the distinct (cell, user) pairs."""
-    if CELLS * n_users <= _BITMAP_CELLS:
-        seen = np.zeros(CELLS * n_users, dtype=bool)
-        seen[cell * n_users + user] = True
-        return seen.reshape(CELLS, n_users).sum(axis=1)
-    pairs = np.unique(cell * n_users + user)
-    return np.bincount(pairs // n_users, minlength=CELLS)
+def _example():
+    """Arguments of _distinct_per_cell's types, for compiled.warm()."""
+    i32 = np.zeros(1, np.int32)
+    return i32, np.zeros(1, np.int8), i32, i32, np.ones(1, bool), False, 1
+
+
+@compiled.kernel(_example)
+def _distinct_per_cell(day, hour, user, combo, allowed, filtered, n_users):
+    """Distinct users per cell (weekday x 24 + hour) of the (day, hour, user, combination) rows
+    whose combination is allowed (all when not filtered): one bit per (cell, user), so one pass
+    over the rows counts them. A cell's bits are one block: rows come by day and hour, then user,
+    so a run of rows walks one block in order (cache lines reused, not a jump per row)."""
+    counts = np.zeros(CELLS, np.int64)
+    seen = np.zeros((CELLS, (n_users >> 6) + 1), np.uint64)
+    for i in range(day.size):
+        cell = ((day[i] + _THURSDAY) % WEEKDAYS) * HOURS + hour[i]
+        u = user[i]
+        # Without a branch on the filter (which rows pass is unpredictable): a row left out
+        # sets no bit and counts nothing.
+        kept = np.uint64(allowed[combo[i]] or not filtered)
+        bit = kept << np.uint64(u & 63)
+        before = seen[cell, u >> 6]
+        seen[cell, u >> 6] = before | bit
+        counts[cell] += (bit & ~before) != 0
+    return counts
 
 
 def when(rollup: Rollup, metric: str, filters: Filters) -> list[dict]:
@@ -60,10 +75,17 @@ def when(rollup: Rollup, metric: str, filters: Filters) -> list[dict]:
         raise InvalidParameter(f"metric must be one of {', '.join(WHEN_METRICS)}, got {metric!r}")
     allowed = selection.allowed_combos(rollup, filters)
     if metric == "unique_users":
-        rows, keep = _cells(rollup, "houruser", filters, allowed)
-        cell = _cell_of(rollup, "houruser", rows, keep)
-        user = rollup.houruser_user[rows][keep].astype(np.int64)
-        values = _distinct_per_cell(cell, user, rollup.n_users).tolist()
+        lo, hi = title_events.first_day(rollup, filters), title_events.last_day(rollup, filters)
+        rows = selection.day_rows(rollup.houruser_day, lo, hi)
+        values = _distinct_per_cell(
+            rollup.houruser_day[rows],
+            rollup.houruser_hour[rows],
+            rollup.houruser_user[rows],
+            rollup.houruser_combo[rows],
+            np.ones(1, bool) if allowed is None else allowed,
+            allowed is not None,
+            rollup.n_users,
+        ).tolist()
     else:
         rows, keep = _cells(rollup, "hour", filters, allowed)
         cell = _cell_of(rollup, "hour", rows, keep)

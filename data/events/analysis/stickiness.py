@@ -50,16 +50,23 @@ def _sweep(offsets, user, combo, allowed, filtered, first, n, month, n_months, n
     state[:, 0] = _NEVER
     state[:, 1] = -1
     state[:, 2] = 0
+    users = np.empty(
+        max(int((offsets[1:] - offsets[:-1]).max()), 1) if offsets.size > 1 else 1, np.int32
+    )
     for k in range(offsets.size - 1):
         day = first + k
-        previous_user = -1
+        # The day's distinct users among the allowed rows, without a branch per row (which
+        # rows a filter keeps is unpredictable): a row left out, or the same user's row of
+        # another combination, is written and then overwritten.
+        m, previous_user = 0, -1
         for i in range(offsets[k], offsets[k + 1]):
-            if filtered and not allowed[combo[i]]:
-                continue
             u = user[i]
-            if u == previous_user:  # the same user's row of another combination
-                continue
-            previous_user = u
+            users[m] = u
+            new = (allowed[combo[i]] or not filtered) and u != previous_user
+            previous_user = u if new else previous_user
+            m += new
+        for j in range(m):
+            u = users[j]
             start = max(day, state[u, 0] + WINDOW_DAYS)
             state[u, 0] = day
             stop = min(day + WINDOW_DAYS, n)
@@ -68,13 +75,14 @@ def _sweep(offsets, user, combo, allowed, filtered, first, n, month, n_months, n
                 delta[start] += 1
                 delta[stop] -= 1
             if day >= 0:
-                dau[day] += 1
                 if state[u, 1] != month[k]:
                     if state[u, 1] >= 0:
                         histogram[state[u, 1], state[u, 2]] += 1
                     state[u, 1] = month[k]
                     state[u, 2] = 0
                 state[u, 2] += 1
+        if day >= 0:
+            dau[day] = m
     for u in range(n_users):
         if state[u, 1] >= 0:
             histogram[state[u, 1], state[u, 2]] += 1
