@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from data.events.analysis.distribution import _BUCKETS, _select
+from data.events.analysis.distribution import _BUCKETS, _percentiles
 
 
 def test_the_nearest_rank_selection_equals_sorting_for_fractions_and_long_tails():
@@ -17,5 +17,8 @@ def test_the_nearest_rank_selection_equals_sorting_for_fractions_and_long_tails(
         ]
     )
     ordered = np.sort(values)
-    for rank in [0, 1, 499, 500, 699, 700, 701, 999, *rng.integers(0, 1000, 20).tolist()]:
-        assert _select(values, int(rank), _BUCKETS) == ordered[rank]
+    percents = np.array([1, 30, 50, 69, 70, 71, 90, 99, 100, *rng.integers(1, 101, 20)])
+    counts = np.bincount(np.minimum(values.astype(np.int64), _BUCKETS), minlength=_BUCKETS + 1)
+    chosen = _percentiles(values, counts, percents, _BUCKETS)
+    for percent, value in zip(percents.tolist(), chosen.tolist(), strict=True):
+        assert value == ordered[-(-percent * values.size // 100) - 1]

@@ -43,23 +43,25 @@ def _whole(value, most):
 
 
 @compiled.kernel()
-def _select(values, rank, buckets):
-    """The rank-th smallest of values (>= 0): found in its whole-minute bucket by counting,
-    then among that bucket's values only."""
-    counts = np.zeros(buckets + 1, np.int64)
-    for v in values:
-        counts[_whole(v, buckets)] += 1
-    b = 0
-    while rank >= counts[b]:
-        rank -= counts[b]
-        b += 1
-    inside = np.empty(counts[b], np.float64)
-    m = 0
-    for v in values:
-        if _whole(v, buckets) == b:
-            inside[m] = v
-            m += 1
-    return np.partition(inside, rank)[rank]
+def _percentiles(values, counts, percents, buckets):
+    """The nearest-rank percentiles of values (>= 0; the p-th is the ceil(p / 100 * n)-th
+    smallest): each found in its whole-minute bucket (counts: values per bucket), then among
+    that bucket's values only."""
+    out = np.empty(percents.size, np.float64)
+    for j in range(percents.size):
+        rank = (percents[j] * values.size + 99) // 100 - 1
+        b = 0
+        while rank >= counts[b]:
+            rank -= counts[b]
+            b += 1
+        inside = np.empty(counts[b], np.float64)
+        m = 0
+        for v in values:
+            if _whole(v, buckets) == b:
+                inside[m] = v
+                m += 1
+        out[j] = np.partition(inside, rank)[rank]
+    return out
 
 
 @compiled.kernel(_example)
@@ -70,13 +72,15 @@ def _viewer_minutes(
     are offsets[k]:offsets[k + 1], by user; period[k] its period, ascending): each period's
     viewers' minutes side by side (period p's are values[starts[p]:starts[p + 1]]), with per
     period a histogram (bin_of: the bin of each whole minute, the last one for any more) and
-    the nearest-rank percentiles. A user's minutes of a period of several days are summed in a
-    slot of their own, found through the user's (period << 32) + slot stamp."""
+    the nearest-rank percentiles. A user's minutes of a period are summed in a slot of their
+    own."""
     values = np.empty(offsets[-1] - offsets[0], np.float64)
     starts = np.zeros(n_periods + 1, np.int64)
     histogram = np.zeros((n_periods, bin_of[-1] + 1), np.int64)
     chosen = np.full((n_periods, percents.size), np.nan)
-    stamp = np.full(n_users, -1, np.int64)
+    # Per user, their latest slot: slots only grow, so a slot before the period's first is
+    # another period's, and nothing needs clearing between periods.
+    slot_of = np.full(n_users, -1, np.int32)
     count, k, slot = 0, 0, 0
     for p in range(n_periods):
         starts[p] = count
@@ -88,20 +92,20 @@ def _viewer_minutes(
                 u = user[i]
                 if u != previous_user:  # else the same user's row of another combination
                     previous_user = u
-                    if stamp[u] >> 32 != p:
-                        stamp[u] = (p << 32) + count
-                        values[count] = 0.0
+                    slot = slot_of[u]
+                    if slot < starts[p]:
+                        slot, slot_of[u], values[count] = count, count, 0.0
                         count += 1
-                    slot = stamp[u] & 0xFFFFFFFF
                 values[slot] += minutes[i]
             k += 1
         mine = values[starts[p] : count]
-        for v in mine:  # the bins' edges are whole minutes: a value's bin is its floor's
-            histogram[p, bin_of[_whole(v, bin_of.size - 1)]] += 1
-        for j in range(percents.size):
-            if mine.size:  # the p-th percentile is the ceil(p / 100 * n)-th smallest
-                rank = (percents[j] * mine.size + 99) // 100 - 1
-                chosen[p, j] = _select(mine, rank, _BUCKETS)
+        counts = np.zeros(_BUCKETS + 1, np.int64)  # values per whole minute, the rest last
+        for v in mine:
+            counts[_whole(v, _BUCKETS)] += 1
+        for w in range(_BUCKETS + 1):  # the bins' edges are whole minutes (BINS[-1] < _BUCKETS)
+            histogram[p, bin_of[min(w, bin_of.size - 1)]] += counts[w]
+        if mine.size:
+            chosen[p] = _percentiles(mine, counts, percents, _BUCKETS)
     starts[n_periods] = count
     return values[:count], starts, histogram, chosen
 
