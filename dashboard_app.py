@@ -6,6 +6,7 @@ import functools
 import logging
 import sqlite3
 import sys
+import threading
 
 import click
 import dash
@@ -15,6 +16,7 @@ from callbacks import register_callbacks
 from cli import register_commands
 from cli.events import make_import_command
 from config import PROJECT_ROOT, ConfigError, is_loopback, load_config
+from data.events.analysis import compiled
 from data.events.analysis.analytics import EventsAnalytics
 from data.events.stores.first_run import ensure_database
 from data.game.redis_connection import RedisProvider
@@ -131,6 +133,8 @@ def main() -> None:
         print(f"Created a demo database at {store.label} (import real data: {hint})")
     # Read the events in the background so the first page does not wait for it.
     services.analytics(app.server).warm_up()
+    # And compile the analysis' loops (numba; from its disk cache after the first run).
+    threading.Thread(target=compiled.warm, name="compile-kernels", daemon=True).start()
     from web.alerts.runner import start_alerts
 
     start_alerts(app.server)  # alert rules and the daily digest, in the background

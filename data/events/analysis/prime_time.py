@@ -45,15 +45,16 @@ def _cell_of(rollup: Rollup, prefix: str, rows: slice, keep: np.ndarray) -> np.n
 def _example():
     """Arguments of _distinct_per_cell's types, for compiled.warm()."""
     i32 = np.zeros(1, np.int32)
-    return i32, np.zeros(1, np.int8), i32, i32, np.ones(1, bool), False, 1
+    return i32, np.zeros(1, np.int8), i32, i32, np.ones(1, bool), 1
 
 
 @compiled.kernel(_example)
-def _distinct_per_cell(day, hour, user, combo, allowed, filtered, n_users):
+def _distinct_per_cell(day, hour, user, combo, allowed, n_users):
     """Distinct users per cell (weekday x 24 + hour) of the (day, hour, user, combination) rows
-    whose combination is allowed (all when not filtered): one bit per (cell, user), so one pass
-    over the rows counts them. A cell's bits are one block: rows come by day and hour, then user,
-    so a run of rows walks one block in order (cache lines reused, not a jump per row)."""
+    whose combination is allowed (a mask over every combination): one bit per (cell, user), so
+    one pass over the rows counts them. A cell's bits are one block: rows come by day and hour,
+    then user, so a run of rows walks one block in order (cache lines reused, not a jump per
+    row)."""
     counts = np.zeros(CELLS, np.int64)
     seen = np.zeros((CELLS, (n_users >> 6) + 1), np.uint64)
     for i in range(day.size):
@@ -61,7 +62,7 @@ def _distinct_per_cell(day, hour, user, combo, allowed, filtered, n_users):
         u = user[i]
         # Without a branch on the filter (which rows pass is unpredictable): a row left out
         # sets no bit and counts nothing.
-        kept = np.uint64(allowed[combo[i]] or not filtered)
+        kept = np.uint64(allowed[combo[i]])
         bit = kept << np.uint64(u & 63)
         before = seen[cell, u >> 6]
         seen[cell, u >> 6] = before | bit
@@ -82,8 +83,7 @@ def when(rollup: Rollup, metric: str, filters: Filters) -> list[dict]:
             rollup.houruser_hour[rows],
             rollup.houruser_user[rows],
             rollup.houruser_combo[rows],
-            np.ones(1, bool) if allowed is None else allowed,
-            allowed is not None,
+            np.ones(rollup.n_combos, bool) if allowed is None else allowed,
             rollup.n_users,
         ).tolist()
     else:

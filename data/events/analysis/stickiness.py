@@ -29,16 +29,16 @@ _NEVER = -(10**6)  # a user's "previous active day" before any: far enough that 
 def _example():
     """Arguments of _sweep's types, for compiled.warm()."""
     i32, i64 = np.zeros(1, np.int32), np.zeros(2, np.int64)
-    return i64, i32, np.zeros(1, np.uint16), np.ones(1, bool), False, 0, 1, i32, 1, 1
+    return i64, i32, np.zeros(1, np.uint16), np.ones(1, bool), 0, 1, i32, 1, 1
 
 
 @compiled.kernel(_example)
-def _sweep(offsets, user, combo, allowed, filtered, first, n, month, n_months, n_users):
+def _sweep(offsets, user, combo, allowed, first, n, month, n_months, n_users):
     """One pass over the daily (day, user, combination) rows of consecutive days, day k's
     rows being offsets[k]:offsets[k + 1], sorted by user within a day. Days are counted from
     the range's first day: day k is first + k (negative before the range). Returns (dau per
     day 0..n-1, mau per day 0..n-1, users per (month, active days)) of the rows whose
-    combination is allowed (all when not filtered); month[k] is day k's month index.
+    combination is allowed (a mask over every combination); month[k] is day k's month index.
 
     Each user keeps their previous active day, their current month and its day count: a user
     active on day d counts in mau on days d..d+29, and each active day adds the days its
@@ -62,7 +62,7 @@ def _sweep(offsets, user, combo, allowed, filtered, first, n, month, n_months, n
         for i in range(offsets[k], offsets[k + 1]):
             u = user[i]
             users[m] = u
-            new = (allowed[combo[i]] or not filtered) and u != previous_user
+            new = allowed[combo[i]] and u != previous_user
             previous_user = u if new else previous_user
             m += new
         for j in range(m):
@@ -119,13 +119,12 @@ def stickiness(rollup: Rollup, filters: Filters) -> dict:
         m_lo, m_hi = int(period_of(lo, "monthly")), int(period_of(hi, "monthly"))
         days = np.arange(ia, ib, dtype=np.int64) + daily.first_period
         month = (np.asarray(period_of(days, "monthly"), np.int64) - m_lo).astype(np.int32)
-        allowed = view.allowed if view.allowed is not None else np.ones(1, bool)
+        allowed = view.allowed if view.allowed is not None else np.ones(rollup.n_combos, bool)
         dau, mau, histogram = _sweep(
             daily.offsets[ia : ib + 1],
             daily.user,
             daily.combo,
             allowed,
-            view.allowed is not None,
             int(days[0]) - lo if days.size else 0,
             n,
             month,
