@@ -84,7 +84,10 @@ def _viewer_minutes(
     count, k, slot = 0, 0, 0
     for p in range(n_periods):
         starts[p] = count
+        first_slot = count
         while k < period.size and period[k] == p:
+            # A period of this one day (a daily one): each user's run of rows is new to it.
+            alone = count == first_slot and (k + 1 == period.size or period[k + 1] != p)
             previous_user = -1
             for i in range(offsets[k], offsets[k + 1]):
                 if filtered and not allowed[combo[i]]:
@@ -92,9 +95,11 @@ def _viewer_minutes(
                 u = user[i]
                 if u != previous_user:  # else the same user's row of another combination
                     previous_user = u
-                    slot = slot_of[u]
-                    if slot < starts[p]:
-                        slot, slot_of[u], values[count] = count, count, 0.0
+                    slot = count if alone else slot_of[u]
+                    if slot < first_slot or alone:
+                        slot, values[count] = count, 0.0
+                        if not alone:
+                            slot_of[u] = count
                         count += 1
                 values[slot] += minutes[i]
             k += 1
