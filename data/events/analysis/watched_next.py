@@ -37,51 +37,77 @@ def _candidates(rollup: Rollup, filters: Filters, codes: list[int]) -> np.ndarra
     superset of the page's finishers (their combination is checked later), read off the page's
     own view_* rows rather than every user's."""
     lo, hi = title_events.first_day(rollup, filters), title_events.last_day(rollup, filters)
-    users = []
+    seen = np.zeros(rollup.n_users + 1, dtype=bool)  # by user code + 1: NULL (-1) is 0
     for c in codes:
         rows = slice(int(rollup.view_offsets[c]), int(rollup.view_offsets[c + 1]))
         days = selection.day_rows(rollup.view_day[rows], lo, hi)  # a title's rows are by day
         part = slice(rows.start + days.start, rows.start + days.stop)
         finishing = rollup.view_bin[part] == FINISHING_BIN
-        users.append(rollup.view_user[part][finishing])
-    users = title_events.distinct(np.concatenate(users or [np.empty(0, np.int32)]))
-    return users[users >= 0].astype(np.int32)
+        seen[rollup.view_user[part][finishing] + 1] = True
+    return np.flatnonzero(seen[1:]).astype(np.int32)
 
 
 def _example():
     """Arguments of _follow's types, for compiled.warm()."""
     i64, i32, b = np.zeros(1, np.int64), np.zeros(1, np.int32), np.ones(1, bool)
     u16, i8 = np.zeros(1, np.uint16), np.zeros(1, np.int8)
-    return i64, i64, i64, i32, u16, i8, 0, 1, b, False, i64, i64, b, 0
+    return i32, i32, i64, i32, u16, i8, 0, 1, b, False, b, i64, i64, b, 0
+
+
+@compiled.kernel()
+def _first_row(user, u, at):
+    """The first row of user u in the ascending `user` array, searched from row `at` (at or
+    before it): a gallop then a bisection, so that ascending users cost little each."""
+    step = 1
+    while at + step < user.size and user[at + step] < u:
+        at += step
+        step *= 2
+    lo, hi = at, min(at + step, user.size)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if user[mid] < u:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 @compiled.kernel(_example)
-def _follow(start, stop, time, title, combo, bin_, lo, hi, allowed, filtered, plain, series,
-            is_series, page):  # fmt: skip
-    """Per candidate, whose seq_* rows are start[k]:stop[k] (in time order): the entry of
-    what they watched next (see the module's docstring), NOTHING, or NOT_A_FINISHER. A row
-    counts when its time is in lo..hi - 1 and its combination allowed (all when not
-    filtered); its entry is series[title] for SERIES combinations, else plain[title]."""
-    out = np.empty(start.size, np.int64)
-    for k in range(start.size):
+def _follow(users, seq_user, time, title, combo, bin_, lo, hi, allowed, filtered, on_page,
+            plain, series, is_series, page):  # fmt: skip
+    """Per candidate of `users` (ascending), whose seq_* rows are a run of seq_user (in time
+    order): the entry of what they watched next (see the module's docstring), NOTHING, or
+    NOT_A_FINISHER. A row counts when its time is in lo..hi - 1 and its combination allowed
+    (all when not filtered); its entry is series[title] for SERIES combinations, else
+    plain[title]; on_page[title]: can the title's rows be the page's entry at all (most rows
+    are not, and are passed over reading their title alone)."""
+    out = np.empty(users.size, np.int64)
+    row = 0
+    for k in range(users.size):
+        u = users[k]
+        row = _first_row(seq_user, u, row)
         out[k] = NOT_A_FINISHER
         first = -1
-        for i in range(start[k], stop[k]):  # the first matching finishing view of the page
-            if time[i] < lo or time[i] >= hi or (filtered and not allowed[combo[i]]):
-                continue
-            entry = series[title[i]] if is_series[combo[i]] else plain[title[i]]
-            if entry == page and bin_[i] == FINISHING_BIN:
-                first = i
-                break
+        i = row
+        while i < seq_user.size and seq_user[i] == u:  # the first matching finishing view
+            if on_page[title[i]] and bin_[i] == FINISHING_BIN:
+                if lo <= time[i] < hi and (not filtered or allowed[combo[i]]):
+                    entry = series[title[i]] if is_series[combo[i]] else plain[title[i]]
+                    if entry == page:
+                        first = i
+                        break
+            i += 1
         if first < 0:
             continue
         out[k] = NOTHING
         at = time[first]
-        while first > start[k] and time[first - 1] == at:
+        while first > row and time[first - 1] == at:
             first -= 1  # rows of the same second before it are "at or after" it too
         found_time, found = -1, -1
-        for i in range(first, stop[k]):
-            if time[i] > at + WITHIN_SECONDS or (found >= 0 and time[i] > found_time):
+        for i in range(first, seq_user.size):
+            if seq_user[i] != u or time[i] > at + WITHIN_SECONDS:
+                break
+            if found >= 0 and time[i] > found_time:
                 break
             if time[i] < lo or time[i] >= hi or (filtered and not allowed[combo[i]]):
                 continue
@@ -105,13 +131,12 @@ def next_titles(rollup: Rollup, filters: Filters, codes: list[int], series: bool
     index = shows.entries(rollup, "series" if series else "title")
     page = int((index.of_series_title if series else index.of_title)[codes[0]])
     users = _candidates(rollup, filters, codes)
-    # Each candidate's rows: seq_* is sorted by user (int32 bounds: no int64 copy of it).
-    start = np.searchsorted(rollup.seq_user, users)
-    stop = np.searchsorted(rollup.seq_user, users, side="right")
+    on_page = np.zeros(len(rollup.titles), dtype=bool)
+    on_page[codes] = True  # a page's entry is only ever its codes' rows
     allowed = selection.allowed_combos(rollup, filters)
     found = _follow(
-        start.astype(np.int64),
-        stop.astype(np.int64),
+        users,
+        rollup.seq_user,
         rollup.seq_time,
         rollup.seq_title,
         rollup.seq_combo,
@@ -120,6 +145,7 @@ def next_titles(rollup: Rollup, filters: Filters, codes: list[int], series: bool
         (title_events.last_day(rollup, filters) + 1) * DAY_SECONDS,
         allowed if allowed is not None else np.ones(1, bool),
         allowed is not None,
+        on_page,
         index.of_title,
         index.of_series_title,
         shows.is_series_combo(rollup),
