@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from data.events.analysis import selection, shows, title_events
+from data.events.analysis import compiled, selection, shows, title_events
 from data.events.params import Filters
+from data.events.rollup.event_time import DAY_SECONDS
 from data.events.rollup.model import Rollup
 
 BINGE_EPISODES = 3
@@ -66,39 +67,96 @@ def _median(counts: np.ndarray) -> float | None:
     return float(np.median(counts)) if counts.size else None
 
 
+def _example():
+    """Arguments of _sweep's types, for compiled.warm()."""
+    i64, i32 = np.zeros(1, np.int64), np.zeros(1, np.int32)
+    return i32, i64, i32, np.zeros(1, np.uint16), 0, 1, np.ones(1, bool), i64, i64, 1
+
+
+@compiled.kernel(_example)
+def _sweep(user, time, title, combo, lo, hi, matching, pair_of_title, show_of_title, n_shows):
+    """One pass over the seq_* rows (by user, then time: a user's day is one run of rows).
+    Returns (viewers, binge_viewers per show; the show and distinct-episode count of every
+    binge instance) of the rows whose time is in lo..hi - 1 and whose combination is
+    matching. pair_of_title: a title's (show, episode) pair, so that a pair seen on the day
+    counts once; show_of_title: its show.
+
+    Each row updates its show's counters in place, with few branches to mispredict: a show's
+    episode count restarts in each (user, day) run, and an instance is written out when it
+    reaches BINGE_EPISODES and rewritten as it grows."""
+    viewers = np.zeros(n_shows, np.int64)
+    binge_viewers = np.zeros(n_shows, np.int64)
+    last_viewer = np.full(n_shows, -1, np.int64)  # users are in order: the last counted
+    last_binger = np.full(n_shows, -1, np.int64)
+    pair_run = np.full(pair_of_title.max() + 1 if pair_of_title.size else 0, -1, np.int64)
+    show_run = np.full(n_shows, -1, np.int64)  # the (user, day) run a show's count is of
+    episodes = np.zeros(n_shows, np.int64)
+    instance = np.zeros(n_shows, np.int64)  # the show's instance in the current run
+    # A binge takes BINGE_EPISODES rows at least: room for every instance there can be.
+    out_show = np.empty(user.size // BINGE_EPISODES + 1, np.int64)
+    out_count = np.empty(user.size // BINGE_EPISODES + 1, np.int64)
+    n_out = 0
+    run, current_user, day_end = -1, -1, 0
+    for i in range(user.size):
+        t = time[i]
+        if t < lo or t >= hi or not matching[combo[i]]:
+            continue
+        u = user[i]
+        if u != current_user or t >= day_end:  # a new (user, day) run (rows in time order)
+            run, current_user = run + 1, u
+            day_end = (t // DAY_SECONDS + 1) * DAY_SECONDS
+        pair, s = pair_of_title[title[i]], show_of_title[title[i]]
+        new_viewer = last_viewer[s] != u
+        viewers[s] += new_viewer
+        last_viewer[s] = u
+        new_pair = pair_run[pair] != run  # an episode of the show not yet seen that day
+        pair_run[pair] = run
+        count = (episodes[s] if show_run[s] == run else 0) + new_pair
+        episodes[s], show_run[s] = count, run
+        if new_pair and count >= BINGE_EPISODES:
+            if count == BINGE_EPISODES:  # a binge instance starts
+                instance[s] = n_out
+                out_show[n_out] = s
+                n_out += 1
+                if last_binger[s] != u:
+                    last_binger[s] = u
+                    binge_viewers[s] += 1
+            out_count[instance[s]] = count
+    return viewers, binge_viewers, out_show[:n_out], out_count[:n_out]
+
+
 def binges(rollup: Rollup, filters: Filters, limit: int) -> list[dict]:
     """[{"series", "viewers", "binge_viewers", "share", "median_episodes"}] of the `limit` shows
     with the most binge viewers, then the most viewers, then by name."""
-    n_titles = len(rollup.titles)
-    lengths = np.diff(rollup.view_offsets)
-    title = np.repeat(np.arange(n_titles, dtype=np.int64), lengths)
-    day, user, combo = rollup.view_day, rollup.view_user, rollup.view_combo
-    keep = (day >= title_events.first_day(rollup, filters)) & (
-        day <= title_events.last_day(rollup, filters)
+    show_of_title, show_names = _codes([shows.show_of(t) for t in rollup.titles])
+    # Per title its (show, episode) pair: an episode id may be shared by two shows' items.
+    n_episodes = int(rollup.episode_of_title.max(initial=0)) + 1
+    _, pair_of_title = np.unique(
+        show_of_title * n_episodes + rollup.episode_of_title, return_inverse=True
     )
-    keep &= user >= 0
-    keep &= shows.is_series_combo(rollup)[combo]
+    matching = shows.is_series_combo(rollup)
     allowed = selection.allowed_combos(rollup, filters)
     if allowed is not None:
-        keep &= allowed[combo]
-    names = [shows.show_of(t) for t in rollup.titles]
-    show_of_title, show_names = _codes(names)
-    title = title[keep]
-    viewers, binge_viewers, binge_show, binge_counts = _binge_counts(
-        show_of_title[title],
-        user[keep].astype(np.int64),
-        day[keep],
-        rollup.episode_of_title[title].astype(np.int64),
+        matching &= allowed
+    viewers, binge_viewers, binge_show, binge_counts = _sweep(
+        rollup.seq_user,
+        rollup.seq_time,
+        rollup.seq_title,
+        rollup.seq_combo,
+        title_events.first_day(rollup, filters) * DAY_SECONDS,
+        (title_events.last_day(rollup, filters) + 1) * DAY_SECONDS,
+        matching,
+        pair_of_title.astype(np.int64),
+        show_of_title,
         len(show_names),
     )
     watched = np.flatnonzero(viewers)
-    order = sorted(watched.tolist(), key=lambda s: (-binge_viewers[s], -viewers[s], show_names[s]))[
-        :limit
-    ]
+    # Show codes follow names: the last key breaks ties by name.
+    order = watched[np.lexsort((watched, -viewers[watched], -binge_viewers[watched]))][:limit]
     by_show = np.argsort(binge_show, kind="stable")
     sorted_shows = binge_show[by_show]
     out = []
-    for s in order:
+    for s in order.tolist():
         a, b = np.searchsorted(sorted_shows, [s, s + 1])
         out.append(
             {
