@@ -20,47 +20,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from data.events.analysis import compiled, selection, shows, title_events
+from data.events.analysis import compiled, selection, show_users, shows, title_events
+from data.events.analysis.show_users import BINGE_EPISODES, WINDOWS
 from data.events.params import Filters
 from data.events.rollup.event_time import DAY_SECONDS
 from data.events.rollup.model import Rollup
 
-BINGE_EPISODES = 3
-WINDOWS = (7, 28, 90)
-
 
 def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
-
-
-def _binge_counts(show, user, day, episode, n_shows: int):
-    """(viewers, binge_viewers per show; the (show, distinct-episode count) of every binge
-    instance, by show) from events of known users: one packed sort, no Python loop."""
-    if user.size == 0:
-        zeros = np.zeros(n_shows, dtype=np.int64)
-        return zeros, zeros, np.empty(0, np.int64), np.empty(0, np.int64)
-    d_lo = int(day.min())
-    sizes = [n_shows, int(user.max()) + 1, int(day.max()) - d_lo + 1, int(episode.max()) + 1]
-    parts = [show, user, day.astype(np.int64) - d_lo, episode]
-    if float(np.prod(np.array(sizes, dtype=np.float64))) < 2.0**62:
-        packed = np.zeros(user.size, dtype=np.int64)
-        for column, size in zip(parts, sizes, strict=True):
-            packed = packed * size + column
-        packed = title_events.distinct(packed)
-        group = packed // sizes[3]  # (show, user, day)
-    else:  # too many codes to pack: the distinct rows the slow way
-        rows = np.unique(np.column_stack(parts).astype(np.int64), axis=0)
-        group = (rows[:, 0] * sizes[1] + rows[:, 1]) * sizes[2] + rows[:, 2]
-    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-    counts = np.diff(np.r_[starts, group.size])
-    keys = group[starts]
-    show_user = keys // sizes[2]
-    pairs = title_events.distinct(show_user)
-    viewers = np.bincount(pairs // sizes[1], minlength=n_shows)
-    binged = counts >= BINGE_EPISODES
-    binge_pairs = title_events.distinct(show_user[binged])
-    binge_viewers = np.bincount(binge_pairs // sizes[1], minlength=n_shows)
-    return viewers, binge_viewers, show_user[binged] // sizes[1], counts[binged]
 
 
 def _median(counts: np.ndarray) -> float | None:
@@ -177,21 +145,18 @@ def _codes(names: list[str]) -> tuple[np.ndarray, list[str]]:
     return np.array([code[n] for n in names], dtype=np.int64), distinct
 
 
-def show_binge(events: title_events.Events, rollup: Rollup) -> dict:
+def show_binge(
+    events: title_events.Events, rollup: Rollup, grouped: show_users.ByUser | None = None
+) -> dict:
     """{"viewers", "binge_viewers", "share", "median_episodes"} of one show's matching events
-    (title_events.events_of with series_only)."""
-    known = events.user >= 0
-    viewers, binge_viewers, _, counts = _binge_counts(
-        np.zeros(int(known.sum()), dtype=np.int64),
-        events.user[known].astype(np.int64),
-        events.day[known],
-        rollup.episode_of_title[events.title[known]].astype(np.int64),
-        1,
-    )
+    (title_events.events_of with series_only); grouped: their show_users.by_user, if made."""
+    if grouped is None:
+        grouped = show_users.grouped(rollup, events)
+    viewers, binge_viewers, counts = show_users.binges(grouped)
     return {
-        "viewers": int(viewers[0]),
-        "binge_viewers": int(binge_viewers[0]),
-        "share": _share(int(binge_viewers[0]), int(viewers[0])),
+        "viewers": viewers,
+        "binge_viewers": binge_viewers,
+        "share": _share(binge_viewers, viewers),
         "median_episodes": _median(counts),
     }
 
@@ -212,53 +177,52 @@ def _episode_numbers(rollup: Rollup, codes: list[int]) -> tuple[np.ndarray, np.n
     return season, number
 
 
-def funnel(rollup: Rollup, events: title_events.Events, codes: list[int]) -> list[dict]:
+def funnel(
+    rollup: Rollup,
+    events: title_events.Events,
+    codes: list[int],
+    grouped: show_users.ByUser | None = None,
+) -> list[dict]:
     """[{"season", "starters", "episodes": [{"episode", "reached_7", "reached_28",
     "reached_90"}]}] per season whose episode 1 has a starter, seasons and episodes in order;
-    an episode is listed when a known user has a matching view of it."""
+    an episode is listed when a known user has a matching view of it. grouped: the events'
+    show_users.by_user, if made."""
+    if grouped is None:
+        grouped = show_users.grouped(rollup, events)
     season_of, number_of = _episode_numbers(rollup, codes)
-    known = events.user >= 0
-    episode = rollup.episode_of_title[events.title[known]]
-    season, number = season_of[episode], number_of[episode]
-    numbered = number >= 0
-    user = events.user[known][numbered].astype(np.int64)
-    day = events.day[known][numbered].astype(np.int64)
-    season, number = season[numbered], number[numbered]
+    # The numbered episodes known users viewed, as (season, number) slots in order.
+    counted = np.zeros(season_of.size, dtype=bool)
+    counted[grouped.episodes] = True
+    counted &= number_of >= 0
+    width = int(number_of.max(initial=0)) + 1  # a slot's code: season * width + number
+    listed = np.unique(season_of[counted] * width + number_of[counted])
+    seasons = np.unique(listed // width)
+    starters, reached = show_users.funnel(
+        grouped,
+        np.where(number_of >= 0, np.searchsorted(seasons, season_of), -1),
+        number_of,
+        np.searchsorted(listed, season_of * width + number_of),
+        seasons.size,
+        listed.size,
+    )
     out = []
-    for s in np.unique(season).tolist():
-        mine = season == s
-        users, days, numbers = user[mine], day[mine], number[mine]
-        first = numbers == 1
-        if not first.any():
+    for i, s in enumerate(seasons.tolist()):
+        if starters[i] == 0:
             continue  # no view of its episode 1: no one started the season
-        order = np.lexsort((days[first], users[first]))
-        ep1_users, ep1_days = users[first][order], days[first][order]
-        head = np.r_[True, ep1_users[1:] != ep1_users[:-1]]
-        starters, day_1 = ep1_users[head], ep1_days[head]
-        at = np.minimum(np.searchsorted(starters, users), starters.size - 1)
-        started = starters[at] == users
-        since = days - day_1[at]
-        listed = np.unique(numbers).tolist()
-        reached = {}
-        for window in WINDOWS:
-            inside = started & (since >= 0) & (since < window)
-            pairs = title_events.distinct(numbers[inside] * (int(users.max()) + 1) + users[inside])
-            reached[window] = dict(
-                zip(*np.unique(pairs // (int(users.max()) + 1), return_counts=True), strict=True)
-            )
+        mine = np.flatnonzero(listed // width == s)
         out.append(
             {
-                "season": int(s),
-                "starters": int(starters.size),
+                "season": s,
+                "starters": int(starters[i]),
                 "episodes": [
                     {
-                        "episode": int(k),
+                        "episode": int(listed[j] % width),
                         **{
-                            f"reached_{w}": round(int(reached[w].get(k, 0)) / starters.size, 4)
-                            for w in WINDOWS
+                            f"reached_{w}": round(int(reached[j, k]) / int(starters[i]), 4)
+                            for k, w in enumerate(WINDOWS)
                         },
                     }
-                    for k in listed
+                    for j in mine.tolist()
                 ],
             }
         )

@@ -24,6 +24,7 @@ from data.events.analysis import (
     queries,
     selection,
     show_episodes,
+    show_users,
     shows,
     title_events,
     watched_next,
@@ -201,8 +202,9 @@ def title_insight(
     }
     if show is not None:
         answer["seasons"] = show_episodes.seasons(rollup, events, show, codes)
-        answer["binge"] = binges.show_binge(events, rollup)
-        answer["funnel"] = binges.funnel(rollup, events, codes)
+        grouped = show_users.grouped(rollup, events)  # one grouping for both
+        answer["binge"] = binges.show_binge(events, rollup, grouped)
+        answer["funnel"] = binges.funnel(rollup, events, codes, grouped)
     return answer
 
 
