@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from data.events.analysis import selection, shows
+from data.events.analysis import compiled, selection, shows
 from data.events.params import Filters
 from data.events.periods import day_number
 from data.events.rollup.encoding import PERCENT_BINS
@@ -94,3 +94,39 @@ def completion(percent_bin: np.ndarray) -> tuple[int, float | None]:
 
 def number(value) -> int | None:
     return int(value) if value >= 0 else None
+
+
+def _example_rows():
+    """Arguments of _rows_of's types, for compiled.warm()."""
+    return np.zeros(1, np.int32), np.zeros(1, np.int32), 0, 1, np.ones(1, bool), np.ones(1, bool)
+
+
+@compiled.kernel(_example_rows)
+def _rows_of(title, combo, start, stop, on_page, matching):
+    """The rows start..stop - 1 whose title is on_page and whose combination is matching, in
+    order: one pass over the title and combination columns (np.isin sorts, and each mask
+    is another sweep)."""
+    out = np.empty(stop - start, np.int64)
+    n = 0
+    for i in range(start, stop):
+        if on_page[title[i]] and matching[combo[i]]:
+            out[n] = i
+            n += 1
+    return out[:n]
+
+
+def title_rows(rollup: Rollup, codes: list[int], filters: Filters, series_only: bool):
+    """The (day, combination, title) rows (rollup.title_*) of the titles `codes` that match
+    the filters (and are SERIES, if asked), in order."""
+    rows = selection.day_rows(
+        rollup.title_day, first_day(rollup, filters), last_day(rollup, filters)
+    )
+    on_page = np.zeros(len(rollup.titles), dtype=bool)
+    on_page[codes] = True
+    matching = np.ones(rollup.n_combos, dtype=bool)
+    allowed = selection.allowed_combos(rollup, filters)
+    if allowed is not None:
+        matching &= allowed
+    if series_only:
+        matching &= shows.is_series_combo(rollup)
+    return _rows_of(rollup.title_code, rollup.title_combo, rows.start, rows.stop, on_page, matching)

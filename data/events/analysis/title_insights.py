@@ -100,16 +100,8 @@ def _numbers(rollup: Rollup, events: title_events.Events, minutes: float) -> dic
 
 def _minutes_rows(rollup, codes, filters, series_only):
     """(day, minutes) of the title rows of `codes` that match the filters."""
-    lo, hi = title_events.first_day(rollup, filters), title_events.last_day(rollup, filters)
-    rows = selection.day_rows(rollup.title_day, lo, hi)
-    keep = np.isin(rollup.title_code[rows], codes)
-    combo = rollup.title_combo[rows]
-    allowed = selection.allowed_combos(rollup, filters)
-    if allowed is not None:
-        keep &= allowed[combo]
-    if series_only:
-        keep &= shows.is_series_combo(rollup)[combo]
-    return rollup.title_day[rows][keep].astype(np.int64), rollup.title_minutes[rows][keep]
+    rows = title_events.title_rows(rollup, codes, filters, series_only)
+    return rollup.title_day[rows].astype(np.int64), rollup.title_minutes[rows]
 
 
 def _per_period(
