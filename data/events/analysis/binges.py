@@ -145,13 +145,9 @@ def _codes(names: list[str]) -> tuple[np.ndarray, list[str]]:
     return np.array([code[n] for n in names], dtype=np.int64), distinct
 
 
-def show_binge(
-    events: title_events.Events, rollup: Rollup, grouped: show_users.ByUser | None = None
-) -> dict:
+def show_binge(grouped: show_users.ByUser) -> dict:
     """{"viewers", "binge_viewers", "share", "median_episodes"} of one show's matching events
-    (title_events.events_of with series_only); grouped: their show_users.by_user, if made."""
-    if grouped is None:
-        grouped = show_users.grouped(rollup, events)
+    (show_users.grouped)."""
     viewers, binge_viewers, counts = show_users.binges(grouped)
     return {
         "viewers": viewers,
@@ -177,22 +173,15 @@ def _episode_numbers(rollup: Rollup, codes: list[int]) -> tuple[np.ndarray, np.n
     return season, number
 
 
-def funnel(
-    rollup: Rollup,
-    events: title_events.Events,
-    codes: list[int],
-    grouped: show_users.ByUser | None = None,
-) -> list[dict]:
+def funnel(rollup: Rollup, codes: list[int], grouped: show_users.ByUser) -> list[dict]:
     """[{"season", "starters", "episodes": [{"episode", "reached_7", "reached_28",
     "reached_90"}]}] per season whose episode 1 has a starter, seasons and episodes in order;
-    an episode is listed when a known user has a matching view of it. grouped: the events'
-    show_users.by_user, if made."""
-    if grouped is None:
-        grouped = show_users.grouped(rollup, events)
+    an episode is listed when a known user has a matching view of it. grouped: the show's
+    matching events (show_users.grouped)."""
     season_of, number_of = _episode_numbers(rollup, codes)
     # The numbered episodes known users viewed, as (season, number) slots in order.
     counted = np.zeros(season_of.size, dtype=bool)
-    counted[grouped.episodes] = True
+    counted[show_users.viewed(grouped)] = True
     counted &= number_of >= 0
     width = int(number_of.max(initial=0)) + 1  # a slot's code: season * width + number
     listed = np.unique(season_of[counted] * width + number_of[counted])

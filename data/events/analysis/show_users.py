@@ -1,12 +1,14 @@
-"""A show's matching events of known users, grouped by user in compiled passes (numba): the
-binge numbers and the season funnel of its page (definitions: data/events/analysis/binges.py).
+"""A show's matching events of known users in (user, day) order, and what compiled passes
+(numba) count of them: the binge numbers and the season funnel of the show's page (definitions:
+data/events/analysis/binges.py).
 
-A show's events come sorted by title then day (title_events.events_of); each of these
-questions is about one user's days at a time. Two counting sorts, by day then by user, put them
-in (user, day) order in linear passes (not a comparison sort of a million events), copying what
-the kernels read, so that these read one user's days after another from contiguous arrays (a
-gather through an index misses the cache at each event) with their per-user or per-day state
-in small arrays marked with the user or day (no clearing in between).
+A show's events come sorted by title then day (title_events.events_of): a radix sort puts them
+in (user, day) order, stably, in three counting passes (by day, by the user code's low bits,
+then its high bits), each reading its input in order and writing to at most a few thousand
+places at a time: fast where one counting sort by user, writing all over a large array, and
+a comparison sort of a million events are not. The counting kernels then read one user's days
+after another, their per-user or per-day state in small arrays marked with the user or day,
+never cleared in between.
 """
 
 from __future__ import annotations
@@ -20,75 +22,103 @@ from data.events.analysis import compiled
 BINGE_EPISODES = 3
 WINDOWS = (7, 28, 90)
 _WINDOW_DAYS = np.array(WINDOWS, dtype=np.int64)  # the windows as the kernel reads them
+_LOW_BITS = 10  # the user code's digit of the second pass: 1,024 places to write to
+_EPISODE_BITS = 32  # an event's day and episode packed as day << 32 | episode
 
 
 class ByUser(NamedTuple):
-    """Known users' events in (user, day) order: user k's are starts[k]:starts[k + 1]."""
+    """Known users' matching events in (user, day) order: user k's are starts[k]:starts[k + 1]."""
 
     starts: np.ndarray  # int64, one more than there are users with events
     day: np.ndarray  # int64 day numbers
-    episode: np.ndarray  # int64 episodes as 0..n - 1: episodes[episode] is the episode id
-    episodes: np.ndarray  # int64 episode ids, ascending
+    episode: np.ndarray  # int64 episode ids (rollup.episode_of_title)
+    n_episodes: int  # how many episode ids there are
 
 
-def _example_group():
-    i64 = np.zeros(1, np.int64)
-    return np.zeros(1, np.int32), i64, i64, 1, 1
+def _example_by_day():
+    i32 = np.zeros(1, np.int32)
+    return i32, i32, np.zeros(1, np.int64), i32
 
 
-@compiled.kernel(_example_group)
-def _group(user, day, episode, n_users, n_days):
-    """(starts, day, episode) of the events of known users (user >= 0) in (user, day) order:
-    a stable counting sort by day (0..n_days - 1), then one by user."""
-    by_day = np.zeros(n_days + 1, np.int64)
+@compiled.kernel(_example_by_day)
+def _by_day(user, day, title, episode_of_title):
+    """(user, (day - first) << 32 | episode, first) of the events of known users (user >= 0),
+    by day, stably (a counting sort), first being their first day."""
+    first, last = np.iinfo(np.int32).max, np.iinfo(np.int32).min
     for i in range(user.size):
         if user[i] >= 0:
-            by_day[day[i] + 1] += 1
-    for d in range(n_days):
-        by_day[d + 1] += by_day[d]  # now where day d's events start
-    n = by_day[n_days]
-    order = np.empty(n, np.int64)
+            first, last = min(first, day[i]), max(last, day[i])
+    at = np.zeros(max(last - first + 2, 1), np.int64)
     for i in range(user.size):
         if user[i] >= 0:
-            order[by_day[day[i]]] = i
-            by_day[day[i]] += 1
-    at = np.zeros(n_users + 1, np.int64)
-    for i in order:
-        at[user[i] + 1] += 1
-    n_seen = 0
-    for u in range(n_users):
-        n_seen += at[u + 1] > 0
-        at[u + 1] += at[u]  # now where user u's events start
-    starts = np.empty(n_seen + 1, np.int64)
-    k = 0
-    for u in range(n_users):
-        if at[u + 1] > at[u]:
-            starts[k] = at[u]
-            k += 1
-    starts[k] = n
-    out_day, out_episode = np.empty(n, np.int64), np.empty(n, np.int64)
-    for i in order:
-        out_day[at[user[i]]], out_episode[at[user[i]]] = day[i], episode[i]
-        at[user[i]] += 1
-    return starts, out_day, out_episode
+            at[day[i] - first + 1] += 1
+    for d in range(at.size - 1):
+        at[d + 1] += at[d]  # now where day d's events go
+    out_user = np.empty(at[-1], np.int32)
+    packed = np.empty(at[-1], np.int64)
+    for i in range(user.size):
+        if user[i] >= 0:
+            d = day[i] - first
+            out_user[at[d]] = user[i]
+            packed[at[d]] = (np.int64(d) << _EPISODE_BITS) | episode_of_title[title[i]]
+            at[d] += 1
+    return out_user, packed, first
 
 
-def by_user(user: np.ndarray, day: np.ndarray, episode: np.ndarray, n_users: int) -> ByUser:
-    """The known users' events (user codes below n_users; -1 is NULL), with their day and
-    episode id, in (user, day) order."""
-    known = user >= 0
-    if not known.any():
-        return ByUser(*(np.zeros(1, np.int64),), *(np.empty(0, np.int64),) * 3)
-    # Episodes as 0..n - 1 (keys stay small), by a table over episode ids: no sort.
-    seen = np.zeros(int(episode.max()) + 1, dtype=bool)
-    seen[episode[known]] = True
-    code = np.cumsum(seen) - 1
-    d = np.asarray(day, np.int64)
-    d_lo = int(d[known].min())
-    starts, days, episodes = _group(
-        np.asarray(user, np.int32), d - d_lo, code[episode], n_users, int(d[known].max()) - d_lo + 1
+def _example_by_digit():
+    return np.zeros(1, np.int32), np.zeros(1, np.int64), 0, 1
+
+
+@compiled.kernel(_example_by_digit)
+def _by_digit(user, packed, shift, bits):
+    """(user, packed) stably sorted by the user code's bits shift..shift + bits - 1."""
+    mask = (1 << bits) - 1
+    at = np.zeros(mask + 2, np.int64)
+    for u in user:
+        at[((u >> shift) & mask) + 1] += 1
+    for d in range(mask + 1):
+        at[d + 1] += at[d]
+    out_user, out_packed = np.empty_like(user), np.empty_like(packed)
+    for i in range(user.size):
+        d = (user[i] >> shift) & mask
+        out_user[at[d]], out_packed[at[d]] = user[i], packed[i]
+        at[d] += 1
+    return out_user, out_packed
+
+
+def _example_unpack():
+    return np.zeros(1, np.int32), np.zeros(1, np.int64), 0
+
+
+@compiled.kernel(_example_unpack)
+def _unpack(user, packed, first):
+    """(starts of the users' runs, day, episode) of sorted (user, packed) rows."""
+    starts = np.empty(user.size + 1, np.int64)
+    day, episode = np.empty(user.size, np.int64), np.empty(user.size, np.int64)
+    n = 0
+    for i in range(user.size):
+        if i == 0 or user[i] != user[i - 1]:
+            starts[n] = i
+            n += 1
+        day[i] = (packed[i] >> _EPISODE_BITS) + first
+        episode[i] = packed[i] & ((1 << _EPISODE_BITS) - 1)
+    starts[n] = user.size
+    return starts[: n + 1], day, episode
+
+
+def grouped(rollup, events) -> ByUser:
+    """A show's matching events (title_events.Events) of known users in (user, day) order."""
+    user, packed, first = _by_day(
+        np.asarray(events.user, np.int32),
+        np.asarray(events.day, np.int32),
+        np.asarray(events.title, np.int32),
+        np.asarray(rollup.episode_of_title, np.int32),
     )
-    return ByUser(starts, days + d_lo, episodes, np.flatnonzero(seen))
+    high_bits = max(int(rollup.n_users).bit_length() - _LOW_BITS, 1)
+    user, packed = _by_digit(user, packed, 0, _LOW_BITS)
+    user, packed = _by_digit(user, packed, _LOW_BITS, high_bits)
+    n_episodes = int(rollup.episode_of_title.max(initial=-1)) + 1
+    return ByUser(*_unpack(user, packed, first), n_episodes)
 
 
 def _example_binges():
@@ -99,7 +129,7 @@ def _example_binges():
 @compiled.kernel(_example_binges)
 def _binges(starts, day, episode, n_episodes):
     """(binge viewers; the distinct-episode count of every binge instance) of events in
-    (user, day) order, episodes as 0..n_episodes - 1: a day's distinct episodes are those
+    (user, day) order, episode ids 0..n_episodes - 1: a day's distinct episodes are those
     marked with its run."""
     binge_viewers = 0
     counts = np.empty(day.size // BINGE_EPISODES + 1, np.int64)
@@ -128,7 +158,7 @@ def _binges(starts, day, episode, n_episodes):
 def binges(grouped: ByUser) -> tuple[int, int, np.ndarray]:
     """(viewers, binge viewers, the distinct-episode counts of the binge instances)."""
     binge_viewers, counts = _binges(
-        grouped.starts, grouped.day, grouped.episode, grouped.episodes.size
+        grouped.starts, grouped.day, grouped.episode, grouped.n_episodes
     )
     return int(grouped.starts.size - 1), int(binge_viewers), counts
 
@@ -141,8 +171,8 @@ def _example_funnel():
 @compiled.kernel(_example_funnel)
 def _funnel(starts, day, episode, season, number, slot, n_seasons, n_slots):
     """(starters per season, users who reached each (slot, window) within it) of events in
-    (user, day) order; per episode (0..n - 1): season[e] its season as 0..n_seasons - 1 (-1:
-    not a numbered episode), number[e] its episode number, slot[e] its (season, number) as
+    (user, day) order; per episode id e: season[e] its season as 0..n_seasons - 1 (-1: not a
+    numbered episode), number[e] its episode number, slot[e] its (season, number) as
     0..n_slots - 1. A starter of a season has a view of its episode 1; day_1 is their first
     such day; they reached an episode within a window when they viewed it on one of its days
     from day_1 on."""
@@ -173,10 +203,10 @@ def _funnel(starts, day, episode, season, number, slot, n_seasons, n_slots):
 def funnel(grouped: ByUser, season, number, slot, n_seasons: int, n_slots: int):
     """(starters per season, users who reached each (slot, window)): see _funnel; season,
     number and slot are per episode id."""
-    local = [np.asarray(a, np.int64)[grouped.episodes] for a in (season, number, slot)]
-    return _funnel(grouped.starts, grouped.day, grouped.episode, *local, n_seasons, n_slots)
+    per_episode = [np.asarray(a, np.int64) for a in (season, number, slot)]
+    return _funnel(grouped.starts, grouped.day, grouped.episode, *per_episode, n_seasons, n_slots)
 
 
-def grouped(rollup, events) -> ByUser:
-    """by_user of a show's events (title_events.Events)."""
-    return by_user(events.user, events.day, rollup.episode_of_title[events.title], rollup.n_users)
+def viewed(grouped: ByUser) -> np.ndarray:
+    """The ids of the episodes with a matching event of a known user."""
+    return np.flatnonzero(np.bincount(grouped.episode, minlength=grouped.n_episodes))

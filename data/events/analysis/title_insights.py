@@ -195,8 +195,8 @@ def title_insight(
     if show is not None:
         answer["seasons"] = show_episodes.seasons(rollup, events, show, codes)
         grouped = show_users.grouped(rollup, events)  # one grouping for both
-        answer["binge"] = binges.show_binge(events, rollup, grouped)
-        answer["funnel"] = binges.funnel(rollup, events, codes, grouped)
+        answer["binge"] = binges.show_binge(grouped)
+        answer["funnel"] = binges.funnel(rollup, codes, grouped)
     return answer
 
 
