@@ -32,17 +32,24 @@ NOT_A_FINISHER = -2  # _follow's answer for a candidate without a matching finis
 NOTHING = -1  # ... and for a finisher with nothing next within 24 hours
 
 
-def _candidates(rollup: Rollup, filters: Filters, codes: list[int]) -> np.ndarray:
-    """The users (int32, ascending) with a finishing view of the codes' titles in the range: a
-    superset of the page's finishers (their combination is checked later), read off the page's
-    own view_* rows rather than every user's."""
+def _candidates(rollup: Rollup, filters: Filters, codes: list[int], series: bool) -> np.ndarray:
+    """The page's finishers (int32, ascending): the users with a matching finishing view of
+    the codes' titles (SERIES, on a show's page), read off the page's own view_* rows rather
+    than every user's."""
     lo, hi = title_events.first_day(rollup, filters), title_events.last_day(rollup, filters)
+    matching = np.ones(rollup.n_combos, dtype=bool)
+    allowed = selection.allowed_combos(rollup, filters)
+    if allowed is not None:
+        matching &= allowed
+    if series:
+        matching &= shows.is_series_combo(rollup)
     seen = np.zeros(rollup.n_users + 1, dtype=bool)  # by user code + 1: NULL (-1) is 0
     for c in codes:
         rows = slice(int(rollup.view_offsets[c]), int(rollup.view_offsets[c + 1]))
         days = selection.day_rows(rollup.view_day[rows], lo, hi)  # a title's rows are by day
         part = slice(rows.start + days.start, rows.start + days.stop)
         finishing = rollup.view_bin[part] == FINISHING_BIN
+        finishing &= matching[rollup.view_combo[part]]
         seen[rollup.view_user[part][finishing] + 1] = True
     return np.flatnonzero(seen[1:]).astype(np.int32)
 
@@ -130,7 +137,7 @@ def next_titles(rollup: Rollup, filters: Filters, codes: list[int], series: bool
     page of the title codes `codes` (a show's, with series)."""
     index = shows.entries(rollup, "series" if series else "title")
     page = int((index.of_series_title if series else index.of_title)[codes[0]])
-    users = _candidates(rollup, filters, codes)
+    users = _candidates(rollup, filters, codes, series)
     on_page = np.zeros(len(rollup.titles), dtype=bool)
     on_page[codes] = True  # a page's entry is only ever its codes' rows
     allowed = selection.allowed_combos(rollup, filters)
