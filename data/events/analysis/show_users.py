@@ -210,3 +210,28 @@ def funnel(grouped: ByUser, season, number, slot, n_seasons: int, n_slots: int):
 def viewed(grouped: ByUser) -> np.ndarray:
     """The ids of the episodes with a matching event of a known user."""
     return np.flatnonzero(np.bincount(grouped.episode, minlength=grouped.n_episodes))
+
+
+def _example_viewers():
+    i64 = np.zeros(1, np.int64)
+    return i64, i64, i64, 0, 1
+
+
+@compiled.kernel(_example_viewers)
+def _viewers(starts, day, slot_of_day, first, n):
+    """Distinct users per period 0..n - 1, slot_of_day[d - first] being day d's: a user's
+    days ascend, so that each period of theirs is one run."""
+    viewers = np.zeros(n, np.int64)
+    for k in range(starts.size - 1):
+        last = -1
+        for j in range(starts[k], starts[k + 1]):
+            slot = slot_of_day[day[j] - first]
+            if slot != last:
+                viewers[slot] += 1
+                last = slot
+    return viewers
+
+
+def viewers_per_period(grouped: ByUser, slot_of_day: np.ndarray, first: int, n: int):
+    """The distinct users of each period 0..n - 1, slot_of_day[d - first] being day d's."""
+    return _viewers(grouped.starts, grouped.day, np.asarray(slot_of_day, np.int64), first, n)
