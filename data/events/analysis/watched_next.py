@@ -30,12 +30,31 @@ WITHIN_SECONDS = DAY_SECONDS  # "within 24 hours", inclusive
 FINISHING_BIN = PERCENT_BINS - 1
 NOT_A_FINISHER = -2  # _follow's answer for a candidate without a matching finishing view
 NOTHING = -1  # ... and for a finisher with nothing next within 24 hours
+NEVER_DAY = 2**62  # the first finishing day of a user without one
 
 
-def _candidates(rollup: Rollup, filters: Filters, codes: list[int], series: bool) -> np.ndarray:
-    """The page's finishers (int32, ascending): the users with a matching finishing view of
-    the codes' titles (SERIES, on a show's page), read off the page's own view_* rows rather
-    than every user's."""
+def _example_first():
+    """Arguments of _first_days' types, for compiled.warm()."""
+    i32, i64 = np.zeros(1, np.int32), np.zeros(1, np.int64)
+    return i32, i32, np.zeros(1, np.int8), np.zeros(1, np.uint16), i64, i64, np.ones(1, bool), 1
+
+
+@compiled.kernel(_example_first)
+def _first_days(user, day, bin_, combo, start, stop, matching, n_users):
+    """Per user code, the first day of their finishing views among the rows start[k]:stop[k]
+    whose combination is matching (NEVER_DAY: none)."""
+    first = np.full(n_users, NEVER_DAY, np.int64)
+    for k in range(start.size):
+        for i in range(start[k], stop[k]):
+            if bin_[i] == FINISHING_BIN and user[i] >= 0 and matching[combo[i]]:
+                first[user[i]] = min(first[user[i]], day[i])
+    return first
+
+
+def _finishers(rollup: Rollup, filters: Filters, codes: list[int], series: bool):
+    """(the page's finishers, int32 ascending; the day of each one's first finishing view):
+    the users with a matching finishing view of the codes' titles (SERIES, on a show's page),
+    read off the page's own view_* rows rather than every user's."""
     lo, hi = title_events.first_day(rollup, filters), title_events.last_day(rollup, filters)
     matching = np.ones(rollup.n_combos, dtype=bool)
     allowed = selection.allowed_combos(rollup, filters)
@@ -43,22 +62,31 @@ def _candidates(rollup: Rollup, filters: Filters, codes: list[int], series: bool
         matching &= allowed
     if series:
         matching &= shows.is_series_combo(rollup)
-    seen = np.zeros(rollup.n_users + 1, dtype=bool)  # by user code + 1: NULL (-1) is 0
+    start, stop = [], []
     for c in codes:
         rows = slice(int(rollup.view_offsets[c]), int(rollup.view_offsets[c + 1]))
         days = selection.day_rows(rollup.view_day[rows], lo, hi)  # a title's rows are by day
-        part = slice(rows.start + days.start, rows.start + days.stop)
-        finishing = rollup.view_bin[part] == FINISHING_BIN
-        finishing &= matching[rollup.view_combo[part]]
-        seen[rollup.view_user[part][finishing] + 1] = True
-    return np.flatnonzero(seen[1:]).astype(np.int32)
+        start.append(rows.start + days.start)
+        stop.append(rows.start + days.stop)
+    first = _first_days(
+        rollup.view_user,
+        rollup.view_day,
+        rollup.view_bin,
+        rollup.view_combo,
+        np.array(start, np.int64),
+        np.array(stop, np.int64),
+        matching,
+        rollup.n_users,
+    )
+    users = np.flatnonzero(first != NEVER_DAY)
+    return users.astype(np.int32), first[users]
 
 
 def _example():
     """Arguments of _follow's types, for compiled.warm()."""
     i64, i32, b = np.zeros(1, np.int64), np.zeros(1, np.int32), np.ones(1, bool)
     u16, i8 = np.zeros(1, np.uint16), np.zeros(1, np.int8)
-    return i32, i32, i64, i32, u16, i8, 0, 1, b, False, b, i64, i64, b, 0
+    return i32, i64, i32, i64, i32, u16, i8, 0, 1, b, False, b, i64, i64, b, 0
 
 
 @compiled.kernel()
@@ -79,15 +107,34 @@ def _first_row(user, u, at):
     return lo
 
 
+@compiled.kernel()
+def _first_at(user, time, u, t, at):
+    """The first row of user u at or after time t, searched from row `at` (u's first): a
+    gallop then a bisection over the rows where "user u, before t" holds, then no longer."""
+    step = 1
+    while at + step < user.size and user[at + step] == u and time[at + step] < t:
+        at += step
+        step *= 2
+    lo, hi = at, min(at + step, user.size)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if user[mid] == u and time[mid] < t:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
 @compiled.kernel(_example)
-def _follow(users, seq_user, time, title, combo, bin_, lo, hi, allowed, filtered, on_page,
-            plain, series, is_series, page):  # fmt: skip
+def _follow(users, since, seq_user, time, title, combo, bin_, lo, hi, allowed, filtered,
+            on_page, plain, series, is_series, page):  # fmt: skip
     """Per candidate of `users` (ascending), whose seq_* rows are a run of seq_user (in time
-    order): the entry of what they watched next (see the module's docstring), NOTHING, or
-    NOT_A_FINISHER. A row counts when its time is in lo..hi - 1 and its combination allowed
-    (all when not filtered); its entry is series[title] for SERIES combinations, else
-    plain[title]; on_page[title]: can the title's rows be the page's entry at all (most rows
-    are not, and are passed over reading their title alone)."""
+    order), read from their first row at or after since[k] (the first second of their first
+    finishing view's day): the entry of what they watched next (see the module's docstring),
+    NOTHING, or NOT_A_FINISHER. A row counts when its time is in lo..hi - 1 and its
+    combination allowed (all when not filtered); its entry is series[title] for SERIES
+    combinations, else plain[title]; on_page[title]: can the title's rows be the page's entry
+    at all (most rows are not, and are passed over reading their title alone)."""
     out = np.empty(users.size, np.int64)
     row = 0
     for k in range(users.size):
@@ -95,7 +142,7 @@ def _follow(users, seq_user, time, title, combo, bin_, lo, hi, allowed, filtered
         row = _first_row(seq_user, u, row)
         out[k] = NOT_A_FINISHER
         first = -1
-        i = row
+        i = _first_at(seq_user, time, u, since[k], row)
         while i < seq_user.size and seq_user[i] == u:  # the first matching finishing view
             if on_page[title[i]] and bin_[i] == FINISHING_BIN:
                 if lo <= time[i] < hi and (not filtered or allowed[combo[i]]):
@@ -137,12 +184,13 @@ def next_titles(rollup: Rollup, filters: Filters, codes: list[int], series: bool
     page of the title codes `codes` (a show's, with series)."""
     index = shows.entries(rollup, "series" if series else "title")
     page = int((index.of_series_title if series else index.of_title)[codes[0]])
-    users = _candidates(rollup, filters, codes, series)
+    users, first_day = _finishers(rollup, filters, codes, series)
     on_page = np.zeros(len(rollup.titles), dtype=bool)
     on_page[codes] = True  # a page's entry is only ever its codes' rows
     allowed = selection.allowed_combos(rollup, filters)
     found = _follow(
         users,
+        first_day * DAY_SECONDS,
         rollup.seq_user,
         rollup.seq_time,
         rollup.seq_title,
