@@ -41,7 +41,12 @@ class Events(NamedTuple):
 
 def events_of(rollup: Rollup, codes: list[int], filters: Filters, series_only: bool) -> Events:
     """The events of the titles `codes` that match the filters (and are SERIES, if asked)."""
-    parts = [slice(int(rollup.view_offsets[c]), int(rollup.view_offsets[c + 1])) for c in codes]
+    lo, hi = first_day(rollup, filters), last_day(rollup, filters)
+    parts = []
+    for c in codes:  # each title's rows of the range: a title's rows are by day
+        start = int(rollup.view_offsets[c])
+        days = selection.day_rows(rollup.view_day[start : int(rollup.view_offsets[c + 1])], lo, hi)
+        parts.append(slice(start + days.start, start + max(days.start, days.stop)))
     title = np.concatenate(
         [np.full(p.stop - p.start, c, dtype=np.int64) for c, p in zip(codes, parts, strict=True)]
         or [np.empty(0, np.int64)]
@@ -51,7 +56,7 @@ def events_of(rollup: Rollup, codes: list[int], filters: Filters, series_only: b
         return np.concatenate([values[p] for p in parts] or [values[:0]])
 
     day, combo = gather(rollup.view_day), gather(rollup.view_combo)
-    keep = (day >= first_day(rollup, filters)) & (day <= last_day(rollup, filters))
+    keep = np.ones(day.size, dtype=bool)
     allowed = selection.allowed_combos(rollup, filters)
     if allowed is not None:
         keep &= allowed[combo]
