@@ -180,7 +180,7 @@ def _funnel(starts, day, episode, season, number, slot, n_seasons, n_slots):
     reached = np.zeros((n_slots, _WINDOW_DAYS.size), np.int64)
     first_of = np.full(n_seasons, -1, np.int64)  # the user whose day_1 day_1[s] is
     day_1 = np.zeros(n_seasons, np.int64)
-    marked = np.full((n_slots, _WINDOW_DAYS.size), -1, np.int64)  # the last user counted
+    marked = np.full(n_slots, -1, np.int64)  # the last user whose first view was counted
     for k in range(starts.size - 1):
         for j in range(starts[k], starts[k + 1]):  # day order: the first view of episode 1
             s = season[episode[j]]
@@ -190,13 +190,12 @@ def _funnel(starts, day, episode, season, number, slot, n_seasons, n_slots):
         for j in range(starts[k], starts[k + 1]):
             e = episode[j]
             s = season[e]
-            if s < 0 or first_of[s] != k:
-                continue  # not numbered, or the user did not start its season
-            since = day[j] - day_1[s]
+            if s < 0 or first_of[s] != k or day[j] < day_1[s] or marked[slot[e]] == k:
+                continue  # not numbered, not started, before day_1, or counted already
+            # Days ascend: the user's first view of it from day_1 on decides every window.
+            marked[slot[e]] = k
             for w in range(_WINDOW_DAYS.size):
-                if 0 <= since < _WINDOW_DAYS[w] and marked[slot[e], w] != k:
-                    marked[slot[e], w] = k
-                    reached[slot[e], w] += 1
+                reached[slot[e], w] += day[j] - day_1[s] < _WINDOW_DAYS[w]
     return starters, reached
 
 
