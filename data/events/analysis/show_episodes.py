@@ -56,31 +56,37 @@ def _example():
 @compiled.kernel(_example)
 def _counts(start, stop, position, season, user, percent_bin, n_positions, n_seasons, n_users):
     """Per listed episode (0..n_positions - 1, in show order; season[p] its season as
-    0..n_seasons - 1): (views, viewers, rated views, completed views, viewers who also viewed
-    the next one), and viewers per season, of the events in the runs start[r]:stop[r] of
-    episode position[r] (runs in position order). Users are marked with the last position
-    and season they were counted in: a user marked with p - 1 when met in p viewed both."""
+    0..n_seasons - 1, a season's episodes together): (views, viewers, rated views, completed
+    views, viewers who also viewed the next one), and viewers per season, of the events in the
+    runs start[r]:stop[r] of episode position[r] (runs in position order). Each user is marked
+    with the last position they were counted in: marked p - 1 when met in p, they viewed
+    both; marked before the season's first position, they are new to the season."""
     per_episode = np.zeros((n_positions, 5), np.int64)
     season_viewers = np.zeros(n_seasons, np.int64)
-    last_position = np.full(n_users, -1, np.int64)
-    last_season = np.full(n_users, -1, np.int64)
+    season_first = np.full(n_seasons, n_positions, np.int64)
+    for p in range(n_positions - 1, -1, -1):
+        season_first[season[p]] = p
+    last_position = np.full(n_users, -1, np.int32)  # one small array: one miss per event
     for r in range(start.size):
         p = position[r]
+        first = season_first[season[p]]
+        viewers, rated, completed, stayed = 0, 0, 0, 0
         for i in range(start[r], stop[r]):
-            per_episode[p, 0] += 1
-            per_episode[p, 2] += percent_bin[i] >= 0
-            per_episode[p, 3] += percent_bin[i] == PERCENT_BINS - 1
+            rated += percent_bin[i] >= 0
+            completed += percent_bin[i] == PERCENT_BINS - 1
             u = user[i]
-            if u < 0:
+            if u < 0 or last_position[u] == p:
                 continue
-            if last_position[u] != p:
-                if p > 0 and last_position[u] == p - 1:
-                    per_episode[p - 1, 4] += 1
-                last_position[u] = p
-                per_episode[p, 1] += 1
-            if last_season[u] != season[p]:
-                last_season[u] = season[p]
-                season_viewers[season[p]] += 1
+            stayed += last_position[u] == p - 1  # (for p = 0 not kept: no episode before)
+            season_viewers[season[p]] += last_position[u] < first
+            last_position[u] = p
+            viewers += 1
+        per_episode[p, 0] += stop[r] - start[r]
+        per_episode[p, 1] += viewers
+        per_episode[p, 2] += rated
+        per_episode[p, 3] += completed
+        if p > 0:
+            per_episode[p - 1, 4] += stayed
     return per_episode, season_viewers
 
 
