@@ -39,35 +39,59 @@ class Events(NamedTuple):
     percent_bin: np.ndarray  # -1 when unknown
 
 
+def _example_gather():
+    """Arguments of _gather's types, for compiled.warm()."""
+    i32, i64 = np.zeros(1, np.int32), np.zeros(1, np.int64)
+    return i64, i64, i64, i32, i32, np.zeros(1, np.uint16), np.zeros(1, np.int8), np.ones(1, bool)
+
+
+@compiled.kernel(_example_gather)
+def _gather(codes, start, stop, day, user, combo, bin_, matching):
+    """(title, day, user, combination, bin) of the view_* rows start[k]:stop[k] of each title
+    codes[k] whose combination is matching, in that order: one pass that writes only what is
+    kept (not a gather, then masks, then a copy of each kept column)."""
+    total = 0
+    for k in range(codes.size):
+        total += max(stop[k] - start[k], 0)
+    out_title = np.empty(total, np.int64)
+    out_day, out_user = np.empty_like(day[:total]), np.empty_like(user[:total])
+    out_combo, out_bin = np.empty_like(combo[:total]), np.empty_like(bin_[:total])
+    n = 0
+    for k in range(codes.size):
+        for i in range(start[k], stop[k]):
+            if matching[combo[i]]:
+                out_title[n], out_day[n], out_user[n] = codes[k], day[i], user[i]
+                out_combo[n], out_bin[n] = combo[i], bin_[i]
+                n += 1
+    return out_title[:n], out_day[:n], out_user[:n], out_combo[:n], out_bin[:n]
+
+
 def events_of(rollup: Rollup, codes: list[int], filters: Filters, series_only: bool) -> Events:
     """The events of the titles `codes` that match the filters (and are SERIES, if asked)."""
     lo, hi = first_day(rollup, filters), last_day(rollup, filters)
-    parts = []
+    start, stop = [], []
     for c in codes:  # each title's rows of the range: a title's rows are by day
-        start = int(rollup.view_offsets[c])
-        days = selection.day_rows(rollup.view_day[start : int(rollup.view_offsets[c + 1])], lo, hi)
-        parts.append(slice(start + days.start, start + max(days.start, days.stop)))
-    title = np.concatenate(
-        [np.full(p.stop - p.start, c, dtype=np.int64) for c, p in zip(codes, parts, strict=True)]
-        or [np.empty(0, np.int64)]
-    )
-
-    def gather(values: np.ndarray) -> np.ndarray:
-        return np.concatenate([values[p] for p in parts] or [values[:0]])
-
-    day, combo = gather(rollup.view_day), gather(rollup.view_combo)
-    keep = np.ones(day.size, dtype=bool)
+        first = int(rollup.view_offsets[c])
+        days = selection.day_rows(rollup.view_day[first : int(rollup.view_offsets[c + 1])], lo, hi)
+        start.append(first + days.start)
+        stop.append(first + days.stop)
+    matching = np.ones(rollup.n_combos, dtype=bool)
     allowed = selection.allowed_combos(rollup, filters)
     if allowed is not None:
-        keep &= allowed[combo]
+        matching &= allowed
     if series_only:
-        keep &= shows.is_series_combo(rollup)[combo]
+        matching &= shows.is_series_combo(rollup)
     return Events(
-        title[keep],
-        day[keep],
-        gather(rollup.view_user)[keep],
-        combo[keep],
-        gather(rollup.view_bin)[keep],
+        *_gather(
+            np.array(codes, np.int64),
+            np.array(start, np.int64),
+            np.array(stop, np.int64),
+            rollup.view_day,
+            rollup.view_user,
+            rollup.view_combo,
+            rollup.view_bin,
+            matching,
+        )
     )
 
 
