@@ -37,8 +37,11 @@ def _median(counts: np.ndarray) -> float | None:
 
 def _example():
     """Arguments of _sweep's types, for compiled.warm()."""
-    i64, i32 = np.zeros(1, np.int64), np.zeros(1, np.int32)
-    return i32, i64, i32, np.zeros(1, np.uint16), 0, 1, np.ones(1, bool), i64, i64, 1
+    i64 = np.zeros(1, np.int64)
+    seq = compiled.readonly(
+        np.zeros(1, np.int32), i64, np.zeros(1, np.int32), np.zeros(1, np.uint16)
+    )
+    return *seq, 0, 1, np.ones(1, bool), i64, i64, 1
 
 
 @compiled.kernel(_example)

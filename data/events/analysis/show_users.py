@@ -37,7 +37,7 @@ class ByUser(NamedTuple):
 
 def _example_by_day():
     i32 = np.zeros(1, np.int32)
-    return i32, i32, np.zeros(1, np.int64), i32
+    return i32, i32, i32, compiled.readonly(i32)
 
 
 @compiled.kernel(_example_by_day)

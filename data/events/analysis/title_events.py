@@ -41,8 +41,11 @@ class Events(NamedTuple):
 
 def _example_gather():
     """Arguments of _gather's types, for compiled.warm()."""
-    i32, i64 = np.zeros(1, np.int32), np.zeros(1, np.int64)
-    return i64, i64, i64, i32, i32, np.zeros(1, np.uint16), np.zeros(1, np.int8), np.ones(1, bool)
+    i64 = np.zeros(1, np.int64)
+    i32, u16, i8 = compiled.readonly(
+        np.zeros(1, np.int32), np.zeros(1, np.uint16), np.zeros(1, np.int8)
+    )
+    return i64, i64, i64, i32, i32, u16, i8, np.ones(1, bool)
 
 
 @compiled.kernel(_example_gather)
@@ -127,7 +130,8 @@ def number(value) -> int | None:
 
 def _example_rows():
     """Arguments of _rows_of's types, for compiled.warm()."""
-    return np.zeros(1, np.int32), np.zeros(1, np.int32), 0, 1, np.ones(1, bool), np.ones(1, bool)
+    i32 = compiled.readonly(np.zeros(1, np.int32))
+    return i32, i32, 0, 1, np.ones(1, bool), np.ones(1, bool)
 
 
 @compiled.kernel(_example_rows)

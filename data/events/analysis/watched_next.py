@@ -35,8 +35,11 @@ NEVER_DAY = 2**62  # the first finishing day of a user without one
 
 def _example_first():
     """Arguments of _first_days' types, for compiled.warm()."""
-    i32, i64 = np.zeros(1, np.int32), np.zeros(1, np.int64)
-    return i32, i32, np.zeros(1, np.int8), np.zeros(1, np.uint16), i64, i64, np.ones(1, bool), 1
+    i64 = np.zeros(1, np.int64)
+    i32, i8, u16 = compiled.readonly(
+        np.zeros(1, np.int32), np.zeros(1, np.int8), np.zeros(1, np.uint16)
+    )
+    return i32, i32, i8, u16, i64, i64, np.ones(1, bool), 1
 
 
 @compiled.kernel(_example_first)
@@ -85,8 +88,10 @@ def _finishers(rollup: Rollup, filters: Filters, codes: list[int], series: bool)
 def _example():
     """Arguments of _follow's types, for compiled.warm()."""
     i64, i32, b = np.zeros(1, np.int64), np.zeros(1, np.int32), np.ones(1, bool)
-    u16, i8 = np.zeros(1, np.uint16), np.zeros(1, np.int8)
-    return i32, i64, i32, i64, i32, u16, i8, 0, 1, b, False, b, i64, i64, b, 0
+    # The seq_* columns, and the entries' arrays (shows.entries keeps them read-only).
+    seq = compiled.readonly(i32, i64, i32, np.zeros(1, np.uint16), np.zeros(1, np.int8))
+    entry = compiled.readonly(i64)
+    return i32, i64, *seq, 0, 1, b, False, b, entry, entry, b, 0
 
 
 @compiled.kernel()
