@@ -200,7 +200,7 @@ def title_insight(
         },
         "devices": _by_dimension(rollup, combo_views, "device"),
         "markets": _by_dimension(rollup, combo_views, "market"),
-        "next": watched_next.next_titles(rollup, filters, codes, show is not None),
+        "next": watched_next.next_titles(rollup, filters, codes, show is not None, events),
     }
     if show is not None:
         answer["seasons"] = show_episodes.seasons(rollup, events, show, codes)

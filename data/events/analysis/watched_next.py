@@ -30,59 +30,35 @@ WITHIN_SECONDS = DAY_SECONDS  # "within 24 hours", inclusive
 FINISHING_BIN = PERCENT_BINS - 1
 NOT_A_FINISHER = -2  # _follow's answer for a candidate without a matching finishing view
 NOTHING = -1  # ... and for a finisher with nothing next within 24 hours
-NEVER_DAY = 2**62  # the first finishing day of a user without one
+NEVER_DAY = 2**31 - 1  # the first finishing day of a user without one
 
 
 def _example_first():
     """Arguments of _first_days' types, for compiled.warm()."""
-    i64 = np.zeros(1, np.int64)
-    i32, i8, u16 = compiled.readonly(
-        np.zeros(1, np.int32), np.zeros(1, np.int8), np.zeros(1, np.uint16)
-    )
-    return i32, i32, i8, u16, i64, i64, np.ones(1, bool), 1
+    return np.zeros(1, np.int32), np.zeros(1, np.int32), np.zeros(1, np.int8), 1
 
 
 @compiled.kernel(_example_first)
-def _first_days(user, day, bin_, combo, start, stop, matching, n_users):
-    """Per user code, the first day of their finishing views among the rows start[k]:stop[k]
-    whose combination is matching (NEVER_DAY: none)."""
-    first = np.full(n_users, NEVER_DAY, np.int64)
-    for k in range(start.size):
-        for i in range(start[k], stop[k]):
-            if bin_[i] == FINISHING_BIN and user[i] >= 0 and matching[combo[i]]:
-                first[user[i]] = min(first[user[i]], day[i])
+def _first_days(user, day, bin_, n_users):
+    """Per user code, the first day of their finishing events (NEVER_DAY: none)."""
+    first = np.full(n_users, NEVER_DAY, np.int32)  # int32: half the misses of int64
+    for i in range(user.size):
+        if bin_[i] == FINISHING_BIN and user[i] >= 0:
+            first[user[i]] = min(first[user[i]], day[i])
     return first
 
 
-def _finishers(rollup: Rollup, filters: Filters, codes: list[int], series: bool):
+def _finishers(rollup: Rollup, events: title_events.Events):
     """(the page's finishers, int32 ascending; the day of each one's first finishing view):
-    the users with a matching finishing view of the codes' titles (SERIES, on a show's page),
-    read off the page's own view_* rows rather than every user's."""
-    lo, hi = title_events.first_day(rollup, filters), title_events.last_day(rollup, filters)
-    matching = np.ones(rollup.n_combos, dtype=bool)
-    allowed = selection.allowed_combos(rollup, filters)
-    if allowed is not None:
-        matching &= allowed
-    if series:
-        matching &= shows.is_series_combo(rollup)
-    start, stop = [], []
-    for c in codes:
-        rows = slice(int(rollup.view_offsets[c]), int(rollup.view_offsets[c + 1]))
-        days = selection.day_rows(rollup.view_day[rows], lo, hi)  # a title's rows are by day
-        start.append(rows.start + days.start)
-        stop.append(rows.start + days.stop)
+    the users with a finishing view among the page's matching events."""
     first = _first_days(
-        rollup.view_user,
-        rollup.view_day,
-        rollup.view_bin,
-        rollup.view_combo,
-        np.array(start, np.int64),
-        np.array(stop, np.int64),
-        matching,
+        np.asarray(events.user, np.int32),
+        np.asarray(events.day, np.int32),
+        np.asarray(events.percent_bin, np.int8),
         rollup.n_users,
     )
     users = np.flatnonzero(first != NEVER_DAY)
-    return users.astype(np.int32), first[users]
+    return users.astype(np.int32), first[users].astype(np.int64)
 
 
 def _example():
@@ -184,12 +160,21 @@ def _share(count: int, whole: int) -> float | None:
     return round(count / whole, 4) if whole else None
 
 
-def next_titles(rollup: Rollup, filters: Filters, codes: list[int], series: bool) -> dict:
+def next_titles(
+    rollup: Rollup,
+    filters: Filters,
+    codes: list[int],
+    series: bool,
+    events: title_events.Events | None = None,
+) -> dict:
     """{"finishers", "titles": [{"title", "viewers", "share"}], "nothing_within_24h"} of the
-    page of the title codes `codes` (a show's, with series)."""
+    page of the title codes `codes` (a show's, with series); events: the page's matching
+    events (title_events.events_of with series_only=series), if already read."""
+    if events is None:
+        events = title_events.events_of(rollup, codes, filters, series)
     index = shows.entries(rollup, "series" if series else "title")
     page = int((index.of_series_title if series else index.of_title)[codes[0]])
-    users, first_day = _finishers(rollup, filters, codes, series)
+    users, first_day = _finishers(rollup, events)
     on_page = np.zeros(len(rollup.titles), dtype=bool)
     on_page[codes] = True  # a page's entry is only ever its codes' rows
     allowed = selection.allowed_combos(rollup, filters)
