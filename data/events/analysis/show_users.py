@@ -1,8 +1,8 @@
-"""A show's matching events of known users in (user, day) order, and what compiled passes
-(numba) count of them: the binge numbers and the season funnel of the show's page (definitions:
-data/events/analysis/binges.py).
+"""A title page's matching events of known users in (user, day) order, and what compiled passes
+(numba) count of them: unique viewers per period, and on a show's page its binge numbers and
+season funnel (definitions: data/events/analysis/binges.py).
 
-A show's events come sorted by title then day (title_events.events_of): a radix sort puts them
+A page's events come sorted by title then day (title_events.events_of): a radix sort puts them
 in (user, day) order, stably, in three counting passes (by day, by the user code's low bits,
 then its high bits), each reading its input in order and writing to at most a few thousand
 places at a time: fast where one counting sort by user, writing all over a large array, and
@@ -107,7 +107,7 @@ def _unpack(user, packed, first):
 
 
 def grouped(rollup, events) -> ByUser:
-    """A show's matching events (title_events.Events) of known users in (user, day) order."""
+    """A page's matching events (title_events.Events) of known users in (user, day) order."""
     user, packed, first = _by_day(
         np.asarray(events.user, np.int32),
         np.asarray(events.day, np.int32),
