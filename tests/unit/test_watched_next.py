@@ -79,13 +79,7 @@ def _next(client, **query) -> dict:
     return response.get_json()["next"]
 
 
-@pytest.mark.parametrize("packed", [True, False], ids=["packed", "ranked"])
-def test_planted_next_titles_are_counted_as_defined(next_client, monkeypatch, packed):
-    """(ranked: keys of (user, rank of time), what a span of times too wide to pack takes)"""
-    from data.events.analysis import watched_next
-
-    if not packed:
-        monkeypatch.setattr(watched_next, "PACKED_LIMIT", 0)
+def test_planted_next_titles_are_counted_as_defined(next_client):
     client, _ = next_client
     assert _next(client, title=MOVIE) == {
         "finishers": 5,  # n_24h, n_late, n_twice, n_same, n_before

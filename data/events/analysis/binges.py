@@ -20,85 +20,114 @@ from __future__ import annotations
 
 import numpy as np
 
-from data.events.analysis import selection, shows, title_events
+from data.events.analysis import compiled, selection, show_users, shows, title_events
+from data.events.analysis.show_users import BINGE_EPISODES, WINDOWS
 from data.events.params import Filters
+from data.events.rollup.event_time import DAY_SECONDS
 from data.events.rollup.model import Rollup
-
-BINGE_EPISODES = 3
-WINDOWS = (7, 28, 90)
 
 
 def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def _binge_counts(show, user, day, episode, n_shows: int):
-    """(viewers, binge_viewers per show; the (show, distinct-episode count) of every binge
-    instance, by show) from events of known users: one packed sort, no Python loop."""
-    if user.size == 0:
-        zeros = np.zeros(n_shows, dtype=np.int64)
-        return zeros, zeros, np.empty(0, np.int64), np.empty(0, np.int64)
-    d_lo = int(day.min())
-    sizes = [n_shows, int(user.max()) + 1, int(day.max()) - d_lo + 1, int(episode.max()) + 1]
-    parts = [show, user, day.astype(np.int64) - d_lo, episode]
-    if float(np.prod(np.array(sizes, dtype=np.float64))) < 2.0**62:
-        packed = np.zeros(user.size, dtype=np.int64)
-        for column, size in zip(parts, sizes, strict=True):
-            packed = packed * size + column
-        packed = title_events.distinct(packed)
-        group = packed // sizes[3]  # (show, user, day)
-    else:  # too many codes to pack: the distinct rows the slow way
-        rows = np.unique(np.column_stack(parts).astype(np.int64), axis=0)
-        group = (rows[:, 0] * sizes[1] + rows[:, 1]) * sizes[2] + rows[:, 2]
-    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-    counts = np.diff(np.r_[starts, group.size])
-    keys = group[starts]
-    show_user = keys // sizes[2]
-    pairs = title_events.distinct(show_user)
-    viewers = np.bincount(pairs // sizes[1], minlength=n_shows)
-    binged = counts >= BINGE_EPISODES
-    binge_pairs = title_events.distinct(show_user[binged])
-    binge_viewers = np.bincount(binge_pairs // sizes[1], minlength=n_shows)
-    return viewers, binge_viewers, show_user[binged] // sizes[1], counts[binged]
-
-
 def _median(counts: np.ndarray) -> float | None:
     return float(np.median(counts)) if counts.size else None
+
+
+def _example():
+    """Arguments of _sweep's types, for compiled.warm()."""
+    i64 = np.zeros(1, np.int64)
+    seq = compiled.readonly(
+        np.zeros(1, np.int32), i64, np.zeros(1, np.int32), np.zeros(1, np.uint16)
+    )
+    return *seq, 0, 1, np.ones(1, bool), i64, i64, 1
+
+
+@compiled.kernel(_example)
+def _sweep(user, time, title, combo, lo, hi, matching, pair_of_title, show_of_title, n_shows):
+    """One pass over the seq_* rows (by user, then time: a user's day is one run of rows).
+    Returns (viewers, binge_viewers per show; the show and distinct-episode count of every
+    binge instance) of the rows whose time is in lo..hi - 1 and whose combination is
+    matching. pair_of_title: a title's (show, episode) pair, so that a pair seen on the day
+    counts once; show_of_title: its show.
+
+    Each row updates its show's counters in place, with few branches to mispredict: a show's
+    episode count restarts in each (user, day) run, and an instance is written out when it
+    reaches BINGE_EPISODES and rewritten as it grows."""
+    viewers = np.zeros(n_shows, np.int64)
+    binge_viewers = np.zeros(n_shows, np.int64)
+    last_viewer = np.full(n_shows, -1, np.int64)  # users are in order: the last counted
+    last_binger = np.full(n_shows, -1, np.int64)
+    pair_run = np.full(pair_of_title.max() + 1 if pair_of_title.size else 0, -1, np.int64)
+    show_run = np.full(n_shows, -1, np.int64)  # the (user, day) run a show's count is of
+    episodes = np.zeros(n_shows, np.int64)
+    instance = np.zeros(n_shows, np.int64)  # the show's instance in the current run
+    # A binge takes BINGE_EPISODES rows at least: room for every instance there can be.
+    out_show = np.empty(user.size // BINGE_EPISODES + 1, np.int64)
+    out_count = np.empty(user.size // BINGE_EPISODES + 1, np.int64)
+    n_out = 0
+    run, current_user, day_end = -1, -1, 0
+    for i in range(user.size):
+        t = time[i]
+        if t < lo or t >= hi or not matching[combo[i]]:
+            continue
+        u = user[i]
+        if u != current_user or t >= day_end:  # a new (user, day) run (rows in time order)
+            run, current_user = run + 1, u
+            day_end = (t // DAY_SECONDS + 1) * DAY_SECONDS
+        pair, s = pair_of_title[title[i]], show_of_title[title[i]]
+        new_viewer = last_viewer[s] != u
+        viewers[s] += new_viewer
+        last_viewer[s] = u
+        new_pair = pair_run[pair] != run  # an episode of the show not yet seen that day
+        pair_run[pair] = run
+        count = (episodes[s] if show_run[s] == run else 0) + new_pair
+        episodes[s], show_run[s] = count, run
+        if new_pair and count >= BINGE_EPISODES:
+            if count == BINGE_EPISODES:  # a binge instance starts
+                instance[s] = n_out
+                out_show[n_out] = s
+                n_out += 1
+                if last_binger[s] != u:
+                    last_binger[s] = u
+                    binge_viewers[s] += 1
+            out_count[instance[s]] = count
+    return viewers, binge_viewers, out_show[:n_out], out_count[:n_out]
 
 
 def binges(rollup: Rollup, filters: Filters, limit: int) -> list[dict]:
     """[{"series", "viewers", "binge_viewers", "share", "median_episodes"}] of the `limit` shows
     with the most binge viewers, then the most viewers, then by name."""
-    n_titles = len(rollup.titles)
-    lengths = np.diff(rollup.view_offsets)
-    title = np.repeat(np.arange(n_titles, dtype=np.int64), lengths)
-    day, user, combo = rollup.view_day, rollup.view_user, rollup.view_combo
-    keep = (day >= title_events.first_day(rollup, filters)) & (
-        day <= title_events.last_day(rollup, filters)
+    show_of_title, show_names = _codes([shows.show_of(t) for t in rollup.titles])
+    # Per title its (show, episode) pair: an episode id may be shared by two shows' items.
+    n_episodes = int(rollup.episode_of_title.max(initial=0)) + 1
+    _, pair_of_title = np.unique(
+        show_of_title * n_episodes + rollup.episode_of_title, return_inverse=True
     )
-    keep &= user >= 0
-    keep &= shows.is_series_combo(rollup)[combo]
+    matching = shows.is_series_combo(rollup)
     allowed = selection.allowed_combos(rollup, filters)
     if allowed is not None:
-        keep &= allowed[combo]
-    names = [shows.show_of(t) for t in rollup.titles]
-    show_of_title, show_names = _codes(names)
-    title = title[keep]
-    viewers, binge_viewers, binge_show, binge_counts = _binge_counts(
-        show_of_title[title],
-        user[keep].astype(np.int64),
-        day[keep],
-        rollup.episode_of_title[title].astype(np.int64),
+        matching &= allowed
+    viewers, binge_viewers, binge_show, binge_counts = _sweep(
+        rollup.seq_user,
+        rollup.seq_time,
+        rollup.seq_title,
+        rollup.seq_combo,
+        title_events.first_day(rollup, filters) * DAY_SECONDS,
+        (title_events.last_day(rollup, filters) + 1) * DAY_SECONDS,
+        matching,
+        pair_of_title.astype(np.int64),
+        show_of_title,
         len(show_names),
     )
     watched = np.flatnonzero(viewers)
-    order = sorted(watched.tolist(), key=lambda s: (-binge_viewers[s], -viewers[s], show_names[s]))[
-        :limit
-    ]
+    # Show codes follow names: the last key breaks ties by name.
+    order = watched[np.lexsort((watched, -viewers[watched], -binge_viewers[watched]))][:limit]
     by_show = np.argsort(binge_show, kind="stable")
     sorted_shows = binge_show[by_show]
     out = []
-    for s in order:
+    for s in order.tolist():
         a, b = np.searchsorted(sorted_shows, [s, s + 1])
         out.append(
             {
@@ -119,21 +148,14 @@ def _codes(names: list[str]) -> tuple[np.ndarray, list[str]]:
     return np.array([code[n] for n in names], dtype=np.int64), distinct
 
 
-def show_binge(events: title_events.Events, rollup: Rollup) -> dict:
+def show_binge(grouped: show_users.ByUser) -> dict:
     """{"viewers", "binge_viewers", "share", "median_episodes"} of one show's matching events
-    (title_events.events_of with series_only)."""
-    known = events.user >= 0
-    viewers, binge_viewers, _, counts = _binge_counts(
-        np.zeros(int(known.sum()), dtype=np.int64),
-        events.user[known].astype(np.int64),
-        events.day[known],
-        rollup.episode_of_title[events.title[known]].astype(np.int64),
-        1,
-    )
+    (show_users.grouped)."""
+    viewers, binge_viewers, counts = show_users.binges(grouped)
     return {
-        "viewers": int(viewers[0]),
-        "binge_viewers": int(binge_viewers[0]),
-        "share": _share(int(binge_viewers[0]), int(viewers[0])),
+        "viewers": viewers,
+        "binge_viewers": binge_viewers,
+        "share": _share(binge_viewers, viewers),
         "median_episodes": _median(counts),
     }
 
@@ -154,53 +176,45 @@ def _episode_numbers(rollup: Rollup, codes: list[int]) -> tuple[np.ndarray, np.n
     return season, number
 
 
-def funnel(rollup: Rollup, events: title_events.Events, codes: list[int]) -> list[dict]:
+def funnel(rollup: Rollup, codes: list[int], grouped: show_users.ByUser) -> list[dict]:
     """[{"season", "starters", "episodes": [{"episode", "reached_7", "reached_28",
     "reached_90"}]}] per season whose episode 1 has a starter, seasons and episodes in order;
-    an episode is listed when a known user has a matching view of it."""
+    an episode is listed when a known user has a matching view of it. grouped: the show's
+    matching events (show_users.grouped)."""
     season_of, number_of = _episode_numbers(rollup, codes)
-    known = events.user >= 0
-    episode = rollup.episode_of_title[events.title[known]]
-    season, number = season_of[episode], number_of[episode]
-    numbered = number >= 0
-    user = events.user[known][numbered].astype(np.int64)
-    day = events.day[known][numbered].astype(np.int64)
-    season, number = season[numbered], number[numbered]
+    # The numbered episodes known users viewed, as (season, number) slots in order.
+    counted = np.zeros(season_of.size, dtype=bool)
+    counted[show_users.viewed(grouped)] = True
+    counted &= number_of >= 0
+    width = int(number_of.max(initial=0)) + 1  # a slot's code: season * width + number
+    listed = np.unique(season_of[counted] * width + number_of[counted])
+    seasons = np.unique(listed // width)
+    starters, reached = show_users.funnel(
+        grouped,
+        np.where(number_of >= 0, np.searchsorted(seasons, season_of), -1),
+        number_of,
+        np.searchsorted(listed, season_of * width + number_of),
+        seasons.size,
+        listed.size,
+    )
     out = []
-    for s in np.unique(season).tolist():
-        mine = season == s
-        users, days, numbers = user[mine], day[mine], number[mine]
-        first = numbers == 1
-        if not first.any():
+    for i, s in enumerate(seasons.tolist()):
+        if starters[i] == 0:
             continue  # no view of its episode 1: no one started the season
-        order = np.lexsort((days[first], users[first]))
-        ep1_users, ep1_days = users[first][order], days[first][order]
-        head = np.r_[True, ep1_users[1:] != ep1_users[:-1]]
-        starters, day_1 = ep1_users[head], ep1_days[head]
-        at = np.minimum(np.searchsorted(starters, users), starters.size - 1)
-        started = starters[at] == users
-        since = days - day_1[at]
-        listed = np.unique(numbers).tolist()
-        reached = {}
-        for window in WINDOWS:
-            inside = started & (since >= 0) & (since < window)
-            pairs = title_events.distinct(numbers[inside] * (int(users.max()) + 1) + users[inside])
-            reached[window] = dict(
-                zip(*np.unique(pairs // (int(users.max()) + 1), return_counts=True), strict=True)
-            )
+        mine = np.flatnonzero(listed // width == s)
         out.append(
             {
-                "season": int(s),
-                "starters": int(starters.size),
+                "season": s,
+                "starters": int(starters[i]),
                 "episodes": [
                     {
-                        "episode": int(k),
+                        "episode": int(listed[j] % width),
                         **{
-                            f"reached_{w}": round(int(reached[w].get(k, 0)) / starters.size, 4)
-                            for w in WINDOWS
+                            f"reached_{w}": round(int(reached[j, k]) / int(starters[i]), 4)
+                            for k, w in enumerate(WINDOWS)
                         },
                     }
-                    for k in listed
+                    for j in mine.tolist()
                 ],
             }
         )

@@ -28,6 +28,15 @@ def kernel(*examples: Callable[[], tuple]):
     return compile_
 
 
+def readonly(*arrays):
+    """Read-only views of example arrays: numba compiles a read-only array (a memory-mapped
+    rollup's) as another type than a writable one, so examples of rollup arrays must be."""
+    views = [a.view() for a in arrays]
+    for view in views:
+        view.flags.writeable = False
+    return views[0] if len(views) == 1 else tuple(views)
+
+
 def warm() -> None:
     """Compile (or load from the disk cache) every kernel of the analysis modules for the
     argument types of its examples."""

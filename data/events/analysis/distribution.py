@@ -31,9 +31,9 @@ _BUCKETS = 4096  # whole minutes 0..4095 a bucket each for the percentiles; the 
 def _example():
     """Arguments of _viewer_minutes' types, for compiled.warm()."""
     i32, i64, f64 = np.zeros(1, np.int32), np.zeros(2, np.int64), np.zeros(1, np.float64)
-    bin_of = np.zeros(BINS[-1] + 1, np.int64)
-    period = np.zeros(1, np.int64)
-    return i64, i32, np.zeros(1, np.uint16), f64, np.ones(1, bool), False, period, 1, 1, bin_of, i64
+    rows = compiled.readonly(i64, i32, np.zeros(1, np.uint16), f64)  # the rollup's
+    bin_of, period = np.zeros(BINS[-1] + 1, np.int64), np.zeros(1, np.int64)
+    return *rows, np.ones(1, bool), False, period, 1, 1, bin_of, i64
 
 
 @compiled.kernel()

@@ -45,7 +45,8 @@ def _cell_of(rollup: Rollup, prefix: str, rows: slice, keep: np.ndarray) -> np.n
 def _example():
     """Arguments of _distinct_per_cell's types, for compiled.warm()."""
     i32 = np.zeros(1, np.int32)
-    return i32, np.zeros(1, np.int8), i32, i32, np.ones(1, bool), 1
+    rows = compiled.readonly(i32, np.zeros(1, np.int8), i32, i32)  # the rollup's
+    return *rows, np.ones(1, bool), 1
 
 
 @compiled.kernel(_example)

@@ -11,6 +11,7 @@ the title level every item of a text adds up to that title.
 from __future__ import annotations
 
 import bisect
+import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -81,9 +82,22 @@ def _rolled_names(titles, seasons: list[int], level: str) -> list[str]:
     return [season_name(show, season) for show, season in zip(shows, seasons, strict=True)]
 
 
+# The last rollup's entries per level: a few thousand names and two arrays, made in Python
+# (several milliseconds) and asked for by every title page. Held with a weak reference: a
+# rollup replaced by a new version's is not kept alive, and a new one at its address differs.
+_ENTRIES: dict[str, tuple[weakref.ref, Entries]] = {}
+
+
 def entries(rollup: Rollup, level: str) -> Entries:
-    """The entries of a level (`title`: every title is its own, SERIES rows too)."""
-    return entries_of(rollup.titles, rollup.title_season.tolist(), level)
+    """The entries of a level (`title`: every title is its own, SERIES rows too); read-only."""
+    kept = _ENTRIES.get(level)
+    if kept is not None and kept[0]() is rollup:
+        return kept[1]
+    made = entries_of(rollup.titles, rollup.title_season.tolist(), level)
+    for array in (made.rolled, made.of_title, made.of_series_title):
+        array.flags.writeable = False  # shared by every request: no one may change it
+    _ENTRIES[level] = (weakref.ref(rollup), made)
+    return made
 
 
 def entries_of(titles: tuple[str, ...], seasons: list[int], level: str) -> Entries:

@@ -28,8 +28,9 @@ _NEVER = -(10**6)  # a user's "previous active day" before any: far enough that 
 
 def _example():
     """Arguments of _sweep's types, for compiled.warm()."""
-    i32, i64 = np.zeros(1, np.int32), np.zeros(2, np.int64)
-    return i64, i32, np.zeros(1, np.uint16), np.ones(1, bool), 0, 1, i32, 1, 1
+    i32 = np.zeros(1, np.int32)
+    rows = compiled.readonly(np.zeros(2, np.int64), i32, np.zeros(1, np.uint16))  # the rollup's
+    return *rows, np.ones(1, bool), 0, 1, i32, 1, 1
 
 
 @compiled.kernel(_example)

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from data.events.analysis import selection, shows
+from data.events.analysis import compiled, selection, shows
 from data.events.params import Filters
 from data.events.periods import day_number
 from data.events.rollup.encoding import PERCENT_BINS
@@ -39,30 +39,62 @@ class Events(NamedTuple):
     percent_bin: np.ndarray  # -1 when unknown
 
 
+def _example_gather():
+    """Arguments of _gather's types, for compiled.warm()."""
+    i64 = np.zeros(1, np.int64)
+    i32, u16, i8 = compiled.readonly(
+        np.zeros(1, np.int32), np.zeros(1, np.uint16), np.zeros(1, np.int8)
+    )
+    return i64, i64, i64, i32, i32, u16, i8, np.ones(1, bool)
+
+
+@compiled.kernel(_example_gather)
+def _gather(codes, start, stop, day, user, combo, bin_, matching):
+    """(title, day, user, combination, bin) of the view_* rows start[k]:stop[k] of each title
+    codes[k] whose combination is matching, in that order: one pass that writes only what is
+    kept (not a gather, then masks, then a copy of each kept column)."""
+    total = 0
+    for k in range(codes.size):
+        total += max(stop[k] - start[k], 0)
+    out_title = np.empty(total, np.int64)
+    out_day, out_user = np.empty_like(day[:total]), np.empty_like(user[:total])
+    out_combo, out_bin = np.empty_like(combo[:total]), np.empty_like(bin_[:total])
+    n = 0
+    for k in range(codes.size):
+        for i in range(start[k], stop[k]):
+            if matching[combo[i]]:
+                out_title[n], out_day[n], out_user[n] = codes[k], day[i], user[i]
+                out_combo[n], out_bin[n] = combo[i], bin_[i]
+                n += 1
+    return out_title[:n], out_day[:n], out_user[:n], out_combo[:n], out_bin[:n]
+
+
 def events_of(rollup: Rollup, codes: list[int], filters: Filters, series_only: bool) -> Events:
     """The events of the titles `codes` that match the filters (and are SERIES, if asked)."""
-    parts = [slice(int(rollup.view_offsets[c]), int(rollup.view_offsets[c + 1])) for c in codes]
-    title = np.concatenate(
-        [np.full(p.stop - p.start, c, dtype=np.int64) for c, p in zip(codes, parts, strict=True)]
-        or [np.empty(0, np.int64)]
-    )
-
-    def gather(values: np.ndarray) -> np.ndarray:
-        return np.concatenate([values[p] for p in parts] or [values[:0]])
-
-    day, combo = gather(rollup.view_day), gather(rollup.view_combo)
-    keep = (day >= first_day(rollup, filters)) & (day <= last_day(rollup, filters))
+    lo, hi = first_day(rollup, filters), last_day(rollup, filters)
+    start, stop = [], []
+    for c in codes:  # each title's rows of the range: a title's rows are by day
+        first = int(rollup.view_offsets[c])
+        days = selection.day_rows(rollup.view_day[first : int(rollup.view_offsets[c + 1])], lo, hi)
+        start.append(first + days.start)
+        stop.append(first + days.stop)
+    matching = np.ones(rollup.n_combos, dtype=bool)
     allowed = selection.allowed_combos(rollup, filters)
     if allowed is not None:
-        keep &= allowed[combo]
+        matching &= allowed
     if series_only:
-        keep &= shows.is_series_combo(rollup)[combo]
+        matching &= shows.is_series_combo(rollup)
     return Events(
-        title[keep],
-        day[keep],
-        gather(rollup.view_user)[keep],
-        combo[keep],
-        gather(rollup.view_bin)[keep],
+        *_gather(
+            np.array(codes, np.int64),
+            np.array(start, np.int64),
+            np.array(stop, np.int64),
+            rollup.view_day,
+            rollup.view_user,
+            rollup.view_combo,
+            rollup.view_bin,
+            matching,
+        )
     )
 
 
@@ -94,3 +126,40 @@ def completion(percent_bin: np.ndarray) -> tuple[int, float | None]:
 
 def number(value) -> int | None:
     return int(value) if value >= 0 else None
+
+
+def _example_rows():
+    """Arguments of _rows_of's types, for compiled.warm()."""
+    i32 = compiled.readonly(np.zeros(1, np.int32))
+    return i32, i32, 0, 1, np.ones(1, bool), np.ones(1, bool)
+
+
+@compiled.kernel(_example_rows)
+def _rows_of(title, combo, start, stop, on_page, matching):
+    """The rows start..stop - 1 whose title is on_page and whose combination is matching, in
+    order: one pass over the title and combination columns (np.isin sorts, and each mask
+    is another sweep)."""
+    out = np.empty(stop - start, np.int64)
+    n = 0
+    for i in range(start, stop):
+        if on_page[title[i]] and matching[combo[i]]:
+            out[n] = i
+            n += 1
+    return out[:n]
+
+
+def title_rows(rollup: Rollup, codes: list[int], filters: Filters, series_only: bool):
+    """The (day, combination, title) rows (rollup.title_*) of the titles `codes` that match
+    the filters (and are SERIES, if asked), in order."""
+    rows = selection.day_rows(
+        rollup.title_day, first_day(rollup, filters), last_day(rollup, filters)
+    )
+    on_page = np.zeros(len(rollup.titles), dtype=bool)
+    on_page[codes] = True
+    matching = np.ones(rollup.n_combos, dtype=bool)
+    allowed = selection.allowed_combos(rollup, filters)
+    if allowed is not None:
+        matching &= allowed
+    if series_only:
+        matching &= shows.is_series_combo(rollup)
+    return _rows_of(rollup.title_code, rollup.title_combo, rows.start, rows.stop, on_page, matching)

@@ -24,6 +24,7 @@ from data.events.analysis import (
     queries,
     selection,
     show_episodes,
+    show_users,
     shows,
     title_events,
     watched_next,
@@ -99,34 +100,32 @@ def _numbers(rollup: Rollup, events: title_events.Events, minutes: float) -> dic
 
 def _minutes_rows(rollup, codes, filters, series_only):
     """(day, minutes) of the title rows of `codes` that match the filters."""
-    lo, hi = title_events.first_day(rollup, filters), title_events.last_day(rollup, filters)
-    rows = selection.day_rows(rollup.title_day, lo, hi)
-    keep = np.isin(rollup.title_code[rows], codes)
-    combo = rollup.title_combo[rows]
-    allowed = selection.allowed_combos(rollup, filters)
-    if allowed is not None:
-        keep &= allowed[combo]
-    if series_only:
-        keep &= shows.is_series_combo(rollup)[combo]
-    return rollup.title_day[rows][keep].astype(np.int64), rollup.title_minutes[rows][keep]
+    rows = title_events.title_rows(rollup, codes, filters, series_only)
+    return rollup.title_day[rows].astype(np.int64), rollup.title_minutes[rows]
 
 
 def _per_period(
-    rollup, events: title_events.Events, minute_rows, filters: Filters, resolution: str
+    rollup: Rollup,
+    events: title_events.Events,
+    grouped: show_users.ByUser,
+    minute_rows,
+    filters: Filters,
+    resolution: str,
 ) -> list:
     """[{"date", "views", "unique_viewers", "minutes_watched"}] per period, zero-filled over the
-    filters' range (a missing side: the title's first or last matching event)."""
+    filters' range (a missing side: the title's first or last matching event); grouped: the
+    events by user (show_users.grouped)."""
     if events.day.size == 0 and (filters.start is None or filters.end is None):
         return []
     lo = day_number(filters.start) if filters.start else int(events.day.min())
     hi = day_number(filters.end) if filters.end else int(events.day.max())
     p_lo, p_hi = selection.periods(lo, hi, resolution)
     n = p_hi - p_lo + 1
-    slot = np.asarray(period_of(events.day.astype(np.int64), resolution)) - p_lo
-    views = np.bincount(slot, minlength=n)
-    known = events.user >= 0
-    pairs = title_events.distinct(slot[known] * (rollup.n_users + 1) + events.user[known])
-    viewers = np.bincount(pairs // (rollup.n_users + 1), minlength=n)
+    # Each day's period, by a table over the range's days (the events' are in it).
+    slot_of_day = np.asarray(period_of(np.arange(lo, hi + 1, dtype=np.int64), resolution)) - p_lo
+    per_day = np.bincount(events.day - lo, minlength=hi - lo + 1)
+    views = np.bincount(slot_of_day, weights=per_day, minlength=n).astype(np.int64)
+    viewers = show_users.viewers_per_period(grouped, slot_of_day, lo, n)
     m_day, m_minutes = minute_rows
     m_slot = np.asarray(period_of(m_day, resolution)) - p_lo
     minutes = selection.plain(rollup, "minutes", np.bincount(m_slot, m_minutes, minlength=n))
@@ -142,11 +141,13 @@ def _per_period(
     ]
 
 
-def _by_dimension(rollup: Rollup, events: title_events.Events, dimension: str) -> list[dict]:
-    """[{"value", "views"}] of a dimension over the events, most viewed first, ties by value."""
+def _by_dimension(rollup: Rollup, combo_views: np.ndarray, dimension: str) -> list[dict]:
+    """[{"value", "views"}] of a dimension over the events, most viewed first, ties by value,
+    from the events' views per combination."""
     index = DIMENSION_NAMES.index(dimension)
     names = rollup.values[index]
-    views = np.bincount(rollup.combos[events.combo, index], minlength=len(names))
+    views = np.bincount(rollup.combos[:, index], weights=combo_views, minlength=len(names))
+    views = views.astype(np.int64)
     listed = sorted(np.flatnonzero(views).tolist(), key=lambda c: (-views[c], names[c]))
     return [{"value": names[c], "views": int(views[c])} for c in listed]
 
@@ -182,27 +183,29 @@ def title_insight(
             raise TitleNotFound(f"no title named {shown(title)}")
         series_only = False
     events = title_events.events_of(rollup, codes, filters, series_only)
+    grouped = show_users.grouped(rollup, events)  # by user: viewers per period, binges, funnel
+    combo_views = np.bincount(events.combo, minlength=rollup.n_combos)
     minute_rows = _minutes_rows(rollup, codes, filters, series_only)
     completed, rate = title_events.completion(events.percent_bin)
     answer = {"series": show} if show is not None else {"title": title}
     answer |= {
         "resolution": resolution,
         "kpis": _numbers(rollup, events, float(minute_rows[1].sum())),
-        "timeseries": _per_period(rollup, events, minute_rows, filters, resolution),
+        "timeseries": _per_period(rollup, events, grouped, minute_rows, filters, resolution),
         "completion": {
             "completion_rate": rate,
             "completed_views": completed,
             "unknown_views": int(np.count_nonzero(events.percent_bin < 0)),
             "histogram": _histogram(events),
         },
-        "devices": _by_dimension(rollup, events, "device"),
-        "markets": _by_dimension(rollup, events, "market"),
-        "next": watched_next.next_titles(rollup, filters, codes, show is not None),
+        "devices": _by_dimension(rollup, combo_views, "device"),
+        "markets": _by_dimension(rollup, combo_views, "market"),
+        "next": watched_next.next_titles(rollup, filters, codes, show is not None, events),
     }
     if show is not None:
         answer["seasons"] = show_episodes.seasons(rollup, events, show, codes)
-        answer["binge"] = binges.show_binge(events, rollup)
-        answer["funnel"] = binges.funnel(rollup, events, codes)
+        answer["binge"] = binges.show_binge(grouped)
+        answer["funnel"] = binges.funnel(rollup, codes, grouped)
     return answer
 
 
