@@ -46,21 +46,38 @@ def _whole(value, most):
 def _percentiles(values, counts, percents, buckets):
     """The nearest-rank percentiles of values (>= 0; the p-th is the ceil(p / 100 * n)-th
     smallest): each found in its whole-minute bucket (counts: values per bucket), then among
-    that bucket's values only."""
+    that bucket's values only, gathered for every percentile in one pass."""
+    bucket = np.empty(percents.size, np.int64)
+    rank = np.empty(percents.size, np.int64)
+    for j in range(percents.size):
+        rank[j] = (percents[j] * values.size + 99) // 100 - 1
+        b = 0
+        while rank[j] >= counts[b]:
+            rank[j] -= counts[b]
+            b += 1
+        bucket[j] = b
+    # Percentiles sharing a bucket share its values; a bucket is gathered once.
+    first = np.empty(percents.size, np.int64)
+    starts = np.zeros(percents.size + 1, np.int64)
+    for j in range(percents.size):
+        first[j] = j
+        for i in range(j):
+            if bucket[i] == bucket[j]:
+                first[j] = first[i]
+                break
+        starts[j + 1] = starts[j] + (counts[bucket[j]] if first[j] == j else 0)
+    inside = np.empty(starts[-1], np.float64)
+    filled = starts[:-1].copy()
+    for v in values:
+        w = _whole(v, buckets)
+        for j in range(percents.size):
+            if first[j] == j and bucket[j] == w:
+                inside[filled[j]] = v
+                filled[j] += 1
     out = np.empty(percents.size, np.float64)
     for j in range(percents.size):
-        rank = (percents[j] * values.size + 99) // 100 - 1
-        b = 0
-        while rank >= counts[b]:
-            rank -= counts[b]
-            b += 1
-        inside = np.empty(counts[b], np.float64)
-        m = 0
-        for v in values:
-            if _whole(v, buckets) == b:
-                inside[m] = v
-                m += 1
-        out[j] = np.partition(inside, rank)[rank]
+        mine = inside[starts[first[j]] : starts[first[j]] + counts[bucket[j]]]
+        out[j] = np.partition(mine, rank[j])[rank[j]]
     return out
 
 
