@@ -10,6 +10,10 @@ from scale_serving import FIRST_URL, READY_URL
 from testkit.serving import percentile
 
 ROUTE_TARGET_MS = 200  # the title and cohort routes' p95 for a new combination at 10M events
+# How people watch (issue 26): its routes, and the title page that gained binges, the season
+# funnel and what comes next, answer a new combination at 10M events in p95 <= 100 ms.
+VIEWING_TARGET_MS = 100
+VIEWING_KINDS = ("when", "distribution", "stickiness", "binge", "title ?title=", "title ?series=")
 
 
 def ms_text(seconds: float) -> str:
@@ -100,8 +104,9 @@ def report(args, target: Target, f: dict) -> None:
             f"{line_of(routes)}, {len(routes['errors'])} errors"
         )
         for kind, figures in f["routes_by_kind"].items():
-            verdict = "met" if figures["p95_ms"] <= ROUTE_TARGET_MS else "MISSED"
-            print(f"   {kind:24} {line_of(figures)}  p95 <= {ROUTE_TARGET_MS} ms: {verdict}")
+            target = VIEWING_TARGET_MS if kind in VIEWING_KINDS else ROUTE_TARGET_MS
+            verdict = "met" if figures["p95_ms"] <= target else "MISSED"
+            print(f"   {kind:24} {line_of(figures)}  p95 <= {target} ms: {verdict}")
     if duck is None:
         why = "--no-duckdb" if args.no_duckdb else "DuckDB loads the SQLite file's rows"
         print(f"6. duckdb                   skipped ({why})")
