@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from data.events.analysis import compiled, selection, show_users, shows, title_events
+from data.events.analysis import compiled, show_users, shows, title_events
 from data.events.analysis.show_users import BINGE_EPISODES, WINDOWS
 from data.events.params import Filters
 from data.events.rollup.event_time import DAY_SECONDS
@@ -105,10 +105,7 @@ def binges(rollup: Rollup, filters: Filters, limit: int) -> list[dict]:
     _, pair_of_title = np.unique(
         show_of_title * n_episodes + rollup.episode_of_title, return_inverse=True
     )
-    matching = shows.is_series_combo(rollup)
-    allowed = selection.allowed_combos(rollup, filters)
-    if allowed is not None:
-        matching &= allowed
+    matching = title_events.matching_combos(rollup, filters, series_only=True)
     viewers, binge_viewers, binge_show, binge_counts = _sweep(
         rollup.seq_user,
         rollup.seq_time,

@@ -78,12 +78,7 @@ def events_of(rollup: Rollup, codes: list[int], filters: Filters, series_only: b
         days = selection.day_rows(rollup.view_day[first : int(rollup.view_offsets[c + 1])], lo, hi)
         start.append(first + days.start)
         stop.append(first + days.stop)
-    matching = np.ones(rollup.n_combos, dtype=bool)
-    allowed = selection.allowed_combos(rollup, filters)
-    if allowed is not None:
-        matching &= allowed
-    if series_only:
-        matching &= shows.is_series_combo(rollup)
+    matching = matching_combos(rollup, filters, series_only)
     return Events(
         *_gather(
             np.array(codes, np.int64),
@@ -148,6 +143,17 @@ def _rows_of(title, combo, start, stop, on_page, matching):
     return out[:n]
 
 
+def matching_combos(rollup: Rollup, filters: Filters, series_only: bool) -> np.ndarray:
+    """A mask over every combination: those the filters keep (and SERIES ones, if asked)."""
+    matching = np.ones(rollup.n_combos, dtype=bool)
+    allowed = selection.allowed_combos(rollup, filters)
+    if allowed is not None:
+        matching &= allowed
+    if series_only:
+        matching &= shows.is_series_combo(rollup)
+    return matching
+
+
 def title_rows(rollup: Rollup, codes: list[int], filters: Filters, series_only: bool):
     """The (day, combination, title) rows (rollup.title_*) of the titles `codes` that match
     the filters (and are SERIES, if asked), in order."""
@@ -156,10 +162,5 @@ def title_rows(rollup: Rollup, codes: list[int], filters: Filters, series_only: 
     )
     on_page = np.zeros(len(rollup.titles), dtype=bool)
     on_page[codes] = True
-    matching = np.ones(rollup.n_combos, dtype=bool)
-    allowed = selection.allowed_combos(rollup, filters)
-    if allowed is not None:
-        matching &= allowed
-    if series_only:
-        matching &= shows.is_series_combo(rollup)
+    matching = matching_combos(rollup, filters, series_only)
     return _rows_of(rollup.title_code, rollup.title_combo, rows.start, rows.stop, on_page, matching)
